@@ -1,0 +1,191 @@
+// customerdb::customer_module: Medusa's Customer Module service (ICustomerModuleService) as an
+// in-memory engine. Every method of the seed is here under its snake_case name; the seed's
+// `delete` is `delete_customers` (`delete` is a C++ keyword), matching
+// `delete_customer_groups` and `delete_addresses`.
+//
+// Semantics are those of Medusa's module as described in behaviour.md, with the project's
+// decisions D1-D18; docs/medusa-compatibility.md lists every deliberate difference.
+//
+// Errors: every method throws customerdb::error; `code()` is one of
+//   not_found     an id or a relationship target does not exist,
+//   invalid_data  unknown fields, null in a non-nullable field, bad paging values, unique
+//                 violations ("Customer with email: a@b.c, has_account: false, already exists."),
+// and a call that throws has changed nothing: every call is atomic.
+//
+// Id arguments: `id_view` is any string; passing no id at all (nullptr) fails with not_found
+// "<entity> - id must be defined". Lists of ids may hold duplicates, which are merged.
+//
+// Thread-safe: calls may be made from any number of threads at once; each call is atomic.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "customerdb/dto.hpp"
+#include "customerdb/error.hpp"
+#include "customerdb/filter.hpp"
+#include "customerdb/find_config.hpp"
+#include "customerdb/id_view.hpp"
+#include "customerdb/inputs.hpp"
+#include "customerdb/timestamp.hpp"
+
+namespace customerdb {
+
+namespace detail {
+class engine;
+}
+
+struct module_options {
+  // The clock for created_at / updated_at / deleted_at; customerdb::now when empty.
+  // Used by tests to control time.
+  std::function<timestamp()> clock;
+};
+
+template <class Dto>
+using list_and_count_result = std::pair<std::vector<Dto>, std::size_t>;
+
+class customer_module {
+ public:
+  customer_module();
+  explicit customer_module(module_options options);
+  ~customer_module();
+  customer_module(const customer_module&) = delete;
+  customer_module& operator=(const customer_module&) = delete;
+
+  // ---- Customers -------------------------------------------------------------------------
+
+  // Returns the customer with `id`. A soft-deleted customer is found only with
+  // `config.with_deleted`. Throws not_found "Customer with id: <id> was not found", or
+  // "customer - id must be defined"; invalid_data for a bad config.
+  customer retrieve(id_view id, const find_config& config = {}) const;
+
+  // Creates one customer, with its `addresses` when given. Returns it as stored, with
+  // `addresses` set to the created addresses when the input had them (decision D8).
+  // Throws invalid_data when (email, has_account) is taken by a live customer, when a given id
+  // is taken, or when the addresses break the one-default-per-customer rule.
+  customer create(const create_customer_dto& data);
+  // Creates customers in one atomic step; returns them in input order. `{}` returns `{}`.
+  std::vector<customer> create(const std::vector<create_customer_dto>& data);
+
+  // Updates the live customer `id`. Throws not_found `Customer with id "<id>" not found`;
+  // invalid_data for null in has_account or a unique violation.
+  customer update(id_view id, const customer_updatable_fields& data);
+  // Updates every listed live customer; returns them ordered by id. Throws not_found naming
+  // every missing id (`Customer with id "a, b" not found`) and changes nothing.
+  std::vector<customer> update(const std::vector<std::string>& ids, const customer_updatable_fields& data);
+  // Updates every live customer matching `selector` (no cap, decision D3); returns them
+  // ordered by id; `[]` when nothing matches.
+  std::vector<customer> update(const filter& selector, const customer_updatable_fields& data);
+
+  // Hard-deletes customers (soft-deleted or not, decision D5) with their addresses and
+  // memberships. Unknown ids are ignored.
+  void delete_customers(id_view id);
+  void delete_customers(const std::vector<std::string>& ids);
+  // Deletes every customer the selector matches (live ones unless it names deleted_at).
+  void delete_customers(const filter& selector);
+
+  // Lists customers: default take 15 (none with a top-level id condition), default order id
+  // ascending, soft-deleted hidden unless `with_deleted` or a top-level `deleted_at` condition.
+  // Throws invalid_data for unknown fields, relations or bad paging values.
+  std::vector<customer> list(const filter& filters = {}, const find_config& config = {}) const;
+  // As list, with the number of all matches (ignoring skip and take).
+  list_and_count_result<customer> list_and_count(const filter& filters = {},
+                                                 const find_config& config = {}) const;
+
+  // Soft-deletes the live customers among `ids` and returns {"customer_id": [ids changed]}
+  // ({} when none changed). Unknown or already deleted ids are skipped.
+  linkable_ids soft_delete(const std::vector<std::string>& ids,
+                           const soft_delete_config& config = {});
+  linkable_ids soft_delete(id_view id, const soft_delete_config& config = {});
+  // Restores the customers among `ids` (deleted or not; all are touched) and returns
+  // {"customer_id": [every id found]}. Throws invalid_data when a restored customer's
+  // (email, has_account) is now taken by a live customer.
+  linkable_ids restore(const std::vector<std::string>& ids, const soft_delete_config& config = {});
+  linkable_ids restore(id_view id, const soft_delete_config& config = {});
+
+  // ---- Customer groups -------------------------------------------------------------------
+
+  // Creates a group. Throws invalid_data `Customer group with name: <name>, already exists.`
+  // when a live group has the name (decision D2), or when a given id is taken.
+  customer_group create_customer_group(const create_customer_group_dto& data);
+  std::vector<customer_group> create_customer_group(const std::vector<create_customer_group_dto>& data);
+
+  // As retrieve: not_found "CustomerGroup with id: <id> was not found".
+  customer_group retrieve_customer_group(id_view id, const find_config& config = {}) const;
+
+  // As update: not_found `CustomerGroup with id "<ids>" not found`; invalid_data on a name clash.
+  customer_group update_customer_groups(id_view id, const customer_group_updatable_fields& data);
+  std::vector<customer_group> update_customer_groups(const std::vector<std::string>& ids,
+                                                     const customer_group_updatable_fields& data);
+  std::vector<customer_group> update_customer_groups(const filter& selector,
+                                                     const customer_group_updatable_fields& data);
+
+  // Hard-deletes groups with their memberships; unknown ids are ignored.
+  void delete_customer_groups(id_view id);
+  void delete_customer_groups(const std::vector<std::string>& ids);
+  void delete_customer_groups(const filter& selector);
+
+  std::vector<customer_group> list_customer_groups(const filter& filters = {},
+                                                   const find_config& config = {}) const;
+  list_and_count_result<customer_group> list_and_count_customer_groups(
+      const filter& filters = {}, const find_config& config = {}) const;
+
+  // As soft_delete / restore, with the key "customer_group_id". Nothing cascades.
+  linkable_ids soft_delete_customer_groups(const std::vector<std::string>& ids,
+                                           const soft_delete_config& config = {});
+  linkable_ids soft_delete_customer_groups(id_view id, const soft_delete_config& config = {});
+  linkable_ids restore_customer_groups(const std::vector<std::string>& ids,
+                                       const soft_delete_config& config = {});
+  linkable_ids restore_customer_groups(id_view id, const soft_delete_config& config = {});
+
+  // ---- Memberships -----------------------------------------------------------------------
+
+  // Adds the customer to the group and returns the membership id ("cusgc_..."). A pair that is
+  // already a member returns the existing id (decision D6). Throws not_found `You tried to set
+  // relationship customer_id: <id>, but such entity does not exist` (or customer_group_id).
+  std::string add_customer_to_group(const group_customer_pair& pair);
+  std::vector<std::string> add_customer_to_group(const std::vector<group_customer_pair>& pairs);
+
+  // Removes every membership of each pair; pairs that are not members are ignored.
+  void remove_customer_from_group(const group_customer_pair& pair);
+  void remove_customer_from_group(const std::vector<group_customer_pair>& pairs);
+
+  std::vector<customer_group_customer> list_customer_group_customers(
+      const filter& filters = {}, const find_config& config = {}) const;
+
+  // ---- Addresses -------------------------------------------------------------------------
+
+  // Adds addresses. Throws invalid_data `Customer address with customer_id: <id>, already
+  // exists.` when a customer would have two default shipping (or billing) addresses, not_found
+  // `You tried to set relationship customer_id: <id>, ...` for an unknown customer, and
+  // invalid_data when customer_id is missing.
+  customer_address add_addresses(const create_customer_address_dto& data);
+  std::vector<customer_address> add_addresses(const std::vector<create_customer_address_dto>& data);
+
+  // Updates addresses: not_found `Address with id "<ids>" not found`; the default rule and the
+  // customer_id check as for add_addresses.
+  customer_address update_addresses(id_view id, const update_customer_address_dto& data);
+  std::vector<customer_address> update_addresses(const std::vector<std::string>& ids,
+                                                 const update_customer_address_dto& data);
+  std::vector<customer_address> update_addresses(const filter& selector,
+                                                 const update_customer_address_dto& data);
+
+  // Hard-deletes addresses; unknown ids are ignored.
+  void delete_addresses(id_view id);
+  void delete_addresses(const std::vector<std::string>& ids);
+  void delete_addresses(const filter& selector);
+
+  std::vector<customer_address> list_addresses(const filter& filters = {},
+                                               const find_config& config = {}) const;
+  list_and_count_result<customer_address> list_and_count_addresses(
+      const filter& filters = {}, const find_config& config = {}) const;
+
+ private:
+  std::unique_ptr<detail::engine> engine_;
+};
+
+}  // namespace customerdb

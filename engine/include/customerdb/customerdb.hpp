@@ -1,0 +1,12 @@
+// The whole public C++ API of customerdb's engine.
+#pragma once
+
+#include "customerdb/customer_module.hpp"
+#include "customerdb/dto.hpp"
+#include "customerdb/error.hpp"
+#include "customerdb/filter.hpp"
+#include "customerdb/find_config.hpp"
+#include "customerdb/id_view.hpp"
+#include "customerdb/inputs.hpp"
+#include "customerdb/patch.hpp"
+#include "customerdb/timestamp.hpp"

@@ -1,0 +1,39 @@
+// customerdb::error: the one exception type the library throws.
+//
+// Every failure of a customerdb call is reported by throwing `customerdb::error`. Its `code()`
+// says what kind of failure it is (the `type` of Medusa's MedusaError), and `what()` carries
+// Medusa's message text, e.g. "Customer with id: cus_123 was not found".
+//
+// Rule: a call that throws has changed nothing (strong guarantee).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace customerdb {
+
+enum class error_code {
+  not_found,     // an entity or a relationship target does not exist
+  invalid_data,  // bad values, unknown fields, unique violations
+  conflict,      // a transaction lost a race or expired
+  not_allowed,   // the operation is not allowed in this state
+  io_error,      // the disk failed (persistence)
+  corruption,    // persisted data failed its checks (persistence)
+};
+
+// The name of a code as it appears in Medusa and on the wire: "not_found", "invalid_data", ...
+std::string_view to_string(error_code code) noexcept;
+
+// Thread-safe (immutable once thrown).
+class error : public std::runtime_error {
+ public:
+  error(error_code code, const std::string& message) : std::runtime_error(message), code_(code) {}
+
+  error_code code() const noexcept { return code_; }
+
+ private:
+  error_code code_;
+};
+
+}  // namespace customerdb

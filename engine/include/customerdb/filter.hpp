@@ -1,0 +1,110 @@
+// customerdb::filter: the filters of list/listAndCount and the selectors of update/delete
+// (Medusa's Filterable*Props with MikroORM's operator maps).
+//
+// A filter is an immutable expression tree built from field conditions:
+//
+//   using customerdb::where;
+//   module.list(where("email") == "john@smith.com");
+//   module.list(where("company_name").in({"Acme", "Globex"}) && where("phone").is_null());
+//   module.list(where("groups") == "cusgroup_01H...");            // has a membership in it
+//   module.list(where("groups").matches(where("name") == "VIP"));  // relation sub-filter
+//   module.list(customerdb::search("john") || where("has_account") == true);
+//
+// A default-constructed filter matches every row (Medusa's `{}`). Field names are checked when
+// the filter is used: an unknown field fails with invalid_data `Unknown field "x" for Customer`.
+// Conditions on a to-many relation mean "has at least one related row that matches"; equality
+// or `in` on a relation compares related ids. Null handling is SQL's three-valued logic.
+//
+// Thread-safe to share: a filter is immutable once built.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "customerdb/timestamp.hpp"
+
+namespace customerdb {
+
+// An operand: null, a boolean, a number, a string or a timestamp. A string compared with a
+// timestamp field is read as ISO 8601.
+using value = std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, timestamp>;
+
+// The operators of Medusa's filters ($eq, $ne, ...).
+enum class filter_op { eq, ne, in, nin, gt, gte, lt, lte, like, ilike, re, exists };
+
+namespace detail {
+struct filter_node;
+}
+
+class filter {
+ public:
+  // Matches every row.
+  filter();
+
+  // $and of the filters; an empty list matches everything.
+  static filter all_of(std::vector<filter> filters);
+  // $or of the filters; an empty list matches nothing.
+  static filter any_of(std::vector<filter> filters);
+
+  friend filter operator&&(filter a, filter b);
+  friend filter operator||(filter a, filter b);
+  // $not.
+  friend filter operator!(filter a);
+
+  // True for a filter that matches every row by construction.
+  bool is_all() const noexcept;
+  // The expression tree (for the engine's planner and for encoders).
+  const detail::filter_node& node() const noexcept { return *node_; }
+
+ private:
+  explicit filter(std::shared_ptr<const detail::filter_node> node);
+  std::shared_ptr<const detail::filter_node> node_;
+  friend class where;
+  friend filter search(std::string text);
+};
+
+// Names a field, a relation or a metadata key to build a condition on.
+class where {
+ public:
+  explicit where(std::string field);
+
+  filter operator==(value v) const;  // IS NULL when v is nullptr
+  filter operator!=(value v) const;  // IS NOT NULL when v is nullptr
+  filter operator<(value v) const;
+  filter operator<=(value v) const;
+  filter operator>(value v) const;
+  filter operator>=(value v) const;
+  filter in(std::vector<value> values) const;
+  filter not_in(std::vector<value> values) const;
+  filter is_null() const;
+  filter is_not_null() const;
+  // SQL LIKE: `%` matches any run of characters, `_` exactly one (decision D17).
+  filter like(std::string pattern) const;
+  // LIKE ignoring case.
+  filter ilike(std::string pattern) const;
+  // A regular expression match (ECMAScript syntax).
+  filter matches_regex(std::string pattern) const;
+  // $exists.
+  filter exists(bool present = true) const;
+  // A sub-filter on a relation (`groups`, `customers`, `customer`, `customer_group`) or on the
+  // keys of `metadata`.
+  filter matches(filter sub) const;
+
+  // Any operator with one operand; with `in`/`nin` the operand must be a list (below).
+  filter compare(filter_op op, value v) const;
+  // `in` / `nin` with a list of operands.
+  filter compare(filter_op op, std::vector<value> values) const;
+
+ private:
+  std::string field_;
+};
+
+// Medusa's `q`: a case-insensitive substring search over the entity's searchable fields
+// (decision D16: `%` and `_` are ordinary characters). An empty text matches everything.
+filter search(std::string text);
+
+}  // namespace customerdb

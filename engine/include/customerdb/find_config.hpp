@@ -1,0 +1,46 @@
+// customerdb::find_config: how list, listAndCount and retrieve shape their results (Medusa's
+// FindConfig), and soft_delete_config for softDelete/restore.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "customerdb/patch.hpp"
+
+namespace customerdb {
+
+enum class sort_direction { asc, desc };
+
+// Thread-compatible value type.
+struct find_config {
+  // Scalar fields to return; empty means all. `id` is always returned.
+  std::vector<std::string> select;
+  // Relations to load, e.g. "groups", "addresses", "customers", "customer", "customer_group",
+  // and dotted paths such as "groups.customers".
+  std::vector<std::string> relations;
+  // Rows to skip; must be >= 0 (decision D12).
+  std::optional<std::int64_t> skip{};
+  // Rows to return; must be >= 0. Unset: 15, or no limit when the filter has a top-level `id`
+  // condition. customerdb::null: no limit (decision D12).
+  patch<std::int64_t> take{};
+  // Sort keys in order; empty means id ascending. Nulls sort last ascending, first descending.
+  std::vector<std::pair<std::string, sort_direction>> order;
+  // Include soft-deleted customers and groups, also inside loaded relations.
+  bool with_deleted = false;
+};
+
+// The config of soft_delete / restore.
+struct soft_delete_config {
+  // Keys to return ("customer_id", "customer_group_id", ...); unset returns every key.
+  std::optional<std::vector<std::string>> return_linkable_keys{};
+};
+
+// What soft_delete / restore return: a linkable key ("customer_id" or "customer_group_id") to
+// the ids affected, e.g. {"customer_id": ["cus_1", "cus_2"]}. Empty when nothing was affected.
+using linkable_ids = std::map<std::string, std::vector<std::string>>;
+
+}  // namespace customerdb
