@@ -13,7 +13,9 @@
 // and a call that throws has changed nothing: every call is atomic.
 //
 // Id arguments: `id_view` is any string; passing no id at all (nullptr) fails with not_found
-// "<entity> - id must be defined". Lists of ids may hold duplicates, which are merged.
+// "<entity> - id must be defined". Lists of ids may hold duplicates, which are merged. Pass one
+// id as a plain string (`update("cus_1", ...)`); a braced list of one id is ambiguous between
+// the id and the list overloads.
 //
 // Thread-safe: calls may be made from any number of threads at once; each call is atomic.
 #pragma once
@@ -100,12 +102,10 @@ class customer_module {
   // ({} when none changed). Unknown or already deleted ids are skipped.
   linkable_ids soft_delete(const std::vector<std::string>& ids,
                            const soft_delete_config& config = {});
-  linkable_ids soft_delete(id_view id, const soft_delete_config& config = {});
   // Restores the customers among `ids` (deleted or not; all are touched) and returns
   // {"customer_id": [every id found]}. Throws invalid_data when a restored customer's
   // (email, has_account) is now taken by a live customer.
   linkable_ids restore(const std::vector<std::string>& ids, const soft_delete_config& config = {});
-  linkable_ids restore(id_view id, const soft_delete_config& config = {});
 
   // ---- Customer groups -------------------------------------------------------------------
 
@@ -137,10 +137,8 @@ class customer_module {
   // As soft_delete / restore, with the key "customer_group_id". Nothing cascades.
   linkable_ids soft_delete_customer_groups(const std::vector<std::string>& ids,
                                            const soft_delete_config& config = {});
-  linkable_ids soft_delete_customer_groups(id_view id, const soft_delete_config& config = {});
   linkable_ids restore_customer_groups(const std::vector<std::string>& ids,
                                        const soft_delete_config& config = {});
-  linkable_ids restore_customer_groups(id_view id, const soft_delete_config& config = {});
 
   // ---- Memberships -----------------------------------------------------------------------
 

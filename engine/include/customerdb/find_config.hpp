@@ -18,17 +18,17 @@ enum class sort_direction { asc, desc };
 // Thread-compatible value type.
 struct find_config {
   // Scalar fields to return; empty means all. `id` is always returned.
-  std::vector<std::string> select;
+  std::vector<std::string> select{};
   // Relations to load, e.g. "groups", "addresses", "customers", "customer", "customer_group",
   // and dotted paths such as "groups.customers".
-  std::vector<std::string> relations;
+  std::vector<std::string> relations{};
   // Rows to skip; must be >= 0 (decision D12).
   std::optional<std::int64_t> skip{};
   // Rows to return; must be >= 0. Unset: 15, or no limit when the filter has a top-level `id`
   // condition. customerdb::null: no limit (decision D12).
   patch<std::int64_t> take{};
   // Sort keys in order; empty means id ascending. Nulls sort last ascending, first descending.
-  std::vector<std::pair<std::string, sort_direction>> order;
+  std::vector<std::pair<std::string, sort_direction>> order{};
   // Include soft-deleted customers and groups, also inside loaded relations.
   bool with_deleted = false;
 };

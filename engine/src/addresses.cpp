@@ -1,0 +1,139 @@
+// customer_module: the address methods.
+#include "addresses.hpp"
+
+#include "customerdb/customer_module.hpp"
+#include "engine.hpp"
+#include "ops.hpp"
+
+namespace customerdb {
+
+using namespace detail;
+
+namespace detail {
+
+namespace {
+
+void check_customer_exists(const view& v, std::string_view customer_id) {
+  if (!v.find<customer_row>(customer_id)) throw relationship_missing("customer_id", customer_id);
+}
+
+}  // namespace
+
+row_ptr<address_row> insert_address(txn& t, const create_customer_address_dto& d, timestamp now) {
+  if (!d.customer_id) throw required_value(schema_of<address_row>().model, "customer_id");
+  check_customer_exists(t, *d.customer_id);
+  auto row = std::make_shared<address_row>();
+  row->id = claim_id<address_row>(t, d.id);
+  row->customer_id = *d.customer_id;
+  row->address_name = d.address_name;
+  row->is_default_shipping = d.is_default_shipping;
+  row->is_default_billing = d.is_default_billing;
+  row->company = d.company;
+  row->first_name = d.first_name;
+  row->last_name = d.last_name;
+  row->address_1 = d.address_1;
+  row->address_2 = d.address_2;
+  row->city = d.city;
+  row->country_code = d.country_code;
+  row->province = d.province;
+  row->postal_code = d.postal_code;
+  row->phone = d.phone;
+  row->metadata = d.metadata;
+  row->created_at = row->updated_at = now;
+  t.put<address_row>(row);
+  return row;
+}
+
+namespace {
+
+bool apply_address(const view& v, address_row& r, const update_customer_address_dto& d) {
+  constexpr std::string_view model = "Address";
+  bool changed = false;
+  if (apply_required(r.customer_id, d.customer_id, "customer_id", model)) {
+    check_customer_exists(v, r.customer_id);
+    changed = true;
+  }
+  changed |= apply(r.address_name, d.address_name);
+  changed |= apply_required(r.is_default_shipping, d.is_default_shipping, "is_default_shipping", model);
+  changed |= apply_required(r.is_default_billing, d.is_default_billing, "is_default_billing", model);
+  changed |= apply(r.company, d.company);
+  changed |= apply(r.first_name, d.first_name);
+  changed |= apply(r.last_name, d.last_name);
+  changed |= apply(r.address_1, d.address_1);
+  changed |= apply(r.address_2, d.address_2);
+  changed |= apply(r.city, d.city);
+  changed |= apply(r.country_code, d.country_code);
+  changed |= apply(r.province, d.province);
+  changed |= apply(r.postal_code, d.postal_code);
+  changed |= apply(r.phone, d.phone);
+  changed |= apply_metadata(r.metadata, d.metadata);
+  return changed;
+}
+
+template <class Target>
+std::vector<customer_address> update_addresses_of(engine& e, const Target& target,
+                                                  const update_customer_address_dto& data) {
+  return update_entities<address_row>(
+      e, target, [&](const view& v, address_row& r) { return apply_address(v, r, data); });
+}
+
+void erase_addresses(txn& t, const std::vector<std::string>& ids) {
+  erase_rows<address_row>(t, ids, [](txn&, const std::string&) {});
+}
+
+}  // namespace
+}  // namespace detail
+
+customer_address customer_module::add_addresses(const create_customer_address_dto& data) {
+  return add_addresses(std::vector<create_customer_address_dto>{data}).front();
+}
+
+std::vector<customer_address> customer_module::add_addresses(
+    const std::vector<create_customer_address_dto>& data) {
+  if (data.empty()) return {};
+  return engine_->write([&](txn& t) {
+    std::vector<row_ptr<address_row>> rows;
+    for (const auto& d : data) rows.push_back(insert_address(t, d, engine_->now()));
+    return to_dtos(rows, t, load_plan{});
+  });
+}
+
+customer_address customer_module::update_addresses(id_view id,
+                                                   const update_customer_address_dto& data) {
+  return update_addresses_of(*engine_, single_id<address_row>(id), data).front();
+}
+
+std::vector<customer_address> customer_module::update_addresses(
+    const std::vector<std::string>& ids, const update_customer_address_dto& data) {
+  if (ids.empty()) return {};
+  return update_addresses_of(*engine_, ids, data);
+}
+
+std::vector<customer_address> customer_module::update_addresses(
+    const filter& selector, const update_customer_address_dto& data) {
+  return update_addresses_of(*engine_, selector, data);
+}
+
+void customer_module::delete_addresses(id_view id) { delete_addresses(single_id<address_row>(id)); }
+
+void customer_module::delete_addresses(const std::vector<std::string>& ids) {
+  if (ids.empty()) return;
+  engine_->write([&](txn& t) { erase_addresses(t, unique_ids(ids)); });
+}
+
+void customer_module::delete_addresses(const filter& selector) {
+  engine_->write([&](txn& t) { erase_addresses(t, ids_of(select_rows<address_row>(t, selector))); });
+}
+
+std::vector<customer_address> customer_module::list_addresses(const filter& filters,
+                                                              const find_config& config) const {
+  return engine_->read([&](const view& v) { return detail::list<address_row>(v, filters, config); });
+}
+
+list_and_count_result<customer_address> customer_module::list_and_count_addresses(
+    const filter& filters, const find_config& config) const {
+  return engine_->read(
+      [&](const view& v) { return detail::list_and_count<address_row>(v, filters, config); });
+}
+
+}  // namespace customerdb

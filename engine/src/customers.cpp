@@ -1,0 +1,142 @@
+// customer_module: the customer methods.
+#include "customerdb/customer_module.hpp"
+
+#include "addresses.hpp"
+#include "engine.hpp"
+#include "ops.hpp"
+
+namespace customerdb {
+
+using namespace detail;
+
+namespace {
+
+// Hard-deletes customers with their addresses and memberships (behaviour.md §2.5).
+void erase_customers(txn& t, const std::vector<std::string>& ids) {
+  erase_rows<customer_row>(t, ids, [](txn& t, const std::string& id) {
+    for (const auto& a : t.addresses_of(id)) t.erase<address_row>(a->id);
+    for (const auto& m : t.memberships_of_customer(id)) t.erase<membership_row>(m->id);
+  });
+}
+
+std::vector<customer> create_customers(txn& t, const std::vector<create_customer_dto>& data,
+                                       timestamp now) {
+  std::vector<customer> out;
+  std::vector<std::vector<row_ptr<address_row>>> addresses(data.size());
+  std::vector<row_ptr<customer_row>> rows;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const auto& d = data[i];
+    auto row = std::make_shared<customer_row>();
+    row->id = claim_id<customer_row>(t, d.id);
+    row->company_name = d.company_name;
+    row->first_name = d.first_name;
+    row->last_name = d.last_name;
+    row->email = d.email;
+    row->phone = d.phone;
+    row->has_account = d.has_account;
+    row->metadata = d.metadata;
+    row->created_by = d.created_by;
+    row->created_at = row->updated_at = now;
+    t.put<customer_row>(row);
+    rows.push_back(row);
+    if (d.addresses) {
+      for (auto a : *d.addresses) {
+        a.customer_id = row->id;
+        addresses[i].push_back(insert_address(t, a, now));
+      }
+    }
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out.push_back(to_dto(*rows[i], t, load_plan{}));
+    if (data[i].addresses) out.back().addresses = to_dtos(addresses[i], t, load_plan{});
+  }
+  return out;
+}
+
+bool apply_customer(customer_row& r, const customer_updatable_fields& d) {
+  bool changed = apply(r.company_name, d.company_name);
+  changed |= apply(r.first_name, d.first_name);
+  changed |= apply(r.last_name, d.last_name);
+  changed |= apply(r.email, d.email);
+  changed |= apply(r.phone, d.phone);
+  changed |= apply_required(r.has_account, d.has_account, "has_account", "Customer");
+  changed |= apply_metadata(r.metadata, d.metadata);
+  changed |= apply(r.created_by, d.created_by);
+  return changed;
+}
+
+template <class Target>
+std::vector<customer> update_customers(engine& e, const Target& target,
+                                       const customer_updatable_fields& data) {
+  return update_entities<customer_row>(
+      e, target, [&](const view&, customer_row& r) { return apply_customer(r, data); });
+}
+
+}  // namespace
+
+customer customer_module::retrieve(id_view id, const find_config& config) const {
+  return engine_->read([&](const view& v) { return detail::retrieve<customer_row>(v, id, config); });
+}
+
+customer customer_module::create(const create_customer_dto& data) {
+  return create(std::vector<create_customer_dto>{data}).front();
+}
+
+std::vector<customer> customer_module::create(const std::vector<create_customer_dto>& data) {
+  if (data.empty()) return {};
+  return engine_->write([&](txn& t) { return create_customers(t, data, engine_->now()); });
+}
+
+customer customer_module::update(id_view id, const customer_updatable_fields& data) {
+  return update_customers(*engine_, single_id<customer_row>(id), data).front();
+}
+
+std::vector<customer> customer_module::update(const std::vector<std::string>& ids,
+                                              const customer_updatable_fields& data) {
+  if (ids.empty()) return {};
+  return update_customers(*engine_, ids, data);
+}
+
+std::vector<customer> customer_module::update(const filter& selector,
+                                              const customer_updatable_fields& data) {
+  return update_customers(*engine_, selector, data);
+}
+
+void customer_module::delete_customers(id_view id) {
+  delete_customers(single_id<customer_row>(id));
+}
+
+void customer_module::delete_customers(const std::vector<std::string>& ids) {
+  if (ids.empty()) return;
+  engine_->write([&](txn& t) { erase_customers(t, unique_ids(ids)); });
+}
+
+void customer_module::delete_customers(const filter& selector) {
+  engine_->write([&](txn& t) { erase_customers(t, ids_of(select_rows<customer_row>(t, selector))); });
+}
+
+std::vector<customer> customer_module::list(const filter& filters, const find_config& config) const {
+  return engine_->read([&](const view& v) { return detail::list<customer_row>(v, filters, config); });
+}
+
+list_and_count_result<customer> customer_module::list_and_count(const filter& filters,
+                                                                 const find_config& config) const {
+  return engine_->read(
+      [&](const view& v) { return detail::list_and_count<customer_row>(v, filters, config); });
+}
+
+linkable_ids customer_module::soft_delete(const std::vector<std::string>& ids,
+                                          const soft_delete_config& config) {
+  if (ids.empty()) return {};
+  return engine_->write(
+      [&](txn& t) { return detail::soft_delete<customer_row>(t, ids, config, engine_->now()); });
+}
+
+linkable_ids customer_module::restore(const std::vector<std::string>& ids,
+                                      const soft_delete_config& config) {
+  if (ids.empty()) return {};
+  return engine_->write(
+      [&](txn& t) { return detail::restore<customer_row>(t, ids, config, engine_->now()); });
+}
+
+}  // namespace customerdb

@@ -1,0 +1,66 @@
+// Building DTOs from rows: select, relations (nested), derived fields.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "customerdb/dto.hpp"
+#include "customerdb/find_config.hpp"
+#include "rows.hpp"
+#include "schema.hpp"
+#include "store.hpp"
+
+namespace customerdb::detail {
+
+template <class Row>
+struct dto_of;
+template <>
+struct dto_of<customer_row> { using type = customer; };
+template <>
+struct dto_of<group_row> { using type = customer_group; };
+template <>
+struct dto_of<address_row> { using type = customer_address; };
+template <>
+struct dto_of<membership_row> { using type = customer_group_customer; };
+template <class Row>
+using dto_t = typename dto_of<Row>::type;
+
+struct relation_node {
+  relation_kind kind;
+  entity target;
+  std::vector<relation_node> children;
+};
+
+// What to put in the DTOs of one call.
+struct load_plan {
+  std::shared_ptr<const field_selection> selection;  // null: every field
+  std::vector<relation_node> relations;
+  bool with_deleted = false;  // soft-deleted rows visible inside relations
+};
+
+// Validates config.select and config.relations for `Row`; throws invalid_data
+// `Unknown field "x" for <Model>` / `Unknown relation "x" for <Model>`.
+template <class Row>
+load_plan make_load_plan(const find_config& config, bool with_deleted);
+
+template <class Row>
+dto_t<Row> to_dto(const Row& row, const view& v, const load_plan& plan);
+template <>
+customer to_dto(const customer_row& row, const view& v, const load_plan& plan);
+template <>
+customer_group to_dto(const group_row& row, const view& v, const load_plan& plan);
+template <>
+customer_address to_dto(const address_row& row, const view& v, const load_plan& plan);
+template <>
+customer_group_customer to_dto(const membership_row& row, const view& v, const load_plan& plan);
+
+template <class Row>
+std::vector<dto_t<Row>> to_dtos(const std::vector<row_ptr<Row>>& rows, const view& v,
+                                const load_plan& plan) {
+  std::vector<dto_t<Row>> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(to_dto(*r, v, plan));
+  return out;
+}
+
+}  // namespace customerdb::detail

@@ -1,0 +1,79 @@
+#include "customerdb/error.hpp"
+
+#include <fmt/format.h>
+
+#include "errors.hpp"
+
+namespace customerdb {
+
+std::string_view to_string(error_code code) noexcept {
+  switch (code) {
+    case error_code::not_found: return "not_found";
+    case error_code::invalid_data: return "invalid_data";
+    case error_code::conflict: return "conflict";
+    case error_code::not_allowed: return "not_allowed";
+    case error_code::io_error: return "io_error";
+    case error_code::corruption: return "corruption";
+  }
+  return "unknown";
+}
+
+namespace detail {
+
+error not_found_by_id(std::string_view model, std::string_view id) {
+  return error(error_code::not_found, fmt::format("{} with id: {} was not found", model, id));
+}
+
+error id_must_be_defined(std::string_view model_lower) {
+  return error(error_code::not_found, fmt::format("{} - id must be defined", model_lower));
+}
+
+error update_targets_not_found(std::string_view model, const std::vector<std::string>& ids) {
+  return error(error_code::not_found,
+               fmt::format("{} with id \"{}\" not found", model, fmt::join(ids, ", ")));
+}
+
+error already_exists(std::string_view table_words,
+                     const std::vector<std::pair<std::string_view, std::string>>& columns) {
+  std::string text = fmt::format("{} with ", table_words);
+  for (const auto& [column, value] : columns) text += fmt::format("{}: {}, ", column, value);
+  text += "already exists.";
+  return error(error_code::invalid_data, text);
+}
+
+error relationship_missing(std::string_view column, std::string_view value) {
+  return error(error_code::not_found,
+               fmt::format("You tried to set relationship {}: {}, but such entity does not exist",
+                           column, value));
+}
+
+error unknown_field(std::string_view model, std::string_view key) {
+  return error(error_code::invalid_data, fmt::format("Unknown field \"{}\" for {}", key, model));
+}
+
+error unknown_relation(std::string_view model, std::string_view key) {
+  return error(error_code::invalid_data, fmt::format("Unknown relation \"{}\" for {}", key, model));
+}
+
+error non_null_property(std::string_view property, std::string_view model) {
+  return error(error_code::invalid_data,
+               fmt::format("You must pass a non-null value to the property {} of entity {}.",
+                           property, model));
+}
+
+error required_value(std::string_view model, std::string_view property) {
+  return error(error_code::invalid_data,
+               fmt::format("Value for {}.{} is required, 'undefined' found", model, property));
+}
+
+error invalid_value(std::string_view what, std::string_view value) {
+  return error(error_code::invalid_data, fmt::format("Invalid value for {}: {}", what, value));
+}
+
+error invalid_field_value(std::string_view model, std::string_view key, std::string_view expected) {
+  return error(error_code::invalid_data,
+               fmt::format("Invalid value for field \"{}\" of {}: expected {}", key, model, expected));
+}
+
+}  // namespace detail
+}  // namespace customerdb

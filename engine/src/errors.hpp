@@ -1,0 +1,38 @@
+// The messages of customerdb's errors, in one place (Medusa's texts, behaviour.md §1.4 and
+// D1-D18). Every throw in the engine goes through these.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "customerdb/error.hpp"
+
+namespace customerdb::detail {
+
+// "<Model> with id: <id> was not found"
+error not_found_by_id(std::string_view model, std::string_view id);
+// "<model> - id must be defined"
+error id_must_be_defined(std::string_view model_lower);
+// `<Model> with id "<a, b>" not found`
+error update_targets_not_found(std::string_view model, const std::vector<std::string>& ids);
+// "<Table words> with <col>: <val>[, <col>: <val>], already exists."
+error already_exists(std::string_view table_words,
+                     const std::vector<std::pair<std::string_view, std::string>>& columns);
+// "You tried to set relationship <col>: <val>, but such entity does not exist"
+error relationship_missing(std::string_view column, std::string_view value);
+// `Unknown field "<key>" for <Model>`
+error unknown_field(std::string_view model, std::string_view key);
+// `Unknown relation "<key>" for <Model>`
+error unknown_relation(std::string_view model, std::string_view key);
+// "You must pass a non-null value to the property <prop> of entity <Model>."
+error non_null_property(std::string_view property, std::string_view model);
+// "Value for <Model>.<prop> is required, 'undefined' found"
+error required_value(std::string_view model, std::string_view property);
+// "Invalid value for <what>: <value>"
+error invalid_value(std::string_view what, std::string_view value);
+// `Invalid value for field "<key>" of <Model>: expected <expected>`
+error invalid_field_value(std::string_view model, std::string_view key, std::string_view expected);
+
+}  // namespace customerdb::detail

@@ -1,0 +1,118 @@
+// customer_module: the customer group methods.
+#include "customerdb/customer_module.hpp"
+
+#include "engine.hpp"
+#include "ops.hpp"
+
+namespace customerdb {
+
+using namespace detail;
+
+namespace {
+
+// Hard-deletes groups with their memberships (behaviour.md §2.5).
+void erase_groups(txn& t, const std::vector<std::string>& ids) {
+  erase_rows<group_row>(t, ids, [](txn& t, const std::string& id) {
+    for (const auto& m : t.memberships_of_group(id)) t.erase<membership_row>(m->id);
+  });
+}
+
+bool apply_group(group_row& r, const customer_group_updatable_fields& d) {
+  bool changed = apply(r.name, d.name);
+  changed |= apply_metadata(r.metadata, d.metadata);
+  changed |= apply(r.created_by, d.created_by);
+  return changed;
+}
+
+template <class Target>
+std::vector<customer_group> update_groups(engine& e, const Target& target,
+                                          const customer_group_updatable_fields& data) {
+  return update_entities<group_row>(
+      e, target, [&](const view&, group_row& r) { return apply_group(r, data); });
+}
+
+}  // namespace
+
+customer_group customer_module::create_customer_group(const create_customer_group_dto& data) {
+  return create_customer_group(std::vector<create_customer_group_dto>{data}).front();
+}
+
+std::vector<customer_group> customer_module::create_customer_group(
+    const std::vector<create_customer_group_dto>& data) {
+  if (data.empty()) return {};
+  return engine_->write([&](txn& t) {
+    std::vector<row_ptr<group_row>> rows;
+    const timestamp now = engine_->now();
+    for (const auto& d : data) {
+      auto row = std::make_shared<group_row>();
+      row->id = claim_id<group_row>(t, d.id);
+      row->name = d.name;
+      row->metadata = d.metadata;
+      row->created_by = d.created_by;
+      row->created_at = row->updated_at = now;
+      t.put<group_row>(row);
+      rows.push_back(std::move(row));
+    }
+    return to_dtos(rows, t, load_plan{});
+  });
+}
+
+customer_group customer_module::retrieve_customer_group(id_view id, const find_config& config) const {
+  return engine_->read([&](const view& v) { return detail::retrieve<group_row>(v, id, config); });
+}
+
+customer_group customer_module::update_customer_groups(id_view id,
+                                                       const customer_group_updatable_fields& data) {
+  return update_groups(*engine_, single_id<group_row>(id), data).front();
+}
+
+std::vector<customer_group> customer_module::update_customer_groups(
+    const std::vector<std::string>& ids, const customer_group_updatable_fields& data) {
+  if (ids.empty()) return {};
+  return update_groups(*engine_, ids, data);
+}
+
+std::vector<customer_group> customer_module::update_customer_groups(
+    const filter& selector, const customer_group_updatable_fields& data) {
+  return update_groups(*engine_, selector, data);
+}
+
+void customer_module::delete_customer_groups(id_view id) {
+  delete_customer_groups(single_id<group_row>(id));
+}
+
+void customer_module::delete_customer_groups(const std::vector<std::string>& ids) {
+  if (ids.empty()) return;
+  engine_->write([&](txn& t) { erase_groups(t, unique_ids(ids)); });
+}
+
+void customer_module::delete_customer_groups(const filter& selector) {
+  engine_->write([&](txn& t) { erase_groups(t, ids_of(select_rows<group_row>(t, selector))); });
+}
+
+std::vector<customer_group> customer_module::list_customer_groups(const filter& filters,
+                                                                  const find_config& config) const {
+  return engine_->read([&](const view& v) { return detail::list<group_row>(v, filters, config); });
+}
+
+list_and_count_result<customer_group> customer_module::list_and_count_customer_groups(
+    const filter& filters, const find_config& config) const {
+  return engine_->read(
+      [&](const view& v) { return detail::list_and_count<group_row>(v, filters, config); });
+}
+
+linkable_ids customer_module::soft_delete_customer_groups(const std::vector<std::string>& ids,
+                                                          const soft_delete_config& config) {
+  if (ids.empty()) return {};
+  return engine_->write(
+      [&](txn& t) { return detail::soft_delete<group_row>(t, ids, config, engine_->now()); });
+}
+
+linkable_ids customer_module::restore_customer_groups(const std::vector<std::string>& ids,
+                                                      const soft_delete_config& config) {
+  if (ids.empty()) return {};
+  return engine_->write(
+      [&](txn& t) { return detail::restore<group_row>(t, ids, config, engine_->now()); });
+}
+
+}  // namespace customerdb

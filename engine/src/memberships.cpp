@@ -1,0 +1,63 @@
+// customer_module: the group membership methods.
+#include "customerdb/customer_module.hpp"
+
+#include "engine.hpp"
+#include "ops.hpp"
+
+namespace customerdb {
+
+using namespace detail;
+
+std::string customer_module::add_customer_to_group(const group_customer_pair& pair) {
+  return add_customer_to_group(std::vector<group_customer_pair>{pair}).front();
+}
+
+std::vector<std::string> customer_module::add_customer_to_group(
+    const std::vector<group_customer_pair>& pairs) {
+  if (pairs.empty()) return {};
+  return engine_->write([&](txn& t) {
+    std::vector<std::string> ids;
+    const timestamp now = engine_->now();
+    for (const auto& p : pairs) {
+      if (!t.find<customer_row>(p.customer_id))
+        throw relationship_missing("customer_id", p.customer_id);
+      if (!t.find<group_row>(p.customer_group_id))
+        throw relationship_missing("customer_group_id", p.customer_group_id);
+      // An existing membership is returned, not duplicated (decision D6).
+      if (auto existing = t.memberships_of_pair(p.customer_id, p.customer_group_id);
+          !existing.empty()) {
+        ids.push_back(existing.front()->id);
+        continue;
+      }
+      auto row = std::make_shared<membership_row>();
+      row->id = new_id(schema_of<membership_row>().prefix);
+      row->customer_id = p.customer_id;
+      row->customer_group_id = p.customer_group_id;
+      row->created_at = row->updated_at = now;
+      t.put<membership_row>(row);
+      ids.push_back(row->id);
+    }
+    return ids;
+  });
+}
+
+void customer_module::remove_customer_from_group(const group_customer_pair& pair) {
+  remove_customer_from_group(std::vector<group_customer_pair>{pair});
+}
+
+void customer_module::remove_customer_from_group(const std::vector<group_customer_pair>& pairs) {
+  if (pairs.empty()) return;
+  engine_->write([&](txn& t) {
+    for (const auto& p : pairs)
+      for (const auto& m : t.memberships_of_pair(p.customer_id, p.customer_group_id))
+        t.erase<membership_row>(m->id);
+  });
+}
+
+std::vector<customer_group_customer> customer_module::list_customer_group_customers(
+    const filter& filters, const find_config& config) const {
+  return engine_->read(
+      [&](const view& v) { return detail::list<membership_row>(v, filters, config); });
+}
+
+}  // namespace customerdb

@@ -1,0 +1,235 @@
+// The steps the service methods share: id checks, update targets, patches, retrieve, list,
+// soft delete and restore. Each entity's file composes them.
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "customerdb/find_config.hpp"
+#include "customerdb/id_view.hpp"
+#include "customerdb/patch.hpp"
+#include "dtos.hpp"
+#include "engine.hpp"
+#include "errors.hpp"
+#include "ids.hpp"
+#include "metadata.hpp"
+#include "query.hpp"
+#include "schema.hpp"
+#include "store.hpp"
+
+namespace customerdb::detail {
+
+// `ids` without duplicates, first occurrence kept.
+inline std::vector<std::string> unique_ids(const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  std::unordered_set<std::string_view> seen;
+  for (const auto& id : ids)
+    if (seen.insert(id).second) out.push_back(id);
+  return out;
+}
+
+// The id for a new row: the caller's (kept, decision D15) or a new one. Throws invalid_data
+// "<Table> with id: <id>, already exists." when the caller's id is taken.
+template <class Row>
+std::string claim_id(const view& v, const std::optional<std::string>& given) {
+  if (!given || given->empty()) return new_id(schema_of<Row>().prefix);
+  if (v.find<Row>(*given)) throw already_exists(schema_of<Row>().table_words, {{"id", *given}});
+  return *given;
+}
+
+// A single id argument as a list; throws not_found "<model> - id must be defined" when no id
+// was given.
+template <class Row>
+std::vector<std::string> single_id(id_view id) {
+  if (!id.defined()) throw id_must_be_defined(schema_of<Row>().model_lower);
+  return {std::string(id.value())};
+}
+
+// The row with `id` if it exists and (unless with_deleted) is live.
+template <class Row>
+row_ptr<Row> find_visible(const view& v, std::string_view id, bool with_deleted) {
+  auto row = v.find<Row>(id);
+  return row && (with_deleted || !is_deleted(*row)) ? row : nullptr;
+}
+
+// retrieve(): the row's DTO, or not_found.
+template <class Row>
+dto_t<Row> retrieve(const view& v, id_view id, const find_config& config) {
+  const auto& s = schema_of<Row>();
+  if (!id.defined()) throw id_must_be_defined(s.model_lower);
+  const auto plan = make_load_plan<Row>(config, config.with_deleted);
+  auto row = find_visible<Row>(v, id.value(), config.with_deleted);
+  if (!row) throw not_found_by_id(s.model, id.value());
+  return to_dto(*row, v, plan);
+}
+
+template <class Row>
+std::vector<dto_t<Row>> list(const view& v, const filter& f, const find_config& config) {
+  auto result = run_query<Row>(v, f, config, query_kind::list);
+  return to_dtos(result.rows, v, make_load_plan<Row>(config, result.with_deleted));
+}
+
+template <class Row>
+std::pair<std::vector<dto_t<Row>>, std::size_t> list_and_count(const view& v, const filter& f,
+                                                                const find_config& config) {
+  auto result = run_query<Row>(v, f, config, query_kind::list_and_count);
+  return {to_dtos(result.rows, v, make_load_plan<Row>(config, result.with_deleted)), result.count};
+}
+
+// Update targets by ids: every id must be visible and live, else not_found
+// `<Model> with id "<missing>" not found`. Returned in id order.
+template <class Row>
+std::vector<row_ptr<Row>> update_targets(const view& v, const std::vector<std::string>& ids) {
+  std::vector<row_ptr<Row>> rows;
+  std::vector<std::string> missing;
+  for (const auto& id : unique_ids(ids)) {
+    if (auto row = find_visible<Row>(v, id, false)) {
+      rows.push_back(std::move(row));
+    } else {
+      missing.push_back(id);
+    }
+  }
+  if (!missing.empty()) throw update_targets_not_found(schema_of<Row>().model, missing);
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
+  return rows;
+}
+
+template <class Row>
+std::vector<row_ptr<Row>> update_targets(const view& v, const filter& selector) {
+  return select_rows<Row>(v, selector);
+}
+
+// Applies one patch field; returns whether the value changed.
+template <class T>
+bool apply(std::optional<T>& field, const patch<T>& p) {
+  if (p.is_unset() || field == p.as_optional()) return false;
+  field = p.as_optional();
+  return true;
+}
+
+// A non-nullable field: null fails with invalid_data naming the property and entity.
+template <class T>
+bool apply_required(T& field, const patch<T>& p, std::string_view property, std::string_view model) {
+  if (p.is_unset()) return false;
+  if (p.is_null()) throw non_null_property(property, model);
+  if (field == p.value()) return false;
+  field = p.value();
+  return true;
+}
+
+// Metadata: deep merge (decision D10); null clears.
+inline bool apply_metadata(opt_metadata& field, const patch<metadata>& p) {
+  if (p.is_unset()) return false;
+  if (p.is_null()) {
+    const bool changed = field.has_value();
+    field.reset();
+    return changed;
+  }
+  metadata merged = field ? *field : metadata{};
+  deep_merge(merged, p.value());
+  if (field && *field == merged) return false;
+  field = std::move(merged);
+  return true;
+}
+
+// Updates each target with `change(Row&) -> bool changed`; stamps updated_at on the rows that
+// changed. Returns the new rows' DTOs in target order.
+template <class Row, class Change>
+std::vector<dto_t<Row>> update_rows(txn& t, const std::vector<row_ptr<Row>>& targets,
+                                    timestamp now, Change&& change) {
+  std::vector<row_ptr<Row>> updated;
+  for (const auto& target : targets) {
+    auto row = std::make_shared<Row>(*target);
+    if (change(*row)) {
+      row->updated_at = now;
+      t.put<Row>(row);
+      updated.push_back(std::move(row));
+    } else {
+      updated.push_back(target);
+    }
+  }
+  return to_dtos(updated, t, load_plan{});
+}
+
+// update(): resolves `target` (ids or a selector) and applies `apply(const view&, Row&) -> bool
+// changed` to each row in one transaction.
+template <class Row, class Target, class Apply>
+std::vector<dto_t<Row>> update_entities(engine& e, const Target& target, Apply&& apply) {
+  return e.write([&](txn& t) {
+    return update_rows<Row>(t, update_targets<Row>(t, target), e.now(),
+                            [&](Row& r) { return apply(static_cast<const view&>(t), r); });
+  });
+}
+
+// Hard-deletes the existing rows among `ids`, calling cascade(t, id) first for each.
+template <class Row, class Cascade>
+void erase_rows(txn& t, const std::vector<std::string>& ids, Cascade&& cascade) {
+  for (const auto& id : ids) {
+    if (!t.find<Row>(id)) continue;
+    cascade(t, id);
+    t.erase<Row>(id);
+  }
+}
+
+// The result map of soft_delete/restore, narrowed by return_linkable_keys.
+template <class Row>
+linkable_ids linkable_result(std::vector<std::string> ids, const soft_delete_config& config) {
+  linkable_ids out;
+  if (ids.empty()) return out;
+  const std::string key(schema_of<Row>().linkable_key);
+  if (config.return_linkable_keys &&
+      std::find(config.return_linkable_keys->begin(), config.return_linkable_keys->end(), key) ==
+          config.return_linkable_keys->end())
+    return out;
+  out.emplace(key, std::move(ids));
+  return out;
+}
+
+// Soft-deletes the live rows among `ids`; returns the ids changed.
+template <class Row>
+linkable_ids soft_delete(txn& t, const std::vector<std::string>& ids,
+                         const soft_delete_config& config, timestamp now) {
+  std::vector<std::string> changed;
+  for (const auto& id : unique_ids(ids)) {
+    auto row = find_visible<Row>(t, id, false);
+    if (!row) continue;
+    auto next = std::make_shared<Row>(*row);
+    next->deleted_at = now;
+    next->updated_at = now;
+    t.put<Row>(std::move(next));
+    changed.push_back(id);
+  }
+  return linkable_result<Row>(std::move(changed), config);
+}
+
+// Restores every row among `ids`, deleted or not (all are touched); returns the ids found.
+template <class Row>
+linkable_ids restore(txn& t, const std::vector<std::string>& ids,
+                     const soft_delete_config& config, timestamp now) {
+  std::vector<std::string> found;
+  for (const auto& id : unique_ids(ids)) {
+    auto row = t.find<Row>(id);
+    if (!row) continue;
+    auto next = std::make_shared<Row>(*row);
+    next->deleted_at.reset();
+    next->updated_at = now;
+    t.put<Row>(std::move(next));
+    found.push_back(id);
+  }
+  return linkable_result<Row>(std::move(found), config);
+}
+
+// The id of every row `selector` matches.
+template <class Row>
+std::vector<std::string> ids_of(const std::vector<row_ptr<Row>>& rows) {
+  std::vector<std::string> ids;
+  ids.reserve(rows.size());
+  for (const auto& r : rows) ids.push_back(r->id);
+  return ids;
+}
+
+}  // namespace customerdb::detail

@@ -1,0 +1,500 @@
+#include "query.hpp"
+
+#include <boost/regex.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "errors.hpp"
+#include "filter_node.hpp"
+#include "schema.hpp"
+#include "text.hpp"
+
+namespace customerdb::detail {
+namespace {
+
+using kind = filter_node::kind;
+
+// SQL's three-valued logic.
+enum class tri : unsigned char { no, yes, unknown };
+
+tri negate(tri t) {
+  return t == tri::yes ? tri::no : t == tri::no ? tri::yes : tri::unknown;
+}
+tri of(bool b) { return b ? tri::yes : tri::no; }
+
+// A compiled operand, already of the field's type.
+using operand = std::variant<std::nullptr_t, bool, std::string, timestamp>;
+
+template <class Row>
+struct pred {
+  virtual ~pred() = default;
+  virtual tri eval(const Row& row, const view& v) const = 0;
+};
+template <class Row>
+using pred_ptr = std::unique_ptr<const pred<Row>>;
+
+template <class Row>
+struct all_pred final : pred<Row> {
+  tri eval(const Row&, const view&) const override { return tri::yes; }
+};
+
+template <class Row>
+struct and_pred final : pred<Row> {
+  std::vector<pred_ptr<Row>> children;
+  tri eval(const Row& r, const view& v) const override {
+    tri result = tri::yes;
+    for (const auto& c : children) {
+      const tri t = c->eval(r, v);
+      if (t == tri::no) return tri::no;
+      if (t == tri::unknown) result = tri::unknown;
+    }
+    return result;
+  }
+};
+
+template <class Row>
+struct or_pred final : pred<Row> {
+  std::vector<pred_ptr<Row>> children;
+  tri eval(const Row& r, const view& v) const override {
+    tri result = tri::no;
+    for (const auto& c : children) {
+      const tri t = c->eval(r, v);
+      if (t == tri::yes) return tri::yes;
+      if (t == tri::unknown) result = tri::unknown;
+    }
+    return result;
+  }
+};
+
+template <class Row>
+struct not_pred final : pred<Row> {
+  pred_ptr<Row> child;
+  tri eval(const Row& r, const view& v) const override { return negate(child->eval(r, v)); }
+};
+
+// Orders two non-null values of one field kind; nullopt when they cannot be compared.
+std::optional<int> compare_cell(const cell& c, const operand& o) {
+  if (const auto* s = std::get_if<std::string_view>(&c)) {
+    if (const auto* os = std::get_if<std::string>(&o)) return s->compare(*os) < 0 ? -1 : s->compare(*os) > 0;
+  } else if (const auto* b = std::get_if<bool>(&c)) {
+    if (const auto* ob = std::get_if<bool>(&o)) return int(*b) - int(*ob);
+  } else if (const auto* t = std::get_if<timestamp>(&c)) {
+    if (const auto* ot = std::get_if<timestamp>(&o)) return *t < *ot ? -1 : *t > *ot ? 1 : 0;
+  }
+  return std::nullopt;
+}
+
+bool is_null(const cell& c) { return std::holds_alternative<std::nullptr_t>(c); }
+
+template <class Row>
+struct condition_pred final : pred<Row> {
+  const field_desc<Row>* field = nullptr;
+  filter_op op = filter_op::eq;
+  std::vector<operand> operands;
+  std::optional<boost::regex> regex;
+
+  tri eval(const Row& r, const view& v) const override {
+    const cell c = field->get(r, v);
+    const bool null_cell = is_null(c);
+    switch (op) {
+      case filter_op::exists:
+        return of(std::get<bool>(operands[0]) != null_cell);
+      case filter_op::eq:
+      case filter_op::ne: {
+        const bool null_operand = std::holds_alternative<std::nullptr_t>(operands[0]);
+        if (null_operand) return of((op == filter_op::eq) == null_cell);
+        if (null_cell) return tri::unknown;
+        const auto cmp = compare_cell(c, operands[0]);
+        return of((cmp && *cmp == 0) == (op == filter_op::eq));
+      }
+      case filter_op::in:
+      case filter_op::nin: {
+        // x IN (a, NULL) is unknown when x matches nothing; x NOT IN (.., NULL) is never true.
+        if (null_cell) return operands.empty() ? of(op == filter_op::nin) : tri::unknown;
+        bool saw_null = false;
+        for (const auto& o : operands) {
+          if (std::holds_alternative<std::nullptr_t>(o)) {
+            saw_null = true;
+            continue;
+          }
+          const auto cmp = compare_cell(c, o);
+          if (cmp && *cmp == 0) return of(op == filter_op::in);
+        }
+        return saw_null ? tri::unknown : of(op == filter_op::nin);
+      }
+      case filter_op::gt:
+      case filter_op::gte:
+      case filter_op::lt:
+      case filter_op::lte: {
+        if (null_cell || std::holds_alternative<std::nullptr_t>(operands[0])) return tri::unknown;
+        const auto cmp = compare_cell(c, operands[0]);
+        if (!cmp) return tri::unknown;
+        switch (op) {
+          case filter_op::gt: return of(*cmp > 0);
+          case filter_op::gte: return of(*cmp >= 0);
+          case filter_op::lt: return of(*cmp < 0);
+          default: return of(*cmp <= 0);
+        }
+      }
+      case filter_op::like:
+      case filter_op::ilike: {
+        if (null_cell) return tri::unknown;
+        return of(like_match(std::get<std::string_view>(c), std::get<std::string>(operands[0]),
+                             op == filter_op::ilike));
+      }
+      case filter_op::re: {
+        if (null_cell) return tri::unknown;
+        const auto text = std::get<std::string_view>(c);
+        try {
+          return of(boost::regex_search(text.begin(), text.end(), *regex));
+        } catch (const std::runtime_error&) {
+          throw error(error_code::invalid_data,
+                      fmt::format("Regular expression \"{}\" is too expensive to run",
+                                  std::get<std::string>(operands[0])));
+        }
+      }
+    }
+    return tri::unknown;
+  }
+};
+
+// q: any searchable field contains the text, ignoring case (decisions D16).
+template <class Row>
+struct search_pred final : pred<Row> {
+  std::vector<const field_desc<Row>*> fields;
+  std::string needle;  // folded
+  tri eval(const Row& r, const view& v) const override {
+    tri result = tri::no;
+    for (const auto* f : fields) {
+      const cell c = f->get(r, v);
+      if (is_null(c)) {
+        result = tri::unknown;
+        continue;
+      }
+      if (contains_folded(std::get<std::string_view>(c), needle)) return tri::yes;
+    }
+    return result;
+  }
+};
+
+template <class Row>
+pred_ptr<Row> compile(const filter_node& n, bool with_deleted);
+
+// "has at least one related row matching": EXISTS, never unknown.
+template <class Row, class Target>
+struct relation_pred final : pred<Row> {
+  relation_kind relation;
+  bool with_deleted = false;
+  pred_ptr<Target> sub;
+  tri eval(const Row& r, const view& v) const override {
+    for (const auto& t : related<Target>(relation, r, v, with_deleted))
+      if (sub->eval(*t, v) == tri::yes) return tri::yes;
+    return tri::no;
+  }
+};
+
+std::string_view expected_operand(field_kind k) {
+  switch (k) {
+    case field_kind::text: return "a string or null";
+    case field_kind::boolean: return "a boolean or null";
+    case field_kind::time: return "a timestamp or null";
+    case field_kind::json: return "null";
+  }
+  return "a value";
+}
+
+// Converts `v` to the type of `f`; throws invalid_data when it is of another type.
+template <class Row>
+operand coerce(const field_desc<Row>& f, const value& v) {
+  const auto fail = [&]() -> error {
+    return invalid_field_value(schema_of<Row>().model, f.name, expected_operand(f.kind));
+  };
+  if (std::holds_alternative<std::nullptr_t>(v)) return nullptr;
+  switch (f.kind) {
+    case field_kind::text:
+      if (const auto* s = std::get_if<std::string>(&v)) return *s;
+      break;
+    case field_kind::boolean:
+      if (const auto* b = std::get_if<bool>(&v)) return *b;
+      break;
+    case field_kind::time:
+      if (const auto* t = std::get_if<timestamp>(&v)) return *t;
+      if (const auto* s = std::get_if<std::string>(&v)) {
+        if (auto t = parse_iso8601(*s)) return *t;
+      }
+      break;
+    case field_kind::json:
+      break;
+  }
+  throw fail();
+}
+
+template <class Row>
+pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) {
+  const auto& s = schema_of<Row>();
+  auto p = std::make_unique<condition_pred<Row>>();
+  p->field = &f;
+  p->op = n.op;
+  const bool wants_list = n.op == filter_op::in || n.op == filter_op::nin;
+  if (wants_list != n.list || (!n.list && n.operands.size() != 1))
+    throw invalid_field_value(s.model, f.name, wants_list ? "a list" : "a single value");
+  switch (n.op) {
+    case filter_op::exists:
+      if (!std::holds_alternative<bool>(n.operands[0]))
+        throw invalid_field_value(s.model, f.name, "a boolean");
+      p->operands.emplace_back(std::get<bool>(n.operands[0]));
+      return p;
+    case filter_op::like:
+    case filter_op::ilike:
+    case filter_op::re: {
+      if (f.kind != field_kind::text || !std::holds_alternative<std::string>(n.operands[0]))
+        throw invalid_field_value(s.model, f.name, "a string pattern on a text field");
+      const auto& pattern = std::get<std::string>(n.operands[0]);
+      if (n.op == filter_op::re) {
+        try {
+          p->regex.emplace(pattern, boost::regex::ECMAScript);
+        } catch (const boost::regex_error& e) {
+          throw error(error_code::invalid_data,
+                      fmt::format("Invalid regular expression \"{}\": {}", pattern, e.what()));
+        }
+      }
+      p->operands.emplace_back(pattern);
+      return p;
+    }
+    default:
+      break;
+  }
+  if (f.kind == field_kind::json) {
+    // A metadata column compares only with null here; keys are matched with `matches`.
+    if (!(n.op == filter_op::eq || n.op == filter_op::ne) ||
+        !std::holds_alternative<std::nullptr_t>(n.operands[0]))
+      throw invalid_field_value(s.model, f.name, "null, or a filter on its keys");
+  }
+  for (const auto& v : n.operands) p->operands.push_back(coerce(f, v));
+  return p;
+}
+
+template <class Row>
+pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, bool with_deleted) {
+  return with_entity(rel.target, [&](auto target) -> pred_ptr<Row> {
+    using Target = typename decltype(target)::type;
+    auto p = std::make_unique<relation_pred<Row, Target>>();
+    p->relation = rel.kind;
+    p->with_deleted = with_deleted;
+    if (n.k == kind::nested) {
+      p->sub = compile<Target>(n.children[0].node(), with_deleted);
+    } else {
+      // A relation compared with ids: {groups: "cusgroup_1"} or {groups: [..]}.
+      if (!(n.op == filter_op::eq || n.op == filter_op::in))
+        throw invalid_field_value(schema_of<Row>().model, n.field,
+                                  "an id, a list of ids or a filter");
+      filter_node by_id = n;
+      by_id.field = "id";
+      p->sub = compile<Target>(by_id, with_deleted);
+    }
+    return p;
+  });
+}
+
+template <class Row>
+pred_ptr<Row> compile(const filter_node& n, bool with_deleted) {
+  const auto& s = schema_of<Row>();
+  switch (n.k) {
+    case kind::all:
+      return std::make_unique<all_pred<Row>>();
+    case kind::and_:
+    case kind::or_: {
+      auto build = [&](auto p) -> pred_ptr<Row> {
+        for (const auto& c : n.children) p->children.push_back(compile<Row>(c.node(), with_deleted));
+        return p;
+      };
+      if (n.k == kind::and_) return build(std::make_unique<and_pred<Row>>());
+      return build(std::make_unique<or_pred<Row>>());
+    }
+    case kind::not_: {
+      auto p = std::make_unique<not_pred<Row>>();
+      p->child = compile<Row>(n.children[0].node(), with_deleted);
+      return p;
+    }
+    case kind::search: {
+      if (n.text.empty()) return std::make_unique<all_pred<Row>>();
+      auto p = std::make_unique<search_pred<Row>>();
+      for (const auto& f : s.fields)
+        if (f.searchable) p->fields.push_back(&f);
+      p->needle = fold(n.text);
+      return p;
+    }
+    case kind::condition:
+    case kind::nested: {
+      if (const auto* rel = s.relation(n.field)) return compile_relation<Row>(n, *rel, with_deleted);
+      const auto* f = s.field(n.field);
+      if (!f) throw unknown_field(s.model, n.field);
+      if (n.k == kind::nested)
+        throw invalid_field_value(s.model, n.field, "a value or an operator");
+      return compile_condition<Row>(n, *f);
+    }
+  }
+  return std::make_unique<all_pred<Row>>();
+}
+
+// The top-level conditions: the root, or the children of an implicit AND (the keys of one
+// filter object).
+template <class F>
+bool any_top_level(const filter_node& n, F&& test) {
+  if (n.k == kind::and_ && n.implicit) {
+    for (const auto& c : n.children)
+      if (test(c.node())) return true;
+    return false;
+  }
+  return test(n);
+}
+
+bool names(const filter_node& n, std::string_view field) {
+  return (n.k == kind::condition || n.k == kind::nested) && n.field == field;
+}
+
+// A top-level `id` equality or `in` with a non-empty value: the ids it names.
+std::optional<std::vector<std::string>> top_level_ids(const filter_node& root) {
+  std::optional<std::vector<std::string>> ids;
+  any_top_level(root, [&](const filter_node& n) {
+    if (!names(n, "id") || n.k != kind::condition) return false;
+    if (!(n.op == filter_op::eq || n.op == filter_op::in)) return false;
+    std::vector<std::string> out;
+    for (const auto& v : n.operands) {
+      if (const auto* s = std::get_if<std::string>(&v)) out.push_back(*s);
+    }
+    if (out.empty() || (!n.list && out.front().empty())) return false;
+    ids = std::move(out);
+    return true;
+  });
+  return ids;
+}
+
+std::size_t checked_count(std::string_view name, std::int64_t v) {
+  if (v < 0) throw invalid_value(name, std::to_string(v));
+  return static_cast<std::size_t>(v);
+}
+
+template <class Row>
+struct order_key {
+  const field_desc<Row>* field;
+  bool descending;
+};
+
+template <class Row>
+std::vector<order_key<Row>> compile_order(const find_config& config) {
+  const auto& s = schema_of<Row>();
+  std::vector<order_key<Row>> keys;
+  for (const auto& [name, direction] : config.order) {
+    const auto* f = s.field(name);
+    if (!f) throw unknown_field(s.model, name);
+    if (f->kind == field_kind::json) throw invalid_value("order", name);
+    keys.push_back({f, direction == sort_direction::desc});
+  }
+  return keys;
+}
+
+// Compares two cells of one field: nulls last when ascending, first when descending.
+int compare_cells(const cell& a, const cell& b, bool descending) {
+  const bool an = is_null(a), bn = is_null(b);
+  if (an || bn) {
+    if (an && bn) return 0;
+    return (an ? 1 : -1) * (descending ? -1 : 1);
+  }
+  int c = 0;
+  if (const auto* s = std::get_if<std::string_view>(&a)) {
+    const int r = s->compare(std::get<std::string_view>(b));
+    c = r < 0 ? -1 : r > 0;
+  } else if (const auto* x = std::get_if<bool>(&a)) {
+    c = int(*x) - int(std::get<bool>(b));
+  } else if (const auto* t = std::get_if<timestamp>(&a)) {
+    const auto u = std::get<timestamp>(b);
+    c = *t < u ? -1 : *t > u;
+  }
+  return descending ? -c : c;
+}
+
+}  // namespace
+
+template <class Row>
+query_result<Row> run_query(const view& v, const filter& f, const find_config& config,
+                            query_kind qk) {
+  const filter_node& root = f.node();
+  const bool paged = qk != query_kind::selector;
+  std::size_t skip = 0;
+  std::optional<std::size_t> limit;
+  const auto ids = top_level_ids(root);
+  if (paged) {
+    if (config.skip) skip = checked_count("skip", *config.skip);
+    if (config.take.has_value()) {
+      limit = checked_count("take", config.take.value());
+    } else if (config.take.is_unset() && !ids) {
+      limit = 15;
+    }
+  }
+  query_result<Row> result;
+  result.with_deleted = config.with_deleted ||
+                        any_top_level(root, [](const filter_node& n) { return names(n, "deleted_at"); });
+  const auto predicate = compile<Row>(root, result.with_deleted);
+  const auto order = compile_order<Row>(config);
+
+  const auto accept = [&](const Row& r) {
+    return (result.with_deleted || !is_deleted(r)) && predicate->eval(r, v) == tri::yes;
+  };
+  const bool count = qk == query_kind::list_and_count;
+  const std::size_t end = limit ? skip + std::min(*limit, SIZE_MAX - skip) : SIZE_MAX;
+
+  std::vector<row_ptr<Row>> matches;
+  if (ids) {
+    for (const auto& id : *ids)
+      if (auto r = v.find<Row>(id); r && accept(*r)) matches.push_back(std::move(r));
+    std::sort(matches.begin(), matches.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
+    matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
+  } else if (order.empty()) {
+    // Id order is the scan order: stop as soon as the page is full unless counting.
+    std::size_t seen = 0;
+    v.scan<Row>([&](const row_ptr<Row>& r) {
+      if (!accept(*r)) return true;
+      if (seen >= skip && seen < end) result.rows.push_back(r);
+      ++seen;
+      return count || seen < end;
+    });
+    result.count = seen;
+    return result;
+  } else {
+    v.scan<Row>([&](const row_ptr<Row>& r) {
+      if (accept(*r)) matches.push_back(r);
+      return true;
+    });
+  }
+  if (!order.empty()) {
+    std::stable_sort(matches.begin(), matches.end(), [&](const auto& a, const auto& b) {
+      for (const auto& key : order) {
+        const int c = compare_cells(key.field->get(*a, v), key.field->get(*b, v), key.descending);
+        if (c != 0) return c < 0;
+      }
+      return false;  // ties keep id order
+    });
+  }
+  result.count = matches.size();
+  const std::size_t first = std::min(skip, matches.size());
+  const std::size_t last = std::min(end, matches.size());
+  result.rows.assign(matches.begin() + static_cast<std::ptrdiff_t>(first),
+                     matches.begin() + static_cast<std::ptrdiff_t>(last));
+  return result;
+}
+
+template query_result<customer_row> run_query<customer_row>(const view&, const filter&,
+                                                            const find_config&, query_kind);
+template query_result<group_row> run_query<group_row>(const view&, const filter&,
+                                                      const find_config&, query_kind);
+template query_result<address_row> run_query<address_row>(const view&, const filter&,
+                                                          const find_config&, query_kind);
+template query_result<membership_row> run_query<membership_row>(const view&, const filter&,
+                                                                const find_config&, query_kind);
+
+}  // namespace customerdb::detail

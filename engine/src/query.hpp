@@ -1,0 +1,40 @@
+// Running filters and find configs over a view: the engine's query layer.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "customerdb/filter.hpp"
+#include "customerdb/find_config.hpp"
+#include "rows.hpp"
+#include "store.hpp"
+
+namespace customerdb::detail {
+
+enum class query_kind {
+  list,            // paged (default take 15), no count
+  list_and_count,  // paged, with the count of all matches
+  selector,        // update/delete selectors: every match, no paging (decision D3)
+};
+
+template <class Row>
+struct query_result {
+  std::vector<row_ptr<Row>> rows;  // the page, in the requested order
+  std::size_t count = 0;           // all matches (list_and_count only)
+  bool with_deleted = false;       // soft-deleted rows were visible (config or filter)
+};
+
+// Runs `f` with `config` over `v`. Throws invalid_data for unknown fields, relations, wrong
+// operand types and bad paging values.
+template <class Row>
+query_result<Row> run_query(const view& v, const filter& f, const find_config& config,
+                            query_kind kind);
+
+// Every row `selector` matches, in id order: live rows only unless it names deleted_at.
+template <class Row>
+std::vector<row_ptr<Row>> select_rows(const view& v, const filter& selector) {
+  return run_query<Row>(v, selector, {}, query_kind::selector).rows;
+}
+
+}  // namespace customerdb::detail

@@ -1,0 +1,88 @@
+// What the engine knows about each entity: its names in messages, its fields (for filters,
+// select and order) and its relations.
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "rows.hpp"
+#include "store.hpp"
+
+namespace customerdb::detail {
+
+enum class field_kind { text, boolean, time, json };
+
+// A field's value in a row, borrowed from the row (or from the store, for derived fields).
+using cell = std::variant<std::nullptr_t, bool, std::string_view, timestamp, const metadata*>;
+
+template <class Row>
+struct field_desc {
+  std::string_view name;
+  field_kind kind;
+  bool searchable;  // part of `q` (behaviour.md §3.2)
+  cell (*get)(const Row&, const view&);
+};
+
+enum class relation_kind {
+  customer_groups,
+  customer_addresses,
+  group_customers,
+  address_customer,
+  membership_customer,
+  membership_group,
+};
+
+enum class entity { customer, group, address, membership };
+
+struct relation_desc {
+  std::string_view name;
+  relation_kind kind;
+  entity target;
+};
+
+template <class Row>
+struct schema {
+  std::string_view model;         // class name in messages: "Customer"
+  std::string_view model_lower;   // "customer" (id must be defined)
+  std::string_view table_words;   // unique-violation messages: "Customer address"
+  std::string_view prefix;        // id prefix: "cus"
+  std::string_view linkable_key;  // soft delete / restore result key: "customer_id"
+  std::span<const field_desc<Row>> fields;
+  std::span<const relation_desc> relations;
+
+  const field_desc<Row>* field(std::string_view name) const {
+    for (const auto& f : fields)
+      if (f.name == name) return &f;
+    return nullptr;
+  }
+  const relation_desc* relation(std::string_view name) const {
+    for (const auto& r : relations)
+      if (r.name == name) return &r;
+    return nullptr;
+  }
+};
+
+template <class Row>
+const schema<Row>& schema_of();
+
+// Calls f(std::type_identity<Row>{}) for the row type of `e`.
+template <class F>
+decltype(auto) with_entity(entity e, F&& f) {
+  switch (e) {
+    case entity::customer: return f(std::type_identity<customer_row>{});
+    case entity::group: return f(std::type_identity<group_row>{});
+    case entity::address: return f(std::type_identity<address_row>{});
+    case entity::membership: break;
+  }
+  return f(std::type_identity<membership_row>{});
+}
+
+// The rows related to `row` through `kind`, sorted by id; soft-deleted targets only when
+// `with_deleted` (decision D13, behaviour.md §3.4).
+template <class Target, class Row>
+std::vector<row_ptr<Target>> related(relation_kind kind, const Row& row, const view& v,
+                                     bool with_deleted);
+
+}  // namespace customerdb::detail

@@ -1,0 +1,162 @@
+// One small class per entity over boost::multi_index_container, holding immutable rows.
+//
+// Every table has a hashed unique index by id (point lookups) and a ranked unique index by id
+// (the default `id ASC` order, and `skip` in O(log n)). The entity tables add the indexes their
+// foreign keys and unique rules need. Thread-compatible.
+#pragma once
+
+#include <boost/multi_index/composite_key.hpp>
+#include <boost/multi_index/global_fun.hpp>
+#include <boost/multi_index/hashed_index.hpp>
+#include <boost/multi_index/ranked_index.hpp>
+#include <boost/multi_index_container.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "rows.hpp"
+
+namespace customerdb::detail {
+
+namespace mi = boost::multi_index;
+
+// Index tags.
+struct by_id {};
+struct by_order {};
+struct by_email {};
+struct by_name {};
+struct by_customer {};
+struct by_group {};
+struct by_pair {};
+
+// Hashes any string-like key the same way, so that lookups take std::string_view.
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+// Key of a nullable text column for a hashed index: null and "" share a bucket; lookups
+// compare the real value afterwards.
+inline std::string_view customer_email_key(const customer_row& r) noexcept {
+  return r.email ? std::string_view(*r.email) : std::string_view();
+}
+inline std::string_view group_name_key(const group_row& r) noexcept {
+  return r.name ? std::string_view(*r.name) : std::string_view();
+}
+
+template <class Row>
+const std::string& row_id(const Row& r) noexcept {
+  return r.id;
+}
+inline const std::string& customer_id_of(const address_row& r) noexcept { return r.customer_id; }
+inline const std::string& customer_id_of(const membership_row& r) noexcept { return r.customer_id; }
+inline const std::string& group_id_of(const membership_row& r) noexcept {
+  return r.customer_group_id;
+}
+
+template <class Row>
+using id_member = mi::global_fun<const Row&, const std::string&, &row_id<Row>>;
+
+template <class Row, class... Extra>
+using table_container = mi::multi_index_container<
+    row_ptr<Row>,
+    mi::indexed_by<mi::hashed_unique<mi::tag<by_id>, id_member<Row>, string_hash, std::equal_to<>>,
+                   mi::ranked_unique<mi::tag<by_order>, id_member<Row>, std::less<>>, Extra...>>;
+
+// The operations every table has. `Container` is a table_container.
+template <class Row, class Container>
+class table {
+ public:
+  using row_type = Row;
+  using container_type = Container;
+
+  // The row with `id`, or null.
+  row_ptr<Row> find(std::string_view id) const {
+    const auto& idx = rows_.template get<by_id>();
+    auto it = idx.find(id, string_hash{}, std::equal_to<>{});
+    return it == idx.end() ? nullptr : *it;
+  }
+
+  std::size_t size() const noexcept { return rows_.size(); }
+
+  // Inserts `row`, or replaces the row with the same id.
+  void put(row_ptr<Row> row) {
+    auto& idx = rows_.template get<by_id>();
+    auto it = idx.find(std::string_view(row->id), string_hash{}, std::equal_to<>{});
+    if (it == idx.end()) {
+      idx.insert(std::move(row));
+    } else {
+      idx.replace(it, std::move(row));
+    }
+  }
+
+  // Removes the row with `id`, if any.
+  void erase(std::string_view id) {
+    auto& idx = rows_.template get<by_id>();
+    auto it = idx.find(id, string_hash{}, std::equal_to<>{});
+    if (it != idx.end()) idx.erase(it);
+  }
+
+  // Rows in id order.
+  const auto& ordered() const noexcept { return rows_.template get<by_order>(); }
+
+  // Rows whose index `Tag` has key `key`.
+  template <class Tag, class Key>
+  auto equal_range(const Key& key) const {
+    return rows_.template get<Tag>().equal_range(key);
+  }
+
+  const Container& rows() const noexcept { return rows_; }
+
+ private:
+  Container rows_;
+};
+
+using customer_table = table<
+    customer_row,
+    table_container<customer_row,
+                    mi::hashed_non_unique<mi::tag<by_email>,
+                                          mi::global_fun<const customer_row&, std::string_view,
+                                                         &customer_email_key>,
+                                          string_hash>>>;
+
+using group_table = table<
+    group_row,
+    table_container<group_row,
+                    mi::hashed_non_unique<mi::tag<by_name>,
+                                          mi::global_fun<const group_row&, std::string_view,
+                                                         &group_name_key>,
+                                          string_hash>>>;
+
+using address_table = table<
+    address_row,
+    table_container<address_row,
+                    mi::hashed_non_unique<mi::tag<by_customer>,
+                                          mi::global_fun<const address_row&, const std::string&,
+                                                         &customer_id_of>,
+                                          string_hash, std::equal_to<>>>>;
+
+using membership_table = table<
+    membership_row,
+    table_container<
+        membership_row,
+        mi::hashed_non_unique<mi::tag<by_customer>,
+                              mi::global_fun<const membership_row&, const std::string&, &customer_id_of>,
+                              string_hash, std::equal_to<>>,
+        mi::hashed_non_unique<
+            mi::tag<by_group>,
+            mi::global_fun<const membership_row&, const std::string&, &group_id_of>,
+            string_hash, std::equal_to<>>,
+        mi::hashed_non_unique<
+            mi::tag<by_pair>,
+            mi::composite_key<
+                membership_row,
+                mi::global_fun<const membership_row&, const std::string&, &customer_id_of>,
+                mi::global_fun<const membership_row&, const std::string&, &group_id_of>>,
+            mi::composite_key_hash<std::hash<std::string>, std::hash<std::string>>>>>;
+
+}  // namespace customerdb::detail

@@ -1,0 +1,153 @@
+#include "text.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace customerdb::detail {
+namespace {
+
+// Decodes one UTF-8 code point at `i` (invalid bytes decode as themselves).
+char32_t decode(std::string_view s, std::size_t& i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  const int extra = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0;
+  if (extra == 0 || i + static_cast<std::size_t>(extra) >= s.size()) {
+    ++i;
+    return b;
+  }
+  char32_t cp = b & (0x3F >> extra);
+  for (int k = 1; k <= extra; ++k) {
+    const auto c = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+    if ((c & 0xC0) != 0x80) {
+      ++i;
+      return b;
+    }
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  i += static_cast<std::size_t>(extra) + 1;
+  return cp;
+}
+
+char32_t fold_cp(char32_t c) {
+  if (c >= 'A' && c <= 'Z') return c + 32;
+  if (c < 0x80) return c;
+  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;                   // Latin-1
+  if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x138 && c != 0x149) {   // Latin Ext-A
+    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return (c % 2 == 1) ? c + 1 : c;
+    return (c % 2 == 0) ? c + 1 : c;
+  }
+  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;  // Greek
+  if (c >= 0x410 && c <= 0x42F) return c + 32;                // Cyrillic
+  if (c >= 0x400 && c <= 0x40F) return c + 80;
+  return c;
+}
+
+void encode(char32_t c, std::string& out) {
+  if (c < 0x80) {
+    out.push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+std::u32string code_points(std::string_view s, bool ignore_case) {
+  std::u32string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const char32_t c = decode(s, i);
+    out.push_back(ignore_case ? fold_cp(c) : c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string fold(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      out.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b));
+      ++i;
+      continue;
+    }
+    const std::size_t start = i;
+    const char32_t c = decode(text, i);
+    if (i - start == 1) {
+      out.push_back(static_cast<char>(b));  // an invalid byte stays as it is
+    } else {
+      encode(fold_cp(c), out);
+    }
+  }
+  return out;
+}
+
+bool contains_folded(std::string_view text, std::string_view folded_needle) {
+  if (folded_needle.empty()) return true;
+  bool ascii = true;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (!ascii) return fold(text).find(folded_needle) != std::string::npos;
+  // ASCII fast path: compare with on-the-fly lower-casing.
+  const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+  if (folded_needle.size() > text.size()) return false;
+  for (std::size_t i = 0; i + folded_needle.size() <= text.size(); ++i) {
+    std::size_t k = 0;
+    while (k < folded_needle.size() && lower(text[i + k]) == folded_needle[k]) ++k;
+    if (k == folded_needle.size()) return true;
+  }
+  return false;
+}
+
+bool like_match(std::string_view text, std::string_view pattern, bool ignore_case) {
+  const std::u32string t = code_points(text, ignore_case);
+  // The pattern as tokens: a literal code point, or any-one (_) / any-run (%).
+  constexpr char32_t any_one = 0xFFFFFFFE, any_run = 0xFFFFFFFF;
+  std::vector<char32_t> p;
+  const std::u32string raw = code_points(pattern, ignore_case);
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == U'\\' && i + 1 < raw.size()) {
+      p.push_back(raw[++i]);
+    } else if (raw[i] == U'%') {
+      if (p.empty() || p.back() != any_run) p.push_back(any_run);
+    } else if (raw[i] == U'_') {
+      p.push_back(any_one);
+    } else {
+      p.push_back(raw[i]);
+    }
+  }
+  // Greedy matching with backtracking to the last `%`: O(|t| * |p|) at worst.
+  std::size_t ti = 0, pi = 0, star = SIZE_MAX, mark = 0;
+  while (ti < t.size()) {
+    if (pi < p.size() && p[pi] != any_run && (p[pi] == any_one || p[pi] == t[ti])) {
+      ++ti;
+      ++pi;
+    } else if (pi < p.size() && p[pi] == any_run) {
+      star = pi++;
+      mark = ti;
+    } else if (star != SIZE_MAX) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == any_run) ++pi;
+  return pi == p.size();
+}
+
+}  // namespace customerdb::detail

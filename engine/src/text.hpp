@@ -1,0 +1,19 @@
+// Text matching for filters: case folding, substring search (q) and SQL LIKE.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace customerdb::detail {
+
+// Lower-cases UTF-8 text: ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic capitals.
+std::string fold(std::string_view text);
+
+// Whether `text` contains `folded_needle` (already folded), ignoring case.
+bool contains_folded(std::string_view text, std::string_view folded_needle);
+
+// SQL LIKE: `%` matches any run of characters, `_` exactly one character (a UTF-8 code point),
+// `\` escapes the next character. With `ignore_case`, ILIKE.
+bool like_match(std::string_view text, std::string_view pattern, bool ignore_case);
+
+}  // namespace customerdb::detail
