@@ -18,14 +18,14 @@ int main() {
   using customerdb::where;
   customerdb::customer_module db;
 
-  auto john = db.create({.first_name = "John",
+  auto john = db.create({.email = "john@smith.com",
+                         .first_name = "John",
                          .last_name = "Smith",
-                         .email = "john@smith.com",
                          .addresses = {{{.is_default_shipping = true,
                                          .address_1 = "1 Main St",
                                          .city = "Copenhagen",
                                          .country_code = "DK"}}}});
-  auto jane = db.create({.company_name = "Acme", .first_name = "Jane", .email = "jane@acme.com"});
+  auto jane = db.create({.email = "jane@acme.com", .first_name = "Jane", .company_name = "Acme"});
   auto vip = db.create_customer_group({.name = "VIP"});
   db.add_customer_to_group({.customer_id = john.id, .customer_group_id = vip.id});
 
@@ -52,7 +52,7 @@ int main() {
     fmt::print("Error ({}): {}\n", customerdb::to_string(e.code()), e.what());
   }
 
-  auto removed = db.soft_delete({john.id});
+  auto removed = db.soft_delete(john.id);
   fmt::print("Soft-deleted {} customer(s); {} live\n", removed["customer_id"].size(), db.list().size());
   return 0;
 }

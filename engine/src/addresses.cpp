@@ -85,11 +85,11 @@ void erase_addresses(txn& t, const std::vector<std::string>& ids) {
 }  // namespace detail
 
 customer_address customer_module::add_addresses(const create_customer_address_dto& data) {
-  return add_addresses(std::vector<create_customer_address_dto>{data}).front();
+  return add_addresses(std::span(&data, 1)).front();
 }
 
 std::vector<customer_address> customer_module::add_addresses(
-    const std::vector<create_customer_address_dto>& data) {
+    std::span<const create_customer_address_dto> data) {
   if (data.empty()) return {};
   return engine_->write([&](txn& t) {
     std::vector<row_ptr<address_row>> rows;

@@ -19,7 +19,7 @@ void erase_customers(txn& t, const std::vector<std::string>& ids) {
   });
 }
 
-std::vector<customer> create_customers(txn& t, const std::vector<create_customer_dto>& data,
+std::vector<customer> create_customers(txn& t, std::span<const create_customer_dto> data,
                                        timestamp now) {
   std::vector<customer> out;
   std::vector<std::vector<row_ptr<address_row>>> addresses(data.size());
@@ -28,10 +28,10 @@ std::vector<customer> create_customers(txn& t, const std::vector<create_customer
     const auto& d = data[i];
     auto row = std::make_shared<customer_row>();
     row->id = claim_id<customer_row>(t, d.id);
-    row->company_name = d.company_name;
+    row->email = d.email;
     row->first_name = d.first_name;
     row->last_name = d.last_name;
-    row->email = d.email;
+    row->company_name = d.company_name;
     row->phone = d.phone;
     row->has_account = d.has_account;
     row->metadata = d.metadata;
@@ -79,10 +79,10 @@ customer customer_module::retrieve(id_view id, const find_config& config) const 
 }
 
 customer customer_module::create(const create_customer_dto& data) {
-  return create(std::vector<create_customer_dto>{data}).front();
+  return create(std::span(&data, 1)).front();
 }
 
-std::vector<customer> customer_module::create(const std::vector<create_customer_dto>& data) {
+std::vector<customer> customer_module::create(std::span<const create_customer_dto> data) {
   if (data.empty()) return {};
   return engine_->write([&](txn& t) { return create_customers(t, data, engine_->now()); });
 }
@@ -132,11 +132,19 @@ linkable_ids customer_module::soft_delete(const std::vector<std::string>& ids,
       [&](txn& t) { return detail::soft_delete<customer_row>(t, ids, config, engine_->now()); });
 }
 
+linkable_ids customer_module::soft_delete(id_view id, const soft_delete_config& config) {
+  return soft_delete(single_id<customer_row>(id), config);
+}
+
 linkable_ids customer_module::restore(const std::vector<std::string>& ids,
                                       const soft_delete_config& config) {
   if (ids.empty()) return {};
   return engine_->write(
       [&](txn& t) { return detail::restore<customer_row>(t, ids, config, engine_->now()); });
+}
+
+linkable_ids customer_module::restore(id_view id, const soft_delete_config& config) {
+  return restore(single_id<customer_row>(id), config);
 }
 
 }  // namespace customerdb

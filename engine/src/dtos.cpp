@@ -86,6 +86,11 @@ std::optional<std::string> cell_text(const cell& c) {
 
 }  // namespace
 
+// Copies a scalar into the DTO when the selection keeps it; unselected fields keep their
+// defaults.
+#define CUSTOMERDB_COPY(field) \
+  if (d.has_field(#field)) d.field = r.field
+
 template <class Row>
 load_plan make_load_plan(const find_config& config, bool with_deleted) {
   const auto& s = schema_of<Row>();
@@ -119,22 +124,22 @@ customer to_dto(const customer_row& r, const view& v, const load_plan& plan) {
   customer d;
   d.selection = plan.selection;
   d.id = r.id;
-  d.company_name = r.company_name;
-  d.first_name = r.first_name;
-  d.last_name = r.last_name;
-  d.email = r.email;
-  d.phone = r.phone;
-  d.has_account = r.has_account;
-  d.metadata = r.metadata;
-  d.created_by = r.created_by;
+  CUSTOMERDB_COPY(company_name);
+  CUSTOMERDB_COPY(first_name);
+  CUSTOMERDB_COPY(last_name);
+  CUSTOMERDB_COPY(email);
+  CUSTOMERDB_COPY(phone);
+  CUSTOMERDB_COPY(has_account);
+  CUSTOMERDB_COPY(metadata);
+  CUSTOMERDB_COPY(created_by);
   const auto& s = schema_of<customer_row>();
   if (d.has_field("default_billing_address_id"))
     d.default_billing_address_id = cell_text(s.field("default_billing_address_id")->get(r, v));
   if (d.has_field("default_shipping_address_id"))
     d.default_shipping_address_id = cell_text(s.field("default_shipping_address_id")->get(r, v));
-  d.created_at = r.created_at;
-  d.updated_at = r.updated_at;
-  d.deleted_at = r.deleted_at;
+  CUSTOMERDB_COPY(created_at);
+  CUSTOMERDB_COPY(updated_at);
+  CUSTOMERDB_COPY(deleted_at);
   d.groups = load_many<group_row>(r, v, plan, relation_kind::customer_groups);
   d.addresses = load_many<address_row>(r, v, plan, relation_kind::customer_addresses);
   return d;
@@ -145,12 +150,12 @@ customer_group to_dto(const group_row& r, const view& v, const load_plan& plan) 
   customer_group d;
   d.selection = plan.selection;
   d.id = r.id;
-  d.name = r.name;
-  d.metadata = r.metadata;
-  d.created_by = r.created_by;
-  d.created_at = r.created_at;
-  d.updated_at = r.updated_at;
-  d.deleted_at = r.deleted_at;
+  CUSTOMERDB_COPY(name);
+  CUSTOMERDB_COPY(metadata);
+  CUSTOMERDB_COPY(created_by);
+  CUSTOMERDB_COPY(created_at);
+  CUSTOMERDB_COPY(updated_at);
+  CUSTOMERDB_COPY(deleted_at);
   d.customers = load_many<customer_row>(r, v, plan, relation_kind::group_customers);
   return d;
 }
@@ -160,23 +165,23 @@ customer_address to_dto(const address_row& r, const view& v, const load_plan& pl
   customer_address d;
   d.selection = plan.selection;
   d.id = r.id;
-  d.customer_id = r.customer_id;
-  d.address_name = r.address_name;
-  d.is_default_shipping = r.is_default_shipping;
-  d.is_default_billing = r.is_default_billing;
-  d.company = r.company;
-  d.first_name = r.first_name;
-  d.last_name = r.last_name;
-  d.address_1 = r.address_1;
-  d.address_2 = r.address_2;
-  d.city = r.city;
-  d.country_code = r.country_code;
-  d.province = r.province;
-  d.postal_code = r.postal_code;
-  d.phone = r.phone;
-  d.metadata = r.metadata;
-  d.created_at = r.created_at;
-  d.updated_at = r.updated_at;
+  CUSTOMERDB_COPY(customer_id);
+  CUSTOMERDB_COPY(address_name);
+  CUSTOMERDB_COPY(is_default_shipping);
+  CUSTOMERDB_COPY(is_default_billing);
+  CUSTOMERDB_COPY(company);
+  CUSTOMERDB_COPY(first_name);
+  CUSTOMERDB_COPY(last_name);
+  CUSTOMERDB_COPY(address_1);
+  CUSTOMERDB_COPY(address_2);
+  CUSTOMERDB_COPY(city);
+  CUSTOMERDB_COPY(country_code);
+  CUSTOMERDB_COPY(province);
+  CUSTOMERDB_COPY(postal_code);
+  CUSTOMERDB_COPY(phone);
+  CUSTOMERDB_COPY(metadata);
+  CUSTOMERDB_COPY(created_at);
+  CUSTOMERDB_COPY(updated_at);
   d.customer = load_one<customer_row>(r, v, plan, relation_kind::address_customer);
   return d;
 }
@@ -186,16 +191,18 @@ customer_group_customer to_dto(const membership_row& r, const view& v, const loa
   customer_group_customer d;
   d.selection = plan.selection;
   d.id = r.id;
-  d.customer_id = r.customer_id;
-  d.customer_group_id = r.customer_group_id;
-  d.metadata = r.metadata;
-  d.created_by = r.created_by;
-  d.created_at = r.created_at;
-  d.updated_at = r.updated_at;
+  CUSTOMERDB_COPY(customer_id);
+  CUSTOMERDB_COPY(customer_group_id);
+  CUSTOMERDB_COPY(metadata);
+  CUSTOMERDB_COPY(created_by);
+  CUSTOMERDB_COPY(created_at);
+  CUSTOMERDB_COPY(updated_at);
   d.customer = load_one<customer_row>(r, v, plan, relation_kind::membership_customer);
   d.customer_group = load_one<group_row>(r, v, plan, relation_kind::membership_group);
   return d;
 }
+
+#undef CUSTOMERDB_COPY
 
 }  // namespace customerdb::detail
 

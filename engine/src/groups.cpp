@@ -34,11 +34,11 @@ std::vector<customer_group> update_groups(engine& e, const Target& target,
 }  // namespace
 
 customer_group customer_module::create_customer_group(const create_customer_group_dto& data) {
-  return create_customer_group(std::vector<create_customer_group_dto>{data}).front();
+  return create_customer_group(std::span(&data, 1)).front();
 }
 
 std::vector<customer_group> customer_module::create_customer_group(
-    const std::vector<create_customer_group_dto>& data) {
+    std::span<const create_customer_group_dto> data) {
   if (data.empty()) return {};
   return engine_->write([&](txn& t) {
     std::vector<row_ptr<group_row>> rows;
@@ -108,11 +108,19 @@ linkable_ids customer_module::soft_delete_customer_groups(const std::vector<std:
       [&](txn& t) { return detail::soft_delete<group_row>(t, ids, config, engine_->now()); });
 }
 
+linkable_ids customer_module::soft_delete_customer_groups(id_view id, const soft_delete_config& config) {
+  return soft_delete_customer_groups(single_id<group_row>(id), config);
+}
+
 linkable_ids customer_module::restore_customer_groups(const std::vector<std::string>& ids,
                                                       const soft_delete_config& config) {
   if (ids.empty()) return {};
   return engine_->write(
       [&](txn& t) { return detail::restore<group_row>(t, ids, config, engine_->now()); });
+}
+
+linkable_ids customer_module::restore_customer_groups(id_view id, const soft_delete_config& config) {
+  return restore_customer_groups(single_id<group_row>(id), config);
 }
 
 }  // namespace customerdb

@@ -9,11 +9,11 @@ namespace customerdb {
 using namespace detail;
 
 std::string customer_module::add_customer_to_group(const group_customer_pair& pair) {
-  return add_customer_to_group(std::vector<group_customer_pair>{pair}).front();
+  return add_customer_to_group(std::span(&pair, 1)).front();
 }
 
 std::vector<std::string> customer_module::add_customer_to_group(
-    const std::vector<group_customer_pair>& pairs) {
+    std::span<const group_customer_pair> pairs) {
   if (pairs.empty()) return {};
   return engine_->write([&](txn& t) {
     std::vector<std::string> ids;
@@ -42,10 +42,10 @@ std::vector<std::string> customer_module::add_customer_to_group(
 }
 
 void customer_module::remove_customer_from_group(const group_customer_pair& pair) {
-  remove_customer_from_group(std::vector<group_customer_pair>{pair});
+  remove_customer_from_group(std::span(&pair, 1));
 }
 
-void customer_module::remove_customer_from_group(const std::vector<group_customer_pair>& pairs) {
+void customer_module::remove_customer_from_group(std::span<const group_customer_pair> pairs) {
   if (pairs.empty()) return;
   engine_->write([&](txn& t) {
     for (const auto& p : pairs)

@@ -133,7 +133,7 @@ struct fixture {
   strings make(int n, const std::optional<std::string>& company = std::nullopt) {
     strings out;
     for (int i = 0; i < n; ++i) {
-      out.push_back(m.create(dto{.company_name = company, .first_name = "c" + std::to_string(i)}).id);
+      out.push_back(m.create(dto{.first_name = "c" + std::to_string(i), .company_name = company}).id);
     }
     return out;
   }
@@ -148,13 +148,7 @@ BOOST_AUTO_TEST_SUITE(customers)
 // ---- retrieve ------------------------------------------------------------------------------
 
 BOOST_FIXTURE_TEST_CASE(retrieve_returns_the_stored_customer, fixture) {
-  const auto created = m.create(dto{.company_name = "Acme",
-                                 .first_name = "John",
-                                 .last_name = "Doe",
-                                 .email = "john@acme.com",
-                                 .phone = "+45 1234",
-                                 .metadata = metadata{{"tier", "gold"}},
-                                 .created_by = "admin"});
+  const auto created = m.create(dto{.email = "john@acme.com", .first_name = "John", .last_name = "Doe", .company_name = "Acme", .phone = "+45 1234", .metadata = metadata{{"tier", "gold"}}, .created_by = "admin"});
   const auto c = m.retrieve(created.id);
   BOOST_CHECK_EQUAL(c.id, created.id);
   BOOST_CHECK_EQUAL(c.company_name, "Acme");
@@ -194,7 +188,7 @@ BOOST_FIXTURE_TEST_CASE(retrieve_empty_id_is_not_found_not_undefined, fixture) {
 BOOST_FIXTURE_TEST_CASE(retrieve_hides_soft_deleted_unless_with_deleted, fixture) {
   const auto id = m.create(dto{.first_name = "gone"}).id;
   clock.advance(std::chrono::seconds(5));
-  m.soft_delete(id);
+  m.soft_delete(strs({id}));
   CUSTOMERDB_CHECK_ERROR(m.retrieve(id), error_code::not_found,
                          "Customer with id: " + id + " was not found");
   const auto c = m.retrieve(id, cfg{.with_deleted = true});
@@ -203,7 +197,7 @@ BOOST_FIXTURE_TEST_CASE(retrieve_hides_soft_deleted_unless_with_deleted, fixture
 }
 
 BOOST_FIXTURE_TEST_CASE(retrieve_select_limits_the_fields, fixture) {
-  const auto id = m.create(dto{.first_name = "John", .email = "john@acme.com"}).id;
+  const auto id = m.create(dto{.email = "john@acme.com", .first_name = "John"}).id;
   const auto c = m.retrieve(id, cfg{.select = {"email"}});
   BOOST_REQUIRE(c.selection);
   BOOST_CHECK_EQUAL(c.id, id);
@@ -324,7 +318,7 @@ BOOST_FIXTURE_TEST_CASE(create_duplicate_id_is_invalid, fixture) {
   BOOST_CHECK_EQUAL(m.list().size(), 1u);
 
   // A soft-deleted customer still holds its id.
-  m.soft_delete("cus_custom");
+  m.soft_delete(strs({"cus_custom"}));
   CUSTOMERDB_CHECK_ERROR(m.create(dto{.id = "cus_custom"}), error_code::invalid_data,
                          "Customer with id: cus_custom, already exists.");
 }
@@ -387,12 +381,12 @@ BOOST_FIXTURE_TEST_CASE(email_uniqueness_is_case_sensitive, fixture) {
 
 BOOST_FIXTURE_TEST_CASE(soft_deleted_customers_do_not_hold_their_email, fixture) {
   const auto old_id = m.create(dto{.email = "x@y.com"}).id;
-  m.soft_delete(old_id);
+  m.soft_delete(strs({old_id}));
   const auto new_id = m.create(dto{.email = "x@y.com"}).id;
   BOOST_CHECK_NE(old_id, new_id);
 
   clock.advance(std::chrono::seconds(1));
-  CUSTOMERDB_CHECK_ERROR(m.restore(old_id), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.restore(strs({old_id})), error_code::invalid_data,
                          "Customer with email: x@y.com, has_account: false, already exists.");
   // Nothing changed: the old customer is still soft-deleted.
   const auto old = m.retrieve(old_id, cfg{.with_deleted = true});
@@ -422,7 +416,7 @@ BOOST_FIXTURE_TEST_CASE(update_to_taken_email_is_invalid, fixture) {
 BOOST_FIXTURE_TEST_CASE(update_two_customers_to_one_email_changes_nothing, fixture) {
   const auto a = m.create(dto{.email = "a@y.com"}).id;
   const auto b = m.create(dto{.email = "b@y.com"}).id;
-  CUSTOMERDB_CHECK_ERROR(m.update(strs({a, b}), {.first_name = "x", .email = "same@y.com"}),
+  CUSTOMERDB_CHECK_ERROR(m.update(strs({a, b}), {.email = "same@y.com", .first_name = "x"}),
                          error_code::invalid_data,
                          "Customer with email: same@y.com, has_account: false, already exists.");
   BOOST_CHECK_EQUAL(m.retrieve(a).email, "a@y.com");
@@ -556,7 +550,7 @@ BOOST_FIXTURE_TEST_CASE(update_by_ids_lists_missing_ids_and_changes_nothing, fix
 BOOST_FIXTURE_TEST_CASE(update_soft_deleted_id_counts_as_missing, fixture) {
   const auto live = m.create(dto{.first_name = "live"}).id;
   const auto gone = m.create(dto{.first_name = "gone"}).id;
-  m.soft_delete(gone);
+  m.soft_delete(strs({gone}));
   CUSTOMERDB_CHECK_ERROR(m.update(gone, {.first_name = "x"}), error_code::not_found,
                          "Customer with id \"" + gone + "\" not found");
   CUSTOMERDB_CHECK_ERROR(m.update(strs({live, gone}), {.first_name = "x"}), error_code::not_found,
@@ -585,7 +579,7 @@ BOOST_FIXTURE_TEST_CASE(update_by_selector_updates_every_match, fixture) {
 
 BOOST_FIXTURE_TEST_CASE(update_by_selector_skips_soft_deleted, fixture) {
   const auto ids = make(3, "Acme");
-  m.soft_delete(ids[1]);
+  m.soft_delete(strs({ids[1]}));
   const auto rows = m.update(where("company_name") == "Acme", {.first_name = "x"});
   BOOST_TEST(ids_of(rows) == strs({ids[0], ids[2]}));
   BOOST_CHECK_EQUAL(m.retrieve(ids[1], cfg{.with_deleted = true}).first_name, "c1");
@@ -702,7 +696,7 @@ BOOST_FIXTURE_TEST_CASE(delete_by_ids_ignores_unknown_ids, fixture) {
 
 BOOST_FIXTURE_TEST_CASE(delete_soft_deleted_customer_by_id_removes_it, fixture) {
   const auto id = m.create(dto{.first_name = "x", .addresses = addresses{{.city = "A"}}}).id;
-  m.soft_delete(id);
+  m.soft_delete(strs({id}));
   m.delete_customers(id);
   BOOST_CHECK(m.list({}, cfg{.with_deleted = true}).empty());
   CUSTOMERDB_CHECK_ERROR(m.retrieve(id, cfg{.with_deleted = true}), error_code::not_found,
@@ -721,7 +715,7 @@ BOOST_FIXTURE_TEST_CASE(delete_by_selector_removes_every_match, fixture) {
 
 BOOST_FIXTURE_TEST_CASE(delete_by_empty_selector_removes_every_live_customer, fixture) {
   const auto ids = make(3);
-  m.soft_delete(ids[1]);
+  m.soft_delete(strs({ids[1]}));
   m.delete_customers(filter{});
   BOOST_CHECK(m.list().empty());
   BOOST_TEST(ids_of(m.list({}, cfg{.with_deleted = true})) == strs({ids[1]}));
@@ -740,14 +734,19 @@ BOOST_FIXTURE_TEST_CASE(soft_delete_returns_changed_ids_and_sets_deleted_at, fix
   BOOST_TEST(ids_of(m.list()) == strs({ids[2]}));
 }
 
-BOOST_FIXTURE_TEST_CASE(soft_delete_single_id, fixture) {
+BOOST_FIXTURE_TEST_CASE(soft_delete_and_restore_single_id, fixture) {
   const auto id = m.create(create_customer_dto{}).id;
   BOOST_CHECK_EQUAL(show(m.soft_delete(id)), key_ids("customer_id", {id}));
+  BOOST_CHECK(m.list().empty());
+  BOOST_CHECK_EQUAL(show(m.soft_delete(id)), "{}");
+  BOOST_CHECK_EQUAL(show(m.restore(id)), key_ids("customer_id", {id}));
+  BOOST_TEST(ids_of(m.list()) == strs({id}));
+  BOOST_CHECK_EQUAL(show(m.restore("cus_unknown")), "{}");
 }
 
 BOOST_FIXTURE_TEST_CASE(soft_delete_skips_unknown_and_already_deleted, fixture) {
   const auto ids = make(2);
-  m.soft_delete(ids[1]);
+  m.soft_delete(strs({ids[1]}));
   const auto first_deleted_at = clock.now();
   clock.advance(std::chrono::seconds(7));
   const auto r = m.soft_delete(strs({ids[0], "cus_unknown", ids[1]}));
@@ -761,17 +760,17 @@ BOOST_FIXTURE_TEST_CASE(soft_delete_returns_empty_when_nothing_changed, fixture)
   const auto id = m.create(create_customer_dto{}).id;
   BOOST_CHECK_EQUAL(show(m.soft_delete(strings{})), "{}");
   BOOST_CHECK_EQUAL(show(m.soft_delete(strs({"cus_unknown"}))), "{}");
-  m.soft_delete(id);
-  BOOST_CHECK_EQUAL(show(m.soft_delete(id)), "{}");
+  m.soft_delete(strs({id}));
+  BOOST_CHECK_EQUAL(show(m.soft_delete(strs({id}))), "{}");
 }
 
 BOOST_FIXTURE_TEST_CASE(soft_delete_return_linkable_keys_filters_the_result, fixture) {
   const auto ids = make(2);
-  const auto r = m.soft_delete(ids[0], {.return_linkable_keys = strings{"customer_group_id"}});
+  const auto r = m.soft_delete(strs({ids[0]}), {.return_linkable_keys = strings{"customer_group_id"}});
   BOOST_CHECK_EQUAL(show(r), "{}");
   // The customer is soft-deleted all the same.
   BOOST_CHECK(m.retrieve(ids[0], cfg{.with_deleted = true}).deleted_at);
-  const auto r2 = m.soft_delete(ids[1], {.return_linkable_keys = strings{"customer_id"}});
+  const auto r2 = m.soft_delete(strs({ids[1]}), {.return_linkable_keys = strings{"customer_id"}});
   BOOST_CHECK_EQUAL(show(r2), key_ids("customer_id", {ids[1]}));
   const auto r3 = m.restore(ids, {.return_linkable_keys = strings{"customer_group_id"}});
   BOOST_CHECK_EQUAL(show(r3), "{}");
@@ -780,7 +779,7 @@ BOOST_FIXTURE_TEST_CASE(soft_delete_return_linkable_keys_filters_the_result, fix
 
 BOOST_FIXTURE_TEST_CASE(restore_returns_every_found_id_and_touches_live_ones, fixture) {
   const auto ids = make(2);
-  m.soft_delete(ids[0]);
+  m.soft_delete(strs({ids[0]}));
   clock.advance(std::chrono::seconds(4));
   const auto r = m.restore(strs({ids[0], ids[1], "cus_unknown"}));
   BOOST_CHECK_EQUAL(show(r), key_ids("customer_id", {ids[0], ids[1]}));
@@ -796,7 +795,7 @@ BOOST_FIXTURE_TEST_CASE(restore_returns_every_found_id_and_touches_live_ones, fi
 BOOST_FIXTURE_TEST_CASE(restore_returns_empty_for_nothing, fixture) {
   make(1);
   BOOST_CHECK_EQUAL(show(m.restore(strings{})), "{}");
-  BOOST_CHECK_EQUAL(show(m.restore("cus_unknown")), "{}");
+  BOOST_CHECK_EQUAL(show(m.restore(strs({"cus_unknown"}))), "{}");
 }
 
 BOOST_FIXTURE_TEST_CASE(soft_deleted_customer_is_hidden_but_its_rows_remain, fixture) {
@@ -805,7 +804,7 @@ BOOST_FIXTURE_TEST_CASE(soft_deleted_customer_is_hidden_but_its_rows_remain, fix
   const auto g = m.create_customer_group({.name = "VIP"}).id;
   m.add_customer_to_group({.customer_id = live, .customer_group_id = g});
   m.add_customer_to_group({.customer_id = gone, .customer_group_id = g});
-  m.soft_delete(gone);
+  m.soft_delete(strs({gone}));
 
   BOOST_TEST(ids_of(m.list()) == strs({live}));
   const auto [rows, count] = m.list_and_count();
@@ -892,9 +891,9 @@ BOOST_FIXTURE_TEST_CASE(list_order_puts_nulls_last_asc_first_desc, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(list_order_by_several_keys, fixture) {
-  const auto x1 = m.create(dto{.company_name = "X", .first_name = "2"}).id;
-  const auto y1 = m.create(dto{.company_name = "Y", .first_name = "1"}).id;
-  const auto x2 = m.create(dto{.company_name = "X", .first_name = "1"}).id;
+  const auto x1 = m.create(dto{.first_name = "2", .company_name = "X"}).id;
+  const auto y1 = m.create(dto{.first_name = "1", .company_name = "Y"}).id;
+  const auto x2 = m.create(dto{.first_name = "1", .company_name = "X"}).id;
   BOOST_TEST(ids_of(m.list({}, cfg{.order = {{"company_name", sort_direction::desc},
                                           {"first_name", sort_direction::asc}}})) ==
              strs({y1, x2, x1}));
@@ -920,7 +919,7 @@ BOOST_FIXTURE_TEST_CASE(list_unknown_names_are_invalid, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(list_select_limits_fields, fixture) {
-  m.create(dto{.first_name = "John", .email = "j@x.com"});
+  m.create(dto{.email = "j@x.com", .first_name = "John"});
   const auto rows = m.list({}, cfg{.select = {"first_name"}});
   BOOST_REQUIRE_EQUAL(rows.size(), 1u);
   BOOST_CHECK(rows[0].has_field("first_name"));
@@ -983,10 +982,10 @@ BOOST_FIXTURE_TEST_CASE(list_filters_by_group_membership, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(list_and_or_filters, fixture) {
-  const auto a = m.create(dto{.company_name = "Acme", .first_name = "John"}).id;
-  const auto b = m.create(dto{.company_name = "Acme", .first_name = "Jane"}).id;
-  const auto c = m.create(dto{.company_name = "Globex", .first_name = "John"}).id;
-  m.create(dto{.company_name = "Initech", .first_name = "Bob"});
+  const auto a = m.create(dto{.first_name = "John", .company_name = "Acme"}).id;
+  const auto b = m.create(dto{.first_name = "Jane", .company_name = "Acme"}).id;
+  const auto c = m.create(dto{.first_name = "John", .company_name = "Globex"}).id;
+  m.create(dto{.first_name = "Bob", .company_name = "Initech"});
 
   BOOST_TEST(ids_of(m.list(where("company_name") == "Acme" && where("first_name") == "John")) == strs({a}));
   BOOST_TEST(ids_of(m.list(filter::all_of({where("company_name") == "Acme", where("first_name") == "Jane"}))) ==
@@ -1001,7 +1000,7 @@ BOOST_FIXTURE_TEST_CASE(list_and_or_filters, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(list_null_equality_and_three_valued_logic, fixture) {
-  const auto with = m.create(dto{.first_name = "John", .email = "a@x.com"}).id;
+  const auto with = m.create(dto{.email = "a@x.com", .first_name = "John"}).id;
   const auto without = m.create(dto{.first_name = "Jane"}).id;
   const auto no_name = m.create(dto{.email = "b@x.com"}).id;
 

@@ -222,10 +222,10 @@ BOOST_FIXTURE_TEST_CASE(null_group_names_never_clash, fixture) {
 
 BOOST_FIXTURE_TEST_CASE(soft_deleted_group_name_is_reusable_but_restore_fails, fixture) {
   const auto old_id = group("VIP");
-  m.soft_delete_customer_groups(old_id);
+  m.soft_delete_customer_groups(strs({old_id}));
   const auto new_id = group("VIP");
   BOOST_CHECK_NE(old_id, new_id);
-  CUSTOMERDB_CHECK_ERROR(m.restore_customer_groups(old_id), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.restore_customer_groups(strs({old_id})), error_code::invalid_data,
                          "Customer group with name: VIP, already exists.");
   BOOST_CHECK(m.retrieve_customer_group(old_id, cfg{.with_deleted = true}).deleted_at);
   BOOST_TEST(ids_of(m.list_customer_groups()) == strs({new_id}));
@@ -264,7 +264,7 @@ BOOST_FIXTURE_TEST_CASE(retrieve_group_not_found, fixture) {
 BOOST_FIXTURE_TEST_CASE(retrieve_group_hides_soft_deleted_unless_with_deleted, fixture) {
   const auto id = group("VIP");
   clock.advance(std::chrono::seconds(2));
-  m.soft_delete_customer_groups(id);
+  m.soft_delete_customer_groups(strs({id}));
   CUSTOMERDB_CHECK_ERROR(m.retrieve_customer_group(id), error_code::not_found,
                          "CustomerGroup with id: " + id + " was not found");
   const auto g = m.retrieve_customer_group(id, cfg{.with_deleted = true});
@@ -295,7 +295,7 @@ BOOST_FIXTURE_TEST_CASE(retrieve_group_customers_relation, fixture) {
   join(c3, g);
   join(c1, g);
   join(c2, g);
-  m.soft_delete(c2);
+  m.soft_delete(strs({c2}));
 
   const auto without = m.retrieve_customer_group(g);
   BOOST_CHECK(!without.customers);
@@ -381,7 +381,7 @@ BOOST_FIXTURE_TEST_CASE(update_groups_missing_ids_are_not_found, fixture) {
                          error_code::not_found, "CustomerGroup with id \"cusgroup_z, cusgroup_b\" not found");
   BOOST_CHECK_EQUAL(m.retrieve_customer_group(a).name, "A");
 
-  m.soft_delete_customer_groups(a);
+  m.soft_delete_customer_groups(strs({a}));
   CUSTOMERDB_CHECK_ERROR(m.update_customer_groups(a, {.name = "X"}), error_code::not_found,
                          "CustomerGroup with id \"" + a + "\" not found");
   BOOST_CHECK_EQUAL(m.retrieve_customer_group(a, cfg{.with_deleted = true}).name, "A");
@@ -440,7 +440,7 @@ BOOST_FIXTURE_TEST_CASE(delete_groups_by_ids_ignores_unknown, fixture) {
 BOOST_FIXTURE_TEST_CASE(delete_soft_deleted_group_by_id_removes_it, fixture) {
   const auto g = group("VIP");
   join(cust("one"), g);
-  m.soft_delete_customer_groups(g);
+  m.soft_delete_customer_groups(strs({g}));
   m.delete_customer_groups(g);
   BOOST_CHECK(m.list_customer_groups({}, cfg{.with_deleted = true}).empty());
   BOOST_CHECK(m.list_customer_group_customers().empty());
@@ -487,21 +487,30 @@ BOOST_FIXTURE_TEST_CASE(soft_delete_groups_returns_changed_ids, fixture) {
   BOOST_CHECK_EQUAL(show(m.soft_delete_customer_groups(strings{})), "{}");
 }
 
+BOOST_FIXTURE_TEST_CASE(soft_delete_and_restore_single_group_id, fixture) {
+  const auto id = group("VIP");
+  BOOST_CHECK_EQUAL(show(m.soft_delete_customer_groups(id)), key_ids("customer_group_id", {id}));
+  BOOST_CHECK(m.list_customer_groups().empty());
+  BOOST_CHECK_EQUAL(show(m.soft_delete_customer_groups(id)), "{}");
+  BOOST_CHECK_EQUAL(show(m.restore_customer_groups(id)), key_ids("customer_group_id", {id}));
+  BOOST_TEST(ids_of(m.list_customer_groups()) == strs({id}));
+}
+
 BOOST_FIXTURE_TEST_CASE(soft_delete_groups_return_linkable_keys, fixture) {
   const auto a = group("A");
   const auto b = group("B");
-  BOOST_CHECK_EQUAL(show(m.soft_delete_customer_groups(a, {.return_linkable_keys = strings{"customer_id"}})),
+  BOOST_CHECK_EQUAL(show(m.soft_delete_customer_groups(strs({a}), {.return_linkable_keys = strings{"customer_id"}})),
                     "{}");
   BOOST_CHECK(m.retrieve_customer_group(a, cfg{.with_deleted = true}).deleted_at);
   BOOST_CHECK_EQUAL(
-      show(m.soft_delete_customer_groups(b, {.return_linkable_keys = strings{"customer_group_id"}})),
+      show(m.soft_delete_customer_groups(strs({b}), {.return_linkable_keys = strings{"customer_group_id"}})),
       key_ids("customer_group_id", {b}));
 }
 
 BOOST_FIXTURE_TEST_CASE(restore_groups_returns_every_found_id, fixture) {
   const auto a = group("A");
   const auto b = group("B");
-  m.soft_delete_customer_groups(a);
+  m.soft_delete_customer_groups(strs({a}));
   clock.advance(std::chrono::seconds(9));
   BOOST_CHECK_EQUAL(show(m.restore_customer_groups(strs({a, b, "cusgroup_unknown"}))),
                     key_ids("customer_group_id", {a, b}));
@@ -510,7 +519,7 @@ BOOST_FIXTURE_TEST_CASE(restore_groups_returns_every_found_id, fixture) {
   BOOST_CHECK_EQUAL(ms(ga.updated_at), ms(clock.now()));
   BOOST_CHECK_EQUAL(ms(m.retrieve_customer_group(b).updated_at), ms(clock.now()));
   BOOST_CHECK_EQUAL(show(m.restore_customer_groups(strings{})), "{}");
-  BOOST_CHECK_EQUAL(show(m.restore_customer_groups("cusgroup_unknown")), "{}");
+  BOOST_CHECK_EQUAL(show(m.restore_customer_groups(strs({"cusgroup_unknown"}))), "{}");
 }
 
 BOOST_FIXTURE_TEST_CASE(soft_deleted_group_keeps_memberships_but_leaves_relations, fixture) {
@@ -522,7 +531,7 @@ BOOST_FIXTURE_TEST_CASE(soft_deleted_group_keeps_memberships_but_leaves_relation
   const auto c_before = m.retrieve(c);
 
   clock.advance(std::chrono::seconds(1));
-  m.soft_delete_customer_groups(vip);
+  m.soft_delete_customer_groups(strs({vip}));
 
   // No cascade: the memberships and the customer stay as they were.
   BOOST_CHECK_EQUAL(m.list_customer_group_customers(where("customer_group_id") == vip).size(), 1u);
@@ -536,7 +545,7 @@ BOOST_FIXTURE_TEST_CASE(soft_deleted_group_keeps_memberships_but_leaves_relation
   BOOST_REQUIRE(c_all.groups);
   BOOST_TEST(ids_of(*c_all.groups) == strs({vip, gold}));
 
-  m.restore_customer_groups(vip);
+  m.restore_customer_groups(strs({vip}));
   const auto c_restored = m.retrieve(c, cfg{.relations = {"groups"}});
   BOOST_REQUIRE(c_restored.groups);
   BOOST_TEST(ids_of(*c_restored.groups) == strs({vip, gold}));
@@ -595,7 +604,7 @@ BOOST_FIXTURE_TEST_CASE(list_groups_filters_by_customers, fixture) {
   const auto vip = group("VIP");
   const auto gold = group("Gold");
   group("Empty");
-  const auto c1 = m.create(cdto{.first_name = "one", .email = "one@x.com"}).id;
+  const auto c1 = m.create(cdto{.email = "one@x.com", .first_name = "one"}).id;
   const auto c2 = cust("two");
   join(c1, vip);
   join(c1, gold);
@@ -627,7 +636,7 @@ BOOST_FIXTURE_TEST_CASE(list_groups_unknown_names_are_invalid, fixture) {
 BOOST_FIXTURE_TEST_CASE(list_groups_with_deleted_and_deleted_at_filter, fixture) {
   const auto a = group("A");
   const auto b = group("B");
-  m.soft_delete_customer_groups(b);
+  m.soft_delete_customer_groups(strs({b}));
   BOOST_TEST(ids_of(m.list_customer_groups()) == strs({a}));
   BOOST_TEST(ids_of(m.list_customer_groups({}, cfg{.with_deleted = true})) == strs({a, b}));
   BOOST_TEST(ids_of(m.list_customer_groups(where("deleted_at") != nullptr)) == strs({b}));

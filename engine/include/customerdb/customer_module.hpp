@@ -12,8 +12,13 @@
 //                 violations ("Customer with email: a@b.c, has_account: false, already exists."),
 // and a call that throws has changed nothing: every call is atomic.
 //
+// Batch arguments are spans (a std::vector, an array) or braced lists of inputs; a single
+// braced input, `create({.email = "a@b.c"})`, picks the single overload.
+//
 // Id arguments: `id_view` is any string; passing no id at all (nullptr) fails with not_found
 // "<entity> - id must be defined". Lists of ids may hold duplicates, which are merged. Pass one
+// id as a plain string (`update("cus_1", ...)`): a braced list of one id is ambiguous between
+// the single-id and the list overloads. Pass one
 // id as a plain string (`update("cus_1", ...)`); a braced list of one id is ambiguous between
 // the id and the list overloads.
 //
@@ -22,7 +27,9 @@
 
 #include <cstddef>
 #include <functional>
+#include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -71,7 +78,10 @@ class customer_module {
   // is taken, or when the addresses break the one-default-per-customer rule.
   customer create(const create_customer_dto& data);
   // Creates customers in one atomic step; returns them in input order. `{}` returns `{}`.
-  std::vector<customer> create(const std::vector<create_customer_dto>& data);
+  std::vector<customer> create(std::span<const create_customer_dto> data);
+  std::vector<customer> create(std::initializer_list<create_customer_dto> data) {
+    return create(std::span(data.begin(), data.size()));
+  }
 
   // Updates the live customer `id`. Throws not_found `Customer with id "<id>" not found`;
   // invalid_data for null in has_account or a unique violation.
@@ -102,17 +112,23 @@ class customer_module {
   // ({} when none changed). Unknown or already deleted ids are skipped.
   linkable_ids soft_delete(const std::vector<std::string>& ids,
                            const soft_delete_config& config = {});
+  linkable_ids soft_delete(id_view id, const soft_delete_config& config = {});
   // Restores the customers among `ids` (deleted or not; all are touched) and returns
   // {"customer_id": [every id found]}. Throws invalid_data when a restored customer's
   // (email, has_account) is now taken by a live customer.
   linkable_ids restore(const std::vector<std::string>& ids, const soft_delete_config& config = {});
+  linkable_ids restore(id_view id, const soft_delete_config& config = {});
 
   // ---- Customer groups -------------------------------------------------------------------
 
   // Creates a group. Throws invalid_data `Customer group with name: <name>, already exists.`
   // when a live group has the name (decision D2), or when a given id is taken.
   customer_group create_customer_group(const create_customer_group_dto& data);
-  std::vector<customer_group> create_customer_group(const std::vector<create_customer_group_dto>& data);
+  std::vector<customer_group> create_customer_group(std::span<const create_customer_group_dto> data);
+  std::vector<customer_group> create_customer_group(
+      std::initializer_list<create_customer_group_dto> data) {
+    return create_customer_group(std::span(data.begin(), data.size()));
+  }
 
   // As retrieve: not_found "CustomerGroup with id: <id> was not found".
   customer_group retrieve_customer_group(id_view id, const find_config& config = {}) const;
@@ -137,8 +153,10 @@ class customer_module {
   // As soft_delete / restore, with the key "customer_group_id". Nothing cascades.
   linkable_ids soft_delete_customer_groups(const std::vector<std::string>& ids,
                                            const soft_delete_config& config = {});
+  linkable_ids soft_delete_customer_groups(id_view id, const soft_delete_config& config = {});
   linkable_ids restore_customer_groups(const std::vector<std::string>& ids,
                                        const soft_delete_config& config = {});
+  linkable_ids restore_customer_groups(id_view id, const soft_delete_config& config = {});
 
   // ---- Memberships -----------------------------------------------------------------------
 
@@ -146,11 +164,17 @@ class customer_module {
   // already a member returns the existing id (decision D6). Throws not_found `You tried to set
   // relationship customer_id: <id>, but such entity does not exist` (or customer_group_id).
   std::string add_customer_to_group(const group_customer_pair& pair);
-  std::vector<std::string> add_customer_to_group(const std::vector<group_customer_pair>& pairs);
+  std::vector<std::string> add_customer_to_group(std::span<const group_customer_pair> pairs);
+  std::vector<std::string> add_customer_to_group(std::initializer_list<group_customer_pair> pairs) {
+    return add_customer_to_group(std::span(pairs.begin(), pairs.size()));
+  }
 
   // Removes every membership of each pair; pairs that are not members are ignored.
   void remove_customer_from_group(const group_customer_pair& pair);
-  void remove_customer_from_group(const std::vector<group_customer_pair>& pairs);
+  void remove_customer_from_group(std::span<const group_customer_pair> pairs);
+  void remove_customer_from_group(std::initializer_list<group_customer_pair> pairs) {
+    remove_customer_from_group(std::span(pairs.begin(), pairs.size()));
+  }
 
   std::vector<customer_group_customer> list_customer_group_customers(
       const filter& filters = {}, const find_config& config = {}) const;
@@ -162,7 +186,11 @@ class customer_module {
   // `You tried to set relationship customer_id: <id>, ...` for an unknown customer, and
   // invalid_data when customer_id is missing.
   customer_address add_addresses(const create_customer_address_dto& data);
-  std::vector<customer_address> add_addresses(const std::vector<create_customer_address_dto>& data);
+  std::vector<customer_address> add_addresses(std::span<const create_customer_address_dto> data);
+  std::vector<customer_address> add_addresses(
+      std::initializer_list<create_customer_address_dto> data) {
+    return add_addresses(std::span(data.begin(), data.size()));
+  }
 
   // Updates addresses: not_found `Address with id "<ids>" not found`; the default rule and the
   // customer_id check as for add_addresses.

@@ -1,7 +1,7 @@
 // The inputs of customerdb's write methods (Medusa's CreateCustomerDTO, CustomerUpdatableFields,
 // CreateCustomerGroupDTO, CustomerGroupUpdatableFields, CreateCustomerAddressDTO,
 // UpdateCustomerAddressDTO and GroupCustomerPair). They are aggregates meant to be written
-// with designated initializers:
+// with designated initializers, naming fields in declaration order:
 //
 //   module.create({.email = "john@smith.com", .first_name = "John"});
 //   module.update(id, {.last_name = "Smith", .phone = customerdb::null});
@@ -44,10 +44,10 @@ struct create_customer_address_dto {
 
 struct create_customer_dto {
   std::optional<std::string> id{};  // kept when given (decision D15)
-  std::optional<std::string> company_name{};
+  std::optional<std::string> email{};
   std::optional<std::string> first_name{};
   std::optional<std::string> last_name{};
-  std::optional<std::string> email{};
+  std::optional<std::string> company_name{};
   std::optional<std::string> phone{};
   bool has_account = false;
   std::optional<customerdb::metadata> metadata{};
@@ -58,10 +58,10 @@ struct create_customer_dto {
 };
 
 struct customer_updatable_fields {
-  patch<std::string> company_name{};
+  patch<std::string> email{};
   patch<std::string> first_name{};
   patch<std::string> last_name{};
-  patch<std::string> email{};
+  patch<std::string> company_name{};
   patch<std::string> phone{};
   patch<bool> has_account{};  // not nullable
   // Deep-merged into the stored object (decision D10); null clears it.
