@@ -13,13 +13,12 @@
 
 #include "customerdb/customerdb.hpp"
 #include "support/check.hpp"
+#include "support/helpers.hpp"
 
 namespace {
 
 using namespace customerdb;
-using customerdb::testing::manual_clock;
-
-std::string show(const std::optional<std::string>& s) { return s ? *s : "<null>"; }
+using namespace customerdb::testing;
 
 }  // namespace
 

@@ -3,127 +3,24 @@
 // D8-D16).
 #include <boost/test/unit_test.hpp>
 
-#include <boost/json/serialize.hpp>
-
 #include <chrono>
-#include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "customerdb/customerdb.hpp"
 #include "support/check.hpp"
-
-// Lets BOOST_CHECK_EQUAL print optionals (nullopt prints as "<null>").
-namespace boost::test_tools::tt_detail {
-template <class T>
-struct print_log_value<std::optional<T>> {
-  void operator()(std::ostream& os, const std::optional<T>& v) {
-    if (v) {
-      os << *v;
-    } else {
-      os << "<null>";
-    }
-  }
-};
-}  // namespace boost::test_tools::tt_detail
+#include "support/helpers.hpp"
 
 namespace {
 
-using customerdb::create_customer_address_dto;
-using customerdb::create_customer_dto;
-using customerdb::customer;
-using customerdb::customer_module;
-using customerdb::error_code;
-using customerdb::filter;
-using customerdb::find_config;
-using customerdb::linkable_ids;
-using customerdb::metadata;
-using customerdb::module_options;
-using customerdb::sort_direction;
-using customerdb::timestamp;
-using customerdb::where;
-using customerdb::testing::manual_clock;
+using namespace customerdb;
+using namespace customerdb::testing;
 
 using strings = std::vector<std::string>;
 using addresses = std::vector<create_customer_address_dto>;
 using customer_list = std::vector<create_customer_dto>;
 using dto = create_customer_dto;
-
-strings strs(strings v) { return v; }
-
-template <class Dto>
-strings ids_of(const std::vector<Dto>& rows) {
-  strings out;
-  for (const auto& r : rows) out.push_back(r.id);
-  return out;
-}
-
-std::string show(const linkable_ids& m) {
-  std::string s = "{";
-  bool first_key = true;
-  for (const auto& [key, ids] : m) {
-    if (!first_key) s += ", ";
-    first_key = false;
-    s += key + ": [";
-    for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? ", " : "") + ids[i];
-    s += "]";
-  }
-  return s + "}";
-}
-
-std::string key_ids(const std::string& key, const strings& ids) {
-  return show(linkable_ids{{key, ids}});
-}
-
-std::int64_t ms(timestamp t) { return t.time_since_epoch().count(); }
-std::int64_t ms(const std::optional<timestamp>& t) { return t ? ms(*t) : -1; }
-
-std::string json(const std::optional<metadata>& m) {
-  return m ? boost::json::serialize(*m) : std::string("<null>");
-}
-
-void check_metadata(const std::optional<metadata>& actual, const metadata& expected) {
-  BOOST_CHECK_MESSAGE(actual.has_value() && *actual == expected,
-                      "metadata " << json(actual) << " != " << boost::json::serialize(expected));
-}
-
-bool is_generated_id(const std::string& id, std::string_view prefix) {
-  static constexpr std::string_view crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  if (id.size() != prefix.size() + 1 + 26) return false;
-  if (id.compare(0, prefix.size(), prefix) != 0 || id[prefix.size()] != '_') return false;
-  for (std::size_t i = prefix.size() + 1; i < id.size(); ++i) {
-    if (crockford.find(id[i]) == std::string_view::npos) return false;
-  }
-  return true;
-}
-
-// find_config with default member initializers, so that designated initializers may name only
-// some fields without -Wmissing-field-initializers.
-struct cfg {
-  std::vector<std::string> select{};
-  std::vector<std::string> relations{};
-  std::optional<std::int64_t> skip{};
-  customerdb::patch<std::int64_t> take{};
-  std::vector<std::pair<std::string, sort_direction>> order{};
-  bool with_deleted = false;
-
-  operator find_config() const {  // NOLINT(google-explicit-constructor)
-    find_config c;
-    c.select = select;
-    c.relations = relations;
-    c.skip = skip;
-    c.take = take;
-    c.order = order;
-    c.with_deleted = with_deleted;
-    return c;
-  }
-};
-
-std::vector<customerdb::value> values_of(const strings& ids) {
-  return std::vector<customerdb::value>(ids.begin(), ids.end());
-}
 
 struct fixture {
   manual_clock clock;
@@ -138,7 +35,7 @@ struct fixture {
     return out;
   }
 
-  find_config all() const { return cfg{.take = customerdb::null}; }
+  find_config all() const { return find_config{.take = customerdb::null}; }
 };
 
 }  // namespace
@@ -191,14 +88,14 @@ BOOST_FIXTURE_TEST_CASE(retrieve_hides_soft_deleted_unless_with_deleted, fixture
   m.soft_delete(strs({id}));
   CUSTOMERDB_CHECK_ERROR(m.retrieve(id), error_code::not_found,
                          "Customer with id: " + id + " was not found");
-  const auto c = m.retrieve(id, cfg{.with_deleted = true});
+  const auto c = m.retrieve(id, find_config{.with_deleted = true});
   BOOST_CHECK_EQUAL(c.id, id);
   BOOST_CHECK_EQUAL(ms(c.deleted_at), ms(clock.now()));
 }
 
 BOOST_FIXTURE_TEST_CASE(retrieve_select_limits_the_fields, fixture) {
   const auto id = m.create(dto{.email = "john@acme.com", .first_name = "John"}).id;
-  const auto c = m.retrieve(id, cfg{.select = {"email"}});
+  const auto c = m.retrieve(id, find_config{.select = {"email"}});
   BOOST_REQUIRE(c.selection);
   BOOST_CHECK_EQUAL(c.id, id);
   BOOST_CHECK(c.has_field("id"));
@@ -212,7 +109,7 @@ BOOST_FIXTURE_TEST_CASE(retrieve_select_limits_the_fields, fixture) {
 BOOST_FIXTURE_TEST_CASE(retrieve_select_id_still_loads_full_relations, fixture) {
   const auto created = m.create(dto{.first_name = "John",
                                  .addresses = addresses{{.address_1 = "Main St 1", .city = "Aarhus"}}});
-  const auto c = m.retrieve(created.id, cfg{.select = {"id"}, .relations = {"addresses"}});
+  const auto c = m.retrieve(created.id, find_config{.select = {"id"}, .relations = {"addresses"}});
   BOOST_CHECK(!c.has_field("first_name"));
   BOOST_REQUIRE(c.addresses);
   BOOST_REQUIRE_EQUAL(c.addresses->size(), 1u);
@@ -232,7 +129,7 @@ BOOST_FIXTURE_TEST_CASE(retrieve_loads_groups_and_addresses_ordered_by_id, fixtu
   const auto a1 = m.add_addresses({.customer_id = id, .address_name = "home"}).id;
   const auto a2 = m.add_addresses({.customer_id = id, .address_name = "work"}).id;
 
-  const auto c = m.retrieve(id, cfg{.relations = {"groups", "addresses"}});
+  const auto c = m.retrieve(id, find_config{.relations = {"groups", "addresses"}});
   BOOST_REQUIRE(c.groups);
   BOOST_TEST(ids_of(*c.groups) == strs({g1, g2}));
   BOOST_CHECK_EQUAL(c.groups->front().name, "A");
@@ -242,16 +139,16 @@ BOOST_FIXTURE_TEST_CASE(retrieve_loads_groups_and_addresses_ordered_by_id, fixtu
   BOOST_CHECK_EQUAL(c.addresses->at(1).address_name, "work");
   BOOST_CHECK(!c.addresses->front().customer);
 
-  const auto only_groups = m.retrieve(id, cfg{.relations = {"groups"}});
+  const auto only_groups = m.retrieve(id, find_config{.relations = {"groups"}});
   BOOST_CHECK(only_groups.groups);
   BOOST_CHECK(!only_groups.addresses);
 }
 
 BOOST_FIXTURE_TEST_CASE(retrieve_unknown_relation_or_select_is_invalid, fixture) {
   const auto id = m.create(dto{.first_name = "John"}).id;
-  CUSTOMERDB_CHECK_ERROR(m.retrieve(id, cfg{.relations = {"foo"}}), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.retrieve(id, find_config{.relations = {"foo"}}), error_code::invalid_data,
                          "Unknown relation \"foo\" for Customer");
-  CUSTOMERDB_CHECK_ERROR(m.retrieve(id, cfg{.select = {"foo"}}), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.retrieve(id, find_config{.select = {"foo"}}), error_code::invalid_data,
                          "Unknown field \"foo\" for Customer");
 }
 
@@ -389,7 +286,7 @@ BOOST_FIXTURE_TEST_CASE(soft_deleted_customers_do_not_hold_their_email, fixture)
   CUSTOMERDB_CHECK_ERROR(m.restore(strs({old_id})), error_code::invalid_data,
                          "Customer with email: x@y.com, has_account: false, already exists.");
   // Nothing changed: the old customer is still soft-deleted.
-  const auto old = m.retrieve(old_id, cfg{.with_deleted = true});
+  const auto old = m.retrieve(old_id, find_config{.with_deleted = true});
   BOOST_CHECK(old.deleted_at);
   BOOST_CHECK_EQUAL(m.list().size(), 1u);
 }
@@ -401,8 +298,8 @@ BOOST_FIXTURE_TEST_CASE(restore_batch_with_duplicate_restores_nothing, fixture) 
   m.create(dto{.email = "b@y.com"});
   CUSTOMERDB_CHECK_ERROR(m.restore(strs({a, b})), error_code::invalid_data,
                          "Customer with email: b@y.com, has_account: false, already exists.");
-  BOOST_CHECK(m.retrieve(a, cfg{.with_deleted = true}).deleted_at);
-  BOOST_CHECK(m.retrieve(b, cfg{.with_deleted = true}).deleted_at);
+  BOOST_CHECK(m.retrieve(a, find_config{.with_deleted = true}).deleted_at);
+  BOOST_CHECK(m.retrieve(b, find_config{.with_deleted = true}).deleted_at);
 }
 
 BOOST_FIXTURE_TEST_CASE(update_to_taken_email_is_invalid, fixture) {
@@ -469,7 +366,7 @@ BOOST_FIXTURE_TEST_CASE(create_with_two_default_shipping_addresses_keeps_nothing
                 .addresses = addresses{{.address_name = "a", .is_default_shipping = true},
                                        {.address_name = "b", .is_default_shipping = true}}}),
       error_code::invalid_data, "Customer address with customer_id: cus_atomic, already exists.");
-  BOOST_CHECK(m.list({}, cfg{.with_deleted = true}).empty());
+  BOOST_CHECK(m.list({}, find_config{.with_deleted = true}).empty());
   BOOST_CHECK(m.list_addresses().empty());
   CUSTOMERDB_CHECK_ERROR(m.retrieve("cus_atomic"), error_code::not_found,
                          "Customer with id: cus_atomic was not found");
@@ -556,7 +453,7 @@ BOOST_FIXTURE_TEST_CASE(update_soft_deleted_id_counts_as_missing, fixture) {
   CUSTOMERDB_CHECK_ERROR(m.update(strs({live, gone}), {.first_name = "x"}), error_code::not_found,
                          "Customer with id \"" + gone + "\" not found");
   BOOST_CHECK_EQUAL(m.retrieve(live).first_name, "live");
-  BOOST_CHECK_EQUAL(m.retrieve(gone, cfg{.with_deleted = true}).first_name, "gone");
+  BOOST_CHECK_EQUAL(m.retrieve(gone, find_config{.with_deleted = true}).first_name, "gone");
 }
 
 BOOST_FIXTURE_TEST_CASE(update_by_many_ids_has_no_cap, fixture) {
@@ -582,7 +479,7 @@ BOOST_FIXTURE_TEST_CASE(update_by_selector_skips_soft_deleted, fixture) {
   m.soft_delete(strs({ids[1]}));
   const auto rows = m.update(where("company_name") == "Acme", {.first_name = "x"});
   BOOST_TEST(ids_of(rows) == strs({ids[0], ids[2]}));
-  BOOST_CHECK_EQUAL(m.retrieve(ids[1], cfg{.with_deleted = true}).first_name, "c1");
+  BOOST_CHECK_EQUAL(m.retrieve(ids[1], find_config{.with_deleted = true}).first_name, "c1");
 }
 
 BOOST_FIXTURE_TEST_CASE(update_by_selector_without_match_returns_empty, fixture) {
@@ -675,7 +572,7 @@ BOOST_FIXTURE_TEST_CASE(delete_by_id_cascades_addresses_and_memberships, fixture
   m.delete_customers(gone);
 
   BOOST_TEST(ids_of(m.list()) == strs({keep}));
-  CUSTOMERDB_CHECK_ERROR(m.retrieve(gone, cfg{.with_deleted = true}), error_code::not_found,
+  CUSTOMERDB_CHECK_ERROR(m.retrieve(gone, find_config{.with_deleted = true}), error_code::not_found,
                          "Customer with id: " + gone + " was not found");
   BOOST_CHECK(m.list_addresses(where("customer_id") == gone).empty());
   BOOST_CHECK_EQUAL(m.list_addresses().size(), 1u);
@@ -698,8 +595,8 @@ BOOST_FIXTURE_TEST_CASE(delete_soft_deleted_customer_by_id_removes_it, fixture) 
   const auto id = m.create(dto{.first_name = "x", .addresses = addresses{{.city = "A"}}}).id;
   m.soft_delete(strs({id}));
   m.delete_customers(id);
-  BOOST_CHECK(m.list({}, cfg{.with_deleted = true}).empty());
-  CUSTOMERDB_CHECK_ERROR(m.retrieve(id, cfg{.with_deleted = true}), error_code::not_found,
+  BOOST_CHECK(m.list({}, find_config{.with_deleted = true}).empty());
+  CUSTOMERDB_CHECK_ERROR(m.retrieve(id, find_config{.with_deleted = true}), error_code::not_found,
                          "Customer with id: " + id + " was not found");
   BOOST_CHECK(m.list_addresses().empty());
 }
@@ -718,7 +615,7 @@ BOOST_FIXTURE_TEST_CASE(delete_by_empty_selector_removes_every_live_customer, fi
   m.soft_delete(strs({ids[1]}));
   m.delete_customers(filter{});
   BOOST_CHECK(m.list().empty());
-  BOOST_TEST(ids_of(m.list({}, cfg{.with_deleted = true})) == strs({ids[1]}));
+  BOOST_TEST(ids_of(m.list({}, find_config{.with_deleted = true})) == strs({ids[1]}));
 }
 
 // ---- soft_delete / restore -------------------------------------------------------------------
@@ -728,7 +625,7 @@ BOOST_FIXTURE_TEST_CASE(soft_delete_returns_changed_ids_and_sets_deleted_at, fix
   clock.advance(std::chrono::seconds(3));
   const auto r = m.soft_delete(strs({ids[0], ids[1]}));
   BOOST_CHECK_EQUAL(show(r), key_ids("customer_id", {ids[0], ids[1]}));
-  const auto c = m.retrieve(ids[0], cfg{.with_deleted = true});
+  const auto c = m.retrieve(ids[0], find_config{.with_deleted = true});
   BOOST_CHECK_EQUAL(ms(c.deleted_at), ms(clock.now()));
   BOOST_CHECK_EQUAL(ms(c.updated_at), ms(clock.now()));
   BOOST_TEST(ids_of(m.list()) == strs({ids[2]}));
@@ -751,7 +648,7 @@ BOOST_FIXTURE_TEST_CASE(soft_delete_skips_unknown_and_already_deleted, fixture) 
   clock.advance(std::chrono::seconds(7));
   const auto r = m.soft_delete(strs({ids[0], "cus_unknown", ids[1]}));
   BOOST_CHECK_EQUAL(show(r), key_ids("customer_id", {ids[0]}));
-  const auto untouched = m.retrieve(ids[1], cfg{.with_deleted = true});
+  const auto untouched = m.retrieve(ids[1], find_config{.with_deleted = true});
   BOOST_CHECK_EQUAL(ms(untouched.deleted_at), ms(first_deleted_at));
   BOOST_CHECK_EQUAL(ms(untouched.updated_at), ms(first_deleted_at));
 }
@@ -769,7 +666,7 @@ BOOST_FIXTURE_TEST_CASE(soft_delete_return_linkable_keys_filters_the_result, fix
   const auto r = m.soft_delete(strs({ids[0]}), {.return_linkable_keys = strings{"customer_group_id"}});
   BOOST_CHECK_EQUAL(show(r), "{}");
   // The customer is soft-deleted all the same.
-  BOOST_CHECK(m.retrieve(ids[0], cfg{.with_deleted = true}).deleted_at);
+  BOOST_CHECK(m.retrieve(ids[0], find_config{.with_deleted = true}).deleted_at);
   const auto r2 = m.soft_delete(strs({ids[1]}), {.return_linkable_keys = strings{"customer_id"}});
   BOOST_CHECK_EQUAL(show(r2), key_ids("customer_id", {ids[1]}));
   const auto r3 = m.restore(ids, {.return_linkable_keys = strings{"customer_group_id"}});
@@ -810,15 +707,15 @@ BOOST_FIXTURE_TEST_CASE(soft_deleted_customer_is_hidden_but_its_rows_remain, fix
   const auto [rows, count] = m.list_and_count();
   BOOST_TEST(ids_of(rows) == strs({live}));
   BOOST_CHECK_EQUAL(count, 1u);
-  BOOST_TEST(ids_of(m.list({}, cfg{.with_deleted = true})) == strs({live, gone}));
+  BOOST_TEST(ids_of(m.list({}, find_config{.with_deleted = true})) == strs({live, gone}));
   BOOST_TEST(ids_of(m.list(where("deleted_at") != nullptr)) == strs({gone}));
   CUSTOMERDB_CHECK_ERROR(m.retrieve(gone), error_code::not_found,
                          "Customer with id: " + gone + " was not found");
 
-  const auto group = m.retrieve_customer_group(g, cfg{.relations = {"customers"}});
+  const auto group = m.retrieve_customer_group(g, find_config{.relations = {"customers"}});
   BOOST_REQUIRE(group.customers);
   BOOST_TEST(ids_of(*group.customers) == strs({live}));
-  const auto group_all = m.retrieve_customer_group(g, cfg{.relations = {"customers"}, .with_deleted = true});
+  const auto group_all = m.retrieve_customer_group(g, find_config{.relations = {"customers"}, .with_deleted = true});
   BOOST_REQUIRE(group_all.customers);
   BOOST_TEST(ids_of(*group_all.customers) == strs({live, gone}));
 
@@ -852,29 +749,29 @@ BOOST_FIXTURE_TEST_CASE(list_take_null_has_no_limit, fixture) {
 
 BOOST_FIXTURE_TEST_CASE(list_take_zero_returns_nothing_but_full_count, fixture) {
   make(20);
-  BOOST_CHECK(m.list({}, cfg{.take = 0}).empty());
-  const auto [rows, count] = m.list_and_count({}, cfg{.take = 0});
+  BOOST_CHECK(m.list({}, find_config{.take = 0}).empty());
+  const auto [rows, count] = m.list_and_count({}, find_config{.take = 0});
   BOOST_CHECK(rows.empty());
   BOOST_CHECK_EQUAL(count, 20u);
 }
 
 BOOST_FIXTURE_TEST_CASE(list_skip_and_take, fixture) {
   const auto ids = make(10);
-  BOOST_TEST(ids_of(m.list({}, cfg{.skip = 5, .take = 3})) == strs({ids[5], ids[6], ids[7]}));
-  BOOST_TEST(ids_of(m.list({}, cfg{.skip = 8})) == strs({ids[8], ids[9]}));
-  BOOST_CHECK(m.list({}, cfg{.skip = 10}).empty());
-  const auto [rows, count] = m.list_and_count({}, cfg{.skip = 9, .take = 5});
+  BOOST_TEST(ids_of(m.list({}, find_config{.skip = 5, .take = 3})) == strs({ids[5], ids[6], ids[7]}));
+  BOOST_TEST(ids_of(m.list({}, find_config{.skip = 8})) == strs({ids[8], ids[9]}));
+  BOOST_CHECK(m.list({}, find_config{.skip = 10}).empty());
+  const auto [rows, count] = m.list_and_count({}, find_config{.skip = 9, .take = 5});
   BOOST_TEST(ids_of(rows) == strs({ids[9]}));
   BOOST_CHECK_EQUAL(count, 10u);
 }
 
 BOOST_FIXTURE_TEST_CASE(list_negative_skip_or_take_is_invalid, fixture) {
   make(2);
-  CUSTOMERDB_CHECK_ERROR(m.list({}, cfg{.skip = -1}), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.list({}, find_config{.skip = -1}), error_code::invalid_data,
                          "Invalid value for skip: -1");
-  CUSTOMERDB_CHECK_ERROR(m.list({}, cfg{.take = -1}), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.list({}, find_config{.take = -1}), error_code::invalid_data,
                          "Invalid value for take: -1");
-  CUSTOMERDB_CHECK_ERROR(m.list_and_count({}, cfg{.take = -1}), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.list_and_count({}, find_config{.take = -1}), error_code::invalid_data,
                          "Invalid value for take: -1");
 }
 
@@ -885,22 +782,22 @@ BOOST_FIXTURE_TEST_CASE(list_order_puts_nulls_last_asc_first_desc, fixture) {
   const auto n = m.create(create_customer_dto{}).id;
   const auto a = m.create(dto{.first_name = "a"}).id;
   const auto c = m.create(dto{.first_name = "c"}).id;
-  BOOST_TEST(ids_of(m.list({}, cfg{.order = {{"first_name", sort_direction::asc}}})) == strs({a, b, c, n}));
-  BOOST_TEST(ids_of(m.list({}, cfg{.order = {{"first_name", sort_direction::desc}}})) == strs({n, c, b, a}));
-  BOOST_TEST(ids_of(m.list({}, cfg{.order = {{"id", sort_direction::desc}}})) == strs({c, a, n, b}));
+  BOOST_TEST(ids_of(m.list({}, find_config{.order = {{"first_name", sort_direction::asc}}})) == strs({a, b, c, n}));
+  BOOST_TEST(ids_of(m.list({}, find_config{.order = {{"first_name", sort_direction::desc}}})) == strs({n, c, b, a}));
+  BOOST_TEST(ids_of(m.list({}, find_config{.order = {{"id", sort_direction::desc}}})) == strs({c, a, n, b}));
 }
 
 BOOST_FIXTURE_TEST_CASE(list_order_by_several_keys, fixture) {
   const auto x1 = m.create(dto{.first_name = "2", .company_name = "X"}).id;
   const auto y1 = m.create(dto{.first_name = "1", .company_name = "Y"}).id;
   const auto x2 = m.create(dto{.first_name = "1", .company_name = "X"}).id;
-  BOOST_TEST(ids_of(m.list({}, cfg{.order = {{"company_name", sort_direction::desc},
+  BOOST_TEST(ids_of(m.list({}, find_config{.order = {{"company_name", sort_direction::desc},
                                           {"first_name", sort_direction::asc}}})) ==
              strs({y1, x2, x1}));
 }
 
 BOOST_FIXTURE_TEST_CASE(list_order_unknown_field_is_invalid, fixture) {
-  CUSTOMERDB_CHECK_ERROR(m.list({}, cfg{.order = {{"foo", sort_direction::asc}}}), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.list({}, find_config{.order = {{"foo", sort_direction::asc}}}), error_code::invalid_data,
                          "Unknown field \"foo\" for Customer");
 }
 
@@ -912,15 +809,15 @@ BOOST_FIXTURE_TEST_CASE(list_unknown_names_are_invalid, fixture) {
                          "Unknown field \"nickname\" for Customer");
   CUSTOMERDB_CHECK_ERROR(m.list_and_count(where("nickname") == "x"), error_code::invalid_data,
                          "Unknown field \"nickname\" for Customer");
-  CUSTOMERDB_CHECK_ERROR(m.list({}, cfg{.relations = {"foo"}}), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.list({}, find_config{.relations = {"foo"}}), error_code::invalid_data,
                          "Unknown relation \"foo\" for Customer");
-  CUSTOMERDB_CHECK_ERROR(m.list({}, cfg{.select = {"foo"}}), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.list({}, find_config{.select = {"foo"}}), error_code::invalid_data,
                          "Unknown field \"foo\" for Customer");
 }
 
 BOOST_FIXTURE_TEST_CASE(list_select_limits_fields, fixture) {
   m.create(dto{.email = "j@x.com", .first_name = "John"});
-  const auto rows = m.list({}, cfg{.select = {"first_name"}});
+  const auto rows = m.list({}, find_config{.select = {"first_name"}});
   BOOST_REQUIRE_EQUAL(rows.size(), 1u);
   BOOST_CHECK(rows[0].has_field("first_name"));
   BOOST_CHECK(!rows[0].has_field("email"));

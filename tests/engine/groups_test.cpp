@@ -4,123 +4,24 @@
 // D2-D5, D10, D11, D13-D16).
 #include <boost/test/unit_test.hpp>
 
-#include <boost/json/serialize.hpp>
-
 #include <chrono>
-#include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <utility>
 #include <vector>
 
 #include "customerdb/customerdb.hpp"
 #include "support/check.hpp"
-
-// Lets BOOST_CHECK_EQUAL print optionals (nullopt prints as "<null>").
-namespace boost::test_tools::tt_detail {
-template <class T>
-struct print_log_value<std::optional<T>> {
-  void operator()(std::ostream& os, const std::optional<T>& v) {
-    if (v) {
-      os << *v;
-    } else {
-      os << "<null>";
-    }
-  }
-};
-}  // namespace boost::test_tools::tt_detail
+#include "support/helpers.hpp"
 
 namespace {
 
-using customerdb::create_customer_dto;
-using customerdb::create_customer_group_dto;
-using customerdb::customer_module;
-using customerdb::error_code;
-using customerdb::filter;
-using customerdb::find_config;
-using customerdb::linkable_ids;
-using customerdb::metadata;
-using customerdb::module_options;
-using customerdb::sort_direction;
-using customerdb::timestamp;
-using customerdb::where;
-using customerdb::testing::manual_clock;
+using namespace customerdb;
+using namespace customerdb::testing;
 
 using strings = std::vector<std::string>;
 using group_list = std::vector<create_customer_group_dto>;
 using gdto = create_customer_group_dto;
 using cdto = create_customer_dto;
-
-strings strs(strings v) { return v; }
-
-template <class Dto>
-strings ids_of(const std::vector<Dto>& rows) {
-  strings out;
-  for (const auto& r : rows) out.push_back(r.id);
-  return out;
-}
-
-std::string show(const linkable_ids& m) {
-  std::string s = "{";
-  bool first_key = true;
-  for (const auto& [key, ids] : m) {
-    if (!first_key) s += ", ";
-    first_key = false;
-    s += key + ": [";
-    for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? ", " : "") + ids[i];
-    s += "]";
-  }
-  return s + "}";
-}
-
-std::string key_ids(const std::string& key, const strings& ids) {
-  return show(linkable_ids{{key, ids}});
-}
-
-std::int64_t ms(timestamp t) { return t.time_since_epoch().count(); }
-std::int64_t ms(const std::optional<timestamp>& t) { return t ? ms(*t) : -1; }
-
-std::string json(const std::optional<metadata>& m) {
-  return m ? boost::json::serialize(*m) : std::string("<null>");
-}
-
-void check_metadata(const std::optional<metadata>& actual, const metadata& expected) {
-  BOOST_CHECK_MESSAGE(actual.has_value() && *actual == expected,
-                      "metadata " << json(actual) << " != " << boost::json::serialize(expected));
-}
-
-bool is_generated_id(const std::string& id, std::string_view prefix) {
-  static constexpr std::string_view crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  if (id.size() != prefix.size() + 1 + 26) return false;
-  if (id.compare(0, prefix.size(), prefix) != 0 || id[prefix.size()] != '_') return false;
-  for (std::size_t i = prefix.size() + 1; i < id.size(); ++i) {
-    if (crockford.find(id[i]) == std::string_view::npos) return false;
-  }
-  return true;
-}
-
-// find_config with default member initializers, so that designated initializers may name only
-// some fields without -Wmissing-field-initializers.
-struct cfg {
-  std::vector<std::string> select{};
-  std::vector<std::string> relations{};
-  std::optional<std::int64_t> skip{};
-  customerdb::patch<std::int64_t> take{};
-  std::vector<std::pair<std::string, sort_direction>> order{};
-  bool with_deleted = false;
-
-  operator find_config() const {  // NOLINT(google-explicit-constructor)
-    find_config c;
-    c.select = select;
-    c.relations = relations;
-    c.skip = skip;
-    c.take = take;
-    c.order = order;
-    c.with_deleted = with_deleted;
-    return c;
-  }
-};
 
 struct fixture {
   manual_clock clock;
@@ -227,7 +128,7 @@ BOOST_FIXTURE_TEST_CASE(soft_deleted_group_name_is_reusable_but_restore_fails, f
   BOOST_CHECK_NE(old_id, new_id);
   CUSTOMERDB_CHECK_ERROR(m.restore_customer_groups(strs({old_id})), error_code::invalid_data,
                          "Customer group with name: VIP, already exists.");
-  BOOST_CHECK(m.retrieve_customer_group(old_id, cfg{.with_deleted = true}).deleted_at);
+  BOOST_CHECK(m.retrieve_customer_group(old_id, find_config{.with_deleted = true}).deleted_at);
   BOOST_TEST(ids_of(m.list_customer_groups()) == strs({new_id}));
 }
 
@@ -267,22 +168,22 @@ BOOST_FIXTURE_TEST_CASE(retrieve_group_hides_soft_deleted_unless_with_deleted, f
   m.soft_delete_customer_groups(strs({id}));
   CUSTOMERDB_CHECK_ERROR(m.retrieve_customer_group(id), error_code::not_found,
                          "CustomerGroup with id: " + id + " was not found");
-  const auto g = m.retrieve_customer_group(id, cfg{.with_deleted = true});
+  const auto g = m.retrieve_customer_group(id, find_config{.with_deleted = true});
   BOOST_CHECK_EQUAL(g.name, "VIP");
   BOOST_CHECK_EQUAL(ms(g.deleted_at), ms(clock.now()));
 }
 
 BOOST_FIXTURE_TEST_CASE(retrieve_group_select, fixture) {
   const auto id = m.create_customer_group(gdto{.name = "VIP", .created_by = "admin"}).id;
-  const auto g = m.retrieve_customer_group(id, cfg{.select = {"name"}});
+  const auto g = m.retrieve_customer_group(id, find_config{.select = {"name"}});
   BOOST_CHECK_EQUAL(g.id, id);
   BOOST_CHECK(g.has_field("name"));
   BOOST_CHECK(!g.has_field("created_by"));
   BOOST_CHECK_EQUAL(g.name, "VIP");
   BOOST_CHECK_EQUAL(g.created_by, std::optional<std::string>{});
-  CUSTOMERDB_CHECK_ERROR(m.retrieve_customer_group(id, cfg{.select = {"foo"}}), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.retrieve_customer_group(id, find_config{.select = {"foo"}}), error_code::invalid_data,
                          "Unknown field \"foo\" for CustomerGroup");
-  CUSTOMERDB_CHECK_ERROR(m.retrieve_customer_group(id, cfg{.relations = {"groups"}}),
+  CUSTOMERDB_CHECK_ERROR(m.retrieve_customer_group(id, find_config{.relations = {"groups"}}),
                          error_code::invalid_data, "Unknown relation \"groups\" for CustomerGroup");
 }
 
@@ -300,18 +201,18 @@ BOOST_FIXTURE_TEST_CASE(retrieve_group_customers_relation, fixture) {
   const auto without = m.retrieve_customer_group(g);
   BOOST_CHECK(!without.customers);
 
-  const auto live = m.retrieve_customer_group(g, cfg{.relations = {"customers"}});
+  const auto live = m.retrieve_customer_group(g, find_config{.relations = {"customers"}});
   BOOST_REQUIRE(live.customers);
   BOOST_TEST(ids_of(*live.customers) == strs({c1, c3}));
   BOOST_CHECK_EQUAL(live.customers->front().first_name, "one");
   BOOST_CHECK(!live.customers->front().groups);
 
-  const auto all = m.retrieve_customer_group(g, cfg{.relations = {"customers"}, .with_deleted = true});
+  const auto all = m.retrieve_customer_group(g, find_config{.relations = {"customers"}, .with_deleted = true});
   BOOST_REQUIRE(all.customers);
   BOOST_TEST(ids_of(*all.customers) == strs({c1, c2, c3}));
   BOOST_CHECK(all.customers->at(1).deleted_at);
 
-  const auto empty = m.retrieve_customer_group(group("Empty"), cfg{.relations = {"customers"}});
+  const auto empty = m.retrieve_customer_group(group("Empty"), find_config{.relations = {"customers"}});
   BOOST_REQUIRE(empty.customers);
   BOOST_CHECK(empty.customers->empty());
 }
@@ -384,7 +285,7 @@ BOOST_FIXTURE_TEST_CASE(update_groups_missing_ids_are_not_found, fixture) {
   m.soft_delete_customer_groups(strs({a}));
   CUSTOMERDB_CHECK_ERROR(m.update_customer_groups(a, {.name = "X"}), error_code::not_found,
                          "CustomerGroup with id \"" + a + "\" not found");
-  BOOST_CHECK_EQUAL(m.retrieve_customer_group(a, cfg{.with_deleted = true}).name, "A");
+  BOOST_CHECK_EQUAL(m.retrieve_customer_group(a, find_config{.with_deleted = true}).name, "A");
 }
 
 BOOST_FIXTURE_TEST_CASE(update_groups_by_selector, fixture) {
@@ -415,13 +316,13 @@ BOOST_FIXTURE_TEST_CASE(delete_group_cascades_memberships_not_customers, fixture
 
   m.delete_customer_groups(g);
 
-  CUSTOMERDB_CHECK_ERROR(m.retrieve_customer_group(g, cfg{.with_deleted = true}), error_code::not_found,
+  CUSTOMERDB_CHECK_ERROR(m.retrieve_customer_group(g, find_config{.with_deleted = true}), error_code::not_found,
                          "CustomerGroup with id: " + g + " was not found");
   BOOST_TEST(ids_of(m.list_customer_groups()) == strs({keep}));
   BOOST_CHECK(m.list_customer_group_customers(where("customer_group_id") == g).empty());
   BOOST_CHECK_EQUAL(m.list_customer_group_customers().size(), 1u);
   BOOST_TEST(ids_of(m.list()) == strs({c1, c2}));
-  const auto c = m.retrieve(c1, cfg{.relations = {"groups"}});
+  const auto c = m.retrieve(c1, find_config{.relations = {"groups"}});
   BOOST_REQUIRE(c.groups);
   BOOST_TEST(ids_of(*c.groups) == strs({keep}));
 }
@@ -442,7 +343,7 @@ BOOST_FIXTURE_TEST_CASE(delete_soft_deleted_group_by_id_removes_it, fixture) {
   join(cust("one"), g);
   m.soft_delete_customer_groups(strs({g}));
   m.delete_customer_groups(g);
-  BOOST_CHECK(m.list_customer_groups({}, cfg{.with_deleted = true}).empty());
+  BOOST_CHECK(m.list_customer_groups({}, find_config{.with_deleted = true}).empty());
   BOOST_CHECK(m.list_customer_group_customers().empty());
   // Its name is free for good.
   BOOST_CHECK_NO_THROW(group("VIP"));
@@ -456,7 +357,7 @@ BOOST_FIXTURE_TEST_CASE(delete_groups_by_selector, fixture) {
   const auto keep = m.create_customer_group(gdto{.name = "keep", .created_by = "admin"}).id;
   join(cust("one"), doomed[16]);
   m.delete_customer_groups(where("created_by") == "test");
-  BOOST_TEST(ids_of(m.list_customer_groups({}, cfg{.with_deleted = true})) == strs({keep}));
+  BOOST_TEST(ids_of(m.list_customer_groups({}, find_config{.with_deleted = true})) == strs({keep}));
   BOOST_CHECK(m.list_customer_group_customers().empty());
   BOOST_CHECK_EQUAL(m.list().size(), 1u);
 }
@@ -469,7 +370,7 @@ BOOST_FIXTURE_TEST_CASE(soft_delete_groups_returns_changed_ids, fixture) {
   const auto c = group("C");
   clock.advance(std::chrono::seconds(5));
   BOOST_CHECK_EQUAL(show(m.soft_delete_customer_groups(strs({a, b}))), key_ids("customer_group_id", {a, b}));
-  const auto g = m.retrieve_customer_group(a, cfg{.with_deleted = true});
+  const auto g = m.retrieve_customer_group(a, find_config{.with_deleted = true});
   BOOST_CHECK_EQUAL(ms(g.deleted_at), ms(clock.now()));
   BOOST_CHECK_EQUAL(ms(g.updated_at), ms(clock.now()));
   BOOST_TEST(ids_of(m.list_customer_groups()) == strs({c}));
@@ -482,7 +383,7 @@ BOOST_FIXTURE_TEST_CASE(soft_delete_groups_returns_changed_ids, fixture) {
   clock.advance(std::chrono::seconds(5));
   BOOST_CHECK_EQUAL(show(m.soft_delete_customer_groups(strs({a, "cusgroup_unknown", c}))),
                     key_ids("customer_group_id", {c}));
-  BOOST_CHECK_EQUAL(ms(m.retrieve_customer_group(a, cfg{.with_deleted = true}).deleted_at), ms(deleted_at));
+  BOOST_CHECK_EQUAL(ms(m.retrieve_customer_group(a, find_config{.with_deleted = true}).deleted_at), ms(deleted_at));
   BOOST_CHECK_EQUAL(show(m.soft_delete_customer_groups(strs({a}))), "{}");
   BOOST_CHECK_EQUAL(show(m.soft_delete_customer_groups(strings{})), "{}");
 }
@@ -501,7 +402,7 @@ BOOST_FIXTURE_TEST_CASE(soft_delete_groups_return_linkable_keys, fixture) {
   const auto b = group("B");
   BOOST_CHECK_EQUAL(show(m.soft_delete_customer_groups(strs({a}), {.return_linkable_keys = strings{"customer_id"}})),
                     "{}");
-  BOOST_CHECK(m.retrieve_customer_group(a, cfg{.with_deleted = true}).deleted_at);
+  BOOST_CHECK(m.retrieve_customer_group(a, find_config{.with_deleted = true}).deleted_at);
   BOOST_CHECK_EQUAL(
       show(m.soft_delete_customer_groups(strs({b}), {.return_linkable_keys = strings{"customer_group_id"}})),
       key_ids("customer_group_id", {b}));
@@ -535,18 +436,18 @@ BOOST_FIXTURE_TEST_CASE(soft_deleted_group_keeps_memberships_but_leaves_relation
 
   // No cascade: the memberships and the customer stay as they were.
   BOOST_CHECK_EQUAL(m.list_customer_group_customers(where("customer_group_id") == vip).size(), 1u);
-  const auto c_after = m.retrieve(c, cfg{.relations = {"groups"}});
+  const auto c_after = m.retrieve(c, find_config{.relations = {"groups"}});
   BOOST_CHECK(!c_after.deleted_at);
   BOOST_CHECK_EQUAL(ms(c_after.updated_at), ms(c_before.updated_at));
   BOOST_REQUIRE(c_after.groups);
   BOOST_TEST(ids_of(*c_after.groups) == strs({gold}));
 
-  const auto c_all = m.retrieve(c, cfg{.relations = {"groups"}, .with_deleted = true});
+  const auto c_all = m.retrieve(c, find_config{.relations = {"groups"}, .with_deleted = true});
   BOOST_REQUIRE(c_all.groups);
   BOOST_TEST(ids_of(*c_all.groups) == strs({vip, gold}));
 
   m.restore_customer_groups(strs({vip}));
-  const auto c_restored = m.retrieve(c, cfg{.relations = {"groups"}});
+  const auto c_restored = m.retrieve(c, find_config{.relations = {"groups"}});
   BOOST_REQUIRE(c_restored.groups);
   BOOST_TEST(ids_of(*c_restored.groups) == strs({vip, gold}));
 }
@@ -557,13 +458,13 @@ BOOST_FIXTURE_TEST_CASE(list_groups_default_take_and_count, fixture) {
   strings ids;
   for (int i = 0; i < 17; ++i) ids.push_back(group("g" + std::to_string(i)));
   BOOST_TEST(ids_of(m.list_customer_groups()) == strings(ids.begin(), ids.begin() + 15));
-  const auto [rows, count] = m.list_and_count_customer_groups({}, cfg{.skip = 15});
+  const auto [rows, count] = m.list_and_count_customer_groups({}, find_config{.skip = 15});
   BOOST_TEST(ids_of(rows) == strs({ids[15], ids[16]}));
   BOOST_CHECK_EQUAL(count, 17u);
-  BOOST_CHECK_EQUAL(m.list_customer_groups({}, cfg{.take = customerdb::null}).size(), 17u);
+  BOOST_CHECK_EQUAL(m.list_customer_groups({}, find_config{.take = customerdb::null}).size(), 17u);
   std::vector<customerdb::value> wanted(ids.begin(), ids.end());
   BOOST_CHECK_EQUAL(m.list_customer_groups(where("id").in(wanted)).size(), 17u);
-  CUSTOMERDB_CHECK_ERROR(m.list_customer_groups({}, cfg{.take = -1}), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.list_customer_groups({}, find_config{.take = -1}), error_code::invalid_data,
                          "Invalid value for take: -1");
 }
 
@@ -582,7 +483,7 @@ BOOST_FIXTURE_TEST_CASE(list_groups_filters_by_name_and_search, fixture) {
   BOOST_TEST(ids_of(m.list_customer_groups(customerdb::search("0%"))) == strs({pct}));
   BOOST_TEST(ids_of(m.list_customer_groups(customerdb::search("vip") && where("name") != "Very vip")) ==
              strs({vip}));
-  const auto [rows, count] = m.list_and_count_customer_groups(customerdb::search("o"), cfg{.take = 1});
+  const auto [rows, count] = m.list_and_count_customer_groups(customerdb::search("o"), find_config{.take = 1});
   BOOST_TEST(ids_of(rows) == strs({vip}));
   BOOST_CHECK_EQUAL(count, 3u);  // "VIP Customers", "Gold", "50% off"
   BOOST_CHECK_EQUAL(m.list_customer_groups(where("name") == nullptr).size(), 1u);
@@ -592,11 +493,11 @@ BOOST_FIXTURE_TEST_CASE(list_groups_order, fixture) {
   const auto b = group("b");
   const auto n = group(std::nullopt);
   const auto a = group("a");
-  BOOST_TEST(ids_of(m.list_customer_groups({}, cfg{.order = {{"name", sort_direction::asc}}})) ==
+  BOOST_TEST(ids_of(m.list_customer_groups({}, find_config{.order = {{"name", sort_direction::asc}}})) ==
              strs({a, b, n}));
-  BOOST_TEST(ids_of(m.list_customer_groups({}, cfg{.order = {{"name", sort_direction::desc}}})) ==
+  BOOST_TEST(ids_of(m.list_customer_groups({}, find_config{.order = {{"name", sort_direction::desc}}})) ==
              strs({n, b, a}));
-  CUSTOMERDB_CHECK_ERROR(m.list_customer_groups({}, cfg{.order = {{"foo", sort_direction::asc}}}),
+  CUSTOMERDB_CHECK_ERROR(m.list_customer_groups({}, find_config{.order = {{"foo", sort_direction::asc}}}),
                          error_code::invalid_data, "Unknown field \"foo\" for CustomerGroup");
 }
 
@@ -617,7 +518,7 @@ BOOST_FIXTURE_TEST_CASE(list_groups_filters_by_customers, fixture) {
              strs({vip, gold}));
   BOOST_CHECK(m.list_customer_groups(where("customers") == "cus_nobody").empty());
 
-  const auto with = m.list_customer_groups(where("id") == gold, cfg{.relations = {"customers"}});
+  const auto with = m.list_customer_groups(where("id") == gold, find_config{.relations = {"customers"}});
   BOOST_REQUIRE_EQUAL(with.size(), 1u);
   BOOST_REQUIRE(with[0].customers);
   BOOST_TEST(ids_of(*with[0].customers) == strs({c1, c2}));
@@ -627,9 +528,9 @@ BOOST_FIXTURE_TEST_CASE(list_groups_unknown_names_are_invalid, fixture) {
   group("VIP");
   CUSTOMERDB_CHECK_ERROR(m.list_customer_groups(where("nickname") == "x"), error_code::invalid_data,
                          "Unknown field \"nickname\" for CustomerGroup");
-  CUSTOMERDB_CHECK_ERROR(m.list_and_count_customer_groups({}, cfg{.relations = {"foo"}}),
+  CUSTOMERDB_CHECK_ERROR(m.list_and_count_customer_groups({}, find_config{.relations = {"foo"}}),
                          error_code::invalid_data, "Unknown relation \"foo\" for CustomerGroup");
-  CUSTOMERDB_CHECK_ERROR(m.list_customer_groups({}, cfg{.select = {"email"}}), error_code::invalid_data,
+  CUSTOMERDB_CHECK_ERROR(m.list_customer_groups({}, find_config{.select = {"email"}}), error_code::invalid_data,
                          "Unknown field \"email\" for CustomerGroup");
 }
 
@@ -638,7 +539,7 @@ BOOST_FIXTURE_TEST_CASE(list_groups_with_deleted_and_deleted_at_filter, fixture)
   const auto b = group("B");
   m.soft_delete_customer_groups(strs({b}));
   BOOST_TEST(ids_of(m.list_customer_groups()) == strs({a}));
-  BOOST_TEST(ids_of(m.list_customer_groups({}, cfg{.with_deleted = true})) == strs({a, b}));
+  BOOST_TEST(ids_of(m.list_customer_groups({}, find_config{.with_deleted = true})) == strs({a, b}));
   BOOST_TEST(ids_of(m.list_customer_groups(where("deleted_at") != nullptr)) == strs({b}));
 }
 

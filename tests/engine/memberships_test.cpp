@@ -2,46 +2,20 @@
 // remove_customer_from_group (D3, D4) and list_customer_group_customers (behaviour.md §4).
 #include <boost/test/unit_test.hpp>
 
-#include <algorithm>
 #include <chrono>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "customerdb/customerdb.hpp"
 #include "support/check.hpp"
+#include "support/helpers.hpp"
 
 namespace {
 
 using namespace customerdb;
-using customerdb::testing::manual_clock;
+using namespace customerdb::testing;
 using pair_in = group_customer_pair;
-
-std::string show(const std::optional<std::string>& s) { return s ? *s : "<null>"; }
-
-std::int64_t ms(timestamp t) { return t.time_since_epoch().count(); }
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += ",";
-    out += s;
-  }
-  return out;
-}
-
-template <class Dto>
-std::vector<std::string> ids_of(const std::vector<Dto>& rows) {
-  std::vector<std::string> out;
-  for (const auto& r : rows) out.push_back(r.id);
-  return out;
-}
-
-std::vector<std::string> sorted(std::vector<std::string> v) {
-  std::sort(v.begin(), v.end());
-  return v;
-}
 
 std::string fk_message(const std::string& column, const std::string& id) {
   return "You tried to set relationship " + column + ": " + id + ", but such entity does not exist";

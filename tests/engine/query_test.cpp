@@ -4,41 +4,18 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "customerdb/customerdb.hpp"
 #include "support/check.hpp"
+#include "support/helpers.hpp"
 
 namespace {
 
 using namespace customerdb;
-using customerdb::testing::manual_clock;
-
-std::string show(const std::optional<std::string>& s) { return s ? *s : "<null>"; }
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += ",";
-    out += s;
-  }
-  return out;
-}
-
-template <class Dto>
-std::vector<std::string> ids_of(const std::vector<Dto>& rows) {
-  std::vector<std::string> out;
-  for (const auto& r : rows) out.push_back(r.id);
-  return out;
-}
-
-std::vector<std::string> sorted(std::vector<std::string> v) {
-  std::sort(v.begin(), v.end());
-  return v;
-}
+using namespace customerdb::testing;
 
 // Four customers created one second apart, from 2024-05-24T10:00:00.000Z:
 //   john  John / Doe,   john@doe.com, Acme, 555-1000, has_account

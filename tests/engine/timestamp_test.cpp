@@ -3,21 +3,19 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "customerdb/customerdb.hpp"
 #include "support/check.hpp"
+#include "support/helpers.hpp"
 
 namespace {
 
 using namespace customerdb;
-using customerdb::testing::manual_clock;
+using namespace customerdb::testing;
 using namespace std::chrono_literals;
-
-std::int64_t ms(timestamp t) { return t.time_since_epoch().count(); }
 
 std::string iso(const std::optional<timestamp>& t) { return t ? to_iso8601(*t) : std::string("<null>"); }
 
