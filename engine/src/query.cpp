@@ -13,6 +13,8 @@
 #include "schema.hpp"
 #include "text.hpp"
 
+#include <boost/tuple/tuple.hpp>
+
 namespace customerdb::detail {
 namespace {
 
@@ -418,6 +420,123 @@ int compare_cells(const cell& a, const cell& b, bool descending) {
   return descending ? -c : c;
 }
 
+// ---- Access paths ---------------------------------------------------------------------------
+
+// The non-empty string operands of an equality or `in` condition: the keys an index can use.
+std::optional<std::vector<std::string_view>> index_keys(const filter_node& n) {
+  if (n.k != kind::condition || !(n.op == filter_op::eq || n.op == filter_op::in)) return std::nullopt;
+  std::vector<std::string_view> keys;
+  for (const auto& v : n.operands) {
+    const auto* s = std::get_if<std::string>(&v);
+    if (!s) return std::nullopt;  // null or another type: no index
+    keys.push_back(*s);
+  }
+  return keys;
+}
+
+// Rows that may match a top-level condition, through an index; nullopt when no index applies.
+// The result may hold duplicates and is in no particular order; the full predicate is applied
+// afterwards.
+template <class Row>
+std::optional<std::vector<row_ptr<Row>>> candidates_for(const view& v, const filter_node& n,
+                                                        bool with_deleted) {
+  const auto keys = index_keys(n);
+  if (!keys) return std::nullopt;
+  std::vector<row_ptr<Row>> out;
+  const auto push = [&](const row_ptr<Row>& r) { out.push_back(r); };
+  const auto by = [&]<class Tag>(Tag) {
+    for (auto k : *keys) v.lookup<Row, Tag>(k, push);
+    return std::optional(std::move(out));
+  };
+  // Rows named by the other side of a relation.
+  const auto through = [&](auto&& ids_of_key) {
+    for (auto k : *keys)
+      for (const auto& id : ids_of_key(k))
+        if (auto r = v.find<Row>(id)) out.push_back(std::move(r));
+    return std::optional(std::move(out));
+  };
+  if (n.field == "id") {
+    for (auto k : *keys)
+      if (auto r = v.find<Row>(k)) out.push_back(std::move(r));
+    return out;
+  }
+  if constexpr (std::is_same_v<Row, customer_row>) {
+    if (n.field == "email") return by(by_email{});
+    if (n.field == "company_name") return by(by_company{});
+    if (n.field == "groups")
+      return through([&](std::string_view gid) {
+        std::vector<std::string> ids;
+        for (const auto& m : v.memberships_of_group(gid)) ids.push_back(m->customer_id);
+        return ids;
+      });
+  } else if constexpr (std::is_same_v<Row, group_row>) {
+    if (n.field == "name") return by(by_name{});
+    if (n.field == "customers")
+      return through([&](std::string_view cid) {
+        std::vector<std::string> ids;
+        for (const auto& m : v.memberships_of_customer(cid)) ids.push_back(m->customer_group_id);
+        return ids;
+      });
+  } else if constexpr (std::is_same_v<Row, address_row>) {
+    if (n.field == "customer_id" || n.field == "customer") return by(by_customer{});
+  } else if constexpr (std::is_same_v<Row, membership_row>) {
+    if (n.field == "customer_id" || n.field == "customer") return by(by_customer{});
+    if (n.field == "customer_group_id" || n.field == "customer_group") {
+      for (auto k : *keys)
+        v.lookup<Row, by_group>(boost::make_tuple(std::string(k)), push);
+      return out;
+    }
+  }
+  (void)with_deleted;
+  return std::nullopt;
+}
+
+// The first top-level condition an index can serve, `id` first.
+template <class Row>
+std::optional<std::vector<row_ptr<Row>>> index_candidates(const view& v, const filter_node& root,
+                                                          bool with_deleted) {
+  std::optional<std::vector<row_ptr<Row>>> found;
+  any_top_level(root, [&](const filter_node& n) {
+    if (n.k == kind::condition && n.field == "id") found = candidates_for<Row>(v, n, with_deleted);
+    return found.has_value();
+  });
+  if (!found)
+    any_top_level(root, [&](const filter_node& n) {
+      found = candidates_for<Row>(v, n, with_deleted);
+      return found.has_value();
+    });
+  return found;
+}
+
+// Customers of one group in id order: the group's memberships are ordered by customer id, so
+// a page stops as soon as it is full. Returns false when the filter is not of that shape.
+template <class Row, class Visit>
+bool group_members_in_order(const view& v, const filter_node& root, Visit&& visit) {
+  if constexpr (!std::is_same_v<Row, customer_row>) {
+    return false;
+  } else {
+    if (v.has_writes<membership_row>() || v.has_writes<customer_row>()) return false;
+    std::optional<std::string_view> group;
+    any_top_level(root, [&](const filter_node& n) {
+      if (n.field != "groups") return false;
+      const auto keys = index_keys(n);
+      if (keys && keys->size() == 1) group = keys->front();
+      return true;
+    });
+    if (!group) return false;
+    const auto& idx = v.committed().memberships.index<by_group>();
+    auto [first, last] = idx.equal_range(boost::make_tuple(std::string(*group)));
+    std::string_view previous;
+    for (; first != last; ++first) {
+      const auto& cid = (*first)->customer_id;
+      if (cid == previous) continue;  // one customer appears once
+      previous = cid;
+      if (auto c = v.find<customer_row>(cid); c && !visit(c)) break;
+    }
+    return true;
+  }
+}
+
 }  // namespace
 
 template <class Row>
@@ -441,45 +560,68 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
                         any_top_level(root, [](const filter_node& n) { return names(n, "deleted_at"); });
   const auto predicate = compile<Row>(root, result.with_deleted);
   const auto order = compile_order<Row>(config);
+  const bool live_only = !result.with_deleted;
 
   const auto accept = [&](const Row& r) {
-    return (result.with_deleted || !is_deleted(r)) && predicate->eval(r, v) == tri::yes;
+    return (!live_only || !is_deleted(r)) && predicate->eval(r, v) == tri::yes;
   };
   const bool count = qk == query_kind::list_and_count;
   const std::size_t end = limit ? skip + std::min(*limit, SIZE_MAX - skip) : SIZE_MAX;
 
+  // Rows arriving in id order: keep [skip, end), stop early unless counting.
+  std::size_t seen = 0;
+  const auto take_in_order = [&](const row_ptr<Row>& r) {
+    if (!accept(*r)) return true;
+    if (seen >= skip && seen < end) result.rows.push_back(r);
+    ++seen;
+    return count || seen < end;
+  };
+
+  if (order.empty()) {
+    // No filter: a page of the ranked id index, O(log n).
+    if (root.k == kind::all && !v.has_writes<Row>()) {
+      result.count = v.page<Row>(live_only, skip, end, result.rows);
+      return result;
+    }
+    if (group_members_in_order<Row>(v, root, take_in_order)) {
+      result.count = seen;
+      return result;
+    }
+  }
+
   std::vector<row_ptr<Row>> matches;
-  if (ids) {
-    for (const auto& id : *ids)
-      if (auto r = v.find<Row>(id); r && accept(*r)) matches.push_back(std::move(r));
-    std::sort(matches.begin(), matches.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
-    matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
+  if (auto candidates = index_candidates<Row>(v, root, result.with_deleted)) {
+    std::sort(candidates->begin(), candidates->end(),
+              [](const auto& a, const auto& b) { return a->id < b->id; });
+    candidates->erase(std::unique(candidates->begin(), candidates->end(),
+                                  [](const auto& a, const auto& b) { return a->id == b->id; }),
+                      candidates->end());
+    if (order.empty()) {
+      for (const auto& r : *candidates)
+        if (!take_in_order(r)) break;
+      result.count = seen;
+      return result;
+    }
+    for (auto& r : *candidates)
+      if (accept(*r)) matches.push_back(std::move(r));
   } else if (order.empty()) {
     // Id order is the scan order: stop as soon as the page is full unless counting.
-    std::size_t seen = 0;
-    v.scan<Row>([&](const row_ptr<Row>& r) {
-      if (!accept(*r)) return true;
-      if (seen >= skip && seen < end) result.rows.push_back(r);
-      ++seen;
-      return count || seen < end;
-    });
+    v.scan<Row>(live_only, take_in_order);
     result.count = seen;
     return result;
   } else {
-    v.scan<Row>([&](const row_ptr<Row>& r) {
+    v.scan<Row>(live_only, [&](const row_ptr<Row>& r) {
       if (accept(*r)) matches.push_back(r);
       return true;
     });
   }
-  if (!order.empty()) {
-    std::stable_sort(matches.begin(), matches.end(), [&](const auto& a, const auto& b) {
-      for (const auto& key : order) {
-        const int c = compare_cells(key.field->get(*a, v), key.field->get(*b, v), key.descending);
-        if (c != 0) return c < 0;
-      }
-      return false;  // ties keep id order
-    });
-  }
+  std::stable_sort(matches.begin(), matches.end(), [&](const auto& a, const auto& b) {
+    for (const auto& key : order) {
+      const int c = compare_cells(key.field->get(*a, v), key.field->get(*b, v), key.descending);
+      if (c != 0) return c < 0;
+    }
+    return false;  // ties keep id order
+  });
   result.count = matches.size();
   const std::size_t first = std::min(skip, matches.size());
   const std::size_t last = std::min(end, matches.size());

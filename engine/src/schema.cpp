@@ -17,9 +17,7 @@ template <bool address_row::*flag>
 cell default_address(const customer_row& r, const view& v) {
   std::string_view found;
   bool any = false;
-  v.lookup<address_row, by_customer>(
-      std::string_view(r.id), [&](const address_row& a) { return a.customer_id == r.id; },
-      [&](const row_ptr<address_row>& a) {
+  v.lookup<address_row, by_customer>(std::string_view(r.id), [&](const row_ptr<address_row>& a) {
         if ((*a).*flag && (!any || a->id < found)) {
           found = a->id;
           any = true;

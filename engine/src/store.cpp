@@ -15,26 +15,23 @@ std::vector<row_ptr<Row>> sorted(std::vector<row_ptr<Row>> rows) {
 
 std::vector<row_ptr<address_row>> view::addresses_of(std::string_view customer_id) const {
   std::vector<row_ptr<address_row>> out;
-  lookup<address_row, by_customer>(
-      customer_id, [&](const address_row& r) { return r.customer_id == customer_id; },
-      [&](const row_ptr<address_row>& r) { out.push_back(r); });
+  lookup<address_row, by_customer>(customer_id,
+                                   [&](const row_ptr<address_row>& r) { out.push_back(r); });
   return sorted(std::move(out));
 }
 
 std::vector<row_ptr<membership_row>> view::memberships_of_customer(
     std::string_view customer_id) const {
   std::vector<row_ptr<membership_row>> out;
-  lookup<membership_row, by_customer>(
-      customer_id, [&](const membership_row& r) { return r.customer_id == customer_id; },
-      [&](const row_ptr<membership_row>& r) { out.push_back(r); });
+  lookup<membership_row, by_customer>(customer_id,
+                                      [&](const row_ptr<membership_row>& r) { out.push_back(r); });
   return sorted(std::move(out));
 }
 
 std::vector<row_ptr<membership_row>> view::memberships_of_group(std::string_view group_id) const {
   std::vector<row_ptr<membership_row>> out;
-  lookup<membership_row, by_group>(
-      group_id, [&](const membership_row& r) { return r.customer_group_id == group_id; },
-      [&](const row_ptr<membership_row>& r) { out.push_back(r); });
+  lookup<membership_row, by_group>(boost::make_tuple(std::string(group_id)),
+                                   [&](const row_ptr<membership_row>& r) { out.push_back(r); });
   return sorted(std::move(out));
 }
 
@@ -42,20 +39,13 @@ std::vector<row_ptr<membership_row>> view::memberships_of_pair(std::string_view 
                                                                std::string_view group_id) const {
   std::vector<row_ptr<membership_row>> out;
   const auto key = boost::make_tuple(std::string(customer_id), std::string(group_id));
-  lookup<membership_row, by_pair>(
-      key,
-      [&](const membership_row& r) {
-        return r.customer_id == customer_id && r.customer_group_id == group_id;
-      },
-      [&](const row_ptr<membership_row>& r) { out.push_back(r); });
+  lookup<membership_row, by_pair>(key, [&](const row_ptr<membership_row>& r) { out.push_back(r); });
   return sorted(std::move(out));
 }
 
 std::vector<row_ptr<customer_row>> view::customers_with_email(std::string_view email) const {
   std::vector<row_ptr<customer_row>> out;
-  lookup<customer_row, by_email>(
-      email, [&](const customer_row& r) { return r.email && *r.email == email; },
-      [&](const row_ptr<customer_row>& r) {
+  lookup<customer_row, by_email>(email, [&](const row_ptr<customer_row>& r) {
         if (r->email && *r->email == email) out.push_back(r);
       });
   return sorted(std::move(out));
@@ -63,9 +53,7 @@ std::vector<row_ptr<customer_row>> view::customers_with_email(std::string_view e
 
 std::vector<row_ptr<group_row>> view::groups_with_name(std::string_view name) const {
   std::vector<row_ptr<group_row>> out;
-  lookup<group_row, by_name>(
-      name, [&](const group_row& r) { return r.name && *r.name == name; },
-      [&](const row_ptr<group_row>& r) {
+  lookup<group_row, by_name>(name, [&](const row_ptr<group_row>& r) {
         if (r->name && *r->name == name) out.push_back(r);
       });
   return sorted(std::move(out));

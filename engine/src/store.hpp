@@ -6,6 +6,8 @@
 // the committed tables second, so a transaction sees its own writes and nobody else's.
 #pragma once
 
+#include <boost/tuple/tuple.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -29,6 +31,8 @@ struct change {
 template <class Row>
 class change_set {
  public:
+  using table_type = table_for_t<Row>;
+
   const change<Row>* find(std::string_view id) const {
     auto it = changes_.find(id);
     return it == changes_.end() ? nullptr : &it->second;
@@ -38,7 +42,9 @@ class change_set {
   void record(const std::string& id, const row_ptr<Row>& before, row_ptr<Row> after) {
     auto [it, inserted] = changes_.try_emplace(id, change<Row>{before, nullptr});
     if (inserted) order_.push_back(id);
-    it->second.after = std::move(after);
+    it->second.after = after;
+    afters_.erase(id);
+    if (after) afters_.put(std::move(after));
   }
 
   bool empty() const noexcept { return order_.empty(); }
@@ -49,18 +55,13 @@ class change_set {
     for (const auto& id : order_) f(id, changes_.find(id)->second);
   }
 
-  // The live after-images, sorted by id.
-  std::vector<row_ptr<Row>> live_sorted() const {
-    std::vector<row_ptr<Row>> rows;
-    for (const auto& [id, c] : changes_)
-      if (c.after) rows.push_back(c.after);
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
-    return rows;
-  }
+  // The live after-images, with the same indexes as the committed table.
+  const table_type& afters() const noexcept { return afters_; }
 
  private:
   std::unordered_map<std::string, change<Row>, string_hash, std::equal_to<>> changes_;
   std::vector<std::string> order_;
+  table_type afters_;
 };
 
 struct write_set {
@@ -118,44 +119,72 @@ class view {
     return store_->of<Row>().find(id);
   }
 
-  // Calls f(row) for every visible row in id order until f returns false.
+  // Whether this view has uncommitted writes to rows of this type.
+  template <class Row>
+  bool has_writes() const noexcept {
+    return writes_ && !writes_->of<Row>().empty();
+  }
+
+  // Calls f(row) for every visible row in id order until f returns false; only live rows when
+  // `live_only`.
   template <class Row, class F>
-  void scan(F&& f) const {
-    const auto& ordered = store_->of<Row>().ordered();
-    if (!writes_ || writes_->of<Row>().empty()) {
-      for (const auto& row : ordered)
-        if (!f(row)) return;
-      return;
-    }
-    const auto& changes = writes_->of<Row>();
-    auto extra = changes.live_sorted();
-    auto next = extra.begin();
-    for (const auto& row : ordered) {
-      while (next != extra.end() && (*next)->id < row->id) {
-        if (!f(*next++)) return;
+  void scan(bool live_only, F&& f) const {
+    if constexpr (soft_deletable<Row>) {
+      if (live_only) {
+        const auto live = [](const auto& table) {
+          return table.template index<by_live>().equal_range(boost::make_tuple(false));
+        };
+        const auto committed_rows = live(store_->of<Row>());
+        if (!has_writes<Row>()) return scan_merged<Row>(committed_rows, nullptr, f);
+        const auto written = live(writes_->of<Row>().afters());
+        return scan_merged<Row>(committed_rows, &written, f);
       }
-      if (changes.find(row->id)) continue;  // replaced or erased: its after-image is in `extra`
-      if (!f(row)) return;
     }
-    for (; next != extra.end(); ++next)
-      if (!f(*next)) return;
+    const auto all = [](const auto& table) {
+      const auto& idx = table.ordered();
+      return std::make_pair(idx.begin(), idx.end());
+    };
+    if (!has_writes<Row>()) return scan_merged<Row>(all(store_->of<Row>()), nullptr, f);
+    const auto written = all(writes_->of<Row>().afters());
+    scan_merged<Row>(all(store_->of<Row>()), &written, f);
+  }
+
+  // Rows [skip, end) of the rows in id order (live ones when `live_only`) and how many such
+  // rows there are, in O(log n + end - skip). REQUIRES: !has_writes<Row>().
+  template <class Row>
+  std::size_t page(bool live_only, std::size_t skip, std::size_t end,
+                   std::vector<row_ptr<Row>>& out) const {
+    const auto& table = store_->of<Row>();
+    const auto take = [&](const auto& idx, std::size_t first, std::size_t last) {
+      const std::size_t total = last - first;
+      if (skip >= total) return total;
+      const std::size_t stop = first + std::min(end, total);
+      for (auto it = idx.nth(first + skip); first + skip < stop; ++it, ++skip) out.push_back(*it);
+      return total;
+    };
+    if constexpr (soft_deletable<Row>) {
+      if (live_only) {
+        const auto& idx = table.template index<by_live>();
+        const auto [lo, hi] = idx.equal_range(boost::make_tuple(false));
+        return take(idx, idx.rank(lo), idx.rank(hi));
+      }
+    }
+    return take(table.ordered(), 0, table.size());
   }
 
   // Calls f(row) for every visible row whose index `Tag` has `key`, in no particular order.
-  // `matches(row)` must say whether a row has that key (used for rows of the write set).
-  template <class Row, class Tag, class Key, class Match, class F>
-  void lookup(const Key& key, Match&& matches, F&& f) const {
-    const auto* changes = writes_ ? &writes_->of<Row>() : nullptr;
+  template <class Row, class Tag, class Key, class F>
+  void lookup(const Key& key, F&& f) const {
     auto [first, last] = store_->of<Row>().template equal_range<Tag>(key);
-    for (; first != last; ++first) {
-      if (changes && changes->find((*first)->id)) continue;
-      f(*first);
+    if (!has_writes<Row>()) {
+      for (; first != last; ++first) f(*first);
+      return;
     }
-    if (changes) {
-      changes->for_each([&](const std::string&, const change<Row>& c) {
-        if (c.after && matches(*c.after)) f(c.after);
-      });
-    }
+    const auto& changes = writes_->of<Row>();
+    for (; first != last; ++first)
+      if (!changes.find((*first)->id)) f(*first);
+    auto [a, b] = changes.afters().template equal_range<Tag>(key);
+    for (; a != b; ++a) f(*a);
   }
 
   // Domain lookups, each sorted by id.
@@ -170,6 +199,29 @@ class view {
   const store& committed() const noexcept { return *store_; }
 
  private:
+  // Merges the committed range (minus rows the write set touched) with the write set's range,
+  // both in id order, calling f until it returns false.
+  template <class Row, class Range, class F>
+  void scan_merged(const Range& committed_rows, const std::type_identity_t<Range>* written, F& f) const {
+    auto [first, last] = committed_rows;
+    if (!written) {
+      for (; first != last; ++first)
+        if (!f(*first)) return;
+      return;
+    }
+    const auto& changes = writes_->of<Row>();
+    auto [next, stop] = *written;
+    for (; first != last; ++first) {
+      const auto& row = *first;
+      for (; next != stop && (*next)->id < row->id; ++next)
+        if (!f(*next)) return;
+      if (changes.find(row->id)) continue;
+      if (!f(row)) return;
+    }
+    for (; next != stop; ++next)
+      if (!f(*next)) return;
+  }
+
   const store* store_;
   const write_set* writes_;
 };

@@ -8,6 +8,7 @@
 #include <boost/multi_index/composite_key.hpp>
 #include <boost/multi_index/global_fun.hpp>
 #include <boost/multi_index/hashed_index.hpp>
+#include <boost/multi_index/ordered_index.hpp>
 #include <boost/multi_index/ranked_index.hpp>
 #include <boost/multi_index_container.hpp>
 
@@ -15,6 +16,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "rows.hpp"
 
@@ -30,6 +32,9 @@ struct by_name {};
 struct by_customer {};
 struct by_group {};
 struct by_pair {};
+struct by_live {};     // ranked (deleted, id): live rows in id order, O(log n) rank and nth
+struct by_company {};  // customers by company_name
+struct by_created {};  // ordered by created_at
 
 // Hashes any string-like key the same way, so that lookups take std::string_view.
 struct string_hash {
@@ -47,6 +52,17 @@ inline std::string_view customer_email_key(const customer_row& r) noexcept {
 inline std::string_view group_name_key(const group_row& r) noexcept {
   return r.name ? std::string_view(*r.name) : std::string_view();
 }
+inline std::string_view customer_company_key(const customer_row& r) noexcept {
+  return r.company_name ? std::string_view(*r.company_name) : std::string_view();
+}
+template <class Row>
+bool deleted_key(const Row& r) noexcept {
+  return r.deleted_at.has_value();
+}
+template <class Row>
+timestamp created_key(const Row& r) noexcept {
+  return r.created_at;
+}
 
 template <class Row>
 const std::string& row_id(const Row& r) noexcept {
@@ -60,6 +76,16 @@ inline const std::string& group_id_of(const membership_row& r) noexcept {
 
 template <class Row>
 using id_member = mi::global_fun<const Row&, const std::string&, &row_id<Row>>;
+
+// Live rows first, each partition in id order.
+template <class Row>
+using live_index = mi::ranked_unique<
+    mi::tag<by_live>,
+    mi::composite_key<Row, mi::global_fun<const Row&, bool, &deleted_key<Row>>, id_member<Row>>>;
+
+template <class Row>
+using created_index =
+    mi::ordered_non_unique<mi::tag<by_created>, mi::global_fun<const Row&, timestamp, &created_key<Row>>>;
 
 template <class Row, class... Extra>
 using table_container = mi::multi_index_container<
@@ -104,6 +130,11 @@ class table {
   // Rows in id order.
   const auto& ordered() const noexcept { return rows_.template get<by_order>(); }
 
+  template <class Tag>
+  const auto& index() const noexcept {
+    return rows_.template get<Tag>();
+  }
+
   // Rows whose index `Tag` has key `key`.
   template <class Tag, class Key>
   auto equal_range(const Key& key) const {
@@ -118,19 +149,25 @@ class table {
 
 using customer_table = table<
     customer_row,
-    table_container<customer_row,
-                    mi::hashed_non_unique<mi::tag<by_email>,
-                                          mi::global_fun<const customer_row&, std::string_view,
-                                                         &customer_email_key>,
-                                          string_hash>>>;
+    table_container<
+        customer_row, live_index<customer_row>,
+        mi::hashed_non_unique<
+            mi::tag<by_email>,
+            mi::global_fun<const customer_row&, std::string_view, &customer_email_key>, string_hash>,
+        mi::hashed_non_unique<
+            mi::tag<by_company>,
+            mi::global_fun<const customer_row&, std::string_view, &customer_company_key>,
+            string_hash>,
+        created_index<customer_row>>>;
 
 using group_table = table<
     group_row,
-    table_container<group_row,
-                    mi::hashed_non_unique<mi::tag<by_name>,
-                                          mi::global_fun<const group_row&, std::string_view,
-                                                         &group_name_key>,
-                                          string_hash>>>;
+    table_container<
+        group_row, live_index<group_row>,
+        mi::hashed_non_unique<mi::tag<by_name>,
+                              mi::global_fun<const group_row&, std::string_view, &group_name_key>,
+                              string_hash>,
+        created_index<group_row>>>;
 
 using address_table = table<
     address_row,
@@ -138,25 +175,48 @@ using address_table = table<
                     mi::hashed_non_unique<mi::tag<by_customer>,
                                           mi::global_fun<const address_row&, const std::string&,
                                                          &customer_id_of>,
-                                          string_hash, std::equal_to<>>>>;
+                                          string_hash, std::equal_to<>>,
+                    created_index<address_row>>>;
 
+// by_group is ordered by (group, customer): a group's customers come in id order.
 using membership_table = table<
     membership_row,
     table_container<
         membership_row,
-        mi::hashed_non_unique<mi::tag<by_customer>,
-                              mi::global_fun<const membership_row&, const std::string&, &customer_id_of>,
-                              string_hash, std::equal_to<>>,
         mi::hashed_non_unique<
-            mi::tag<by_group>,
-            mi::global_fun<const membership_row&, const std::string&, &group_id_of>,
+            mi::tag<by_customer>,
+            mi::global_fun<const membership_row&, const std::string&, &customer_id_of>,
             string_hash, std::equal_to<>>,
+        mi::ordered_non_unique<
+            mi::tag<by_group>,
+            mi::composite_key<
+                membership_row,
+                mi::global_fun<const membership_row&, const std::string&, &group_id_of>,
+                mi::global_fun<const membership_row&, const std::string&, &customer_id_of>>>,
         mi::hashed_non_unique<
             mi::tag<by_pair>,
             mi::composite_key<
                 membership_row,
                 mi::global_fun<const membership_row&, const std::string&, &customer_id_of>,
                 mi::global_fun<const membership_row&, const std::string&, &group_id_of>>,
-            mi::composite_key_hash<std::hash<std::string>, std::hash<std::string>>>>>;
+            mi::composite_key_hash<std::hash<std::string>, std::hash<std::string>>>,
+        created_index<membership_row>>>;
+
+template <class Row>
+struct table_for;
+template <>
+struct table_for<customer_row> { using type = customer_table; };
+template <>
+struct table_for<group_row> { using type = group_table; };
+template <>
+struct table_for<address_row> { using type = address_table; };
+template <>
+struct table_for<membership_row> { using type = membership_table; };
+template <class Row>
+using table_for_t = typename table_for<Row>::type;
+
+// Whether rows of this type can be soft-deleted (and so have the by_live index).
+template <class Row>
+inline constexpr bool soft_deletable = std::is_same_v<Row, customer_row> || std::is_same_v<Row, group_row>;
 
 }  // namespace customerdb::detail

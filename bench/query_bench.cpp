@@ -1,0 +1,142 @@
+// Query benchmarks at scale (issue: queries planned over indexes).
+//
+// Builds a store of N customers (default 1,000,000) with two addresses each and one membership
+// in one of 100 groups, then times each query shape. Each figure is the median over several
+// rounds of the per-operation time within a round. Run a Release build:
+//   build/release/customerdb_query_bench [--customers N] [--rounds R]
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <customerdb/customerdb.hpp>
+
+namespace {
+
+using customerdb::where;
+using clock_type = std::chrono::steady_clock;
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Runs `op(i)` `per_round` times in each of `rounds` rounds; returns the median ns per op.
+template <class Op>
+double measure(int rounds, int per_round, Op&& op) {
+  std::vector<double> samples;
+  for (int r = 0; r < rounds; ++r) {
+    const auto start = clock_type::now();
+    for (int i = 0; i < per_round; ++i) op(r * per_round + i);
+    const auto ns = std::chrono::duration<double, std::nano>(clock_type::now() - start).count();
+    samples.push_back(ns / per_round);
+  }
+  return median(samples);
+}
+
+void report(std::string_view name, double ns, std::string_view target) {
+  fmt::print("{:<44} {:>12.1f} ns   {}\n", name, ns, target);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t n = 1'000'000;
+  int rounds = 7;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string_view flag = argv[i];
+    if (flag == "--customers") n = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (flag == "--rounds") rounds = std::atoi(argv[i + 1]);
+  }
+
+  customerdb::customer_module db;
+  const auto build_start = clock_type::now();
+  std::vector<std::string> groups;
+  {
+    std::vector<customerdb::create_customer_group_dto> input;
+    for (int g = 0; g < 100; ++g) input.push_back({.name = fmt::format("group-{:03}", g)});
+    for (const auto& g : db.create_customer_group(input)) groups.push_back(g.id);
+  }
+  static const char* first_names[] = {"John", "Jane", "Maria", "Ahmed", "Li", "Olga", "Pierre", "Aiko"};
+  static const char* last_names[] = {"Smith", "Jensen", "Garcia", "Khan", "Wang", "Ivanova", "Dubois", "Sato"};
+  static const char* cities[] = {"Copenhagen", "Berlin", "Madrid", "Lahore", "Shanghai", "Moscow", "Paris", "Osaka"};
+  std::vector<std::string> ids;
+  ids.reserve(n);
+  const std::size_t batch = 1000;
+  for (std::size_t start = 0; start < n; start += batch) {
+    std::vector<customerdb::create_customer_dto> input;
+    for (std::size_t i = start; i < std::min(n, start + batch); ++i) {
+      input.push_back({
+          .email = fmt::format("customer{}@example.com", i),
+          .first_name = first_names[i % 8],
+          .last_name = last_names[(i / 8) % 8],
+          .company_name = fmt::format("Company {}", i % 5000),
+          .phone = fmt::format("+45 {:08}", i),
+          .addresses = std::vector<customerdb::create_customer_address_dto>{
+              {.is_default_shipping = true, .is_default_billing = true,
+               .address_1 = fmt::format("{} Main Street", i % 997), .city = cities[i % 8],
+               .country_code = "DK", .postal_code = fmt::format("{:04}", i % 9999)},
+              {.address_1 = fmt::format("{} Side Road", i % 991), .city = cities[(i + 3) % 8],
+               .country_code = "DE"}},
+      });
+    }
+    std::vector<customerdb::group_customer_pair> pairs;
+    for (auto& c : db.create(input)) {
+      pairs.push_back({.customer_id = c.id, .customer_group_id = groups[ids.size() % groups.size()]});
+      ids.push_back(std::move(c.id));
+    }
+    db.add_customer_to_group(pairs);
+  }
+  const double build_s = std::chrono::duration<double>(clock_type::now() - build_start).count();
+  fmt::print("store: {} customers, {} addresses, {} memberships, {} groups; built in {:.1f} s\n", n,
+             2 * n, n, groups.size(), build_s);
+
+  std::mt19937_64 rng(42);
+  std::vector<std::size_t> picks(100'000);
+  for (auto& p : picks) p = rng() % n;
+  const auto pick = [&](int i) { return picks[static_cast<std::size_t>(i) % picks.size()]; };
+  std::size_t sink = 0;
+
+  // A bare hash map of the same ids, as the floor for point lookups.
+  {
+    std::unordered_map<std::string, std::size_t> bare;
+    bare.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) bare.emplace(ids[i], i);
+    report("peer: bare unordered_map find", measure(rounds, 20000, [&](int i) {
+             sink += bare.find(ids[pick(i)])->second;
+           }),
+           "(floor)");
+  }
+  report("retrieve by id", measure(rounds, 20000, [&](int i) { sink += db.retrieve(ids[pick(i)]).id.size(); }),
+         "target <= 1000 ns");
+  report("list by email", measure(rounds, 20000, [&](int i) {
+           sink += db.list(where("email") == fmt::format("customer{}@example.com", pick(i))).size();
+         }),
+         "target <= 2000 ns");
+  report("first page, no filter", measure(rounds, 2000, [&](int) { sink += db.list().size(); }),
+         "target <= 20000 ns");
+  report("page at skip 150000", measure(rounds, 2000, [&](int) {
+           sink += db.list({}, {.skip = 150000}).size();
+         }),
+         "target <= 50000 ns");
+  report("customers of one group, first page", measure(rounds, 2000, [&](int i) {
+           sink += db.list(where("groups") == groups[static_cast<std::size_t>(i) % groups.size()]).size();
+         }),
+         "target <= 20000 ns");
+  report("listAndCount company_name equality", measure(rounds, 2000, [&](int i) {
+           sink += db.list_and_count(where("company_name") == fmt::format("Company {}", i % 5000)).second;
+         }),
+         "");
+  const double q = measure(std::max(3, rounds / 2), 1, [&](int) {
+    sink += db.list_and_count(customerdb::search("no such text")).second;
+  });
+  report("q search, per customer scanned", q / static_cast<double>(n), "target <= 150 ns");
+  return sink == 42 ? 1 : 0;
+}
