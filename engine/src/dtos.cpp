@@ -79,11 +79,6 @@ std::shared_ptr<const dto_t<Target>> load_one(const Row& row, const view& v,
       to_dto(*rows.front(), v, nested_plan(*node, plan.with_deleted)));
 }
 
-std::optional<std::string> cell_text(const cell& c) {
-  if (const auto* s = std::get_if<std::string_view>(&c)) return std::string(*s);
-  return std::nullopt;
-}
-
 }  // namespace
 
 // Copies a scalar into the DTO when the selection keeps it; unselected fields keep their
@@ -132,11 +127,13 @@ customer to_dto(const customer_row& r, const view& v, const load_plan& plan) {
   CUSTOMERDB_COPY(has_account);
   CUSTOMERDB_COPY(metadata);
   CUSTOMERDB_COPY(created_by);
-  const auto& s = schema_of<customer_row>();
-  if (d.has_field("default_billing_address_id"))
-    d.default_billing_address_id = cell_text(s.field("default_billing_address_id")->get(r, v));
-  if (d.has_field("default_shipping_address_id"))
-    d.default_shipping_address_id = cell_text(s.field("default_shipping_address_id")->get(r, v));
+  const bool billing = d.has_field("default_billing_address_id");
+  const bool shipping = d.has_field("default_shipping_address_id");
+  if (billing || shipping) {
+    const auto ids = v.default_addresses_of(r.id);
+    if (billing && !ids.billing.empty()) d.default_billing_address_id.emplace(ids.billing);
+    if (shipping && !ids.shipping.empty()) d.default_shipping_address_id.emplace(ids.shipping);
+  }
   CUSTOMERDB_COPY(created_at);
   CUSTOMERDB_COPY(updated_at);
   CUSTOMERDB_COPY(deleted_at);

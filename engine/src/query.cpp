@@ -1,5 +1,6 @@
 #include "query.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/regex.hpp>
 #include <fmt/format.h>
 
@@ -199,6 +200,161 @@ struct relation_pred final : pred<Row> {
   }
 };
 
+// ---- Metadata (JSON) filters: {metadata: {key: value, nested: {key: value}}} -----------------
+
+// A filter over the keys of a JSON object.
+struct json_pred {
+  virtual ~json_pred() = default;
+  virtual tri eval(const boost::json::object* object) const = 0;
+};
+using json_pred_ptr = std::unique_ptr<const json_pred>;
+
+struct json_all final : json_pred {
+  tri eval(const boost::json::object*) const override { return tri::yes; }
+};
+
+struct json_combine final : json_pred {
+  kind op = kind::and_;  // and_, or_ or not_
+  std::vector<json_pred_ptr> children;
+  tri eval(const boost::json::object* o) const override {
+    if (op == kind::not_) return negate(children[0]->eval(o));
+    const tri stop = op == kind::and_ ? tri::no : tri::yes;
+    tri result = op == kind::and_ ? tri::yes : tri::no;
+    for (const auto& c : children) {
+      const tri t = c->eval(o);
+      if (t == stop) return stop;
+      if (t == tri::unknown) result = tri::unknown;
+    }
+    return result;
+  }
+};
+
+// Orders a JSON value against an operand of the same type; nullopt when the types differ.
+std::optional<int> compare_json(const boost::json::value& j, const value& v) {
+  const auto sign = [](auto a, auto b) { return a < b ? -1 : b < a ? 1 : 0; };
+  if (const auto* s = std::get_if<std::string>(&v))
+    return j.is_string() ? std::optional(sign(std::string_view(j.get_string()), std::string_view(*s)))
+                         : std::nullopt;
+  if (const auto* b = std::get_if<bool>(&v))
+    return j.is_bool() ? std::optional(sign(j.get_bool(), *b)) : std::nullopt;
+  if (const auto* t = std::get_if<timestamp>(&v))
+    return j.is_string() ? std::optional(sign(std::string_view(j.get_string()), std::string_view(to_iso8601(*t))))
+                         : std::nullopt;
+  if (!j.is_number()) return std::nullopt;
+  const double d = j.is_double() ? j.get_double() : j.is_int64() ? double(j.get_int64()) : double(j.get_uint64());
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return sign(d, double(*i));
+  if (const auto* x = std::get_if<double>(&v)) return sign(d, *x);
+  return std::nullopt;
+}
+
+struct json_condition final : json_pred {
+  std::string key;
+  filter_op op = filter_op::eq;
+  std::vector<value> operands;
+  tri eval(const boost::json::object* o) const override {
+    const boost::json::value* j = o ? o->if_contains(key) : nullptr;
+    const bool null_value = !j || j->is_null();
+    const bool null_operand = !operands.empty() && std::holds_alternative<std::nullptr_t>(operands[0]);
+    switch (op) {
+      case filter_op::exists:
+        return of(std::get<bool>(operands[0]) != null_value);
+      case filter_op::eq:
+      case filter_op::ne:
+        if (null_operand) return of((op == filter_op::eq) == null_value);
+        if (null_value) return tri::unknown;
+        return of((compare_json(*j, operands[0]) == 0) == (op == filter_op::eq));
+      case filter_op::in:
+      case filter_op::nin:
+        if (null_value) return tri::unknown;
+        for (const auto& v : operands)
+          if (compare_json(*j, v) == 0) return of(op == filter_op::in);
+        return of(op == filter_op::nin);
+      case filter_op::gt:
+      case filter_op::gte:
+      case filter_op::lt:
+      case filter_op::lte: {
+        if (null_value || null_operand) return tri::unknown;
+        const auto c = compare_json(*j, operands[0]);
+        if (!c) return tri::no;
+        return of(op == filter_op::gt ? *c > 0 : op == filter_op::gte ? *c >= 0 : op == filter_op::lt ? *c < 0 : *c <= 0);
+      }
+      case filter_op::like:
+      case filter_op::ilike:
+      case filter_op::re:
+        if (null_value) return tri::unknown;
+        if (!j->is_string()) return tri::no;
+        if (op == filter_op::re) return tri::no;  // rejected at compile time
+        return of(like_match(std::string_view(j->get_string()), std::get<std::string>(operands[0]),
+                             op == filter_op::ilike));
+    }
+    return tri::unknown;
+  }
+};
+
+// A nested key holding an object: {metadata: {address: {city: "Paris"}}}.
+struct json_nested final : json_pred {
+  std::string key;
+  json_pred_ptr sub;
+  tri eval(const boost::json::object* o) const override {
+    const boost::json::value* j = o ? o->if_contains(key) : nullptr;
+    if (!j || !j->is_object()) return sub->eval(nullptr);
+    return sub->eval(&j->get_object());
+  }
+};
+
+json_pred_ptr compile_json(const filter_node& n, std::string_view model, std::string_view path) {
+  switch (n.k) {
+    case kind::all:
+      return std::make_unique<json_all>();
+    case kind::and_:
+    case kind::or_:
+    case kind::not_: {
+      auto p = std::make_unique<json_combine>();
+      p->op = n.k;
+      for (const auto& c : n.children) p->children.push_back(compile_json(c.node(), model, path));
+      return p;
+    }
+    case kind::condition: {
+      const std::string where = fmt::format("{}.{}", path, n.field);
+      const bool wants_list = n.op == filter_op::in || n.op == filter_op::nin;
+      if (wants_list != n.list || (!n.list && n.operands.size() != 1))
+        throw invalid_field_value(model, where, wants_list ? "a list" : "a single value");
+      if (n.op == filter_op::exists && !std::holds_alternative<bool>(n.operands[0]))
+        throw invalid_field_value(model, where, "a boolean");
+      if ((n.op == filter_op::like || n.op == filter_op::ilike) &&
+          !std::holds_alternative<std::string>(n.operands[0]))
+        throw invalid_field_value(model, where, "a string pattern");
+      if (n.op == filter_op::re)
+        throw invalid_field_value(model, where, "an operator other than $re");
+      auto p = std::make_unique<json_condition>();
+      p->key = n.field;
+      p->op = n.op;
+      p->operands = n.operands;
+      return p;
+    }
+    case kind::nested: {
+      auto p = std::make_unique<json_nested>();
+      p->key = n.field;
+      p->sub = compile_json(n.children[0].node(), model, fmt::format("{}.{}", path, n.field));
+      return p;
+    }
+    case kind::search:
+      break;
+  }
+  throw invalid_field_value(model, path, "a filter on its keys");
+}
+
+template <class Row>
+struct metadata_pred final : pred<Row> {
+  const field_desc<Row>* field = nullptr;
+  json_pred_ptr sub;
+  tri eval(const Row& r, const view& v) const override {
+    const cell c = field->get(r, v);
+    const auto* const* object = std::get_if<const metadata*>(&c);
+    return sub->eval(object ? *object : nullptr);
+  }
+};
+
 std::string_view expected_operand(field_kind k) {
   switch (k) {
     case field_kind::text: return "a string or null";
@@ -335,8 +491,14 @@ pred_ptr<Row> compile(const filter_node& n, bool with_deleted) {
       if (const auto* rel = s.relation(n.field)) return compile_relation<Row>(n, *rel, with_deleted);
       const auto* f = s.field(n.field);
       if (!f) throw unknown_field(s.model, n.field);
-      if (n.k == kind::nested)
-        throw invalid_field_value(s.model, n.field, "a value or an operator");
+      if (n.k == kind::nested) {
+        if (f->kind != field_kind::json)
+          throw invalid_field_value(s.model, n.field, "a value or an operator");
+        auto p = std::make_unique<metadata_pred<Row>>();
+        p->field = f;
+        p->sub = compile_json(n.children[0].node(), s.model, n.field);
+        return p;
+      }
       return compile_condition<Row>(n, *f);
     }
   }

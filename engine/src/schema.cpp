@@ -13,17 +13,10 @@ cell json(const opt_metadata& m) { return m ? cell(&*m) : cell(nullptr); }
 cell time(const std::optional<timestamp>& t) { return t ? cell(*t) : cell(nullptr); }
 
 // The id of the customer's default billing (or shipping) address, derived (decision D9).
-template <bool address_row::*flag>
+template <std::string_view view::default_ids::*slot>
 cell default_address(const customer_row& r, const view& v) {
-  std::string_view found;
-  bool any = false;
-  v.lookup<address_row, by_customer>(std::string_view(r.id), [&](const row_ptr<address_row>& a) {
-        if ((*a).*flag && (!any || a->id < found)) {
-          found = a->id;
-          any = true;
-        }
-      });
-  return any ? cell(found) : cell(nullptr);
+  const std::string_view id = v.default_addresses_of(r.id).*slot;
+  return id.empty() ? cell(nullptr) : cell(id);
 }
 
 #define CUSTOMERDB_TEXT(row, name, searchable) \
@@ -48,9 +41,9 @@ const std::array customer_fields{
     CUSTOMERDB_JSON(customer_row, metadata),
     CUSTOMERDB_TEXT(customer_row, created_by, false),
     field_desc<customer_row>{"default_billing_address_id", field_kind::text, false,
-                             &default_address<&address_row::is_default_billing>},
+                             &default_address<&view::default_ids::billing>},
     field_desc<customer_row>{"default_shipping_address_id", field_kind::text, false,
-                             &default_address<&address_row::is_default_shipping>},
+                             &default_address<&view::default_ids::shipping>},
     CUSTOMERDB_TIME(customer_row, created_at),
     CUSTOMERDB_TIME(customer_row, updated_at),
     CUSTOMERDB_OPT_TIME(customer_row, deleted_at),

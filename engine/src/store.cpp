@@ -43,6 +43,18 @@ std::vector<row_ptr<membership_row>> view::memberships_of_pair(std::string_view 
   return sorted(std::move(out));
 }
 
+view::default_ids view::default_addresses_of(std::string_view customer_id) const {
+  default_ids ids;
+  const auto keep = [](std::string_view& slot, const std::string& id) {
+    if (slot.empty() || id < slot) slot = id;
+  };
+  lookup<address_row, by_customer>(customer_id, [&](const row_ptr<address_row>& a) {
+    if (a->is_default_billing) keep(ids.billing, a->id);
+    if (a->is_default_shipping) keep(ids.shipping, a->id);
+  });
+  return ids;
+}
+
 std::vector<row_ptr<customer_row>> view::customers_with_email(std::string_view email) const {
   std::vector<row_ptr<customer_row>> out;
   lookup<customer_row, by_email>(email, [&](const row_ptr<customer_row>& r) {

@@ -193,6 +193,13 @@ class view {
   std::vector<row_ptr<membership_row>> memberships_of_group(std::string_view group_id) const;
   std::vector<row_ptr<membership_row>> memberships_of_pair(std::string_view customer_id,
                                                            std::string_view group_id) const;
+  // The ids of the customer's default billing and shipping addresses (empty when none; the
+  // smallest id if a transaction briefly holds two).
+  struct default_ids {
+    std::string_view billing;
+    std::string_view shipping;
+  };
+  default_ids default_addresses_of(std::string_view customer_id) const;
   std::vector<row_ptr<customer_row>> customers_with_email(std::string_view email) const;
   std::vector<row_ptr<group_row>> groups_with_name(std::string_view name) const;
 

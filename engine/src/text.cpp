@@ -94,19 +94,18 @@ std::string fold(std::string_view text) {
 
 bool contains_folded(std::string_view text, std::string_view folded_needle) {
   if (folded_needle.empty()) return true;
-  bool ascii = true;
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (!ascii) return fold(text).find(folded_needle) != std::string::npos;
-  // ASCII fast path: compare with on-the-fly lower-casing.
-  const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+  bool ascii_needle = true;
+  for (char c : folded_needle) ascii_needle &= static_cast<unsigned char>(c) < 0x80;
+  if (!ascii_needle) return fold(text).find(folded_needle) != std::string::npos;
+  // An ASCII needle: folding maps ASCII to ASCII and everything else to non-ASCII, so comparing
+  // raw bytes with ASCII lower-casing is exact.
   if (folded_needle.size() > text.size()) return false;
-  for (std::size_t i = 0; i + folded_needle.size() <= text.size(); ++i) {
-    std::size_t k = 0;
+  const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+  const char first = folded_needle[0];
+  const std::size_t last = text.size() - folded_needle.size();
+  for (std::size_t i = 0; i <= last; ++i) {
+    if (lower(text[i]) != first) continue;
+    std::size_t k = 1;
     while (k < folded_needle.size() && lower(text[i + k]) == folded_needle[k]) ++k;
     if (k == folded_needle.size()) return true;
   }
