@@ -71,10 +71,10 @@ bool apply_address(const view& v, address_row& r, const update_customer_address_
 }
 
 template <class Target>
-std::vector<customer_address> update_addresses_of(engine& e, const Target& target,
+std::vector<customer_address> update_addresses_of(engine& e, transaction* tx, const Target& target,
                                                   const update_customer_address_dto& data) {
   return update_entities<address_row>(
-      e, target, [&](const view& v, address_row& r) { return apply_address(v, r, data); });
+      e, tx, target, [&](const view& v, address_row& r) { return apply_address(v, r, data); });
 }
 
 void erase_addresses(txn& t, const std::vector<std::string>& ids) {
@@ -84,14 +84,14 @@ void erase_addresses(txn& t, const std::vector<std::string>& ids) {
 }  // namespace
 }  // namespace detail
 
-customer_address customer_module::add_addresses(const create_customer_address_dto& data) {
-  return add_addresses(std::span(&data, 1)).front();
+customer_address customer_module::add_addresses(const create_customer_address_dto& data, const context& ctx) {
+  return add_addresses(std::span(&data, 1), ctx).front();
 }
 
 std::vector<customer_address> customer_module::add_addresses(
-    std::span<const create_customer_address_dto> data) {
+    std::span<const create_customer_address_dto> data, const context& ctx) {
   if (data.empty()) return {};
-  return engine_->write([&](txn& t) {
+  return engine_->write(tx_of(ctx), [&](txn& t) {
     std::vector<row_ptr<address_row>> rows;
     for (const auto& d : data) rows.push_back(insert_address(t, d, engine_->now()));
     return to_dtos(rows, t, load_plan{});
@@ -99,40 +99,40 @@ std::vector<customer_address> customer_module::add_addresses(
 }
 
 customer_address customer_module::update_addresses(id_view id,
-                                                   const update_customer_address_dto& data) {
-  return update_addresses_of(*engine_, single_id<address_row>(id), data).front();
+                                                   const update_customer_address_dto& data, const context& ctx) {
+  return update_addresses_of(*engine_, tx_of(ctx), single_id<address_row>(id), data).front();
 }
 
 std::vector<customer_address> customer_module::update_addresses(
-    const std::vector<std::string>& ids, const update_customer_address_dto& data) {
+    const std::vector<std::string>& ids, const update_customer_address_dto& data, const context& ctx) {
   if (ids.empty()) return {};
-  return update_addresses_of(*engine_, ids, data);
+  return update_addresses_of(*engine_, tx_of(ctx), ids, data);
 }
 
 std::vector<customer_address> customer_module::update_addresses(
-    const filter& selector, const update_customer_address_dto& data) {
-  return update_addresses_of(*engine_, selector, data);
+    const filter& selector, const update_customer_address_dto& data, const context& ctx) {
+  return update_addresses_of(*engine_, tx_of(ctx), selector, data);
 }
 
-void customer_module::delete_addresses(id_view id) { delete_addresses(single_id<address_row>(id)); }
+void customer_module::delete_addresses(id_view id, const context& ctx) { delete_addresses(single_id<address_row>(id), ctx); }
 
-void customer_module::delete_addresses(const std::vector<std::string>& ids) {
+void customer_module::delete_addresses(const std::vector<std::string>& ids, const context& ctx) {
   if (ids.empty()) return;
-  engine_->write([&](txn& t) { erase_addresses(t, unique_ids(ids)); });
+  engine_->write(tx_of(ctx), [&](txn& t) { erase_addresses(t, unique_ids(ids)); });
 }
 
-void customer_module::delete_addresses(const filter& selector) {
-  engine_->write([&](txn& t) { erase_addresses(t, ids_of(select_rows<address_row>(t, selector))); });
+void customer_module::delete_addresses(const filter& selector, const context& ctx) {
+  engine_->write(tx_of(ctx), [&](txn& t) { erase_addresses(t, ids_of(select_rows<address_row>(t, selector))); });
 }
 
 std::vector<customer_address> customer_module::list_addresses(const filter& filters,
-                                                              const find_config& config) const {
-  return engine_->read([&](const view& v) { return detail::list<address_row>(v, filters, config); });
+                                                              const find_config& config, const context& ctx) const {
+  return engine_->read(tx_of(ctx), [&](const view& v) { return detail::list<address_row>(v, filters, config); });
 }
 
 list_and_count_result<customer_address> customer_module::list_and_count_addresses(
-    const filter& filters, const find_config& config) const {
-  return engine_->read(
+    const filter& filters, const find_config& config, const context& ctx) const {
+  return engine_->read(tx_of(ctx),
       [&](const view& v) { return detail::list_and_count<address_row>(v, filters, config); });
 }
 

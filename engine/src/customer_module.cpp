@@ -4,11 +4,54 @@
 
 namespace customerdb {
 
+context::context() noexcept = default;
+context::context(std::shared_ptr<detail::transaction> tx, bool owner) noexcept
+    : tx_(std::move(tx)), owner_(owner) {}
+context::context(context&& other) noexcept
+    : tx_(std::move(other.tx_)), owner_(std::exchange(other.owner_, false)) {}
+
+context& context::operator=(context&& other) noexcept {
+  if (this != &other) {
+    context old(std::move(*this));  // an owned transaction being replaced rolls back
+    tx_ = std::move(other.tx_);
+    owner_ = std::exchange(other.owner_, false);
+  }
+  return *this;
+}
+
+context::~context() {
+  if (owner_ && tx_) {
+    std::lock_guard lock(tx_->mutex);
+    if (tx_->state == detail::transaction::status::active) {
+      tx_->state = detail::transaction::status::rolled_back;
+      tx_->writes.rollback_to(0);
+    }
+  }
+}
+
 customer_module::customer_module() : customer_module(module_options{}) {}
 
 customer_module::customer_module(module_options options)
     : engine_(std::make_unique<detail::engine>(std::move(options))) {}
 
 customer_module::~customer_module() = default;
+
+context customer_module::begin_transaction(const transaction_options& options) {
+  return context(engine_->begin(options), true);
+}
+
+context customer_module::begin_transaction(const context& parent,
+                                           const transaction_options& options) {
+  if (parent.tx_) return context(parent.tx_, false);
+  return begin_transaction(options);
+}
+
+void customer_module::commit(context& ctx) {
+  if (ctx.tx_ && ctx.owner_) engine_->commit(*ctx.tx_);
+}
+
+void customer_module::rollback(context& ctx) {
+  if (ctx.tx_ && ctx.owner_) engine_->rollback(*ctx.tx_);
+}
 
 }  // namespace customerdb

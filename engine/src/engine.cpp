@@ -1,5 +1,7 @@
 #include "engine.hpp"
 
+#include <fmt/format.h>
+
 #include "errors.hpp"
 #include "schema.hpp"
 
@@ -40,15 +42,29 @@ void check_address(const view& v, const address_row& a) {
     throw already_exists(schema_of<address_row>().table_words, {{"customer_id", a.customer_id}});
 }
 
-template <class Row, class Check>
-void check_all(const txn& t, Check check) {
-  t.writes().of<Row>().for_each([&](const std::string&, const change<Row>& c) {
-    if (c.after) check(t, *c.after);
+template <class Row>
+error changed_elsewhere(std::string_view id) {
+  return error(error_code::conflict,
+               fmt::format("Transaction conflict: {} with id: {} was changed by another transaction",
+                           schema_of<Row>().model, id));
+}
+
+template <class Row>
+void require_exists(const view& v, std::string_view id) {
+  if (!v.find<Row>(id)) throw changed_elsewhere<Row>(id);
+}
+
+// No row `t` wrote was replaced or erased in the store since `t` first wrote it.
+template <class Row>
+void check_unchanged(const txn& t) {
+  const auto& table = t.committed().of<Row>();
+  t.writes().of<Row>().for_each([&](const std::string& id, const change<Row>& c) {
+    if (table.find(id) != c.before) throw changed_elsewhere<Row>(id);
   });
 }
 
 template <class Row>
-void publish(const change_set<Row>& changes, store& s) {
+void publish_changes(const change_set<Row>& changes, store& s) {
   auto& table = s.of<Row>();
   changes.for_each([&](const std::string& id, const change<Row>& c) {
     if (c.after) {
@@ -64,18 +80,102 @@ void publish(const change_set<Row>& changes, store& s) {
 engine::engine(module_options options)
     : clock_(options.clock ? std::move(options.clock) : std::function<timestamp()>(&customerdb::now)) {}
 
-void engine::commit(txn& t) {
-  check_all<customer_row>(t, check_customer);
-  check_all<group_row>(t, check_group);
-  check_all<address_row>(t, check_address);
+std::unique_lock<std::mutex> engine::enter(transaction& tx) const {
+  std::unique_lock lock(tx.mutex);
+  if (tx.state == transaction::status::active && tx.deadline &&
+      std::chrono::steady_clock::now() >= *tx.deadline) {
+    tx.state = transaction::status::expired;
+    tx.writes.rollback_to(0);  // its writes are discarded
+  }
+  switch (tx.state) {
+    case transaction::status::active: return lock;
+    case transaction::status::expired:
+      throw error(error_code::conflict, "Transaction has expired");
+    default:
+      throw error(error_code::conflict, "Transaction is no longer active");
+  }
+}
+
+void engine::check_unique(const txn& t, std::size_t mark) const {
+  const auto& touched = t.touched();
+  for (std::size_t i = mark; i < touched.size(); ++i) {
+    const auto& [kind, id] = touched[i];
+    switch (kind) {
+      case entity::customer:
+        if (auto r = t.find<customer_row>(id)) check_customer(t, *r);
+        break;
+      case entity::group:
+        if (auto r = t.find<group_row>(id)) check_group(t, *r);
+        break;
+      case entity::address:
+        if (auto r = t.find<address_row>(id)) check_address(t, *r);
+        break;
+      case entity::membership:
+        break;
+    }
+  }
+}
+
+void engine::validate(const txn& t) const {
+  check_unchanged<customer_row>(t);
+  check_unchanged<group_row>(t);
+  check_unchanged<address_row>(t);
+  check_unchanged<membership_row>(t);
+  const auto& w = t.writes();
+  // Rows this transaction refers to still exist, and rows it erased gained no dependants.
+  w.addresses.for_each([&](const std::string&, const change<address_row>& c) {
+    if (c.after) require_exists<customer_row>(t, c.after->customer_id);
+  });
+  w.memberships.for_each([&](const std::string&, const change<membership_row>& c) {
+    if (!c.after) return;
+    require_exists<customer_row>(t, c.after->customer_id);
+    require_exists<group_row>(t, c.after->customer_group_id);
+  });
+  w.customers.for_each([&](const std::string& id, const change<customer_row>& c) {
+    if (!c.after && (!t.addresses_of(id).empty() || !t.memberships_of_customer(id).empty()))
+      throw changed_elsewhere<customer_row>(id);
+  });
+  w.groups.for_each([&](const std::string& id, const change<group_row>& c) {
+    if (!c.after && !t.memberships_of_group(id).empty()) throw changed_elsewhere<group_row>(id);
+  });
+  check_unique(t, 0);
+}
+
+void engine::publish(const txn& t) {
   const auto& w = t.writes();
   if (w.customers.empty() && w.groups.empty() && w.addresses.empty() && w.memberships.empty())
     return;
-  publish(w.customers, store_);
-  publish(w.groups, store_);
-  publish(w.addresses, store_);
-  publish(w.memberships, store_);
+  std::unique_lock lock(latch_);
+  publish_changes(w.customers, store_);
+  publish_changes(w.groups, store_);
+  publish_changes(w.addresses, store_);
+  publish_changes(w.memberships, store_);
   ++store_.sequence;
+}
+
+std::shared_ptr<transaction> engine::begin(const transaction_options& options) {
+  return std::make_shared<transaction>(store_, options);
+}
+
+void engine::commit(transaction& tx) {
+  std::unique_lock call = enter(tx);
+  std::lock_guard writer(writer_);
+  try {
+    validate(tx.writes);
+  } catch (...) {
+    tx.state = transaction::status::rolled_back;
+    tx.writes.rollback_to(0);
+    throw;
+  }
+  publish(tx.writes);
+  tx.state = transaction::status::committed;
+}
+
+void engine::rollback(transaction& tx) {
+  std::lock_guard lock(tx.mutex);
+  if (tx.state != transaction::status::active) return;
+  tx.state = transaction::status::rolled_back;
+  tx.writes.rollback_to(0);
 }
 
 }  // namespace customerdb::detail

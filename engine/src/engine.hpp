@@ -1,13 +1,18 @@
-// detail::engine: the state behind customer_module, its latch, and the commit step.
+// detail::engine: the state behind customer_module, its latches, transactions and commits.
 //
-// Every call runs as a transaction: reads take the shared latch and a view of the committed
-// tables; writes take the exclusive latch, collect their changes in a txn, and commit, which
-// checks the unique rules against the final state and publishes the changes, or throws and
-// publishes nothing. Thread-safe.
+// Concurrency: `latch_` guards the committed store. Readers hold it shared for one call; a
+// commit holds it exclusively only while it publishes its write set. `writer_` lets one writer
+// at a time (an auto-commit call or a commit) change the store, so an auto-commit call reads a
+// store that cannot change under it, without holding the latch, and a commit validates against
+// a stable store. Calls inside an explicit transaction read under the shared latch and write to
+// the transaction's private write set. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <type_traits>
 #include <utility>
@@ -17,6 +22,20 @@
 
 namespace customerdb::detail {
 
+// An explicit transaction: a write set with savepoints, used by one call at a time.
+class transaction {
+ public:
+  enum class status { active, committed, rolled_back, expired };
+
+  transaction(const store& s, const transaction_options& options)
+      : writes(s, true), deadline(options.deadline) {}
+
+  std::mutex mutex;  // one call at a time
+  txn writes;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  status state = status::active;
+};
+
 class engine {
  public:
   explicit engine(module_options options);
@@ -24,34 +43,76 @@ class engine {
   // The time to stamp on rows written now.
   timestamp now() const { return clock_(); }
 
-  // Runs f(const view&) over the committed state.
+  // Runs f(const view&) over the committed state, or inside `tx` when given.
   template <class F>
-  auto read(F&& f) const {
-    std::shared_lock lock(mutex_);
+  auto read(transaction* tx, F&& f) const {
+    if (tx) {
+      std::unique_lock call = enter(*tx);
+      std::shared_lock lock(latch_);
+      return std::forward<F>(f)(static_cast<const view&>(tx->writes));
+    }
+    std::shared_lock lock(latch_);
     const view v(store_, nullptr);
     return std::forward<F>(f)(v);
   }
 
-  // Runs f(txn&) and commits its writes; when f or the commit throws, nothing is written.
+  // Runs f(txn&) as one atomic step: inside `tx` when given (undone on failure), otherwise as
+  // a transaction of its own that commits at once. The unique rules are checked for every row
+  // the step wrote.
   template <class F>
-  auto write(F&& f) {
-    std::unique_lock lock(mutex_);
-    txn t(store_);
-    if constexpr (std::is_void_v<std::invoke_result_t<F, txn&>>) {
-      std::forward<F>(f)(t);
-      commit(t);
+  auto write(transaction* tx, F&& f) {
+    using result = std::invoke_result_t<F, txn&>;
+    if (tx) {
+      std::unique_lock call = enter(*tx);
+      std::shared_lock lock(latch_);
+      const std::size_t mark = tx->writes.mark();
+      try {
+        if constexpr (std::is_void_v<result>) {
+          std::forward<F>(f)(tx->writes);
+          check_unique(tx->writes, mark);
+        } else {
+          auto r = std::forward<F>(f)(tx->writes);
+          check_unique(tx->writes, mark);
+          return r;
+        }
+      } catch (...) {
+        tx->writes.rollback_to(mark);
+        throw;
+      }
     } else {
-      auto result = std::forward<F>(f)(t);
-      commit(t);
-      return result;
+      std::lock_guard writer(writer_);
+      txn t(store_);
+      if constexpr (std::is_void_v<result>) {
+        std::forward<F>(f)(t);
+        check_unique(t, 0);
+        publish(t);
+      } else {
+        auto r = std::forward<F>(f)(t);
+        check_unique(t, 0);
+        publish(t);
+        return r;
+      }
     }
   }
 
- private:
-  // Checks the unique rules for every row `t` wrote, then publishes its writes.
-  void commit(txn& t);
+  std::shared_ptr<transaction> begin(const transaction_options& options);
+  // Validates and publishes `tx` (see customer_module::commit); the transaction is over after.
+  void commit(transaction& tx);
+  void rollback(transaction& tx);
 
-  mutable std::shared_mutex mutex_;
+ private:
+  // Locks `tx` for one call; throws conflict when it expired or ended.
+  std::unique_lock<std::mutex> enter(transaction& tx) const;
+  // Checks the unique rules for the rows `t` wrote since `mark`.
+  void check_unique(const txn& t, std::size_t mark) const;
+  // Checks that no row `t` wrote changed since, that the rows it refers to still exist, and the
+  // unique rules. REQUIRES: writer_ held.
+  void validate(const txn& t) const;
+  // Applies `t` to the store under the exclusive latch. REQUIRES: writer_ held.
+  void publish(const txn& t);
+
+  mutable std::shared_mutex latch_;
+  std::mutex writer_;
   store store_;
   std::function<timestamp()> clock_;
 };

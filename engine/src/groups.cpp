@@ -25,22 +25,22 @@ bool apply_group(group_row& r, const customer_group_updatable_fields& d) {
 }
 
 template <class Target>
-std::vector<customer_group> update_groups(engine& e, const Target& target,
+std::vector<customer_group> update_groups(engine& e, transaction* tx, const Target& target,
                                           const customer_group_updatable_fields& data) {
   return update_entities<group_row>(
-      e, target, [&](const view&, group_row& r) { return apply_group(r, data); });
+      e, tx, target, [&](const view&, group_row& r) { return apply_group(r, data); });
 }
 
 }  // namespace
 
-customer_group customer_module::create_customer_group(const create_customer_group_dto& data) {
-  return create_customer_group(std::span(&data, 1)).front();
+customer_group customer_module::create_customer_group(const create_customer_group_dto& data, const context& ctx) {
+  return create_customer_group(std::span(&data, 1), ctx).front();
 }
 
 std::vector<customer_group> customer_module::create_customer_group(
-    std::span<const create_customer_group_dto> data) {
+    std::span<const create_customer_group_dto> data, const context& ctx) {
   if (data.empty()) return {};
-  return engine_->write([&](txn& t) {
+  return engine_->write(tx_of(ctx), [&](txn& t) {
     std::vector<row_ptr<group_row>> rows;
     const timestamp now = engine_->now();
     for (const auto& d : data) {
@@ -57,70 +57,70 @@ std::vector<customer_group> customer_module::create_customer_group(
   });
 }
 
-customer_group customer_module::retrieve_customer_group(id_view id, const find_config& config) const {
-  return engine_->read([&](const view& v) { return detail::retrieve<group_row>(v, id, config); });
+customer_group customer_module::retrieve_customer_group(id_view id, const find_config& config, const context& ctx) const {
+  return engine_->read(tx_of(ctx), [&](const view& v) { return detail::retrieve<group_row>(v, id, config); });
 }
 
 customer_group customer_module::update_customer_groups(id_view id,
-                                                       const customer_group_updatable_fields& data) {
-  return update_groups(*engine_, single_id<group_row>(id), data).front();
+                                                       const customer_group_updatable_fields& data, const context& ctx) {
+  return update_groups(*engine_, tx_of(ctx), single_id<group_row>(id), data).front();
 }
 
 std::vector<customer_group> customer_module::update_customer_groups(
-    const std::vector<std::string>& ids, const customer_group_updatable_fields& data) {
+    const std::vector<std::string>& ids, const customer_group_updatable_fields& data, const context& ctx) {
   if (ids.empty()) return {};
-  return update_groups(*engine_, ids, data);
+  return update_groups(*engine_, tx_of(ctx), ids, data);
 }
 
 std::vector<customer_group> customer_module::update_customer_groups(
-    const filter& selector, const customer_group_updatable_fields& data) {
-  return update_groups(*engine_, selector, data);
+    const filter& selector, const customer_group_updatable_fields& data, const context& ctx) {
+  return update_groups(*engine_, tx_of(ctx), selector, data);
 }
 
-void customer_module::delete_customer_groups(id_view id) {
-  delete_customer_groups(single_id<group_row>(id));
+void customer_module::delete_customer_groups(id_view id, const context& ctx) {
+  delete_customer_groups(single_id<group_row>(id), ctx);
 }
 
-void customer_module::delete_customer_groups(const std::vector<std::string>& ids) {
+void customer_module::delete_customer_groups(const std::vector<std::string>& ids, const context& ctx) {
   if (ids.empty()) return;
-  engine_->write([&](txn& t) { erase_groups(t, unique_ids(ids)); });
+  engine_->write(tx_of(ctx), [&](txn& t) { erase_groups(t, unique_ids(ids)); });
 }
 
-void customer_module::delete_customer_groups(const filter& selector) {
-  engine_->write([&](txn& t) { erase_groups(t, ids_of(select_rows<group_row>(t, selector))); });
+void customer_module::delete_customer_groups(const filter& selector, const context& ctx) {
+  engine_->write(tx_of(ctx), [&](txn& t) { erase_groups(t, ids_of(select_rows<group_row>(t, selector))); });
 }
 
 std::vector<customer_group> customer_module::list_customer_groups(const filter& filters,
-                                                                  const find_config& config) const {
-  return engine_->read([&](const view& v) { return detail::list<group_row>(v, filters, config); });
+                                                                  const find_config& config, const context& ctx) const {
+  return engine_->read(tx_of(ctx), [&](const view& v) { return detail::list<group_row>(v, filters, config); });
 }
 
 list_and_count_result<customer_group> customer_module::list_and_count_customer_groups(
-    const filter& filters, const find_config& config) const {
-  return engine_->read(
+    const filter& filters, const find_config& config, const context& ctx) const {
+  return engine_->read(tx_of(ctx),
       [&](const view& v) { return detail::list_and_count<group_row>(v, filters, config); });
 }
 
 linkable_ids customer_module::soft_delete_customer_groups(const std::vector<std::string>& ids,
-                                                          const soft_delete_config& config) {
+                                                          const soft_delete_config& config, const context& ctx) {
   if (ids.empty()) return {};
-  return engine_->write(
+  return engine_->write(tx_of(ctx),
       [&](txn& t) { return detail::soft_delete<group_row>(t, ids, config, engine_->now()); });
 }
 
-linkable_ids customer_module::soft_delete_customer_groups(id_view id, const soft_delete_config& config) {
-  return soft_delete_customer_groups(single_id<group_row>(id), config);
+linkable_ids customer_module::soft_delete_customer_groups(id_view id, const soft_delete_config& config, const context& ctx) {
+  return soft_delete_customer_groups(single_id<group_row>(id), config, ctx);
 }
 
 linkable_ids customer_module::restore_customer_groups(const std::vector<std::string>& ids,
-                                                      const soft_delete_config& config) {
+                                                      const soft_delete_config& config, const context& ctx) {
   if (ids.empty()) return {};
-  return engine_->write(
+  return engine_->write(tx_of(ctx),
       [&](txn& t) { return detail::restore<group_row>(t, ids, config, engine_->now()); });
 }
 
-linkable_ids customer_module::restore_customer_groups(id_view id, const soft_delete_config& config) {
-  return restore_customer_groups(single_id<group_row>(id), config);
+linkable_ids customer_module::restore_customer_groups(id_view id, const soft_delete_config& config, const context& ctx) {
+  return restore_customer_groups(single_id<group_row>(id), config, ctx);
 }
 
 }  // namespace customerdb

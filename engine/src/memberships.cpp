@@ -8,14 +8,14 @@ namespace customerdb {
 
 using namespace detail;
 
-std::string customer_module::add_customer_to_group(const group_customer_pair& pair) {
-  return add_customer_to_group(std::span(&pair, 1)).front();
+std::string customer_module::add_customer_to_group(const group_customer_pair& pair, const context& ctx) {
+  return add_customer_to_group(std::span(&pair, 1), ctx).front();
 }
 
 std::vector<std::string> customer_module::add_customer_to_group(
-    std::span<const group_customer_pair> pairs) {
+    std::span<const group_customer_pair> pairs, const context& ctx) {
   if (pairs.empty()) return {};
-  return engine_->write([&](txn& t) {
+  return engine_->write(tx_of(ctx), [&](txn& t) {
     std::vector<std::string> ids;
     const timestamp now = engine_->now();
     for (const auto& p : pairs) {
@@ -41,13 +41,13 @@ std::vector<std::string> customer_module::add_customer_to_group(
   });
 }
 
-void customer_module::remove_customer_from_group(const group_customer_pair& pair) {
-  remove_customer_from_group(std::span(&pair, 1));
+void customer_module::remove_customer_from_group(const group_customer_pair& pair, const context& ctx) {
+  remove_customer_from_group(std::span(&pair, 1), ctx);
 }
 
-void customer_module::remove_customer_from_group(std::span<const group_customer_pair> pairs) {
+void customer_module::remove_customer_from_group(std::span<const group_customer_pair> pairs, const context& ctx) {
   if (pairs.empty()) return;
-  engine_->write([&](txn& t) {
+  engine_->write(tx_of(ctx), [&](txn& t) {
     for (const auto& p : pairs)
       for (const auto& m : t.memberships_of_pair(p.customer_id, p.customer_group_id))
         t.erase<membership_row>(m->id);
@@ -55,8 +55,8 @@ void customer_module::remove_customer_from_group(std::span<const group_customer_
 }
 
 std::vector<customer_group_customer> customer_module::list_customer_group_customers(
-    const filter& filters, const find_config& config) const {
-  return engine_->read(
+    const filter& filters, const find_config& config, const context& ctx) const {
+  return engine_->read(tx_of(ctx),
       [&](const view& v) { return detail::list<membership_row>(v, filters, config); });
 }
 

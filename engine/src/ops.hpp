@@ -158,8 +158,9 @@ std::vector<dto_t<Row>> update_rows(txn& t, const std::vector<row_ptr<Row>>& tar
 // update(): resolves `target` (ids or a selector) and applies `apply(const view&, Row&) -> bool
 // changed` to each row in one transaction.
 template <class Row, class Target, class Apply>
-std::vector<dto_t<Row>> update_entities(engine& e, const Target& target, Apply&& apply) {
-  return e.write([&](txn& t) {
+std::vector<dto_t<Row>> update_entities(engine& e, transaction* tx, const Target& target,
+                                        Apply&& apply) {
+  return e.write(tx, [&](txn& t) {
     return update_rows<Row>(t, update_targets<Row>(t, target), e.now(),
                             [&](Row& r) { return apply(static_cast<const view&>(t), r); });
   });

@@ -17,6 +17,8 @@ using opt_metadata = std::optional<customerdb::metadata>;
 template <class Row>
 using row_ptr = std::shared_ptr<const Row>;
 
+enum class entity { customer, group, address, membership };
+
 struct customer_row {
   std::string id;
   opt_string company_name;
@@ -73,10 +75,22 @@ struct membership_row {
   timestamp updated_at{};
 };
 
+template <class Row>
+constexpr entity entity_of();
+
 // Whether a row is hidden from reads that do not ask for deleted rows.
 inline bool is_deleted(const customer_row& r) noexcept { return r.deleted_at.has_value(); }
 inline bool is_deleted(const group_row& r) noexcept { return r.deleted_at.has_value(); }
 inline bool is_deleted(const address_row&) noexcept { return false; }
 inline bool is_deleted(const membership_row&) noexcept { return false; }
+
+template <>
+constexpr entity entity_of<customer_row>() { return entity::customer; }
+template <>
+constexpr entity entity_of<group_row>() { return entity::group; }
+template <>
+constexpr entity entity_of<address_row>() { return entity::address; }
+template <>
+constexpr entity entity_of<membership_row>() { return entity::membership; }
 
 }  // namespace customerdb::detail

@@ -34,8 +34,6 @@ enum class relation_kind {
   membership_group,
 };
 
-enum class entity { customer, group, address, membership };
-
 struct relation_desc {
   std::string_view name;
   relation_kind kind;

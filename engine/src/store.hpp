@@ -10,6 +10,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -43,8 +46,19 @@ class change_set {
     auto [it, inserted] = changes_.try_emplace(id, change<Row>{before, nullptr});
     if (inserted) order_.push_back(id);
     it->second.after = after;
-    afters_.erase(id);
-    if (after) afters_.put(std::move(after));
+    set_after(id, std::move(after));
+  }
+
+  // Undoes the last record() of `id`; `previous` is its change before that record (nullopt
+  // when it had none). Undos must come in the reverse order of the records.
+  void undo(const std::string& id, const std::optional<change<Row>>& previous) {
+    if (previous) {
+      changes_.find(id)->second = *previous;
+    } else {
+      changes_.erase(changes_.find(id));
+      order_.pop_back();
+    }
+    set_after(id, previous ? previous->after : nullptr);
   }
 
   bool empty() const noexcept { return order_.empty(); }
@@ -56,12 +70,21 @@ class change_set {
   }
 
   // The live after-images, with the same indexes as the committed table.
-  const table_type& afters() const noexcept { return afters_; }
+  const table_type& afters() const noexcept {
+    static const table_type none;
+    return afters_ ? *afters_ : none;
+  }
 
  private:
+  void set_after(const std::string& id, row_ptr<Row> after) {
+    if (!afters_) afters_ = std::make_unique<table_type>();  // built on the first write only
+    afters_->erase(id);
+    if (after) afters_->put(std::move(after));
+  }
+
   std::unordered_map<std::string, change<Row>, string_hash, std::equal_to<>> changes_;
   std::vector<std::string> order_;
-  table_type afters_;
+  std::unique_ptr<table_type> afters_;
 };
 
 struct write_set {
@@ -234,35 +257,67 @@ class view {
 };
 
 // A view with a private write set: the unit of every write. Thread-compatible.
+//
+// With `savepoints`, every write is logged so that rollback_to(mark()) undoes the writes made
+// after the mark: a failed call inside a longer transaction leaves it as it was.
 class txn : public view {
  public:
-  explicit txn(const store& s) : view(s, &writes_) {}
+  struct touch {
+    entity kind;
+    std::string id;
+  };
+
+  explicit txn(const store& s, bool savepoints = false)
+      : view(s, &writes_), savepoints_(savepoints) {}
   txn(const txn&) = delete;
   txn& operator=(const txn&) = delete;
 
   // Inserts `row` or replaces the visible row with its id.
   template <class Row>
   void put(row_ptr<Row> row) {
-    auto& changes = writes_.of<Row>();
-    const auto* c = changes.find(row->id);
-    row_ptr<Row> before = c ? c->before : committed().of<Row>().find(row->id);
-    std::string id = row->id;
-    changes.record(id, before, std::move(row));
+    const std::string id = row->id;
+    record<Row>(id, std::move(row));
   }
 
   // Erases the visible row with `id`.
   template <class Row>
   void erase(const std::string& id) {
-    auto& changes = writes_.of<Row>();
-    const auto* c = changes.find(id);
-    row_ptr<Row> before = c ? c->before : committed().of<Row>().find(id);
-    changes.record(id, before, nullptr);
+    record<Row>(id, nullptr);
+  }
+
+  // The rows written, in order (an id may appear more than once).
+  const std::vector<touch>& touched() const noexcept { return touched_; }
+  std::size_t mark() const noexcept { return touched_.size(); }
+  // Undoes every write made since `mark`. REQUIRES: savepoints.
+  void rollback_to(std::size_t mark) {
+    while (touched_.size() > mark) {
+      undo_.back()();
+      undo_.pop_back();
+      touched_.pop_back();
+    }
   }
 
   const write_set& writes() const noexcept { return writes_; }
 
  private:
+  template <class Row>
+  void record(const std::string& id, row_ptr<Row> after) {
+    auto& changes = writes_.of<Row>();
+    const auto* c = changes.find(id);
+    if (savepoints_) {
+      std::optional<change<Row>> previous;
+      if (c) previous = *c;
+      undo_.push_back([&changes, id, previous] { changes.undo(id, previous); });
+    }
+    row_ptr<Row> before = c ? c->before : committed().of<Row>().find(id);
+    changes.record(id, before, std::move(after));
+    touched_.push_back({entity_of<Row>(), id});
+  }
+
   write_set writes_;
+  bool savepoints_;
+  std::vector<touch> touched_;
+  std::vector<std::function<void()>> undo_;
 };
 
 }  // namespace customerdb::detail

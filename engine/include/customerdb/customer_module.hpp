@@ -22,7 +22,12 @@
 // id as a plain string (`update("cus_1", ...)`); a braced list of one id is ambiguous between
 // the id and the list overloads.
 //
+// Every method takes a trailing `context` (the seed's sharedContext): with a transaction from
+// begin_transaction, the call runs inside it; without, the call is a transaction of its own.
+// With a context whose transaction has expired or ended, every method throws conflict.
+//
 // Thread-safe: calls may be made from any number of threads at once; each call is atomic.
+// Readers never wait for a transaction in progress, only for the short publish of a commit.
 #pragma once
 
 #include <cstddef>
@@ -34,6 +39,7 @@
 #include <utility>
 #include <vector>
 
+#include "customerdb/context.hpp"
 #include "customerdb/dto.hpp"
 #include "customerdb/error.hpp"
 #include "customerdb/filter.hpp"
@@ -65,119 +71,154 @@ class customer_module {
   customer_module(const customer_module&) = delete;
   customer_module& operator=(const customer_module&) = delete;
 
+  // ---- Transactions (see context.hpp) ----------------------------------------------------
+
+  // Begins a transaction; the returned context owns it.
+  context begin_transaction(const transaction_options& options = {});
+  // Joins the transaction `parent` carries (the result does not own it); with a parent without
+  // a transaction, begins a new one.
+  context begin_transaction(const context& parent, const transaction_options& options = {});
+  // Commits the transaction `ctx` owns. Throws conflict when another transaction changed a row
+  // this one wrote after it wrote it, when a row it refers to was deleted meanwhile, when the
+  // transaction expired or is no longer active; invalid_data when a unique rule no longer
+  // holds. On any failure nothing is applied and the transaction is over. Does nothing for a
+  // joined context or a context without a transaction.
+  void commit(context& ctx);
+  // Discards the transaction `ctx` owns. Does nothing for a joined context or a context
+  // without a transaction.
+  void rollback(context& ctx);
+
   // ---- Customers -------------------------------------------------------------------------
 
   // Returns the customer with `id`. A soft-deleted customer is found only with
   // `config.with_deleted`. Throws not_found "Customer with id: <id> was not found", or
   // "customer - id must be defined"; invalid_data for a bad config.
-  customer retrieve(id_view id, const find_config& config = {}) const;
+  customer retrieve(id_view id, const find_config& config = {},
+      const context& ctx = {}) const;
 
   // Creates one customer, with its `addresses` when given. Returns it as stored, with
   // `addresses` set to the created addresses when the input had them (decision D8).
   // Throws invalid_data when (email, has_account) is taken by a live customer, when a given id
   // is taken, or when the addresses break the one-default-per-customer rule.
-  customer create(const create_customer_dto& data);
+  customer create(const create_customer_dto& data, const context& ctx = {});
   // Creates customers in one atomic step; returns them in input order. `{}` returns `{}`.
-  std::vector<customer> create(std::span<const create_customer_dto> data);
-  std::vector<customer> create(std::initializer_list<create_customer_dto> data) {
-    return create(std::span(data.begin(), data.size()));
+  std::vector<customer> create(std::span<const create_customer_dto> data, const context& ctx = {});
+  std::vector<customer> create(std::initializer_list<create_customer_dto> data,
+      const context& ctx = {}) {
+    return create(std::span(data.begin(), data.size()), ctx);
   }
 
   // Updates the live customer `id`. Throws not_found `Customer with id "<id>" not found`;
   // invalid_data for null in has_account or a unique violation.
-  customer update(id_view id, const customer_updatable_fields& data);
+  customer update(id_view id, const customer_updatable_fields& data, const context& ctx = {});
   // Updates every listed live customer; returns them ordered by id. Throws not_found naming
   // every missing id (`Customer with id "a, b" not found`) and changes nothing.
-  std::vector<customer> update(const std::vector<std::string>& ids, const customer_updatable_fields& data);
+  std::vector<customer> update(const std::vector<std::string>& ids, const customer_updatable_fields& data, const context& ctx = {});
   // Updates every live customer matching `selector` (no cap, decision D3); returns them
   // ordered by id; `[]` when nothing matches.
-  std::vector<customer> update(const filter& selector, const customer_updatable_fields& data);
+  std::vector<customer> update(const filter& selector, const customer_updatable_fields& data, const context& ctx = {});
 
   // Hard-deletes customers (soft-deleted or not, decision D5) with their addresses and
   // memberships. Unknown ids are ignored.
-  void delete_customers(id_view id);
-  void delete_customers(const std::vector<std::string>& ids);
+  void delete_customers(id_view id, const context& ctx = {});
+  void delete_customers(const std::vector<std::string>& ids, const context& ctx = {});
   // Deletes every customer the selector matches (live ones unless it names deleted_at).
-  void delete_customers(const filter& selector);
+  void delete_customers(const filter& selector, const context& ctx = {});
 
   // Lists customers: default take 15 (none with a top-level id condition), default order id
   // ascending, soft-deleted hidden unless `with_deleted` or a top-level `deleted_at` condition.
   // Throws invalid_data for unknown fields, relations or bad paging values.
-  std::vector<customer> list(const filter& filters = {}, const find_config& config = {}) const;
+  std::vector<customer> list(const filter& filters = {}, const find_config& config = {},
+      const context& ctx = {}) const;
   // As list, with the number of all matches (ignoring skip and take).
   list_and_count_result<customer> list_and_count(const filter& filters = {},
-                                                 const find_config& config = {}) const;
+                                                 const find_config& config = {},
+      const context& ctx = {}) const;
 
   // Soft-deletes the live customers among `ids` and returns {"customer_id": [ids changed]}
   // ({} when none changed). Unknown or already deleted ids are skipped.
   linkable_ids soft_delete(const std::vector<std::string>& ids,
-                           const soft_delete_config& config = {});
-  linkable_ids soft_delete(id_view id, const soft_delete_config& config = {});
+                           const soft_delete_config& config = {},
+      const context& ctx = {});
+  linkable_ids soft_delete(id_view id, const soft_delete_config& config = {},
+      const context& ctx = {});
   // Restores the customers among `ids` (deleted or not; all are touched) and returns
   // {"customer_id": [every id found]}. Throws invalid_data when a restored customer's
   // (email, has_account) is now taken by a live customer.
-  linkable_ids restore(const std::vector<std::string>& ids, const soft_delete_config& config = {});
-  linkable_ids restore(id_view id, const soft_delete_config& config = {});
+  linkable_ids restore(const std::vector<std::string>& ids, const soft_delete_config& config = {},
+      const context& ctx = {});
+  linkable_ids restore(id_view id, const soft_delete_config& config = {},
+      const context& ctx = {});
 
   // ---- Customer groups -------------------------------------------------------------------
 
   // Creates a group. Throws invalid_data `Customer group with name: <name>, already exists.`
   // when a live group has the name (decision D2), or when a given id is taken.
-  customer_group create_customer_group(const create_customer_group_dto& data);
-  std::vector<customer_group> create_customer_group(std::span<const create_customer_group_dto> data);
-  std::vector<customer_group> create_customer_group(
-      std::initializer_list<create_customer_group_dto> data) {
-    return create_customer_group(std::span(data.begin(), data.size()));
+  customer_group create_customer_group(const create_customer_group_dto& data, const context& ctx = {});
+  std::vector<customer_group> create_customer_group(std::span<const create_customer_group_dto> data, const context& ctx = {});
+  std::vector<customer_group> create_customer_group(std::initializer_list<create_customer_group_dto> data,
+      const context& ctx = {}) {
+    return create_customer_group(std::span(data.begin(), data.size()), ctx);
   }
 
   // As retrieve: not_found "CustomerGroup with id: <id> was not found".
-  customer_group retrieve_customer_group(id_view id, const find_config& config = {}) const;
+  customer_group retrieve_customer_group(id_view id, const find_config& config = {},
+      const context& ctx = {}) const;
 
   // As update: not_found `CustomerGroup with id "<ids>" not found`; invalid_data on a name clash.
-  customer_group update_customer_groups(id_view id, const customer_group_updatable_fields& data);
+  customer_group update_customer_groups(id_view id, const customer_group_updatable_fields& data, const context& ctx = {});
   std::vector<customer_group> update_customer_groups(const std::vector<std::string>& ids,
-                                                     const customer_group_updatable_fields& data);
+                                                     const customer_group_updatable_fields& data, const context& ctx = {});
   std::vector<customer_group> update_customer_groups(const filter& selector,
-                                                     const customer_group_updatable_fields& data);
+                                                     const customer_group_updatable_fields& data, const context& ctx = {});
 
   // Hard-deletes groups with their memberships; unknown ids are ignored.
-  void delete_customer_groups(id_view id);
-  void delete_customer_groups(const std::vector<std::string>& ids);
-  void delete_customer_groups(const filter& selector);
+  void delete_customer_groups(id_view id, const context& ctx = {});
+  void delete_customer_groups(const std::vector<std::string>& ids, const context& ctx = {});
+  void delete_customer_groups(const filter& selector, const context& ctx = {});
 
   std::vector<customer_group> list_customer_groups(const filter& filters = {},
-                                                   const find_config& config = {}) const;
+                                                   const find_config& config = {},
+      const context& ctx = {}) const;
   list_and_count_result<customer_group> list_and_count_customer_groups(
-      const filter& filters = {}, const find_config& config = {}) const;
+      const filter& filters = {}, const find_config& config = {},
+      const context& ctx = {}) const;
 
   // As soft_delete / restore, with the key "customer_group_id". Nothing cascades.
   linkable_ids soft_delete_customer_groups(const std::vector<std::string>& ids,
-                                           const soft_delete_config& config = {});
-  linkable_ids soft_delete_customer_groups(id_view id, const soft_delete_config& config = {});
+                                           const soft_delete_config& config = {},
+      const context& ctx = {});
+  linkable_ids soft_delete_customer_groups(id_view id, const soft_delete_config& config = {},
+      const context& ctx = {});
   linkable_ids restore_customer_groups(const std::vector<std::string>& ids,
-                                       const soft_delete_config& config = {});
-  linkable_ids restore_customer_groups(id_view id, const soft_delete_config& config = {});
+                                       const soft_delete_config& config = {},
+      const context& ctx = {});
+  linkable_ids restore_customer_groups(id_view id, const soft_delete_config& config = {},
+      const context& ctx = {});
 
   // ---- Memberships -----------------------------------------------------------------------
 
   // Adds the customer to the group and returns the membership id ("cusgc_..."). A pair that is
   // already a member returns the existing id (decision D6). Throws not_found `You tried to set
   // relationship customer_id: <id>, but such entity does not exist` (or customer_group_id).
-  std::string add_customer_to_group(const group_customer_pair& pair);
-  std::vector<std::string> add_customer_to_group(std::span<const group_customer_pair> pairs);
-  std::vector<std::string> add_customer_to_group(std::initializer_list<group_customer_pair> pairs) {
-    return add_customer_to_group(std::span(pairs.begin(), pairs.size()));
+  std::string add_customer_to_group(const group_customer_pair& pair, const context& ctx = {});
+  std::vector<std::string> add_customer_to_group(std::span<const group_customer_pair> pairs, const context& ctx = {});
+  std::vector<std::string> add_customer_to_group(std::initializer_list<group_customer_pair> pairs,
+      const context& ctx = {}) {
+    return add_customer_to_group(std::span(pairs.begin(), pairs.size()), ctx);
   }
 
   // Removes every membership of each pair; pairs that are not members are ignored.
-  void remove_customer_from_group(const group_customer_pair& pair);
-  void remove_customer_from_group(std::span<const group_customer_pair> pairs);
-  void remove_customer_from_group(std::initializer_list<group_customer_pair> pairs) {
-    remove_customer_from_group(std::span(pairs.begin(), pairs.size()));
+  void remove_customer_from_group(const group_customer_pair& pair, const context& ctx = {});
+  void remove_customer_from_group(std::span<const group_customer_pair> pairs, const context& ctx = {});
+  void remove_customer_from_group(std::initializer_list<group_customer_pair> pairs,
+      const context& ctx = {}) {
+    remove_customer_from_group(std::span(pairs.begin(), pairs.size()), ctx);
   }
 
   std::vector<customer_group_customer> list_customer_group_customers(
-      const filter& filters = {}, const find_config& config = {}) const;
+      const filter& filters = {}, const find_config& config = {},
+      const context& ctx = {}) const;
 
   // ---- Addresses -------------------------------------------------------------------------
 
@@ -185,32 +226,36 @@ class customer_module {
   // exists.` when a customer would have two default shipping (or billing) addresses, not_found
   // `You tried to set relationship customer_id: <id>, ...` for an unknown customer, and
   // invalid_data when customer_id is missing.
-  customer_address add_addresses(const create_customer_address_dto& data);
-  std::vector<customer_address> add_addresses(std::span<const create_customer_address_dto> data);
-  std::vector<customer_address> add_addresses(
-      std::initializer_list<create_customer_address_dto> data) {
-    return add_addresses(std::span(data.begin(), data.size()));
+  customer_address add_addresses(const create_customer_address_dto& data, const context& ctx = {});
+  std::vector<customer_address> add_addresses(std::span<const create_customer_address_dto> data, const context& ctx = {});
+  std::vector<customer_address> add_addresses(std::initializer_list<create_customer_address_dto> data,
+      const context& ctx = {}) {
+    return add_addresses(std::span(data.begin(), data.size()), ctx);
   }
 
   // Updates addresses: not_found `Address with id "<ids>" not found`; the default rule and the
   // customer_id check as for add_addresses.
-  customer_address update_addresses(id_view id, const update_customer_address_dto& data);
+  customer_address update_addresses(id_view id, const update_customer_address_dto& data, const context& ctx = {});
   std::vector<customer_address> update_addresses(const std::vector<std::string>& ids,
-                                                 const update_customer_address_dto& data);
+                                                 const update_customer_address_dto& data, const context& ctx = {});
   std::vector<customer_address> update_addresses(const filter& selector,
-                                                 const update_customer_address_dto& data);
+                                                 const update_customer_address_dto& data, const context& ctx = {});
 
   // Hard-deletes addresses; unknown ids are ignored.
-  void delete_addresses(id_view id);
-  void delete_addresses(const std::vector<std::string>& ids);
-  void delete_addresses(const filter& selector);
+  void delete_addresses(id_view id, const context& ctx = {});
+  void delete_addresses(const std::vector<std::string>& ids, const context& ctx = {});
+  void delete_addresses(const filter& selector, const context& ctx = {});
 
   std::vector<customer_address> list_addresses(const filter& filters = {},
-                                               const find_config& config = {}) const;
+                                               const find_config& config = {},
+      const context& ctx = {}) const;
   list_and_count_result<customer_address> list_and_count_addresses(
-      const filter& filters = {}, const find_config& config = {}) const;
+      const filter& filters = {}, const find_config& config = {},
+      const context& ctx = {}) const;
 
  private:
+  static detail::transaction* tx_of(const context& ctx) noexcept { return ctx.tx_.get(); }
+
   std::unique_ptr<detail::engine> engine_;
 };
 

@@ -1,0 +1,64 @@
+// customerdb::context: the seed's `sharedContext`, a transaction that groups calls.
+//
+//   auto tx = module.begin_transaction();
+//   auto c = module.create({.email = "a@b.c"}, tx);     // visible to tx only
+//   module.update(c.id, {.first_name = "Ann"}, tx);
+//   module.commit(tx);                                   // now visible to everyone
+//
+// Calls made with a context see their own writes (lists, counts, q, relations, selectors) and
+// nobody else sees them until commit. Each call is still atomic within the transaction: a call
+// that throws leaves the transaction as it was before the call. A call without a context is a
+// transaction of its own. Commit fails with `conflict` and applies nothing when a row this
+// transaction wrote was changed by a transaction that committed after it wrote it (first
+// committer wins), and re-checks the unique rules against the committed state.
+//
+// A context that began a transaction owns it: destroying it without commit rolls back. A context
+// made with begin_transaction(parent) joins the parent's transaction (as Medusa's shared context
+// does): calls through it run in the same transaction, and commit/rollback through it do
+// nothing, leaving the decision to the owner.
+//
+// Thread-compatible: one context may be used from several threads (calls through it are
+// serialized), but not moved or destroyed while in use.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace customerdb {
+
+namespace detail {
+class transaction;
+}
+
+struct transaction_options {
+  // Past this point any use of the transaction, commit included, fails with `conflict`, and
+  // its writes are discarded.
+  std::optional<std::chrono::steady_clock::time_point> deadline{};
+};
+
+class context {
+ public:
+  // No transaction: each call commits on its own.
+  context() noexcept;
+  context(context&&) noexcept;
+  context& operator=(context&&) noexcept;
+  context(const context&) = delete;
+  context& operator=(const context&) = delete;
+  // An owning context that was neither committed nor rolled back rolls back here.
+  ~context();
+
+  // True when calls through this context run in a transaction.
+  bool has_transaction() const noexcept { return tx_ != nullptr; }
+  // True when this context began its transaction (commit and rollback act through it).
+  bool owns_transaction() const noexcept { return owner_; }
+
+ private:
+  friend class customer_module;
+  context(std::shared_ptr<detail::transaction> tx, bool owner) noexcept;
+
+  std::shared_ptr<detail::transaction> tx_;
+  bool owner_ = false;
+};
+
+}  // namespace customerdb
