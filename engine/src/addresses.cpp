@@ -54,8 +54,10 @@ bool apply_address(const view& v, address_row& r, const update_customer_address_
     changed = true;
   }
   changed |= apply(r.address_name, d.address_name);
-  changed |= apply_required(r.is_default_shipping, d.is_default_shipping, "is_default_shipping", model);
-  changed |= apply_required(r.is_default_billing, d.is_default_billing, "is_default_billing", model);
+  changed |=
+      apply_required(r.is_default_shipping, d.is_default_shipping, "is_default_shipping", model);
+  changed |=
+      apply_required(r.is_default_billing, d.is_default_billing, "is_default_billing", model);
   changed |= apply(r.company, d.company);
   changed |= apply(r.first_name, d.first_name);
   changed |= apply(r.last_name, d.last_name);
@@ -84,7 +86,8 @@ void erase_addresses(txn& t, const std::vector<std::string>& ids) {
 }  // namespace
 }  // namespace detail
 
-customer_address customer_module::add_addresses(const create_customer_address_dto& data, const context& ctx) {
+customer_address customer_module::add_addresses(const create_customer_address_dto& data,
+                                                const context& ctx) {
   return add_addresses(std::span(&data, 1), ctx).front();
 }
 
@@ -99,12 +102,14 @@ std::vector<customer_address> customer_module::add_addresses(
 }
 
 customer_address customer_module::update_addresses(id_view id,
-                                                   const update_customer_address_dto& data, const context& ctx) {
+                                                   const update_customer_address_dto& data,
+                                                   const context& ctx) {
   return update_addresses_of(*engine_, tx_of(ctx), single_id<address_row>(id), data).front();
 }
 
 std::vector<customer_address> customer_module::update_addresses(
-    const std::vector<std::string>& ids, const update_customer_address_dto& data, const context& ctx) {
+    const std::vector<std::string>& ids, const update_customer_address_dto& data,
+    const context& ctx) {
   if (ids.empty()) return {};
   return update_addresses_of(*engine_, tx_of(ctx), ids, data);
 }
@@ -114,7 +119,9 @@ std::vector<customer_address> customer_module::update_addresses(
   return update_addresses_of(*engine_, tx_of(ctx), selector, data);
 }
 
-void customer_module::delete_addresses(id_view id, const context& ctx) { delete_addresses(single_id<address_row>(id), ctx); }
+void customer_module::delete_addresses(id_view id, const context& ctx) {
+  delete_addresses(single_id<address_row>(id), ctx);
+}
 
 void customer_module::delete_addresses(const std::vector<std::string>& ids, const context& ctx) {
   if (ids.empty()) return;
@@ -122,18 +129,23 @@ void customer_module::delete_addresses(const std::vector<std::string>& ids, cons
 }
 
 void customer_module::delete_addresses(const filter& selector, const context& ctx) {
-  engine_->write(tx_of(ctx), [&](txn& t) { erase_addresses(t, ids_of(select_rows<address_row>(t, selector))); });
+  engine_->write(tx_of(ctx), [&](txn& t) {
+    erase_addresses(t, ids_of(select_rows<address_row>(t, selector)));
+  });
 }
 
 std::vector<customer_address> customer_module::list_addresses(const filter& filters,
-                                                              const find_config& config, const context& ctx) const {
-  return engine_->read(tx_of(ctx), [&](const view& v) { return detail::list<address_row>(v, filters, config); });
+                                                              const find_config& config,
+                                                              const context& ctx) const {
+  return engine_->read(
+      tx_of(ctx), [&](const view& v) { return detail::list<address_row>(v, filters, config); });
 }
 
 list_and_count_result<customer_address> customer_module::list_and_count_addresses(
     const filter& filters, const find_config& config, const context& ctx) const {
-  return engine_->read(tx_of(ctx),
-      [&](const view& v) { return detail::list_and_count<address_row>(v, filters, config); });
+  return engine_->read(tx_of(ctx), [&](const view& v) {
+    return detail::list_and_count<address_row>(v, filters, config);
+  });
 }
 
 }  // namespace customerdb

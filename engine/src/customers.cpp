@@ -1,7 +1,6 @@
 // customer_module: the customer methods.
-#include "customerdb/customer_module.hpp"
-
 #include "addresses.hpp"
+#include "customerdb/customer_module.hpp"
 #include "engine.hpp"
 #include "ops.hpp"
 
@@ -74,31 +73,38 @@ std::vector<customer> update_customers(engine& e, transaction* tx, const Target&
 
 }  // namespace
 
-customer customer_module::retrieve(id_view id, const find_config& config, const context& ctx) const {
-  return engine_->read(tx_of(ctx), [&](const view& v) { return detail::retrieve<customer_row>(v, id, config); });
+customer customer_module::retrieve(id_view id, const find_config& config,
+                                   const context& ctx) const {
+  return engine_->read(
+      tx_of(ctx), [&](const view& v) { return detail::retrieve<customer_row>(v, id, config); });
 }
 
 customer customer_module::create(const create_customer_dto& data, const context& ctx) {
   return create(std::span(&data, 1), ctx).front();
 }
 
-std::vector<customer> customer_module::create(std::span<const create_customer_dto> data, const context& ctx) {
+std::vector<customer> customer_module::create(std::span<const create_customer_dto> data,
+                                              const context& ctx) {
   if (data.empty()) return {};
-  return engine_->write(tx_of(ctx), [&](txn& t) { return create_customers(t, data, engine_->now()); });
+  return engine_->write(tx_of(ctx),
+                        [&](txn& t) { return create_customers(t, data, engine_->now()); });
 }
 
-customer customer_module::update(id_view id, const customer_updatable_fields& data, const context& ctx) {
+customer customer_module::update(id_view id, const customer_updatable_fields& data,
+                                 const context& ctx) {
   return update_customers(*engine_, tx_of(ctx), single_id<customer_row>(id), data).front();
 }
 
 std::vector<customer> customer_module::update(const std::vector<std::string>& ids,
-                                              const customer_updatable_fields& data, const context& ctx) {
+                                              const customer_updatable_fields& data,
+                                              const context& ctx) {
   if (ids.empty()) return {};
   return update_customers(*engine_, tx_of(ctx), ids, data);
 }
 
 std::vector<customer> customer_module::update(const filter& selector,
-                                              const customer_updatable_fields& data, const context& ctx) {
+                                              const customer_updatable_fields& data,
+                                              const context& ctx) {
   return update_customers(*engine_, tx_of(ctx), selector, data);
 }
 
@@ -112,38 +118,48 @@ void customer_module::delete_customers(const std::vector<std::string>& ids, cons
 }
 
 void customer_module::delete_customers(const filter& selector, const context& ctx) {
-  engine_->write(tx_of(ctx), [&](txn& t) { erase_customers(t, ids_of(select_rows<customer_row>(t, selector))); });
+  engine_->write(tx_of(ctx), [&](txn& t) {
+    erase_customers(t, ids_of(select_rows<customer_row>(t, selector)));
+  });
 }
 
-std::vector<customer> customer_module::list(const filter& filters, const find_config& config, const context& ctx) const {
-  return engine_->read(tx_of(ctx), [&](const view& v) { return detail::list<customer_row>(v, filters, config); });
+std::vector<customer> customer_module::list(const filter& filters, const find_config& config,
+                                            const context& ctx) const {
+  return engine_->read(
+      tx_of(ctx), [&](const view& v) { return detail::list<customer_row>(v, filters, config); });
 }
 
 list_and_count_result<customer> customer_module::list_and_count(const filter& filters,
-                                                                 const find_config& config, const context& ctx) const {
-  return engine_->read(tx_of(ctx),
-      [&](const view& v) { return detail::list_and_count<customer_row>(v, filters, config); });
+                                                                const find_config& config,
+                                                                const context& ctx) const {
+  return engine_->read(tx_of(ctx), [&](const view& v) {
+    return detail::list_and_count<customer_row>(v, filters, config);
+  });
 }
 
 linkable_ids customer_module::soft_delete(const std::vector<std::string>& ids,
                                           const soft_delete_config& config, const context& ctx) {
   if (ids.empty()) return {};
-  return engine_->write(tx_of(ctx),
-      [&](txn& t) { return detail::soft_delete<customer_row>(t, ids, config, engine_->now()); });
+  return engine_->write(tx_of(ctx), [&](txn& t) {
+    return detail::soft_delete<customer_row>(t, ids, config, engine_->now());
+  });
 }
 
-linkable_ids customer_module::soft_delete(id_view id, const soft_delete_config& config, const context& ctx) {
+linkable_ids customer_module::soft_delete(id_view id, const soft_delete_config& config,
+                                          const context& ctx) {
   return soft_delete(single_id<customer_row>(id), config, ctx);
 }
 
 linkable_ids customer_module::restore(const std::vector<std::string>& ids,
                                       const soft_delete_config& config, const context& ctx) {
   if (ids.empty()) return {};
-  return engine_->write(tx_of(ctx),
-      [&](txn& t) { return detail::restore<customer_row>(t, ids, config, engine_->now()); });
+  return engine_->write(tx_of(ctx), [&](txn& t) {
+    return detail::restore<customer_row>(t, ids, config, engine_->now());
+  });
 }
 
-linkable_ids customer_module::restore(id_view id, const soft_delete_config& config, const context& ctx) {
+linkable_ids customer_module::restore(id_view id, const soft_delete_config& config,
+                                      const context& ctx) {
   return restore(single_id<customer_row>(id), config, ctx);
 }
 

@@ -26,9 +26,8 @@ void add_relation(std::vector<relation_node>& nodes, std::string_view path) {
   if (dot == std::string_view::npos) return;
   const auto rest = path.substr(dot + 1);
   auto& children = it->children;
-  with_entity(rel->target, [&](auto target) {
-    add_relation<typename decltype(target)::type>(children, rest);
-  });
+  with_entity(rel->target,
+              [&](auto target) { add_relation<typename decltype(target)::type>(children, rest); });
 }
 
 // Checks a dotted select path "relation.field" against the related entity.
@@ -69,8 +68,8 @@ std::optional<std::vector<dto_t<Target>>> load_many(const Row& row, const view& 
 }
 
 template <class Target, class Row>
-std::shared_ptr<const dto_t<Target>> load_one(const Row& row, const view& v,
-                                              const load_plan& plan, relation_kind kind) {
+std::shared_ptr<const dto_t<Target>> load_one(const Row& row, const view& v, const load_plan& plan,
+                                              relation_kind kind) {
   const auto* node = find_relation(plan.relations, kind);
   if (!node) return nullptr;
   auto rows = related<Target>(kind, row, v, plan.with_deleted);

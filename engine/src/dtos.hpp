@@ -15,13 +15,21 @@ namespace customerdb::detail {
 template <class Row>
 struct dto_of;
 template <>
-struct dto_of<customer_row> { using type = customer; };
+struct dto_of<customer_row> {
+  using type = customer;
+};
 template <>
-struct dto_of<group_row> { using type = customer_group; };
+struct dto_of<group_row> {
+  using type = customer_group;
+};
 template <>
-struct dto_of<address_row> { using type = customer_address; };
+struct dto_of<address_row> {
+  using type = customer_address;
+};
 template <>
-struct dto_of<membership_row> { using type = customer_group_customer; };
+struct dto_of<membership_row> {
+  using type = customer_group_customer;
+};
 template <class Row>
 using dto_t = typename dto_of<Row>::type;
 

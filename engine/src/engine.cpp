@@ -17,8 +17,9 @@ void check_customer(const view& v, const customer_row& c) {
   for (const auto& other : v.customers_with_email(*c.email))
     if (!other->deleted_at && other->has_account == c.has_account) ++live;
   if (live > 1)
-    throw already_exists(schema_of<customer_row>().table_words,
-                         {{"email", *c.email}, {"has_account", std::string(bool_text(c.has_account))}});
+    throw already_exists(
+        schema_of<customer_row>().table_words,
+        {{"email", *c.email}, {"has_account", std::string(bool_text(c.has_account))}});
 }
 
 // A group name is unique among live groups (decision D2); null names never clash.
@@ -44,9 +45,10 @@ void check_address(const view& v, const address_row& a) {
 
 template <class Row>
 error changed_elsewhere(std::string_view id) {
-  return error(error_code::conflict,
-               fmt::format("Transaction conflict: {} with id: {} was changed by another transaction",
-                           schema_of<Row>().model, id));
+  return error(
+      error_code::conflict,
+      fmt::format("Transaction conflict: {} with id: {} was changed by another transaction",
+                  schema_of<Row>().model, id));
 }
 
 template <class Row>
@@ -78,7 +80,8 @@ void publish_changes(const change_set<Row>& changes, store& s) {
 }  // namespace
 
 engine::engine(module_options options)
-    : clock_(options.clock ? std::move(options.clock) : std::function<timestamp()>(&customerdb::now)) {}
+    : clock_(options.clock ? std::move(options.clock)
+                           : std::function<timestamp()>(&customerdb::now)) {}
 
 std::unique_lock<std::mutex> engine::enter(transaction& tx) const {
   std::unique_lock lock(tx.mutex);
@@ -88,7 +91,8 @@ std::unique_lock<std::mutex> engine::enter(transaction& tx) const {
     tx.writes.rollback_to(0);  // its writes are discarded
   }
   switch (tx.state) {
-    case transaction::status::active: return lock;
+    case transaction::status::active:
+      return lock;
     case transaction::status::expired:
       throw error(error_code::conflict, "Transaction has expired");
     default:

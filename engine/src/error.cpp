@@ -8,12 +8,18 @@ namespace customerdb {
 
 std::string_view to_string(error_code code) noexcept {
   switch (code) {
-    case error_code::not_found: return "not_found";
-    case error_code::invalid_data: return "invalid_data";
-    case error_code::conflict: return "conflict";
-    case error_code::not_allowed: return "not_allowed";
-    case error_code::io_error: return "io_error";
-    case error_code::corruption: return "corruption";
+    case error_code::not_found:
+      return "not_found";
+    case error_code::invalid_data:
+      return "invalid_data";
+    case error_code::conflict:
+      return "conflict";
+    case error_code::not_allowed:
+      return "not_allowed";
+    case error_code::io_error:
+      return "io_error";
+    case error_code::corruption:
+      return "corruption";
   }
   return "unknown";
 }
@@ -71,8 +77,9 @@ error invalid_value(std::string_view what, std::string_view value) {
 }
 
 error invalid_field_value(std::string_view model, std::string_view key, std::string_view expected) {
-  return error(error_code::invalid_data,
-               fmt::format("Invalid value for field \"{}\" of {}: expected {}", key, model, expected));
+  return error(
+      error_code::invalid_data,
+      fmt::format("Invalid value for field \"{}\" of {}: expected {}", key, model, expected));
 }
 
 }  // namespace detail

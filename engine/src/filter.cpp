@@ -91,13 +91,17 @@ filter where::operator<(value v) const { return compare(filter_op::lt, std::move
 filter where::operator<=(value v) const { return compare(filter_op::lte, std::move(v)); }
 filter where::operator>(value v) const { return compare(filter_op::gt, std::move(v)); }
 filter where::operator>=(value v) const { return compare(filter_op::gte, std::move(v)); }
-filter where::in(std::vector<value> values) const { return compare(filter_op::in, std::move(values)); }
+filter where::in(std::vector<value> values) const {
+  return compare(filter_op::in, std::move(values));
+}
 filter where::not_in(std::vector<value> values) const {
   return compare(filter_op::nin, std::move(values));
 }
 filter where::is_null() const { return compare(filter_op::eq, nullptr); }
 filter where::is_not_null() const { return compare(filter_op::ne, nullptr); }
-filter where::like(std::string pattern) const { return compare(filter_op::like, std::move(pattern)); }
+filter where::like(std::string pattern) const {
+  return compare(filter_op::like, std::move(pattern));
+}
 filter where::ilike(std::string pattern) const {
   return compare(filter_op::ilike, std::move(pattern));
 }

@@ -1,6 +1,5 @@
 // customer_module: the customer group methods.
 #include "customerdb/customer_module.hpp"
-
 #include "engine.hpp"
 #include "ops.hpp"
 
@@ -33,7 +32,8 @@ std::vector<customer_group> update_groups(engine& e, transaction* tx, const Targ
 
 }  // namespace
 
-customer_group customer_module::create_customer_group(const create_customer_group_dto& data, const context& ctx) {
+customer_group customer_module::create_customer_group(const create_customer_group_dto& data,
+                                                      const context& ctx) {
   return create_customer_group(std::span(&data, 1), ctx).front();
 }
 
@@ -57,17 +57,21 @@ std::vector<customer_group> customer_module::create_customer_group(
   });
 }
 
-customer_group customer_module::retrieve_customer_group(id_view id, const find_config& config, const context& ctx) const {
-  return engine_->read(tx_of(ctx), [&](const view& v) { return detail::retrieve<group_row>(v, id, config); });
+customer_group customer_module::retrieve_customer_group(id_view id, const find_config& config,
+                                                        const context& ctx) const {
+  return engine_->read(tx_of(ctx),
+                       [&](const view& v) { return detail::retrieve<group_row>(v, id, config); });
 }
 
 customer_group customer_module::update_customer_groups(id_view id,
-                                                       const customer_group_updatable_fields& data, const context& ctx) {
+                                                       const customer_group_updatable_fields& data,
+                                                       const context& ctx) {
   return update_groups(*engine_, tx_of(ctx), single_id<group_row>(id), data).front();
 }
 
 std::vector<customer_group> customer_module::update_customer_groups(
-    const std::vector<std::string>& ids, const customer_group_updatable_fields& data, const context& ctx) {
+    const std::vector<std::string>& ids, const customer_group_updatable_fields& data,
+    const context& ctx) {
   if (ids.empty()) return {};
   return update_groups(*engine_, tx_of(ctx), ids, data);
 }
@@ -81,45 +85,57 @@ void customer_module::delete_customer_groups(id_view id, const context& ctx) {
   delete_customer_groups(single_id<group_row>(id), ctx);
 }
 
-void customer_module::delete_customer_groups(const std::vector<std::string>& ids, const context& ctx) {
+void customer_module::delete_customer_groups(const std::vector<std::string>& ids,
+                                             const context& ctx) {
   if (ids.empty()) return;
   engine_->write(tx_of(ctx), [&](txn& t) { erase_groups(t, unique_ids(ids)); });
 }
 
 void customer_module::delete_customer_groups(const filter& selector, const context& ctx) {
-  engine_->write(tx_of(ctx), [&](txn& t) { erase_groups(t, ids_of(select_rows<group_row>(t, selector))); });
+  engine_->write(tx_of(ctx),
+                 [&](txn& t) { erase_groups(t, ids_of(select_rows<group_row>(t, selector))); });
 }
 
 std::vector<customer_group> customer_module::list_customer_groups(const filter& filters,
-                                                                  const find_config& config, const context& ctx) const {
-  return engine_->read(tx_of(ctx), [&](const view& v) { return detail::list<group_row>(v, filters, config); });
+                                                                  const find_config& config,
+                                                                  const context& ctx) const {
+  return engine_->read(tx_of(ctx),
+                       [&](const view& v) { return detail::list<group_row>(v, filters, config); });
 }
 
 list_and_count_result<customer_group> customer_module::list_and_count_customer_groups(
     const filter& filters, const find_config& config, const context& ctx) const {
-  return engine_->read(tx_of(ctx),
-      [&](const view& v) { return detail::list_and_count<group_row>(v, filters, config); });
+  return engine_->read(tx_of(ctx), [&](const view& v) {
+    return detail::list_and_count<group_row>(v, filters, config);
+  });
 }
 
 linkable_ids customer_module::soft_delete_customer_groups(const std::vector<std::string>& ids,
-                                                          const soft_delete_config& config, const context& ctx) {
+                                                          const soft_delete_config& config,
+                                                          const context& ctx) {
   if (ids.empty()) return {};
-  return engine_->write(tx_of(ctx),
-      [&](txn& t) { return detail::soft_delete<group_row>(t, ids, config, engine_->now()); });
+  return engine_->write(tx_of(ctx), [&](txn& t) {
+    return detail::soft_delete<group_row>(t, ids, config, engine_->now());
+  });
 }
 
-linkable_ids customer_module::soft_delete_customer_groups(id_view id, const soft_delete_config& config, const context& ctx) {
+linkable_ids customer_module::soft_delete_customer_groups(id_view id,
+                                                          const soft_delete_config& config,
+                                                          const context& ctx) {
   return soft_delete_customer_groups(single_id<group_row>(id), config, ctx);
 }
 
 linkable_ids customer_module::restore_customer_groups(const std::vector<std::string>& ids,
-                                                      const soft_delete_config& config, const context& ctx) {
+                                                      const soft_delete_config& config,
+                                                      const context& ctx) {
   if (ids.empty()) return {};
-  return engine_->write(tx_of(ctx),
-      [&](txn& t) { return detail::restore<group_row>(t, ids, config, engine_->now()); });
+  return engine_->write(tx_of(ctx), [&](txn& t) {
+    return detail::restore<group_row>(t, ids, config, engine_->now());
+  });
 }
 
-linkable_ids customer_module::restore_customer_groups(id_view id, const soft_delete_config& config, const context& ctx) {
+linkable_ids customer_module::restore_customer_groups(id_view id, const soft_delete_config& config,
+                                                      const context& ctx) {
   return restore_customer_groups(single_id<group_row>(id), config, ctx);
 }
 

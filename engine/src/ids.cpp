@@ -15,10 +15,10 @@ class ulid_generator {
   // Fills `out` (26 characters) with the next ULID.
   void next(char* out) {
     std::lock_guard lock(mutex_);
-    const auto now_ms = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    const auto now_ms =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
     if (now_ms > last_ms_) {
       last_ms_ = now_ms;
       hi_ = random_() & 0xFFFF;  // 16 high bits of the 80-bit random part

@@ -1,6 +1,5 @@
 // customer_module: the group membership methods.
 #include "customerdb/customer_module.hpp"
-
 #include "engine.hpp"
 #include "ops.hpp"
 
@@ -8,7 +7,8 @@ namespace customerdb {
 
 using namespace detail;
 
-std::string customer_module::add_customer_to_group(const group_customer_pair& pair, const context& ctx) {
+std::string customer_module::add_customer_to_group(const group_customer_pair& pair,
+                                                   const context& ctx) {
   return add_customer_to_group(std::span(&pair, 1), ctx).front();
 }
 
@@ -41,11 +41,13 @@ std::vector<std::string> customer_module::add_customer_to_group(
   });
 }
 
-void customer_module::remove_customer_from_group(const group_customer_pair& pair, const context& ctx) {
+void customer_module::remove_customer_from_group(const group_customer_pair& pair,
+                                                 const context& ctx) {
   remove_customer_from_group(std::span(&pair, 1), ctx);
 }
 
-void customer_module::remove_customer_from_group(std::span<const group_customer_pair> pairs, const context& ctx) {
+void customer_module::remove_customer_from_group(std::span<const group_customer_pair> pairs,
+                                                 const context& ctx) {
   if (pairs.empty()) return;
   engine_->write(tx_of(ctx), [&](txn& t) {
     for (const auto& p : pairs)
@@ -56,8 +58,8 @@ void customer_module::remove_customer_from_group(std::span<const group_customer_
 
 std::vector<customer_group_customer> customer_module::list_customer_group_customers(
     const filter& filters, const find_config& config, const context& ctx) const {
-  return engine_->read(tx_of(ctx),
-      [&](const view& v) { return detail::list<membership_row>(v, filters, config); });
+  return engine_->read(
+      tx_of(ctx), [&](const view& v) { return detail::list<membership_row>(v, filters, config); });
 }
 
 }  // namespace customerdb

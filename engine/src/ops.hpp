@@ -75,7 +75,7 @@ std::vector<dto_t<Row>> list(const view& v, const filter& f, const find_config& 
 
 template <class Row>
 std::pair<std::vector<dto_t<Row>>, std::size_t> list_and_count(const view& v, const filter& f,
-                                                                const find_config& config) {
+                                                               const find_config& config) {
   auto result = run_query<Row>(v, f, config, query_kind::list_and_count);
   return {to_dtos(result.rows, v, make_load_plan<Row>(config, result.with_deleted)), result.count};
 }
@@ -113,7 +113,8 @@ bool apply(std::optional<T>& field, const patch<T>& p) {
 
 // A non-nullable field: null fails with invalid_data naming the property and entity.
 template <class T>
-bool apply_required(T& field, const patch<T>& p, std::string_view property, std::string_view model) {
+bool apply_required(T& field, const patch<T>& p, std::string_view property,
+                    std::string_view model) {
   if (p.is_unset()) return false;
   if (p.is_null()) throw non_null_property(property, model);
   if (field == p.value()) return false;
@@ -139,8 +140,8 @@ inline bool apply_metadata(opt_metadata& field, const patch<metadata>& p) {
 // Updates each target with `change(Row&) -> bool changed`; stamps updated_at on the rows that
 // changed. Returns the new rows' DTOs in target order.
 template <class Row, class Change>
-std::vector<dto_t<Row>> update_rows(txn& t, const std::vector<row_ptr<Row>>& targets,
-                                    timestamp now, Change&& change) {
+std::vector<dto_t<Row>> update_rows(txn& t, const std::vector<row_ptr<Row>>& targets, timestamp now,
+                                    Change&& change) {
   std::vector<row_ptr<Row>> updated;
   for (const auto& target : targets) {
     auto row = std::make_shared<Row>(*target);
@@ -209,8 +210,8 @@ linkable_ids soft_delete(txn& t, const std::vector<std::string>& ids,
 
 // Restores every row among `ids`, deleted or not (all are touched); returns the ids found.
 template <class Row>
-linkable_ids restore(txn& t, const std::vector<std::string>& ids,
-                     const soft_delete_config& config, timestamp now) {
+linkable_ids restore(txn& t, const std::vector<std::string>& ids, const soft_delete_config& config,
+                     timestamp now) {
   std::vector<std::string> found;
   for (const auto& id : unique_ids(ids)) {
     auto row = t.find<Row>(id);

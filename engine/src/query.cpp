@@ -1,10 +1,11 @@
 #include "query.hpp"
 
-#include <boost/json/object.hpp>
-#include <boost/regex.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json/object.hpp>
+#include <boost/regex.hpp>
+#include <boost/tuple/tuple.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,8 +15,6 @@
 #include "schema.hpp"
 #include "text.hpp"
 
-#include <boost/tuple/tuple.hpp>
-
 namespace customerdb::detail {
 namespace {
 
@@ -24,9 +23,7 @@ using kind = filter_node::kind;
 // SQL's three-valued logic.
 enum class tri : unsigned char { no, yes, unknown };
 
-tri negate(tri t) {
-  return t == tri::yes ? tri::no : t == tri::no ? tri::yes : tri::unknown;
-}
+tri negate(tri t) { return t == tri::yes ? tri::no : t == tri::no ? tri::yes : tri::unknown; }
 tri of(bool b) { return b ? tri::yes : tri::no; }
 
 // A compiled operand, already of the field's type.
@@ -82,7 +79,8 @@ struct not_pred final : pred<Row> {
 // Orders two non-null values of one field kind; nullopt when they cannot be compared.
 std::optional<int> compare_cell(const cell& c, const operand& o) {
   if (const auto* s = std::get_if<std::string_view>(&c)) {
-    if (const auto* os = std::get_if<std::string>(&o)) return s->compare(*os) < 0 ? -1 : s->compare(*os) > 0;
+    if (const auto* os = std::get_if<std::string>(&o))
+      return s->compare(*os) < 0 ? -1 : s->compare(*os) > 0;
   } else if (const auto* b = std::get_if<bool>(&c)) {
     if (const auto* ob = std::get_if<bool>(&o)) return int(*b) - int(*ob);
   } else if (const auto* t = std::get_if<timestamp>(&c)) {
@@ -137,10 +135,14 @@ struct condition_pred final : pred<Row> {
         const auto cmp = compare_cell(c, operands[0]);
         if (!cmp) return tri::unknown;
         switch (op) {
-          case filter_op::gt: return of(*cmp > 0);
-          case filter_op::gte: return of(*cmp >= 0);
-          case filter_op::lt: return of(*cmp < 0);
-          default: return of(*cmp <= 0);
+          case filter_op::gt:
+            return of(*cmp > 0);
+          case filter_op::gte:
+            return of(*cmp >= 0);
+          case filter_op::lt:
+            return of(*cmp < 0);
+          default:
+            return of(*cmp <= 0);
         }
       }
       case filter_op::like:
@@ -233,15 +235,19 @@ struct json_combine final : json_pred {
 std::optional<int> compare_json(const boost::json::value& j, const value& v) {
   const auto sign = [](auto a, auto b) { return a < b ? -1 : b < a ? 1 : 0; };
   if (const auto* s = std::get_if<std::string>(&v))
-    return j.is_string() ? std::optional(sign(std::string_view(j.get_string()), std::string_view(*s)))
-                         : std::nullopt;
+    return j.is_string()
+               ? std::optional(sign(std::string_view(j.get_string()), std::string_view(*s)))
+               : std::nullopt;
   if (const auto* b = std::get_if<bool>(&v))
     return j.is_bool() ? std::optional(sign(j.get_bool(), *b)) : std::nullopt;
   if (const auto* t = std::get_if<timestamp>(&v))
-    return j.is_string() ? std::optional(sign(std::string_view(j.get_string()), std::string_view(to_iso8601(*t))))
+    return j.is_string() ? std::optional(sign(std::string_view(j.get_string()),
+                                              std::string_view(to_iso8601(*t))))
                          : std::nullopt;
   if (!j.is_number()) return std::nullopt;
-  const double d = j.is_double() ? j.get_double() : j.is_int64() ? double(j.get_int64()) : double(j.get_uint64());
+  const double d = j.is_double()  ? j.get_double()
+                   : j.is_int64() ? double(j.get_int64())
+                                  : double(j.get_uint64());
   if (const auto* i = std::get_if<std::int64_t>(&v)) return sign(d, double(*i));
   if (const auto* x = std::get_if<double>(&v)) return sign(d, *x);
   return std::nullopt;
@@ -254,7 +260,8 @@ struct json_condition final : json_pred {
   tri eval(const boost::json::object* o) const override {
     const boost::json::value* j = o ? o->if_contains(key) : nullptr;
     const bool null_value = !j || j->is_null();
-    const bool null_operand = !operands.empty() && std::holds_alternative<std::nullptr_t>(operands[0]);
+    const bool null_operand =
+        !operands.empty() && std::holds_alternative<std::nullptr_t>(operands[0]);
     switch (op) {
       case filter_op::exists:
         return of(std::get<bool>(operands[0]) != null_value);
@@ -276,7 +283,10 @@ struct json_condition final : json_pred {
         if (null_value || null_operand) return tri::unknown;
         const auto c = compare_json(*j, operands[0]);
         if (!c) return tri::no;
-        return of(op == filter_op::gt ? *c > 0 : op == filter_op::gte ? *c >= 0 : op == filter_op::lt ? *c < 0 : *c <= 0);
+        return of(op == filter_op::gt    ? *c > 0
+                  : op == filter_op::gte ? *c >= 0
+                  : op == filter_op::lt  ? *c < 0
+                                         : *c <= 0);
       }
       case filter_op::like:
       case filter_op::ilike:
@@ -357,10 +367,14 @@ struct metadata_pred final : pred<Row> {
 
 std::string_view expected_operand(field_kind k) {
   switch (k) {
-    case field_kind::text: return "a string or null";
-    case field_kind::boolean: return "a boolean or null";
-    case field_kind::time: return "a timestamp or null";
-    case field_kind::json: return "null";
+    case field_kind::text:
+      return "a string or null";
+    case field_kind::boolean:
+      return "a boolean or null";
+    case field_kind::time:
+      return "a timestamp or null";
+    case field_kind::json:
+      return "null";
   }
   return "a value";
 }
@@ -467,7 +481,8 @@ pred_ptr<Row> compile(const filter_node& n, bool with_deleted) {
     case kind::and_:
     case kind::or_: {
       auto build = [&](auto p) -> pred_ptr<Row> {
-        for (const auto& c : n.children) p->children.push_back(compile<Row>(c.node(), with_deleted));
+        for (const auto& c : n.children)
+          p->children.push_back(compile<Row>(c.node(), with_deleted));
         return p;
       };
       if (n.k == kind::and_) return build(std::make_unique<and_pred<Row>>());
@@ -488,7 +503,8 @@ pred_ptr<Row> compile(const filter_node& n, bool with_deleted) {
     }
     case kind::condition:
     case kind::nested: {
-      if (const auto* rel = s.relation(n.field)) return compile_relation<Row>(n, *rel, with_deleted);
+      if (const auto* rel = s.relation(n.field))
+        return compile_relation<Row>(n, *rel, with_deleted);
       const auto* f = s.field(n.field);
       if (!f) throw unknown_field(s.model, n.field);
       if (n.k == kind::nested) {
@@ -586,7 +602,8 @@ int compare_cells(const cell& a, const cell& b, bool descending) {
 
 // The non-empty string operands of an equality or `in` condition: the keys an index can use.
 std::optional<std::vector<std::string_view>> index_keys(const filter_node& n) {
-  if (n.k != kind::condition || !(n.op == filter_op::eq || n.op == filter_op::in)) return std::nullopt;
+  if (n.k != kind::condition || !(n.op == filter_op::eq || n.op == filter_op::in))
+    return std::nullopt;
   std::vector<std::string_view> keys;
   for (const auto& v : n.operands) {
     const auto* s = std::get_if<std::string>(&v);
@@ -644,8 +661,7 @@ std::optional<std::vector<row_ptr<Row>>> candidates_for(const view& v, const fil
   } else if constexpr (std::is_same_v<Row, membership_row>) {
     if (n.field == "customer_id" || n.field == "customer") return by(by_customer{});
     if (n.field == "customer_group_id" || n.field == "customer_group") {
-      for (auto k : *keys)
-        v.lookup<Row, by_group>(boost::make_tuple(std::string(k)), push);
+      for (auto k : *keys) v.lookup<Row, by_group>(boost::make_tuple(std::string(k)), push);
       return out;
     }
   }
@@ -718,8 +734,9 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
     }
   }
   query_result<Row> result;
-  result.with_deleted = config.with_deleted ||
-                        any_top_level(root, [](const filter_node& n) { return names(n, "deleted_at"); });
+  result.with_deleted = config.with_deleted || any_top_level(root, [](const filter_node& n) {
+                          return names(n, "deleted_at");
+                        });
   const auto predicate = compile<Row>(root, result.with_deleted);
   const auto order = compile_order<Row>(config);
   const bool live_only = !result.with_deleted;

@@ -85,12 +85,20 @@ inline bool is_deleted(const address_row&) noexcept { return false; }
 inline bool is_deleted(const membership_row&) noexcept { return false; }
 
 template <>
-constexpr entity entity_of<customer_row>() { return entity::customer; }
+constexpr entity entity_of<customer_row>() {
+  return entity::customer;
+}
 template <>
-constexpr entity entity_of<group_row>() { return entity::group; }
+constexpr entity entity_of<group_row>() {
+  return entity::group;
+}
 template <>
-constexpr entity entity_of<address_row>() { return entity::address; }
+constexpr entity entity_of<address_row>() {
+  return entity::address;
+}
 template <>
-constexpr entity entity_of<membership_row>() { return entity::membership; }
+constexpr entity entity_of<membership_row>() {
+  return entity::membership;
+}
 
 }  // namespace customerdb::detail

@@ -19,16 +19,26 @@ cell default_address(const customer_row& r, const view& v) {
   return id.empty() ? cell(nullptr) : cell(id);
 }
 
-#define CUSTOMERDB_TEXT(row, name, searchable) \
-  field_desc<row> { #name, field_kind::text, searchable, [](const row& r, const view&) { return text(r.name); } }
-#define CUSTOMERDB_BOOL(row, name) \
-  field_desc<row> { #name, field_kind::boolean, false, [](const row& r, const view&) { return cell(r.name); } }
-#define CUSTOMERDB_TIME(row, name) \
-  field_desc<row> { #name, field_kind::time, false, [](const row& r, const view&) { return cell(r.name); } }
-#define CUSTOMERDB_OPT_TIME(row, name) \
-  field_desc<row> { #name, field_kind::time, false, [](const row& r, const view&) { return time(r.name); } }
-#define CUSTOMERDB_JSON(row, name) \
-  field_desc<row> { #name, field_kind::json, false, [](const row& r, const view&) { return json(r.name); } }
+#define CUSTOMERDB_TEXT(row, name, searchable)                                                  \
+  field_desc<row> {                                                                             \
+#name, field_kind::text, searchable, [](const row& r, const view&) { return text(r.name); } \
+  }
+#define CUSTOMERDB_BOOL(row, name)                                                            \
+  field_desc<row> {                                                                           \
+#name, field_kind::boolean, false, [](const row& r, const view&) { return cell(r.name); } \
+  }
+#define CUSTOMERDB_TIME(row, name)                                                         \
+  field_desc<row> {                                                                        \
+#name, field_kind::time, false, [](const row& r, const view&) { return cell(r.name); } \
+  }
+#define CUSTOMERDB_OPT_TIME(row, name)                                                     \
+  field_desc<row> {                                                                        \
+#name, field_kind::time, false, [](const row& r, const view&) { return time(r.name); } \
+  }
+#define CUSTOMERDB_JSON(row, name)                                                         \
+  field_desc<row> {                                                                        \
+#name, field_kind::json, false, [](const row& r, const view&) { return json(r.name); } \
+  }
 
 const std::array customer_fields{
     CUSTOMERDB_TEXT(customer_row, id, false),
@@ -50,12 +60,9 @@ const std::array customer_fields{
 };
 
 const std::array group_fields{
-    CUSTOMERDB_TEXT(group_row, id, false),
-    CUSTOMERDB_TEXT(group_row, name, true),
-    CUSTOMERDB_JSON(group_row, metadata),
-    CUSTOMERDB_TEXT(group_row, created_by, false),
-    CUSTOMERDB_TIME(group_row, created_at),
-    CUSTOMERDB_TIME(group_row, updated_at),
+    CUSTOMERDB_TEXT(group_row, id, false),      CUSTOMERDB_TEXT(group_row, name, true),
+    CUSTOMERDB_JSON(group_row, metadata),       CUSTOMERDB_TEXT(group_row, created_by, false),
+    CUSTOMERDB_TIME(group_row, created_at),     CUSTOMERDB_TIME(group_row, updated_at),
     CUSTOMERDB_OPT_TIME(group_row, deleted_at),
 };
 
@@ -136,28 +143,29 @@ std::vector<row_ptr<Target>> through(const std::vector<row_ptr<membership_row>>&
 
 template <>
 const schema<customer_row>& schema_of<customer_row>() {
-  static const schema<customer_row> s{"Customer", "customer", "Customer", "cus", "customer_id",
-                                      customer_fields, customer_relations};
+  static const schema<customer_row> s{"Customer",    "customer",      "Customer",        "cus",
+                                      "customer_id", customer_fields, customer_relations};
   return s;
 }
 template <>
 const schema<group_row>& schema_of<group_row>() {
-  static const schema<group_row> s{"CustomerGroup", "customerGroup", "Customer group", "cusgroup",
-                                   "customer_group_id", group_fields, group_relations};
+  static const schema<group_row> s{"CustomerGroup", "customerGroup",     "Customer group",
+                                   "cusgroup",      "customer_group_id", group_fields,
+                                   group_relations};
   return s;
 }
 template <>
 const schema<address_row>& schema_of<address_row>() {
-  static const schema<address_row> s{"Address", "address", "Customer address", "cuaddr",
-                                     "customer_address_id", address_fields, address_relations};
+  static const schema<address_row> s{
+      "Address",      "address",        "Customer address", "cuaddr", "customer_address_id",
+      address_fields, address_relations};
   return s;
 }
 template <>
 const schema<membership_row>& schema_of<membership_row>() {
-  static const schema<membership_row> s{"CustomerGroupCustomer", "customerGroupCustomer",
-                                        "Customer group customer", "cusgc",
-                                        "customer_group_customer_id", membership_fields,
-                                        membership_relations};
+  static const schema<membership_row> s{
+      "CustomerGroupCustomer",      "customerGroupCustomer", "Customer group customer", "cusgc",
+      "customer_group_customer_id", membership_fields,       membership_relations};
   return s;
 }
 
@@ -167,20 +175,21 @@ std::vector<row_ptr<Target>> related(relation_kind kind, const Row& row, const v
   std::vector<row_ptr<Target>> out;
   if constexpr (std::is_same_v<Row, customer_row> && std::is_same_v<Target, group_row>) {
     if (kind == relation_kind::customer_groups)
-      return through<group_row>(v.memberships_of_customer(row.id),
-                                [](const membership_row& m) { return m.customer_group_id; }, v,
-                                with_deleted);
+      return through<group_row>(
+          v.memberships_of_customer(row.id),
+          [](const membership_row& m) { return m.customer_group_id; }, v, with_deleted);
   } else if constexpr (std::is_same_v<Row, customer_row> && std::is_same_v<Target, address_row>) {
     if (kind == relation_kind::customer_addresses) return v.addresses_of(row.id);
   } else if constexpr (std::is_same_v<Row, group_row> && std::is_same_v<Target, customer_row>) {
     if (kind == relation_kind::group_customers)
-      return through<customer_row>(v.memberships_of_group(row.id),
-                                   [](const membership_row& m) { return m.customer_id; }, v,
-                                   with_deleted);
+      return through<customer_row>(
+          v.memberships_of_group(row.id), [](const membership_row& m) { return m.customer_id; }, v,
+          with_deleted);
   } else if constexpr (std::is_same_v<Row, address_row> && std::is_same_v<Target, customer_row>) {
     if (kind == relation_kind::address_customer)
       if (auto c = visible<customer_row>(v, row.customer_id, with_deleted)) out.push_back(c);
-  } else if constexpr (std::is_same_v<Row, membership_row> && std::is_same_v<Target, customer_row>) {
+  } else if constexpr (std::is_same_v<Row, membership_row> &&
+                       std::is_same_v<Target, customer_row>) {
     if (kind == relation_kind::membership_customer)
       if (auto c = visible<customer_row>(v, row.customer_id, with_deleted)) out.push_back(c);
   } else if constexpr (std::is_same_v<Row, membership_row> && std::is_same_v<Target, group_row>) {
@@ -190,13 +199,13 @@ std::vector<row_ptr<Target>> related(relation_kind kind, const Row& row, const v
   return out;
 }
 
-#define CUSTOMERDB_RELATED(target, row)                                                  \
+#define CUSTOMERDB_RELATED(target, row)                                                 \
   template std::vector<row_ptr<target>> related<target, row>(relation_kind, const row&, \
                                                              const view&, bool);
-#define CUSTOMERDB_RELATED_ALL(row)         \
-  CUSTOMERDB_RELATED(customer_row, row)     \
-  CUSTOMERDB_RELATED(group_row, row)        \
-  CUSTOMERDB_RELATED(address_row, row)      \
+#define CUSTOMERDB_RELATED_ALL(row)     \
+  CUSTOMERDB_RELATED(customer_row, row) \
+  CUSTOMERDB_RELATED(group_row, row)    \
+  CUSTOMERDB_RELATED(address_row, row)  \
   CUSTOMERDB_RELATED(membership_row, row)
 CUSTOMERDB_RELATED_ALL(customer_row)
 CUSTOMERDB_RELATED_ALL(group_row)

@@ -69,10 +69,14 @@ const schema<Row>& schema_of();
 template <class F>
 decltype(auto) with_entity(entity e, F&& f) {
   switch (e) {
-    case entity::customer: return f(std::type_identity<customer_row>{});
-    case entity::group: return f(std::type_identity<group_row>{});
-    case entity::address: return f(std::type_identity<address_row>{});
-    case entity::membership: break;
+    case entity::customer:
+      return f(std::type_identity<customer_row>{});
+    case entity::group:
+      return f(std::type_identity<group_row>{});
+    case entity::address:
+      return f(std::type_identity<address_row>{});
+    case entity::membership:
+      break;
   }
   return f(std::type_identity<membership_row>{});
 }

@@ -6,9 +6,8 @@
 // the committed tables second, so a transaction sees its own writes and nobody else's.
 #pragma once
 
-#include <boost/tuple/tuple.hpp>
-
 #include <algorithm>
+#include <boost/tuple/tuple.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -95,10 +94,14 @@ struct write_set {
 
   template <class Row>
   change_set<Row>& of() {
-    if constexpr (std::is_same_v<Row, customer_row>) return customers;
-    else if constexpr (std::is_same_v<Row, group_row>) return groups;
-    else if constexpr (std::is_same_v<Row, address_row>) return addresses;
-    else return memberships;
+    if constexpr (std::is_same_v<Row, customer_row>)
+      return customers;
+    else if constexpr (std::is_same_v<Row, group_row>)
+      return groups;
+    else if constexpr (std::is_same_v<Row, address_row>)
+      return addresses;
+    else
+      return memberships;
   }
   template <class Row>
   const change_set<Row>& of() const {
@@ -116,10 +119,14 @@ struct store {
 
   template <class Row>
   auto& of() {
-    if constexpr (std::is_same_v<Row, customer_row>) return customers;
-    else if constexpr (std::is_same_v<Row, group_row>) return groups;
-    else if constexpr (std::is_same_v<Row, address_row>) return addresses;
-    else return memberships;
+    if constexpr (std::is_same_v<Row, customer_row>)
+      return customers;
+    else if constexpr (std::is_same_v<Row, group_row>)
+      return groups;
+    else if constexpr (std::is_same_v<Row, address_row>)
+      return addresses;
+    else
+      return memberships;
   }
   template <class Row>
   const auto& of() const {
@@ -232,7 +239,8 @@ class view {
   // Merges the committed range (minus rows the write set touched) with the write set's range,
   // both in id order, calling f until it returns false.
   template <class Row, class Range, class F>
-  void scan_merged(const Range& committed_rows, const std::type_identity_t<Range>* written, F& f) const {
+  void scan_merged(const Range& committed_rows, const std::type_identity_t<Range>* written,
+                   F& f) const {
     auto [first, last] = committed_rows;
     if (!written) {
       for (; first != last; ++first)

@@ -11,7 +11,6 @@
 #include <boost/multi_index/ordered_index.hpp>
 #include <boost/multi_index/ranked_index.hpp>
 #include <boost/multi_index_container.hpp>
-
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -85,7 +84,8 @@ using live_index = mi::ranked_unique<
 
 template <class Row>
 using created_index =
-    mi::ordered_non_unique<mi::tag<by_created>, mi::global_fun<const Row&, timestamp, &created_key<Row>>>;
+    mi::ordered_non_unique<mi::tag<by_created>,
+                           mi::global_fun<const Row&, timestamp, &created_key<Row>>>;
 
 template <class Row, class... Extra>
 using table_container = mi::multi_index_container<
@@ -149,74 +149,83 @@ class table {
 
 using customer_table = table<
     customer_row,
-    table_container<
-        customer_row, live_index<customer_row>,
-        mi::hashed_non_unique<
-            mi::tag<by_email>,
-            mi::global_fun<const customer_row&, std::string_view, &customer_email_key>, string_hash>,
-        mi::hashed_non_unique<
-            mi::tag<by_company>,
-            mi::global_fun<const customer_row&, std::string_view, &customer_company_key>,
-            string_hash>,
-        created_index<customer_row>>>;
+    table_container<customer_row, live_index<customer_row>,
+                    mi::hashed_non_unique<
+                        mi::tag<by_email>,
+                        mi::global_fun<const customer_row&, std::string_view, &customer_email_key>,
+                        string_hash>,
+                    mi::hashed_non_unique<mi::tag<by_company>,
+                                          mi::global_fun<const customer_row&, std::string_view,
+                                                         &customer_company_key>,
+                                          string_hash>,
+                    created_index<customer_row>>>;
 
-using group_table = table<
-    group_row,
-    table_container<
-        group_row, live_index<group_row>,
-        mi::hashed_non_unique<mi::tag<by_name>,
-                              mi::global_fun<const group_row&, std::string_view, &group_name_key>,
-                              string_hash>,
-        created_index<group_row>>>;
+using group_table =
+    table<group_row,
+          table_container<
+              group_row, live_index<group_row>,
+              mi::hashed_non_unique<
+                  mi::tag<by_name>,
+                  mi::global_fun<const group_row&, std::string_view, &group_name_key>, string_hash>,
+              created_index<group_row>>>;
 
-using address_table = table<
-    address_row,
-    table_container<address_row,
-                    mi::hashed_non_unique<mi::tag<by_customer>,
-                                          mi::global_fun<const address_row&, const std::string&,
-                                                         &customer_id_of>,
-                                          string_hash, std::equal_to<>>,
-                    created_index<address_row>>>;
+using address_table =
+    table<address_row,
+          table_container<address_row,
+                          mi::hashed_non_unique<mi::tag<by_customer>,
+                                                mi::global_fun<const address_row&,
+                                                               const std::string&, &customer_id_of>,
+                                                string_hash, std::equal_to<>>,
+                          created_index<address_row>>>;
 
 // by_group is ordered by (group, customer): a group's customers come in id order.
-using membership_table = table<
-    membership_row,
-    table_container<
-        membership_row,
-        mi::hashed_non_unique<
-            mi::tag<by_customer>,
-            mi::global_fun<const membership_row&, const std::string&, &customer_id_of>,
-            string_hash, std::equal_to<>>,
-        mi::ordered_non_unique<
-            mi::tag<by_group>,
-            mi::composite_key<
-                membership_row,
-                mi::global_fun<const membership_row&, const std::string&, &group_id_of>,
-                mi::global_fun<const membership_row&, const std::string&, &customer_id_of>>>,
-        mi::hashed_non_unique<
-            mi::tag<by_pair>,
-            mi::composite_key<
-                membership_row,
-                mi::global_fun<const membership_row&, const std::string&, &customer_id_of>,
-                mi::global_fun<const membership_row&, const std::string&, &group_id_of>>,
-            mi::composite_key_hash<std::hash<std::string>, std::hash<std::string>>>,
-        created_index<membership_row>>>;
+using membership_table =
+    table<membership_row,
+          table_container<
+              membership_row,
+              mi::hashed_non_unique<
+                  mi::tag<by_customer>,
+                  mi::global_fun<const membership_row&, const std::string&, &customer_id_of>,
+                  string_hash, std::equal_to<>>,
+              mi::ordered_non_unique<
+                  mi::tag<by_group>,
+                  mi::composite_key<
+                      membership_row,
+                      mi::global_fun<const membership_row&, const std::string&, &group_id_of>,
+                      mi::global_fun<const membership_row&, const std::string&, &customer_id_of>>>,
+              mi::hashed_non_unique<
+                  mi::tag<by_pair>,
+                  mi::composite_key<
+                      membership_row,
+                      mi::global_fun<const membership_row&, const std::string&, &customer_id_of>,
+                      mi::global_fun<const membership_row&, const std::string&, &group_id_of>>,
+                  mi::composite_key_hash<std::hash<std::string>, std::hash<std::string>>>,
+              created_index<membership_row>>>;
 
 template <class Row>
 struct table_for;
 template <>
-struct table_for<customer_row> { using type = customer_table; };
+struct table_for<customer_row> {
+  using type = customer_table;
+};
 template <>
-struct table_for<group_row> { using type = group_table; };
+struct table_for<group_row> {
+  using type = group_table;
+};
 template <>
-struct table_for<address_row> { using type = address_table; };
+struct table_for<address_row> {
+  using type = address_table;
+};
 template <>
-struct table_for<membership_row> { using type = membership_table; };
+struct table_for<membership_row> {
+  using type = membership_table;
+};
 template <class Row>
 using table_for_t = typename table_for<Row>::type;
 
 // Whether rows of this type can be soft-deleted (and so have the by_live index).
 template <class Row>
-inline constexpr bool soft_deletable = std::is_same_v<Row, customer_row> || std::is_same_v<Row, group_row>;
+inline constexpr bool soft_deletable =
+    std::is_same_v<Row, customer_row> || std::is_same_v<Row, group_row>;
 
 }  // namespace customerdb::detail

@@ -51,13 +51,15 @@ std::optional<timestamp> parse_iso8601(std::string_view s) noexcept {
   if (!digits(s, pos, 4, y) || !expect(s, pos, '-') || !digits(s, pos, 2, mo) ||
       !expect(s, pos, '-') || !digits(s, pos, 2, d))
     return std::nullopt;
-  const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},
+                           day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
   int offset_minutes = 0;
   if (pos < s.size()) {
     if (s[pos] != 'T' && s[pos] != ' ') return std::nullopt;
     ++pos;
-    if (!digits(s, pos, 2, h) || !expect(s, pos, ':') || !digits(s, pos, 2, mi)) return std::nullopt;
+    if (!digits(s, pos, 2, h) || !expect(s, pos, ':') || !digits(s, pos, 2, mi))
+      return std::nullopt;
     if (pos < s.size() && s[pos] == ':') {
       ++pos;
       if (!digits(s, pos, 2, sec)) return std::nullopt;

@@ -93,8 +93,7 @@ class customer_module {
   // Returns the customer with `id`. A soft-deleted customer is found only with
   // `config.with_deleted`. Throws not_found "Customer with id: <id> was not found", or
   // "customer - id must be defined"; invalid_data for a bad config.
-  customer retrieve(id_view id, const find_config& config = {},
-      const context& ctx = {}) const;
+  customer retrieve(id_view id, const find_config& config = {}, const context& ctx = {}) const;
 
   // Creates one customer, with its `addresses` when given. Returns it as stored, with
   // `addresses` set to the created addresses when the input had them (decision D8).
@@ -104,7 +103,7 @@ class customer_module {
   // Creates customers in one atomic step; returns them in input order. `{}` returns `{}`.
   std::vector<customer> create(std::span<const create_customer_dto> data, const context& ctx = {});
   std::vector<customer> create(std::initializer_list<create_customer_dto> data,
-      const context& ctx = {}) {
+                               const context& ctx = {}) {
     return create(std::span(data.begin(), data.size()), ctx);
   }
 
@@ -113,10 +112,12 @@ class customer_module {
   customer update(id_view id, const customer_updatable_fields& data, const context& ctx = {});
   // Updates every listed live customer; returns them ordered by id. Throws not_found naming
   // every missing id (`Customer with id "a, b" not found`) and changes nothing.
-  std::vector<customer> update(const std::vector<std::string>& ids, const customer_updatable_fields& data, const context& ctx = {});
+  std::vector<customer> update(const std::vector<std::string>& ids,
+                               const customer_updatable_fields& data, const context& ctx = {});
   // Updates every live customer matching `selector` (no cap, decision D3); returns them
   // ordered by id; `[]` when nothing matches.
-  std::vector<customer> update(const filter& selector, const customer_updatable_fields& data, const context& ctx = {});
+  std::vector<customer> update(const filter& selector, const customer_updatable_fields& data,
+                               const context& ctx = {});
 
   // Hard-deletes customers (soft-deleted or not, decision D5) with their addresses and
   // memberships. Unknown ids are ignored.
@@ -129,48 +130,51 @@ class customer_module {
   // ascending, soft-deleted hidden unless `with_deleted` or a top-level `deleted_at` condition.
   // Throws invalid_data for unknown fields, relations or bad paging values.
   std::vector<customer> list(const filter& filters = {}, const find_config& config = {},
-      const context& ctx = {}) const;
+                             const context& ctx = {}) const;
   // As list, with the number of all matches (ignoring skip and take).
   list_and_count_result<customer> list_and_count(const filter& filters = {},
                                                  const find_config& config = {},
-      const context& ctx = {}) const;
+                                                 const context& ctx = {}) const;
 
   // Soft-deletes the live customers among `ids` and returns {"customer_id": [ids changed]}
   // ({} when none changed). Unknown or already deleted ids are skipped.
   linkable_ids soft_delete(const std::vector<std::string>& ids,
-                           const soft_delete_config& config = {},
-      const context& ctx = {});
+                           const soft_delete_config& config = {}, const context& ctx = {});
   linkable_ids soft_delete(id_view id, const soft_delete_config& config = {},
-      const context& ctx = {});
+                           const context& ctx = {});
   // Restores the customers among `ids` (deleted or not; all are touched) and returns
   // {"customer_id": [every id found]}. Throws invalid_data when a restored customer's
   // (email, has_account) is now taken by a live customer.
   linkable_ids restore(const std::vector<std::string>& ids, const soft_delete_config& config = {},
-      const context& ctx = {});
-  linkable_ids restore(id_view id, const soft_delete_config& config = {},
-      const context& ctx = {});
+                       const context& ctx = {});
+  linkable_ids restore(id_view id, const soft_delete_config& config = {}, const context& ctx = {});
 
   // ---- Customer groups -------------------------------------------------------------------
 
   // Creates a group. Throws invalid_data `Customer group with name: <name>, already exists.`
   // when a live group has the name (decision D2), or when a given id is taken.
-  customer_group create_customer_group(const create_customer_group_dto& data, const context& ctx = {});
-  std::vector<customer_group> create_customer_group(std::span<const create_customer_group_dto> data, const context& ctx = {});
-  std::vector<customer_group> create_customer_group(std::initializer_list<create_customer_group_dto> data,
-      const context& ctx = {}) {
+  customer_group create_customer_group(const create_customer_group_dto& data,
+                                       const context& ctx = {});
+  std::vector<customer_group> create_customer_group(std::span<const create_customer_group_dto> data,
+                                                    const context& ctx = {});
+  std::vector<customer_group> create_customer_group(
+      std::initializer_list<create_customer_group_dto> data, const context& ctx = {}) {
     return create_customer_group(std::span(data.begin(), data.size()), ctx);
   }
 
   // As retrieve: not_found "CustomerGroup with id: <id> was not found".
   customer_group retrieve_customer_group(id_view id, const find_config& config = {},
-      const context& ctx = {}) const;
+                                         const context& ctx = {}) const;
 
   // As update: not_found `CustomerGroup with id "<ids>" not found`; invalid_data on a name clash.
-  customer_group update_customer_groups(id_view id, const customer_group_updatable_fields& data, const context& ctx = {});
+  customer_group update_customer_groups(id_view id, const customer_group_updatable_fields& data,
+                                        const context& ctx = {});
   std::vector<customer_group> update_customer_groups(const std::vector<std::string>& ids,
-                                                     const customer_group_updatable_fields& data, const context& ctx = {});
+                                                     const customer_group_updatable_fields& data,
+                                                     const context& ctx = {});
   std::vector<customer_group> update_customer_groups(const filter& selector,
-                                                     const customer_group_updatable_fields& data, const context& ctx = {});
+                                                     const customer_group_updatable_fields& data,
+                                                     const context& ctx = {});
 
   // Hard-deletes groups with their memberships; unknown ids are ignored.
   void delete_customer_groups(id_view id, const context& ctx = {});
@@ -179,22 +183,21 @@ class customer_module {
 
   std::vector<customer_group> list_customer_groups(const filter& filters = {},
                                                    const find_config& config = {},
-      const context& ctx = {}) const;
+                                                   const context& ctx = {}) const;
   list_and_count_result<customer_group> list_and_count_customer_groups(
-      const filter& filters = {}, const find_config& config = {},
-      const context& ctx = {}) const;
+      const filter& filters = {}, const find_config& config = {}, const context& ctx = {}) const;
 
   // As soft_delete / restore, with the key "customer_group_id". Nothing cascades.
   linkable_ids soft_delete_customer_groups(const std::vector<std::string>& ids,
                                            const soft_delete_config& config = {},
-      const context& ctx = {});
+                                           const context& ctx = {});
   linkable_ids soft_delete_customer_groups(id_view id, const soft_delete_config& config = {},
-      const context& ctx = {});
+                                           const context& ctx = {});
   linkable_ids restore_customer_groups(const std::vector<std::string>& ids,
                                        const soft_delete_config& config = {},
-      const context& ctx = {});
+                                       const context& ctx = {});
   linkable_ids restore_customer_groups(id_view id, const soft_delete_config& config = {},
-      const context& ctx = {});
+                                       const context& ctx = {});
 
   // ---- Memberships -----------------------------------------------------------------------
 
@@ -202,23 +205,25 @@ class customer_module {
   // already a member returns the existing id (decision D6). Throws not_found `You tried to set
   // relationship customer_id: <id>, but such entity does not exist` (or customer_group_id).
   std::string add_customer_to_group(const group_customer_pair& pair, const context& ctx = {});
-  std::vector<std::string> add_customer_to_group(std::span<const group_customer_pair> pairs, const context& ctx = {});
+  std::vector<std::string> add_customer_to_group(std::span<const group_customer_pair> pairs,
+                                                 const context& ctx = {});
   std::vector<std::string> add_customer_to_group(std::initializer_list<group_customer_pair> pairs,
-      const context& ctx = {}) {
+                                                 const context& ctx = {}) {
     return add_customer_to_group(std::span(pairs.begin(), pairs.size()), ctx);
   }
 
   // Removes every membership of each pair; pairs that are not members are ignored.
   void remove_customer_from_group(const group_customer_pair& pair, const context& ctx = {});
-  void remove_customer_from_group(std::span<const group_customer_pair> pairs, const context& ctx = {});
+  void remove_customer_from_group(std::span<const group_customer_pair> pairs,
+                                  const context& ctx = {});
   void remove_customer_from_group(std::initializer_list<group_customer_pair> pairs,
-      const context& ctx = {}) {
+                                  const context& ctx = {}) {
     remove_customer_from_group(std::span(pairs.begin(), pairs.size()), ctx);
   }
 
-  std::vector<customer_group_customer> list_customer_group_customers(
-      const filter& filters = {}, const find_config& config = {},
-      const context& ctx = {}) const;
+  std::vector<customer_group_customer> list_customer_group_customers(const filter& filters = {},
+                                                                     const find_config& config = {},
+                                                                     const context& ctx = {}) const;
 
   // ---- Addresses -------------------------------------------------------------------------
 
@@ -227,19 +232,23 @@ class customer_module {
   // `You tried to set relationship customer_id: <id>, ...` for an unknown customer, and
   // invalid_data when customer_id is missing.
   customer_address add_addresses(const create_customer_address_dto& data, const context& ctx = {});
-  std::vector<customer_address> add_addresses(std::span<const create_customer_address_dto> data, const context& ctx = {});
-  std::vector<customer_address> add_addresses(std::initializer_list<create_customer_address_dto> data,
-      const context& ctx = {}) {
+  std::vector<customer_address> add_addresses(std::span<const create_customer_address_dto> data,
+                                              const context& ctx = {});
+  std::vector<customer_address> add_addresses(
+      std::initializer_list<create_customer_address_dto> data, const context& ctx = {}) {
     return add_addresses(std::span(data.begin(), data.size()), ctx);
   }
 
   // Updates addresses: not_found `Address with id "<ids>" not found`; the default rule and the
   // customer_id check as for add_addresses.
-  customer_address update_addresses(id_view id, const update_customer_address_dto& data, const context& ctx = {});
+  customer_address update_addresses(id_view id, const update_customer_address_dto& data,
+                                    const context& ctx = {});
   std::vector<customer_address> update_addresses(const std::vector<std::string>& ids,
-                                                 const update_customer_address_dto& data, const context& ctx = {});
+                                                 const update_customer_address_dto& data,
+                                                 const context& ctx = {});
   std::vector<customer_address> update_addresses(const filter& selector,
-                                                 const update_customer_address_dto& data, const context& ctx = {});
+                                                 const update_customer_address_dto& data,
+                                                 const context& ctx = {});
 
   // Hard-deletes addresses; unknown ids are ignored.
   void delete_addresses(id_view id, const context& ctx = {});
@@ -248,10 +257,10 @@ class customer_module {
 
   std::vector<customer_address> list_addresses(const filter& filters = {},
                                                const find_config& config = {},
-      const context& ctx = {}) const;
-  list_and_count_result<customer_address> list_and_count_addresses(
-      const filter& filters = {}, const find_config& config = {},
-      const context& ctx = {}) const;
+                                               const context& ctx = {}) const;
+  list_and_count_result<customer_address> list_and_count_addresses(const filter& filters = {},
+                                                                   const find_config& config = {},
+                                                                   const context& ctx = {}) const;
 
  private:
   static detail::transaction* tx_of(const context& ctx) noexcept { return ctx.tx_.get(); }

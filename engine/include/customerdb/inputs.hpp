@@ -24,7 +24,7 @@ namespace customerdb {
 // An address to add. Inside `create_customer_dto::addresses`, `customer_id` is set by the engine
 // to the new customer's id (a value given there is replaced).
 struct create_customer_address_dto {
-  std::optional<std::string> id{};  // kept when given (decision D15)
+  std::optional<std::string> id{};           // kept when given (decision D15)
   std::optional<std::string> customer_id{};  // required by add_addresses
   std::optional<std::string> address_name{};
   bool is_default_shipping = false;

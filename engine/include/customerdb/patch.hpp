@@ -31,10 +31,9 @@ class patch {
   constexpr patch(null_t) : is_null_(true) {}
   // Sets the field to `v`.
   template <class U = T>
-    requires std::constructible_from<T, U&&> &&
-             (!std::same_as<std::remove_cvref_t<U>, patch>) &&
-             (!std::same_as<std::remove_cvref_t<U>, null_t>)
-  constexpr patch(U&& v) : value_(std::forward<U>(v)) {}
+  requires std::constructible_from<T, U&&> &&(!std::same_as<std::remove_cvref_t<U>, patch>)&&(
+      !std::same_as<std::remove_cvref_t<U>, null_t>)constexpr patch(U&& v)
+      : value_(std::forward<U>(v)) {}
 
   // True when the field is left as it is.
   constexpr bool is_unset() const noexcept { return !is_null_ && !value_; }
