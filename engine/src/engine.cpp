@@ -14,8 +14,9 @@ std::string_view bool_text(bool b) { return b ? "true" : "false"; }
 void check_customer(const view& v, const customer_row& c) {
   if (c.deleted_at || !c.email) return;
   int live = 0;
-  for (const auto& other : v.customers_with_email(*c.email))
-    if (!other->deleted_at && other->has_account == c.has_account) ++live;
+  v.lookup<customer_row, by_email>(std::string_view(*c.email), [&](const row_ptr<customer_row>& o) {
+    live += !o->deleted_at && o->has_account == c.has_account && o->email == c.email;
+  });
   if (live > 1)
     throw already_exists(
         schema_of<customer_row>().table_words,
@@ -26,8 +27,9 @@ void check_customer(const view& v, const customer_row& c) {
 void check_group(const view& v, const group_row& g) {
   if (g.deleted_at || !g.name) return;
   int live = 0;
-  for (const auto& other : v.groups_with_name(*g.name))
-    if (!other->deleted_at) ++live;
+  v.lookup<group_row, by_name>(std::string_view(*g.name), [&](const row_ptr<group_row>& o) {
+    live += !o->deleted_at && o->name == g.name;
+  });
   if (live > 1) throw already_exists(schema_of<group_row>().table_words, {{"name", *g.name}});
 }
 

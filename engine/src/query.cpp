@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <boost/json/object.hpp>
+// Pathological patterns fail after this many matcher steps instead of running for seconds.
+#define BOOST_REGEX_MAX_STATE_COUNT 1000000
 #include <boost/regex.hpp>
 #include <boost/tuple/tuple.hpp>
 #include <optional>
@@ -91,6 +93,66 @@ std::optional<int> compare_cell(const cell& c, const operand& o) {
 
 bool is_null(const cell& c) { return std::holds_alternative<std::nullptr_t>(c); }
 
+// One operator with SQL's NULL rules, for columns and metadata keys alike. `null_value`: the
+// value is NULL; `operand_null(i)`: operand i is NULL; `compare(i)`: orders the (non-null) value
+// against operand i, nullopt when they cannot be compared; `special()`: the result of like,
+// ilike and re on the non-null value, and the operand of exists.
+template <class OperandNull, class Compare, class Special>
+tri apply_op(filter_op op, bool null_value, std::size_t operand_count, OperandNull&& operand_null,
+             Compare&& compare, Special&& special) {
+  switch (op) {
+    case filter_op::exists:
+      return of(special() != null_value);
+    case filter_op::eq:
+    case filter_op::ne: {
+      if (operand_null(0)) return of((op == filter_op::eq) == null_value);
+      if (null_value) return tri::unknown;
+      const auto cmp = compare(0);
+      return of((cmp && *cmp == 0) == (op == filter_op::eq));
+    }
+    case filter_op::in:
+    case filter_op::nin: {
+      // x IN () is false and x NOT IN () true, NULL or not; otherwise NULL is unknown, and
+      // x IN (a, NULL) is unknown when x matches nothing, x NOT IN (.., NULL) never true.
+      if (operand_count == 0) return of(op == filter_op::nin);
+      if (null_value) return tri::unknown;
+      bool saw_null = false;
+      for (std::size_t i = 0; i < operand_count; ++i) {
+        if (operand_null(i)) {
+          saw_null = true;
+          continue;
+        }
+        const auto cmp = compare(i);
+        if (cmp && *cmp == 0) return of(op == filter_op::in);
+      }
+      return saw_null ? tri::unknown : of(op == filter_op::nin);
+    }
+    case filter_op::gt:
+    case filter_op::gte:
+    case filter_op::lt:
+    case filter_op::lte: {
+      if (null_value || operand_null(0)) return tri::unknown;
+      const auto cmp = compare(0);
+      if (!cmp) return tri::unknown;
+      switch (op) {
+        case filter_op::gt:
+          return of(*cmp > 0);
+        case filter_op::gte:
+          return of(*cmp >= 0);
+        case filter_op::lt:
+          return of(*cmp < 0);
+        default:
+          return of(*cmp <= 0);
+      }
+    }
+    case filter_op::like:
+    case filter_op::ilike:
+    case filter_op::re:
+      return null_value ? tri::unknown : of(special());
+  }
+  return tri::unknown;
+}
+
 template <class Row>
 struct condition_pred final : pred<Row> {
   const field_desc<Row>* field = nullptr;
@@ -100,70 +162,23 @@ struct condition_pred final : pred<Row> {
 
   tri eval(const Row& r, const view& v) const override {
     const cell c = field->get(r, v);
-    const bool null_cell = is_null(c);
-    switch (op) {
-      case filter_op::exists:
-        return of(std::get<bool>(operands[0]) != null_cell);
-      case filter_op::eq:
-      case filter_op::ne: {
-        const bool null_operand = std::holds_alternative<std::nullptr_t>(operands[0]);
-        if (null_operand) return of((op == filter_op::eq) == null_cell);
-        if (null_cell) return tri::unknown;
-        const auto cmp = compare_cell(c, operands[0]);
-        return of((cmp && *cmp == 0) == (op == filter_op::eq));
-      }
-      case filter_op::in:
-      case filter_op::nin: {
-        // x IN (a, NULL) is unknown when x matches nothing; x NOT IN (.., NULL) is never true.
-        if (null_cell) return operands.empty() ? of(op == filter_op::nin) : tri::unknown;
-        bool saw_null = false;
-        for (const auto& o : operands) {
-          if (std::holds_alternative<std::nullptr_t>(o)) {
-            saw_null = true;
-            continue;
+    return apply_op(
+        op, is_null(c), operands.size(),
+        [&](std::size_t i) { return std::holds_alternative<std::nullptr_t>(operands[i]); },
+        [&](std::size_t i) { return compare_cell(c, operands[i]); },
+        [&] {
+          if (op == filter_op::exists) return std::get<bool>(operands[0]);
+          const auto text = std::get<std::string_view>(c);
+          if (op != filter_op::re)
+            return like_match(text, std::get<std::string>(operands[0]), op == filter_op::ilike);
+          try {
+            return boost::regex_search(text.begin(), text.end(), *regex);
+          } catch (const std::runtime_error&) {
+            throw error(error_code::invalid_data,
+                        fmt::format("Regular expression \"{}\" is too expensive to run",
+                                    std::get<std::string>(operands[0])));
           }
-          const auto cmp = compare_cell(c, o);
-          if (cmp && *cmp == 0) return of(op == filter_op::in);
-        }
-        return saw_null ? tri::unknown : of(op == filter_op::nin);
-      }
-      case filter_op::gt:
-      case filter_op::gte:
-      case filter_op::lt:
-      case filter_op::lte: {
-        if (null_cell || std::holds_alternative<std::nullptr_t>(operands[0])) return tri::unknown;
-        const auto cmp = compare_cell(c, operands[0]);
-        if (!cmp) return tri::unknown;
-        switch (op) {
-          case filter_op::gt:
-            return of(*cmp > 0);
-          case filter_op::gte:
-            return of(*cmp >= 0);
-          case filter_op::lt:
-            return of(*cmp < 0);
-          default:
-            return of(*cmp <= 0);
-        }
-      }
-      case filter_op::like:
-      case filter_op::ilike: {
-        if (null_cell) return tri::unknown;
-        return of(like_match(std::get<std::string_view>(c), std::get<std::string>(operands[0]),
-                             op == filter_op::ilike));
-      }
-      case filter_op::re: {
-        if (null_cell) return tri::unknown;
-        const auto text = std::get<std::string_view>(c);
-        try {
-          return of(boost::regex_search(text.begin(), text.end(), *regex));
-        } catch (const std::runtime_error&) {
-          throw error(error_code::invalid_data,
-                      fmt::format("Regular expression \"{}\" is too expensive to run",
-                                  std::get<std::string>(operands[0])));
-        }
-      }
-    }
-    return tri::unknown;
+        });
   }
 };
 
@@ -260,44 +275,17 @@ struct json_condition final : json_pred {
   tri eval(const boost::json::object* o) const override {
     const boost::json::value* j = o ? o->if_contains(key) : nullptr;
     const bool null_value = !j || j->is_null();
-    const bool null_operand =
-        !operands.empty() && std::holds_alternative<std::nullptr_t>(operands[0]);
-    switch (op) {
-      case filter_op::exists:
-        return of(std::get<bool>(operands[0]) != null_value);
-      case filter_op::eq:
-      case filter_op::ne:
-        if (null_operand) return of((op == filter_op::eq) == null_value);
-        if (null_value) return tri::unknown;
-        return of((compare_json(*j, operands[0]) == 0) == (op == filter_op::eq));
-      case filter_op::in:
-      case filter_op::nin:
-        if (null_value) return tri::unknown;
-        for (const auto& v : operands)
-          if (compare_json(*j, v) == 0) return of(op == filter_op::in);
-        return of(op == filter_op::nin);
-      case filter_op::gt:
-      case filter_op::gte:
-      case filter_op::lt:
-      case filter_op::lte: {
-        if (null_value || null_operand) return tri::unknown;
-        const auto c = compare_json(*j, operands[0]);
-        if (!c) return tri::no;
-        return of(op == filter_op::gt    ? *c > 0
-                  : op == filter_op::gte ? *c >= 0
-                  : op == filter_op::lt  ? *c < 0
-                                         : *c <= 0);
-      }
-      case filter_op::like:
-      case filter_op::ilike:
-      case filter_op::re:
-        if (null_value) return tri::unknown;
-        if (!j->is_string()) return tri::no;
-        if (op == filter_op::re) return tri::no;  // rejected at compile time
-        return of(like_match(std::string_view(j->get_string()), std::get<std::string>(operands[0]),
-                             op == filter_op::ilike));
-    }
-    return tri::unknown;
+    return apply_op(
+        op, null_value, operands.size(),
+        [&](std::size_t i) { return std::holds_alternative<std::nullptr_t>(operands[i]); },
+        [&](std::size_t i) { return compare_json(*j, operands[i]); },
+        [&] {
+          if (op == filter_op::exists) return std::get<bool>(operands[0]);
+          // like / ilike ($re is rejected when compiled): strings only.
+          return j->is_string() && like_match(std::string_view(j->get_string()),
+                                              std::get<std::string>(operands[0]),
+                                              op == filter_op::ilike);
+        });
   }
 };
 

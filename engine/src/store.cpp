@@ -55,20 +55,6 @@ view::default_ids view::default_addresses_of(std::string_view customer_id) const
   return ids;
 }
 
-std::vector<row_ptr<customer_row>> view::customers_with_email(std::string_view email) const {
-  std::vector<row_ptr<customer_row>> out;
-  lookup<customer_row, by_email>(email, [&](const row_ptr<customer_row>& r) {
-    if (r->email && *r->email == email) out.push_back(r);
-  });
-  return sorted(std::move(out));
-}
 
-std::vector<row_ptr<group_row>> view::groups_with_name(std::string_view name) const {
-  std::vector<row_ptr<group_row>> out;
-  lookup<group_row, by_name>(name, [&](const row_ptr<group_row>& r) {
-    if (r->name && *r->name == name) out.push_back(r);
-  });
-  return sorted(std::move(out));
-}
 
 }  // namespace customerdb::detail

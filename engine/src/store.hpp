@@ -230,8 +230,6 @@ class view {
     std::string_view shipping;
   };
   default_ids default_addresses_of(std::string_view customer_id) const;
-  std::vector<row_ptr<customer_row>> customers_with_email(std::string_view email) const;
-  std::vector<row_ptr<group_row>> groups_with_name(std::string_view name) const;
 
   const store& committed() const noexcept { return *store_; }
 
