@@ -58,20 +58,25 @@ void require_exists(const view& v, std::string_view id) {
   if (!v.find<Row>(id)) throw changed_elsewhere<Row>(id);
 }
 
-// No row `t` wrote was replaced or erased in the store since `t` first wrote it.
+// No row `t` wrote was inserted, replaced or erased by a commit after `begin_sequence`.
 template <class Row>
-void check_unchanged(const txn& t) {
+void check_unchanged(const txn& t, std::uint64_t begin_sequence) {
   const auto& table = t.committed().of<Row>();
   t.writes().of<Row>().for_each([&](const std::string& id, const change<Row>& c) {
-    if (table.find(id) != c.before) throw changed_elsewhere<Row>(id);
+    const auto current = table.find(id);
+    const bool changed = c.before ? !current || current->version > begin_sequence : current != nullptr;
+    if (changed) throw changed_elsewhere<Row>(id);
   });
 }
 
 template <class Row>
-void publish_changes(const change_set<Row>& changes, store& s) {
+void publish_changes(const change_set<Row>& changes, store& s, std::uint64_t sequence) {
   auto& table = s.of<Row>();
   changes.for_each([&](const std::string& id, const change<Row>& c) {
     if (c.after) {
+      // After-images are built fresh by each write and unpublished until now, so stamping the
+      // sequence does not change a row anyone else can see.
+      std::const_pointer_cast<Row>(c.after)->version = sequence;
       table.put(c.after);
     } else {
       table.erase(id);
@@ -122,20 +127,23 @@ void engine::check_unique(const txn& t, std::size_t mark) const {
   }
 }
 
-void engine::validate(const txn& t) const {
-  check_unchanged<customer_row>(t);
-  check_unchanged<group_row>(t);
-  check_unchanged<address_row>(t);
-  check_unchanged<membership_row>(t);
+void engine::validate(const txn& t, std::uint64_t begin_sequence) const {
+  check_unchanged<customer_row>(t, begin_sequence);
+  check_unchanged<group_row>(t, begin_sequence);
+  check_unchanged<address_row>(t, begin_sequence);
+  check_unchanged<membership_row>(t, begin_sequence);
   const auto& w = t.writes();
   // Rows this transaction refers to still exist, and rows it erased gained no dependants.
   w.addresses.for_each([&](const std::string&, const change<address_row>& c) {
     if (c.after) require_exists<customer_row>(t, c.after->customer_id);
   });
-  w.memberships.for_each([&](const std::string&, const change<membership_row>& c) {
+  w.memberships.for_each([&](const std::string& id, const change<membership_row>& c) {
     if (!c.after) return;
     require_exists<customer_row>(t, c.after->customer_id);
     require_exists<group_row>(t, c.after->customer_group_id);
+    // One membership per pair (decision D6): another commit may have added the same pair.
+    if (t.memberships_of_pair(c.after->customer_id, c.after->customer_group_id).size() > 1)
+      throw changed_elsewhere<membership_row>(id);
   });
   w.customers.for_each([&](const std::string& id, const change<customer_row>& c) {
     if (!c.after && (!t.addresses_of(id).empty() || !t.memberships_of_customer(id).empty()))
@@ -152,14 +160,16 @@ void engine::publish(const txn& t) {
   if (w.customers.empty() && w.groups.empty() && w.addresses.empty() && w.memberships.empty())
     return;
   std::unique_lock lock(latch_);
-  publish_changes(w.customers, store_);
-  publish_changes(w.groups, store_);
-  publish_changes(w.addresses, store_);
-  publish_changes(w.memberships, store_);
-  ++store_.sequence;
+  const std::uint64_t sequence = store_.sequence + 1;
+  publish_changes(w.customers, store_, sequence);
+  publish_changes(w.groups, store_, sequence);
+  publish_changes(w.addresses, store_, sequence);
+  publish_changes(w.memberships, store_, sequence);
+  store_.sequence = sequence;
 }
 
 std::shared_ptr<transaction> engine::begin(const transaction_options& options) {
+  std::shared_lock lock(latch_);  // a stable store_.sequence
   return std::make_shared<transaction>(store_, options);
 }
 
@@ -167,7 +177,7 @@ void engine::commit(transaction& tx) {
   std::unique_lock call = enter(tx);
   std::lock_guard writer(writer_);
   try {
-    validate(tx.writes);
+    validate(tx.writes, tx.begin_sequence);
   } catch (...) {
     tx.state = transaction::status::rolled_back;
     tx.writes.rollback_to(0);

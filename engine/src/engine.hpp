@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include <utility>
 
 #include "customerdb/customer_module.hpp"
+#include "latch.hpp"
 #include "store.hpp"
 
 namespace customerdb::detail {
@@ -28,11 +30,12 @@ class transaction {
   enum class status { active, committed, rolled_back, expired };
 
   transaction(const store& s, const transaction_options& options)
-      : writes(s, true), deadline(options.deadline) {}
+      : writes(s, true), deadline(options.deadline), begin_sequence(s.sequence) {}
 
   std::mutex mutex;  // one call at a time
   txn writes;
   std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::uint64_t begin_sequence;  // the commits this transaction may have seen
   status state = status::active;
 };
 
@@ -105,13 +108,13 @@ class engine {
   std::unique_lock<std::mutex> enter(transaction& tx) const;
   // Checks the unique rules for the rows `t` wrote since `mark`.
   void check_unique(const txn& t, std::size_t mark) const;
-  // Checks that no row `t` wrote changed since, that the rows it refers to still exist, and the
-  // unique rules. REQUIRES: writer_ held.
-  void validate(const txn& t) const;
+  // Checks that no row `t` wrote was changed by a commit after `begin_sequence`, that the rows
+  // it refers to still exist, and the unique rules. REQUIRES: writer_ held.
+  void validate(const txn& t, std::uint64_t begin_sequence) const;
   // Applies `t` to the store under the exclusive latch. REQUIRES: writer_ held.
   void publish(const txn& t);
 
-  mutable std::shared_mutex latch_;
+  mutable latch latch_;
   std::mutex writer_;
   store store_;
   std::function<timestamp()> clock_;

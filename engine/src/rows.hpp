@@ -2,6 +2,7 @@
 // place; it builds a new row and swaps the pointer.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,8 @@ struct customer_row {
   timestamp created_at{};
   timestamp updated_at{};
   std::optional<timestamp> deleted_at;
+  // The commit sequence that published this image (0 until published).
+  std::uint64_t version = 0;
 };
 
 struct group_row {
@@ -42,6 +45,8 @@ struct group_row {
   timestamp created_at{};
   timestamp updated_at{};
   std::optional<timestamp> deleted_at;
+  // The commit sequence that published this image (0 until published).
+  std::uint64_t version = 0;
 };
 
 struct address_row {
@@ -63,6 +68,8 @@ struct address_row {
   opt_metadata metadata;
   timestamp created_at{};
   timestamp updated_at{};
+  // The commit sequence that published this image (0 until published).
+  std::uint64_t version = 0;
 };
 
 struct membership_row {
@@ -73,6 +80,8 @@ struct membership_row {
   opt_string created_by;
   timestamp created_at{};
   timestamp updated_at{};
+  // The commit sequence that published this image (0 until published).
+  std::uint64_t version = 0;
 };
 
 template <class Row>

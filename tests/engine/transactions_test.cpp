@@ -842,17 +842,21 @@ BOOST_FIXTURE_TEST_CASE(no_conflict_without_overlapping_writes, fixture) {
   BOOST_CHECK_EQUAL(m.retrieve(c1).first_name, "One");
   BOOST_CHECK_EQUAL(m.retrieve(c2).first_name, "Two");
 
-  // A transaction that writes a row after another transaction committed it builds on it.
+  // A transaction that writes a row another transaction committed after it began loses, even
+  // when it writes after that commit; one that begins after the commit builds on it.
   context tx3 = m.begin_transaction();
   context tx4 = m.begin_transaction();
   m.update(c1, {.last_name = "Three"}, tx3);
   m.commit(tx3);
   m.update(c1, {.company_name = "Four"}, tx4);
-  BOOST_CHECK_NO_THROW(m.commit(tx4));
+  CUSTOMERDB_CHECK_ERROR(m.commit(tx4), error_code::conflict, conflict_message("Customer", c1));
+  context tx5 = m.begin_transaction();
+  m.update(c1, {.company_name = "Five"}, tx5);
+  BOOST_CHECK_NO_THROW(m.commit(tx5));
   const auto after = m.retrieve(c1);
   BOOST_CHECK_EQUAL(after.first_name, "One");
   BOOST_CHECK_EQUAL(after.last_name, "Three");
-  BOOST_CHECK_EQUAL(after.company_name, "Four");
+  BOOST_CHECK_EQUAL(after.company_name, "Five");
 
   // Read-only and empty transactions commit.
   context ro = m.begin_transaction();
@@ -1237,9 +1241,9 @@ BOOST_FIXTURE_TEST_CASE(auto_commit_calls_work_while_a_transaction_is_open, fixt
   BOOST_TEST(ids_of(m.list(where("groups") == g, {}, tx)) == strs({c2}));
   CUSTOMERDB_CHECK_ERROR(m.retrieve(c3, {}, tx), error_code::not_found,
                          not_found_message("Customer", c3));
-  // The transaction can build on the auto-commit writes.
+  // The transaction can build on the auto-commit writes (new rows referring to them).
   m.add_customer_to_group({.customer_id = t1, .customer_group_id = g}, tx);
-  m.update_addresses(a, {.city = "Tx city"}, tx);
+  m.add_addresses({.customer_id = c2, .city = "Tx city"}, tx);
   // A unique clash with an auto-commit write is seen inside the transaction at once.
   CUSTOMERDB_CHECK_ERROR(m.create(dto{.email = "out@x.com"}, tx), error_code::invalid_data,
                          "Customer with email: out@x.com, has_account: false, already exists.");
@@ -1250,7 +1254,13 @@ BOOST_FIXTURE_TEST_CASE(auto_commit_calls_work_while_a_transaction_is_open, fixt
   BOOST_CHECK_EQUAL(m.retrieve(c1).first_name, "Tx");
   BOOST_CHECK_EQUAL(m.retrieve(c2).first_name, "Auto");
   BOOST_TEST(ids_of(m.list(where("groups") == g)) == strs({c2, t1}));
-  BOOST_CHECK_EQUAL(m.list_addresses().front().city, "Tx city");
+  BOOST_CHECK_EQUAL(m.list_addresses().back().city, "Tx city");
+
+  // Writing a row that an auto-commit call created after the transaction began conflicts.
+  context late = m.begin_transaction();
+  const auto a2 = m.add_addresses({.customer_id = c2}).id;
+  m.update_addresses(a2, {.city = "Late"}, late);
+  CUSTOMERDB_CHECK_ERROR(m.commit(late), error_code::conflict, conflict_message("Address", a2));
 }
 
 BOOST_FIXTURE_TEST_CASE(an_open_transaction_does_not_block_other_transactions, fixture) {
@@ -1263,6 +1273,37 @@ BOOST_FIXTURE_TEST_CASE(an_open_transaction_does_not_block_other_transactions, f
   BOOST_CHECK_EQUAL(customers(tx1).size(), 2u);
   m.commit(tx1);
   BOOST_CHECK_EQUAL(customers().size(), 2u);
+}
+
+// D6 across transactions: two transactions add the same pair; the second commit fails with
+// conflict and no second row is left.
+BOOST_FIXTURE_TEST_CASE(concurrent_adds_of_one_pair_leave_one_membership, fixture) {
+  const auto c = m.create(dto{.email = "c@x.com"}).id;
+  const auto g = m.create_customer_group({.name = "G"}).id;
+  context tx1 = m.begin_transaction();
+  context tx2 = m.begin_transaction();
+  const auto id1 = m.add_customer_to_group({.customer_id = c, .customer_group_id = g}, tx1);
+  const auto id2 = m.add_customer_to_group({.customer_id = c, .customer_group_id = g}, tx2);
+  m.commit(tx1);
+  CUSTOMERDB_CHECK_ERROR(m.commit(tx2), error_code::conflict,
+                         "Transaction conflict: CustomerGroupCustomer with id: " + id2 +
+                             " was changed by another transaction");
+  BOOST_TEST(memberships() == strs({id1}));
+}
+
+// First committer wins from the moment a transaction begins: a row changed by a commit after
+// begin, even before this transaction first wrote it, makes the commit fail. This makes
+// read-modify-write inside a transaction safe.
+BOOST_FIXTURE_TEST_CASE(change_after_begin_before_first_write_conflicts, fixture) {
+  const auto c = m.create(dto{.email = "n@x.com", .metadata = metadata{{"n", 1}}}).id;
+  context tx = m.begin_transaction();
+  const auto read = m.retrieve(c, {}, tx).metadata->at("n").as_int64();
+  m.update(c, {.metadata = metadata{{"n", 10}}});  // another writer commits after tx began
+  m.update(c, {.metadata = metadata{{"n", read + 1}}}, tx);
+  CUSTOMERDB_CHECK_ERROR(m.commit(tx), error_code::conflict,
+                         "Transaction conflict: Customer with id: " + c +
+                             " was changed by another transaction");
+  BOOST_CHECK_EQUAL(m.retrieve(c).metadata->at("n").as_int64(), 10);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

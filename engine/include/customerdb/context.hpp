@@ -8,9 +8,11 @@
 // Calls made with a context see their own writes (lists, counts, q, relations, selectors) and
 // nobody else sees them until commit. Each call is still atomic within the transaction: a call
 // that throws leaves the transaction as it was before the call. A call without a context is a
-// transaction of its own. Commit fails with `conflict` and applies nothing when a row this
-// transaction wrote was changed by a transaction that committed after it wrote it (first
-// committer wins), and re-checks the unique rules against the committed state.
+// transaction of its own. Reads see the latest committed rows plus the transaction's own writes.
+// Commit fails with `conflict` and applies nothing when a row this transaction wrote (or
+// created, or deleted) was changed by a transaction that committed after this one began (first
+// committer wins; so a read-modify-write of one row inside a transaction is safe), and it
+// re-checks the unique rules against the committed state.
 //
 // A context that began a transaction owns it: destroying it without commit rolls back. A context
 // made with begin_transaction(parent) joins the parent's transaction (as Medusa's shared context
