@@ -64,7 +64,8 @@ void check_unchanged(const txn& t, std::uint64_t begin_sequence) {
   const auto& table = t.committed().of<Row>();
   t.writes().of<Row>().for_each([&](const std::string& id, const change<Row>& c) {
     const auto current = table.find(id);
-    const bool changed = c.before ? !current || current->version > begin_sequence : current != nullptr;
+    const bool changed =
+        c.before ? !current || current->version > begin_sequence : current != nullptr;
     if (changed) throw changed_elsewhere<Row>(id);
   });
 }

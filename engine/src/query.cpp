@@ -282,9 +282,9 @@ struct json_condition final : json_pred {
         [&] {
           if (op == filter_op::exists) return std::get<bool>(operands[0]);
           // like / ilike ($re is rejected when compiled): strings only.
-          return j->is_string() && like_match(std::string_view(j->get_string()),
-                                              std::get<std::string>(operands[0]),
-                                              op == filter_op::ilike);
+          return j->is_string() &&
+                 like_match(std::string_view(j->get_string()), std::get<std::string>(operands[0]),
+                            op == filter_op::ilike);
         });
   }
 };

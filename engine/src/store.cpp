@@ -55,6 +55,4 @@ view::default_ids view::default_addresses_of(std::string_view customer_id) const
   return ids;
 }
 
-
-
 }  // namespace customerdb::detail

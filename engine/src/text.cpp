@@ -31,14 +31,14 @@ char32_t fold_cp(char32_t c) {
   if (c >= 'A' && c <= 'Z') return c + 32;
   if (c < 0x80) return c;
   if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;  // Latin-1
-  if (c >= 0x100 && c <= 0x17F) {                         // Latin Extended-A
+  if (c >= 0x100 && c <= 0x17F) {                          // Latin Extended-A
     if (c == 0x130) return 'i';
     if (c == 0x178) return 0xFF;
     if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return c % 2 == 1 ? c + 1 : c;
     if (c == 0x138 || c == 0x149 || c == 0x17F) return c;
     return c % 2 == 0 ? c + 1 : c;
   }
-  if (c == 0x386) return 0x3AC;                              // Greek with tonos
+  if (c == 0x386) return 0x3AC;  // Greek with tonos
   if (c >= 0x388 && c <= 0x38A) return c + 37;
   if (c == 0x38C) return 0x3CC;
   if (c == 0x38E || c == 0x38F) return c + 63;

@@ -79,10 +79,10 @@ class customer_module {
   // a transaction, begins a new one.
   context begin_transaction(const context& parent, const transaction_options& options = {});
   // Commits the transaction `ctx` owns. Throws conflict when another transaction that committed
-  // after this one began changed a row this one wrote, when a row it refers to was deleted meanwhile, when the
-  // transaction expired or is no longer active; invalid_data when a unique rule no longer
-  // holds. On any failure nothing is applied and the transaction is over. Does nothing for a
-  // joined context or a context without a transaction.
+  // after this one began changed a row this one wrote, when a row it refers to was deleted
+  // meanwhile, when the transaction expired or is no longer active; invalid_data when a unique rule
+  // no longer holds. On any failure nothing is applied and the transaction is over. Does nothing
+  // for a joined context or a context without a transaction.
   void commit(context& ctx);
   // Discards the transaction `ctx` owns. Does nothing for a joined context or a context
   // without a transaction.
