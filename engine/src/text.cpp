@@ -47,6 +47,9 @@ char32_t fold_cp(char32_t c) {
   if (c >= 0x410 && c <= 0x42F) return c + 32;
   if (c >= 0x460 && c <= 0x4BF && c != 0x482 && !(c >= 0x483 && c <= 0x489))
     return c % 2 == 0 ? c + 1 : c;  // Cyrillic pairs (Ѡ..ҿ, Ґ included)
+  if (c == 0x4C0) return 0x4CF;     // Cyrillic palochka
+  if (c >= 0x4C1 && c <= 0x4CE) return c % 2 == 1 ? c + 1 : c;  // Ӂ..ӎ
+  if (c >= 0x4D0 && c <= 0x52F) return c % 2 == 0 ? c + 1 : c;  // Ӑ..ԯ
   return c;
 }
 

@@ -22,11 +22,10 @@
 //
 // The data is built through the public API with a fixed seed and read back once with
 // list(..., {take: null, with_deleted: true}); the oracle only ever looks at that copy.
-#include <boost/test/unit_test.hpp>
-
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -98,12 +97,12 @@ std::string encode_utf8(std::u32string_view cps) {
 char32_t fold_cp(char32_t c) {
   if (c >= 'A' && c <= 'Z') return c + 0x20;
   if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;  // Latin-1
-  if (c == 0x130) return 'i';                                 // İ -> i
-  if (c == 0x178) return 0xFF;                                // Ÿ -> ÿ
+  if (c == 0x130) return 'i';                                // İ -> i
+  if (c == 0x178) return 0xFF;                               // Ÿ -> ÿ
   if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177))
     return c % 2 == 0 ? c + 1 : c;
   if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return c % 2 == 1 ? c + 1 : c;
-  if (c == 0x386) return 0x3AC;                                // Greek with tonos
+  if (c == 0x386) return 0x3AC;  // Greek with tonos
   if (c >= 0x388 && c <= 0x38A) return c + 0x25;
   if (c == 0x38C) return 0x3CC;
   if (c == 0x38E || c == 0x38F) return c + 0x3F;
@@ -212,46 +211,74 @@ struct entity_info {
 
 const entity_info& info(ent e) {
   using enum fkind;
-  static const entity_info customers{
-      "customer",
-      {{"id", text, false}, {"company_name", text, true}, {"first_name", text, true},
-       {"last_name", text, true}, {"email", text, true}, {"phone", text, true},
-       {"has_account", boolean, false}, {"metadata", json, false}, {"created_by", text, false},
-       {"default_billing_address_id", default_id, false},
-       {"default_shipping_address_id", default_id, false}, {"created_at", time, false},
-       {"updated_at", time, false}, {"deleted_at", time, false}},
-      {{"groups", ent::group}, {"addresses", ent::address}},
-      true};
-  static const entity_info groups{
-      "group",
-      {{"id", text, false}, {"name", text, true}, {"metadata", json, false},
-       {"created_by", text, false}, {"created_at", time, false}, {"updated_at", time, false},
-       {"deleted_at", time, false}},
-      {{"customers", ent::customer}},
-      true};
-  static const entity_info addresses{
-      "address",
-      {{"id", text, false}, {"customer_id", text, false}, {"address_name", text, true},
-       {"is_default_shipping", boolean, false}, {"is_default_billing", boolean, false},
-       {"company", text, true}, {"first_name", text, true}, {"last_name", text, true},
-       {"address_1", text, true}, {"address_2", text, true}, {"city", text, true},
-       {"country_code", text, false}, {"province", text, true}, {"postal_code", text, true},
-       {"phone", text, false}, {"metadata", json, false}, {"created_at", time, false},
-       {"updated_at", time, false}},
-      {{"customer", ent::customer}},
-      false};
+  static const entity_info customers{"customer",
+                                     {{"id", text, false},
+                                      {"company_name", text, true},
+                                      {"first_name", text, true},
+                                      {"last_name", text, true},
+                                      {"email", text, true},
+                                      {"phone", text, true},
+                                      {"has_account", boolean, false},
+                                      {"metadata", json, false},
+                                      {"created_by", text, false},
+                                      {"default_billing_address_id", default_id, false},
+                                      {"default_shipping_address_id", default_id, false},
+                                      {"created_at", time, false},
+                                      {"updated_at", time, false},
+                                      {"deleted_at", time, false}},
+                                     {{"groups", ent::group}, {"addresses", ent::address}},
+                                     true};
+  static const entity_info groups{"group",
+                                  {{"id", text, false},
+                                   {"name", text, true},
+                                   {"metadata", json, false},
+                                   {"created_by", text, false},
+                                   {"created_at", time, false},
+                                   {"updated_at", time, false},
+                                   {"deleted_at", time, false}},
+                                  {{"customers", ent::customer}},
+                                  true};
+  static const entity_info addresses{"address",
+                                     {{"id", text, false},
+                                      {"customer_id", text, false},
+                                      {"address_name", text, true},
+                                      {"is_default_shipping", boolean, false},
+                                      {"is_default_billing", boolean, false},
+                                      {"company", text, true},
+                                      {"first_name", text, true},
+                                      {"last_name", text, true},
+                                      {"address_1", text, true},
+                                      {"address_2", text, true},
+                                      {"city", text, true},
+                                      {"country_code", text, false},
+                                      {"province", text, true},
+                                      {"postal_code", text, true},
+                                      {"phone", text, false},
+                                      {"metadata", json, false},
+                                      {"created_at", time, false},
+                                      {"updated_at", time, false}},
+                                     {{"customer", ent::customer}},
+                                     false};
   static const entity_info memberships{
       "membership",
-      {{"id", text, false}, {"customer_id", text, false}, {"customer_group_id", text, false},
-       {"metadata", json, false}, {"created_by", text, false}, {"created_at", time, false},
+      {{"id", text, false},
+       {"customer_id", text, false},
+       {"customer_group_id", text, false},
+       {"metadata", json, false},
+       {"created_by", text, false},
+       {"created_at", time, false},
        {"updated_at", time, false}},
       {{"customer", ent::customer}, {"customer_group", ent::group}},
       false};
   switch (e) {
-    case ent::customer: return customers;
-    case ent::group: return groups;
-    case ent::address: return addresses;
-    case ent::membership: return memberships;
+    case ent::customer:
+      return customers;
+    case ent::group:
+      return groups;
+    case ent::address:
+      return addresses;
+    case ent::membership:
+      return memberships;
   }
   return customers;
 }
@@ -306,12 +333,12 @@ struct gnode {
   ent e = ent::customer;
   int index = -1;  // field (cond) or relation (rel_*) index
   filter_op op = filter_op::eq;
-  bool list = false;               // in / nin with a list of operands
-  std::vector<value> operands{};   // as given to the engine
-  std::vector<cell> expected{};    // the same operands as the oracle reads them
+  bool list = false;              // in / nin with a list of operands
+  std::vector<value> operands{};  // as given to the engine
+  std::vector<cell> expected{};   // the same operands as the oracle reads them
   std::vector<gnode> children{};
-  std::string text{};              // search
-  int sugar = 0;                   // which spelling builds it (==, is_null(), compare(), ||, ...)
+  std::string text{};  // search
+  int sugar = 0;       // which spelling builds it (==, is_null(), compare(), ||, ...)
 };
 
 std::string_view name_of(const gnode& n) {
@@ -335,18 +362,30 @@ std::string show_value(const value& v) {
 
 std::string_view op_name(filter_op op) {
   switch (op) {
-    case filter_op::eq: return "==";
-    case filter_op::ne: return "!=";
-    case filter_op::in: return "in";
-    case filter_op::nin: return "not_in";
-    case filter_op::gt: return ">";
-    case filter_op::gte: return ">=";
-    case filter_op::lt: return "<";
-    case filter_op::lte: return "<=";
-    case filter_op::like: return "like";
-    case filter_op::ilike: return "ilike";
-    case filter_op::re: return "re";
-    case filter_op::exists: return "exists";
+    case filter_op::eq:
+      return "==";
+    case filter_op::ne:
+      return "!=";
+    case filter_op::in:
+      return "in";
+    case filter_op::nin:
+      return "not_in";
+    case filter_op::gt:
+      return ">";
+    case filter_op::gte:
+      return ">=";
+    case filter_op::lt:
+      return "<";
+    case filter_op::lte:
+      return "<=";
+    case filter_op::like:
+      return "like";
+    case filter_op::ilike:
+      return "ilike";
+    case filter_op::re:
+      return "re";
+    case filter_op::exists:
+      return "exists";
   }
   return "?";
 }
@@ -354,7 +393,8 @@ std::string_view op_name(filter_op op) {
 std::string to_string(const gnode& n) {
   const auto list = [](const std::vector<gnode>& cs, std::string_view sep) {
     std::string out;
-    for (std::size_t i = 0; i < cs.size(); ++i) out += (i ? std::string(sep) : "") + to_string(cs[i]);
+    for (std::size_t i = 0; i < cs.size(); ++i)
+      out += (i ? std::string(sep) : "") + to_string(cs[i]);
     return out;
   };
   switch (n.kind) {
@@ -367,13 +407,20 @@ std::string to_string(const gnode& n) {
         out += (i ? ", " : "") + show_value(n.operands[i]);
       return out + "]";
     }
-    case nk::rel_match: return std::string(name_of(n)) + ".matches(" + to_string(n.children[0]) + ")";
-    case nk::keys_and: return "(" + list(n.children, " && ") + ")";
-    case nk::all_of: return "all_of[" + list(n.children, ", ") + "]";
-    case nk::any_of: return "any_of[" + list(n.children, ", ") + "]";
-    case nk::not_: return "!(" + to_string(n.children[0]) + ")";
-    case nk::search: return "q(" + quote(n.text) + ")";
-    case nk::empty: return "{}";
+    case nk::rel_match:
+      return std::string(name_of(n)) + ".matches(" + to_string(n.children[0]) + ")";
+    case nk::keys_and:
+      return "(" + list(n.children, " && ") + ")";
+    case nk::all_of:
+      return "all_of[" + list(n.children, ", ") + "]";
+    case nk::any_of:
+      return "any_of[" + list(n.children, ", ") + "]";
+    case nk::not_:
+      return "!(" + to_string(n.children[0]) + ")";
+    case nk::search:
+      return "q(" + quote(n.text) + ")";
+    case nk::empty:
+      return "{}";
   }
   return "?";
 }
@@ -391,19 +438,30 @@ filter to_filter(const gnode& n) {
       const bool null_operand = std::holds_alternative<std::nullptr_t>(v);
       if (n.sugar % 3 == 2) return w.compare(n.op, v);
       switch (n.op) {
-        case filter_op::eq: return null_operand && n.sugar % 3 == 1 ? w.is_null() : w == v;
-        case filter_op::ne: return null_operand && n.sugar % 3 == 1 ? w.is_not_null() : w != v;
-        case filter_op::gt: return w > v;
-        case filter_op::gte: return w >= v;
-        case filter_op::lt: return w < v;
-        case filter_op::lte: return w <= v;
-        case filter_op::like: return w.like(std::get<std::string>(v));
-        case filter_op::ilike: return w.ilike(std::get<std::string>(v));
-        case filter_op::exists: return w.exists(std::get<bool>(v));
-        default: return w.compare(n.op, v);
+        case filter_op::eq:
+          return null_operand && n.sugar % 3 == 1 ? w.is_null() : w == v;
+        case filter_op::ne:
+          return null_operand && n.sugar % 3 == 1 ? w.is_not_null() : w != v;
+        case filter_op::gt:
+          return w > v;
+        case filter_op::gte:
+          return w >= v;
+        case filter_op::lt:
+          return w < v;
+        case filter_op::lte:
+          return w <= v;
+        case filter_op::like:
+          return w.like(std::get<std::string>(v));
+        case filter_op::ilike:
+          return w.ilike(std::get<std::string>(v));
+        case filter_op::exists:
+          return w.exists(std::get<bool>(v));
+        default:
+          return w.compare(n.op, v);
       }
     }
-    case nk::rel_match: return where(std::string(name_of(n))).matches(to_filter(n.children[0]));
+    case nk::rel_match:
+      return where(std::string(name_of(n))).matches(to_filter(n.children[0]));
     case nk::keys_and: {
       filter f;
       for (const auto& c : n.children) f = std::move(f) && to_filter(c);
@@ -417,9 +475,12 @@ filter to_filter(const gnode& n) {
       for (const auto& c : n.children) fs.push_back(to_filter(c));
       return n.kind == nk::all_of ? filter::all_of(std::move(fs)) : filter::any_of(std::move(fs));
     }
-    case nk::not_: return !to_filter(n.children[0]);
-    case nk::search: return search(n.text);
-    case nk::empty: return filter{};
+    case nk::not_:
+      return !to_filter(n.children[0]);
+    case nk::search:
+      return search(n.text);
+    case nk::empty:
+      return filter{};
   }
   return filter{};
 }
@@ -432,10 +493,14 @@ tri truth(bool b) { return b ? tri::yes : tri::no; }
 // Orders two non-null cells of one kind.
 int compare(const cell& a, const cell& b) {
   switch (a.kind) {
-    case cell::text: return a.s < b.s ? -1 : b.s < a.s ? 1 : 0;  // bytes (char_traits: unsigned)
-    case cell::boolean: return int(a.b) - int(b.b);
-    case cell::time: return a.t < b.t ? -1 : b.t < a.t ? 1 : 0;
-    default: return 0;
+    case cell::text:
+      return a.s < b.s ? -1 : b.s < a.s ? 1 : 0;  // bytes (char_traits: unsigned)
+    case cell::boolean:
+      return int(a.b) - int(b.b);
+    case cell::time:
+      return a.t < b.t ? -1 : b.t < a.t ? 1 : 0;
+    default:
+      return 0;
   }
 }
 
@@ -595,7 +660,8 @@ outcome run_oracle(const oracle_db& db, ent e, const gnode& root, const find_con
 
   std::vector<std::pair<std::size_t, bool>> keys;
   for (const auto& [name, direction] : config.order)
-    keys.emplace_back(static_cast<std::size_t>(field_index(e, name)), direction == sort_direction::desc);
+    keys.emplace_back(static_cast<std::size_t>(field_index(e, name)),
+                      direction == sort_direction::desc);
   std::sort(matches.begin(), matches.end(), [&](std::size_t a, std::size_t b) {
     for (const auto& [f, desc] : keys) {
       const cell& x = t.rows[a][f];
@@ -616,8 +682,10 @@ outcome run_oracle(const oracle_db& db, ent e, const gnode& root, const find_con
   out.count = matches.size();
   const std::size_t skip = config.skip ? static_cast<std::size_t>(*config.skip) : 0;
   std::size_t take = SIZE_MAX;
-  if (config.take.has_value()) take = static_cast<std::size_t>(config.take.value());
-  else if (config.take.is_unset() && !names_id) take = 15;
+  if (config.take.has_value())
+    take = static_cast<std::size_t>(config.take.value());
+  else if (config.take.is_unset() && !names_id)
+    take = 15;
   for (std::size_t i = skip; i < matches.size() && i - skip < take; ++i)
     out.ids.push_back(t.id(matches[i]));
   return out;
@@ -675,7 +743,8 @@ std::string show_config(const find_config& c) {
   out += c.take.has_value() ? std::to_string(c.take.value()) : c.take.is_null() ? "null" : "unset";
   out += ", order: [";
   for (std::size_t i = 0; i < c.order.size(); ++i)
-    out += (i ? ", " : "") + c.order[i].first + (c.order[i].second == sort_direction::desc ? " desc" : " asc");
+    out += (i ? ", " : "") + c.order[i].first +
+           (c.order[i].second == sort_direction::desc ? " desc" : " asc");
   out += "], with_deleted: ";
   out += c.with_deleted ? "true}" : "false}";
   return out;
@@ -800,11 +869,16 @@ void minimize(const customer_module& m, const oracle_db& db, ent e, gnode& root,
 
 std::string show_cell(const cell& c) {
   switch (c.kind) {
-    case cell::null: return "null";
-    case cell::text: return quote(c.s);
-    case cell::boolean: return c.b ? "true" : "false";
-    case cell::time: return to_iso8601(c.t);
-    case cell::json: return "{...}";
+    case cell::null:
+      return "null";
+    case cell::text:
+      return quote(c.s);
+    case cell::boolean:
+      return c.b ? "true" : "false";
+    case cell::time:
+      return to_iso8601(c.t);
+    case cell::json:
+      return "{...}";
   }
   return "?";
 }
@@ -834,11 +908,15 @@ struct random_source {
   std::mt19937_64 rng;
 
   explicit random_source(std::uint64_t seed) : rng(seed) {}
-  std::size_t below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); }
+  std::size_t below(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+  }
   int between(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
   bool chance(double p) { return std::bernoulli_distribution(p)(rng); }
   template <class T>
-  const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
+  const T& pick(const std::vector<T>& v) {
+    return v[below(v.size())];
+  }
   // An index drawn with the given weights.
   std::size_t weighted(std::initializer_list<int> weights) {
     int total = 0;
@@ -858,39 +936,41 @@ const opt_str null_s{};
 
 // Name pools: mixed case, `%` and `_`, empty strings, non-ASCII letters, nulls.
 const std::vector<opt_str> first_names{
-    "John", "john", "JOHN", "Jane", "jane", "Ann_a", "Anna", "anna", "Émile", "émile", "ÉMILE",
-    "Łukasz", "ŁUKASZ", "łukasz", "Σοφία", "ΣΟΦΙΑ", "σοφια", "Дмитрий", "ДМИТРИЙ", "Ёлка",
-    "ёлка", "Jo%n", "50%", "a_b", "_", "%", "", "Zoë", "Bob", null_s, null_s, null_s, null_s};
+    "John",    "john",  "JOHN",   "Jane",   "jane",   "Ann_a", "Anna",  "anna",  "Émile",
+    "émile",   "ÉMILE", "Łukasz", "ŁUKASZ", "łukasz", "Σοφία", "ΣΟΦΙΑ", "σοφια", "Дмитрий",
+    "ДМИТРИЙ", "Ёлка",  "ёлка",   "Jo%n",   "50%",    "a_b",   "_",     "%",     "",
+    "Zoë",     "Bob",   null_s,   null_s,   null_s,   null_s};
 const std::vector<opt_str> last_names{
-    "Doe", "DOE", "doe", "Smith", "smith", "SMITH", "O'Brien", "Müller", "MÜLLER", "müller",
-    "van_der_Berg", "100%", "Núñez", "NÚÑEZ", "Øster", "øster", "Иванов", "ИВАНОВ", "",
-    null_s, null_s, null_s, null_s};
-const std::vector<opt_str> companies{
-    "Acme", "ACME", "acme", "Acme Inc", "Globex", "100% Cotton", "a_b corp", "A_B Corp",
-    "Initech", "Ωmega", "ωmega", "Зенит", "ЗЕНИТ", "", null_s, null_s, null_s, null_s, null_s};
+    "Doe",    "DOE",          "doe",  "Smith", "smith", "SMITH", "O'Brien", "Müller", "MÜLLER",
+    "müller", "van_der_Berg", "100%", "Núñez", "NÚÑEZ", "Øster", "øster",   "Иванов", "ИВАНОВ",
+    "",       null_s,         null_s, null_s,  null_s};
+const std::vector<opt_str> companies{"Acme",        "ACME",     "acme",     "Acme Inc", "Globex",
+                                     "100% Cotton", "a_b corp", "A_B Corp", "Initech",  "Ωmega",
+                                     "ωmega",       "Зенит",    "ЗЕНИТ",    "",         null_s,
+                                     null_s,        null_s,     null_s,     null_s};
 const std::vector<opt_str> phones{"555-1000", "555_1000", "+45 1234 5678", "(555) 100%",
-                                  null_s, null_s, null_s};
+                                  null_s,     null_s,     null_s};
 const std::vector<opt_str> creators{"admin", "Admin", "system", "", null_s, null_s, null_s};
-const std::vector<opt_str> address_names{"Home", "home", "HOME", "Work", "HQ_1", "Summer 50%",
-                                         "", null_s, null_s, null_s};
+const std::vector<opt_str> address_names{"Home",       "home", "HOME", "Work", "HQ_1",
+                                         "Summer 50%", "",     null_s, null_s, null_s};
 const std::vector<opt_str> streets{"Main Street 1", "main street 1", "Elm_2", "Øster Allé 5",
-                                   "Тверская 7", "ТВЕРСКАЯ 7", null_s};
+                                   "Тверская 7",    "ТВЕРСКАЯ 7",    null_s};
 const std::vector<opt_str> streets2{"Apt 5", "apt 5", "c/o Ann", null_s, null_s, null_s, null_s};
-const std::vector<opt_str> cities{"Oslo", "OSLO", "oslo", "København", "KØBENHAVN", "Москва",
-                                  "МОСКВА", "Paris", "Αθήνα", null_s, null_s};
+const std::vector<opt_str> cities{"Oslo",   "OSLO",  "oslo",  "København", "KØBENHAVN", "Москва",
+                                  "МОСКВА", "Paris", "Αθήνα", null_s,      null_s};
 const std::vector<opt_str> countries{"DK", "dk", "US", "NO", "no", null_s};
 const std::vector<opt_str> provinces{"Capital Region", "capital region", "Île-de-France",
-                                     null_s, null_s, null_s};
+                                     null_s,           null_s,           null_s};
 const std::vector<opt_str> postal_codes{"1000", "10%0", "2100", "0150", "NW1_6XE", null_s, null_s};
 const std::vector<opt_str> group_names{
-    "VIP", "vip", "Regular", "Wholesale", "B2B_EU", "B2B%", "50% off", "Ωmega club", "Группа",
-    "ГРУППА", "Gold", "gold", "Silver", "Bronze", "Staff", "Press", "Partners", "Beta",
-    "beta_testers", "EU", "US", "", "Empty", "Émigrés"};
+    "VIP",      "vip",    "Regular",      "Wholesale", "B2B_EU", "B2B%",   "50% off", "Ωmega club",
+    "Группа",   "ГРУППА", "Gold",         "gold",      "Silver", "Bronze", "Staff",   "Press",
+    "Partners", "Beta",   "beta_testers", "EU",        "US",     "",       "Empty",   "Émigrés"};
 
 std::vector<std::string> email_pool() {
-  std::vector<std::string> out{"john@doe.com", "JOHN@doe.com", "jane@doe.com", "j_ne@doe.com",
-                               "a%b@x.com", "émile@exemple.fr", "ÉMILE@exemple.fr",
-                               "ann.lee@x.com", "Ann.Lee@X.com"};
+  std::vector<std::string> out{"john@doe.com",     "JOHN@doe.com",  "jane@doe.com",
+                               "j_ne@doe.com",     "a%b@x.com",     "émile@exemple.fr",
+                               "ÉMILE@exemple.fr", "ann.lee@x.com", "Ann.Lee@X.com"};
   for (int i = 0; i < 150; ++i) out.push_back(fmt::format("user{}@shop{}.com", i, i % 3));
   return out;
 }
@@ -903,7 +983,7 @@ metadata tier(std::string_view t) {
 
 struct sizes {
   int customers;
-  int filters;          // customers
+  int filters;  // customers
   int group_filters;
   int address_filters;
   int membership_filters;
@@ -912,8 +992,8 @@ struct sizes {
 // Builds the data through the public API.
 void populate(customer_module& m, manual_clock& clock, random_source& rnd, const sizes& n) {
   const auto tick = [&] {
-    static const std::vector<milliseconds> steps{milliseconds{0}, milliseconds{0},
-                                                 milliseconds{1}, milliseconds{7},
+    static const std::vector<milliseconds> steps{milliseconds{0},    milliseconds{0},
+                                                 milliseconds{1},    milliseconds{7},
                                                  milliseconds{1000}, milliseconds{60000}};
     clock.advance(rnd.pick(steps));
   };
@@ -978,7 +1058,8 @@ void populate(customer_module& m, manual_clock& clock, random_source& rnd, const
   int deleted = 0;
   while (static_cast<int>(all_customers.size()) < n.customers) {
     tick();
-    const int size = std::min(rnd.between(1, 25), n.customers - static_cast<int>(all_customers.size()));
+    const int size =
+        std::min(rnd.between(1, 25), n.customers - static_cast<int>(all_customers.size()));
     std::vector<create_customer_dto> dtos;
     std::set<std::pair<std::string, bool>> in_batch;
     for (int k = 0; k < size; ++k) {
@@ -1024,7 +1105,8 @@ void populate(customer_module& m, manual_clock& clock, random_source& rnd, const
     }
     const auto created = m.create(dtos);
     for (std::size_t k = 0; k < created.size(); ++k) {
-      live_customer c{.id = created[k].id, .email = dtos[k].email, .has_account = dtos[k].has_account};
+      live_customer c{
+          .id = created[k].id, .email = dtos[k].email, .has_account = dtos[k].has_account};
       if (dtos[k].addresses) {
         for (const auto& a : *dtos[k].addresses) {
           c.default_shipping = c.default_shipping || a.is_default_shipping;
@@ -1047,7 +1129,8 @@ void populate(customer_module& m, manual_clock& clock, random_source& rnd, const
   for (const auto& c : all_customers) {
     if (rnd.chance(0.3)) pairs.push_back({c, big_group});
     const std::size_t count = rnd.weighted({35, 35, 20, 10});
-    for (std::size_t k = 0; k < count; ++k) pairs.push_back({c, groups[1 + rnd.below(groups.size() - 2)]});
+    for (std::size_t k = 0; k < count; ++k)
+      pairs.push_back({c, groups[1 + rnd.below(groups.size() - 2)]});
     // (the last group stays empty)
   }
   std::shuffle(pairs.begin(), pairs.end(), rnd.rng);
@@ -1125,19 +1208,20 @@ oracle_db snapshot(const customer_module& m) {
     return it == map.end() ? opt_str{} : opt_str{it->second};
   };
   for (const auto& c : customers) {
-    const opt_str billing = derived(default_billing, c.id), shipping = derived(default_shipping, c.id);
+    const opt_str billing = derived(default_billing, c.id),
+                  shipping = derived(default_shipping, c.id);
     BOOST_CHECK_EQUAL(show(c.default_billing_address_id), show(billing));
     BOOST_CHECK_EQUAL(show(c.default_shipping_address_id), show(shipping));
     add(ent::customer,
-        {of(c.id), of(c.company_name), of(c.first_name), of(c.last_name), of(c.email),
-         of(c.phone), of(c.has_account), of(c.metadata), of(c.created_by), of(billing),
-         of(shipping), of(c.created_at), of(c.updated_at), of(c.deleted_at)},
+        {of(c.id), of(c.company_name), of(c.first_name), of(c.last_name), of(c.email), of(c.phone),
+         of(c.has_account), of(c.metadata), of(c.created_by), of(billing), of(shipping),
+         of(c.created_at), of(c.updated_at), of(c.deleted_at)},
         c.deleted_at.has_value());
   }
   for (const auto& g : groups)
     add(ent::group,
-        {of(g.id), of(g.name), of(g.metadata), of(g.created_by), of(g.created_at),
-         of(g.updated_at), of(g.deleted_at)},
+        {of(g.id), of(g.name), of(g.metadata), of(g.created_by), of(g.created_at), of(g.updated_at),
+         of(g.deleted_at)},
         g.deleted_at.has_value());
   for (const auto& a : addresses)
     add(ent::address,
@@ -1228,7 +1312,8 @@ struct generator {
   // A text operand: an existing value (often null), its case variant, or something else.
   void text_operand(gnode& n, ent e, int field, bool allow_null) {
     const cell* c = &some_cell(e, field);
-    for (int tries = 0; !allow_null && c->kind == cell::null && tries < 10; ++tries) c = &some_cell(e, field);
+    for (int tries = 0; !allow_null && c->kind == cell::null && tries < 10; ++tries)
+      c = &some_cell(e, field);
     std::size_t kind = rnd.weighted({60, 20, 20});
     if (kind != 2 && c->kind == cell::null) {
       if (allow_null) return null_operand(n);
@@ -1236,8 +1321,8 @@ struct generator {
     }
     std::string s;
     if (kind == 2) {
-      static const std::vector<std::string> junk{"", "zzz", "A", "m", "%", "_", "John", "cus_",
-                                                 "ZZZ", "Ω", "б", "nope"};
+      static const std::vector<std::string> junk{"",     "zzz",  "A",   "m", "%", "_",
+                                                 "John", "cus_", "ZZZ", "Ω", "б", "nope"};
       s = rnd.pick(junk);
     } else {
       s = kind == 1 ? vary_case(c->s) : c->s;
@@ -1255,8 +1340,8 @@ struct generator {
     const cell* c = &some_cell(e, field);
     if (c->kind == cell::null) c = &some_cell(e, field_index(e, "created_at"));
     if (allow_null && rnd.chance(0.1)) return null_operand(n);
-    static const std::vector<milliseconds> offsets{milliseconds{0}, milliseconds{0},
-                                                   milliseconds{1}, milliseconds{-1},
+    static const std::vector<milliseconds> offsets{milliseconds{0},    milliseconds{0},
+                                                   milliseconds{1},    milliseconds{-1},
                                                    milliseconds{1000}, milliseconds{-60000}};
     const timestamp t = c->t + rnd.pick(offsets);
     if (rnd.chance(0.6)) return operand(n, t, of(t));
@@ -1265,8 +1350,8 @@ struct generator {
   }
 
   std::string like_pattern(ent e, int field, bool ignore_case) {
-    static const std::vector<std::string> junk{"%", "_", "%%", "", "J%n", "%o%", "_%_", "%é%",
-                                               "100%", "%a_b%", "__", "%Ω%"};
+    static const std::vector<std::string> junk{"%",   "_",   "%%",   "",      "J%n", "%o%",
+                                               "_%_", "%é%", "100%", "%a_b%", "__",  "%Ω%"};
     const cell& c = some_cell(e, field);
     if (c.kind == cell::null || rnd.chance(0.15)) return rnd.pick(junk);
     std::u32string cps = decode_utf8(rnd.chance(0.5) ? c.s : substring(c.s, 8));
@@ -1307,11 +1392,10 @@ struct generator {
       case fkind::text: {
         // eq ne in nin null not-null lt lte gt gte like ilike exists
         const std::size_t op = rnd.weighted({25, 10, 15, 8, 5, 4, 3, 3, 3, 3, 8, 8, 3});
-        static const filter_op ops[] = {filter_op::eq,  filter_op::ne,  filter_op::in,
-                                        filter_op::nin, filter_op::eq,  filter_op::ne,
-                                        filter_op::lt,  filter_op::lte, filter_op::gt,
-                                        filter_op::gte, filter_op::like, filter_op::ilike,
-                                        filter_op::exists};
+        static const filter_op ops[] = {
+            filter_op::eq,   filter_op::ne,    filter_op::in,    filter_op::nin, filter_op::eq,
+            filter_op::ne,   filter_op::lt,    filter_op::lte,   filter_op::gt,  filter_op::gte,
+            filter_op::like, filter_op::ilike, filter_op::exists};
         n.op = ops[op];
         if (op == 2 || op == 3) {
           list_of([&] { text_operand(n, e, n.index, false); });
@@ -1342,8 +1426,9 @@ struct generator {
         break;
       }
       case fkind::boolean: {
-        static const filter_op ops[] = {filter_op::eq, filter_op::ne, filter_op::in, filter_op::nin,
-                                        filter_op::lt, filter_op::gte, filter_op::exists};
+        static const filter_op ops[] = {filter_op::eq,    filter_op::ne, filter_op::in,
+                                        filter_op::nin,   filter_op::lt, filter_op::gte,
+                                        filter_op::exists};
         n.op = ops[rnd.weighted({40, 20, 10, 10, 5, 5, 10})];
         if (n.op == filter_op::in || n.op == filter_op::nin) {
           list_of([&] { bool_operand(n, false); });
@@ -1353,9 +1438,9 @@ struct generator {
         break;
       }
       case fkind::time: {
-        static const filter_op ops[] = {filter_op::eq, filter_op::ne,  filter_op::in,
-                                        filter_op::nin, filter_op::lt, filter_op::lte,
-                                        filter_op::gt, filter_op::gte, filter_op::exists};
+        static const filter_op ops[] = {filter_op::eq,  filter_op::ne,  filter_op::in,
+                                        filter_op::nin, filter_op::lt,  filter_op::lte,
+                                        filter_op::gt,  filter_op::gte, filter_op::exists};
         n.op = ops[rnd.weighted({15, 10, 8, 5, 15, 12, 15, 12, 8})];
         if (n.op == filter_op::in || n.op == filter_op::nin) {
           list_of([&] { time_operand(n, e, n.index, false); });
@@ -1440,8 +1525,10 @@ struct generator {
     if (depth >= 3) return rnd.chance(0.8) ? condition(e) : relation(e, depth);
     const std::size_t kind = rnd.weighted({40, 14, 10, 7, 14, 9, 6, 2});
     switch (kind) {
-      case 0: return condition(e);
-      case 1: return relation(e, depth);
+      case 0:
+        return condition(e);
+      case 1:
+        return relation(e, depth);
       case 2:
       case 3:
       case 4: {
@@ -1456,8 +1543,10 @@ struct generator {
         n.children.push_back(any(e, depth + 1));
         return n;
       }
-      case 6: return search_node(e);
-      default: return gnode{.e = e};
+      case 6:
+        return search_node(e);
+      default:
+        return gnode{.e = e};
     }
   }
 
@@ -1473,8 +1562,10 @@ struct generator {
       if (n.op == filter_op::in) {
         n.list = true;
         for (int i = 0; i < count; ++i) {
-          if (rnd.chance(0.05)) null_operand(n);
-          else text_operand(n, e, n.index, false);
+          if (rnd.chance(0.05))
+            null_operand(n);
+          else
+            text_operand(n, e, n.index, false);
         }
       } else {
         text_operand(n, e, n.index, false);
@@ -1510,33 +1601,51 @@ struct generator {
     switch (e) {
       case ent::customer:
         switch (rnd.weighted({20, 15, 15, 20, 15, 15})) {
-          case 0: return ids_of_field(cond("id", eq_or_in()), rnd.between(0, 40));
-          case 1: return ids_of_field(cond("email", eq_or_in()), rnd.between(0, 4));
-          case 2: return ids_of_field(cond("company_name", eq_or_in()), rnd.between(0, 3));
-          case 3: return rel("groups");
-          case 4: return rnd.chance(0.5) ? rel("addresses") : relation(e, 1);
-          default: return deleted_at();
+          case 0:
+            return ids_of_field(cond("id", eq_or_in()), rnd.between(0, 40));
+          case 1:
+            return ids_of_field(cond("email", eq_or_in()), rnd.between(0, 4));
+          case 2:
+            return ids_of_field(cond("company_name", eq_or_in()), rnd.between(0, 3));
+          case 3:
+            return rel("groups");
+          case 4:
+            return rnd.chance(0.5) ? rel("addresses") : relation(e, 1);
+          default:
+            return deleted_at();
         }
       case ent::group:
         switch (rnd.weighted({25, 25, 30, 20})) {
-          case 0: return ids_of_field(cond("id", eq_or_in()), rnd.between(0, 8));
-          case 1: return ids_of_field(cond("name", eq_or_in()), rnd.between(0, 4));
-          case 2: return rel("customers");
-          default: return deleted_at();
+          case 0:
+            return ids_of_field(cond("id", eq_or_in()), rnd.between(0, 8));
+          case 1:
+            return ids_of_field(cond("name", eq_or_in()), rnd.between(0, 4));
+          case 2:
+            return rel("customers");
+          default:
+            return deleted_at();
         }
       case ent::address:
         switch (rnd.weighted({40, 40, 20})) {
-          case 0: return ids_of_field(cond("customer_id", eq_or_in()), rnd.between(0, 5));
-          case 1: return rnd.chance(0.6) ? rel("customer") : relation(e, 1);
-          default: return ids_of_field(cond("id", eq_or_in()), rnd.between(0, 30));
+          case 0:
+            return ids_of_field(cond("customer_id", eq_or_in()), rnd.between(0, 5));
+          case 1:
+            return rnd.chance(0.6) ? rel("customer") : relation(e, 1);
+          default:
+            return ids_of_field(cond("id", eq_or_in()), rnd.between(0, 30));
         }
       case ent::membership:
         switch (rnd.weighted({30, 20, 20, 20, 10})) {
-          case 0: return ids_of_field(cond("customer_group_id", eq_or_in()), rnd.between(0, 3));
-          case 1: return ids_of_field(cond("customer_id", eq_or_in()), rnd.between(0, 5));
-          case 2: return rel("customer_group");
-          case 3: return rnd.chance(0.6) ? rel("customer") : relation(e, 1);
-          default: return ids_of_field(cond("id", eq_or_in()), rnd.between(0, 30));
+          case 0:
+            return ids_of_field(cond("customer_group_id", eq_or_in()), rnd.between(0, 3));
+          case 1:
+            return ids_of_field(cond("customer_id", eq_or_in()), rnd.between(0, 5));
+          case 2:
+            return rel("customer_group");
+          case 3:
+            return rnd.chance(0.6) ? rel("customer") : relation(e, 1);
+          default:
+            return ids_of_field(cond("id", eq_or_in()), rnd.between(0, 30));
         }
     }
     return gnode{.e = e};
@@ -1566,17 +1675,31 @@ struct generator {
                            rnd.chance(0.5) ? sort_direction::asc : sort_direction::desc);
     }
     switch (rnd.weighted({35, 50, 15})) {
-      case 0: break;
-      case 1: c.skip = 0; break;
-      default: c.skip = rnd.between(1, 50); break;
+      case 0:
+        break;
+      case 1:
+        c.skip = 0;
+        break;
+      default:
+        c.skip = rnd.between(1, 50);
+        break;
     }
     if (rnd.chance(0.1)) c.skip = rnd.between(1, 5);
     switch (rnd.weighted({35, 5, 20, 15, 25})) {
-      case 0: break;
-      case 1: c.take = 0; break;
-      case 2: c.take = 5; break;
-      case 3: c.take = 15; break;
-      default: c.take = customerdb::null; break;
+      case 0:
+        break;
+      case 1:
+        c.take = 0;
+        break;
+      case 2:
+        c.take = 5;
+        break;
+      case 3:
+        c.take = 15;
+        break;
+      default:
+        c.take = customerdb::null;
+        break;
     }
     c.with_deleted = rnd.chance(0.3);
     return c;
@@ -1591,9 +1714,9 @@ std::string_view access_shape(ent e, const gnode& root, const find_config& confi
   top_level(root, top);
   if (std::all_of(top.begin(), top.end(), [](const gnode* n) { return n->kind == nk::empty; }))
     return config.order.empty() ? "all rows, id order" : "all rows, sorted";
-  static const std::set<std::string_view> indexed{"id", "email", "company_name", "name",
-                                                  "customer_id", "customer_group_id", "groups",
-                                                  "customers", "customer", "customer_group"};
+  static const std::set<std::string_view> indexed{
+      "id",     "email",     "company_name", "name",          "customer_id", "customer_group_id",
+      "groups", "customers", "customer",     "customer_group"};
   bool index = false, group_walk = false;
   for (const gnode* n : top) {
     if ((n->kind != nk::cond && n->kind != nk::rel_ids) || !indexed.count(name_of(*n))) continue;
@@ -1632,18 +1755,21 @@ void check_random_filters(const customer_module& m, const oracle_db& db, generat
     const outcome got = run_engine(m, e, to_filter(root), config, false);
     std::set<std::string> a(want.ids.begin(), want.ids.end()), b(got.ids.begin(), got.ids.end());
     std::vector<std::string> differing;
-    std::set_symmetric_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(differing));
+    std::set_symmetric_difference(a.begin(), a.end(), b.begin(), b.end(),
+                                  std::back_inserter(differing));
     for (std::size_t k = 0; k < differing.size() && k < 4; ++k) {
       const auto it = db.of(e).by_id.find(differing[k]);
       if (it != db.of(e).by_id.end()) rows += "  row " + show_row(db, e, it->second) + "\n";
     }
     BOOST_ERROR("planner mismatch on " << info(e).name << " list (filter #" << i << ")\n"
-                << "  generated: " << original << "\n"
-                << "  minimized: " << to_string(root) << " " << show_config(config) << "\n"
-                << diff.value_or("  (no longer differs)\n") << rows);
+                                       << "  generated: " << original << "\n"
+                                       << "  minimized: " << to_string(root) << " "
+                                       << show_config(config) << "\n"
+                                       << diff.value_or("  (no longer differs)\n") << rows);
   }
   std::string shape_counts;
-  for (const auto& [shape, k] : shapes) shape_counts += fmt::format("{}{}: {}", shape_counts.empty() ? "" : ", ", shape, k);
+  for (const auto& [shape, k] : shapes)
+    shape_counts += fmt::format("{}{}: {}", shape_counts.empty() ? "" : ", ", shape, k);
   BOOST_TEST_MESSAGE(info(e).name << ": " << count << " random filters (" << shape_counts << "), "
                                   << failures << " mismatches");
   BOOST_CHECK_EQUAL(failures, 0);
@@ -1687,8 +1813,8 @@ BOOST_AUTO_TEST_CASE(random_filters_match_a_scan_and_filter_oracle) {
 BOOST_AUTO_TEST_CASE(q_and_ilike_fold_every_documented_capital) {
   manual_clock clock;
   customer_module m{module_options{.clock = clock.function()}};
-  const std::vector<std::string> words{"ŸVES", "ŹVES", "ΆΝΝΑ", "ΉΡΑ", "ΪΡΙΣ", "ҐАНОК", "ӁУК",
-                                       "ӘЛИЯ", "ӨСКЕН", "ЁЛКА", "ŁÓDŹ", "ΣΟΦΙΑ"};
+  const std::vector<std::string> words{"ŸVES", "ŹVES", "ΆΝΝΑ",  "ΉΡΑ",  "ΪΡΙΣ", "ҐАНОК",
+                                       "ӁУК",  "ӘЛИЯ", "ӨСКЕН", "ЁЛКА", "ŁÓDŹ", "ΣΟΦΙΑ"};
   std::vector<std::string> ids;
   for (const auto& w : words) ids.push_back(m.create(create_customer_dto{.last_name = w}).id);
   for (const auto& query : words) {
@@ -1698,11 +1824,11 @@ BOOST_AUTO_TEST_CASE(q_and_ilike_fold_every_documented_capital) {
         if (fold(words[i]).find(fold(q)) != std::string::npos) want.push_back(ids[i]);
       BOOST_CHECK_MESSAGE(ids_of(m.list(search(q))) == want,
                           "q(\"" << q << "\"): [" << join(ids_of(m.list(search(q)))) << "], want ["
-                                  << join(want) << "]");
+                                 << join(want) << "]");
       BOOST_CHECK_MESSAGE(ids_of(m.list(where("last_name").ilike(q))) == want,
                           "last_name ilike \"" << q << "\": ["
-                                                << join(ids_of(m.list(where("last_name").ilike(q))))
-                                                << "], want [" << join(want) << "]");
+                                               << join(ids_of(m.list(where("last_name").ilike(q))))
+                                               << "], want [" << join(want) << "]");
     }
   }
 }
