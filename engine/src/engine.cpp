@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <tuple>
+
 #include "errors.hpp"
 #include "schema.hpp"
 
@@ -108,19 +110,41 @@ std::unique_lock<std::mutex> engine::enter(transaction& tx) const {
   }
 }
 
+namespace {
+
+// The part of a row that its unique rule looks at: a row whose key is unchanged since its
+// committed before-image cannot break the rule (any clash would have failed the other writer).
+auto unique_key(const customer_row& r) { return std::tie(r.email, r.has_account, r.deleted_at); }
+auto unique_key(const group_row& r) { return std::tie(r.name, r.deleted_at); }
+auto unique_key(const address_row& r) {
+  return std::tie(r.customer_id, r.is_default_shipping, r.is_default_billing);
+}
+
+// Runs check(view, row) on the visible row `id` unless its unique key is unchanged.
+template <class Row, class Check>
+void check_if_key_changed(const txn& t, const std::string& id, Check check) {
+  const auto row = t.find<Row>(id);
+  if (!row) return;
+  const auto* c = t.writes().of<Row>().find(id);
+  if (c && c->before && unique_key(*c->before) == unique_key(*row)) return;
+  check(t, *row);
+}
+
+}  // namespace
+
 void engine::check_unique(const txn& t, std::size_t mark) const {
   const auto& touched = t.touched();
   for (std::size_t i = mark; i < touched.size(); ++i) {
     const auto& [kind, id] = touched[i];
     switch (kind) {
       case entity::customer:
-        if (auto r = t.find<customer_row>(id)) check_customer(t, *r);
+        check_if_key_changed<customer_row>(t, id, check_customer);
         break;
       case entity::group:
-        if (auto r = t.find<group_row>(id)) check_group(t, *r);
+        check_if_key_changed<group_row>(t, id, check_group);
         break;
       case entity::address:
-        if (auto r = t.find<address_row>(id)) check_address(t, *r);
+        check_if_key_changed<address_row>(t, id, check_address);
         break;
       case entity::membership:
         break;
