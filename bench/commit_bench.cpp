@@ -18,26 +18,14 @@
 
 #include <customerdb/customerdb.hpp>
 
+#include "measure.hpp"
+
 namespace {
+
+using customerdb::bench::measure;
 
 using clock_type = std::chrono::steady_clock;
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-template <class Op>
-double measure(int rounds, int per_round, Op&& op) {
-  std::vector<double> samples;
-  for (int r = 0; r < rounds; ++r) {
-    const auto start = clock_type::now();
-    for (int i = 0; i < per_round; ++i) op(r * per_round + i);
-    samples.push_back(std::chrono::duration<double, std::nano>(clock_type::now() - start).count() /
-                      per_round);
-  }
-  return median(samples);
-}
 
 // Grows the store to `n` customers, each with two addresses.
 void grow(customerdb::customer_module& db, std::vector<std::string>& ids, std::size_t n) {

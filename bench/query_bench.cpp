@@ -17,28 +17,15 @@
 
 #include <customerdb/customerdb.hpp>
 
+#include "measure.hpp"
+
 namespace {
+
+using customerdb::bench::measure;
 
 using customerdb::where;
 using clock_type = std::chrono::steady_clock;
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-// Runs `op(i)` `per_round` times in each of `rounds` rounds; returns the median ns per op.
-template <class Op>
-double measure(int rounds, int per_round, Op&& op) {
-  std::vector<double> samples;
-  for (int r = 0; r < rounds; ++r) {
-    const auto start = clock_type::now();
-    for (int i = 0; i < per_round; ++i) op(r * per_round + i);
-    const auto ns = std::chrono::duration<double, std::nano>(clock_type::now() - start).count();
-    samples.push_back(ns / per_round);
-  }
-  return median(samples);
-}
 
 void report(std::string_view name, double ns, std::string_view target) {
   fmt::print("{:<44} {:>12.1f} ns   {}\n", name, ns, target);

@@ -86,14 +86,16 @@ class change_set {
   std::unique_ptr<table_type> afters_;
 };
 
-struct write_set {
-  change_set<customer_row> customers;
-  change_set<group_row> groups;
-  change_set<address_row> addresses;
-  change_set<membership_row> memberships;
+// One `Slot<Row>` for each entity, found by row type.
+template <template <class> class Slot>
+struct per_entity {
+  Slot<customer_row> customers;
+  Slot<group_row> groups;
+  Slot<address_row> addresses;
+  Slot<membership_row> memberships;
 
   template <class Row>
-  change_set<Row>& of() {
+  Slot<Row>& of() {
     if constexpr (std::is_same_v<Row, customer_row>)
       return customers;
     else if constexpr (std::is_same_v<Row, group_row>)
@@ -104,34 +106,17 @@ struct write_set {
       return memberships;
   }
   template <class Row>
-  const change_set<Row>& of() const {
-    return const_cast<write_set*>(this)->of<Row>();
+  const Slot<Row>& of() const {
+    return const_cast<per_entity*>(this)->of<Row>();
   }
 };
 
-// The committed state. Thread-compatible; the engine latches it.
-struct store {
-  customer_table customers;
-  group_table groups;
-  address_table addresses;
-  membership_table memberships;
-  std::uint64_t sequence = 0;  // number of commits applied
+// A transaction's changes.
+struct write_set : per_entity<change_set> {};
 
-  template <class Row>
-  auto& of() {
-    if constexpr (std::is_same_v<Row, customer_row>)
-      return customers;
-    else if constexpr (std::is_same_v<Row, group_row>)
-      return groups;
-    else if constexpr (std::is_same_v<Row, address_row>)
-      return addresses;
-    else
-      return memberships;
-  }
-  template <class Row>
-  const auto& of() const {
-    return const_cast<store*>(this)->of<Row>();
-  }
+// The committed state. Thread-compatible; the engine latches it.
+struct store : per_entity<table_for_t> {
+  std::uint64_t sequence = 0;  // number of commits applied
 };
 
 // Reads the committed tables with an optional write set on top. Thread-compatible; the caller
