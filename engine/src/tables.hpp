@@ -141,7 +141,6 @@ class table {
     return rows_.template get<Tag>().equal_range(key);
   }
 
-  const Container& rows() const noexcept { return rows_; }
 
  private:
   Container rows_;
