@@ -24,6 +24,10 @@ std::string_view to_string(error_code code) noexcept {
   return "unknown";
 }
 
+error unknown_field_error(std::string_view model, std::string_view key) {
+  return detail::unknown_field(model, key);
+}
+
 namespace detail {
 
 error not_found_by_id(std::string_view model, std::string_view id) {

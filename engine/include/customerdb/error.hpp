@@ -36,4 +36,10 @@ class error : public std::runtime_error {
   error_code code_;
 };
 
+// The error the engine raises for a field an entity does not have: invalid_data
+// `Unknown field "<key>" for <Model>` (Model: Customer, CustomerGroup, Address,
+// CustomerGroupCustomer). For decoders of external input, so that they report unknown keys with
+// the engine's words.
+error unknown_field_error(std::string_view model, std::string_view key);
+
 }  // namespace customerdb

@@ -1,0 +1,120 @@
+// customerdb::server JSON codec: translates the JSON of the wire protocol (spec/protocol.md)
+// into the engine's typed inputs, filters and configs, and the engine's DTOs back into JSON.
+//
+// The codec checks JSON shapes only; every rule of the module (which filter fields exist,
+// whether an operand suits a field, unique rules, paging bounds, non-nullable fields) is left to
+// the engine ("the server translates, the engine decides"). So:
+//   - a value of the wrong JSON type throws codec_error (kind invalid_params) whose message
+//     names the JSON path, e.g. `params[0][1].email must be a string or null`;
+//   - an unknown key in create/update data throws customerdb::error (invalid_data) with the
+//     engine's text `Unknown field "<key>" for <Model>`;
+//   - JSON null in an update field is passed on as customerdb::null, also for the non-nullable
+//     fields (has_account, is_default_shipping, is_default_billing, customer_id), which the
+//     engine then rejects.
+//
+// Every decode function takes `path`, the JSON path of the value being decoded (e.g.
+// "params[0]"), and uses it as the prefix of its messages.
+//
+// Numbers decode as std::int64_t when they are integers that fit, else as double; strings stay
+// strings (the engine parses timestamps). Timestamps encode as "2024-05-24T10:00:00.000Z".
+//
+// All functions are thread-safe (they keep no state).
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "customerdb/customer_module.hpp"
+#include "customerdb/dto.hpp"
+#include "customerdb/filter.hpp"
+#include "customerdb/find_config.hpp"
+#include "customerdb/inputs.hpp"
+
+namespace customerdb::server {
+
+// The JSON-RPC error a codec_error maps to.
+enum class codec_error_kind {
+  invalid_params,  // -32602: wrong JSON type or shape of a param
+};
+
+// Thrown by the decode functions for JSON of the wrong shape. Thread-safe (immutable).
+class codec_error : public std::runtime_error {
+ public:
+  codec_error(codec_error_kind kind, const std::string& message)
+      : std::runtime_error(message), kind_(kind) {}
+
+  codec_error_kind kind() const noexcept { return kind_; }
+
+ private:
+  codec_error_kind kind_;
+};
+
+// ---- Decoding ------------------------------------------------------------------------------
+// Each throws codec_error for a wrong JSON shape and customerdb::error (invalid_data) for an
+// unknown key in create/update data.
+
+// {"id", "email", "first_name", "last_name", "company_name", "phone", "has_account",
+//  "metadata", "created_by", "addresses": [address...]}; null (or absent) optional fields are
+// left unset; a null `addresses` is treated as absent.
+create_customer_dto decode_create_customer_dto(const boost::json::value& v, std::string_view path);
+// Absent key: untouched; null: customerdb::null; otherwise the value.
+customer_updatable_fields decode_customer_updatable_fields(const boost::json::value& v,
+                                                           std::string_view path);
+create_customer_group_dto decode_create_customer_group_dto(const boost::json::value& v,
+                                                           std::string_view path);
+customer_group_updatable_fields decode_customer_group_updatable_fields(const boost::json::value& v,
+                                                                       std::string_view path);
+create_customer_address_dto decode_create_customer_address_dto(const boost::json::value& v,
+                                                               std::string_view path);
+update_customer_address_dto decode_update_customer_address_dto(const boost::json::value& v,
+                                                               std::string_view path);
+// {"customer_id": string, "customer_group_id": string}, both required.
+group_customer_pair decode_group_customer_pair(const boost::json::value& v, std::string_view path);
+
+// {"select": [..], "relations": [..], "skip": n|null, "take": n|null, "order": {field: "ASC" |
+// "DESC" | "asc" | "desc", relation: {field: ...}}, "withDeleted": bool}; null or any key
+// absent or null means the default (except `take: null`, which means no limit). Nested order
+// objects become dotted names ("groups.name"). Unknown keys throw codec_error.
+find_config decode_find_config(const boost::json::value& v, std::string_view path);
+// {"returnLinkableKeys": [..]} or null.
+soft_delete_config decode_soft_delete_config(const boost::json::value& v, std::string_view path);
+
+// A filterable-props object (behaviour.md §3.1-3.2): keys joined with AND; a scalar means
+// equality, null IS NULL, an array $in, an operator map ($eq $ne $in $nin $gt $gte $lt $lte
+// $like $ilike $re $exists $not) applies the operators to the key, any other object is a
+// sub-filter on a relation or on metadata keys; "$and"/"$or" take arrays of filters, "$not" a
+// filter, "q" a search string. An unknown operator throws codec_error.
+filter decode_filter(const boost::json::value& v, std::string_view path);
+
+// A scalar operand: null, bool, number or string.
+value decode_value(const boost::json::value& v, std::string_view path);
+// An array of strings (ids, keys).
+std::vector<std::string> decode_string_array(const boost::json::value& v, std::string_view path);
+
+// ---- Encoding ------------------------------------------------------------------------------
+// Every selected scalar field (null when unset; `id` always), relations only when loaded.
+
+boost::json::object encode(const customer& c);
+boost::json::object encode(const customer_group& g);
+boost::json::object encode(const customer_address& a);
+boost::json::object encode(const customer_group_customer& m);
+
+boost::json::array encode(const std::vector<customer>& rows);
+boost::json::array encode(const std::vector<customer_group>& rows);
+boost::json::array encode(const std::vector<customer_address>& rows);
+boost::json::array encode(const std::vector<customer_group_customer>& rows);
+
+// [rows, count].
+boost::json::array encode(const list_and_count_result<customer>& r);
+boost::json::array encode(const list_and_count_result<customer_group>& r);
+boost::json::array encode(const list_and_count_result<customer_address>& r);
+
+// {"customer_id": [...], ...}.
+boost::json::object encode(const linkable_ids& ids);
+
+}  // namespace customerdb::server

@@ -1,0 +1,689 @@
+#include "customerdb/server/json_codec.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <utility>
+
+#include "customerdb/error.hpp"
+#include "customerdb/patch.hpp"
+#include "customerdb/timestamp.hpp"
+
+namespace customerdb::server {
+
+namespace json = boost::json;
+
+namespace {
+
+// ---- Paths and errors ----------------------------------------------------------------------
+
+std::string child(std::string_view path, std::string_view key) {
+  return fmt::format("{}.{}", path, key);
+}
+
+std::string child(std::string_view path, std::size_t index) {
+  return fmt::format("{}[{}]", path, index);
+}
+
+[[noreturn]] void fail(std::string_view path, std::string_view what) {
+  throw codec_error(codec_error_kind::invalid_params, fmt::format("{} {}", path, what));
+}
+
+// An unknown key in create/update data, in the engine's words.
+[[noreturn]] void unknown_field(std::string_view model, std::string_view key) {
+  throw unknown_field_error(model, key);
+}
+
+// ---- Scalars -------------------------------------------------------------------------------
+
+const json::object& as_object(const json::value& v, std::string_view path) {
+  if (!v.is_object()) fail(path, "must be an object");
+  return v.get_object();
+}
+
+std::optional<std::string> optional_string(const json::value& v, std::string_view path) {
+  if (v.is_null()) return std::nullopt;
+  if (!v.is_string()) fail(path, "must be a string or null");
+  return std::string(v.get_string());
+}
+
+patch<std::string> patch_string(const json::value& v, std::string_view path) {
+  if (v.is_null()) return null;
+  if (!v.is_string()) fail(path, "must be a string or null");
+  return std::string(v.get_string());
+}
+
+std::string required_string(const json::value& v, std::string_view path) {
+  if (!v.is_string()) fail(path, "must be a string");
+  return std::string(v.get_string());
+}
+
+bool boolean(const json::value& v, std::string_view path) {
+  if (!v.is_bool()) fail(path, "must be a boolean");
+  return v.get_bool();
+}
+
+// Null goes through so that the engine reports the non-nullable field.
+patch<bool> patch_bool(const json::value& v, std::string_view path) {
+  if (v.is_null()) return null;
+  if (!v.is_bool()) fail(path, "must be a boolean or null");
+  return v.get_bool();
+}
+
+std::optional<metadata> optional_metadata(const json::value& v, std::string_view path) {
+  if (v.is_null()) return std::nullopt;
+  if (!v.is_object()) fail(path, "must be an object or null");
+  return v.get_object();
+}
+
+patch<metadata> patch_metadata(const json::value& v, std::string_view path) {
+  if (v.is_null()) return null;
+  if (!v.is_object()) fail(path, "must be an object or null");
+  return v.get_object();
+}
+
+// A whole number; a number too large for int64 saturates (it only ever means "very many").
+std::int64_t integer(const json::value& v, std::string_view path) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64()) return std::numeric_limits<std::int64_t>::max();
+  if (v.is_double()) {
+    const double d = v.get_double();
+    if (std::isfinite(d) && std::trunc(d) == d) {
+      if (d >= 9.2233720368547758e18) return std::numeric_limits<std::int64_t>::max();
+      if (d < -9.2233720368547758e18) return std::numeric_limits<std::int64_t>::min();
+      return static_cast<std::int64_t>(d);
+    }
+  }
+  fail(path, "must be an integer or null");
+}
+
+// Calls `on_key(key, value, path)` for each entry of the object at `path`; an entry it does not
+// take (returns false) is an unknown field of `model`.
+template <class F>
+void for_each_field(const json::value& v, std::string_view path, std::string_view model,
+                    F&& on_key) {
+  for (const auto& entry : as_object(v, path)) {
+    const std::string_view key = entry.key();
+    if (!on_key(key, entry.value(), child(path, key))) unknown_field(model, key);
+  }
+}
+
+template <class T, class M>
+using member_table = std::initializer_list<std::pair<std::string_view, M T::*>>;
+
+// Sets `dto.*member` from the table entry named `key`; false when there is none.
+template <class T, class M, class Decode>
+bool set_member(T& dto, member_table<T, M> table, std::string_view key, const json::value& v,
+                const std::string& path, Decode decode) {
+  for (const auto& [name, member] : table) {
+    if (name == key) {
+      dto.*member = decode(v, path);
+      return true;
+    }
+  }
+  return false;
+}
+
+// ---- Filters -------------------------------------------------------------------------------
+
+struct op_name {
+  std::string_view name;
+  filter_op op;
+};
+
+constexpr std::array<op_name, 12> operators{{
+    {"$eq", filter_op::eq},
+    {"$ne", filter_op::ne},
+    {"$in", filter_op::in},
+    {"$nin", filter_op::nin},
+    {"$gt", filter_op::gt},
+    {"$gte", filter_op::gte},
+    {"$lt", filter_op::lt},
+    {"$lte", filter_op::lte},
+    {"$like", filter_op::like},
+    {"$ilike", filter_op::ilike},
+    {"$re", filter_op::re},
+    {"$exists", filter_op::exists},
+}};
+
+std::optional<filter_op> find_operator(std::string_view name) {
+  for (const auto& o : operators) {
+    if (o.name == name) return o.op;
+  }
+  return std::nullopt;
+}
+
+bool is_operator_key(std::string_view key) { return !key.empty() && key.front() == '$'; }
+
+// An object of operators applied to one field: not empty, every key a `$` key, and none of
+// them $and / $or (which make it a sub-filter).
+bool is_operator_map(const json::object& o) {
+  if (o.empty()) return false;
+  for (const auto& entry : o) {
+    const std::string_view key = entry.key();
+    if (!is_operator_key(key) || key == "$and" || key == "$or") return false;
+  }
+  return true;
+}
+
+std::vector<value> decode_values(const json::value& v, std::string_view path) {
+  if (!v.is_array()) fail(path, "must be an array");
+  std::vector<value> out;
+  out.reserve(v.get_array().size());
+  std::size_t i = 0;
+  for (const auto& item : v.get_array()) out.push_back(decode_value(item, child(path, i++)));
+  return out;
+}
+
+filter decode_field(const std::string& field, const json::value& v, std::string_view path);
+
+filter decode_operator_map(const std::string& field, const json::object& ops,
+                           std::string_view path) {
+  filter f;
+  for (const auto& entry : ops) {
+    const std::string_view name = entry.key();
+    const std::string p = child(path, name);
+    if (name == "$not") {
+      if (!entry.value().is_object()) fail(p, "must be an object");
+      f = std::move(f) && !decode_field(field, entry.value(), p);
+      continue;
+    }
+    const auto op = find_operator(name);
+    if (!op) fail(path, fmt::format("has an unknown operator \"{}\"", name));
+    if (*op == filter_op::in || *op == filter_op::nin) {
+      f = std::move(f) && where(field).compare(*op, decode_values(entry.value(), p));
+    } else {
+      // The engine checks that the operand suits the operator and the field.
+      f = std::move(f) && where(field).compare(*op, decode_value(entry.value(), p));
+    }
+  }
+  return f;
+}
+
+filter decode_field(const std::string& field, const json::value& v, std::string_view path) {
+  if (v.is_array()) return where(field).in(decode_values(v, path));
+  if (v.is_object()) {
+    const auto& o = v.get_object();
+    if (is_operator_map(o)) return decode_operator_map(field, o, path);
+    return where(field).matches(decode_filter(v, path));
+  }
+  return where(field) == decode_value(v, path);  // IS NULL for null
+}
+
+std::vector<filter> decode_filters(const json::value& v, std::string_view path) {
+  if (!v.is_array()) fail(path, "must be an array of filters");
+  std::vector<filter> out;
+  out.reserve(v.get_array().size());
+  std::size_t i = 0;
+  for (const auto& item : v.get_array()) out.push_back(decode_filter(item, child(path, i++)));
+  return out;
+}
+
+filter decode_filter_key(std::string_view key, const json::value& v, std::string_view path) {
+  if (key == "$and") return filter::all_of(decode_filters(v, path));
+  if (key == "$or") return filter::any_of(decode_filters(v, path));
+  if (key == "$not") {
+    if (!v.is_object()) fail(path, "must be an object");
+    return !decode_filter(v, path);
+  }
+  if (is_operator_key(key)) {
+    if (find_operator(key)) fail(path, "must be inside the operator map of a field");
+    fail(path, fmt::format("is an unknown operator \"{}\"", key));
+  }
+  if (key == "q") return search(required_string(v, path));
+  return decode_field(std::string(key), v, path);
+}
+
+// ---- Encoding helpers ----------------------------------------------------------------------
+
+void put(json::object& o, const selected_fields& s, std::string_view name,
+         const std::optional<std::string>& v) {
+  if (!s.has_field(name)) return;
+  if (v) {
+    o[name] = *v;
+  } else {
+    o[name] = nullptr;
+  }
+}
+
+void put(json::object& o, const selected_fields& s, std::string_view name, const std::string& v) {
+  if (s.has_field(name)) o[name] = v;
+}
+
+void put(json::object& o, const selected_fields& s, std::string_view name, bool v) {
+  if (s.has_field(name)) o[name] = v;
+}
+
+void put(json::object& o, const selected_fields& s, std::string_view name, timestamp t) {
+  if (s.has_field(name)) o[name] = to_iso8601(t);
+}
+
+void put(json::object& o, const selected_fields& s, std::string_view name,
+         const std::optional<timestamp>& t) {
+  if (!s.has_field(name)) return;
+  if (t) {
+    o[name] = to_iso8601(*t);
+  } else {
+    o[name] = nullptr;
+  }
+}
+
+void put(json::object& o, const selected_fields& s, std::string_view name,
+         const std::optional<metadata>& m) {
+  if (!s.has_field(name)) return;
+  if (m) {
+    o[name] = *m;
+  } else {
+    o[name] = nullptr;
+  }
+}
+
+template <class Dto>
+json::array encode_rows(const std::vector<Dto>& rows) {
+  json::array out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(encode(r));
+  return out;
+}
+
+template <class Dto>
+json::array encode_pair(const list_and_count_result<Dto>& r) {
+  json::array out;
+  out.push_back(encode_rows(r.first));
+  out.push_back(static_cast<std::uint64_t>(r.second));
+  return out;
+}
+
+}  // namespace
+
+// ---- Decoding ------------------------------------------------------------------------------
+
+value decode_value(const json::value& v, std::string_view path) {
+  switch (v.kind()) {
+    case json::kind::null:
+      return nullptr;
+    case json::kind::bool_:
+      return v.get_bool();
+    case json::kind::int64:
+      return v.get_int64();
+    case json::kind::uint64:
+      // Boost.JSON uses uint64 only past INT64_MAX.
+      return static_cast<double>(v.get_uint64());
+    case json::kind::double_:
+      return v.get_double();
+    case json::kind::string:
+      return std::string(v.get_string());
+    case json::kind::array:
+    case json::kind::object:
+      break;
+  }
+  fail(path, "must be null, a boolean, a number or a string");
+}
+
+std::vector<std::string> decode_string_array(const json::value& v, std::string_view path) {
+  if (!v.is_array()) fail(path, "must be an array of strings");
+  std::vector<std::string> out;
+  out.reserve(v.get_array().size());
+  std::size_t i = 0;
+  for (const auto& item : v.get_array()) out.push_back(required_string(item, child(path, i++)));
+  return out;
+}
+
+create_customer_address_dto decode_create_customer_address_dto(const json::value& v,
+                                                               std::string_view path) {
+  using T = create_customer_address_dto;
+  static const member_table<T, std::optional<std::string>> strings = {
+      {"id", &T::id},
+      {"customer_id", &T::customer_id},
+      {"address_name", &T::address_name},
+      {"company", &T::company},
+      {"first_name", &T::first_name},
+      {"last_name", &T::last_name},
+      {"address_1", &T::address_1},
+      {"address_2", &T::address_2},
+      {"city", &T::city},
+      {"country_code", &T::country_code},
+      {"province", &T::province},
+      {"postal_code", &T::postal_code},
+      {"phone", &T::phone},
+  };
+  T d;
+  for_each_field(v, path, "Address",
+                 [&](std::string_view key, const json::value& x, const std::string& p) {
+                   if (key == "is_default_shipping") {
+                     d.is_default_shipping = boolean(x, p);
+                   } else if (key == "is_default_billing") {
+                     d.is_default_billing = boolean(x, p);
+                   } else if (key == "metadata") {
+                     d.metadata = optional_metadata(x, p);
+                   } else {
+                     return set_member(d, strings, key, x, p, optional_string);
+                   }
+                   return true;
+                 });
+  return d;
+}
+
+create_customer_dto decode_create_customer_dto(const json::value& v, std::string_view path) {
+  using T = create_customer_dto;
+  static const member_table<T, std::optional<std::string>> strings = {
+      {"id", &T::id},
+      {"email", &T::email},
+      {"first_name", &T::first_name},
+      {"last_name", &T::last_name},
+      {"company_name", &T::company_name},
+      {"phone", &T::phone},
+      {"created_by", &T::created_by},
+  };
+  T d;
+  for_each_field(v, path, "Customer",
+                 [&](std::string_view key, const json::value& x, const std::string& p) {
+                   if (key == "has_account") {
+                     d.has_account = boolean(x, p);
+                   } else if (key == "metadata") {
+                     d.metadata = optional_metadata(x, p);
+                   } else if (key == "addresses") {
+                     if (x.is_null()) return true;
+                     if (!x.is_array()) fail(p, "must be an array or null");
+                     auto& addresses = d.addresses.emplace();
+                     std::size_t i = 0;
+                     for (const auto& a : x.get_array())
+                       addresses.push_back(decode_create_customer_address_dto(a, child(p, i++)));
+                   } else {
+                     return set_member(d, strings, key, x, p, optional_string);
+                   }
+                   return true;
+                 });
+  return d;
+}
+
+customer_updatable_fields decode_customer_updatable_fields(const json::value& v,
+                                                           std::string_view path) {
+  using T = customer_updatable_fields;
+  static const member_table<T, patch<std::string>> strings = {
+      {"email", &T::email},         {"first_name", &T::first_name},
+      {"last_name", &T::last_name}, {"company_name", &T::company_name},
+      {"phone", &T::phone},         {"created_by", &T::created_by},
+  };
+  T d;
+  for_each_field(v, path, "Customer",
+                 [&](std::string_view key, const json::value& x, const std::string& p) {
+                   if (key == "has_account") {
+                     d.has_account = patch_bool(x, p);
+                   } else if (key == "metadata") {
+                     d.metadata = patch_metadata(x, p);
+                   } else {
+                     return set_member(d, strings, key, x, p, patch_string);
+                   }
+                   return true;
+                 });
+  return d;
+}
+
+create_customer_group_dto decode_create_customer_group_dto(const json::value& v,
+                                                           std::string_view path) {
+  using T = create_customer_group_dto;
+  static const member_table<T, std::optional<std::string>> strings = {
+      {"id", &T::id},
+      {"name", &T::name},
+      {"created_by", &T::created_by},
+  };
+  T d;
+  for_each_field(v, path, "CustomerGroup",
+                 [&](std::string_view key, const json::value& x, const std::string& p) {
+                   if (key == "metadata") {
+                     d.metadata = optional_metadata(x, p);
+                     return true;
+                   }
+                   return set_member(d, strings, key, x, p, optional_string);
+                 });
+  return d;
+}
+
+customer_group_updatable_fields decode_customer_group_updatable_fields(const json::value& v,
+                                                                       std::string_view path) {
+  using T = customer_group_updatable_fields;
+  static const member_table<T, patch<std::string>> strings = {
+      {"name", &T::name},
+      {"created_by", &T::created_by},
+  };
+  T d;
+  for_each_field(v, path, "CustomerGroup",
+                 [&](std::string_view key, const json::value& x, const std::string& p) {
+                   if (key == "metadata") {
+                     d.metadata = patch_metadata(x, p);
+                     return true;
+                   }
+                   return set_member(d, strings, key, x, p, patch_string);
+                 });
+  return d;
+}
+
+update_customer_address_dto decode_update_customer_address_dto(const json::value& v,
+                                                               std::string_view path) {
+  using T = update_customer_address_dto;
+  static const member_table<T, patch<std::string>> strings = {
+      {"customer_id", &T::customer_id},   {"address_name", &T::address_name},
+      {"company", &T::company},           {"first_name", &T::first_name},
+      {"last_name", &T::last_name},       {"address_1", &T::address_1},
+      {"address_2", &T::address_2},       {"city", &T::city},
+      {"country_code", &T::country_code}, {"province", &T::province},
+      {"postal_code", &T::postal_code},   {"phone", &T::phone},
+  };
+  T d;
+  for_each_field(v, path, "Address",
+                 [&](std::string_view key, const json::value& x, const std::string& p) {
+                   if (key == "is_default_shipping") {
+                     d.is_default_shipping = patch_bool(x, p);
+                   } else if (key == "is_default_billing") {
+                     d.is_default_billing = patch_bool(x, p);
+                   } else if (key == "metadata") {
+                     d.metadata = patch_metadata(x, p);
+                   } else {
+                     return set_member(d, strings, key, x, p, patch_string);
+                   }
+                   return true;
+                 });
+  return d;
+}
+
+group_customer_pair decode_group_customer_pair(const json::value& v, std::string_view path) {
+  group_customer_pair d;
+  bool has_customer = false, has_group = false;
+  for_each_field(v, path, "CustomerGroupCustomer",
+                 [&](std::string_view key, const json::value& x, const std::string& p) {
+                   if (key == "customer_id") {
+                     d.customer_id = required_string(x, p);
+                     has_customer = true;
+                   } else if (key == "customer_group_id") {
+                     d.customer_group_id = required_string(x, p);
+                     has_group = true;
+                   } else {
+                     return false;
+                   }
+                   return true;
+                 });
+  if (!has_customer) fail(child(path, "customer_id"), "must be a string");
+  if (!has_group) fail(child(path, "customer_group_id"), "must be a string");
+  return d;
+}
+
+namespace {
+
+void decode_order(const json::value& v, std::string_view path, std::string_view prefix,
+                  std::vector<std::pair<std::string, sort_direction>>& out) {
+  for (const auto& entry : as_object(v, path)) {
+    const std::string_view key = entry.key();
+    const std::string p = child(path, key);
+    const std::string name = prefix.empty() ? std::string(key) : fmt::format("{}.{}", prefix, key);
+    const auto& x = entry.value();
+    if (x.is_object()) {
+      decode_order(x, p, name, out);
+      continue;
+    }
+    if (x.is_string()) {
+      const std::string_view d = x.get_string();
+      if (d == "ASC" || d == "asc") {
+        out.emplace_back(name, sort_direction::asc);
+        continue;
+      }
+      if (d == "DESC" || d == "desc") {
+        out.emplace_back(name, sort_direction::desc);
+        continue;
+      }
+    }
+    fail(p, "must be \"ASC\", \"DESC\" or an object");
+  }
+}
+
+}  // namespace
+
+find_config decode_find_config(const json::value& v, std::string_view path) {
+  find_config c;
+  if (v.is_null()) return c;
+  for (const auto& entry : as_object(v, path)) {
+    const std::string_view key = entry.key();
+    const std::string p = child(path, key);
+    const auto& x = entry.value();
+    if (key == "select") {
+      if (!x.is_null()) c.select = decode_string_array(x, p);
+    } else if (key == "relations") {
+      if (!x.is_null()) c.relations = decode_string_array(x, p);
+    } else if (key == "skip") {
+      if (!x.is_null()) c.skip = integer(x, p);
+    } else if (key == "take") {
+      c.take = x.is_null() ? patch<std::int64_t>(null) : patch<std::int64_t>(integer(x, p));
+    } else if (key == "order") {
+      if (!x.is_null()) decode_order(x, p, "", c.order);
+    } else if (key == "withDeleted") {
+      if (!x.is_null()) c.with_deleted = boolean(x, p);
+    } else {
+      fail(p, "is not a find config key (select, relations, skip, take, order, withDeleted)");
+    }
+  }
+  return c;
+}
+
+soft_delete_config decode_soft_delete_config(const json::value& v, std::string_view path) {
+  soft_delete_config c;
+  if (v.is_null()) return c;
+  for (const auto& entry : as_object(v, path)) {
+    const std::string_view key = entry.key();
+    const std::string p = child(path, key);
+    if (key != "returnLinkableKeys")
+      fail(p, "is not a soft delete config key (returnLinkableKeys)");
+    if (!entry.value().is_null()) c.return_linkable_keys = decode_string_array(entry.value(), p);
+  }
+  return c;
+}
+
+filter decode_filter(const json::value& v, std::string_view path) {
+  filter f;
+  for (const auto& entry : as_object(v, path)) {
+    const std::string_view key = entry.key();
+    // operator&& keeps the top-level conditions one implicit AND (the engine looks for a
+    // top-level `id` or `deleted_at` there).
+    f = std::move(f) && decode_filter_key(key, entry.value(), child(path, key));
+  }
+  return f;
+}
+
+// ---- Encoding ------------------------------------------------------------------------------
+
+json::object encode(const customer& c) {
+  json::object o;
+  o["id"] = c.id;
+  put(o, c, "email", c.email);
+  put(o, c, "first_name", c.first_name);
+  put(o, c, "last_name", c.last_name);
+  put(o, c, "company_name", c.company_name);
+  put(o, c, "phone", c.phone);
+  put(o, c, "has_account", c.has_account);
+  put(o, c, "metadata", c.metadata);
+  put(o, c, "created_by", c.created_by);
+  put(o, c, "default_billing_address_id", c.default_billing_address_id);
+  put(o, c, "default_shipping_address_id", c.default_shipping_address_id);
+  put(o, c, "created_at", c.created_at);
+  put(o, c, "updated_at", c.updated_at);
+  put(o, c, "deleted_at", c.deleted_at);
+  if (c.groups) o["groups"] = encode_rows(*c.groups);
+  if (c.addresses) o["addresses"] = encode_rows(*c.addresses);
+  return o;
+}
+
+json::object encode(const customer_group& g) {
+  json::object o;
+  o["id"] = g.id;
+  put(o, g, "name", g.name);
+  put(o, g, "metadata", g.metadata);
+  put(o, g, "created_by", g.created_by);
+  put(o, g, "created_at", g.created_at);
+  put(o, g, "updated_at", g.updated_at);
+  put(o, g, "deleted_at", g.deleted_at);
+  if (g.customers) o["customers"] = encode_rows(*g.customers);
+  return o;
+}
+
+json::object encode(const customer_address& a) {
+  json::object o;
+  o["id"] = a.id;
+  put(o, a, "customer_id", a.customer_id);
+  put(o, a, "address_name", a.address_name);
+  put(o, a, "is_default_shipping", a.is_default_shipping);
+  put(o, a, "is_default_billing", a.is_default_billing);
+  put(o, a, "company", a.company);
+  put(o, a, "first_name", a.first_name);
+  put(o, a, "last_name", a.last_name);
+  put(o, a, "address_1", a.address_1);
+  put(o, a, "address_2", a.address_2);
+  put(o, a, "city", a.city);
+  put(o, a, "country_code", a.country_code);
+  put(o, a, "province", a.province);
+  put(o, a, "postal_code", a.postal_code);
+  put(o, a, "phone", a.phone);
+  put(o, a, "metadata", a.metadata);
+  put(o, a, "created_at", a.created_at);
+  put(o, a, "updated_at", a.updated_at);
+  if (a.customer) o["customer"] = encode(*a.customer);
+  return o;
+}
+
+json::object encode(const customer_group_customer& m) {
+  json::object o;
+  o["id"] = m.id;
+  put(o, m, "customer_id", m.customer_id);
+  put(o, m, "customer_group_id", m.customer_group_id);
+  put(o, m, "metadata", m.metadata);
+  put(o, m, "created_by", m.created_by);
+  put(o, m, "created_at", m.created_at);
+  put(o, m, "updated_at", m.updated_at);
+  if (m.customer) o["customer"] = encode(*m.customer);
+  if (m.customer_group) o["customer_group"] = encode(*m.customer_group);
+  return o;
+}
+
+json::array encode(const std::vector<customer>& rows) { return encode_rows(rows); }
+json::array encode(const std::vector<customer_group>& rows) { return encode_rows(rows); }
+json::array encode(const std::vector<customer_address>& rows) { return encode_rows(rows); }
+json::array encode(const std::vector<customer_group_customer>& rows) { return encode_rows(rows); }
+
+json::array encode(const list_and_count_result<customer>& r) { return encode_pair(r); }
+json::array encode(const list_and_count_result<customer_group>& r) { return encode_pair(r); }
+json::array encode(const list_and_count_result<customer_address>& r) { return encode_pair(r); }
+
+json::object encode(const linkable_ids& ids) {
+  json::object o;
+  for (const auto& [key, values] : ids) {
+    json::array a;
+    a.reserve(values.size());
+    for (const auto& id : values) a.push_back(json::string(id));
+    o[key] = std::move(a);
+  }
+  return o;
+}
+
+}  // namespace customerdb::server
