@@ -225,7 +225,7 @@ linkable_ids restore(txn& t, const std::vector<std::string>& ids, const soft_del
   return linkable_result<Row>(std::move(found), config);
 }
 
-// The id of every row `selector` matches.
+// The ids of `rows`, in order.
 template <class Row>
 std::vector<std::string> ids_of(const std::vector<row_ptr<Row>>& rows) {
   std::vector<std::string> ids;

@@ -606,8 +606,7 @@ std::optional<std::vector<std::string_view>> index_keys(const filter_node& n) {
 // The result may hold duplicates and is in no particular order; the full predicate is applied
 // afterwards.
 template <class Row>
-std::optional<std::vector<row_ptr<Row>>> candidates_for(const view& v, const filter_node& n,
-                                                        bool with_deleted) {
+std::optional<std::vector<row_ptr<Row>>> candidates_for(const view& v, const filter_node& n) {
   const auto keys = index_keys(n);
   if (!keys) return std::nullopt;
   std::vector<row_ptr<Row>> out;
@@ -654,22 +653,20 @@ std::optional<std::vector<row_ptr<Row>>> candidates_for(const view& v, const fil
       return out;
     }
   }
-  (void)with_deleted;
   return std::nullopt;
 }
 
 // The first top-level condition an index can serve, `id` first.
 template <class Row>
-std::optional<std::vector<row_ptr<Row>>> index_candidates(const view& v, const filter_node& root,
-                                                          bool with_deleted) {
+std::optional<std::vector<row_ptr<Row>>> index_candidates(const view& v, const filter_node& root) {
   std::optional<std::vector<row_ptr<Row>>> found;
   any_top_level(root, [&](const filter_node& n) {
-    if (n.k == kind::condition && n.field == "id") found = candidates_for<Row>(v, n, with_deleted);
+    if (n.k == kind::condition && n.field == "id") found = candidates_for<Row>(v, n);
     return found.has_value();
   });
   if (!found)
     any_top_level(root, [&](const filter_node& n) {
-      found = candidates_for<Row>(v, n, with_deleted);
+      found = candidates_for<Row>(v, n);
       return found.has_value();
     });
   return found;
@@ -758,7 +755,7 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
   }
 
   std::vector<row_ptr<Row>> matches;
-  if (auto candidates = index_candidates<Row>(v, root, result.with_deleted)) {
+  if (auto candidates = index_candidates<Row>(v, root)) {
     std::sort(candidates->begin(), candidates->end(),
               [](const auto& a, const auto& b) { return a->id < b->id; });
     candidates->erase(std::unique(candidates->begin(), candidates->end(),
