@@ -54,4 +54,8 @@ void customer_module::rollback(context& ctx) {
   if (ctx.tx_ && ctx.owner_) engine_->rollback(*ctx.tx_);
 }
 
+snapshot_info customer_module::snapshot() { return engine_->snapshot(); }
+
+module_stats customer_module::stats() const { return engine_->stats(); }
+
 }  // namespace customerdb

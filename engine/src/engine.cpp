@@ -1,5 +1,7 @@
 #include "engine.hpp"
 
+#include <malloc.h>
+
 #include <fmt/format.h>
 
 #include <tuple>
@@ -91,7 +93,36 @@ void publish_changes(const change_set<Row>& changes, store& s, std::uint64_t seq
 
 engine::engine(module_options options)
     : clock_(options.clock ? std::move(options.clock)
-                           : std::function<timestamp()>(&customerdb::now)) {}
+                           : std::function<timestamp()>(&customerdb::now)),
+      persistence_(std::move(options.persistence)) {
+  if (!persistence_.data_dir.empty()) {
+    throw error(error_code::io_error,
+                fmt::format("Cannot open data directory {}: persistence is not available in "
+                            "this build",
+                            persistence_.data_dir.string()));
+  }
+}
+
+snapshot_info engine::snapshot() {
+  if (persistence_.data_dir.empty()) {
+    throw error(error_code::invalid_data, "Snapshots need a data directory");
+  }
+  throw error(error_code::io_error, "Snapshots are not available in this build");
+}
+
+module_stats engine::stats() const {
+  module_stats s;
+  {
+    std::shared_lock lock(latch_);
+    s.customers = store_.of<customer_row>().size();
+    s.customer_groups = store_.of<group_row>().size();
+    s.customer_addresses = store_.of<address_row>().size();
+    s.customer_group_customers = store_.of<membership_row>().size();
+    s.sequence = store_.sequence;
+  }
+  s.memory_bytes = mallinfo2().uordblks;
+  return s;
+}
 
 std::unique_lock<std::mutex> engine::enter(transaction& tx) const {
   std::unique_lock lock(tx.mutex);

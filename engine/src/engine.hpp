@@ -103,6 +103,10 @@ class engine {
   void commit(transaction& tx);
   void rollback(transaction& tx);
 
+  // See customer_module::snapshot and customer_module::stats.
+  snapshot_info snapshot();
+  module_stats stats() const;
+
  private:
   // Locks `tx` for one call; throws conflict when it expired or ended.
   std::unique_lock<std::mutex> enter(transaction& tx) const;
@@ -118,6 +122,7 @@ class engine {
   std::mutex writer_;
   store store_;
   std::function<timestamp()> clock_;
+  persistence_options persistence_;
 };
 
 }  // namespace customerdb::detail

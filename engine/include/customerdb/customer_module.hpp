@@ -46,6 +46,7 @@
 #include "customerdb/find_config.hpp"
 #include "customerdb/id_view.hpp"
 #include "customerdb/inputs.hpp"
+#include "customerdb/persistence_options.hpp"
 #include "customerdb/timestamp.hpp"
 
 namespace customerdb {
@@ -58,6 +59,8 @@ struct module_options {
   // The clock for created_at / updated_at / deleted_at; customerdb::now when empty.
   // Used by tests to control time.
   std::function<timestamp()> clock;
+  // Where and how the data is kept on disk; by default in memory only.
+  persistence_options persistence{};
 };
 
 template <class Dto>
@@ -261,6 +264,16 @@ class customer_module {
   list_and_count_result<customer_address> list_and_count_addresses(const filter& filters = {},
                                                                    const find_config& config = {},
                                                                    const context& ctx = {}) const;
+
+ // ---- Store ------------------------------------------------------------------------------
+
+  // Writes a snapshot of the committed state to the data directory now and returns it once it
+  // is durable. Throws invalid_data "Snapshots need a data directory" when the module has no
+  // data directory, io_error when the snapshot cannot be written (the previous one stays).
+  snapshot_info snapshot();
+
+  // Row counts, commit sequence, memory in use and the last snapshot. Never throws.
+  module_stats stats() const;
 
  private:
   static detail::transaction* tx_of(const context& ctx) noexcept { return ctx.tx_.get(); }

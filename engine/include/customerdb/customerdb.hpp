@@ -9,4 +9,5 @@
 #include "customerdb/id_view.hpp"
 #include "customerdb/inputs.hpp"
 #include "customerdb/patch.hpp"
+#include "customerdb/persistence_options.hpp"
 #include "customerdb/timestamp.hpp"

@@ -1,0 +1,57 @@
+// customerdb persistence options and reports: where and how a customer_module keeps its data on
+// disk (snapshots plus a journal), and what it reports about its store. See docs/persistence.md.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+
+#include "customerdb/timestamp.hpp"
+
+namespace customerdb {
+
+// When the journal is flushed to stable storage (as Redis's appendfsync).
+// Persisted nowhere; the numbering may change.
+enum class fsync_policy {
+  always,    // a commit returns only once an fsync covers it (group commit)
+  everysec,  // fsync about once a second: a crash can lose the last second of commits
+  no,        // leave flushing to the operating system
+};
+
+struct persistence_options {
+  // The data directory. Empty: the store lives in memory only and nothing touches the disk.
+  std::filesystem::path data_dir{};
+  // A background snapshot is taken after this much time since the last one (0: never on time).
+  std::chrono::seconds snapshot_interval{60};
+  // ... and after this many commits since the last one (0: never on count).
+  std::uint64_t snapshot_every_commits = 100'000;
+  fsync_policy fsync = fsync_policy::everysec;
+  // How many snapshots to keep in the data directory (at least 1).
+  std::size_t keep_snapshots = 2;
+  // Take a final snapshot when the module is destroyed (clean shutdown).
+  bool snapshot_on_close = false;
+};
+
+// A snapshot that is on disk.
+struct snapshot_info {
+  std::filesystem::path path{};
+  std::uint64_t bytes = 0;     // size of the file
+  std::uint64_t sequence = 0;  // the commits it covers
+};
+
+// What customer_module::stats reports.
+struct module_stats {
+  // Rows in each table, soft-deleted rows included.
+  std::size_t customers = 0;
+  std::size_t customer_groups = 0;
+  std::size_t customer_addresses = 0;
+  std::size_t customer_group_customers = 0;
+  std::uint64_t sequence = 0;      // commits applied since the store was created
+  std::size_t memory_bytes = 0;    // heap bytes in use by the process
+  std::optional<timestamp> last_snapshot_at{};
+  std::optional<std::uint64_t> last_snapshot_sequence{};
+};
+
+}  // namespace customerdb
