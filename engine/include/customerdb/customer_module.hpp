@@ -47,6 +47,7 @@
 #include "customerdb/id_view.hpp"
 #include "customerdb/inputs.hpp"
 #include "customerdb/persistence_options.hpp"
+#include "customerdb/records.hpp"
 #include "customerdb/timestamp.hpp"
 
 namespace customerdb {
@@ -271,6 +272,18 @@ class customer_module {
   // is durable. Throws invalid_data "Snapshots need a data directory" when the module has no
   // data directory, io_error when the snapshot cannot be written (the previous one stays).
   snapshot_info snapshot();
+
+  // Adds every row of `records` exactly as given (ids, timestamps, soft deletion) as one
+  // commit: all or nothing. Throws invalid_data for a duplicate id (within `records` or with
+  // the store), a unique rule broken (D1, group names, one default address of each kind), or
+  // an address or membership whose customer or group is missing from both; nothing is added
+  // then.
+  void import_records(record_set records);
+
+  // Calls `visit` for every committed row (soft-deleted included) of one consistent cut:
+  // groups, then customers, then addresses, then memberships, each table in id order. Commits
+  // wait until it returns. Throws whatever `visit` throws.
+  void export_records(const record_visitor& visit) const;
 
   // Row counts, commit sequence, memory in use and the last snapshot. Never throws.
   module_stats stats() const;

@@ -10,4 +10,5 @@
 #include "customerdb/inputs.hpp"
 #include "customerdb/patch.hpp"
 #include "customerdb/persistence_options.hpp"
+#include "customerdb/records.hpp"
 #include "customerdb/timestamp.hpp"

@@ -1,0 +1,68 @@
+// customerdb::server::dispatcher: the JSON-RPC 2.0 layer of the wire protocol
+// (spec/protocol.md). It parses a request or a batch, calls the customer_module, and writes the
+// response. Both transports (stdio and HTTP) hand it raw text and send back what it returns.
+//
+// Errors: every failure becomes a JSON-RPC error object; handle() itself never throws except
+// std::bad_alloc. Module errors carry the module's message and `data.type`:
+//   -32001 not_found, -32002 invalid_data, -32003 conflict, -32004 not_allowed,
+// protocol errors are -32700 parse_error, -32600 invalid_request, -32601 method_not_found,
+// -32602 invalid_params (wrong number or JSON types of params) and -32603 internal_error.
+//
+// Transactions opened with beginTransaction live in a table keyed by an unguessable id
+// ("tx_" + 32 hex digits) with a deadline; an expired transaction is rolled back and its id
+// then fails with conflict.
+//
+// Thread-safe: handle() may be called from any number of threads at once.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "customerdb/customer_module.hpp"
+
+namespace customerdb::server {
+
+struct dispatcher_options {
+  // The largest request or batch text accepted; larger ones get invalid_request.
+  std::size_t max_request_bytes = 64u << 20;
+  // The most requests in one batch; more get one invalid_request error.
+  std::size_t max_batch = 10'000;
+  // The deepest JSON nesting accepted; deeper text gets parse_error.
+  std::size_t max_depth = 512;
+  // Timeout of a transaction whose beginTransaction gives none (protocol default 30 s).
+  std::chrono::milliseconds default_transaction_timeout{30'000};
+  // The longest timeout beginTransaction accepts.
+  std::chrono::milliseconds max_transaction_timeout{24 * 3600 * 1000};
+};
+
+class dispatcher {
+ public:
+  // REQUIRES: `module` outlives the dispatcher.
+  explicit dispatcher(customer_module& module, dispatcher_options options = {});
+  ~dispatcher();
+  dispatcher(const dispatcher&) = delete;
+  dispatcher& operator=(const dispatcher&) = delete;
+
+  // Answers one request or batch. Returns the response text (one line, no newline), or nullopt
+  // when nothing is to be sent (a notification, or a batch of notifications only).
+  std::optional<std::string> handle(std::string_view text);
+
+  // The text of an invalid_request error for a request that was too large to read
+  // (transports that stop reading at max_request_bytes send it).
+  std::string request_too_large() const;
+
+  // Rolls back every open transaction (clean shutdown).
+  void close();
+
+  const dispatcher_options& options() const noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace customerdb::server

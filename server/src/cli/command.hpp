@@ -1,0 +1,55 @@
+// The `customerdb` command line: one function per subcommand, and the helpers they share
+// (option parsing with --help, the persistence flags of spec/protocol.md, opening the module).
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "customerdb/customer_module.hpp"
+
+namespace customerdb::cli {
+
+namespace po = boost::program_options;
+
+// Arguments of a subcommand: everything after `customerdb <name>`.
+using arguments = std::vector<std::string>;
+
+// Subcommands. Each returns the process exit status: 0 success, 1 failure (message on stderr),
+// 2 bad usage (message and usage on stderr).
+int rpc_command(const arguments& args);       // rpc_command.cpp
+int serve_command(const arguments& args);     // serve_command.cpp
+int generate_command(const arguments& args);  // generate_command.cpp
+int import_command(const arguments& args);    // import_export_command.cpp
+int export_command(const arguments& args);    // import_export_command.cpp
+int snapshot_command(const arguments& args);  // snapshot_command.cpp
+int stats_command(const arguments& args);     // stats_command.cpp
+
+// The result of parse(): the options, or the exit status to return at once (after --help: 0,
+// after a usage error: 2; both already printed).
+struct parsed {
+  po::variables_map vars;
+  std::optional<int> exit_status;
+};
+
+// Parses `args` for the subcommand `usage` names ("customerdb rpc [options]"), with `summary`
+// printed under it for --help. Adds --help (-h) to `options`. `positional` may be null.
+parsed parse(std::string_view usage, std::string_view summary, po::options_description options,
+             const po::positional_options_description* positional, const arguments& args);
+
+// Adds --data, --fsync, --snapshot-interval and --snapshot-commits (spec/protocol.md).
+void add_persistence_flags(po::options_description& options);
+// The persistence options those flags give. Throws po::error for a bad --fsync value.
+persistence_options persistence_from(const po::variables_map& vars);
+
+// Opens the module with `options`. On failure prints "customerdb: <message>" to stderr and
+// returns null (the caller exits 1).
+std::unique_ptr<customer_module> open_module(const persistence_options& options);
+
+// Prints "customerdb: <message>" to stderr.
+void report_error(std::string_view message);
+
+}  // namespace customerdb::cli
