@@ -54,6 +54,10 @@ void customer_module::rollback(context& ctx) {
   if (ctx.tx_ && ctx.owner_) engine_->rollback(*ctx.tx_);
 }
 
+void customer_module::check_transaction(const context& ctx) const {
+  engine_->read(tx_of(ctx), [](const detail::view&) {});
+}
+
 snapshot_info customer_module::snapshot() { return engine_->snapshot(); }
 
 module_stats customer_module::stats() const { return engine_->stats(); }

@@ -246,7 +246,9 @@ void engine::commit(transaction& tx) {
 void engine::rollback(transaction& tx) {
   std::lock_guard lock(tx.mutex);
   if (tx.state != transaction::status::active) return;
-  tx.state = transaction::status::rolled_back;
+  // Past its deadline it has expired: later uses say so.
+  const bool expired = tx.deadline && std::chrono::steady_clock::now() >= *tx.deadline;
+  tx.state = expired ? transaction::status::expired : transaction::status::rolled_back;
   tx.writes.rollback_to(0);
 }
 

@@ -91,6 +91,9 @@ class customer_module {
   // Discards the transaction `ctx` owns. Does nothing for a joined context or a context
   // without a transaction.
   void rollback(context& ctx);
+  // Does nothing when `ctx` has no transaction or its transaction is active; throws conflict
+  // "Transaction has expired" or "Transaction is no longer active" otherwise.
+  void check_transaction(const context& ctx) const;
 
   // ---- Customers -------------------------------------------------------------------------
 

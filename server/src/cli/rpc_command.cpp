@@ -1,11 +1,117 @@
+// `customerdb rpc`: the stdio transport of spec/protocol.md. One request or batch per line on
+// standard input, one response line per answered line on standard output, flushed at once;
+// logs on standard error; end of input is a clean shutdown.
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
 #include "command.hpp"
+#include "customerdb/server/dispatcher.hpp"
 
 namespace customerdb::cli {
 
-// Placeholder until the command lands.
-int rpc_command(const arguments&) {
-  report_error("'rpc' is not available yet");
-  return 1;
+namespace {
+
+// Reads standard input line by line, with a bound on the bytes kept per line.
+class line_reader {
+ public:
+  explicit line_reader(int fd) : fd_(fd) {}
+
+  // Reads the next line (without its '\n'; a last line without one counts). Returns false at
+  // end of input. A line longer than `limit` is read to its end but not kept: `too_long` is set.
+  bool next(std::string& line, std::size_t limit, bool& too_long) {
+    line.clear();
+    too_long = false;
+    bool any = false;
+    for (;;) {
+      if (pos_ == end_ && !fill()) return any;
+      any = true;
+      const char* start = buffer_ + pos_;
+      const auto* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - pos_));
+      const std::size_t n = nl ? static_cast<std::size_t>(nl - start) : end_ - pos_;
+      if (!too_long) {
+        if (line.size() + n > limit) {
+          too_long = true;
+          std::string().swap(line);
+        } else {
+          line.append(start, n);
+        }
+      }
+      pos_ += n;
+      if (nl) {
+        ++pos_;
+        return true;
+      }
+    }
+  }
+
+ private:
+  bool fill() {
+    for (;;) {
+      const ssize_t got = ::read(fd_, buffer_, sizeof buffer_);
+      if (got > 0) {
+        pos_ = 0;
+        end_ = static_cast<std::size_t>(got);
+        return true;
+      }
+      if (got == 0 || errno != EINTR) return false;
+    }
+  }
+
+  int fd_;
+  char buffer_[1 << 16];
+  std::size_t pos_ = 0;
+  std::size_t end_ = 0;
+};
+
+}  // namespace
+
+int rpc_command(const arguments& args) {
+  po::options_description options("Options");
+  add_persistence_flags(options);
+  options.add_options()  //
+      ("max-request-bytes", po::value<std::size_t>()->default_value(64u << 20)->value_name("N"),
+       "the longest request line accepted");
+  auto parsed = parse("customerdb rpc [options]",
+                      "Answers JSON-RPC 2.0 requests (spec/protocol.md), one request or batch per "
+                      "line on standard input,\none response line each on standard output. End "
+                      "of input shuts down cleanly.",
+                      options, nullptr, args);
+  if (parsed.exit_status) return *parsed.exit_status;
+
+  auto module = open_module(persistence_from(parsed.vars));
+  if (!module) return 1;
+  server::dispatcher_options dopts;
+  dopts.max_request_bytes = parsed.vars["max-request-bytes"].as<std::size_t>();
+  server::dispatcher dispatcher(*module, dopts);
+
+  auto input = std::make_unique<line_reader>(STDIN_FILENO);
+  std::string line;
+  bool too_long = false;
+  while (input->next(line, dopts.max_request_bytes, too_long)) {
+    std::optional<std::string> reply;
+    if (too_long) {
+      reply = dispatcher.request_too_large();
+    } else if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      continue;  // blank lines are ignored
+    } else {
+      reply = dispatcher.handle(line);
+    }
+    if (reply) {
+      reply->push_back('\n');
+      std::fwrite(reply->data(), 1, reply->size(), stdout);
+      std::fflush(stdout);
+    }
+  }
+  dispatcher.close();
+  module.reset();  // clean shutdown: the module makes its data durable
+  return 0;
 }
 
 }  // namespace customerdb::cli
