@@ -1160,6 +1160,25 @@ BOOST_FIXTURE_TEST_CASE(a_transaction_that_runs_past_its_deadline_is_discarded, 
   BOOST_CHECK_EQUAL(m.retrieve(c).first_name, "Now");
 }
 
+BOOST_FIXTURE_TEST_CASE(a_rollback_after_the_deadline_keeps_the_expired_message, fixture) {
+  context tx = m.begin_transaction({.deadline = steady::now() - std::chrono::milliseconds(1)});
+  BOOST_CHECK_NO_THROW(m.rollback(tx));  // rollback never throws: it cleans up
+  CUSTOMERDB_CHECK_ERROR(m.list({}, {}, tx), error_code::conflict, expired);
+  CUSTOMERDB_CHECK_ERROR(m.check_transaction(tx), error_code::conflict, expired);
+  CUSTOMERDB_CHECK_ERROR(m.commit(tx), error_code::conflict, expired);
+}
+
+BOOST_FIXTURE_TEST_CASE(check_transaction_reports_the_state, fixture) {
+  BOOST_CHECK_NO_THROW(m.check_transaction(context{}));
+  context tx = m.begin_transaction();
+  BOOST_CHECK_NO_THROW(m.check_transaction(tx));
+  m.rollback(tx);
+  CUSTOMERDB_CHECK_ERROR(m.check_transaction(tx), error_code::conflict, no_longer_active);
+  context done = m.begin_transaction();
+  m.commit(done);
+  CUSTOMERDB_CHECK_ERROR(m.check_transaction(done), error_code::conflict, no_longer_active);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_deadline_that_has_not_passed_commits, fixture) {
   context tx = m.begin_transaction({.deadline = steady::now() + std::chrono::minutes(5)});
   const auto a = m.create(dto{.email = "a@x.com"}, tx).id;
