@@ -1,0 +1,1183 @@
+"""Protocol tests of `customerdb rpc` (spec/protocol.md over stdio), run as a child process.
+
+    python3 tests/protocol/stdio_test.py path/to/customerdb [unittest options]
+
+Every test starts its own server and, when it ends, closes standard input and checks that the
+server exits 0 with nothing but responses written (rpc_driver.RpcServer.close). Messages are
+the module's texts of spec/behaviour.md; protocol messages are the dispatcher's.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+import unittest
+from typing import Any, Callable
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rpc_driver import RpcServer, dumps, parse_strict, request  # noqa: E402
+
+BINARY = os.environ.get("CUSTOMERDB", "")
+
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+ULID = "[0-9A-HJKMNP-TV-Z]{26}"
+
+# Every scalar field of each DTO (protocol.md "Values"), with the prefix of generated ids.
+CUSTOMER = ("cus", ("id", "email", "first_name", "last_name", "company_name", "phone",
+                    "has_account", "metadata", "created_by", "default_billing_address_id",
+                    "default_shipping_address_id", "created_at", "updated_at", "deleted_at"))
+GROUP = ("cusgroup", ("id", "name", "metadata", "created_by", "created_at", "updated_at",
+                      "deleted_at"))
+ADDRESS = ("cuaddr", ("id", "customer_id", "address_name", "is_default_shipping",
+                      "is_default_billing", "company", "first_name", "last_name", "address_1",
+                      "address_2", "city", "country_code", "province", "postal_code", "phone",
+                      "metadata", "created_at", "updated_at"))
+MEMBERSHIP = ("cusgc", ("id", "customer_id", "customer_group_id", "metadata", "created_by",
+                        "created_at", "updated_at"))
+BOOLEANS = {"has_account", "is_default_shipping", "is_default_billing"}
+
+# Metadata that must come back exactly: nesting, arrays, numbers, booleans, null, unicode.
+RICH_METADATA = {
+    "nested": {"a": {"b": {"c": [1, 2, {"d": None}]}}, "empty": {}},
+    "array": [1, -2, 3.25, "x", True, False, None, [], [[]], {"k": "v"}],
+    "int": 9007199254740992, "negative": -42, "zero": 0, "float": 0.1, "exp": 1.5e300,
+    "big_int": 9223372036854775807, "uint": 18446744073709551615,
+    "true": True, "false": False, "null": None,
+    "unicode": "é ü 中文 日本語 😀 \u0001\u001f \"quoted\" back\\slash \t\n",
+    "ключ 🔑": "значение",
+    "": "empty key",
+}
+
+
+# The codes of protocol.md "Errors", by `data.type`.
+CODES = {"not_found": -32001, "invalid_data": -32002, "conflict": -32003, "not_allowed": -32004,
+         "parse_error": -32700, "invalid_request": -32600, "method_not_found": -32601,
+         "invalid_params": -32602, "internal_error": -32603}
+
+
+def error_of(type: str, message: str) -> dict[str, Any]:
+    """The error object of `type` with `message`."""
+    return {"code": CODES[type], "message": message, "data": {"type": type}}
+
+
+def _errors_of(type: str) -> Callable[[str], dict[str, Any]]:
+    return functools.partial(error_of, type)
+
+
+not_found, invalid_data, conflict = map(_errors_of, ("not_found", "invalid_data", "conflict"))
+parse_error, invalid_request, method_not_found, invalid_params = map(
+    _errors_of, ("parse_error", "invalid_request", "method_not_found", "invalid_params"))
+
+
+def response_error(error: dict[str, Any], id: Any = None) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": id, "error": error}
+
+
+class ServerTest(unittest.TestCase):
+    """Starts one server per test; tearDown asserts a clean exit at end of input."""
+
+    server_args: tuple[str, ...] = ()
+
+    def setUp(self) -> None:
+        self.rpc = RpcServer(BINARY, *self.server_args)
+        self.addCleanup(self.rpc.kill)
+
+    def tearDown(self) -> None:
+        # Only when the test passed so far: a failing test must not hide behind a second error.
+        if getattr(getattr(self, "_outcome", None), "success", True):
+            self.rpc.close()
+
+    # ---- helpers -------------------------------------------------------------------------
+
+    def call(self, method: str, *params: Any) -> Any:
+        return self.rpc.call(method, *params)
+
+    def assertError(self, expected: dict[str, Any], method: str, *params: Any) -> None:
+        self.assertEqual(self.rpc.error(method, *params), expected)
+
+    def assertAlive(self) -> None:
+        """The server still answers (and answers the right request)."""
+        self.assertTrue(self.rpc.alive())
+        self.rpc.sync()
+
+    def assertDto(self, actual: Any, kind: tuple[str, tuple[str, ...]], **fields: Any) -> None:
+        """`actual` is exactly the DTO with `fields` (other scalars null / false); generated
+        ids and timestamps are checked for their format and taken from `actual` unless
+        given."""
+        prefix, names = kind
+        self.assertIsInstance(actual, dict)
+        expected: dict[str, Any] = {n: (False if n in BOOLEANS else None) for n in names}
+        expected.update(fields)
+        if "id" not in fields:
+            self.assertRegex(actual.get("id", ""), f"^{prefix}_{ULID}$")
+            expected["id"] = actual["id"]
+        for ts in ("created_at", "updated_at"):
+            self.assertRegex(actual.get(ts) or "", TIMESTAMP)
+            if ts not in fields:
+                expected[ts] = actual[ts]
+        if actual.get("deleted_at") is not None:
+            self.assertRegex(actual["deleted_at"], TIMESTAMP)
+        self.assertEqual(actual, expected)
+
+    # ---- fixtures ------------------------------------------------------------------------
+
+    def customer(self, **data: Any) -> dict[str, Any]:
+        return self.call("create", data)
+
+    def group(self, **data: Any) -> dict[str, Any]:
+        return self.call("createCustomerGroup", data)
+
+    def address(self, **data: Any) -> dict[str, Any]:
+        return self.call("addAddresses", data)
+
+    def ids(self, rows: list[dict[str, Any]]) -> list[str]:
+        return [r["id"] for r in rows]
+
+
+# ============================================================================================
+# The 24 seed methods
+# ============================================================================================
+
+
+class CustomerMethods(ServerTest):
+
+    def test_create_single_returns_the_full_dto(self) -> None:
+        data = {"email": "john@smith.com", "first_name": "John", "last_name": "Smith",
+                "company_name": "Acme", "phone": "+45 1234", "has_account": True,
+                "created_by": "admin", "metadata": RICH_METADATA}
+        c = self.call("create", data)
+        self.assertDto(c, CUSTOMER, **data)
+        self.assertEqual(c["created_at"], c["updated_at"])
+        # An unset field is present and null; nothing else appears (no relations).
+        bare = self.call("create", {})
+        self.assertDto(bare, CUSTOMER)
+        self.assertLess(c["id"], bare["id"])  # D15: ids increase
+
+    def test_create_array_in_input_order_and_empty_array(self) -> None:
+        rows = self.call("create", [{"email": "b@x.com"}, {"email": "a@x.com", "id": "cus_mine"}])
+        self.assertEqual(len(rows), 2)
+        self.assertDto(rows[0], CUSTOMER, email="b@x.com")
+        self.assertDto(rows[1], CUSTOMER, email="a@x.com", id="cus_mine")
+        self.assertEqual(self.call("create", []), [])
+
+    def test_create_with_addresses_returns_them_and_derives_default_ids(self) -> None:
+        c = self.call("create", {"email": "a@x.com", "addresses": [
+            {"address_1": "One", "is_default_billing": True},
+            {"address_1": "Two", "is_default_shipping": True, "country_code": "DK"}]})
+        a1, a2 = c["addresses"]
+        self.assertDto(a1, ADDRESS, customer_id=c["id"], address_1="One", is_default_billing=True)
+        self.assertDto(a2, ADDRESS, customer_id=c["id"], address_1="Two", country_code="DK",
+                       is_default_shipping=True)
+        self.assertDto(c, CUSTOMER, email="a@x.com", default_billing_address_id=a1["id"],
+                       default_shipping_address_id=a2["id"], addresses=[a1, a2])
+        # Without an addresses key, the key is left out (D8).
+        self.assertNotIn("addresses", self.customer(email="b@x.com"))
+
+    def test_retrieve_plain_select_relations_nested_with_deleted(self) -> None:
+        c = self.customer(email="a@x.com", first_name="A")
+        self.assertEqual(self.call("retrieve", c["id"]), c)
+        self.assertEqual(self.call("retrieve", c["id"], None, None), c)
+        self.assertEqual(self.call("retrieve", c["id"], {"select": ["email"]}),
+                         {"id": c["id"], "email": "a@x.com"})
+        g = self.group(name="VIP")
+        self.call("addCustomerToGroup", {"customer_id": c["id"], "customer_group_id": g["id"]})
+        a = self.address(customer_id=c["id"], city="Aarhus")
+        full = self.call("retrieve", c["id"], {"relations": ["groups", "addresses"]})
+        self.assertEqual(full, {**c, "groups": [g], "addresses": [a]})
+        # select keeps loaded relations whole (behaviour.md 3.4).
+        self.assertEqual(self.call("retrieve", c["id"], {"select": ["id"],
+                                                         "relations": ["addresses"]}),
+                         {"id": c["id"], "addresses": [a]})
+        nested = self.call("retrieve", c["id"], {"relations": ["groups.customers"]})
+        self.assertEqual(nested, {**c, "groups": [{**g, "customers": [c]}]})
+        self.call("softDelete", [c["id"]])
+        self.assertError(not_found(f"Customer with id: {c['id']} was not found"),
+                         "retrieve", c["id"])
+        deleted = self.call("retrieve", c["id"], {"withDeleted": True})
+        self.assertIsNotNone(deleted["deleted_at"])
+        self.assertDto(deleted, CUSTOMER, id=c["id"], email="a@x.com", first_name="A",
+                       created_at=c["created_at"], deleted_at=deleted["deleted_at"])
+
+    def test_retrieve_errors(self) -> None:
+        self.assertError(not_found("Customer with id: cus_nope was not found"),
+                         "retrieve", "cus_nope")
+        self.assertError(not_found("Customer with id:  was not found"), "retrieve", "")
+        self.assertError(not_found("customer - id must be defined"), "retrieve", None)
+        self.assertError(not_found("customer - id must be defined"), "retrieve")
+
+    def test_update_by_id_ids_and_selector(self) -> None:
+        a = self.customer(email="a@x.com", metadata={"keep": 1, "deep": {"x": 1}})
+        b = self.customer(email="b@x.com")
+        one = self.call("update", a["id"], {"first_name": "Anna",
+                                            "metadata": {"deep": {"y": 2}, "keep": None}})
+        self.assertDto(one, CUSTOMER, id=a["id"], email="a@x.com", first_name="Anna",
+                       created_at=a["created_at"],
+                       metadata={"keep": None, "deep": {"x": 1, "y": 2}})  # D10 deep merge
+        self.assertGreaterEqual(one["updated_at"], a["updated_at"])
+        many = self.call("update", [b["id"], a["id"]], {"last_name": "L"})
+        self.assertEqual(self.ids(many), [a["id"], b["id"]])
+        self.assertEqual([r["last_name"] for r in many], ["L", "L"])
+        sel = self.call("update", {"email": "b@x.com"}, {"phone": "1", "metadata": None})
+        self.assertEqual(len(sel), 1)
+        self.assertDto(sel[0], CUSTOMER, id=b["id"], email="b@x.com", last_name="L", phone="1",
+                       created_at=b["created_at"])
+        self.assertEqual(self.call("update", {"email": "nobody"}, {"phone": "2"}), [])
+        self.assertEqual(self.call("update", [], {"phone": "2"}), [])
+        self.assertError(not_found('Customer with id "cus_x" not found'),
+                         "update", "cus_x", {"phone": "2"})
+        self.assertError(not_found('Customer with id "cus_x, cus_y" not found'),
+                         "update", [a["id"], "cus_x", "cus_y"], {"phone": "2"})
+        self.assertEqual(self.call("retrieve", a["id"])["phone"], None)  # nothing changed
+
+    def test_delete_by_id_ids_and_selector_cascades(self) -> None:
+        a, b, c, d = (self.customer(email=f"{n}@x.com") for n in "abcd")
+        g = self.group(name="G")
+        self.address(customer_id=a["id"])
+        self.call("addCustomerToGroup", {"customer_id": a["id"], "customer_group_id": g["id"]})
+        self.assertIsNone(self.call("delete", a["id"]))
+        self.assertEqual(self.call("listAddresses"), [])
+        self.assertEqual(self.call("listCustomerGroupCustomers"), [])
+        self.assertIsNone(self.call("delete", [b["id"], "cus_unknown"]))
+        self.assertIsNone(self.call("delete", {"email": "c@x.com"}))
+        self.assertIsNone(self.call("delete", []))
+        self.assertIsNone(self.call("delete", "cus_unknown"))
+        self.assertEqual(self.call("list"), [d])
+
+    def test_list_and_list_and_count_configs(self) -> None:
+        rows = self.call("create", [{"email": f"{i:02}@x.com", "first_name": "F" if i % 2 else None}
+                                    for i in range(17)])
+        self.assertEqual(self.call("list"), rows[:15])  # default take 15, order id ASC
+        self.assertEqual(self.call("list", None, None, None), rows[:15])
+        self.assertEqual(self.call("list", {}, {"take": None}), rows)
+        self.assertEqual(self.call("list", {}, {"skip": 15}), rows[15:])
+        self.assertEqual(self.call("list", {}, {"skip": 2, "take": 3}), rows[2:5])
+        self.assertEqual(self.call("list", {}, {"take": 0}), [])
+        self.assertEqual(self.call("list", {"id": self.ids(rows)}), rows)  # top-level id: no limit
+        self.assertEqual(self.call("list", {}, {"order": {"email": "DESC"}, "take": 2}),
+                         [rows[16], rows[15]])
+        self.assertEqual(self.call("list", {}, {"order": {"email": "desc"}, "take": 1,
+                                                "select": ["email"]}),
+                         [{"id": rows[16]["id"], "email": "16@x.com"}])
+        self.assertEqual(self.call("listAndCount"), [rows[:15], 17])
+        self.assertEqual(self.call("listAndCount", {"first_name": "F"}, {"take": 2}),
+                         [[rows[1], rows[3]], 8])
+        self.assertEqual(self.call("listAndCount", {}, {"take": 0}), [[], 17])
+        self.call("softDelete", [rows[0]["id"]])
+        self.assertEqual(self.call("listAndCount", {}, {"take": 1})[1], 16)
+        with_deleted = self.call("listAndCount", {}, {"take": 1, "withDeleted": True})
+        self.assertEqual(with_deleted[1], 17)
+        self.assertEqual(with_deleted[0][0]["id"], rows[0]["id"])
+        self.assertIsNotNone(with_deleted[0][0]["deleted_at"])
+
+    def test_list_relations_filters_and_search(self) -> None:
+        a = self.customer(email="anna@x.com", first_name="Anna")
+        b = self.customer(email="bob@x.com", first_name="Bob")
+        g = self.group(name="VIP")
+        self.call("addCustomerToGroup", {"customer_id": b["id"], "customer_group_id": g["id"]})
+        self.assertEqual(self.call("list", {"groups": g["id"]}), [b])
+        self.assertEqual(self.call("list", {"groups": {"name": "VIP"}}, {"relations": ["groups"]}),
+                         [{**b, "groups": [g]}])
+        self.assertEqual(self.call("list", {"q": "ANN"}), [a])
+        self.assertEqual(self.call("list", {"$or": [{"first_name": "Anna"},
+                                                    {"email": {"$like": "bob%"}}]}), [a, b])
+        self.assertEqual(self.call("list", {"first_name": {"$ne": "Anna", "$in": ["Bob"]}}), [b])
+        self.assertEqual(self.call("list", {}, {"relations": ["addresses", "groups"]}),
+                         [{**a, "addresses": [], "groups": []},
+                          {**b, "addresses": [], "groups": [g]}])
+
+    def test_soft_delete_and_restore(self) -> None:
+        a, b = self.customer(email="a@x.com"), self.customer(email="b@x.com")
+        self.assertEqual(self.call("softDelete", [a["id"], "cus_unknown"]),
+                         {"customer_id": [a["id"]]})
+        self.assertEqual(self.call("softDelete", [a["id"]]), {})  # already deleted: skipped
+        self.assertEqual(self.call("softDelete", []), {})
+        self.assertEqual(self.call("softDelete", [b["id"]],
+                                   {"returnLinkableKeys": ["customer_group_id"]}), {})
+        self.assertEqual(self.call("list"), [])
+        self.assertEqual(self.call("restore", [a["id"]], {"returnLinkableKeys": ["customer_id"]}),
+                         {"customer_id": [a["id"]]})
+        self.assertEqual(self.call("restore", [b["id"]], None, None), {"customer_id": [b["id"]]})
+        self.assertEqual(self.call("restore", []), {})
+        self.assertEqual(self.call("restore", [a["id"]]), {"customer_id": [a["id"]]})  # live too
+        self.assertEqual(self.call("softDelete", a["id"]), {"customer_id": [a["id"]]})  # a string
+        self.assertEqual(self.call("restore", a["id"], {"returnLinkableKeys": []}), {})
+        restored = self.call("retrieve", a["id"], {"withDeleted": True})
+        self.assertIsNone(restored["deleted_at"])
+
+    def test_unique_violations(self) -> None:
+        self.customer(email="john.doe@acmecorp.com")
+        self.assertError(invalid_data("Customer with email: john.doe@acmecorp.com, "
+                                      "has_account: false, already exists."),
+                         "create", {"email": "john.doe@acmecorp.com"})
+        self.customer(email="john.doe@acmecorp.com", has_account=True)  # D1: other has_account
+        self.customer(id="cus_fixed")
+        self.assertError(invalid_data("Customer with id: cus_fixed, already exists."),
+                         "create", [{"email": "new@x.com"}, {"id": "cus_fixed"}])
+        self.assertEqual(self.call("list", {"email": "new@x.com"}), [])  # nothing written
+
+
+class GroupMethods(ServerTest):
+
+    def test_create_retrieve_update_delete(self) -> None:
+        g = self.call("createCustomerGroup", {"name": "VIP", "created_by": "admin",
+                                              "metadata": {"tier": [1, 2]}})
+        self.assertDto(g, GROUP, name="VIP", created_by="admin", metadata={"tier": [1, 2]})
+        rows = self.call("createCustomerGroup", [{"name": "B"}, {}])
+        self.assertDto(rows[0], GROUP, name="B")
+        self.assertDto(rows[1], GROUP)
+        self.assertEqual(self.call("createCustomerGroup", []), [])
+        self.assertEqual(self.call("retrieveCustomerGroup", g["id"]), g)
+        self.assertEqual(self.call("retrieveCustomerGroup", g["id"], {"select": ["name"]}),
+                         {"id": g["id"], "name": "VIP"})
+        self.assertError(not_found("CustomerGroup with id: nope was not found"),
+                         "retrieveCustomerGroup", "nope")
+        self.assertError(not_found("customerGroup - id must be defined"),
+                         "retrieveCustomerGroup", None)
+        one = self.call("updateCustomerGroups", g["id"], {"name": "VIP2", "metadata": {"x": 1}})
+        self.assertDto(one, GROUP, id=g["id"], name="VIP2", created_by="admin",
+                       created_at=g["created_at"], metadata={"tier": [1, 2], "x": 1})
+        many = self.call("updateCustomerGroups", [rows[0]["id"], rows[1]["id"]],
+                         {"created_by": "me"})
+        self.assertEqual([r["created_by"] for r in many], ["me", "me"])
+        sel = self.call("updateCustomerGroups", {"name": "B"}, {"name": "BB"})
+        self.assertEqual([(r["id"], r["name"]) for r in sel], [(rows[0]["id"], "BB")])
+        self.assertError(not_found('CustomerGroup with id "nope" not found'),
+                         "updateCustomerGroups", "nope", {"name": "x"})
+        self.assertError(invalid_data("Customer group with name: VIP2, already exists."),
+                         "createCustomerGroup", {"name": "VIP2"})
+        self.assertIsNone(self.call("deleteCustomerGroups", g["id"]))
+        self.assertIsNone(self.call("deleteCustomerGroups", [rows[0]["id"], "unknown"]))
+        self.assertIsNone(self.call("deleteCustomerGroups", {"created_by": "me"}))
+        self.assertEqual(self.call("listCustomerGroups"), [])
+
+    def test_list_count_relations_soft_delete_restore(self) -> None:
+        c = self.customer(email="a@x.com")
+        g1, g2 = self.group(name="A"), self.group(name="B")
+        self.call("addCustomerToGroup", {"customer_id": c["id"], "customer_group_id": g1["id"]})
+        self.assertEqual(self.call("listCustomerGroups"), [g1, g2])
+        self.assertEqual(self.call("listCustomerGroups", {"q": "b"}), [g2])
+        self.assertEqual(self.call("listCustomerGroups", {}, {"relations": ["customers"],
+                                                              "order": {"name": "DESC"}}),
+                         [{**g2, "customers": []}, {**g1, "customers": [c]}])
+        self.assertEqual(self.call("retrieveCustomerGroup", g1["id"],
+                                   {"relations": ["customers.addresses"]}),
+                         {**g1, "customers": [{**c, "addresses": []}]})
+        self.assertEqual(self.call("listAndCountCustomerGroups", {}, {"skip": 1}), [[g2], 2])
+        self.assertEqual(self.call("softDeleteCustomerGroups", [g1["id"]]),
+                         {"customer_group_id": [g1["id"]]})
+        self.assertEqual(self.call("softDeleteCustomerGroups", [g2["id"]],
+                                   {"returnLinkableKeys": ["customer_id"]}), {})
+        self.assertEqual(self.call("softDeleteCustomerGroups", []), {})
+        self.assertEqual(self.call("listAndCountCustomerGroups"), [[], 0])
+        self.assertEqual(self.call("listAndCountCustomerGroups", {}, {"withDeleted": True})[1], 2)
+        self.assertEqual(self.call("retrieve", c["id"], {"relations": ["groups"]})["groups"], [])
+        self.assertEqual(self.call("restoreCustomerGroups", [g1["id"], g2["id"]],
+                                   {"returnLinkableKeys": ["customer_group_id"]}),
+                         {"customer_group_id": [g1["id"], g2["id"]]})
+        self.assertEqual(self.call("restoreCustomerGroups", []), {})
+        self.assertEqual(self.ids(self.call("listCustomerGroups")), [g1["id"], g2["id"]])
+
+
+class MembershipMethods(ServerTest):
+
+    def test_add_list_remove(self) -> None:
+        c1, c2 = self.customer(email="a@x.com"), self.customer(email="b@x.com")
+        g = self.group(name="G")
+        one = self.call("addCustomerToGroup", {"customer_id": c1["id"], "customer_group_id": g["id"]})
+        self.assertEqual(list(one), ["id"])
+        self.assertRegex(one["id"], f"^cusgc_{ULID}$")
+        pair2 = {"customer_id": c2["id"], "customer_group_id": g["id"]}
+        many = self.call("addCustomerToGroup", [pair2])
+        self.assertEqual([list(m) for m in many], [["id"]])
+        # D6: the same pair again returns the existing membership.
+        self.assertEqual(self.call("addCustomerToGroup", [pair2]), many)
+        self.assertEqual(self.call("addCustomerToGroup", []), [])
+        rows = self.call("listCustomerGroupCustomers")
+        self.assertEqual(len(rows), 2)
+        self.assertDto(rows[0], MEMBERSHIP, id=one["id"], customer_id=c1["id"],
+                       customer_group_id=g["id"])
+        self.assertDto(rows[1], MEMBERSHIP, id=many[0]["id"], **pair2)
+        self.assertEqual(self.call("listCustomerGroupCustomers", {"customer_id": c2["id"]},
+                                   {"relations": ["customer", "customer_group"]}),
+                         [{**rows[1], "customer": c2, "customer_group": g}])
+        self.assertError(not_found("You tried to set relationship customer_id: cus_nope, "
+                                   "but such entity does not exist"),
+                         "addCustomerToGroup",
+                         [pair2, {"customer_id": "cus_nope", "customer_group_id": g["id"]}])
+        self.assertError(not_found("You tried to set relationship customer_group_id: nope, "
+                                   "but such entity does not exist"),
+                         "addCustomerToGroup", {"customer_id": c1["id"], "customer_group_id": "nope"})
+        self.assertIsNone(self.call("removeCustomerFromGroup",
+                                    {"customer_id": c1["id"], "customer_group_id": g["id"]}))
+        self.assertIsNone(self.call("removeCustomerFromGroup", [pair2, {
+            "customer_id": "cus_nope", "customer_group_id": "nope"}]))
+        self.assertIsNone(self.call("removeCustomerFromGroup", []))
+        self.assertEqual(self.call("listCustomerGroupCustomers"), [])
+
+
+class AddressMethods(ServerTest):
+
+    def test_add_update_list_delete(self) -> None:
+        c = self.customer(email="a@x.com")
+        data = {"customer_id": c["id"], "address_name": "Home", "is_default_shipping": True,
+                "company": "Acme", "first_name": "A", "last_name": "B", "address_1": "Street 1",
+                "address_2": "Floor 2", "city": "Aarhus", "country_code": "DK",
+                "province": "Jutland", "postal_code": "8000", "phone": "+45",
+                "metadata": {"door": "red"}}
+        a = self.call("addAddresses", data)
+        self.assertDto(a, ADDRESS, **data)
+        rows = self.call("addAddresses", [{"customer_id": c["id"], "city": "Odense"},
+                                          {"customer_id": c["id"], "is_default_billing": True}])
+        self.assertDto(rows[0], ADDRESS, customer_id=c["id"], city="Odense")
+        self.assertDto(rows[1], ADDRESS, customer_id=c["id"], is_default_billing=True)
+        self.assertEqual(self.call("addAddresses", []), [])
+        customer = self.call("retrieve", c["id"])
+        self.assertEqual((customer["default_shipping_address_id"],
+                          customer["default_billing_address_id"]), (a["id"], rows[1]["id"]))
+        self.assertError(invalid_data(f"Customer address with customer_id: {c['id']}, "
+                                      "already exists."),
+                         "addAddresses", {"customer_id": c["id"], "is_default_shipping": True})
+        self.assertError(not_found("You tried to set relationship customer_id: cus_nope, "
+                                   "but such entity does not exist"),
+                         "addAddresses", {"customer_id": "cus_nope"})
+        one = self.call("updateAddresses", a["id"], {"city": "Aalborg", "metadata": {"n": 1}})
+        self.assertDto(one, ADDRESS, **{**data, "city": "Aalborg",
+                                        "metadata": {"door": "red", "n": 1}},
+                       id=a["id"], created_at=a["created_at"])
+        many = self.call("updateAddresses", [rows[0]["id"], rows[1]["id"]], {"phone": "1"})
+        self.assertEqual([r["phone"] for r in many], ["1", "1"])
+        sel = self.call("updateAddresses", {"city": "Odense"}, {"city": "Vejle"})
+        self.assertEqual([(r["id"], r["city"]) for r in sel], [(rows[0]["id"], "Vejle")])
+        self.assertError(not_found('Address with id "nope" not found'),
+                         "updateAddresses", "nope", {"city": "x"})
+        self.assertEqual(self.call("listAddresses", {"customer_id": c["id"]}, {"take": 2}),
+                         [one, sel[0]])
+        self.assertEqual(self.call("listAddresses", {"q": "vejle"}, {"relations": ["customer"]}),
+                         [{**sel[0], "customer": customer}])
+        self.assertEqual(self.call("listAndCountAddresses", {}, {"skip": 1, "take": 1}),
+                         [[sel[0]], 3])
+        self.assertIsNone(self.call("deleteAddresses", a["id"]))
+        self.assertIsNone(self.call("deleteAddresses", [rows[0]["id"], "nope"]))
+        self.assertIsNone(self.call("deleteAddresses", {"customer_id": c["id"]}))
+        self.assertEqual(self.call("listAndCountAddresses"), [[], 0])
+
+
+class Values(ServerTest):
+
+    def test_metadata_is_kept_exactly(self) -> None:
+        c = self.customer(metadata=RICH_METADATA)
+        self.assertEqual(c["metadata"], RICH_METADATA)
+        self.assertEqual(self.call("retrieve", c["id"])["metadata"], RICH_METADATA)
+        self.assertEqual(self.call("list")[0]["metadata"], RICH_METADATA)
+        g = self.group(metadata=RICH_METADATA)
+        self.assertEqual(self.call("retrieveCustomerGroup", g["id"])["metadata"], RICH_METADATA)
+        a = self.address(customer_id=c["id"], metadata=RICH_METADATA)
+        self.assertEqual(self.call("listAddresses")[0]["metadata"], RICH_METADATA)
+        self.assertEqual(a["metadata"], RICH_METADATA)
+
+    def test_metadata_keeps_integers_as_integers(self) -> None:
+        # The exact text of the answer: integers stay integers, whatever the number style.
+        self.rpc.send(dumps(request("create", [{"metadata": {"i": 7, "n": -3, "z": 0}}], 1)))
+        line = self.rpc.read_line()
+        self.assertIn(b'"metadata":{"i":7,"n":-3,"z":0}', line)
+
+    def test_deeply_nested_metadata_round_trips(self) -> None:
+        value: Any = "leaf"
+        for i in range(200):
+            value = {f"k{i}": value} if i % 2 else [value]
+        c = self.customer(metadata={"deep": value})
+        self.assertEqual(self.call("retrieve", c["id"])["metadata"], {"deep": value})
+
+    def test_unicode_escapes_come_back_as_characters(self) -> None:
+        line = (b'{"jsonrpc":"2.0","id":1,"method":"create","params":[{"first_name":'
+                b'"\\u00e9\\ud83d\\ude00\\u4e2d","last_name":"\xc3\xa9\xf0\x9f\x98\x80"}]}')
+        reply = self.rpc.raw(line)
+        self.assertEqual(reply["result"]["first_name"], "é😀中")
+        self.assertEqual(reply["result"]["last_name"], "é😀")
+
+    def test_timestamps_are_utc_milliseconds(self) -> None:
+        c = self.customer(addresses=[{}])
+        g = self.group()
+        m = self.call("addCustomerToGroup", {"customer_id": c["id"], "customer_group_id": g["id"]})
+        self.call("softDelete", [c["id"]])
+        deleted = self.call("retrieve", c["id"], {"withDeleted": True})
+        stamps = [deleted["created_at"], deleted["updated_at"], deleted["deleted_at"],
+                  g["created_at"], c["addresses"][0]["created_at"],
+                  self.call("listCustomerGroupCustomers", {"id": m["id"]})[0]["created_at"]]
+        for s in stamps:
+            self.assertRegex(s, TIMESTAMP)
+        self.assertGreaterEqual(deleted["updated_at"], deleted["created_at"])
+
+
+# ============================================================================================
+# Transactions
+# ============================================================================================
+
+
+class Transactions(ServerTest):
+
+    def begin(self, *options: Any) -> dict[str, str]:
+        result = self.call("beginTransaction", *options)
+        self.assertEqual(list(result), ["transactionId"])
+        self.assertRegex(result["transactionId"], "^tx_[0-9a-f]{32}$")
+        return result
+
+    def test_read_own_writes_invisible_outside_until_commit(self) -> None:
+        tx = self.begin()
+        c = self.call("create", {"email": "in@x.com"}, tx)
+        self.assertEqual(self.call("retrieve", c["id"], None, tx), c)
+        self.assertEqual(self.call("list", {}, None, tx), [c])
+        self.assertEqual(self.call("list"), [])
+        self.assertError(not_found(f"Customer with id: {c['id']} was not found"),
+                         "retrieve", c["id"])
+        self.assertEqual(self.call("stats")["customers"], 0)
+        self.assertIsNone(self.call("commitTransaction", tx))
+        self.assertEqual(self.call("list"), [c])
+
+    def test_rollback_discards(self) -> None:
+        keep = self.customer(email="keep@x.com")
+        tx = self.begin({"timeoutMs": 60000})
+        gone = self.call("create", {"email": "gone@x.com"}, tx)
+        self.call("update", keep["id"], {"first_name": "Changed"}, tx)
+        self.call("delete", keep["id"], tx)
+        self.assertEqual(self.call("list", {}, None, tx), [gone])
+        self.assertIsNone(self.call("rollbackTransaction", tx))
+        self.assertEqual(self.call("list"), [keep])
+
+    def test_every_method_takes_the_context_at_its_position(self) -> None:
+        tx = self.begin()
+        c = self.call("create", {"email": "a@x.com"}, tx)
+        g = self.call("createCustomerGroup", {"name": "G"}, tx)
+        pair = {"customer_id": c["id"], "customer_group_id": g["id"]}
+        m = self.call("addCustomerToGroup", pair, tx)
+        a = self.call("addAddresses", {"customer_id": c["id"]}, tx)
+        self.assertEqual(self.call("retrieve", c["id"], None, tx)["id"], c["id"])
+        self.assertEqual(self.call("retrieveCustomerGroup", g["id"], None, tx)["id"], g["id"])
+        c = self.call("update", c["id"], {"first_name": "F"}, tx)
+        g = self.call("updateCustomerGroups", g["id"], {"name": "H"}, tx)
+        a = self.call("updateAddresses", a["id"], {"city": "C"}, tx)
+        self.assertEqual(self.call("list", None, None, tx), [c])
+        self.assertEqual(self.call("listAndCount", None, None, tx), [[c], 1])
+        self.assertEqual(self.call("listCustomerGroups", None, None, tx), [g])
+        self.assertEqual(self.call("listAndCountCustomerGroups", None, None, tx), [[g], 1])
+        self.assertEqual(self.call("listAddresses", None, None, tx), [a])
+        self.assertEqual(self.call("listAndCountAddresses", None, None, tx), [[a], 1])
+        self.assertEqual(self.ids(self.call("listCustomerGroupCustomers", None, None, tx)),
+                         [m["id"]])
+        self.assertEqual(self.call("softDelete", [c["id"]], None, tx), {"customer_id": [c["id"]]})
+        self.assertEqual(self.call("restore", [c["id"]], None, tx), {"customer_id": [c["id"]]})
+        self.assertEqual(self.call("softDeleteCustomerGroups", [g["id"]], None, tx),
+                         {"customer_group_id": [g["id"]]})
+        self.assertEqual(self.call("restoreCustomerGroups", [g["id"]], None, tx),
+                         {"customer_group_id": [g["id"]]})
+        self.assertIsNone(self.call("removeCustomerFromGroup", pair, tx))
+        self.assertIsNone(self.call("deleteAddresses", a["id"], tx))
+        # Nothing is visible outside before the commit.
+        self.assertEqual(self.call("stats")["customers"], 0)
+        self.assertEqual(self.call("listCustomerGroups"), [])
+        self.call("commitTransaction", tx)
+        self.assertEqual(self.ids(self.call("list")), [c["id"]])
+        self.assertEqual(self.ids(self.call("listCustomerGroups")), [g["id"]])
+        self.assertEqual(self.call("listAddresses"), [])
+        self.assertEqual(self.call("listCustomerGroupCustomers"), [])
+        tx2 = self.begin()
+        self.assertIsNone(self.call("delete", c["id"], tx2))
+        self.assertIsNone(self.call("deleteCustomerGroups", g["id"], tx2))
+        self.assertEqual(self.call("list", None, None, tx2), [])
+        self.call("rollbackTransaction", tx2)
+        self.assertEqual(self.ids(self.call("list")), [c["id"]])
+        self.assertEqual(self.ids(self.call("listCustomerGroups")), [g["id"]])
+
+    def test_expired_transaction_is_rolled_back(self) -> None:
+        tx = self.begin({"timeoutMs": 100})
+        self.call("create", {"email": "late@x.com"}, tx)
+        time.sleep(0.3)
+        expired = conflict("Transaction has expired")
+        self.assertError(expired, "create", {"email": "x@x.com"}, tx)
+        self.assertError(expired, "list", None, None, tx)
+        self.assertError(expired, "commitTransaction", tx)
+        self.assertEqual(self.call("list"), [])
+        # The same after the server's once-a-second sweep has rolled it back.
+        tx = self.begin({"timeoutMs": 50})
+        self.call("create", {"email": "swept@x.com"}, tx)
+        time.sleep(1.2)
+        self.rpc.sync()  # any request runs the sweep
+        self.assertError(expired, "rollbackTransaction", tx)
+        self.assertError(expired, "retrieve", "cus_x", None, tx)
+        self.assertEqual(self.call("list"), [])
+
+    def test_default_timeout_outlives_a_short_pause(self) -> None:
+        tx = self.begin(None)
+        tx2 = self.begin({"timeoutMs": None})
+        time.sleep(0.3)
+        self.call("create", {}, tx)
+        self.call("create", {}, tx2)
+        self.assertIsNone(self.call("commitTransaction", tx))
+        self.assertIsNone(self.call("commitTransaction", tx2))
+        self.assertEqual(len(self.call("list")), 2)
+
+    def test_use_after_end_is_a_conflict(self) -> None:
+        ended = conflict("Transaction is no longer active")
+        tx = self.begin()
+        self.call("commitTransaction", tx)
+        self.assertError(ended, "create", {}, tx)
+        self.assertError(ended, "commitTransaction", tx)
+        self.assertError(ended, "rollbackTransaction", tx)
+        tx = self.begin()
+        self.call("rollbackTransaction", tx)
+        self.assertError(ended, "retrieve", "cus_x", None, tx)
+        self.assertError(ended, "rollbackTransaction", tx)
+        self.assertEqual(self.call("list"), [])
+
+    def test_unknown_transaction_is_a_conflict(self) -> None:
+        unknown = {"transactionId": "tx_00000000000000000000000000000000"}
+        message = conflict("Transaction tx_00000000000000000000000000000000 was not found")
+        self.assertError(message, "create", {}, unknown)
+        self.assertError(message, "commitTransaction", unknown)
+        self.assertError(message, "rollbackTransaction", unknown)
+        self.assertEqual(self.call("list"), [])
+
+    def test_write_write_conflict_applies_nothing_of_the_loser(self) -> None:
+        c = self.customer(email="w@x.com")
+        t1, t2 = self.begin(), self.begin()
+        self.call("update", c["id"], {"first_name": "one"}, t1)
+        self.call("update", c["id"], {"first_name": "two"}, t2)
+        self.call("create", {"email": "other@x.com"}, t2)
+        self.assertIsNone(self.call("commitTransaction", t1))
+        self.assertError(conflict(f"Transaction conflict: Customer with id: {c['id']} was "
+                                  "changed by another transaction"),
+                         "commitTransaction", t2)
+        self.assertEqual(self.call("retrieve", c["id"])["first_name"], "one")
+        self.assertEqual(self.call("list", {"email": "other@x.com"}), [])
+        self.assertError(conflict("Transaction is no longer active"), "list", None, None, t2)
+
+    def test_bad_transaction_arguments(self) -> None:
+        limit = "params[0].timeoutMs must be an integer from 1 to 86400000"
+        for options in ({"timeoutMs": 0}, {"timeoutMs": -5}, {"timeoutMs": 1.5},
+                        {"timeoutMs": "100"}, {"timeoutMs": 86400001},
+                        {"timeoutMs": 18446744073709551615}):
+            with self.subTest(options=options):
+                self.assertError(invalid_params(limit), "beginTransaction", options)
+        self.assertError(invalid_params("params[0].timeout is not a transaction option "
+                                        "(expected timeoutMs)"),
+                         "beginTransaction", {"timeout": 5})
+        self.assertError(invalid_params("params[0] must be an object or null"),
+                         "beginTransaction", 5)
+        self.assertError(invalid_params("beginTransaction takes at most 1 param, got 2"),
+                         "beginTransaction", {}, {})
+        self.assertError(invalid_params("params[0] is required"), "commitTransaction")
+        self.assertError(invalid_params("params[0] must be an object or null"),
+                         "commitTransaction", "tx_x")
+        self.assertError(invalid_params("params[0].transactionId must be a string"),
+                         "rollbackTransaction", {"transactionId": 5})
+        self.assertError(invalid_params("params[0].transactionId must be a string"),
+                         "rollbackTransaction", {})
+        self.assertError(invalid_params("params[0].other is not a context key "
+                                        "(expected transactionId)"),
+                         "commitTransaction", {"transactionId": "tx_x", "other": 1})
+        self.assertError(invalid_params("params[1] must be an object or null"),
+                         "create", {}, "tx_x")
+        self.assertError(invalid_params("params[2] must be an object or null"),
+                         "list", {}, {}, ["tx_x"])
+        self.assertEqual(self.call("stats")["customers"], 0)
+
+    def test_end_of_input_with_an_open_transaction_exits_cleanly(self) -> None:
+        tx = self.begin()
+        self.call("create", {}, tx)
+        # tearDown closes stdin and asserts exit status 0.
+
+
+# ============================================================================================
+# Errors, batches, notifications, administration
+# ============================================================================================
+
+
+class ErrorCodes(ServerTest):
+    """Each code of the table in protocol.md "Errors".
+
+    Two codes cannot be produced over the protocol, so no test here asks for them:
+    - -32004 not_allowed: behaviour.md gives the type no situation (D18 lists it; §1.4 and §4
+      never use it) and the engine never raises it.
+    - -32603 internal_error: it comes from io_error/corruption (persistence, which refuses to
+      start with --data in this build) and from unexpected exceptions; no input found raises
+      one. The bad-input tests assert exact other codes, so -32603 never answers bad input.
+    """
+
+    def test_not_found_32001(self) -> None:
+        self.assertError(not_found("Customer with id: cus_nope was not found"),
+                         "retrieve", "cus_nope")
+        self.assertError(not_found("Address with id \"a, b\" not found"),
+                         "updateAddresses", ["a", "b"], {"city": "x"})
+
+    def test_invalid_data_32002(self) -> None:
+        self.assertError(invalid_data('Unknown field "nickname" for Customer'),
+                         "create", {"nickname": "x"})
+        self.assertError(invalid_data('Unknown field "nickname" for Customer'),
+                         "update", {}, {"nickname": "x"})
+        self.assertError(invalid_data('Unknown field "nickname" for Customer'),
+                         "list", {"nickname": "x"})
+        self.assertError(invalid_data('Unknown field "nick" for Customer'),
+                         "list", {}, {"select": ["nick"]})
+        self.assertError(invalid_data('Unknown field "nick" for Customer'),
+                         "list", {}, {"order": {"nick": "ASC"}})
+        self.assertError(invalid_data('Unknown relation "nick" for Customer'),
+                         "list", {}, {"relations": ["nick"]})
+        self.assertError(invalid_data('Unknown field "foo" for CustomerGroup'),
+                         "createCustomerGroup", {"foo": 1})
+        self.assertError(invalid_data('Unknown field "foo" for Address'),
+                         "updateAddresses", {}, {"foo": 1})
+        self.assertError(invalid_data('Unknown field "x" for CustomerGroupCustomer'),
+                         "addCustomerToGroup", {"customer_id": "a", "customer_group_id": "b",
+                                                "x": 1})
+        self.assertError(invalid_data('Unknown field "group" for CustomerGroupCustomer'),
+                         "listCustomerGroupCustomers", {"group": "x"})
+        self.assertError(invalid_data("Invalid value for skip: -1"), "list", {}, {"skip": -1})
+        self.assertError(invalid_data("Invalid value for take: -1"), "list", {}, {"take": -1})
+        self.assertError(invalid_data('Invalid value for field "email" of Customer: expected a '
+                                      'string or null'), "list", {"email": {"$gt": 5}})
+        self.customer(email="a" * 5000 + "b")
+        self.assertError(invalid_data('Regular expression "(a+)+$" is too expensive to run'),
+                         "list", {"email": {"$re": "(a+)+$"}})
+        self.customer(email="x@x.com")
+        self.assertError(invalid_data("You must pass a non-null value to the property "
+                                      "has_account of entity Customer."),
+                         "update", {}, {"has_account": None})
+        self.assertError(invalid_data("Snapshots need a data directory"), "snapshot")
+
+    def test_non_nullable_field_set_to_null_at_create_is_invalid_data(self) -> None:
+        # BUG (open): D11 says a non-nullable field set to null fails with invalid_data, as
+        # update does; create answers -32602 "params[0].has_account must be a boolean".
+        error = self.rpc.error("create", {"has_account": None})
+        self.assertEqual((error["code"], error["data"]), (-32002, {"type": "invalid_data"}))
+        self.assertIn("has_account", error["message"])
+        error = self.rpc.error("addAddresses", {"customer_id": "c", "is_default_shipping": None})
+        self.assertEqual((error["code"], error["data"]), (-32002, {"type": "invalid_data"}))
+        self.assertIn("is_default_shipping", error["message"])
+
+    def test_conflict_32003(self) -> None:
+        self.assertError(conflict("Transaction tx_x was not found"), "list", {}, {},
+                         {"transactionId": "tx_x"})
+
+    def test_parse_error_32700(self) -> None:
+        self.assertEqual(self.rpc.raw(b"{not json"),
+                         response_error(parse_error("Parse error: syntax error")))
+        self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","id":1,"method":"ping"} {}'),
+                         response_error(parse_error("Parse error: extra data")))
+        self.assertAlive()
+
+    def test_invalid_request_32600(self) -> None:
+        not_object = invalid_request("Invalid request: not an object")
+        for line in (b"5", b'"ping"', b"null", b"true"):
+            with self.subTest(line=line):
+                self.assertEqual(self.rpc.raw(line), response_error(not_object))
+        version = invalid_request('Invalid request: jsonrpc must be "2.0"')
+        self.assertEqual(self.rpc.raw(b'{"jsonrpc":"1.0","id":1,"method":"ping"}'),
+                         response_error(version, 1))
+        self.assertEqual(self.rpc.raw(b'{"jsonrpc":2.0,"id":1,"method":"ping"}'),
+                         response_error(version, 1))
+        self.assertEqual(self.rpc.raw(b'{"id":"a","method":"ping"}'), response_error(version, "a"))
+        method = invalid_request("Invalid request: method must be a string")
+        self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","id":2}'), response_error(method, 2))
+        self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","id":2,"method":5}'),
+                         response_error(method, 2))
+        # An invalid request is answered even without an id (JSON-RPC 2.0 section 5).
+        self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","method":5}'), response_error(method))
+        self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","id":{},"method":"ping"}'),
+                         response_error(invalid_request(
+                             "Invalid request: id must be a string, a number or null")))
+        self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","id":3,"method":"ping","extra":1}'),
+                         response_error(invalid_request(
+                             'Invalid request: unknown member "extra"'), 3))
+        self.assertEqual(self.rpc.raw(b"[]"),
+                         response_error(invalid_request("Invalid request: empty batch")))
+        self.assertAlive()
+
+    def test_method_not_found_32601(self) -> None:
+        for method in ("nope", "Retrieve", "retrieveAddress", "", "ping ", "__proto__"):
+            with self.subTest(method=method):
+                self.assertError(method_not_found(f"Method not found: {method}"), method)
+        self.assertAlive()
+
+    def test_invalid_params_32602(self) -> None:
+        cases = [
+            (("ping", 1), "ping takes at most 0 params, got 1"),
+            (("stats", None), "stats takes at most 0 params, got 1"),
+            (("retrieve", "a", None, None, None), "retrieve takes at most 3 params, got 4"),
+            (("create", {}, None, 3), "create takes at most 2 params, got 3"),
+            (("update", "a", {}, None, 1), "update takes at most 3 params, got 4"),
+            (("list", {}, {}, None, 1), "list takes at most 3 params, got 4"),
+            (("create", {"email": 1}), "params[0].email must be a string or null"),
+            (("create", [{}, {"email": True}]), "params[0][1].email must be a string or null"),
+            (("create", {"addresses": [{"city": 5}]}),
+             "params[0].addresses[0].city must be a string or null"),
+            (("create", {"metadata": [1]}), "params[0].metadata must be an object or null"),
+            (("create", {"has_account": "yes"}), "params[0].has_account must be a boolean"),
+            (("create",), "params[0] is required"),
+            (("create", 5), "params[0] must be an object or an array"),
+            (("update", "a"), "params[1] is required"),
+            (("update", "a", {"first_name": 1}), "params[1].first_name must be a string or null"),
+            (("update", ["a", 1], {}), "params[0][1] must be a string"),
+            (("delete", 5), "params[0] must be a string"),
+            (("retrieve", {"id": "a"}), "params[0] must be a string"),
+            (("retrieve", "a", {"select": "email"}), "params[1].select must be an array of strings"),
+            (("retrieve", "a", {"foo": 1}), "params[1].foo is not a find config key "
+                                             "(select, relations, skip, take, order, withDeleted)"),
+            (("list", 5), "params[0] must be an object"),
+            (("list", {}, {"take": "10"}), "params[1].take must be an integer or null"),
+            (("list", {}, {"withDeleted": "yes"}), "params[1].withDeleted must be a boolean"),
+            (("list", {}, {"order": {"email": "UP"}}),
+             'params[1].order.email must be "ASC", "DESC" or an object'),
+            (("list", {"email": {"$foo": 1}}), 'params[0].email has an unknown operator "$foo"'),
+            (("list", {"email": {"$in": 1}}), "params[0].email.$in must be an array"),
+            (("list", {"$and": {}}), "params[0].$and must be an array of filters"),
+            (("list", {"q": 1}), "params[0].q must be a string"),
+            (("softDelete",), "params[0] is required"),
+            (("softDelete", 5), "params[0] must be an array of strings"),
+            (("softDelete", ["a"], {"foo": 1}),
+             "params[1].foo is not a soft delete config key (returnLinkableKeys)"),
+            (("addCustomerToGroup", {"customer_id": "a"}),
+             "params[0].customer_group_id must be a string"),
+            (("addAddresses", {"customer_id": 5}), "params[0].customer_id must be a string or null"),
+        ]
+        for (method, *params), message in cases:
+            with self.subTest(method=method, params=params):
+                self.assertError(invalid_params(message), method, *params)
+        self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","id":1,"method":"ping","params":{}}'),
+                         response_error(invalid_params("params must be an array"), 1))
+        self.assertEqual(self.call("stats")["customers"], 0)  # nothing was written
+        self.assertAlive()
+
+
+class Batches(ServerTest):
+
+    def test_mixed_batch_keeps_order_and_omits_notifications(self) -> None:
+        reply = self.rpc.batch([
+            request("create", [{"email": "a@x.com"}], "first"),
+            request("create", [{"email": "n@x.com"}], notification=True),
+            request("retrieve", ["cus_nope"], 2),
+            request("nope", [], 3),
+            5,
+            request("ping", [], None),
+            request("retrieve", ["cus_nope"], notification=True),
+            request("ping", [], 1),
+        ])
+        self.assertEqual(len(reply), 6)
+        self.assertEqual(reply[0]["id"], "first")
+        self.assertDto(reply[0]["result"], CUSTOMER, email="a@x.com")
+        self.assertEqual(reply[1:], [
+            response_error(not_found("Customer with id: cus_nope was not found"), 2),
+            response_error(method_not_found("Method not found: nope"), 3),
+            response_error(invalid_request("Invalid request: not an object")),
+            {"jsonrpc": "2.0", "id": None, "result": "pong"},
+            {"jsonrpc": "2.0", "id": 1, "result": "pong"},
+        ])
+        # The notification was carried out.
+        self.assertEqual(len(self.call("list", {"email": "n@x.com"})), 1)
+
+    def test_all_notifications_batch_gets_no_line(self) -> None:
+        self.assertIsNone(self.rpc.batch([request("create", [{}], notification=True),
+                                          request("nope", [], notification=True)]))
+        self.assertEqual(self.call("stats")["customers"], 1)
+
+    def test_empty_nested_and_oversized_batches(self) -> None:
+        self.assertEqual(self.rpc.raw(b"[]"),
+                         response_error(invalid_request("Invalid request: empty batch")))
+        self.assertEqual(self.rpc.raw(b"[[]]"),
+                         [response_error(invalid_request("Invalid request: not an object"))])
+        self.assertEqual(self.rpc.raw(b"[1,2]"),
+                         [response_error(invalid_request("Invalid request: not an object"))] * 2)
+        big = [request("ping", [], i) for i in range(10001)]
+        self.assertEqual(self.rpc.raw(dumps(big)), response_error(invalid_request(
+            "Invalid request: a batch holds at most 10000 requests")))
+        reply = self.rpc.raw(dumps(big[:10000]))
+        self.assertEqual(reply, [{"jsonrpc": "2.0", "id": i, "result": "pong"}
+                                 for i in range(10000)])
+
+
+class Notifications(ServerTest):
+
+    def test_notifications_get_no_line_but_run(self) -> None:
+        self.rpc.notify("create", {"email": "n@x.com"})
+        self.rpc.notify("retrieve", "cus_nope")          # an error: still no line
+        self.rpc.notify("nope")                          # unknown method: no line
+        self.rpc.notify("create", {"email": 5})          # bad params: no line
+        self.rpc.raw_no_reply(b'{"jsonrpc":"2.0","method":"ping","params":{}}')
+        self.assertEqual(len(self.call("list")), 1)
+
+    def test_null_id_is_a_request_not_a_notification(self) -> None:
+        self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","id":null,"method":"ping"}'),
+                         {"jsonrpc": "2.0", "id": None, "result": "pong"})
+
+
+class Administration(ServerTest):
+
+    def test_ping(self) -> None:
+        self.assertEqual(self.rpc.respond("ping"), {"jsonrpc": "2.0", "id": 1, "result": "pong"})
+        self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","id":"s","method":"ping"}'),
+                         {"jsonrpc": "2.0", "id": "s", "result": "pong"})
+
+    def test_stats_counts_move(self) -> None:
+        before = self.call("stats")
+        self.assertEqual(set(before), {"customers", "customerGroups", "customerAddresses",
+                                       "customerGroupCustomers", "sequence", "memoryBytes",
+                                       "lastSnapshotAt", "lastSnapshotSequence"})
+        self.assertEqual({k: before[k] for k in ("customers", "customerGroups",
+                                                 "customerAddresses", "customerGroupCustomers",
+                                                 "lastSnapshotAt", "lastSnapshotSequence")},
+                         {"customers": 0, "customerGroups": 0, "customerAddresses": 0,
+                          "customerGroupCustomers": 0, "lastSnapshotAt": None,
+                          "lastSnapshotSequence": None})
+        self.assertIsInstance(before["memoryBytes"], int)
+        c = self.call("create", [{"addresses": [{}, {}]}, {}])
+        g = self.group()
+        self.call("addCustomerToGroup", {"customer_id": c[0]["id"], "customer_group_id": g["id"]})
+        after = self.call("stats")
+        self.assertEqual((after["customers"], after["customerGroups"], after["customerAddresses"],
+                          after["customerGroupCustomers"]), (2, 1, 2, 1))
+        self.assertGreater(after["sequence"], before["sequence"])
+        self.call("delete", c[0]["id"])
+        final = self.call("stats")
+        self.assertEqual((final["customers"], final["customerAddresses"],
+                          final["customerGroupCustomers"]), (1, 0, 0))
+        self.assertGreater(final["sequence"], after["sequence"])
+
+    def test_snapshot_without_data_dir(self) -> None:
+        self.assertError(invalid_data("Snapshots need a data directory"), "snapshot")
+        self.assertError(invalid_params("snapshot takes at most 0 params, got 1"), "snapshot", {})
+
+
+# ============================================================================================
+# Bad input: each gets the right error, and the server goes on answering
+# ============================================================================================
+
+PING = b'{"jsonrpc":"2.0","id":1,"method":"ping","params":[]}'
+
+
+class BadInput(ServerTest):
+
+    def assertParseError(self, line: bytes, message: str) -> None:
+        self.assertEqual(self.rpc.raw(line), response_error(parse_error(message)))
+        self.assertAlive()
+
+    def test_truncated_json(self) -> None:
+        request_line = dumps(request("create", [{"email": "a@x.com", "metadata": {"a": [1, 2]}}], 7))
+        for cut in range(1, len(request_line)):
+            prefix = request_line[:cut]
+            with self.subTest(prefix=prefix):
+                self.assertEqual(self.rpc.raw(prefix),
+                                 response_error(parse_error("Parse error: incomplete JSON")))
+        self.assertEqual(self.call("stats")["customers"], 0)
+        self.assertAlive()
+
+    def test_syntax_errors(self) -> None:
+        for line in (b"{'single': 1}", b'{"a":1,}', b"[1,]", b"nul", b"NaN", b"Infinity",
+                     b'{"a" 1}', b"01", b'"\\x"', b"}", b"\x00", b'{"a":"\x01"}',
+                     b'{"jsonrpc":"2.0","id":1,"method":"ping"}\x00'):
+            with self.subTest(line=line):
+                reply = self.rpc.raw(line)
+                self.assertEqual((reply["id"], reply["error"]["code"]), (None, -32700), reply)
+                self.assertRegex(reply["error"]["message"], "^Parse error: ")
+        self.assertAlive()
+
+    def test_wrong_types_name_the_path(self) -> None:
+        self.assertError(invalid_params("params[0].email must be a string or null"),
+                         "create", {"email": ["a"]})
+        self.assertError(invalid_params("params[0][2].metadata must be an object or null"),
+                         "create", [{}, {}, {"metadata": "x"}])
+        self.assertError(invalid_params("params[1].relations must be an array of strings"),
+                         "list", {}, {"relations": "groups"})
+        self.assertError(invalid_params("params[1].relations[0] must be a string"),
+                         "list", {}, {"relations": [1]})
+        self.assertError(invalid_params(
+            "params[0].metadata.a.$gt must be null, a boolean, a number or a string"),
+            "list", {"metadata": {"a": {"$gt": [1]}}})
+        self.assertAlive()
+
+    def test_huge_integers_for_skip_and_take_saturate(self) -> None:
+        # A whole number too large for 64 bits is still a whole number >= 0 (D12): it means
+        # "very many".
+        rows = self.call("create", [{}, {}])
+        for line, result in (
+                (b'{"jsonrpc":"2.0","id":1,"method":"list","params":[{},'
+                 b'{"take":123456789012345678901234567890}]}', rows),
+                (b'{"jsonrpc":"2.0","id":1,"method":"list","params":[{},'
+                 b'{"skip":123456789012345678901234567890}]}', []),
+                (b'{"jsonrpc":"2.0","id":1,"method":"list","params":[{},'
+                 b'{"take":18446744073709551615}]}', rows),
+                (b'{"jsonrpc":"2.0","id":1,"method":"list","params":[{},{"take":1e300}]}', rows),
+                (b'{"jsonrpc":"2.0","id":1,"method":"list","params":[{},{"take":2.0}]}', rows)):
+            with self.subTest(line=line):
+                self.assertEqual(self.rpc.raw(line), {"jsonrpc": "2.0", "id": 1, "result": result})
+        self.assertAlive()
+
+    def test_huge_integer_in_metadata_comes_back_as_the_nearest_double(self) -> None:
+        # As in Medusa (JSON.parse in Node): an integer beyond 64 bits is kept as a double.
+        reply = self.rpc.raw(b'{"jsonrpc":"2.0","id":1,"method":"create","params":'
+                             b'[{"metadata":{"n":123456789012345678901234567890}}]}')
+        self.assertEqual(reply["result"]["metadata"], {"n": 1.2345678901234568e29})
+        self.assertAlive()
+
+    def test_non_integer_skip_and_take_are_invalid_data(self) -> None:
+        # BUG (open): D12 says skip/take that are not whole numbers >= 0 fail with
+        # invalid_data (-32002), as -1 does ("Invalid value for take: -1"). A JSON number is
+        # the right JSON type, so -32602 does not apply. Actual: -32602
+        # "params[1].take must be an integer or null".
+        for key, text in (("take", "1.5"), ("skip", "0.5"), ("take", "-2.5"),
+                          ("take", "1e400"), ("skip", "-1e400")):
+            with self.subTest(key=key, value=text):
+                line = ('{"jsonrpc":"2.0","id":1,"method":"list","params":[{},{"%s":%s}]}'
+                        % (key, text)).encode()
+                reply = self.rpc.raw(line)
+                self.assertEqual(reply["error"]["code"], -32002, reply)
+                self.assertEqual(reply["error"]["data"], {"type": "invalid_data"})
+                self.assertTrue(reply["error"]["message"].startswith(f"Invalid value for {key}: "),
+                                reply)
+        self.assertAlive()
+
+    def test_out_of_range_numbers_never_produce_invalid_json(self) -> None:
+        # BUG (open): 1e400 parses as infinity, and the answer then contains the bare word
+        # Infinity (not JSON) in the echoed metadata and in the echoed id. The driver rejects
+        # such a line. Expected: an error (never a stored infinity): invalid_params naming the
+        # path for a value in params, invalid_request (id null) for an id.
+        line = b'{"jsonrpc":"2.0","id":1,"method":"create","params":[{"metadata":{"x":1e400}}]}'
+        reply = self.rpc.raw(line)
+        self.assertEqual(reply["error"]["code"], -32602, reply)
+        self.assertIn("params[0].metadata.x", reply["error"]["message"])
+        reply = self.rpc.raw(b'{"jsonrpc":"2.0","id":-1e400,"method":"ping"}')
+        self.assertEqual(reply["error"]["code"], -32600, reply)
+        self.assertIsNone(reply["id"])
+        self.assertEqual(self.call("stats")["customers"], 0)
+        self.assertAlive()
+
+    def test_deep_nesting(self) -> None:
+        depth = 100_000
+        too_deep = "Parse error: too deep"
+        self.assertParseError(b"[" * depth, too_deep)
+        self.assertParseError(b"[" * depth + b"]" * depth, too_deep)
+        self.assertParseError(b'{"a":' * depth + b"1" + b"}" * depth, too_deep)
+        self.assertParseError(b'{"a":' * depth, too_deep)
+        inner = b'{"a":' * depth + b"1" + b"}" * depth
+        self.assertParseError(b'{"jsonrpc":"2.0","id":1,"method":"create","params":[{"metadata":'
+                              + inner + b"}]}", too_deep)
+        self.assertParseError(b'{"jsonrpc":"2.0","id":1,"method":"list","params":[{"$and":'
+                              + b"[{\"$and\":" * depth + b"[]" + b"}]" * depth + b"}]}", too_deep)
+        self.assertEqual(self.call("stats")["customers"], 0)
+
+    def test_invalid_utf8_inside_a_string(self) -> None:
+        for bad in (b"\xff", b"\xc3\x28", b"\xc0\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
+                    b"\xe2\x82", b"\x80", b"ok\xfe"):
+            with self.subTest(bytes=bad):
+                line = (b'{"jsonrpc":"2.0","id":1,"method":"create","params":[{"first_name":"'
+                        + bad + b'"}]}')
+                self.assertEqual(self.rpc.raw(line),
+                                 response_error(parse_error("Parse error: syntax error")))
+        # A lone surrogate escape is not a character either.
+        self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","id":1,"method":"create","params":'
+                                      b'[{"first_name":"\\ud800"}]}')["error"]["code"], -32700)
+        self.assertEqual(self.call("stats")["customers"], 0)
+        self.assertAlive()
+
+    def test_ten_mib_strings(self) -> None:
+        big = "é" + "x" * (10 * 1024 * 1024) + "😀"
+        c = self.customer(metadata={"big": big, "n": 1})
+        self.assertEqual(c["metadata"], {"big": big, "n": 1})
+        self.assertEqual(self.call("retrieve", c["id"])["metadata"]["big"], big)
+        d = self.customer(email=big)
+        self.assertEqual(d["email"], big)
+        self.assertEqual(self.call("list", {"email": big}, {"select": ["id"]}), [{"id": d["id"]}])
+        self.assertAlive()
+
+    def test_unknown_methods_and_empty_batch(self) -> None:
+        self.assertError(method_not_found("Method not found: dropDatabase"),
+                         "dropDatabase")
+        self.assertEqual(self.rpc.raw(b" [ ] "),
+                         response_error(invalid_request("Invalid request: empty batch")))
+        self.assertAlive()
+
+    def test_blank_lines_are_ignored(self) -> None:
+        for line in (b"", b" ", b"\t", b"\r", b"  \t \r"):
+            with self.subTest(line=line):
+                self.rpc.raw_no_reply(line)
+        self.assertEqual(self.rpc.raw(PING + b"\r"), {"jsonrpc": "2.0", "id": 1, "result": "pong"})
+
+    def test_random_garbage_lines(self) -> None:
+        rng = random.Random(20240524)
+        control = bytes(range(0, 32)) + b"\x7f"
+        valid = dumps(request("create", [{"email": "g@x.com", "metadata": {"k": [1]}}], 9))
+        for i in range(200):
+            kind = i % 4
+            if kind == 0:  # any bytes
+                line = bytes(rng.randrange(256) for _ in range(rng.randint(1, 300)))
+            elif kind == 1:  # NUL and control characters only
+                line = bytes(rng.choice(control) for _ in range(rng.randint(1, 50)))
+            elif kind == 2:  # a valid request, truncated
+                line = valid[:rng.randint(1, len(valid) - 1)]
+            else:  # a valid request with bytes replaced
+                mutable = bytearray(valid)
+                for _ in range(rng.randint(1, 4)):
+                    mutable[rng.randrange(len(mutable))] = rng.randrange(256)
+                line = bytes(mutable)
+            line = line.replace(b"\n", b"\x00")
+            with self.subTest(i=i, line=line):
+                if not line.strip(b" \t\r"):
+                    self.rpc.raw_no_reply(line)
+                    continue
+                reply = self.rpc.raw(line)  # one valid response line (checked by the driver)
+                if kind in (0, 1):
+                    self.assertIn(reply["error"]["code"], (-32700, -32600), reply)
+                    self.assertIsNone(reply["id"])
+                elif kind == 2:
+                    self.assertEqual(reply, response_error(parse_error(
+                        "Parse error: incomplete JSON")))
+                elif "error" in reply:
+                    self.assertNotEqual(reply["error"]["code"], -32603, reply)
+                self.assertAlive()
+
+
+class OverLimit(ServerTest):
+    server_args = ("--max-request-bytes", "1048576")
+
+    def test_over_limit_line(self) -> None:
+        too_large = response_error(invalid_request("Invalid request: larger than 1048576 bytes"))
+        big = dumps(request("create", [{"metadata": {"s": "x" * (2 << 20)}}], 1))
+        self.assertEqual(self.rpc.raw(big), too_large)
+        self.assertAlive()
+        self.assertEqual(self.rpc.raw(b"x" * (2 << 20)), too_large)  # not JSON either
+        self.assertAlive()
+        # Exactly at the limit is accepted; one byte more is not.
+        self.assertEqual(self.rpc.raw(PING + b" " * (1048576 - len(PING))),
+                         {"jsonrpc": "2.0", "id": 1, "result": "pong"})
+        self.assertEqual(self.rpc.raw(PING + b" " * (1048577 - len(PING))), too_large)
+        self.assertEqual(self.call("stats")["customers"], 0)
+        self.assertAlive()
+
+
+class WholeInput(unittest.TestCase):
+    """Runs the server over a whole input at once (no driver)."""
+
+    def test_last_line_without_newline_and_pipelined_input(self) -> None:
+        lines = [dumps(request("create", [{"email": f"{i}@x.com"}], i)) for i in range(50)]
+        data = b"\n".join(lines + [b"", b"garbage", PING])  # no final newline
+        done = subprocess.run([BINARY, "rpc"], input=data, capture_output=True, timeout=60)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        out = done.stdout.split(b"\n")
+        self.assertEqual(out[-1], b"")  # every line ends with a newline
+        replies = [parse_strict(line) for line in out[:-1]]
+        self.assertEqual(len(replies), 52)
+        self.assertEqual([r["id"] for r in replies[:50]], list(range(50)))
+        self.assertEqual(replies[50], response_error(parse_error("Parse error: syntax error")))
+        self.assertEqual(replies[51], {"jsonrpc": "2.0", "id": 1, "result": "pong"})
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
+        BINARY = sys.argv.pop(1)
+    if not BINARY or not os.access(BINARY, os.X_OK):
+        sys.exit("usage: stdio_test.py path/to/customerdb [unittest options] "
+                 "(or set CUSTOMERDB)")
+    unittest.main()
