@@ -98,6 +98,19 @@ class engine {
     }
   }
 
+  // Runs f(const view&) over the committed state while no commit can run; readers go on.
+  template <class F>
+  auto read_quiesced(F&& f) const {
+    std::lock_guard writer(writer_);
+    const view v(store_, nullptr);
+    return std::forward<F>(f)(v);
+  }
+
+  // Adds every row of `rows` (new rows, unpublished) as one commit. Throws invalid_data for an
+  // id already taken (in `rows` or the store), a missing customer or group, or a unique rule
+  // broken; nothing is added then. See customer_module::import_records.
+  void import(row_batch rows);
+
   std::shared_ptr<transaction> begin(const transaction_options& options);
   // Validates and publishes `tx` (see customer_module::commit); the transaction is over after.
   void commit(transaction& tx);
@@ -119,7 +132,7 @@ class engine {
   void publish(const txn& t);
 
   mutable latch latch_;
-  std::mutex writer_;
+  mutable std::mutex writer_;
   store store_;
   std::function<timestamp()> clock_;
   persistence_options persistence_;

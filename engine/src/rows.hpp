@@ -8,6 +8,7 @@
 #include <string>
 
 #include "customerdb/dto.hpp"
+#include "customerdb/records.hpp"
 #include "customerdb/timestamp.hpp"
 
 namespace customerdb::detail {
@@ -20,69 +21,59 @@ using row_ptr = std::shared_ptr<const Row>;
 
 enum class entity { customer, group, address, membership };
 
-struct customer_row {
-  std::string id;
-  opt_string company_name;
-  opt_string first_name;
-  opt_string last_name;
-  opt_string email;
-  opt_string phone;
-  bool has_account = false;
-  opt_metadata metadata;
-  opt_string created_by;
-  timestamp created_at{};
-  timestamp updated_at{};
-  std::optional<timestamp> deleted_at;
+// Each row is its record (every stored column, records.hpp) plus the commit sequence that
+// published it, so converting between rows and records is a slice or a copy.
+struct customer_row : customer_record {
+  using record_type = customer_record;
   // The commit sequence that published this image (0 until published).
   std::uint64_t version = 0;
 };
 
-struct group_row {
-  std::string id;
-  opt_string name;
-  opt_metadata metadata;
-  opt_string created_by;
-  timestamp created_at{};
-  timestamp updated_at{};
-  std::optional<timestamp> deleted_at;
-  // The commit sequence that published this image (0 until published).
+struct group_row : customer_group_record {
+  using record_type = customer_group_record;
   std::uint64_t version = 0;
 };
 
-struct address_row {
-  std::string id;
-  std::string customer_id;
-  opt_string address_name;
-  bool is_default_shipping = false;
-  bool is_default_billing = false;
-  opt_string company;
-  opt_string first_name;
-  opt_string last_name;
-  opt_string address_1;
-  opt_string address_2;
-  opt_string city;
-  opt_string country_code;
-  opt_string province;
-  opt_string postal_code;
-  opt_string phone;
-  opt_metadata metadata;
-  timestamp created_at{};
-  timestamp updated_at{};
-  // The commit sequence that published this image (0 until published).
+struct address_row : customer_address_record {
+  using record_type = customer_address_record;
   std::uint64_t version = 0;
 };
 
-struct membership_row {
-  std::string id;
-  std::string customer_id;
-  std::string customer_group_id;
-  opt_metadata metadata;
-  opt_string created_by;
-  timestamp created_at{};
-  timestamp updated_at{};
-  // The commit sequence that published this image (0 until published).
+struct membership_row : customer_group_customer_record {
+  using record_type = customer_group_customer_record;
   std::uint64_t version = 0;
 };
+
+// The row for a record, e.g. customer_row for customer_record.
+template <class Record>
+struct row_for;
+template <>
+struct row_for<customer_record> {
+  using type = customer_row;
+};
+template <>
+struct row_for<customer_group_record> {
+  using type = group_row;
+};
+template <>
+struct row_for<customer_address_record> {
+  using type = address_row;
+};
+template <>
+struct row_for<customer_group_customer_record> {
+  using type = membership_row;
+};
+template <class Record>
+using row_for_t = typename row_for<Record>::type;
+
+// A new, unpublished row holding `record`.
+template <class Record>
+row_ptr<row_for_t<Record>> make_row(Record record, std::uint64_t version = 0) {
+  auto row = std::make_shared<row_for_t<Record>>();
+  static_cast<Record&>(*row) = std::move(record);
+  row->version = version;
+  return row;
+}
 
 template <class Row>
 constexpr entity entity_of();

@@ -111,6 +111,12 @@ struct per_entity {
   }
 };
 
+template <class Row>
+using row_vector = std::vector<row_ptr<Row>>;
+
+// Rows of every table, e.g. the rows an import adds.
+struct row_batch : per_entity<row_vector> {};
+
 // A transaction's changes.
 struct write_set : per_entity<change_set> {};
 

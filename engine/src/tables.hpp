@@ -5,6 +5,7 @@
 // foreign keys and unique rules need. Thread-compatible.
 #pragma once
 
+#include <boost/mpl/size.hpp>
 #include <boost/multi_index/composite_key.hpp>
 #include <boost/multi_index/global_fun.hpp>
 #include <boost/multi_index/hashed_index.hpp>
@@ -120,6 +121,12 @@ class table {
     }
   }
 
+  // Inserts `row` unless a row with its id exists; returns whether it did.
+  bool insert(row_ptr<Row> row) { return rows_.insert(std::move(row)).second; }
+
+  // Prepares the hashed indexes for `n` rows in all.
+  void reserve(std::size_t n) { reserve_hashed<0>(n); }
+
   // Removes the row with `id`, if any.
   void erase(std::string_view id) {
     auto& idx = rows_.template get<by_id>();
@@ -143,6 +150,15 @@ class table {
 
 
  private:
+  template <std::size_t I>
+  void reserve_hashed(std::size_t n) {
+    if constexpr (I < boost::mpl::size<typename Container::index_type_list>::value) {
+      auto& idx = rows_.template get<I>();
+      if constexpr (requires { idx.reserve(n); }) idx.reserve(n);
+      reserve_hashed<I + 1>(n);
+    }
+  }
+
   Container rows_;
 };
 

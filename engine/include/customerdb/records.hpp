@@ -1,6 +1,7 @@
 // customerdb records: the stored rows of each table as plain values, every column included
 // (ids, timestamps, soft deletion). They are what import and export move (the JSON Lines
-// fixtures of the `customerdb` program) and what persistence archives.
+// fixtures of the `customerdb` program) and what persistence archives. Plain values:
+// thread-compatible.
 #pragma once
 
 #include <functional>
@@ -27,6 +28,8 @@ struct customer_record {
   timestamp created_at{};
   timestamp updated_at{};
   std::optional<timestamp> deleted_at{};
+
+  friend bool operator==(const customer_record&, const customer_record&) = default;
 };
 
 struct customer_group_record {
@@ -37,6 +40,8 @@ struct customer_group_record {
   timestamp created_at{};
   timestamp updated_at{};
   std::optional<timestamp> deleted_at{};
+
+  friend bool operator==(const customer_group_record&, const customer_group_record&) = default;
 };
 
 struct customer_address_record {
@@ -58,6 +63,8 @@ struct customer_address_record {
   std::optional<customerdb::metadata> metadata{};
   timestamp created_at{};
   timestamp updated_at{};
+
+  friend bool operator==(const customer_address_record&, const customer_address_record&) = default;
 };
 
 struct customer_group_customer_record {
@@ -68,6 +75,8 @@ struct customer_group_customer_record {
   std::optional<std::string> created_by{};
   timestamp created_at{};
   timestamp updated_at{};
+
+  friend bool operator==(const customer_group_customer_record&, const customer_group_customer_record&) = default;
 };
 
 using record = std::variant<customer_group_record, customer_record, customer_address_record,
