@@ -28,6 +28,14 @@ error unknown_field_error(std::string_view model, std::string_view key) {
   return detail::unknown_field(model, key);
 }
 
+error non_null_field_error(std::string_view model, std::string_view field) {
+  return detail::non_null_property(field, model);
+}
+
+error invalid_value_error(std::string_view what, std::string_view value) {
+  return detail::invalid_value(what, value);
+}
+
 namespace detail {
 
 error not_found_by_id(std::string_view model, std::string_view id) {

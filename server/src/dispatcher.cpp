@@ -4,6 +4,7 @@
 #include <sys/random.h>
 
 #include <array>
+#include <cmath>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <exception>
@@ -127,6 +128,34 @@ std::vector<Dto> decode_each(const json::array& items, std::string_view path, De
     out.push_back(decode(items[i], fmt::format("{}[{}]", path, i)));
   }
   return out;
+}
+
+bool non_finite(const json::value& v) { return v.is_double() && !std::isfinite(v.get_double()); }
+
+// The path (below `path`) of the first number in `v` that overflowed to infinity when parsed
+// (Boost.JSON reads 1e400 as inf), or nullopt. Such a number cannot be stored or written back
+// as JSON, so it is refused up front.
+std::optional<std::string> find_non_finite(const json::value& v, std::string_view path) {
+  if (non_finite(v)) return std::string(path);
+  if (v.is_array()) {
+    const json::array& a = v.get_array();
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a[i].is_structured() || non_finite(a[i])) {
+        if (auto found = find_non_finite(a[i], fmt::format("{}[{}]", path, i))) return found;
+      }
+    }
+  } else if (v.is_object()) {
+    for (const auto& entry : v.get_object()) {
+      const json::value& x = entry.value();
+      if (x.is_structured() || non_finite(x)) {
+        if (auto found = find_non_finite(x, fmt::format("{}.{}", path,
+                                                         std::string_view(entry.key())))) {
+          return found;
+        }
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 // "tx_" + 32 random hex digits from the kernel's generator.
@@ -539,11 +568,12 @@ struct dispatcher::impl {
     const json::object& r = request.get_object();
     const json::value* id = r.if_contains("id");
     const bool notification = id == nullptr;
-    const json::value& reply_id =
-        id && (id->is_string() || id->is_number() || id->is_null()) ? *id : null_id;
+    const bool good_id =
+        id && (id->is_string() || id->is_null() || (id->is_number() && !non_finite(*id)));
+    const json::value& reply_id = good_id ? *id : null_id;
     try {
-      if (id && !(id->is_string() || id->is_number() || id->is_null())) {
-        fail(invalid_request, "Invalid request: id must be a string, a number or null");
+      if (id && !good_id) {
+        fail(invalid_request, "Invalid request: id must be a string, a finite number or null");
       }
       const json::value* version = r.if_contains("jsonrpc");
       if (!version || !version->is_string() || version->get_string() != "2.0") {
@@ -565,6 +595,11 @@ struct dispatcher::impl {
         fail(invalid_params, "params must be an array");
       }
       const json::array& values = given && given->is_array() ? given->get_array() : no_params;
+      if (given) {
+        if (auto path = find_non_finite(*given, "params")) {
+          fail(invalid_params, fmt::format("{} is out of range (not a finite number)", *path));
+        }
+      }
       json::value result = call(std::string_view(method->get_string()), params(
                                                                             method->get_string(),
                                                                             values));

@@ -42,4 +42,13 @@ class error : public std::runtime_error {
 // the engine's words.
 error unknown_field_error(std::string_view model, std::string_view key);
 
+// The error the engine raises for null in a non-nullable field: invalid_data `You must pass a
+// non-null value to the property <field> of entity <Model>.` For decoders of external input.
+error non_null_field_error(std::string_view model, std::string_view field);
+
+// The error the engine raises for a bad paging value: invalid_data
+// `Invalid value for <what>: <value>` (what: skip, take). For decoders of external input that
+// meet a value the typed API cannot carry (e.g. a fractional number).
+error invalid_value_error(std::string_view what, std::string_view value);
+
 }  // namespace customerdb

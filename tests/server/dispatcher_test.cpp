@@ -1,0 +1,140 @@
+// Tests of server/src/dispatcher.cpp that need the process itself: threads sharing one
+// dispatcher and its transaction table, expiry sweeps, and exact response texts. The protocol
+// as a whole is tested through the program in tests/protocol.
+#include "customerdb/server/dispatcher.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace customerdb;
+using customerdb::server::dispatcher;
+namespace json = boost::json;
+
+namespace {
+
+struct fixture {
+  customer_module module;
+  dispatcher rpc{module};
+
+  json::value call(const std::string& request) {
+    const auto reply = rpc.handle(request);
+    BOOST_REQUIRE(reply.has_value());
+    return json::parse(*reply);
+  }
+
+  std::string begin(int timeout_ms) {
+    const auto r = call(fmt::format(
+        R"({{"jsonrpc":"2.0","id":1,"method":"beginTransaction","params":[{{"timeoutMs":{}}}]}})",
+        timeout_ms));
+    return std::string(r.at("result").at("transactionId").as_string());
+  }
+};
+
+std::string error_message(const json::value& response) {
+  return std::string(response.at("error").at("message").as_string());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(dispatcher_tests)
+
+BOOST_FIXTURE_TEST_CASE(responses_have_the_exact_shape, fixture) {
+  BOOST_TEST(*rpc.handle(R"({"jsonrpc":"2.0","id":"a","method":"ping"})") ==
+             R"({"jsonrpc":"2.0","id":"a","result":"pong"})");
+  BOOST_TEST(*rpc.handle(R"({"jsonrpc":"2.0","id":7,"method":"retrieve","params":["cus_x"]})") ==
+             R"({"jsonrpc":"2.0","id":7,"error":{"code":-32001,"message":"Customer with id: )"
+             R"(cus_x was not found","data":{"type":"not_found"}}})");
+  BOOST_TEST(*rpc.handle(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":[1]})") ==
+             R"({"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"ping takes at most 0 )"
+             R"(params, got 1","data":{"type":"invalid_params"}}})");
+  BOOST_CHECK(!rpc.handle(R"({"jsonrpc":"2.0","method":"ping"})").has_value());
+  BOOST_CHECK(!rpc.handle(R"([{"jsonrpc":"2.0","method":"ping"}])").has_value());
+}
+
+BOOST_FIXTURE_TEST_CASE(nesting_beyond_the_limit_is_a_parse_error, fixture) {
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  const auto r = call(deep);
+  BOOST_TEST(r.at("error").at("code").as_int64() == -32700);
+  BOOST_TEST(r.at("id").is_null());
+  BOOST_TEST(call(R"({"jsonrpc":"2.0","id":2,"method":"ping"})").at("result") == "pong");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_request_over_the_size_limit_is_refused, fixture) {
+  customer_module m;
+  dispatcher small(m, {.max_request_bytes = 64});
+  const auto r = json::parse(*small.handle(std::string(65, ' ')));
+  BOOST_TEST(r.at("error").at("code").as_int64() == -32600);
+  BOOST_TEST(error_message(r) == "Invalid request: larger than 64 bytes");
+  BOOST_TEST(*small.handle(R"({"jsonrpc":"2.0","id":1,"method":"ping"})") ==
+             R"({"jsonrpc":"2.0","id":1,"result":"pong"})");
+}
+
+BOOST_FIXTURE_TEST_CASE(an_expired_transaction_is_rolled_back_by_the_sweep, fixture) {
+  const std::string tx = begin(50);
+  call(fmt::format(R"({{"jsonrpc":"2.0","id":2,"method":"create","params":[{{"id":"cus_t"}},)"
+                   R"({{"transactionId":"{}"}}]}})",
+                   tx));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past the deadline and a sweep
+  call(R"({"jsonrpc":"2.0","id":3,"method":"ping"})");            // runs the sweep
+  const auto r = call(fmt::format(
+      R"({{"jsonrpc":"2.0","id":4,"method":"commitTransaction","params":[{{"transactionId":"{}"}}]}})",
+      tx));
+  BOOST_TEST(r.at("error").at("code").as_int64() == -32003);
+  BOOST_TEST(error_message(r) == "Transaction has expired");
+  BOOST_TEST(call(R"({"jsonrpc":"2.0","id":5,"method":"list","params":[]})").at("result") ==
+             json::array{});
+}
+
+BOOST_FIXTURE_TEST_CASE(an_ended_transaction_answers_with_the_engine_message, fixture) {
+  const std::string tx = begin(60'000);
+  const auto commit = fmt::format(
+      R"({{"jsonrpc":"2.0","id":2,"method":"commitTransaction","params":[{{"transactionId":"{}"}}]}})",
+      tx);
+  BOOST_TEST(call(commit).at("result").is_null());
+  BOOST_TEST(error_message(call(commit)) == "Transaction is no longer active");
+  const auto rollback = fmt::format(
+      R"({{"jsonrpc":"2.0","id":3,"method":"rollbackTransaction","params":[{{"transactionId":"{}"}}]}})",
+      tx);
+  BOOST_TEST(error_message(call(rollback)) == "Transaction is no longer active");
+  BOOST_TEST(error_message(call(
+                 R"({"jsonrpc":"2.0","id":4,"method":"list","params":[{},{},{"transactionId":"tx_0"}]})")) ==
+             "Transaction tx_0 was not found");
+}
+
+// Threads share the dispatcher: each runs its own transactions and auto-commit calls. Every
+// committed customer is there at the end, and nothing of the rolled-back ones.
+BOOST_FIXTURE_TEST_CASE(concurrent_clients_share_one_dispatcher, fixture) {
+  constexpr int threads = 4;
+  constexpr int rounds = 40;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < rounds; ++i) {
+        const auto tx = begin(60'000);
+        const auto ctx = fmt::format(R"({{"transactionId":"{}"}})", tx);
+        const auto created = json::parse(*rpc.handle(fmt::format(
+            R"({{"jsonrpc":"2.0","id":1,"method":"create","params":[{{"id":"cus_{}_{}"}},{}]}})", t,
+            i, ctx)));
+        if (!created.as_object().contains("result")) ++failures;
+        const auto method = i % 2 == 0 ? "commitTransaction" : "rollbackTransaction";
+        const auto done = json::parse(*rpc.handle(fmt::format(
+            R"({{"jsonrpc":"2.0","id":2,"method":"{}","params":[{}]}})", method, ctx)));
+        if (!done.as_object().contains("result")) ++failures;
+        rpc.handle(R"({"jsonrpc":"2.0","id":3,"method":"list","params":[{},{"take":null}]})");
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  BOOST_TEST(failures.load() == 0);
+  const auto count = call(R"({"jsonrpc":"2.0","id":9,"method":"listAndCount","params":[]})");
+  BOOST_TEST(count.at("result").as_array().at(1).as_int64() == threads * rounds / 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
