@@ -1,11 +1,80 @@
+// `customerdb serve`: the HTTP transport of spec/protocol.md.
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <optional>
+#include <string>
+
 #include "command.hpp"
+#include "customerdb/server/dispatcher.hpp"
+#include "customerdb/server/http_server.hpp"
 
 namespace customerdb::cli {
 
-// Placeholder until the command lands.
-int serve_command(const arguments&) {
-  report_error("'serve' is not available yet");
-  return 1;
+int serve_command(const arguments& args) {
+  server::http_server_options http;
+  server::dispatcher_options rpc;
+  po::options_description options("Options");
+  options.add_options()  //
+      ("host", po::value<std::string>()->default_value(http.host)->value_name("ADDRESS"),
+       "listen on ADDRESS; an address that is not loopback needs a token")  //
+      ("port", po::value<unsigned>()->default_value(http.port)->value_name("PORT"),
+       "listen on PORT (0: any free port; the port is printed on standard error)")  //
+      ("token", po::value<std::string>()->value_name("TOKEN"),
+       "require `Authorization: Bearer TOKEN` on every request (default: the environment "
+       "variable CUSTOMERDB_TOKEN)")  //
+      ("max-request-bytes",
+       po::value<std::size_t>()->default_value(rpc.max_request_bytes)->value_name("N"),
+       "the largest request body; larger ones get 413 with a JSON-RPC invalid_request error")  //
+      ("threads", po::value<unsigned>()->default_value(0)->value_name("N"),
+       "threads serving requests (0: one per hardware thread)");
+  add_persistence_flags(options);
+  auto p = parse("customerdb serve [options]",
+                 "Answers JSON-RPC requests over HTTP/1.1 (spec/protocol.md): POST /rpc with a "
+                 "request or batch as the body,\nGET /health. Stops cleanly on SIGINT or SIGTERM: "
+                 "requests in flight are answered and,\nwith --data, the store is made durable.",
+                 options, nullptr, args);
+  if (p.exit_status) return *p.exit_status;
+
+  persistence_options persistence;
+  try {
+    persistence = persistence_from(p.vars);
+  } catch (const po::error& e) {
+    report_error(e.what());
+    return 2;
+  }
+  http.host = p.vars["host"].as<std::string>();
+  const unsigned port = p.vars["port"].as<unsigned>();
+  if (port > 65535) {
+    report_error(fmt::format("--port {} is not a TCP port (0 to 65535)", port));
+    return 2;
+  }
+  http.port = static_cast<std::uint16_t>(port);
+  if (p.vars.count("token")) {
+    http.token = p.vars["token"].as<std::string>();
+  } else if (const char* env = std::getenv("CUSTOMERDB_TOKEN")) {
+    http.token = env;
+  }
+  rpc.max_request_bytes = p.vars["max-request-bytes"].as<std::size_t>();
+  http.threads = p.vars["threads"].as<unsigned>();
+  http.stop_on_signals = true;
+
+  // Listen before loading the data: a refused address or a busy port fails at once.
+  std::optional<server::http_server> server;
+  try {
+    server.emplace(std::move(http));
+  } catch (const std::exception& e) {
+    report_error(e.what());
+    return 1;
+  }
+  auto module = open_module(persistence);
+  if (!module) return 1;
+  server::dispatcher dispatcher(*module, rpc);
+  server->run(dispatcher);
+  dispatcher.close();
+  return 0;  // the module's destructor makes the data durable
 }
 
 }  // namespace customerdb::cli

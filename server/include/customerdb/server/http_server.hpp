@@ -1,0 +1,90 @@
+// customerdb::server::http_server: the HTTP transport of the wire protocol (spec/protocol.md),
+// an HTTP/1.1 server with keep-alive in front of a dispatcher.
+//
+//   POST /rpc     the body is a JSON-RPC request or batch; 200 application/json with the
+//                 dispatcher's response, or 204 No Content when there is none (notifications).
+//                 Any Content-Type is accepted.
+//   GET  /health  200 {"status":"ok"}.
+//   other paths   404; another method on /rpc or /health: 405 with an Allow header.
+//
+// With a token set, every request (also /health) must carry `Authorization: Bearer <token>`,
+// otherwise 401 (the body of such a request is not read). A body larger than the limit gets
+// 413 Payload Too Large whose body is the dispatcher's request_too_large() JSON-RPC error
+// (code -32600), and the connection is closed. Malformed HTTP gets 400 (431 for headers over
+// 8 KiB) and the connection is closed.
+//
+// Connections are served asynchronously by a pool of threads, so a slow or stalled client holds
+// a socket, never a thread. Each request is answered on a pool thread by dispatcher::handle().
+//
+// Thread-safety: stop() and port() may be called from any thread; run() once, from one thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "customerdb/server/dispatcher.hpp"
+
+namespace customerdb::server {
+
+struct http_server_options {
+  // The address to listen on: an IPv4 or IPv6 literal, or a host name resolved at start.
+  std::string host = "127.0.0.1";
+  // The TCP port; 0 picks a free one (see http_server::port()).
+  std::uint16_t port = 7070;
+  // When not empty, every request must carry `Authorization: Bearer <token>`. REQUIRED for an
+  // address that is not a loopback address.
+  std::string token;
+  // The largest request body accepted; 0 means the dispatcher's max_request_bytes.
+  std::size_t max_body_bytes = 0;
+  // Threads serving connections and running requests; 0 means one per hardware thread.
+  unsigned threads = 0;
+  // A connection is closed when waiting for the next request, reading one request's headers,
+  // reading its body, or writing its response takes longer than this.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // On stop(), requests already read are answered; those not done after this long are dropped.
+  std::chrono::milliseconds shutdown_timeout{10'000};
+  // When true, run() also stops on SIGINT and SIGTERM (a second signal stops at once).
+  bool stop_on_signals = false;
+  // Receives the start-up line ("listening on http://127.0.0.1:7070") and error messages.
+  // Null: they are printed to standard error as "customerdb: <message>".
+  std::function<void(std::string_view)> log;
+};
+
+class http_server {
+ public:
+  // Resolves the host, checks the options and starts listening (connections wait in the
+  // backlog until run()). Throws std::runtime_error with a message for the user when the host
+  // does not resolve, when it is not a loopback address and no token is set, or when the port
+  // cannot be bound.
+  explicit http_server(http_server_options options);
+  ~http_server();
+  http_server(const http_server&) = delete;
+  http_server& operator=(const http_server&) = delete;
+
+  // The port listened on (the one picked when options.port was 0).
+  std::uint16_t port() const noexcept;
+  // "http://127.0.0.1:7070" (IPv6 addresses in brackets).
+  std::string url() const;
+
+  // Logs "listening on <url>" and serves until stop() (or a signal, with stop_on_signals).
+  // Then it stops accepting, closes idle connections, answers the requests already read and
+  // returns once every connection is closed (or shutdown_timeout has passed). The caller then
+  // calls dispatcher::close().
+  // REQUIRES: called at most once; `dispatcher` outlives the call.
+  void run(dispatcher& dispatcher);
+
+  // Asks run() to shut down as described there; returns at once. Safe before run() too (run()
+  // then returns as soon as it has started).
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace customerdb::server

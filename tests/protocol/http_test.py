@@ -1,0 +1,566 @@
+#!/usr/bin/env python3
+"""Protocol tests of `customerdb serve` (spec/protocol.md, HTTP transport).
+
+Usage: http_test.py PATH/TO/customerdb [unittest options]
+
+Starts the program with `--port 0` (it prints the port it listens on to standard error) and talks
+to it with http.client and raw sockets. Python 3 standard library only.
+"""
+
+import http.client
+import json
+import os
+import queue
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+BINARY = None  # set from argv in main
+TIMEOUT = 30  # seconds for anything that should be quick
+LISTENING = re.compile(r"listening on http://(\S+):(\d+)")
+
+
+class Server:
+    """One `customerdb serve` child process; stderr is drained by a thread."""
+
+    def __init__(self, *args, env=None):
+        full_env = dict(os.environ)
+        full_env.pop("CUSTOMERDB_TOKEN", None)
+        full_env.update(env or {})
+        self.proc = subprocess.Popen(
+            [BINARY, "serve", "--port", "0", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=full_env,
+        )
+        self.lines = queue.Queue()
+        self.stderr = []
+        self.drainer = threading.Thread(target=self._drain, daemon=True)
+        self.drainer.start()
+        self.port = None
+        deadline = time.monotonic() + TIMEOUT
+        while self.port is None:
+            line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            if line is None:
+                raise AssertionError("serve exited before listening: " + "".join(self.stderr))
+            m = LISTENING.search(line)
+            if m:
+                self.port = int(m.group(2))
+
+    def _drain(self):
+        for raw in self.proc.stderr:
+            line = raw.decode("utf-8", "replace")
+            self.stderr.append(line)
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def connect(self, timeout=TIMEOUT):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def raw_socket(self):
+        return socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT)
+
+    def stop(self):
+        """SIGTERM, then the exit status (the process must go within TIMEOUT)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=TIMEOUT)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            self.drainer.join(timeout=TIMEOUT)
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+
+
+def post(conn, body, headers=None):
+    """POST /rpc; returns (status, headers, parsed JSON body or None when empty)."""
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body)
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    h = {"Content-Type": "application/json"}
+    h.update(headers or {})
+    conn.request("POST", "/rpc", body=body, headers=h)
+    r = conn.getresponse()
+    data = r.read()
+    return r.status, r, (json.loads(data) if data else None)
+
+
+def request(method, params=None, id=1):
+    req = {"jsonrpc": "2.0", "method": method, "params": params if params is not None else []}
+    if id is not None:
+        req["id"] = id
+    return req
+
+
+class HttpTest(unittest.TestCase):
+    server = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server("--threads", "2")
+
+    @classmethod
+    def tearDownClass(cls):
+        status = cls.server.stop()
+        assert status == 0, f"serve exited {status}: {''.join(cls.server.stderr)}"
+        assert any("stopped" in line for line in cls.server.stderr), cls.server.stderr
+
+    def setUp(self):
+        self.conn = self.server.connect()
+
+    def tearDown(self):
+        self.conn.close()
+
+    def call(self, method, params=None, id=1):
+        status, _, body = post(self.conn, request(method, params, id))
+        self.assertEqual(status, 200)
+        return body
+
+    def assert_error(self, body, code, type_, message=None, id=None):
+        self.assertEqual(body["jsonrpc"], "2.0")
+        self.assertEqual(body["id"], id)
+        self.assertNotIn("result", body)
+        self.assertEqual(body["error"]["code"], code, body)
+        self.assertEqual(body["error"]["data"]["type"], type_, body)
+        if message is not None:
+            self.assertEqual(body["error"]["message"], message)
+
+    def assert_still_serving(self):
+        conn = self.server.connect()
+        try:
+            status, _, body = post(conn, request("ping", id="alive"))
+            self.assertEqual(status, 200)
+            self.assertEqual(body, {"jsonrpc": "2.0", "id": "alive", "result": "pong"})
+        finally:
+            conn.close()
+
+    # ---- basics ------------------------------------------------------------------------------
+
+    def test_health(self):
+        self.conn.request("GET", "/health")
+        r = self.conn.getresponse()
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.getheader("Content-Type"), "application/json")
+        self.assertEqual(json.loads(r.read()), {"status": "ok"})
+
+    def test_create_then_retrieve(self):
+        created = self.call(
+            "create", [{"email": "john@smith.com", "first_name": "John", "last_name": "Smith"}]
+        )
+        self.assertEqual(created["id"], 1)
+        dto = created["result"]
+        self.assertTrue(dto["id"].startswith("cus_"), dto)
+        self.assertEqual(dto["email"], "john@smith.com")
+        self.assertIsNone(dto["company_name"])
+        self.assertFalse(dto["has_account"])
+        self.assertRegex(dto["created_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        got = self.call("retrieve", [dto["id"]], id="r")
+        self.assertEqual(got, {"jsonrpc": "2.0", "id": "r", "result": dto})
+        missing = self.call("retrieve", ["cus_nope"], id=2)
+        self.assert_error(
+            missing, -32001, "not_found", "Customer with id: cus_nope was not found", id=2
+        )
+
+    def test_keep_alive(self):
+        conn = self.conn
+        post(conn, request("ping"))
+        sock = conn.sock
+        self.assertIsNotNone(sock)
+        for i in range(25):
+            # Answers, errors and empty (204) answers all keep the connection.
+            body = [request("ping", id=i), request("nope", id=i), request("ping", id=None)][i % 3]
+            status, r, _ = post(conn, body)
+            self.assertIn(status, (200, 204))
+            self.assertFalse(r.will_close)
+            self.assertIs(conn.sock, sock, "the server closed a keep-alive connection")
+        conn.request("GET", "/health")
+        self.assertEqual(conn.getresponse().read(), b'{"status":"ok"}')
+        self.assertIs(conn.sock, sock)
+
+    def test_connection_close_honoured(self):
+        status, r, body = post(self.conn, request("ping"), {"Connection": "close"})
+        self.assertEqual(status, 200)
+        self.assertEqual(body["result"], "pong")
+        self.assertTrue(r.will_close)
+
+    def test_not_found_and_method_not_allowed(self):
+        cases = [
+            ("GET", "/", 404, None),
+            ("POST", "/nope", 404, None),
+            ("GET", "/rpc/x", 404, None),
+            ("GET", "/rpc", 405, "POST"),
+            ("PUT", "/rpc", 405, "POST"),
+            ("DELETE", "/rpc", 405, "POST"),
+            ("POST", "/health", 405, "GET"),
+        ]
+        for method, path, status, allow in cases:
+            with self.subTest(method=method, path=path):
+                self.conn.request(method, path, body=b"{}" if method != "GET" else None)
+                r = self.conn.getresponse()
+                r.read()
+                self.assertEqual(r.status, status)
+                self.assertEqual(r.getheader("Allow"), allow)
+        # A query string does not change the route.
+        self.conn.request("GET", "/health?verbose=1")
+        self.assertEqual(self.conn.getresponse().read(), b'{"status":"ok"}')
+
+    def test_notification_gets_204(self):
+        status, r, body = post(self.conn, request("ping", id=None))
+        self.assertEqual(status, 204)
+        self.assertIsNone(body)
+        self.assertIsNone(r.getheader("Content-Length"))
+        # A notification's effect happens: create without id, then find it.
+        email = "notified@example.com"
+        status, _, body = post(self.conn, request("create", [{"email": email}], id=None))
+        self.assertEqual((status, body), (204, None))
+        found = self.call("list", [{"email": email}])
+        self.assertEqual([c["email"] for c in found["result"]], [email])
+
+    def test_batch(self):
+        batch = [
+            request("ping", id=1),
+            request("ping", id=None),
+            request("create", [{"email": "batch@example.com"}], id="c"),
+            request("nope", id=3),
+            {"jsonrpc": "2.0", "id": 4},
+        ]
+        status, _, body = post(self.conn, batch)
+        self.assertEqual(status, 200)
+        self.assertIsInstance(body, list)
+        by_id = {r["id"]: r for r in body}
+        self.assertEqual(sorted(by_id, key=str), [1, 3, 4, "c"])
+        self.assertEqual(by_id[1]["result"], "pong")
+        self.assertEqual(by_id["c"]["result"]["email"], "batch@example.com")
+        self.assert_error(by_id[3], -32601, "method_not_found", id=3)
+        self.assert_error(by_id[4], -32600, "invalid_request", id=4)
+        # Notifications only: nothing to answer.
+        status, _, body = post(self.conn, [request("ping", id=None), request("ping", id=None)])
+        self.assertEqual((status, body), (204, None))
+
+    # ---- bad input ---------------------------------------------------------------------------
+
+    def test_truncated_json(self):
+        status, _, body = post(self.conn, b'{"jsonrpc":"2.0","id":1,"method":"ping"')
+        self.assertEqual(status, 200)
+        self.assert_error(body, -32700, "parse_error")
+        self.assertTrue(body["error"]["message"].startswith("Parse error"))
+        self.assert_still_serving()
+
+    def test_empty_body(self):
+        status, _, body = post(self.conn, b"")
+        self.assertEqual(status, 200)
+        self.assert_error(body, -32700, "parse_error")
+        self.assert_still_serving()
+
+    def test_invalid_utf8(self):
+        for raw in [
+            b'{"jsonrpc":"2.0","id":1,"method":"ping","params":["\xff\xfe"]}',
+            b'{"jsonrpc":"2.0","id":1,"method":"create","params":[{"email":"a\xc3@b.c"}]}',
+            b'{"jsonrpc":"2.0","id":1,"method":"\xed\xa0\x80"}',  # a UTF-16 surrogate
+        ]:
+            with self.subTest(raw=raw):
+                status, _, body = post(self.conn, raw)
+                self.assertEqual(status, 200)
+                self.assert_error(body, -32700, "parse_error")
+        self.assert_still_serving()
+
+    def test_deep_nesting(self):
+        depth = 100_000
+        for text in [
+            "[" * depth + "]" * depth,
+            '{"jsonrpc":"2.0","id":1,"method":"ping","params":' + "[" * depth + "]" * depth + "}",
+            '{"jsonrpc":"2.0","id":1,"method":"create","params":[{"metadata":'
+            + '{"a":' * depth
+            + "1"
+            + "}" * depth
+            + "}]}",
+        ]:
+            status, _, body = post(self.conn, text)
+            self.assertEqual(status, 200)
+            self.assert_error(body, -32700, "parse_error")
+        self.assert_still_serving()
+
+    def test_ten_mib_strings(self):
+        blob = "é" + "x" * (10 * 1024 * 1024)
+        created = self.call("create", [{"email": "big@example.com", "metadata": {"blob": blob}}])
+        self.assertEqual(created["result"]["metadata"], {"blob": blob})
+        got = self.call("retrieve", [created["result"]["id"]])
+        self.assertEqual(got["result"]["metadata"]["blob"], blob)
+        # A 10 MiB method name is just an unknown method.
+        body = self.call("m" * (10 * 1024 * 1024))
+        self.assert_error(body, -32601, "method_not_found", id=1)
+        self.assert_still_serving()
+
+    def test_unknown_method(self):
+        body = self.call("retrieveEverything", [], id="u")
+        self.assert_error(body, -32601, "method_not_found", id="u")
+        self.assert_still_serving()
+
+    def test_wrong_param_types(self):
+        body = self.call("retrieve", [42], id=7)
+        self.assert_error(body, -32602, "invalid_params", id=7)
+        body = self.call("create", [{"email": 5}], id=8)
+        self.assert_error(body, -32602, "invalid_params", id=8)
+        self.assert_still_serving()
+
+    def test_empty_batch(self):
+        status, _, body = post(self.conn, b"[]")
+        self.assertEqual(status, 200)
+        self.assert_error(body, -32600, "invalid_request")
+        self.assert_still_serving()
+
+    def test_not_a_request(self):
+        for text in ['"ping"', "42", "null", '{"id":1,"method":"ping"}', '{"jsonrpc":"1.0","id":1}']:
+            with self.subTest(text=text):
+                status, _, body = post(self.conn, text)
+                self.assertEqual(status, 200)
+                self.assertEqual(body["error"]["code"], -32600, body)
+                self.assertEqual(body["error"]["data"]["type"], "invalid_request")
+
+    def test_random_garbage(self):
+        rng = random.Random(20261124)
+        for i in range(60):
+            size = rng.choice([1, 7, 100, 4096, 100_000])
+            garbage = bytes(rng.getrandbits(8) for _ in range(size))
+            if i % 3 == 0:
+                garbage = b"{" + garbage  # never valid JSON
+            status, _, body = post(self.conn, garbage)
+            self.assertEqual(status, 200)
+            self.assertIn(body["error"]["code"], (-32700, -32600), body)
+            self.assertIsNone(body["id"])
+        self.assert_still_serving()
+
+    def test_malformed_http(self):
+        for raw in [
+            b"GARBAGE\r\n\r\n",
+            b"POST /rpc HTTP/1.1\r\nContent-Length: nope\r\n\r\n",
+            b"\x00\x01\x02\x03\r\n\r\n",
+            b"POST /rpc HTTP/1.1\r\nX: " + b"a" * 20000 + b"\r\n\r\n",
+        ]:
+            with self.subTest(raw=raw[:40]):
+                s = self.server.raw_socket()
+                try:
+                    s.sendall(raw)
+                    reply = b""
+                    while True:
+                        chunk = s.recv(65536)
+                        if not chunk:
+                            break
+                        reply += chunk
+                    self.assertRegex(reply, rb"^HTTP/1.1 4(00|31) ")
+                finally:
+                    s.close()
+        self.assert_still_serving()
+
+    # ---- slow clients and shutdown -----------------------------------------------------------
+
+    def test_slow_clients_do_not_block_others(self):
+        # One serving thread: stalled clients must hold sockets, not the thread.
+        server = Server("--threads", "1")
+        stalled = []
+        try:
+            for i in range(20):
+                s = server.raw_socket()
+                if i % 2 == 0:
+                    s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Le")  # half the headers
+                else:
+                    s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+                stalled.append(s)
+            time.sleep(0.2)
+            started = time.monotonic()
+            for i in range(20):
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+                status, _, body = post(conn, request("ping", id=i))
+                conn.close()
+                self.assertEqual((status, body["result"]), (200, "pong"))
+            self.assertLess(time.monotonic() - started, 5)
+            # Shutdown does not wait for the stalled clients' requests to arrive.
+            started = time.monotonic()
+            self.assertEqual(server.stop(), 0)
+            self.assertLess(time.monotonic() - started, 5)
+        finally:
+            for s in stalled:
+                s.close()
+            server.stop()
+
+    def test_shutdown_answers_the_request_in_flight(self):
+        server = Server()
+        conn = server.connect()
+        try:
+            batch = [request("create", [{"email": f"inflight-{i}@example.com"}], id=i)
+                     for i in range(400)]
+            conn.request("POST", "/rpc", body=json.dumps(batch).encode())
+            time.sleep(0.2)  # the body has arrived; the batch is being answered
+            server.proc.send_signal(signal.SIGTERM)
+            r = conn.getresponse()
+            self.assertEqual(r.status, 200)
+            self.assertTrue(r.will_close)  # answered after the signal
+            body = json.loads(r.read())
+            self.assertEqual(len(body), 400)
+            self.assertTrue(all("result" in item for item in body))
+            self.assertEqual(server.stop(), 0)
+        finally:
+            conn.close()
+            server.stop()
+
+    def test_shutdown_with_idle_keep_alive_connection(self):
+        server = Server()
+        conn = server.connect()
+        try:
+            self.assertEqual(post(conn, request("ping"))[0], 200)
+            started = time.monotonic()
+            self.assertEqual(server.stop(), 0)
+            self.assertLess(time.monotonic() - started, 5)
+            self.assertTrue(any("stopped" in line for line in server.stderr), server.stderr)
+        finally:
+            conn.close()
+
+
+class BodyLimitTest(unittest.TestCase):
+    def test_body_over_the_limit(self):
+        server = Server("--max-request-bytes", "1000")
+        try:
+            conn = server.connect()
+            self.addCleanup(conn.close)
+            padded = request("ping", id=1)
+            padded["params"] = []
+            text = json.dumps(padded)
+            text = text[:-1] + " " * (1000 - len(text)) + "}"
+            self.assertEqual(len(text), 1000)
+            status, _, body = post(conn, text)
+            self.assertEqual((status, body["result"]), (200, "pong"))
+
+            expected = {
+                "jsonrpc": "2.0",
+                "id": None,
+                "error": {
+                    "code": -32600,
+                    "message": "Invalid request: larger than 1000 bytes",
+                    "data": {"type": "invalid_request"},
+                },
+            }
+            for chunked in (False, True):
+                with self.subTest(chunked=chunked):
+                    conn = server.connect()
+                    big = text[:-1] + " }"
+                    if chunked:
+                        conn.request(
+                            "POST", "/rpc", body=iter([big[:600].encode(), big[600:].encode()]),
+                            encode_chunked=True,
+                        )
+                    else:
+                        conn.request("POST", "/rpc", body=big.encode())
+                    r = conn.getresponse()
+                    self.assertEqual(r.status, 413)
+                    self.assertEqual(r.getheader("Content-Type"), "application/json")
+                    self.assertTrue(r.will_close)
+                    self.assertEqual(json.loads(r.read()), expected)
+                    conn.close()
+            # Far over the limit: refused from the Content-Length, before the body is read.
+            conn = server.connect()
+            status, r, body = post(conn, b" " * (4 << 20))
+            self.assertEqual((status, body), (413, expected))
+            conn.close()
+            conn = server.connect()
+            self.assertEqual(post(conn, request("ping"))[2]["result"], "pong")
+            conn.close()
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+
+class TokenTest(unittest.TestCase):
+    def check_token(self, server, token):
+        for path, method in [("/health", "GET"), ("/rpc", "POST")]:
+            for headers in [{}, {"Authorization": "Bearer wrong"},
+                            {"Authorization": "Bearer " + token + "x"},
+                            {"Authorization": token}, {"Authorization": "Basic " + token}]:
+                with self.subTest(path=path, headers=headers):
+                    conn = server.connect()
+                    body = json.dumps(request("ping")) if method == "POST" else None
+                    conn.request(method, path, body=body, headers=headers)
+                    r = conn.getresponse()
+                    r.read()
+                    self.assertEqual(r.status, 401)
+                    self.assertEqual(r.getheader("WWW-Authenticate"), "Bearer")
+                    conn.close()
+        conn = server.connect()
+        auth = {"Authorization": "Bearer " + token}
+        conn.request("GET", "/health", headers=auth)
+        r = conn.getresponse()
+        self.assertEqual((r.status, r.read()), (200, b'{"status":"ok"}'))
+        status, _, body = post(conn, request("ping"), auth)
+        self.assertEqual((status, body["result"]), (200, "pong"))
+        status, _, body = post(conn, request("ping"), {"Authorization": "bearer " + token})
+        self.assertEqual(status, 200)
+        conn.close()
+
+    def test_token_flag(self):
+        server = Server("--token", "s3cret-flag")
+        try:
+            self.check_token(server, "s3cret-flag")
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+    def test_token_environment_variable(self):
+        server = Server(env={"CUSTOMERDB_TOKEN": "s3cret-env"})
+        try:
+            self.check_token(server, "s3cret-env")
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+    def test_non_loopback_without_token_is_refused(self):
+        for host in ["0.0.0.0", "::"]:
+            with self.subTest(host=host):
+                p = subprocess.run(
+                    [BINARY, "serve", "--host", host, "--port", "0"],
+                    stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT,
+                    env={k: v for k, v in os.environ.items() if k != "CUSTOMERDB_TOKEN"},
+                )
+                self.assertEqual(p.returncode, 1)
+                self.assertEqual(p.stdout, b"")
+                self.assertIn(f"refusing to listen on {host} without a token".encode(), p.stderr)
+                self.assertNotIn(b"listening", p.stderr)
+
+
+class CommandLineTest(unittest.TestCase):
+    def test_help(self):
+        p = subprocess.run([BINARY, "serve", "--help"], capture_output=True, timeout=TIMEOUT)
+        self.assertEqual(p.returncode, 0)
+        for flag in [b"--host", b"--port", b"--token", b"--max-request-bytes", b"--threads",
+                     b"--data", b"--fsync"]:
+            self.assertIn(flag, p.stdout)
+
+    def test_bad_usage(self):
+        for args in [["--port", "70000"], ["--port", "x"], ["--nope"], ["--fsync", "sometimes"]]:
+            with self.subTest(args=args):
+                p = subprocess.run([BINARY, "serve", *args], stdin=subprocess.DEVNULL,
+                                   capture_output=True, timeout=TIMEOUT)
+                self.assertEqual(p.returncode, 2, p.stderr)
+
+    def test_port_in_use(self):
+        server = Server()
+        try:
+            p = subprocess.run([BINARY, "serve", "--port", str(server.port)],
+                               stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn(f"cannot listen on 127.0.0.1:{server.port}".encode(), p.stderr)
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: http_test.py PATH/TO/customerdb [unittest options]")
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
