@@ -12,6 +12,7 @@
 #include "customerdb/error.hpp"
 #include "customerdb/patch.hpp"
 #include "customerdb/timestamp.hpp"
+#include "json_fields.hpp"
 
 namespace customerdb::server {
 
@@ -19,19 +20,13 @@ namespace json = boost::json;
 
 namespace {
 
-// ---- Paths and errors ----------------------------------------------------------------------
-
-std::string child(std::string_view path, std::string_view key) {
-  return fmt::format("{}.{}", path, key);
-}
-
-std::string child(std::string_view path, std::size_t index) {
-  return fmt::format("{}[{}]", path, index);
-}
-
-[[noreturn]] void fail(std::string_view path, std::string_view what) {
-  throw codec_error(codec_error_kind::invalid_params, fmt::format("{} {}", path, what));
-}
+using detail::as_object;
+using detail::boolean;
+using detail::child;
+using detail::fail;
+using detail::optional_metadata;
+using detail::optional_string;
+using detail::required_string;
 
 // An unknown key in create/update data, in the engine's words.
 [[noreturn]] void unknown_field(std::string_view model, std::string_view key) {
@@ -40,31 +35,10 @@ std::string child(std::string_view path, std::size_t index) {
 
 // ---- Scalars -------------------------------------------------------------------------------
 
-const json::object& as_object(const json::value& v, std::string_view path) {
-  if (!v.is_object()) fail(path, "must be an object");
-  return v.get_object();
-}
-
-std::optional<std::string> optional_string(const json::value& v, std::string_view path) {
-  if (v.is_null()) return std::nullopt;
-  if (!v.is_string()) fail(path, "must be a string or null");
-  return std::string(v.get_string());
-}
-
 patch<std::string> patch_string(const json::value& v, std::string_view path) {
   if (v.is_null()) return null;
   if (!v.is_string()) fail(path, "must be a string or null");
   return std::string(v.get_string());
-}
-
-std::string required_string(const json::value& v, std::string_view path) {
-  if (!v.is_string()) fail(path, "must be a string");
-  return std::string(v.get_string());
-}
-
-bool boolean(const json::value& v, std::string_view path) {
-  if (!v.is_bool()) fail(path, "must be a boolean");
-  return v.get_bool();
 }
 
 // Null goes through so that the engine reports the non-nullable field.
@@ -74,12 +48,6 @@ patch<bool> patch_bool(const json::value& v, std::string_view path) {
   return v.get_bool();
 }
 
-std::optional<metadata> optional_metadata(const json::value& v, std::string_view path) {
-  if (v.is_null()) return std::nullopt;
-  if (!v.is_object()) fail(path, "must be an object or null");
-  return v.get_object();
-}
-
 patch<metadata> patch_metadata(const json::value& v, std::string_view path) {
   if (v.is_null()) return null;
   if (!v.is_object()) fail(path, "must be an object or null");
@@ -87,18 +55,28 @@ patch<metadata> patch_metadata(const json::value& v, std::string_view path) {
 }
 
 // A whole number; a number too large for int64 saturates (it only ever means "very many").
-std::int64_t integer(const json::value& v, std::string_view path) {
+// A fractional number is the right JSON type but no whole number: the engine's invalid_data
+// `Invalid value for <what>: <number>` (D12), as for a negative one.
+std::int64_t integer(const json::value& v, std::string_view path, std::string_view what) {
   if (v.is_int64()) return v.get_int64();
   if (v.is_uint64()) return std::numeric_limits<std::int64_t>::max();
   if (v.is_double()) {
     const double d = v.get_double();
-    if (std::isfinite(d) && std::trunc(d) == d) {
-      if (d >= 9.2233720368547758e18) return std::numeric_limits<std::int64_t>::max();
-      if (d < -9.2233720368547758e18) return std::numeric_limits<std::int64_t>::min();
-      return static_cast<std::int64_t>(d);
-    }
+    if (!std::isfinite(d)) fail(path, "is out of range (not a finite number)");
+    if (std::trunc(d) != d) throw invalid_value_error(what, fmt::format("{}", d));
+    if (d >= 9.2233720368547758e18) return std::numeric_limits<std::int64_t>::max();
+    if (d < -9.2233720368547758e18) return std::numeric_limits<std::int64_t>::min();
+    return static_cast<std::int64_t>(d);
   }
   fail(path, "must be an integer or null");
+}
+
+// A non-nullable boolean of create data: null is the engine's invalid_data (D11), as in update.
+bool required_boolean(const json::value& v, std::string_view path, std::string_view model,
+                      std::string_view field) {
+  if (v.is_null()) throw non_null_field_error(model, field);
+  if (!v.is_bool()) fail(path, "must be a boolean");
+  return v.get_bool();
 }
 
 // Calls `on_key(key, value, path)` for each entry of the object at `path`; an entry it does not
@@ -354,10 +332,9 @@ create_customer_address_dto decode_create_customer_address_dto(const json::value
   T d;
   for_each_field(v, path, "Address",
                  [&](std::string_view key, const json::value& x, const std::string& p) {
-                   if (key == "is_default_shipping") {
-                     d.is_default_shipping = boolean(x, p);
-                   } else if (key == "is_default_billing") {
-                     d.is_default_billing = boolean(x, p);
+                   if (key == "is_default_shipping" || key == "is_default_billing") {
+                     (key == "is_default_shipping" ? d.is_default_shipping : d.is_default_billing) =
+                         required_boolean(x, p, "Address", key);
                    } else if (key == "metadata") {
                      d.metadata = optional_metadata(x, p);
                    } else {
@@ -383,7 +360,7 @@ create_customer_dto decode_create_customer_dto(const json::value& v, std::string
   for_each_field(v, path, "Customer",
                  [&](std::string_view key, const json::value& x, const std::string& p) {
                    if (key == "has_account") {
-                     d.has_account = boolean(x, p);
+                     d.has_account = required_boolean(x, p, "Customer", key);
                    } else if (key == "metadata") {
                      d.metadata = optional_metadata(x, p);
                    } else if (key == "addresses") {
@@ -554,9 +531,9 @@ find_config decode_find_config(const json::value& v, std::string_view path) {
     } else if (key == "relations") {
       if (!x.is_null()) c.relations = decode_string_array(x, p);
     } else if (key == "skip") {
-      if (!x.is_null()) c.skip = integer(x, p);
+      if (!x.is_null()) c.skip = integer(x, p, "skip");
     } else if (key == "take") {
-      c.take = x.is_null() ? patch<std::int64_t>(null) : patch<std::int64_t>(integer(x, p));
+      c.take = x.is_null() ? patch<std::int64_t>(null) : patch<std::int64_t>(integer(x, p, "take"));
     } else if (key == "order") {
       if (!x.is_null()) decode_order(x, p, "", c.order);
     } else if (key == "withDeleted") {

@@ -750,8 +750,7 @@ class ErrorCodes(ServerTest):
         self.assertError(invalid_data("Snapshots need a data directory"), "snapshot")
 
     def test_non_nullable_field_set_to_null_at_create_is_invalid_data(self) -> None:
-        # BUG (open): D11 says a non-nullable field set to null fails with invalid_data, as
-        # update does; create answers -32602 "params[0].has_account must be a boolean".
+        # D11: a non-nullable field set to null fails with invalid_data, as update does.
         error = self.rpc.error("create", {"has_account": None})
         self.assertEqual((error["code"], error["data"]), (-32002, {"type": "invalid_data"}))
         self.assertIn("has_account", error["message"])
@@ -789,7 +788,7 @@ class ErrorCodes(ServerTest):
         self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","method":5}'), response_error(method))
         self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","id":{},"method":"ping"}'),
                          response_error(invalid_request(
-                             "Invalid request: id must be a string, a number or null")))
+                             "Invalid request: id must be a string, a finite number or null")))
         self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","id":3,"method":"ping","extra":1}'),
                          response_error(invalid_request(
                              'Invalid request: unknown member "extra"'), 3))
@@ -1023,27 +1022,32 @@ class BadInput(ServerTest):
         self.assertAlive()
 
     def test_non_integer_skip_and_take_are_invalid_data(self) -> None:
-        # BUG (open): D12 says skip/take that are not whole numbers >= 0 fail with
-        # invalid_data (-32002), as -1 does ("Invalid value for take: -1"). A JSON number is
-        # the right JSON type, so -32602 does not apply. Actual: -32602
-        # "params[1].take must be an integer or null".
-        for key, text in (("take", "1.5"), ("skip", "0.5"), ("take", "-2.5"),
-                          ("take", "1e400"), ("skip", "-1e400")):
+        # D12: skip/take that are not whole numbers >= 0 fail with invalid_data (-32002), as -1
+        # does ("Invalid value for take: -1"); a JSON number is the right JSON type.
+        for key, text in (("take", "1.5"), ("skip", "0.5"), ("take", "-2.5")):
             with self.subTest(key=key, value=text):
                 line = ('{"jsonrpc":"2.0","id":1,"method":"list","params":[{},{"%s":%s}]}'
                         % (key, text)).encode()
                 reply = self.rpc.raw(line)
-                self.assertEqual(reply["error"]["code"], -32002, reply)
-                self.assertEqual(reply["error"]["data"], {"type": "invalid_data"})
-                self.assertTrue(reply["error"]["message"].startswith(f"Invalid value for {key}: "),
-                                reply)
+                self.assertEqual(reply["error"], {
+                    "code": -32002, "message": f"Invalid value for {key}: {text}",
+                    "data": {"type": "invalid_data"}})
+        # A number that overflows to infinity is refused before any method runs.
+        for key, text in (("take", "1e400"), ("skip", "-1e400")):
+            with self.subTest(key=key, value=text):
+                line = ('{"jsonrpc":"2.0","id":1,"method":"list","params":[{},{"%s":%s}]}'
+                        % (key, text)).encode()
+                reply = self.rpc.raw(line)
+                self.assertEqual(reply["error"], {
+                    "code": -32602,
+                    "message": f"params[1].{key} is out of range (not a finite number)",
+                    "data": {"type": "invalid_params"}})
         self.assertAlive()
 
     def test_out_of_range_numbers_never_produce_invalid_json(self) -> None:
-        # BUG (open): 1e400 parses as infinity, and the answer then contains the bare word
-        # Infinity (not JSON) in the echoed metadata and in the echoed id. The driver rejects
-        # such a line. Expected: an error (never a stored infinity): invalid_params naming the
-        # path for a value in params, invalid_request (id null) for an id.
+        # 1e400 parses as infinity, which cannot be stored or written back as JSON: refused,
+        # with invalid_params naming the path for a value in params, invalid_request (id null)
+        # for an id.
         line = b'{"jsonrpc":"2.0","id":1,"method":"create","params":[{"metadata":{"x":1e400}}]}'
         reply = self.rpc.raw(line)
         self.assertEqual(reply["error"]["code"], -32602, reply)

@@ -138,8 +138,20 @@ BOOST_AUTO_TEST_CASE(wrong_json_types_name_the_path) {
       "params[0].metadata must be an object or null");
   BOOST_CHECK_EQUAL(codec_message([] { decode_create_customer_dto(parse("[]"), "params[0]"); }),
                     "params[0] must be an object");
-  BOOST_CHECK_EQUAL(codec_message([] {
+  // Null in a non-nullable field is the engine's invalid_data (D11), as in update.
+  BOOST_CHECK_EQUAL(engine_message([] {
                       decode_create_customer_dto(parse(R"({"has_account": null})"), "params[0]");
+                    }),
+                    "invalid_data: You must pass a non-null value to the property has_account "
+                    "of entity Customer.");
+  BOOST_CHECK_EQUAL(engine_message([] {
+                      decode_create_customer_address_dto(
+                          parse(R"({"is_default_billing": null})"), "params[0]");
+                    }),
+                    "invalid_data: You must pass a non-null value to the property "
+                    "is_default_billing of entity Address.");
+  BOOST_CHECK_EQUAL(codec_message([] {
+                      decode_create_customer_dto(parse(R"({"has_account": 1})"), "params[0]");
                     }),
                     "params[0].has_account must be a boolean");
   BOOST_CHECK_EQUAL(codec_message([] {
@@ -296,8 +308,15 @@ BOOST_AUTO_TEST_CASE(find_config_decodes) {
   // Bounds are the engine's: a negative take goes through.
   BOOST_CHECK(decode_find_config(parse(R"({"take": -1})"), "p").take.value() == -1);
 
+  // A fractional number is the engine's invalid_data (D12), as a negative one is.
   BOOST_CHECK_EQUAL(
-      codec_message([] { decode_find_config(parse(R"({"take": 1.5})"), "params[1]"); }),
+      engine_message([] { decode_find_config(parse(R"({"take": 1.5})"), "params[1]"); }),
+      "invalid_data: Invalid value for take: 1.5");
+  BOOST_CHECK_EQUAL(
+      engine_message([] { decode_find_config(parse(R"({"skip": -0.5})"), "params[1]"); }),
+      "invalid_data: Invalid value for skip: -0.5");
+  BOOST_CHECK_EQUAL(
+      codec_message([] { decode_find_config(parse(R"({"take": "1"})"), "params[1]"); }),
       "params[1].take must be an integer or null");
   BOOST_CHECK_EQUAL(
       codec_message([] { decode_find_config(parse(R"({"skip": "1"})"), "params[1]"); }),

@@ -1,0 +1,38 @@
+// Reading typed fields out of Boost.JSON values, with errors that name the JSON path of the
+// value: `<path> must be a string or null`. Shared by the wire codec (json_codec.cpp) and the
+// JSON Lines record codec (jsonl.cpp).
+//
+// Every function throws codec_error (kind invalid_params) whose message is "<path> <what>".
+// All functions are thread-safe (they keep no state).
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "customerdb/dto.hpp"
+
+namespace customerdb::server::detail {
+
+// "<path>.<key>" and "<path>[<index>]".
+std::string child(std::string_view path, std::string_view key);
+std::string child(std::string_view path, std::size_t index);
+
+// Throws codec_error "<path> <what>".
+[[noreturn]] void fail(std::string_view path, std::string_view what);
+
+// The object `v` is; throws "<path> must be an object" otherwise.
+const boost::json::object& as_object(const boost::json::value& v, std::string_view path);
+// A string or null (nullopt); throws "<path> must be a string or null" otherwise.
+std::optional<std::string> optional_string(const boost::json::value& v, std::string_view path);
+// A string; throws "<path> must be a string" otherwise.
+std::string required_string(const boost::json::value& v, std::string_view path);
+// A boolean; throws "<path> must be a boolean" otherwise.
+bool boolean(const boost::json::value& v, std::string_view path);
+// An object (copied) or null (nullopt); throws "<path> must be an object or null" otherwise.
+std::optional<metadata> optional_metadata(const boost::json::value& v, std::string_view path);
+
+}  // namespace customerdb::server::detail
