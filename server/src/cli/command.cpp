@@ -73,6 +73,15 @@ persistence_options persistence_from(const po::variables_map& vars) {
   return p;
 }
 
+std::optional<persistence_options> persistence_or_report(const po::variables_map& vars) {
+  try {
+    return persistence_from(vars);
+  } catch (const po::error& e) {
+    report_error(e.what());
+    return std::nullopt;
+  }
+}
+
 std::unique_ptr<customer_module> open_module(const persistence_options& options) {
   try {
     module_options m;

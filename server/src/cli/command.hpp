@@ -44,6 +44,9 @@ parsed parse(std::string_view usage, std::string_view summary, po::options_descr
 void add_persistence_flags(po::options_description& options);
 // The persistence options those flags give. Throws po::error for a bad --fsync value.
 persistence_options persistence_from(const po::variables_map& vars);
+// As persistence_from, but a bad value is reported as a usage error: returns nullopt after
+// printing it (the caller exits 2).
+std::optional<persistence_options> persistence_or_report(const po::variables_map& vars);
 
 // Opens the module with `options`. On failure prints "customerdb: <message>" to stderr and
 // returns null (the caller exits 1).

@@ -1,16 +1,93 @@
+// `customerdb import FILE` and `customerdb export FILE`: JSON Lines fixtures (see
+// customerdb/server/jsonl.hpp) into and out of a store.
+#include <fmt/format.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
 #include "command.hpp"
+#include "jsonl_file.hpp"
+#include "store_import.hpp"
 
 namespace customerdb::cli {
 
-// Placeholders until the commands land.
-int import_command(const arguments&) {
-  report_error("'import' is not available yet");
-  return 1;
+namespace {
+
+// Stores of this many rows or more get a progress line when exported (on a terminal).
+constexpr std::uint64_t large_store = 100'000;
+
+// A command of the form `customerdb <name> FILE [--data DIR] [persistence flags]`.
+struct file_command {
+  std::optional<int> exit_status;  // set: return it at once (help printed, or bad usage)
+  std::string path;
+  persistence_options persistence;
+};
+
+file_command parse_file_command(std::string_view usage, std::string_view summary,
+                                const char* file_help, const arguments& args) {
+  po::options_description options("Options");
+  options.add_options()("file", po::value<std::string>()->required()->value_name("FILE"),
+                        file_help);
+  add_persistence_flags(options);
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  auto p = parse(usage, summary, options, &positional, args);
+  file_command c;
+  c.exit_status = p.exit_status;
+  if (c.exit_status) return c;
+  const auto persistence = persistence_or_report(p.vars);
+  if (!persistence) {
+    c.exit_status = 2;
+    return c;
+  }
+  c.path = p.vars["file"].as<std::string>();
+  c.persistence = *persistence;
+  return c;
 }
 
-int export_command(const arguments&) {
-  report_error("'export' is not available yet");
-  return 1;
+}  // namespace
+
+int import_command(const arguments& args) {
+  const auto c = parse_file_command(
+      "customerdb import FILE [--data DIR] [options]",
+      "Loads a JSON Lines fixture (one row per line with a \"type\" tag, as `export` and "
+      "`generate` write\nit) into the store in DIR, all or nothing: a bad line or a broken rule "
+      "(duplicate id or e-mail,\ntwo default addresses, a missing customer or group) imports "
+      "nothing and names the line.\nWithout --data the file is only checked.",
+      "the JSON Lines file to load (the first argument); - reads standard input", args);
+  if (c.exit_status) return *c.exit_status;
+  store_import job;
+  job.persistence = c.persistence;
+  job.source = c.path;
+  job.read = [&](record_set& rows) { read_jsonl_file(c.path, rows); };
+  if (c.path != "-") {
+    job.reopen = [&]() -> std::unique_ptr<std::istream> {
+      try {
+        return open_input(c.path);
+      } catch (const std::exception&) {
+        return nullptr;
+      }
+    };
+  }
+  return run_import(job);
+}
+
+int export_command(const arguments& args) {
+  const auto c = parse_file_command(
+      "customerdb export FILE [--data DIR] [options]",
+      "Writes every row of the store in DIR (soft-deleted ones included) as JSON Lines, one row "
+      "per line\nwith a \"type\" tag: groups, customers, addresses, then memberships, each in "
+      "id order. `import`\nreads the file back.",
+      "the JSON Lines file to write (the first argument); - writes standard output", args);
+  if (c.exit_status) return *c.exit_status;
+  const auto module = open_module(c.persistence);
+  if (!module) return 1;
+  const auto stats = module->stats();
+  const std::uint64_t rows = stats.customers + stats.customer_groups + stats.customer_addresses +
+                             stats.customer_group_customers;
+  return write_jsonl_file(c.path, "exporting to", rows >= large_store,
+                          [&](const record_visitor& visit) { module->export_records(visit); });
 }
 
 }  // namespace customerdb::cli

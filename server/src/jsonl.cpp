@@ -1,0 +1,376 @@
+#include "customerdb/server/jsonl.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serializer.hpp>
+#include <cstddef>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "customerdb/server/json_codec.hpp"
+#include "customerdb/timestamp.hpp"
+#include "json_fields.hpp"
+
+namespace customerdb::server {
+
+namespace json = boost::json;
+
+namespace {
+
+using detail::boolean;
+using detail::child;
+using detail::fail;
+using detail::optional_metadata;
+using detail::optional_string;
+using detail::required_string;
+
+// ---- Columns -------------------------------------------------------------------------------
+// One table per record type lists its columns once, in the order of records.hpp; encoding and
+// decoding both walk it.
+
+template <class R>
+using column_member =
+    std::variant<std::string R::*, std::optional<std::string> R::*, bool R::*,
+                 std::optional<metadata> R::*, timestamp R::*, std::optional<timestamp> R::*>;
+
+template <class R>
+struct column {
+  std::string_view name;
+  column_member<R> member;
+
+  // Required columns are those without a default: ids, references and the two timestamps.
+  bool required() const {
+    return std::holds_alternative<std::string R::*>(member) ||
+           std::holds_alternative<timestamp R::*>(member);
+  }
+};
+
+template <class R>
+struct table;
+
+template <>
+struct table<customer_group_record> {
+  using R = customer_group_record;
+  static constexpr std::string_view type = "customer_group";
+  static constexpr std::array<column<R>, 7> columns{{
+      {"id", &R::id},
+      {"name", &R::name},
+      {"metadata", &R::metadata},
+      {"created_by", &R::created_by},
+      {"created_at", &R::created_at},
+      {"updated_at", &R::updated_at},
+      {"deleted_at", &R::deleted_at},
+  }};
+};
+
+template <>
+struct table<customer_record> {
+  using R = customer_record;
+  static constexpr std::string_view type = "customer";
+  static constexpr std::array<column<R>, 12> columns{{
+      {"id", &R::id},
+      {"company_name", &R::company_name},
+      {"first_name", &R::first_name},
+      {"last_name", &R::last_name},
+      {"email", &R::email},
+      {"phone", &R::phone},
+      {"has_account", &R::has_account},
+      {"metadata", &R::metadata},
+      {"created_by", &R::created_by},
+      {"created_at", &R::created_at},
+      {"updated_at", &R::updated_at},
+      {"deleted_at", &R::deleted_at},
+  }};
+};
+
+template <>
+struct table<customer_address_record> {
+  using R = customer_address_record;
+  static constexpr std::string_view type = "customer_address";
+  static constexpr std::array<column<R>, 18> columns{{
+      {"id", &R::id},
+      {"customer_id", &R::customer_id},
+      {"address_name", &R::address_name},
+      {"is_default_shipping", &R::is_default_shipping},
+      {"is_default_billing", &R::is_default_billing},
+      {"company", &R::company},
+      {"first_name", &R::first_name},
+      {"last_name", &R::last_name},
+      {"address_1", &R::address_1},
+      {"address_2", &R::address_2},
+      {"city", &R::city},
+      {"country_code", &R::country_code},
+      {"province", &R::province},
+      {"postal_code", &R::postal_code},
+      {"phone", &R::phone},
+      {"metadata", &R::metadata},
+      {"created_at", &R::created_at},
+      {"updated_at", &R::updated_at},
+  }};
+};
+
+template <>
+struct table<customer_group_customer_record> {
+  using R = customer_group_customer_record;
+  static constexpr std::string_view type = "customer_group_customer";
+  static constexpr std::array<column<R>, 7> columns{{
+      {"id", &R::id},
+      {"customer_id", &R::customer_id},
+      {"customer_group_id", &R::customer_group_id},
+      {"metadata", &R::metadata},
+      {"created_by", &R::created_by},
+      {"created_at", &R::created_at},
+      {"updated_at", &R::updated_at},
+  }};
+};
+
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+
+// ---- Encoding ------------------------------------------------------------------------------
+
+// Appends the JSON text of a string or an object, escaped exactly as Boost.JSON does.
+template <class T>
+void append_json(std::string& out, const T& v) {
+  json::serializer sr;
+  sr.reset(v);
+  char buffer[1024];
+  while (!sr.done()) out.append(sr.read(buffer));
+}
+
+void append_string(std::string& out, std::string_view s) { append_json(out, json::string_view(s)); }
+
+void append_timestamp(std::string& out, timestamp t) {
+  out += '"';
+  out += to_iso8601(t);  // digits and punctuation only: nothing to escape
+  out += '"';
+}
+
+template <class R>
+void encode_columns(const R& r, std::string& out) {
+  out += "{\"type\":\"";
+  out += table<R>::type;
+  out += '"';
+  for (const auto& c : table<R>::columns) {
+    out += ",\"";
+    out += c.name;  // plain identifiers: nothing to escape
+    out += "\":";
+    std::visit(overloaded{
+                   [&](std::string R::*m) { append_string(out, r.*m); },
+                   [&](std::optional<std::string> R::*m) {
+                     if (r.*m) {
+                       append_string(out, *(r.*m));
+                     } else {
+                       out += "null";
+                     }
+                   },
+                   [&](bool R::*m) { out += r.*m ? "true" : "false"; },
+                   [&](std::optional<metadata> R::*m) {
+                     if (r.*m) {
+                       append_json(out, &*(r.*m));
+                     } else {
+                       out += "null";
+                     }
+                   },
+                   [&](timestamp R::*m) { append_timestamp(out, r.*m); },
+                   [&](std::optional<timestamp> R::*m) {
+                     if (r.*m) {
+                       append_timestamp(out, *(r.*m));
+                     } else {
+                       out += "null";
+                     }
+                   },
+               },
+               c.member);
+  }
+  out += '}';
+}
+
+// ---- Decoding ------------------------------------------------------------------------------
+
+constexpr std::string_view timestamp_example = "2024-05-24T10:00:00.000Z";
+
+timestamp required_timestamp(const json::value& v, std::string_view path) {
+  std::optional<timestamp> t;
+  if (v.is_string()) t = parse_iso8601(v.get_string());
+  if (!t) fail(path, fmt::format("must be a timestamp such as \"{}\"", timestamp_example));
+  return *t;
+}
+
+std::optional<timestamp> optional_timestamp(const json::value& v, std::string_view path) {
+  if (v.is_null()) return std::nullopt;
+  std::optional<timestamp> t;
+  if (v.is_string()) t = parse_iso8601(v.get_string());
+  if (!t) fail(path, fmt::format("must be a timestamp such as \"{}\" or null", timestamp_example));
+  return t;
+}
+
+template <class R>
+R decode_columns(const json::object& o) {
+  constexpr auto& columns = table<R>::columns;
+  const std::string_view type = table<R>::type;
+  R r;
+  std::array<bool, columns.size()> seen{};
+  for (const auto& entry : o) {
+    const std::string_view key = entry.key();
+    if (key == "type") continue;
+    const std::string path = child(type, key);
+    std::size_t i = 0;
+    while (i < columns.size() && columns[i].name != key) ++i;
+    if (i == columns.size()) fail(path, fmt::format("is not a column of {}", type));
+    seen[i] = true;
+    const json::value& v = entry.value();
+    std::visit(overloaded{
+                   [&](std::string R::*m) { r.*m = required_string(v, path); },
+                   [&](std::optional<std::string> R::*m) { r.*m = optional_string(v, path); },
+                   [&](bool R::*m) { r.*m = boolean(v, path); },
+                   [&](std::optional<metadata> R::*m) { r.*m = optional_metadata(v, path); },
+                   [&](timestamp R::*m) { r.*m = required_timestamp(v, path); },
+                   [&](std::optional<timestamp> R::*m) { r.*m = optional_timestamp(v, path); },
+               },
+               columns[i].member);
+  }
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (!seen[i] && columns[i].required()) fail(child(type, columns[i].name), "is missing");
+  }
+  return r;
+}
+
+template <class R>
+bool try_decode(std::string_view type, const json::object& o, record& out) {
+  if (type != table<R>::type) return false;
+  out = decode_columns<R>(o);
+  return true;
+}
+
+// Deep enough for any metadata worth keeping; Boost.JSON's default is 32.
+constexpr std::size_t max_depth = 256;
+
+}  // namespace
+
+jsonl_error::jsonl_error(std::uint64_t line, const std::string& message)
+    : std::runtime_error(fmt::format("line {}: {}", line, message)), line_(line) {}
+
+std::string_view record_type(const record& r) noexcept {
+  return std::visit([](const auto& x) { return table<std::decay_t<decltype(x)>>::type; }, r);
+}
+
+void encode_record(const record& r, std::string& out) {
+  std::visit([&](const auto& x) { encode_columns(x, out); }, r);
+}
+
+std::string encode_record(const record& r) {
+  std::string out;
+  encode_record(r, out);
+  return out;
+}
+
+record decode_record(std::string_view line, std::uint64_t line_number) {
+  // The parsed line lives in a buffer that goes with this call; decoding copies out of it.
+  unsigned char buffer[8192];
+  json::monotonic_resource resource(buffer, sizeof buffer);
+  json::parse_options options;
+  options.max_depth = max_depth;
+  boost::system::error_code ec;
+  const json::value v = json::parse(line, ec, &resource, options);
+  if (ec) throw jsonl_error(line_number, fmt::format("not valid JSON ({})", ec.message()));
+  if (!v.is_object()) throw jsonl_error(line_number, "must be a JSON object");
+  const json::object& o = v.get_object();
+  const auto type = o.find("type");
+  if (type == o.end()) throw jsonl_error(line_number, "type is missing");
+  if (!type->value().is_string()) throw jsonl_error(line_number, "type must be a string");
+  const std::string_view name = type->value().get_string();
+  record out;
+  try {
+    if (try_decode<customer_group_record>(name, o, out) ||
+        try_decode<customer_record>(name, o, out) ||
+        try_decode<customer_address_record>(name, o, out) ||
+        try_decode<customer_group_customer_record>(name, o, out)) {
+      return out;
+    }
+  } catch (const codec_error& e) {
+    throw jsonl_error(line_number, e.what());
+  }
+  throw jsonl_error(line_number, fmt::format("type \"{}\" is not one of customer_group, customer, "
+                                             "customer_address, customer_group_customer",
+                                             name));
+}
+
+void add_record(record_set& set, record r) {
+  std::visit(
+      overloaded{
+          [&](customer_group_record& x) { set.customer_groups.push_back(std::move(x)); },
+          [&](customer_record& x) { set.customers.push_back(std::move(x)); },
+          [&](customer_address_record& x) { set.customer_addresses.push_back(std::move(x)); },
+          [&](customer_group_customer_record& x) {
+            set.customer_group_customers.push_back(std::move(x));
+          },
+      },
+      r);
+}
+
+// ---- jsonl_reader --------------------------------------------------------------------------
+
+jsonl_reader::jsonl_reader(std::istream& in) : in_(in) {}
+
+bool jsonl_reader::next(record& out) {
+  while (std::getline(in_, buffer_)) {
+    ++line_;
+    bytes_ += buffer_.size() + (in_.eof() ? 0 : 1);
+    std::string_view line = buffer_;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    out = decode_record(line, line_);
+    return true;
+  }
+  if (in_.bad()) throw std::runtime_error(fmt::format("read error after line {}", line_));
+  return false;
+}
+
+// ---- jsonl_writer --------------------------------------------------------------------------
+
+namespace {
+constexpr std::size_t writer_buffer = 1 << 20;
+}
+
+jsonl_writer::jsonl_writer(std::ostream& out) : out_(out) { buffer_.reserve(writer_buffer + 4096); }
+
+jsonl_writer::~jsonl_writer() {
+  try {
+    drain();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): documented; flush() reports errors
+  }
+}
+
+void jsonl_writer::write(const record& r) {
+  const std::size_t before = buffer_.size();
+  encode_record(r, buffer_);
+  buffer_ += '\n';
+  ++rows_;
+  bytes_ += buffer_.size() - before;
+  if (buffer_.size() >= writer_buffer) drain();
+}
+
+void jsonl_writer::flush() {
+  drain();
+  out_.flush();
+  if (!out_) throw std::runtime_error("write error");
+}
+
+void jsonl_writer::drain() {
+  if (buffer_.empty()) return;
+  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
+  if (!out_) throw std::runtime_error("write error");
+}
+
+}  // namespace customerdb::server

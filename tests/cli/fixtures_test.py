@@ -1,0 +1,132 @@
+"""Command-line tests of `customerdb generate`, `import` and `export` (JSON Lines fixtures).
+
+    python3 tests/cli/fixtures_test.py path/to/customerdb [unittest options]
+
+Checks that a seed gives the same bytes every time, that --help works on each command, that
+generated files import (all or nothing, naming the bad line), and the usage errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BINARY = ""
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([BINARY, *args], input=stdin, capture_output=True, timeout=300)
+
+
+class Fixtures(unittest.TestCase):
+    def setUp(self) -> None:
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def path(self, name: str) -> str:
+        return os.path.join(self.tmp.name, name)
+
+    def generate(self, name: str, *extra: str) -> bytes:
+        out = self.path(name)
+        done = run("generate", "--customers", "200", "--groups", "10", "--seed", "7",
+                   "--out", out, *extra)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(out, "rb") as f:
+            return f.read()
+
+    def test_same_seed_same_bytes(self) -> None:
+        first = self.generate("a.jsonl")
+        second = self.generate("b.jsonl")
+        self.assertEqual(hashlib.sha256(first).hexdigest(), hashlib.sha256(second).hexdigest())
+        self.assertEqual(first, second)
+        # Standard output gives the same bytes as a file.
+        done = run("generate", "--customers", "200", "--groups", "10", "--seed", "7",
+                   "--out", "-")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout, first)
+        other = run("generate", "--customers", "200", "--groups", "10", "--seed", "8",
+                    "--out", "-")
+        self.assertNotEqual(other.stdout, first)
+
+    def test_lines_are_typed_rows(self) -> None:
+        lines = self.generate("a.jsonl").decode("utf-8").splitlines()
+        types = [json.loads(line)["type"] for line in lines]
+        self.assertEqual(types.count("customer_group"), 10)
+        self.assertEqual(types.count("customer"), 200)
+        self.assertEqual(types.count("customer_address"), 400)
+        # Export order: groups, customers, addresses, memberships.
+        order = ["customer_group", "customer", "customer_address", "customer_group_customer"]
+        self.assertEqual(types, sorted(types, key=order.index))
+
+    def test_help(self) -> None:
+        for command in ("generate", "import", "export"):
+            done = run(command, "--help")
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertIn(f"Usage: customerdb {command}", done.stdout.decode())
+            self.assertIn("--data", done.stdout.decode())
+
+    def test_import_checks_a_generated_file(self) -> None:
+        self.generate("a.jsonl")
+        done = run("import", self.path("a.jsonl"))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("200 customers", done.stderr.decode())
+        with open(self.path("a.jsonl"), "rb") as f:
+            done = run("import", "-", stdin=f.read())
+        self.assertEqual(done.returncode, 0, done.stderr)
+
+    def test_bad_line_imports_nothing_and_is_named(self) -> None:
+        lines = self.generate("a.jsonl").decode("utf-8").splitlines(keepends=True)
+        row = json.loads(lines[20])
+        row["email"] = 5
+        lines[20] = json.dumps(row) + "\n"
+        with open(self.path("bad.jsonl"), "w", encoding="utf-8") as f:
+            f.writelines(lines)
+        done = run("import", self.path("bad.jsonl"))
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("bad.jsonl: line 21: customer.email must be a string or null",
+                      done.stderr.decode())
+        self.assertIn("nothing was imported", done.stderr.decode())
+
+    def test_broken_rule_names_the_line(self) -> None:
+        lines = self.generate("a.jsonl").decode("utf-8").splitlines(keepends=True)
+        # A second live customer with the e-mail and has_account of the first live one.
+        customers = [(i, json.loads(line)) for i, line in enumerate(lines)
+                     if json.loads(line)["type"] == "customer"]
+        live = [(i, c) for i, c in customers if c["deleted_at"] is None]
+        (_, first), (j, second) = live[0], next(
+            (i, c) for i, c in live[1:] if c["has_account"] == live[0][1]["has_account"])
+        second["email"] = first["email"]
+        lines[j] = json.dumps(second) + "\n"
+        with open(self.path("clash.jsonl"), "w", encoding="utf-8") as f:
+            f.writelines(lines)
+        done = run("import", self.path("clash.jsonl"))
+        self.assertEqual(done.returncode, 1)
+        flag = "true" if first["has_account"] else "false"
+        self.assertIn(
+            f"clash.jsonl: line {j + 1}: Customer with email: {first['email']}, "
+            f"has_account: {flag}, already exists.", done.stderr.decode())
+
+    def test_usage_errors(self) -> None:
+        done = run("generate", "--customers", "5")
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("exactly one of --out FILE and --data DIR", done.stderr.decode())
+        done = run("generate", "--out", "-")
+        self.assertEqual(done.returncode, 2)
+        done = run("generate", "--customers", "5", "--addresses-per-customer", "101",
+                   "--out", "-")
+        self.assertEqual(done.returncode, 2)
+        done = run("import")
+        self.assertEqual(done.returncode, 2)
+        done = run("import", self.path("missing.jsonl"))
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("cannot open", done.stderr.decode())
+
+
+if __name__ == "__main__":
+    BINARY = sys.argv.pop(1)
+    unittest.main()
