@@ -6,9 +6,11 @@
 
 #include <tuple>
 
+#include "durability.hpp"
 #include "errors.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
+#include "snapshot_scheduler.hpp"
 
 namespace customerdb::detail {
 namespace {
@@ -38,6 +40,14 @@ void check_unchanged(const txn& t, std::uint64_t begin_sequence) {
   });
 }
 
+// Hands the read view the images, as of its cut, of the rows `changes` replaces or erases.
+template <class Row>
+void keep_before_images(const change_set<Row>& changes, const store& s, read_view& view) {
+  changes.for_each([&](const std::string& id, const change<Row>&) {
+    view.before_write<Row>(s.of<Row>(), id);
+  });
+}
+
 template <class Row>
 void publish_changes(const change_set<Row>& changes, store& s, std::uint64_t sequence) {
   auto& table = s.of<Row>();
@@ -59,19 +69,39 @@ engine::engine(module_options options)
     : clock_(options.clock ? std::move(options.clock)
                            : std::function<timestamp()>(&customerdb::now)),
       persistence_(std::move(options.persistence)) {
-  if (!persistence_.data_dir.empty()) {
-    throw error(error_code::io_error,
-                fmt::format("Cannot open data directory {}: persistence is not available in "
-                            "this build",
-                            persistence_.data_dir.string()));
+  if (persistence_.data_dir.empty()) return;
+  durable_ = std::make_unique<durability>(persistence_, store_);
+  scheduler_ = std::make_unique<snapshot_scheduler>(
+      persistence_.snapshot_interval, persistence_.snapshot_every_commits,
+      [this] { take_snapshot(); });
+}
+
+engine::~engine() {
+  if (!durable_) return;
+  scheduler_->stop();
+  if (persistence_.snapshot_on_close) {
+    try {
+      take_snapshot();
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "customerdb: the final snapshot failed: {}\n", e.what());
+    }
+  }
+  try {
+    durable_->close();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "customerdb: closing the journal failed: {}\n", e.what());
   }
 }
 
 snapshot_info engine::snapshot() {
-  if (persistence_.data_dir.empty()) {
-    throw error(error_code::invalid_data, "Snapshots need a data directory");
-  }
-  throw error(error_code::io_error, "Snapshots are not available in this build");
+  if (!durable_) throw error(error_code::invalid_data, "Snapshots need a data directory");
+  return take_snapshot();
+}
+
+void engine::committed(std::uint64_t sequence) {
+  if (sequence == 0 || !durable_) return;
+  scheduler_->committed();
+  durable_->wait_durable(sequence);
 }
 
 module_stats engine::stats() const {
@@ -85,6 +115,12 @@ module_stats engine::stats() const {
     s.sequence = store_.sequence;
   }
   s.memory_bytes = mallinfo2().uordblks;
+  if (durable_) {
+    if (const auto last = durable_->latest()) {
+      s.last_snapshot_at = last->created_at;
+      s.last_snapshot_sequence = last->info.sequence;
+    }
+  }
   return s;
 }
 
@@ -175,17 +211,25 @@ void engine::validate(const txn& t, std::uint64_t begin_sequence) const {
   check_unique(t, 0);
 }
 
-void engine::publish(const txn& t) {
+std::uint64_t engine::publish(const txn& t) {
   const auto& w = t.writes();
   if (w.customers.empty() && w.groups.empty() && w.addresses.empty() && w.memberships.empty())
-    return;
-  std::unique_lock lock(latch_);
+    return 0;
   const std::uint64_t sequence = store_.sequence + 1;
+  if (durable_) durable_->append(sequence, durability::encode(w, sequence));
+  std::unique_lock lock(latch_);
+  if (view_.active()) {
+    keep_before_images(w.customers, store_, view_);
+    keep_before_images(w.groups, store_, view_);
+    keep_before_images(w.addresses, store_, view_);
+    keep_before_images(w.memberships, store_, view_);
+  }
   publish_changes(w.customers, store_, sequence);
   publish_changes(w.groups, store_, sequence);
   publish_changes(w.addresses, store_, sequence);
   publish_changes(w.memberships, store_, sequence);
   store_.sequence = sequence;
+  return sequence;
 }
 
 std::shared_ptr<transaction> engine::begin(const transaction_options& options) {
@@ -195,16 +239,20 @@ std::shared_ptr<transaction> engine::begin(const transaction_options& options) {
 
 void engine::commit(transaction& tx) {
   std::unique_lock call = enter(tx);
-  std::lock_guard writer(writer_);
-  try {
-    validate(tx.writes, tx.begin_sequence);
-  } catch (...) {
-    tx.state = transaction::status::rolled_back;
-    tx.writes.rollback_to(0);
-    throw;
+  std::uint64_t sequence = 0;
+  {
+    std::lock_guard writer(writer_);
+    try {
+      validate(tx.writes, tx.begin_sequence);
+      sequence = publish(tx.writes);
+    } catch (...) {
+      tx.state = transaction::status::rolled_back;
+      tx.writes.rollback_to(0);
+      throw;
+    }
+    tx.state = transaction::status::committed;
   }
-  publish(tx.writes);
-  tx.state = transaction::status::committed;
+  committed(sequence);
 }
 
 void engine::rollback(transaction& tx) {

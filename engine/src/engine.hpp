@@ -6,6 +6,11 @@
 // store that cannot change under it, without holding the latch, and a commit validates against
 // a stable store. Calls inside an explicit transaction read under the shared latch and write to
 // the transaction's private write set. Thread-safe.
+//
+// With a data directory, each commit is appended to the journal before it is published, and
+// waits for the fsync that covers it (policy `always`) after it released `writer_`, so that
+// concurrent commits share fsyncs. Snapshots read a read_view of the store in short chunks
+// under the shared latch; commits keep before-images for it (snapshots.cpp).
 #pragma once
 
 #include <chrono>
@@ -20,7 +25,13 @@
 
 #include "customerdb/customer_module.hpp"
 #include "latch.hpp"
+#include "read_view.hpp"
 #include "store.hpp"
+
+namespace customerdb::persistence {
+enum class table : std::uint8_t;
+class snapshot_writer;
+}  // namespace customerdb::persistence
 
 namespace customerdb::detail {
 
@@ -39,9 +50,18 @@ class transaction {
   status state = status::active;
 };
 
+class durability;
+class snapshot_scheduler;
+
 class engine {
  public:
+  // Opens the data directory of `options.persistence` (if any) and recovers the store from it.
+  // Throws corruption or io_error (see customer_module).
   explicit engine(module_options options);
+  // Stops background snapshots, takes the final one if configured, and closes the journal.
+  ~engine();
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
 
   // The time to stamp on rows written now.
   timestamp now() const { return clock_(); }
@@ -83,16 +103,26 @@ class engine {
         throw;
       }
     } else {
-      std::lock_guard writer(writer_);
-      txn t(store_);
+      std::uint64_t sequence = 0;
       if constexpr (std::is_void_v<result>) {
-        std::forward<F>(f)(t);
-        check_unique(t, 0);
-        publish(t);
+        {
+          std::lock_guard writer(writer_);
+          txn t(store_);
+          std::forward<F>(f)(t);
+          check_unique(t, 0);
+          sequence = publish(t);
+        }
+        committed(sequence);
       } else {
-        auto r = std::forward<F>(f)(t);
-        check_unique(t, 0);
-        publish(t);
+        auto r = [&] {
+          std::lock_guard writer(writer_);
+          txn t(store_);
+          auto r = std::forward<F>(f)(t);
+          check_unique(t, 0);
+          sequence = publish(t);
+          return r;
+        }();
+        committed(sequence);
         return r;
       }
     }
@@ -128,14 +158,27 @@ class engine {
   // Checks that no row `t` wrote was changed by a commit after `begin_sequence`, that the rows
   // it refers to still exist, and the unique rules. REQUIRES: writer_ held.
   void validate(const txn& t, std::uint64_t begin_sequence) const;
-  // Applies `t` to the store under the exclusive latch. REQUIRES: writer_ held.
-  void publish(const txn& t);
+  // Journals `t` and applies it to the store under the exclusive latch; returns the commit's
+  // sequence, 0 when `t` wrote nothing. Throws io_error when the journal append fails; nothing
+  // is published then. REQUIRES: writer_ held.
+  std::uint64_t publish(const txn& t);
+  // After a commit published as `sequence` (0: none), with writer_ released: waits until the
+  // journal policy counts it durable (io_error when that failed) and counts it for snapshots.
+  void committed(std::uint64_t sequence);
+  // Writes a snapshot of a cut of the store (snapshots.cpp). REQUIRES: durable_.
+  snapshot_info take_snapshot();
+  template <class Row>
+  void copy_table(persistence::snapshot_writer& out, persistence::table t);
 
   mutable latch latch_;
   mutable std::mutex writer_;
   store store_;
   std::function<timestamp()> clock_;
   persistence_options persistence_;
+  std::unique_ptr<durability> durable_;  // null without a data directory
+  read_view view_;                       // the cut a snapshot in progress reads
+  std::mutex snapshot_mutex_;            // one snapshot at a time
+  std::unique_ptr<snapshot_scheduler> scheduler_;
 };
 
 }  // namespace customerdb::detail

@@ -341,7 +341,7 @@ BOOST_FIXTURE_TEST_CASE(visitor_errors_propagate, fixture) {
 BOOST_AUTO_TEST_CASE(import_of_many_rows) {
   customer_module m;
   record_set rs;
-  constexpr int n = 3000;
+  constexpr int n = 1000;
   for (int i = 0; i < n; ++i) {
     const auto id = fmt::format("cus_{:06}", i);
     rs.customers.push_back(cust(id, fmt::format("u{}@x.y", i)));
@@ -351,7 +351,7 @@ BOOST_AUTO_TEST_CASE(import_of_many_rows) {
   const auto s = m.stats();
   BOOST_CHECK_EQUAL(s.customers, static_cast<std::size_t>(n));
   BOOST_CHECK_EQUAL(s.customer_addresses, static_cast<std::size_t>(n));
-  BOOST_CHECK_EQUAL(m.retrieve("cus_002999").default_shipping_address_id, "cuaddr_002999");
+  BOOST_CHECK_EQUAL(m.retrieve("cus_000999").default_shipping_address_id, "cuaddr_000999");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,11 +6,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include "customerdb/timestamp.hpp"
 
 namespace customerdb {
+
+class file_system;  // customerdb/file_system.hpp
 
 // When the journal is flushed to stable storage (as Redis's appendfsync).
 // Persisted nowhere; the numbering may change.
@@ -32,6 +35,9 @@ struct persistence_options {
   std::size_t keep_snapshots = 2;
   // Take a final snapshot when the module is destroyed (clean shutdown).
   bool snapshot_on_close = false;
+  // The file system under the data directory; the operating system's (posix_file_system())
+  // when null. Tests pass one that injects failures.
+  std::shared_ptr<customerdb::file_system> file_system{};
 };
 
 // A snapshot that is on disk.

@@ -1,0 +1,73 @@
+// customerdb::file_system: the file operations persistence uses, behind one interface (as
+// leveldb's Env), so that a program or a test can put its own file system under a module, e.g.
+// one that fails the n-th write, fsync or rename. posix_file_system() is the default.
+//
+// Every operation throws customerdb::error with code io_error, and a message naming the file
+// and the system's reason, when it fails.
+//
+// Thread-safety: a file_system is thread-safe; a writable_file or readable_file is
+// thread-compatible, except that sync() may run while another thread appends.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace customerdb {
+
+// A file being written.
+class writable_file {
+ public:
+  virtual ~writable_file() = default;
+  // Writes `data` at the end of the file (the size given by the file's opening, plus every
+  // append since).
+  virtual void append(std::string_view data) = 0;
+  // Writes `data` at `offset`. REQUIRES: offset + data.size() <= size().
+  virtual void write_at(std::uint64_t offset, std::string_view data) = 0;
+  // Flushes the file's data and size to stable storage (fsync).
+  virtual void sync() = 0;
+  // Cuts the file to `size` bytes. REQUIRES: size <= size().
+  virtual void truncate(std::uint64_t size) = 0;
+  // The file's size as this handle wrote it.
+  virtual std::uint64_t size() const = 0;
+};
+
+// A file being read.
+class readable_file {
+ public:
+  virtual ~readable_file() = default;
+  virtual std::uint64_t size() const = 0;
+  // Reads exactly `n` bytes at `offset` into `out`; a short read fails with io_error.
+  virtual void read(std::uint64_t offset, std::size_t n, char* out) const = 0;
+};
+
+class file_system {
+ public:
+  virtual ~file_system() = default;
+  // Creates `path`, or empties it when it exists, for writing.
+  virtual std::unique_ptr<writable_file> create(const std::filesystem::path& path) = 0;
+  // Opens the existing file `path` for appending at its end.
+  virtual std::unique_ptr<writable_file> open_append(const std::filesystem::path& path) = 0;
+  virtual std::unique_ptr<readable_file> open_read(const std::filesystem::path& path) = 0;
+  // The names of the regular files in `dir`, in no particular order.
+  virtual std::vector<std::string> list(const std::filesystem::path& dir) = 0;
+  // Replaces `to` with `from` atomically.
+  virtual void rename(const std::filesystem::path& from, const std::filesystem::path& to) = 0;
+  virtual void remove(const std::filesystem::path& path) = 0;
+  // Makes the directory's entries (created, renamed, removed files) durable (fsync of `dir`).
+  virtual void sync_directory(const std::filesystem::path& dir) = 0;
+  // Creates `dir` and its parents when missing.
+  virtual void create_directories(const std::filesystem::path& dir) = 0;
+  // Takes an exclusive lock on the directory `dir` for as long as the result lives; fails with
+  // io_error when another holder (in any process) has it.
+  virtual std::shared_ptr<void> lock_directory(const std::filesystem::path& dir) = 0;
+};
+
+// The operating system's file system (POSIX calls). Thread-safe.
+std::shared_ptr<file_system> posix_file_system();
+
+}  // namespace customerdb

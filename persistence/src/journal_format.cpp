@@ -1,0 +1,187 @@
+#include "journal_format.hpp"
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+#include <fmt/format.h>
+
+#include <optional>
+#include <stdexcept>
+
+#include "archive_streams.hpp"
+#include "checksum.hpp"
+#include "customerdb/error.hpp"
+#include "little_endian.hpp"
+#include "record_archive.hpp"
+
+namespace customerdb::persistence {
+namespace {
+
+// What follows each tag in a payload. Persisted: never renumbered.
+enum class tag : std::uint8_t {
+  end = 0,
+  put_group = 1,
+  put_customer = 2,
+  put_address = 3,
+  put_membership = 4,
+  erase = 5,  // u8 table, then the id
+};
+
+constexpr unsigned archive_flags = boost::archive::no_header;
+
+std::uint32_t archive_library_version() {
+  string_buffer probe;
+  boost::archive::binary_oarchive archive(probe, archive_flags);
+  return archive.get_library_version();
+}
+
+error corrupt(const std::filesystem::path& path, std::uint64_t offset, std::string_view why) {
+  return error(error_code::corruption,
+               fmt::format("Journal {} is corrupt at offset {}: {}", path.string(), offset, why));
+}
+
+}  // namespace
+
+std::string encode_journal_header(std::uint64_t first_sequence) {
+  std::string out(journal_magic);
+  put_le<std::uint32_t>(out, journal_format_version);
+  put_le<std::uint32_t>(out, archive_library_version());
+  put_le<std::uint64_t>(out, first_sequence);
+  put_le<std::uint64_t>(out, checksum(out));
+  return out;
+}
+
+journal_header decode_journal_header(std::string_view bytes, const std::filesystem::path& path) {
+  if (bytes.size() < journal_header_size)
+    throw corrupt(path, bytes.size(), "truncated file header");
+  if (bytes.substr(0, journal_magic.size()) != journal_magic)
+    throw corrupt(path, 0, "not a journal file (bad magic)");
+  if (get_le<std::uint64_t>(bytes, 24) != checksum(bytes.substr(0, 24)))
+    throw corrupt(path, 24, "file header checksum mismatch");
+  const auto version = get_le<std::uint32_t>(bytes, 8);
+  if (version != journal_format_version) {
+    throw error(error_code::corruption,
+                fmt::format("Journal {} has format version {}; this build reads version {}",
+                            path.string(), version, journal_format_version));
+  }
+  journal_header h;
+  h.archive_version = get_le<std::uint32_t>(bytes, 12);
+  if (h.archive_version > archive_library_version()) {
+    throw error(error_code::corruption,
+                fmt::format("Journal {} was written with Boost archive version {}; this build has "
+                            "version {}",
+                            path.string(), h.archive_version, archive_library_version()));
+  }
+  h.first_sequence = get_le<std::uint64_t>(bytes, 16);
+  return h;
+}
+
+record_header decode_record_header(std::string_view bytes) {
+  record_header h;
+  if (bytes.size() < record_header_size) return h;
+  if (get_le<std::uint32_t>(bytes, 0) != record_magic) return h;
+  const auto check = static_cast<std::uint32_t>(checksum(bytes.substr(8, 24)));
+  if (get_le<std::uint32_t>(bytes, 4) != check) return h;
+  h.valid = true;
+  h.sequence = get_le<std::uint64_t>(bytes, 8);
+  h.length = get_le<std::uint64_t>(bytes, 16);
+  h.checksum = get_le<std::uint64_t>(bytes, 24);
+  return h;
+}
+
+struct commit_encoder::impl {
+  string_buffer buffer{std::string(record_header_size, '\0')};
+  std::optional<boost::archive::binary_oarchive> archive;
+
+  impl() { archive.emplace(buffer, archive_flags); }
+
+  template <class Record>
+  void put(tag t, const Record& r) {
+    const auto code = static_cast<std::uint8_t>(t);
+    *archive << code << r;
+  }
+};
+
+commit_encoder::commit_encoder() : impl_(std::make_unique<impl>()) {}
+commit_encoder::~commit_encoder() = default;
+
+void commit_encoder::put(const customer_group_record& r) { impl_->put(tag::put_group, r); }
+void commit_encoder::put(const customer_record& r) { impl_->put(tag::put_customer, r); }
+void commit_encoder::put(const customer_address_record& r) { impl_->put(tag::put_address, r); }
+void commit_encoder::put(const customer_group_customer_record& r) {
+  impl_->put(tag::put_membership, r);
+}
+
+void commit_encoder::erase(table t, const std::string& id) {
+  const auto code = static_cast<std::uint8_t>(tag::erase);
+  const auto which = static_cast<std::uint8_t>(t);
+  *impl_->archive << code << which << id;
+}
+
+std::string commit_encoder::finish(std::uint64_t sequence) {
+  const auto code = static_cast<std::uint8_t>(tag::end);
+  *impl_->archive << code;
+  impl_->archive.reset();
+  std::string record = std::move(impl_->buffer.bytes());
+  const std::string_view payload = std::string_view(record).substr(record_header_size);
+  std::string header;
+  put_le<std::uint32_t>(header, record_magic);
+  put_le<std::uint32_t>(header, 0);  // the check, below
+  put_le<std::uint64_t>(header, sequence);
+  put_le<std::uint64_t>(header, payload.size());
+  put_le<std::uint64_t>(header, checksum(payload));
+  const auto check = static_cast<std::uint32_t>(checksum(std::string_view(header).substr(8)));
+  std::string check_bytes;
+  put_le<std::uint32_t>(check_bytes, check);
+  header.replace(4, 4, check_bytes);
+  record.replace(0, record_header_size, header);
+  return record;
+}
+
+namespace {
+
+template <class Record>
+void load_put(boost::archive::binary_iarchive& archive, record_sink& sink) {
+  Record r;
+  archive >> r;
+  sink.put(std::move(r));
+}
+
+}  // namespace
+
+void decode_commit(std::string_view payload, record_sink& sink) {
+  memory_buffer buffer(payload);
+  boost::archive::binary_iarchive archive(buffer, archive_flags);
+  for (;;) {
+    std::uint8_t code = 0;
+    archive >> code;
+    switch (static_cast<tag>(code)) {
+      case tag::end:
+        if (buffer.remaining() != 0) throw std::runtime_error("bytes after the end tag");
+        return;
+      case tag::put_group:
+        load_put<customer_group_record>(archive, sink);
+        break;
+      case tag::put_customer:
+        load_put<customer_record>(archive, sink);
+        break;
+      case tag::put_address:
+        load_put<customer_address_record>(archive, sink);
+        break;
+      case tag::put_membership:
+        load_put<customer_group_customer_record>(archive, sink);
+        break;
+      case tag::erase: {
+        std::uint8_t which = 0;
+        std::string id;
+        archive >> which >> id;
+        if (which >= table_count) throw std::runtime_error("unknown table in an erase");
+        sink.erase(static_cast<table>(which), std::move(id));
+        break;
+      }
+      default:
+        throw std::runtime_error(fmt::format("unknown tag {}", code));
+    }
+  }
+}
+
+}  // namespace customerdb::persistence

@@ -1,0 +1,80 @@
+// The journal file format. A journal file is a header, then one record per commit:
+//
+//   file header (32 bytes): magic "CDBJRNL\n", u32 format version, u32 Boost archive version,
+//                           u64 sequence of the file's first record, u64 XXH3-64 of the above
+//   record header (32 bytes): u32 magic "CDBR", u32 check (low half of the XXH3-64 of the
+//                           next 24 bytes), u64 commit sequence, u64 payload length,
+//                           u64 XXH3-64 of the payload
+//   payload:                a Boost.Serialization binary archive (no archive header) of the
+//                           commit's writes: tagged after-images of the rows written and the
+//                           ids erased, then an end tag.
+//
+// All integers little-endian. Sequences in a file are consecutive.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "customerdb/records.hpp"
+#include "record_sink.hpp"
+
+namespace customerdb::persistence {
+
+inline constexpr std::string_view journal_magic = "CDBJRNL\n";
+inline constexpr std::uint32_t journal_format_version = 1;
+inline constexpr std::size_t journal_header_size = 32;
+inline constexpr std::uint32_t record_magic = 0x52424443;  // "CDBR"
+inline constexpr std::size_t record_header_size = 32;
+
+// The header of a journal file whose first record is `first_sequence`.
+std::string encode_journal_header(std::uint64_t first_sequence);
+
+struct journal_header {
+  std::uint32_t archive_version = 0;
+  std::uint64_t first_sequence = 0;
+};
+
+// Decodes and checks a journal file header (`bytes`: the file's first bytes). Throws
+// corruption "Journal <path> is corrupt at offset <n>: <why>", or naming a newer format.
+journal_header decode_journal_header(std::string_view bytes, const std::filesystem::path& path);
+
+// A record header: what decode_record_header found. `valid` is false when the magic or check
+// does not match.
+struct record_header {
+  bool valid = false;
+  std::uint64_t sequence = 0;
+  std::uint64_t length = 0;
+  std::uint64_t checksum = 0;
+};
+record_header decode_record_header(std::string_view bytes);
+
+// Builds one journal record: the frame and the payload of one commit. Thread-compatible.
+class commit_encoder {
+ public:
+  commit_encoder();
+  ~commit_encoder();
+  commit_encoder(const commit_encoder&) = delete;
+  commit_encoder& operator=(const commit_encoder&) = delete;
+
+  void put(const customer_group_record& r);
+  void put(const customer_record& r);
+  void put(const customer_address_record& r);
+  void put(const customer_group_customer_record& r);
+  void erase(table t, const std::string& id);
+
+  // The whole record (header and payload) for commit `sequence`; the encoder is spent after.
+  std::string finish(std::uint64_t sequence);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// Passes the writes of a record's payload to `sink` (puts and erases, in their order). Throws
+// std::exception when the payload does not decode.
+void decode_commit(std::string_view payload, record_sink& sink);
+
+}  // namespace customerdb::persistence

@@ -1,0 +1,186 @@
+#include "journal_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "customerdb/error.hpp"
+#include "data_dir.hpp"
+#include "journal_format.hpp"
+
+namespace customerdb::persistence {
+namespace {
+
+error journal_failed(const std::string& reason) {
+  return error(error_code::io_error,
+               fmt::format("The journal is unusable after an earlier failure ({}); reopen the "
+                           "data directory",
+                           reason));
+}
+
+}  // namespace
+
+journal_writer::journal_writer(file_system& fs, std::filesystem::path dir, fsync_policy policy,
+                               std::uint64_t next_sequence,
+                               const std::optional<std::string>& continue_name)
+    : fs_(fs), dir_(std::move(dir)), policy_(policy) {
+  appended_ = synced_ = next_sequence - 1;
+  if (continue_name) {
+    current_ = fs_.open_append(dir_ / *continue_name);
+    current_->sync();  // what recovery read may have been in the page cache only
+    current_first_ = next_sequence;  // at most; only compared with next sequences
+  } else {
+    const auto path = dir_ / journal_file_name(next_sequence);
+    current_ = fs_.create(path);
+    current_->append(encode_journal_header(next_sequence));
+    current_->sync();
+    fs_.sync_directory(dir_);
+    current_first_ = next_sequence;
+  }
+  if (policy_ == fsync_policy::everysec) everysec_ = std::thread([this] { run_everysec(); });
+}
+
+journal_writer::~journal_writer() {
+  try {
+    close();
+  } catch (...) {
+    // Reported by close() to callers that ask.
+  }
+}
+
+void journal_writer::close() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (everysec_.joinable()) everysec_.join();
+  sync();
+}
+
+void journal_writer::append(std::uint64_t sequence, std::string_view record) {
+  std::shared_ptr<writable_file> file;
+  {
+    std::lock_guard lock(mutex_);
+    if (failed_) throw journal_failed(*failed_);
+    file = current_;
+  }
+  const std::uint64_t size = file->size();
+  try {
+    file->append(record);
+  } catch (const error& e) {
+    try {
+      file->truncate(size);  // the journal must end with a whole record
+    } catch (const error& cut) {
+      std::lock_guard lock(mutex_);
+      failed_ = cut.what();
+    }
+    throw;
+  }
+  std::lock_guard lock(mutex_);
+  appended_ = sequence;
+}
+
+void journal_writer::rotate() {
+  std::uint64_t next = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (failed_) throw journal_failed(*failed_);
+    next = appended_ + 1;
+    if (next == current_first_) return;  // nothing in the current file yet
+  }
+  const auto path = dir_ / journal_file_name(next);
+  std::shared_ptr<writable_file> file = fs_.create(path);
+  try {
+    file->append(encode_journal_header(next));
+  } catch (...) {
+    file.reset();
+    try {
+      fs_.remove(path);
+    } catch (...) {
+      // An empty or partial journal file is ignored by recovery when it is the last; the
+      // next rotation to this name replaces it.
+    }
+    throw;
+  }
+  std::lock_guard lock(mutex_);
+  retired_.push_back(std::move(current_));
+  current_ = std::move(file);
+  current_first_ = next;
+  ++dir_changes_;
+}
+
+std::uint64_t journal_writer::current_first_sequence() const {
+  std::lock_guard lock(mutex_);
+  return current_first_;
+}
+
+void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
+  syncing_ = true;
+  const std::uint64_t target = appended_;
+  const std::uint64_t dir_target = dir_changes_;
+  std::vector<std::shared_ptr<writable_file>> files = retired_;
+  files.push_back(current_);
+  const std::size_t retired = retired_.size();
+  lock.unlock();
+  std::optional<std::string> failure;
+  try {
+    for (const auto& f : files) f->sync();
+    if (dir_target != dir_synced_) fs_.sync_directory(dir_);
+  } catch (const error& e) {
+    failure = e.what();
+  }
+  lock.lock();
+  syncing_ = false;
+  if (failure) {
+    if (!failed_) failed_ = failure;
+  } else {
+    synced_ = std::max(synced_, target);
+    dir_synced_ = dir_target;
+    retired_.erase(retired_.begin(), retired_.begin() + static_cast<std::ptrdiff_t>(retired));
+  }
+  changed_.notify_all();
+  if (failure) throw error(error_code::io_error, *failure);
+}
+
+void journal_writer::wait_synced(std::uint64_t sequence) {
+  std::unique_lock lock(mutex_);
+  while (synced_ < sequence || (sequence == appended_ && dir_synced_ != dir_changes_)) {
+    if (failed_) throw journal_failed(*failed_);
+    if (!syncing_) {
+      sync_locked(lock);
+    } else {
+      changed_.wait(lock);
+    }
+  }
+}
+
+void journal_writer::wait_durable(std::uint64_t sequence) {
+  if (policy_ == fsync_policy::always) wait_synced(sequence);
+}
+
+void journal_writer::sync() {
+  std::uint64_t target = 0;
+  {
+    std::lock_guard lock(mutex_);
+    target = appended_;
+  }
+  wait_synced(target);
+}
+
+void journal_writer::run_everysec() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    if (stopping_ || failed_ || syncing_ || synced_ == appended_) continue;
+    try {
+      sync_locked(lock);
+    } catch (const error& e) {
+      fmt::print(stderr, "customerdb: {}\n", e.what());  // later appends fail with io_error
+    }
+  }
+}
+
+}  // namespace customerdb::persistence

@@ -1,0 +1,85 @@
+// journal_writer: appends commit records to the current journal file and makes them durable
+// according to the fsync policy:
+//   always    wait_durable() returns once an fsync covers the commit. Concurrent waiters share
+//             fsyncs (group commit): one of them syncs everything appended so far while the
+//             others wait for it.
+//   everysec  a background thread syncs once a second when something was appended.
+//   no        only rotation of files and close() sync.
+// A failed append is cut back out of the file, so the journal stays well-formed. A failed
+// fsync leaves the durability of recent records unknown (the kernel may have dropped them), so
+// the journal then refuses every append until the module is reopened.
+//
+// Thread-safe, with one appender at a time: append() and rotate() must not run concurrently
+// (the engine calls both under its writer mutex); wait_durable() and sync() may run anywhere.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "customerdb/file_system.hpp"
+#include "customerdb/persistence_options.hpp"
+
+namespace customerdb::persistence {
+
+class journal_writer {
+ public:
+  // Appends to the existing file `continue_name` in `dir` (whose records end with commit
+  // `next_sequence - 1` and which recovery checked), or when empty creates
+  // journal-<next_sequence>.log. Syncs the file it continues. Throws io_error.
+  journal_writer(file_system& fs, std::filesystem::path dir, fsync_policy policy,
+                 std::uint64_t next_sequence, const std::optional<std::string>& continue_name);
+  // Stops the background thread and syncs (errors ignored: call close() to see them).
+  ~journal_writer();
+  journal_writer(const journal_writer&) = delete;
+  journal_writer& operator=(const journal_writer&) = delete;
+
+  // Appends `record` (commit_encoder::finish) for commit `sequence`. REQUIRES: sequence is one
+  // more than the last appended. Throws io_error; the record is then not in the journal.
+  void append(std::uint64_t sequence, std::string_view record);
+  // Starts a new file for the commits after the last appended one; does nothing when the
+  // current file has no records. Throws io_error (the current file stays in use).
+  void rotate();
+  // With `always`, returns once an fsync covers commit `sequence`; throws io_error when the
+  // fsync failed. With the other policies returns at once.
+  void wait_durable(std::uint64_t sequence);
+  // Makes every appended record durable. Throws io_error.
+  void sync();
+  // Syncs and stops the background thread. Throws io_error.
+  void close();
+
+  // The first sequence of the file being appended to.
+  std::uint64_t current_first_sequence() const;
+
+ private:
+  // Syncs what was appended up to now. REQUIRES: `lock` holds mutex_, no sync running.
+  void sync_locked(std::unique_lock<std::mutex>& lock);
+  void wait_synced(std::uint64_t sequence);
+  void run_everysec();
+
+  file_system& fs_;
+  const std::filesystem::path dir_;
+  const fsync_policy policy_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::shared_ptr<writable_file> current_;
+  std::uint64_t current_first_ = 0;
+  std::vector<std::shared_ptr<writable_file>> retired_;  // earlier files not yet synced
+  std::uint64_t appended_ = 0;                           // last sequence appended
+  std::uint64_t synced_ = 0;                             // last sequence durable
+  std::uint64_t dir_changes_ = 0, dir_synced_ = 0;       // files created / made durable
+  bool syncing_ = false;
+  std::optional<std::string> failed_;
+  bool stopping_ = false;
+  std::thread everysec_;
+};
+
+}  // namespace customerdb::persistence

@@ -1,0 +1,197 @@
+// posix_file_system(): customerdb::file_system over open/pwrite/fsync/rename.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "customerdb/error.hpp"
+#include "customerdb/file_system.hpp"
+
+namespace customerdb {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void fail(std::string_view what, const fs::path& path, int err) {
+  throw error(error_code::io_error,
+              fmt::format("Cannot {} {}: {}", what, path.string(), std::strerror(err)));
+}
+
+// A file descriptor, closed on destruction.
+class descriptor {
+ public:
+  explicit descriptor(int fd) noexcept : fd_(fd) {}
+  ~descriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  descriptor(const descriptor&) = delete;
+  descriptor& operator=(const descriptor&) = delete;
+  int get() const noexcept { return fd_; }
+
+ private:
+  int fd_;
+};
+
+class posix_writable_file final : public writable_file {
+ public:
+  posix_writable_file(fs::path path, int fd, std::uint64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {}
+
+  void append(std::string_view data) override {
+    write_fully(size_, data);
+    size_ += data.size();
+  }
+
+  void write_at(std::uint64_t offset, std::string_view data) override {
+    write_fully(offset, data);
+  }
+
+  void sync() override {
+    if (::fsync(fd_.get()) != 0) fail("sync", path_, errno);
+  }
+
+  void truncate(std::uint64_t size) override {
+    if (::ftruncate(fd_.get(), static_cast<off_t>(size)) != 0) fail("truncate", path_, errno);
+    size_ = size;
+  }
+
+  std::uint64_t size() const override { return size_; }
+
+ private:
+  void write_fully(std::uint64_t offset, std::string_view data) {
+    while (!data.empty()) {
+      const ssize_t n = ::pwrite(fd_.get(), data.data(), data.size(), static_cast<off_t>(offset));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        fail("write", path_, errno);
+      }
+      data.remove_prefix(static_cast<std::size_t>(n));
+      offset += static_cast<std::uint64_t>(n);
+    }
+  }
+
+  fs::path path_;
+  descriptor fd_;
+  std::uint64_t size_;
+};
+
+class posix_readable_file final : public readable_file {
+ public:
+  posix_readable_file(fs::path path, int fd, std::uint64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {}
+
+  std::uint64_t size() const override { return size_; }
+
+  void read(std::uint64_t offset, std::size_t n, char* out) const override {
+    while (n > 0) {
+      const ssize_t got = ::pread(fd_.get(), out, n, static_cast<off_t>(offset));
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        fail("read", path_, errno);
+      }
+      if (got == 0) {
+        throw error(error_code::io_error,
+                    fmt::format("Cannot read {}: unexpected end of file at offset {}",
+                                path_.string(), offset));
+      }
+      out += got;
+      offset += static_cast<std::uint64_t>(got);
+      n -= static_cast<std::size_t>(got);
+    }
+  }
+
+ private:
+  fs::path path_;
+  descriptor fd_;
+  std::uint64_t size_;
+};
+
+std::uint64_t size_of(int fd, const fs::path& path) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    fail("inspect", path, err);
+  }
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+class posix_file_system_impl final : public file_system {
+ public:
+  std::unique_ptr<writable_file> create(const fs::path& path) override {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail("create", path, errno);
+    return std::make_unique<posix_writable_file>(path, fd, 0);
+  }
+
+  std::unique_ptr<writable_file> open_append(const fs::path& path) override {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) fail("open", path, errno);
+    return std::make_unique<posix_writable_file>(path, fd, size_of(fd, path));
+  }
+
+  std::unique_ptr<readable_file> open_read(const fs::path& path) override {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail("open", path, errno);
+    return std::make_unique<posix_readable_file>(path, fd, size_of(fd, path));
+  }
+
+  std::vector<std::string> list(const fs::path& dir) override {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file(ec)) names.push_back(it->path().filename().string());
+    }
+    if (ec) fail("list", dir, ec.value());
+    return names;
+  }
+
+  void rename(const fs::path& from, const fs::path& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) fail("rename", from, errno);
+  }
+
+  void remove(const fs::path& path) override {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) fail("remove", path, errno);
+  }
+
+  void sync_directory(const fs::path& dir) override {
+    descriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.get() < 0) fail("open", dir, errno);
+    if (::fsync(fd.get()) != 0) fail("sync", dir, errno);
+  }
+
+  void create_directories(const fs::path& dir) override {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) fail("create directory", dir, ec.value());
+  }
+
+  std::shared_ptr<void> lock_directory(const fs::path& dir) override {
+    auto fd = std::make_shared<descriptor>(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd->get() < 0) fail("open", dir, errno);
+    if (::flock(fd->get(), LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK) {
+        throw error(error_code::io_error,
+                    fmt::format("Cannot lock {}: another process is using it", dir.string()));
+      }
+      fail("lock", dir, errno);
+    }
+    return fd;  // closing the descriptor releases the lock
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<file_system> posix_file_system() {
+  static const auto instance = std::make_shared<posix_file_system_impl>();
+  return instance;
+}
+
+}  // namespace customerdb

@@ -1,0 +1,159 @@
+// How records (customerdb/records.hpp) go into Boost.Serialization archives: the free
+// serialize functions of the four record types, and of the field types Boost 1.81 does not
+// know (std::optional, timestamps, metadata).
+//
+// Versioning: each record type is archived with its class version (BOOST_CLASS_VERSION below);
+// a loader reads every version up to its own and refuses newer ones. The field types are
+// archived inline, without a version of their own (implementation level object_serializable):
+// changing how one of them is written means bumping the version of every record that holds it.
+// Persisted versions are never reused.
+#pragma once
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/serialization/level.hpp>
+#include <boost/serialization/split_free.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/tracking.hpp>
+#include <boost/serialization/version.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "customerdb/records.hpp"
+
+namespace boost::serialization {
+
+// ---- std::optional<T>: a presence flag, then the value -------------------------------------
+
+template <class Archive, class T>
+void save(Archive& ar, const std::optional<T>& value, const unsigned int /*version*/) {
+  const bool present = value.has_value();
+  ar << present;
+  if (present) ar << *value;
+}
+
+template <class Archive, class T>
+void load(Archive& ar, std::optional<T>& value, const unsigned int /*version*/) {
+  bool present = false;
+  ar >> present;
+  if (!present) {
+    value.reset();
+    return;
+  }
+  if (!value) value.emplace();
+  ar >> *value;
+}
+
+template <class Archive, class T>
+void serialize(Archive& ar, std::optional<T>& value, const unsigned int version) {
+  split_free(ar, value, version);
+}
+
+template <class T>
+struct version<std::optional<T>> {
+  typedef mpl::int_<0> type;
+  typedef mpl::integral_c_tag tag;
+  BOOST_STATIC_CONSTANT(int, value = 0);
+};
+template <class T>
+struct implementation_level_impl<const std::optional<T>> {
+  typedef mpl::integral_c_tag tag;
+  typedef mpl::int_<object_serializable> type;
+  BOOST_STATIC_CONSTANT(int, value = object_serializable);
+};
+template <class T>
+struct tracking_level_impl<const std::optional<T>> {
+  typedef mpl::integral_c_tag tag;
+  typedef mpl::int_<track_never> type;
+  BOOST_STATIC_CONSTANT(int, value = track_never);
+};
+
+// ---- timestamps: milliseconds since the Unix epoch, as a signed 64-bit count ---------------
+
+template <class Archive>
+void save(Archive& ar, const customerdb::timestamp& t, const unsigned int /*version*/) {
+  const std::int64_t ms = t.time_since_epoch().count();
+  ar << ms;
+}
+
+template <class Archive>
+void load(Archive& ar, customerdb::timestamp& t, const unsigned int /*version*/) {
+  std::int64_t ms = 0;
+  ar >> ms;
+  t = customerdb::timestamp(std::chrono::milliseconds(ms));
+}
+
+template <class Archive>
+void serialize(Archive& ar, customerdb::timestamp& t, const unsigned int version) {
+  split_free(ar, t, version);
+}
+
+// ---- metadata: its JSON text ---------------------------------------------------------------
+
+template <class Archive>
+void save(Archive& ar, const customerdb::metadata& m, const unsigned int /*version*/) {
+  const std::string text = boost::json::serialize(m);
+  ar << text;
+}
+
+template <class Archive>
+void load(Archive& ar, customerdb::metadata& m, const unsigned int /*version*/) {
+  std::string text;
+  ar >> text;
+  m = boost::json::parse(text).as_object();  // throws for text that is not an object
+}
+
+template <class Archive>
+void serialize(Archive& ar, customerdb::metadata& m, const unsigned int version) {
+  split_free(ar, m, version);
+}
+
+// ---- the records ---------------------------------------------------------------------------
+
+template <class Archive>
+void serialize(Archive& ar, customerdb::customer_record& r, const unsigned int /*version*/) {
+  ar & r.id & r.company_name & r.first_name & r.last_name & r.email & r.phone & r.has_account &
+      r.metadata & r.created_by & r.created_at & r.updated_at & r.deleted_at;
+}
+
+template <class Archive>
+void serialize(Archive& ar, customerdb::customer_group_record& r, const unsigned int /*version*/) {
+  ar & r.id & r.name & r.metadata & r.created_by & r.created_at & r.updated_at & r.deleted_at;
+}
+
+template <class Archive>
+void serialize(Archive& ar, customerdb::customer_address_record& r,
+               const unsigned int /*version*/) {
+  ar & r.id & r.customer_id & r.address_name & r.is_default_shipping & r.is_default_billing &
+      r.company & r.first_name & r.last_name & r.address_1 & r.address_2 & r.city &
+      r.country_code & r.province & r.postal_code & r.phone & r.metadata & r.created_at &
+      r.updated_at;
+}
+
+template <class Archive>
+void serialize(Archive& ar, customerdb::customer_group_customer_record& r,
+               const unsigned int /*version*/) {
+  ar & r.id & r.customer_id & r.customer_group_id & r.metadata & r.created_by & r.created_at &
+      r.updated_at;
+}
+
+}  // namespace boost::serialization
+
+BOOST_CLASS_IMPLEMENTATION(customerdb::timestamp, boost::serialization::object_serializable)
+BOOST_CLASS_TRACKING(customerdb::timestamp, boost::serialization::track_never)
+BOOST_CLASS_VERSION(customerdb::timestamp, 0)
+BOOST_CLASS_IMPLEMENTATION(customerdb::metadata, boost::serialization::object_serializable)
+BOOST_CLASS_TRACKING(customerdb::metadata, boost::serialization::track_never)
+BOOST_CLASS_VERSION(customerdb::metadata, 0)
+
+// Version 0 of each record: the columns of records.hpp in declaration order.
+BOOST_CLASS_VERSION(customerdb::customer_record, 0)
+BOOST_CLASS_TRACKING(customerdb::customer_record, boost::serialization::track_never)
+BOOST_CLASS_VERSION(customerdb::customer_group_record, 0)
+BOOST_CLASS_TRACKING(customerdb::customer_group_record, boost::serialization::track_never)
+BOOST_CLASS_VERSION(customerdb::customer_address_record, 0)
+BOOST_CLASS_TRACKING(customerdb::customer_address_record, boost::serialization::track_never)
+BOOST_CLASS_VERSION(customerdb::customer_group_customer_record, 0)
+BOOST_CLASS_TRACKING(customerdb::customer_group_customer_record,
+                     boost::serialization::track_never)

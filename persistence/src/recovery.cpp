@@ -1,0 +1,125 @@
+#include "recovery.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <exception>
+
+#include "customerdb/error.hpp"
+#include "journal_format.hpp"
+#include "snapshot_reader.hpp"
+
+namespace customerdb::persistence {
+namespace {
+
+error corrupt_journal(const std::filesystem::path& path, std::uint64_t offset,
+                      std::string_view why) {
+  return error(error_code::corruption,
+               fmt::format("Journal {} is corrupt at offset {}: {}", path.string(), offset, why));
+}
+
+}  // namespace
+
+recovery_result recover(file_system& fs, const std::filesystem::path& dir, record_sink& sink,
+                        const std::function<void(const std::string&)>& warn) {
+  recovery_result r;
+  r.files = list_data_dir(fs, dir);
+  const auto& snapshots = r.files.snapshots;
+  const auto& journals = r.files.journals;
+
+  // The newest snapshot whose checks pass.
+  std::optional<checked_snapshot> chosen;
+  std::optional<error> skipped;  // why the newest snapshot was not used
+  std::uint64_t newest_sequence = 0;
+  for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
+    newest_sequence = std::max(newest_sequence, it->sequence);
+    const auto path = dir / it->name;
+    try {
+      chosen = load_snapshot(fs, path);
+    } catch (const error& e) {
+      if (e.code() != error_code::corruption) throw;
+      if (!skipped) skipped = e;
+      warn(fmt::format("skipping snapshot {}: {}", path.string(), e.what()));
+      continue;
+    }
+    if (chosen->header.sequence != it->sequence) {
+      throw error(error_code::corruption,
+                  fmt::format("Snapshot {} is corrupt at offset 16: it covers commit {}, its "
+                              "name says {}",
+                              path.string(), chosen->header.sequence, it->sequence));
+    }
+    decode_snapshot(*chosen, sink, path);
+    r.snapshot = snapshot_info{
+        .path = path, .bytes = chosen->file_size, .sequence = chosen->header.sequence};
+    r.snapshot_created_at = timestamp(std::chrono::milliseconds(chosen->header.created_at_ms));
+    r.sequence = chosen->header.sequence;
+    break;
+  }
+  if (!chosen && skipped && (journals.empty() || journals.front().sequence != 1)) throw *skipped;
+  chosen.reset();  // frees the payload
+
+  // The journal records after the snapshot, in order and without gaps.
+  for (std::size_t i = 0; i < journals.size(); ++i) {
+    const bool last = i + 1 == journals.size();
+    // A file whose successor starts at or before the next commit holds nothing new.
+    if (!last && journals[i + 1].sequence <= r.sequence + 1) continue;
+    const auto path = dir / journals[i].name;
+    journal_contents contents = read_journal(fs, path, journals[i].sequence, last);
+    for (const auto& rec : contents.records) {
+      if (rec.sequence <= r.sequence) continue;
+      if (rec.sequence != r.sequence + 1) {
+        if (skipped) throw *skipped;  // the damaged snapshot held the missing commits
+        throw corrupt_journal(path, rec.offset,
+                              fmt::format("commit {} follows commit {}: the commits between are "
+                                          "missing",
+                                          rec.sequence, r.sequence));
+      }
+      try {
+        sink.begin_commit(rec.sequence);
+        decode_commit(rec.payload, sink);
+      } catch (const error&) {
+        throw;
+      } catch (const std::exception& e) {
+        throw corrupt_journal(path, rec.offset,
+                              fmt::format("the record does not decode ({})", e.what()));
+      }
+      r.sequence = rec.sequence;
+    }
+    if (contents.torn) {
+      warn(fmt::format("dropping a torn record at the end of the journal: {} offset {} ({})",
+                       path.string(), contents.torn->offset, contents.torn->reason));
+      r.torn.emplace(journals[i].name, *contents.torn);
+    }
+    if (last && contents.torn && contents.torn->offset < journal_header_size) {
+      // Not even a header: the file is removed by finish_recovery.
+    } else if (last && (contents.records.empty() ? contents.first_sequence == r.sequence + 1
+                                                  : contents.records.back().sequence ==
+                                                        r.sequence)) {
+      r.continue_journal = journals[i].name;
+    }
+  }
+  if (skipped && r.sequence < newest_sequence) throw *skipped;
+  return r;
+}
+
+void finish_recovery(file_system& fs, const std::filesystem::path& dir, recovery_result& r) {
+  bool changed = false;
+  if (r.torn) {
+    const auto& [name, tail] = *r.torn;
+    if (tail.offset < journal_header_size) {
+      fs.remove(dir / name);
+    } else {
+      auto file = fs.open_append(dir / name);
+      file->truncate(tail.offset);
+      file->sync();
+    }
+    changed = true;
+  }
+  for (const auto& name : r.files.temporaries) {
+    fs.remove(dir / name);
+    changed = true;
+  }
+  if (changed) fs.sync_directory(dir);
+}
+
+}  // namespace customerdb::persistence

@@ -1,0 +1,101 @@
+#include "snapshot_format.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "checksum.hpp"
+#include "customerdb/error.hpp"
+#include "little_endian.hpp"
+
+namespace customerdb::persistence {
+namespace {
+
+// Offsets in the header. The first 16 bytes (magic, format version, header size) and the
+// checksum in the header's last 8 bytes keep their places in every format version.
+constexpr std::size_t at_version = 8;
+constexpr std::size_t at_header_size = 12;
+constexpr std::size_t at_sequence = 16;
+constexpr std::size_t at_created = 24;
+constexpr std::size_t at_counts = 32;
+constexpr std::size_t at_payload_length = 64;
+constexpr std::size_t at_payload_checksum = 72;
+constexpr std::size_t at_archive_version = 80;
+constexpr std::size_t at_header_checksum = 88;
+
+error corrupt(const std::filesystem::path& path, std::uint64_t offset, std::string_view why) {
+  return error(error_code::corruption,
+               fmt::format("Snapshot {} is corrupt at offset {}: {}", path.string(), offset, why));
+}
+
+}  // namespace
+
+std::string encode(const snapshot_header& h) {
+  std::string out(snapshot_magic);
+  put_le<std::uint32_t>(out, snapshot_format_version);
+  put_le<std::uint32_t>(out, snapshot_header_size);
+  put_le<std::uint64_t>(out, h.sequence);
+  put_le<std::int64_t>(out, h.created_at_ms);
+  for (const auto c : h.counts) put_le<std::uint64_t>(out, c);
+  put_le<std::uint64_t>(out, h.payload_length);
+  put_le<std::uint64_t>(out, h.payload_checksum);
+  put_le<std::uint32_t>(out, h.archive_version);
+  put_le<std::uint32_t>(out, 0);
+  put_le<std::uint64_t>(out, checksum(out));
+  return out;
+}
+
+snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t file_size,
+                                       const std::filesystem::path& path) {
+  if (bytes.size() < at_sequence || bytes.substr(0, snapshot_magic.size()) != snapshot_magic)
+    throw corrupt(path, 0, "not a snapshot file (bad magic)");
+  const auto header_size = get_le<std::uint32_t>(bytes, at_header_size);
+  if (header_size < at_sequence + 8 || header_size > snapshot_header_read_size ||
+      header_size > file_size)
+    throw corrupt(path, at_header_size, fmt::format("bad header size {}", header_size));
+  if (bytes.size() < header_size)
+    throw corrupt(path, bytes.size(), "truncated header");
+  if (get_le<std::uint64_t>(bytes, header_size - 8) != checksum(bytes.substr(0, header_size - 8)))
+    throw corrupt(path, header_size - 8, "header checksum mismatch");
+  const auto version = get_le<std::uint32_t>(bytes, at_version);
+  if (version > snapshot_format_version) {
+    throw error(error_code::corruption,
+                fmt::format("Snapshot {} has format version {}; this build reads versions up to {}",
+                            path.string(), version, snapshot_format_version));
+  }
+  if (version != snapshot_format_version || header_size != snapshot_header_size)
+    throw corrupt(path, at_version, fmt::format("unknown format version {}", version));
+  snapshot_header h;
+  h.sequence = get_le<std::uint64_t>(bytes, at_sequence);
+  h.created_at_ms = get_le<std::int64_t>(bytes, at_created);
+  for (std::size_t i = 0; i < h.counts.size(); ++i)
+    h.counts[i] = get_le<std::uint64_t>(bytes, at_counts + 8 * i);
+  h.payload_length = get_le<std::uint64_t>(bytes, at_payload_length);
+  h.payload_checksum = get_le<std::uint64_t>(bytes, at_payload_checksum);
+  h.archive_version = get_le<std::uint32_t>(bytes, at_archive_version);
+  static_assert(at_header_checksum + 8 == snapshot_header_size);
+  const std::uint64_t expected = snapshot_header_size + h.payload_length;
+  if (file_size < expected) {
+    throw corrupt(path, file_size,
+                  fmt::format("truncated: the header announces {} bytes", expected));
+  }
+  if (file_size > expected) throw corrupt(path, expected, "unexpected bytes after the payload");
+  return h;
+}
+
+snapshot_file_info info_of(const snapshot_header& h, std::uint64_t file_size) {
+  snapshot_file_info info;
+  info.format_version = snapshot_format_version;
+  info.sequence = h.sequence;
+  info.created_at = timestamp(std::chrono::milliseconds(h.created_at_ms));
+  info.customer_groups = h.counts[static_cast<int>(table::groups)];
+  info.customers = h.counts[static_cast<int>(table::customers)];
+  info.customer_addresses = h.counts[static_cast<int>(table::addresses)];
+  info.customer_group_customers = h.counts[static_cast<int>(table::memberships)];
+  info.payload_bytes = h.payload_length;
+  info.payload_checksum = h.payload_checksum;
+  info.file_bytes = file_size;
+  return info;
+}
+
+}  // namespace customerdb::persistence

@@ -1,0 +1,111 @@
+#include "snapshot_reader.hpp"
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <exception>
+#include <memory>
+
+#include "archive_streams.hpp"
+#include "checksum.hpp"
+#include "customerdb/error.hpp"
+#include "record_archive.hpp"
+
+namespace customerdb::persistence {
+namespace {
+
+error corrupt(const std::filesystem::path& path, std::uint64_t offset, std::string_view why) {
+  return error(error_code::corruption,
+               fmt::format("Snapshot {} is corrupt at offset {}: {}", path.string(), offset, why));
+}
+
+template <class Record>
+void read_rows(boost::archive::binary_iarchive& archive, std::uint64_t count, record_sink& sink) {
+  for (std::uint64_t i = 0; i < count; ++i) {
+    Record r;
+    archive >> r;
+    sink.put(std::move(r));
+  }
+}
+
+// Decodes the payload (checksum already verified) into `sink`.
+void decode_payload(std::string_view payload, const snapshot_header& h, record_sink& sink,
+                    const std::filesystem::path& path) {
+  memory_buffer buffer(payload);
+  const auto offset = [&] { return snapshot_header_size + payload.size() - buffer.remaining(); };
+  try {
+    boost::archive::binary_iarchive archive(buffer);
+    for (int t = 0; t < table_count; ++t) {
+      std::uint64_t count = 0;
+      archive >> count;
+      if (count != h.counts[static_cast<std::size_t>(t)]) {
+        throw corrupt(path, offset(),
+                      fmt::format("table {} holds {} rows, the header counts {}", t, count,
+                                  h.counts[static_cast<std::size_t>(t)]));
+      }
+      sink.begin_table(static_cast<table>(t), count);
+      switch (static_cast<table>(t)) {
+        case table::groups:
+          read_rows<customer_group_record>(archive, count, sink);
+          break;
+        case table::customers:
+          read_rows<customer_record>(archive, count, sink);
+          break;
+        case table::addresses:
+          read_rows<customer_address_record>(archive, count, sink);
+          break;
+        case table::memberships:
+          read_rows<customer_group_customer_record>(archive, count, sink);
+          break;
+      }
+    }
+  } catch (const error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw corrupt(path, offset(), fmt::format("the payload does not decode ({})", e.what()));
+  }
+  if (buffer.remaining() != 0) throw corrupt(path, offset(), "unexpected bytes after the rows");
+}
+
+}  // namespace
+
+snapshot_header read_snapshot_header(file_system& fs, const std::filesystem::path& path,
+                                     std::uint64_t& file_size) {
+  const auto file = fs.open_read(path);
+  file_size = file->size();
+  std::string bytes(std::min<std::uint64_t>(file_size, snapshot_header_read_size), '\0');
+  file->read(0, bytes.size(), bytes.data());
+  return decode_snapshot_header(bytes, file_size, path);
+}
+
+checked_snapshot load_snapshot(file_system& fs, const std::filesystem::path& path) {
+  const auto file = fs.open_read(path);
+  checked_snapshot s;
+  s.file_size = file->size();
+  std::string head(std::min<std::uint64_t>(s.file_size, snapshot_header_read_size), '\0');
+  file->read(0, head.size(), head.data());
+  s.header = decode_snapshot_header(head, s.file_size, path);
+  // The whole payload in memory: its checksum is checked before a byte of it is decoded.
+  s.payload = std::make_unique_for_overwrite<char[]>(s.header.payload_length);
+  file->read(snapshot_header_size, s.header.payload_length, s.payload.get());
+  if (checksum(std::string_view(s.payload.get(), s.header.payload_length)) !=
+      s.header.payload_checksum)
+    throw corrupt(path, snapshot_header_size, "payload checksum mismatch");
+  return s;
+}
+
+void decode_snapshot(const checked_snapshot& s, record_sink& sink,
+                     const std::filesystem::path& path) {
+  decode_payload(std::string_view(s.payload.get(), s.header.payload_length), s.header, sink,
+                 path);
+}
+
+snapshot_header read_snapshot(file_system& fs, const std::filesystem::path& path,
+                              record_sink& sink) {
+  const checked_snapshot s = load_snapshot(fs, path);
+  decode_snapshot(s, sink, path);
+  return s.header;
+}
+
+}  // namespace customerdb::persistence

@@ -1,0 +1,45 @@
+// Reading snapshot files back: the header alone, or the whole file into a record_sink. A
+// snapshot is decoded only after its header and payload checksums match, so damaged bytes are
+// reported, never loaded. Thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+#include "customerdb/file_system.hpp"
+#include "record_sink.hpp"
+#include "snapshot_format.hpp"
+
+namespace customerdb::persistence {
+
+// The checked header of the snapshot file `path`, and the file's size in `file_size`. Throws
+// corruption "Snapshot <path> is corrupt at offset <n>: <why>" (or names a newer format),
+// io_error when the file cannot be read.
+snapshot_header read_snapshot_header(file_system& fs, const std::filesystem::path& path,
+                                     std::uint64_t& file_size);
+
+// A snapshot file read into memory with its header and payload checksums checked.
+struct checked_snapshot {
+  snapshot_header header;
+  std::uint64_t file_size = 0;
+  std::unique_ptr<char[]> payload;
+};
+
+// Reads the snapshot file `path` and checks it. Throws as read_snapshot_header, and corruption
+// when the payload's checksum does not match.
+checked_snapshot load_snapshot(file_system& fs, const std::filesystem::path& path);
+
+// Passes the rows of `s` (of the file `path`) to `sink`. Throws corruption when they do not
+// decode into the counted rows; `sink` may have received rows then.
+void decode_snapshot(const checked_snapshot& s, record_sink& sink,
+                     const std::filesystem::path& path);
+
+// Reads the snapshot file `path` and passes its rows to `sink`: for each table in order,
+// begin_table then its rows. Throws as read_snapshot_header, and corruption when the payload's
+// checksum does not match or it does not decode into the counted rows; `sink` may have
+// received rows then.
+snapshot_header read_snapshot(file_system& fs, const std::filesystem::path& path,
+                              record_sink& sink);
+
+}  // namespace customerdb::persistence

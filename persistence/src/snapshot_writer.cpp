@@ -1,0 +1,111 @@
+#include "snapshot_writer.hpp"
+
+#include <boost/archive/binary_oarchive.hpp>
+#include <fmt/format.h>
+
+#include <optional>
+#include <stdexcept>
+
+#include "archive_streams.hpp"
+#include "checksum.hpp"
+#include "data_dir.hpp"
+#include "record_archive.hpp"
+#include "snapshot_format.hpp"
+
+namespace customerdb::persistence {
+
+struct snapshot_writer::impl {
+  file_system& fs;
+  std::filesystem::path dir;
+  std::string name;
+  std::filesystem::path temp_path;
+  std::unique_ptr<writable_file> file;
+  snapshot_header header;
+  checksum_state hash;
+  sink_buffer buffer;
+  std::optional<boost::archive::binary_oarchive> archive;
+  int current = -1;  // table being written
+  std::array<std::uint64_t, table_count> written{};
+  bool finished = false;
+
+  impl(file_system& f, std::filesystem::path d, std::uint64_t sequence)
+      : fs(f),
+        dir(std::move(d)),
+        name(snapshot_file_name(sequence)),
+        temp_path(dir / temporary_name(name)),
+        buffer([this](std::string_view bytes) {
+          hash.update(bytes);
+          file->append(bytes);
+        }) {}
+
+  template <class Record>
+  void write(const Record& r) {
+    *archive << r;
+    ++written[static_cast<std::size_t>(current)];
+  }
+};
+
+snapshot_writer::snapshot_writer(file_system& fs, std::filesystem::path dir,
+                                 std::uint64_t sequence, timestamp created_at,
+                                 const std::array<std::uint64_t, table_count>& counts)
+    : impl_(std::make_unique<impl>(fs, std::move(dir), sequence)) {
+  impl_->header.sequence = sequence;
+  impl_->header.created_at_ms = created_at.time_since_epoch().count();
+  impl_->header.counts = counts;
+  impl_->file = fs.create(impl_->temp_path);
+  // The header's place; the real one is written by finish().
+  impl_->file->append(std::string(snapshot_header_size, '\0'));
+  impl_->archive.emplace(impl_->buffer);
+  impl_->header.archive_version = impl_->archive->get_library_version();
+}
+
+snapshot_writer::~snapshot_writer() {
+  if (impl_->finished) return;
+  try {
+    impl_->archive.reset();
+    impl_->file.reset();
+    impl_->fs.remove(impl_->temp_path);
+  } catch (...) {
+    // Best effort: a leftover temporary file is ignored and removed at the next start.
+  }
+}
+
+void snapshot_writer::begin_table(table t) {
+  const int next = static_cast<int>(t);
+  if (next != impl_->current + 1 ||
+      (impl_->current >= 0 && impl_->written[static_cast<std::size_t>(impl_->current)] !=
+                                  impl_->header.counts[static_cast<std::size_t>(impl_->current)]))
+    throw std::logic_error("snapshot_writer: tables out of order or rows missing");
+  impl_->current = next;
+  const std::uint64_t count = impl_->header.counts[static_cast<std::size_t>(next)];
+  *impl_->archive << count;
+}
+
+void snapshot_writer::write(const customer_group_record& r) { impl_->write(r); }
+void snapshot_writer::write(const customer_record& r) { impl_->write(r); }
+void snapshot_writer::write(const customer_address_record& r) { impl_->write(r); }
+void snapshot_writer::write(const customer_group_customer_record& r) { impl_->write(r); }
+
+snapshot_info snapshot_writer::finish() {
+  auto& d = *impl_;
+  if (d.current != table_count - 1 || d.written != d.header.counts) {
+    throw std::logic_error(fmt::format(
+        "snapshot_writer: rows written ({}, {}, {}, {}) differ from the counts ({}, {}, {}, {})",
+        d.written[0], d.written[1], d.written[2], d.written[3], d.header.counts[0],
+        d.header.counts[1], d.header.counts[2], d.header.counts[3]));
+  }
+  d.archive.reset();  // completes the archive
+  d.buffer.flush();
+  d.header.payload_length = d.buffer.written();
+  d.header.payload_checksum = d.hash.value();
+  d.file->write_at(0, encode(d.header));
+  d.file->sync();
+  const std::uint64_t bytes = d.file->size();
+  d.file.reset();
+  d.fs.rename(d.temp_path, d.dir / d.name);
+  d.finished = true;  // in place: from here on the file is the snapshot, even if the sync fails
+  d.fs.sync_directory(d.dir);
+  return {.path = d.dir / d.name, .bytes = bytes, .sequence = d.header.sequence};
+}
+
+}  // namespace customerdb::persistence

@@ -1,0 +1,124 @@
+// A file_system over the real one that fails chosen operations with io_error, for tests of
+// I/O failures: "fail the next write to a journal file", "fail every fsync from now on", ...
+// Thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "customerdb/error.hpp"
+#include "customerdb/file_system.hpp"
+
+namespace customerdb::testing {
+
+enum class fs_op { write, sync, rename, create, remove, sync_directory };
+
+class faulty_file_system : public file_system,
+                           public std::enable_shared_from_this<faulty_file_system> {
+ public:
+  // Fails operations of kind `op` on files whose name contains `name_part` (every file when
+  // empty): the next `times` of them (-1: all from now on).
+  void fail(fs_op op, std::string name_part = {}, int times = 1) {
+    std::lock_guard lock(mutex_);
+    rule_ = {op, std::move(name_part), times};
+  }
+  void heal() {
+    std::lock_guard lock(mutex_);
+    rule_.times = 0;
+  }
+  int failures() const {
+    std::lock_guard lock(mutex_);
+    return failures_;
+  }
+
+  // Throws io_error when `op` on `path` must fail.
+  void check(fs_op op, const std::filesystem::path& path) {
+    std::lock_guard lock(mutex_);
+    if (rule_.times == 0 || rule_.op != op) return;
+    if (!rule_.name_part.empty() &&
+        path.filename().string().find(rule_.name_part) == std::string::npos)
+      return;
+    if (rule_.times > 0) --rule_.times;
+    ++failures_;
+    throw error(error_code::io_error, "Cannot access " + path.string() + ": injected failure");
+  }
+
+  std::unique_ptr<writable_file> create(const std::filesystem::path& path) override {
+    check(fs_op::create, path);
+    return wrap(path, real_->create(path));
+  }
+  std::unique_ptr<writable_file> open_append(const std::filesystem::path& path) override {
+    return wrap(path, real_->open_append(path));
+  }
+  std::unique_ptr<readable_file> open_read(const std::filesystem::path& path) override {
+    return real_->open_read(path);
+  }
+  std::vector<std::string> list(const std::filesystem::path& dir) override {
+    return real_->list(dir);
+  }
+  void rename(const std::filesystem::path& from, const std::filesystem::path& to) override {
+    check(fs_op::rename, to);
+    real_->rename(from, to);
+  }
+  void remove(const std::filesystem::path& path) override {
+    check(fs_op::remove, path);
+    real_->remove(path);
+  }
+  void sync_directory(const std::filesystem::path& dir) override {
+    check(fs_op::sync_directory, dir);
+    real_->sync_directory(dir);
+  }
+  void create_directories(const std::filesystem::path& dir) override {
+    real_->create_directories(dir);
+  }
+  std::shared_ptr<void> lock_directory(const std::filesystem::path& dir) override {
+    return real_->lock_directory(dir);
+  }
+
+ private:
+  class file final : public writable_file {
+   public:
+    file(std::shared_ptr<faulty_file_system> owner, std::filesystem::path path,
+         std::unique_ptr<writable_file> real)
+        : owner_(std::move(owner)), path_(std::move(path)), real_(std::move(real)) {}
+    void append(std::string_view data) override {
+      owner_->check(fs_op::write, path_);
+      real_->append(data);
+    }
+    void write_at(std::uint64_t offset, std::string_view data) override {
+      owner_->check(fs_op::write, path_);
+      real_->write_at(offset, data);
+    }
+    void sync() override {
+      owner_->check(fs_op::sync, path_);
+      real_->sync();
+    }
+    void truncate(std::uint64_t size) override { real_->truncate(size); }
+    std::uint64_t size() const override { return real_->size(); }
+
+   private:
+    std::shared_ptr<faulty_file_system> owner_;
+    std::filesystem::path path_;
+    std::unique_ptr<writable_file> real_;
+  };
+
+  std::unique_ptr<writable_file> wrap(const std::filesystem::path& path,
+                                      std::unique_ptr<writable_file> real) {
+    return std::make_unique<file>(shared_from_this(), path, std::move(real));
+  }
+
+  struct rule {
+    fs_op op = fs_op::write;
+    std::string name_part;
+    int times = 0;
+  };
+
+  std::shared_ptr<file_system> real_ = posix_file_system();
+  mutable std::mutex mutex_;
+  rule rule_;
+  int failures_ = 0;
+};
+
+}  // namespace customerdb::testing
