@@ -220,10 +220,11 @@ R decode_columns(const json::object& o) {
   const std::string_view type = table<R>::type;
   R r;
   std::array<bool, columns.size()> seen{};
+  std::string path;  // "<type>.<key>", for messages; one buffer for every key
   for (const auto& entry : o) {
     const std::string_view key = entry.key();
     if (key == "type") continue;
-    const std::string path = child(type, key);
+    path.assign(type).append(1, '.').append(key);
     std::size_t i = 0;
     while (i < columns.size() && columns[i].name != key) ++i;
     if (i == columns.size()) fail(path, fmt::format("is not a column of {}", type));

@@ -1,6 +1,7 @@
 #include "store_import.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <exception>
@@ -12,9 +13,9 @@
 namespace customerdb::cli {
 
 int run_import(const store_import& job) {
-  const auto start = std::chrono::steady_clock::now();
   const auto module = open_module(job.persistence);
   if (!module) return 1;
+  const auto start = std::chrono::steady_clock::now();
   record_set rows;
   try {
     job.read(rows);
@@ -23,10 +24,15 @@ int run_import(const store_import& job) {
     report_error("nothing was imported");
     return 1;
   }
+  const auto read_done = std::chrono::steady_clock::now();
   const std::size_t groups = rows.customer_groups.size();
   const std::size_t customers = rows.customers.size();
   const std::size_t addresses = rows.customer_addresses.size();
   const std::size_t memberships = rows.customer_group_customers.size();
+  // The import itself shows no progress; say what is going on when it will take a while.
+  const std::size_t total = groups + customers + addresses + memberships;
+  if (total >= 100'000 && ::isatty(STDERR_FILENO) == 1)
+    fmt::print(stderr, "customerdb: checking and importing {} rows\n", total);
   try {
     module->import_records(std::move(rows));
   } catch (const customerdb::error& e) {
@@ -44,13 +50,15 @@ int run_import(const store_import& job) {
   }
   const bool durable = !job.persistence.data_dir.empty();
   if (durable) module->snapshot();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto seconds = [](auto from, auto to) {
+    return std::chrono::duration<double>(to - from).count();
+  };
+  const auto end = std::chrono::steady_clock::now();
   fmt::print(stderr,
              "customerdb: {} {} groups, {} customers, {} addresses and {} memberships from {} "
-             "({:.1f} s){}\n",
+             "(read {:.1f} s, import {:.1f} s){}\n",
              durable ? "imported" : "checked", groups, customers, addresses, memberships,
-             job.source, seconds,
+             job.source, seconds(start, read_done), seconds(read_done, end),
              durable ? fmt::format(" into {}", job.persistence.data_dir.string())
                      : std::string(" (no --data: nothing kept)"));
   return 0;
