@@ -160,13 +160,19 @@ bool is_error(std::string_view response) {
   return response.find("\"error\":") != std::string_view::npos;
 }
 
+// Tells the e-mails of one run from those of earlier runs against the same server.
+std::int64_t run_tag() {
+  static const std::int64_t tag = std::chrono::system_clock::now().time_since_epoch().count();
+  return tag;
+}
+
 // Creates `count` customers in one batch call; returns their ids.
 std::vector<std::string> seed_customers(const options& o) {
   connection c(o);
   std::string data = "[";
   for (int i = 0; i < o.customers; ++i) {
-    data +=
-        fmt::format(R"({}{{"email":"seed-{}@load.example","first_name":"Load"}})", i ? "," : "", i);
+    data += fmt::format(R"({}{{"email":"seed-{}-{}@load.example","first_name":"Load"}})",
+                        i ? "," : "", run_tag(), i);
   }
   data += "]";
   const auto response =
@@ -197,7 +203,6 @@ void drive(const options& o, int index, const std::vector<std::string>& ids,
     std::mt19937_64 rng(static_cast<std::uint64_t>(index) + 1);
     std::uint64_t n = 0;
     out.latencies_us.reserve(1 << 20);
-    const auto run_tag = std::chrono::system_clock::now().time_since_epoch().count();
     while (clock_type::now() < until) {
       std::string body;
       if (o.method == "retrieve") {
@@ -206,7 +211,7 @@ void drive(const options& o, int index, const std::vector<std::string>& ids,
       } else if (o.method == "create") {
         body = fmt::format(
             R"({{"jsonrpc":"2.0","id":{},"method":"create","params":[{{"email":"load-{}-{}-{}@load.example","first_name":"Load","last_name":"Test"}}]}})",
-            n, run_tag, index, n);
+            n, run_tag(), index, n);
       } else {
         body = fmt::format(R"({{"jsonrpc":"2.0","id":{},"method":"ping","params":[]}})", n);
       }

@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -136,6 +137,15 @@ class HttpTest(unittest.TestCase):
         if message is not None:
             self.assertEqual(body["error"]["message"], message)
 
+    def assert_rejected(self, text, code, type_, id=None):
+        """POSTs `text`; it must get 200 with a JSON-RPC error, and the server must go on
+        answering. Returns the response."""
+        status, _, body = post(self.conn, text)
+        self.assertEqual(status, 200)
+        self.assert_error(body, code, type_, id=id)
+        self.assert_still_serving()
+        return body
+
     def assert_still_serving(self):
         conn = self.server.connect()
         try:
@@ -187,6 +197,29 @@ class HttpTest(unittest.TestCase):
         conn.request("GET", "/health")
         self.assertEqual(conn.getresponse().read(), b'{"status":"ok"}')
         self.assertIs(conn.sock, sock)
+
+    def test_pipelined_requests_answered_in_order(self):
+        def raw(id):
+            body = json.dumps(request("ping", id=id)).encode()
+            return b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (
+                len(body), body)
+        s = self.server.raw_socket()
+        try:
+            s.sendall(raw(1) + raw(2) + raw(3))
+            reader = s.makefile("rb")
+            ids = []
+            for _ in range(3):
+                self.assertEqual(reader.readline(), b"HTTP/1.1 200 OK\r\n")
+                length = None
+                while (line := reader.readline()) != b"\r\n":
+                    name, _, value = line.decode().partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value)
+                ids.append(json.loads(reader.read(length))["id"])
+            self.assertEqual(ids, [1, 2, 3])
+            reader.close()
+        finally:
+            s.close()
 
     def test_connection_close_honoured(self):
         status, r, body = post(self.conn, request("ping"), {"Connection": "close"})
@@ -251,17 +284,11 @@ class HttpTest(unittest.TestCase):
     # ---- bad input ---------------------------------------------------------------------------
 
     def test_truncated_json(self):
-        status, _, body = post(self.conn, b'{"jsonrpc":"2.0","id":1,"method":"ping"')
-        self.assertEqual(status, 200)
-        self.assert_error(body, -32700, "parse_error")
+        body = self.assert_rejected(b'{"jsonrpc":"2.0","id":1,"method":"ping"', -32700, "parse_error")
         self.assertTrue(body["error"]["message"].startswith("Parse error"))
-        self.assert_still_serving()
 
     def test_empty_body(self):
-        status, _, body = post(self.conn, b"")
-        self.assertEqual(status, 200)
-        self.assert_error(body, -32700, "parse_error")
-        self.assert_still_serving()
+        self.assert_rejected(b"", -32700, "parse_error")
 
     def test_invalid_utf8(self):
         for raw in [
@@ -270,10 +297,7 @@ class HttpTest(unittest.TestCase):
             b'{"jsonrpc":"2.0","id":1,"method":"\xed\xa0\x80"}',  # a UTF-16 surrogate
         ]:
             with self.subTest(raw=raw):
-                status, _, body = post(self.conn, raw)
-                self.assertEqual(status, 200)
-                self.assert_error(body, -32700, "parse_error")
-        self.assert_still_serving()
+                self.assert_rejected(raw, -32700, "parse_error")
 
     def test_deep_nesting(self):
         depth = 100_000
@@ -286,10 +310,7 @@ class HttpTest(unittest.TestCase):
             + "}" * depth
             + "}]}",
         ]:
-            status, _, body = post(self.conn, text)
-            self.assertEqual(status, 200)
-            self.assert_error(body, -32700, "parse_error")
-        self.assert_still_serving()
+            self.assert_rejected(text, -32700, "parse_error")
 
     def test_ten_mib_strings(self):
         blob = "é" + "x" * (10 * 1024 * 1024)
@@ -315,18 +336,13 @@ class HttpTest(unittest.TestCase):
         self.assert_still_serving()
 
     def test_empty_batch(self):
-        status, _, body = post(self.conn, b"[]")
-        self.assertEqual(status, 200)
-        self.assert_error(body, -32600, "invalid_request")
-        self.assert_still_serving()
+        self.assert_rejected(b"[]", -32600, "invalid_request")
 
     def test_not_a_request(self):
-        for text in ['"ping"', "42", "null", '{"id":1,"method":"ping"}', '{"jsonrpc":"1.0","id":1}']:
+        for text, id in [('"ping"', None), ("42", None), ("null", None),
+                         ('{"id":1,"method":"ping"}', 1), ('{"jsonrpc":"1.0","id":"v"}', "v")]:
             with self.subTest(text=text):
-                status, _, body = post(self.conn, text)
-                self.assertEqual(status, 200)
-                self.assertEqual(body["error"]["code"], -32600, body)
-                self.assertEqual(body["error"]["data"]["type"], "invalid_request")
+                self.assert_rejected(text, -32600, "invalid_request", id=id)
 
     def test_random_garbage(self):
         rng = random.Random(20261124)
@@ -531,6 +547,34 @@ class TokenTest(unittest.TestCase):
                 self.assertEqual(p.stdout, b"")
                 self.assertIn(f"refusing to listen on {host} without a token".encode(), p.stderr)
                 self.assertNotIn(b"listening", p.stderr)
+
+
+class PersistenceTest(unittest.TestCase):
+    def test_data_survives_a_clean_shutdown(self):
+        data = tempfile.mkdtemp(prefix="customerdb-http-test-")
+        self.addCleanup(subprocess.run, ["rm", "-rf", data])
+        try:
+            server = Server("--data", data)
+        except AssertionError as e:
+            if "persistence is not available" in str(e):
+                self.skipTest("this build has no persistence")
+            raise
+        try:
+            conn = server.connect()
+            status, _, body = post(conn, request("create", [{"email": "kept@example.com"}]))
+            conn.close()
+            self.assertEqual(status, 200)
+            dto = body["result"]
+        finally:
+            self.assertEqual(server.stop(), 0)
+        server = Server("--data", data)
+        try:
+            conn = server.connect()
+            status, _, body = post(conn, request("retrieve", [dto["id"]]))
+            conn.close()
+            self.assertEqual((status, body["result"]), (200, dto))
+        finally:
+            self.assertEqual(server.stop(), 0)
 
 
 class CommandLineTest(unittest.TestCase):

@@ -41,17 +41,16 @@ int serve_command(const arguments& args) {
   persistence_options persistence;
   try {
     persistence = persistence_from(p.vars);
+    const unsigned port = p.vars["port"].as<unsigned>();
+    if (port > 65535) {
+      throw po::invalid_option_value(fmt::format("--port {} (expected 0 to 65535)", port));
+    }
+    http.port = static_cast<std::uint16_t>(port);
   } catch (const po::error& e) {
     report_error(e.what());
     return 2;
   }
   http.host = p.vars["host"].as<std::string>();
-  const unsigned port = p.vars["port"].as<unsigned>();
-  if (port > 65535) {
-    report_error(fmt::format("--port {} is not a TCP port (0 to 65535)", port));
-    return 2;
-  }
-  http.port = static_cast<std::uint16_t>(port);
   if (p.vars.count("token")) {
     http.token = p.vars["token"].as<std::string>();
   } else if (const char* env = std::getenv("CUSTOMERDB_TOKEN")) {
