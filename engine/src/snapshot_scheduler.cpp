@@ -49,10 +49,13 @@ void snapshot_scheduler::snapshot_done(std::uint64_t covered) {
 void snapshot_scheduler::run() {
   std::unique_lock lock(mutex_);
   auto backoff = std::chrono::seconds(1);
-  std::optional<clock::time_point> hold_until;  // after a failure
+  // After a failure: no attempt before hold_until. (A plain flag and time point rather than an
+  // optional, which GCC's Release warnings misread as maybe-uninitialized.)
+  bool holding = false;
+  clock::time_point hold_until{};
   while (!stopping_) {
-    if (hold_until) {
-      wake_.wait_until(lock, *hold_until, [&] { return stopping_; });
+    if (holding) {
+      wake_.wait_until(lock, hold_until, [&] { return stopping_; });
     } else if (interval_.count() > 0) {
       wake_.wait_until(lock, last_ + interval_, [&] { return stopping_ || due_by_count(); });
     } else {
@@ -60,10 +63,10 @@ void snapshot_scheduler::run() {
     }
     if (stopping_) break;
     const auto now = clock::now();
-    if (hold_until && now < *hold_until) continue;
+    if (holding && now < hold_until) continue;
     const bool due =
-        hold_until || due_by_count() || (interval_.count() > 0 && now >= last_ + interval_);
-    hold_until.reset();
+        holding || due_by_count() || (interval_.count() > 0 && now >= last_ + interval_);
+    holding = false;
     if (!due) continue;
     lock.unlock();
     bool ok = true;
@@ -77,6 +80,7 @@ void snapshot_scheduler::run() {
     if (ok) {
       backoff = std::chrono::seconds(1);
     } else {
+      holding = true;
       hold_until = clock::now() + backoff;
       backoff = std::min<std::chrono::seconds>(backoff * 2, std::chrono::minutes(1));
     }
