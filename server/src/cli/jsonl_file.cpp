@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -57,6 +58,7 @@ void read_jsonl_file(const std::string& path, record_set& rows) {
 int write_jsonl_file(const std::string& path, std::string_view label, bool large,
                      const row_producer& produce) {
   const bool to_stdout = path == "-";
+  const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<std::ofstream> file;
   try {
     std::ostream* out = &std::cout;
@@ -81,8 +83,10 @@ int write_jsonl_file(const std::string& path, std::string_view label, bool large
       file->close();
       if (!*file) throw std::runtime_error(fmt::format("cannot write {}", path));
     }
-    fmt::print(stderr, "customerdb: wrote {} rows ({} bytes) to {}\n", writer.rows(),
-               writer.bytes(), path);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    fmt::print(stderr, "customerdb: wrote {} rows ({} bytes) to {} in {:.1f} s\n", writer.rows(),
+               writer.bytes(), path, seconds);
   } catch (const std::exception& e) {
     report_error(e.what());
     if (file) {
