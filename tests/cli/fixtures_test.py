@@ -111,6 +111,59 @@ class Fixtures(unittest.TestCase):
             f"clash.jsonl: line {j + 1}: Customer with email: {first['email']}, "
             f"has_account: {flag}, already exists.", done.stderr.decode())
 
+    def import_changed(self, change) -> tuple[int, str]:
+        """Imports the seed-7 fixture with `change(rows)` applied (rows: list of dicts); returns
+        the exit status and standard error."""
+        rows = [json.loads(line) for line in self.generate("a.jsonl").decode().splitlines()]
+        change(rows)
+        with open(self.path("changed.jsonl"), "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(row) + "\n" for row in rows)
+        done = run("import", self.path("changed.jsonl"))
+        return done.returncode, done.stderr.decode()
+
+    def test_second_default_address_names_its_line(self) -> None:
+        changed = {}
+
+        def change(rows):
+            default = next(i for i, r in enumerate(rows)
+                           if r["type"] == "customer_address" and r["is_default_shipping"])
+            owner = rows[default]["customer_id"]
+            other = next(i for i, r in enumerate(rows) if r["type"] == "customer_address"
+                         and r["customer_id"] == owner and not r["is_default_shipping"])
+            rows[other]["is_default_shipping"] = True
+            changed.update(line=max(default, other) + 1, owner=owner)
+
+        status, stderr = self.import_changed(change)
+        self.assertEqual(status, 1)
+        self.assertIn(f"line {changed['line']}: Customer address with customer_id: "
+                      f"{changed['owner']}, already exists.", stderr)
+
+    def test_missing_customer_names_its_line(self) -> None:
+        changed = {}
+
+        def change(rows):
+            i = next(i for i, r in enumerate(rows) if r["type"] == "customer_group_customer")
+            rows[i]["customer_id"] = "cus_nope"
+            changed.update(line=i + 1)
+
+        status, stderr = self.import_changed(change)
+        self.assertEqual(status, 1)
+        self.assertIn(f"line {changed['line']}: You tried to set relationship customer_id: "
+                      "cus_nope, but such entity does not exist", stderr)
+
+    def test_duplicate_id_names_its_line(self) -> None:
+        changed = {}
+
+        def change(rows):
+            customers = [i for i, r in enumerate(rows) if r["type"] == "customer"]
+            rows[customers[5]]["id"] = rows[customers[2]]["id"]
+            changed.update(line=customers[5] + 1, id=rows[customers[2]]["id"])
+
+        status, stderr = self.import_changed(change)
+        self.assertEqual(status, 1)
+        self.assertIn(f"line {changed['line']}: Customer with id: {changed['id']}, already "
+                      "exists.", stderr)
+
     def test_data_directory_round_trip(self) -> None:
         generated = self.generate("a.jsonl")
         data = self.path("data")
