@@ -60,8 +60,7 @@ persistence_options persistence_from(const po::variables_map& vars) {
     } else if (policy == "no") {
       p.fsync = fsync_policy::no;
     } else {
-      throw po::invalid_option_value(
-          fmt::format("--fsync {} (expected always, everysec or no)", policy));
+      throw po::error(fmt::format("--fsync {}: expected always, everysec or no", policy));
     }
   }
   if (vars.count("snapshot-interval")) {

@@ -85,7 +85,9 @@ int rpc_command(const arguments& args) {
                       options, nullptr, args);
   if (parsed.exit_status) return *parsed.exit_status;
 
-  auto module = open_module(persistence_from(parsed.vars));
+  const auto persistence = persistence_or_report(parsed.vars);
+  if (!persistence) return 2;
+  auto module = open_module(*persistence);
   if (!module) return 1;
   server::dispatcher_options dopts;
   dopts.max_request_bytes = parsed.vars["max-request-bytes"].as<std::size_t>();

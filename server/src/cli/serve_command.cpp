@@ -43,7 +43,7 @@ int serve_command(const arguments& args) {
     persistence = persistence_from(p.vars);
     const unsigned port = p.vars["port"].as<unsigned>();
     if (port > 65535) {
-      throw po::invalid_option_value(fmt::format("--port {} (expected 0 to 65535)", port));
+      throw po::error(fmt::format("--port {}: expected 0 to 65535", port));
     }
     http.port = static_cast<std::uint16_t>(port);
   } catch (const po::error& e) {
