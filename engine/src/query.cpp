@@ -8,6 +8,8 @@
 #define BOOST_REGEX_MAX_STATE_COUNT 1000000
 #include <boost/regex.hpp>
 #include <boost/tuple/tuple.hpp>
+#include <functional>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -548,21 +550,58 @@ std::size_t checked_count(std::string_view name, std::int64_t v) {
   return static_cast<std::size_t>(v);
 }
 
+// Compares two cells of one field: nulls last when ascending, first when descending.
+int compare_cells(const cell& a, const cell& b, bool descending);
+
+// One key of `order`: a field of the row, or (`relation.field`) a field of related rows.
 template <class Row>
 struct order_key {
-  const field_desc<Row>* field;
+  std::function<cell(const Row&, const view&)> get;
   bool descending;
 };
 
+// The cell of `field` for an order by a relation: the related row's value for a to-one
+// relation; for a to-many relation the value that comes first in the order's direction
+// (smallest ascending, largest descending; null only when no related row has a value).
+template <class Row, class Target>
+order_key<Row> relation_order_key(const relation_desc& r, const field_desc<Target>& field,
+                                  bool descending, bool with_deleted) {
+  return {[kind = r.kind, &field, descending, with_deleted](const Row& row, const view& v) {
+            cell best = nullptr;
+            for (const auto& t : related<Target>(kind, row, v, with_deleted)) {
+              const cell c = field.get(*t, v);
+              if (!is_null(c) && (is_null(best) || compare_cells(c, best, descending) < 0)) {
+                best = c;
+              }
+            }
+            return best;
+          },
+          descending};
+}
+
+// Keys of `order`: fields of the row ("email") or of a relation ("groups.name"); a JSON field
+// cannot be ordered by.
 template <class Row>
-std::vector<order_key<Row>> compile_order(const find_config& config) {
+std::vector<order_key<Row>> compile_order(const find_config& config, bool with_deleted) {
   const auto& s = schema_of<Row>();
   std::vector<order_key<Row>> keys;
   for (const auto& [name, direction] : config.order) {
-    const auto* f = s.field(name);
-    if (!f) throw unknown_field(s.model, name);
-    if (f->kind == field_kind::json) throw invalid_value("order", name);
-    keys.push_back({f, direction == sort_direction::desc});
+    const bool descending = direction == sort_direction::desc;
+    if (const auto* f = s.field(name)) {
+      if (f->kind == field_kind::json) throw invalid_value("order", name);
+      keys.push_back({f->get, descending});
+      continue;
+    }
+    const auto dot = name.find('.');
+    const relation_desc* r = dot == std::string::npos ? nullptr : s.relation(name.substr(0, dot));
+    if (!r) throw unknown_field(s.model, name);
+    with_entity(r->target, [&](auto target) {
+      using Target = typename decltype(target)::type;
+      const auto* f = schema_of<Target>().field(std::string_view(name).substr(dot + 1));
+      if (!f) throw unknown_field(s.model, name);
+      if (f->kind == field_kind::json) throw invalid_value("order", name);
+      keys.push_back(relation_order_key<Row, Target>(*r, *f, descending, with_deleted));
+    });
   }
   return keys;
 }
@@ -724,7 +763,7 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
                           return names(n, "deleted_at");
                         });
   const auto predicate = compile<Row>(root, result.with_deleted);
-  const auto order = compile_order<Row>(config);
+  const auto order = compile_order<Row>(config, config.with_deleted);
   const bool live_only = !result.with_deleted;
 
   const auto accept = [&](const Row& r) {
@@ -780,13 +819,26 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
       return true;
     });
   }
-  std::stable_sort(matches.begin(), matches.end(), [&](const auto& a, const auto& b) {
-    for (const auto& key : order) {
-      const int c = compare_cells(key.field->get(*a, v), key.field->get(*b, v), key.descending);
+  // Each row's keys are computed once (a relation's key looks up related rows), then the rows
+  // are sorted by them; ties keep id order.
+  const std::size_t width = order.size();
+  std::vector<cell> keys(matches.size() * width);
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    for (std::size_t k = 0; k < width; ++k) keys[i * width + k] = order[k].get(*matches[i], v);
+  }
+  std::vector<std::size_t> positions(matches.size());
+  std::iota(positions.begin(), positions.end(), std::size_t{0});
+  std::stable_sort(positions.begin(), positions.end(), [&](std::size_t a, std::size_t b) {
+    for (std::size_t k = 0; k < width; ++k) {
+      const int c = compare_cells(keys[a * width + k], keys[b * width + k], order[k].descending);
       if (c != 0) return c < 0;
     }
-    return false;  // ties keep id order
+    return false;
   });
+  std::vector<row_ptr<Row>> sorted;
+  sorted.reserve(matches.size());
+  for (const std::size_t i : positions) sorted.push_back(std::move(matches[i]));
+  matches = std::move(sorted);
   result.count = matches.size();
   const std::size_t first = std::min(skip, matches.size());
   const std::size_t last = std::min(end, matches.size());

@@ -332,6 +332,46 @@ BOOST_FIXTURE_TEST_CASE(order_multiple_keys_and_nulls, fixture) {
                     join({john.id, bob.id, anon.id, jane.id}));
 }
 
+BOOST_FIXTURE_TEST_CASE(order_by_a_relation_field, fixture) {
+  using enum sort_direction;
+  // To-many: ascending by the smallest related value, descending by the largest; customers
+  // without groups (anon) come last ascending, first descending; ties keep id order.
+  BOOST_CHECK_EQUAL(found({}, {.order = {{"groups.name", asc}}}),
+                    join({jane.id, bob.id, john.id, anon.id}));
+  BOOST_CHECK_EQUAL(found({}, {.order = {{"groups.name", desc}}}),
+                    join({anon.id, john.id, jane.id, bob.id}));
+  // Groups by their customers' e-mails: both have jane@doe.com as the smallest.
+  BOOST_CHECK_EQUAL(join(ids_of(m.list_customer_groups({}, {.order = {{"customers.email", asc}}}))),
+                    join({vip.id, regular.id}));
+  BOOST_CHECK_EQUAL(
+      join(ids_of(m.list_customer_groups({}, {.order = {{"customers.email", desc}}}))),
+      join({vip.id, regular.id}));  // VIP: john@doe.com, Regular: jane@doe.com
+
+  // To-one: memberships by their group's name, then their customer's e-mail (null last).
+  const auto memberships =
+      m.list_customer_group_customers({}, {.order = {{"customer_group.name", asc},
+                                                      {"customer.email", asc}}});
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& x : memberships) pairs.emplace_back(x.customer_group_id, x.customer_id);
+  const std::vector<std::pair<std::string, std::string>> expected{
+      {regular.id, jane.id}, {regular.id, bob.id}, {vip.id, jane.id}, {vip.id, john.id}};
+  BOOST_CHECK(pairs == expected);
+
+  // Addresses by their customer's first name.
+  const auto a_john = m.add_addresses({.customer_id = john.id}).id;
+  const auto a_bob = m.add_addresses({.customer_id = bob.id}).id;
+  const auto a_anon = m.add_addresses({.customer_id = anon.id}).id;
+  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses({}, {.order = {{"customer.first_name", asc}}}))),
+                    join({a_bob, a_john, a_anon}));
+
+  CUSTOMERDB_CHECK_ERROR(m.list({}, {.order = {{"groups.nope", asc}}}), error_code::invalid_data,
+                         R"(Unknown field "groups.nope" for Customer)");
+  CUSTOMERDB_CHECK_ERROR(m.list({}, {.order = {{"nope.name", asc}}}), error_code::invalid_data,
+                         R"(Unknown field "nope.name" for Customer)");
+  CUSTOMERDB_CHECK_ERROR(m.list({}, {.order = {{"groups.metadata", asc}}}),
+                         error_code::invalid_data, "Invalid value for order: groups.metadata");
+}
+
 // ---- select / relations ------------------------------------------------------------------
 
 BOOST_FIXTURE_TEST_CASE(select_limits_scalar_fields, fixture) {
