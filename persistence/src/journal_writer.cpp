@@ -27,16 +27,23 @@ journal_writer::journal_writer(file_system& fs, std::filesystem::path dir, fsync
                                const std::optional<std::string>& continue_name)
     : fs_(fs), dir_(std::move(dir)), policy_(policy) {
   appended_ = synced_ = next_sequence - 1;
+  // With `no`, nothing is synced before close: even the recovered records may stay in the
+  // page cache (as they may have been before).
+  const bool sync = policy_ != fsync_policy::no;
   if (continue_name) {
     current_ = fs_.open_append(dir_ / *continue_name);
-    current_->sync();  // what recovery read may have been in the page cache only
+    if (sync) current_->sync();  // what recovery read may have been in the page cache only
     current_first_ = next_sequence;  // at most; only compared with next sequences
   } else {
     const auto path = dir_ / journal_file_name(next_sequence);
     current_ = fs_.create(path);
     current_->append(encode_journal_header(next_sequence));
-    current_->sync();
-    fs_.sync_directory(dir_);
+    if (sync) {
+      current_->sync();
+      fs_.sync_directory(dir_);
+    } else {
+      ++dir_changes_;  // synced by close()
+    }
     current_first_ = next_sequence;
   }
   if (policy_ == fsync_policy::everysec) everysec_ = std::thread([this] { run_everysec(); });
@@ -53,6 +60,7 @@ journal_writer::~journal_writer() {
 void journal_writer::close() {
   {
     std::lock_guard lock(mutex_);
+    if (stopping_) return;
     stopping_ = true;
   }
   changed_.notify_all();

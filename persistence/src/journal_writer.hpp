@@ -52,7 +52,7 @@ class journal_writer {
   void wait_durable(std::uint64_t sequence);
   // Makes every appended record durable. Throws io_error.
   void sync();
-  // Syncs and stops the background thread. Throws io_error.
+  // Syncs and stops the background thread; later calls do nothing. Throws io_error.
   void close();
 
   // The first sequence of the file being appended to.

@@ -53,14 +53,22 @@ snapshot_writer::snapshot_writer(file_system& fs, std::filesystem::path dir,
   impl_->header.created_at_ms = created_at.time_since_epoch().count();
   impl_->header.counts = counts;
   impl_->file = fs.create(impl_->temp_path);
-  // The header's place; the real one is written by finish().
-  impl_->file->append(std::string(snapshot_header_size, '\0'));
-  impl_->archive.emplace(impl_->buffer);
-  impl_->header.archive_version = impl_->archive->get_library_version();
+  try {
+    // The header's place; the real one is written by finish().
+    impl_->file->append(std::string(snapshot_header_size, '\0'));
+    impl_->archive.emplace(impl_->buffer);
+    impl_->header.archive_version = impl_->archive->get_library_version();
+  } catch (...) {
+    discard();
+    throw;
+  }
 }
 
 snapshot_writer::~snapshot_writer() {
-  if (impl_->finished) return;
+  if (!impl_->finished) discard();
+}
+
+void snapshot_writer::discard() noexcept {
   try {
     impl_->archive.reset();
     impl_->file.reset();

@@ -41,6 +41,9 @@ class snapshot_writer {
   snapshot_info finish();
 
  private:
+  // Removes the temporary file.
+  void discard() noexcept;
+
   struct impl;
   std::unique_ptr<impl> impl_;
 };

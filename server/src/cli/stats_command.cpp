@@ -1,11 +1,48 @@
+// `customerdb stats --data DIR`: opens the data directory (recovering it as a server would) and
+// prints its row counts, commit sequence and last snapshot.
+#include <fmt/format.h>
+
+#include <string>
+
 #include "command.hpp"
 
 namespace customerdb::cli {
 
-// Placeholder until the command lands.
-int stats_command(const arguments&) {
-  report_error("'stats' is not available yet");
-  return 1;
+int stats_command(const arguments& args) {
+  po::options_description options("Options");
+  add_persistence_flags(options);
+  const auto p = parse("customerdb stats --data DIR [options]",
+                       "Opens the store in DIR (the newest valid snapshot and the journal after "
+                       "it, as `serve` and\n`rpc` do at start-up) and prints its row counts, "
+                       "commit sequence and last snapshot.\nThe directory must not be in use by "
+                       "another process.",
+                       options, nullptr, args);
+  if (p.exit_status) return *p.exit_status;
+  const auto persistence = persistence_or_report(p.vars);
+  if (!persistence) return 2;
+  if (persistence->data_dir.empty()) {
+    report_error("stats needs --data DIR");
+    return 2;
+  }
+  const auto module = open_module(*persistence);
+  if (!module) return 1;
+  const module_stats s = module->stats();
+  fmt::print(
+      "data directory       {}\n"
+      "customers            {}\n"
+      "customer groups      {}\n"
+      "customer addresses   {}\n"
+      "group memberships    {}\n"
+      "commit sequence      {}\n"
+      "last snapshot        {}\n",
+      persistence->data_dir.string(), s.customers, s.customer_groups, s.customer_addresses,
+      s.customer_group_customers, s.sequence,
+      s.last_snapshot_sequence
+          ? fmt::format("sequence {}, taken {}", *s.last_snapshot_sequence,
+                        to_iso8601(*s.last_snapshot_at))
+          : std::string("none"));
+  std::fflush(stdout);
+  return 0;
 }
 
 }  // namespace customerdb::cli

@@ -28,6 +28,12 @@ class faulty_file_system : public file_system,
     std::lock_guard lock(mutex_);
     rule_.times = 0;
   }
+  // Heals and forgets the failures counted.
+  void reset() {
+    std::lock_guard lock(mutex_);
+    rule_.times = 0;
+    failures_ = 0;
+  }
   int failures() const {
     std::lock_guard lock(mutex_);
     return failures_;

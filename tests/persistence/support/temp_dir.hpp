@@ -12,9 +12,15 @@ namespace customerdb::testing {
 
 class temp_dir {
  public:
-  temp_dir() {
+  // With `in_memory`, under /dev/shm when it exists (no disk I/O: for tests that open many
+  // directories and do not care about durability).
+  explicit temp_dir(bool in_memory = false) {
     static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
+    const std::filesystem::path shm = "/dev/shm";
+    const auto base = in_memory && std::filesystem::is_directory(shm)
+                          ? shm
+                          : std::filesystem::temp_directory_path();
+    path_ = base /
             ("customerdb-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);

@@ -1,0 +1,216 @@
+// Snapshot benchmarks (issue: persistence).
+//
+// Builds a store of N customers (default 1,000,000) with two addresses each (the first the
+// default shipping and billing address) and one membership in one of 100 groups, imported as
+// records with ULID-like ids, in a data directory. Then measures:
+//   save   the time of customer_module::snapshot() (write, fsync, rename, directory sync);
+//   load   the time to open the directory again: the snapshot read, checked and decoded, the
+//          rows inserted with every index;
+//   commit latency (auto-commit update of a random customer) without a snapshot running and
+//          while one runs: p50, p99 and the maximum.
+// Each save/load figure is the median over rounds. Run a Release build:
+//   build/release/customerdb_snapshot_bench [--customers N] [--rounds R] [--dir PATH]
+//                                           [--keep yes]  (leave the data directory)
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <customerdb/customerdb.hpp>
+
+#include "measure.hpp"
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using customerdb::bench::median;
+
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+// "<prefix>_" and 26 characters, as the engine's ids.
+std::string id(std::string_view prefix, std::size_t i) {
+  return fmt::format("{}_01HZX{:021}", prefix, i);
+}
+
+customerdb::record_set make_store(std::size_t n) {
+  static const char* first_names[] = {"John", "Jane", "Maria", "Ahmed", "Li", "Olga", "Pierre", "Aiko"};
+  static const char* last_names[] = {"Smith", "Jensen", "Garcia", "Khan", "Wang", "Ivanova", "Dubois", "Sato"};
+  static const char* cities[] = {"Copenhagen", "Berlin", "Madrid", "Lahore", "Shanghai", "Moscow", "Paris", "Osaka"};
+  const customerdb::timestamp t0 = customerdb::now();
+  customerdb::record_set rs;
+  for (std::size_t g = 0; g < 100; ++g)
+    rs.customer_groups.push_back({.id = id("cusgroup", g), .name = fmt::format("group-{:03}", g),
+                                  .created_at = t0, .updated_at = t0});
+  rs.customers.reserve(n);
+  rs.customer_addresses.reserve(2 * n);
+  rs.customer_group_customers.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto t = t0 + std::chrono::milliseconds(i / 100);
+    const auto cid = id("cus", i);
+    rs.customers.push_back({.id = cid,
+                            .company_name = fmt::format("Company {}", i % 5000),
+                            .first_name = first_names[i % 8],
+                            .last_name = last_names[(i / 8) % 8],
+                            .email = fmt::format("customer{}@example.com", i),
+                            .phone = fmt::format("+45 {:08}", i),
+                            .created_at = t,
+                            .updated_at = t});
+    rs.customer_addresses.push_back({.id = id("cuaddr", 2 * i),
+                                     .customer_id = cid,
+                                     .is_default_shipping = true,
+                                     .is_default_billing = true,
+                                     .address_1 = fmt::format("{} Main Street", i % 997),
+                                     .city = cities[i % 8],
+                                     .country_code = "DK",
+                                     .postal_code = fmt::format("{:04}", i % 9999),
+                                     .created_at = t,
+                                     .updated_at = t});
+    rs.customer_addresses.push_back({.id = id("cuaddr", 2 * i + 1),
+                                     .customer_id = cid,
+                                     .address_1 = fmt::format("{} Side Road", i % 991),
+                                     .city = cities[(i + 3) % 8],
+                                     .country_code = "DE",
+                                     .created_at = t,
+                                     .updated_at = t});
+    rs.customer_group_customers.push_back({.id = id("cusgc", i),
+                                           .customer_id = cid,
+                                           .customer_group_id = id("cusgroup", i % 100),
+                                           .created_at = t,
+                                           .updated_at = t});
+  }
+  return rs;
+}
+
+customerdb::module_options options_for(const std::filesystem::path& dir) {
+  customerdb::module_options o;
+  o.persistence.data_dir = dir;
+  o.persistence.snapshot_interval = std::chrono::seconds(0);  // snapshots only when asked
+  o.persistence.snapshot_every_commits = 0;
+  o.persistence.fsync = customerdb::fsync_policy::everysec;
+  o.persistence.keep_snapshots = 1;
+  return o;
+}
+
+struct latencies {
+  double p50_us = 0, p99_us = 0, max_us = 0;
+  std::size_t commits = 0;
+};
+
+latencies summarize(std::vector<double> us) {
+  latencies l;
+  if (us.empty()) return l;
+  std::sort(us.begin(), us.end());
+  l.p50_us = us[us.size() / 2];
+  l.p99_us = us[std::min(us.size() - 1, us.size() * 99 / 100)];
+  l.max_us = us.back();
+  l.commits = us.size();
+  return l;
+}
+
+// Commits (updates of random customers) until `stop`, recording each latency.
+std::vector<double> commit_until(customerdb::customer_module& db, std::size_t n,
+                                 const std::atomic<bool>& stop, std::mt19937_64& rng) {
+  std::vector<double> us;
+  while (!stop) {
+    const auto cid = id("cus", rng() % n);
+    const auto start = clock_type::now();
+    db.update(cid, {.first_name = fmt::format("n{}", rng() % 1000)});
+    us.push_back(std::chrono::duration<double, std::micro>(clock_type::now() - start).count());
+  }
+  return us;
+}
+
+void print_latency(std::string_view name, const latencies& l) {
+  fmt::print("{:<40} p50 {:>8.1f} us   p99 {:>8.1f} us   max {:>9.1f} us   ({} commits)\n", name,
+             l.p50_us, l.p99_us, l.max_us, l.commits);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t n = 1'000'000;
+  int rounds = 3;
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "customerdb-snapshot-bench";
+  bool keep = false;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string_view flag = argv[i];
+    if (flag == "--customers") n = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (flag == "--rounds") rounds = std::atoi(argv[i + 1]);
+    else if (flag == "--dir") dir = argv[i + 1];
+    else if (flag == "--keep") keep = std::string_view(argv[i + 1]) == "yes";
+  }
+  std::filesystem::remove_all(dir);
+
+  std::vector<double> save_s, load_s;
+  std::uint64_t bytes = 0;
+  latencies idle, during;
+  {
+    customerdb::customer_module db(options_for(dir));
+    auto start = clock_type::now();
+    db.import_records(make_store(n));
+    fmt::print("import of {} customers, {} addresses, {} memberships: {:.2f} s\n", n, 2 * n, n,
+               seconds_since(start));
+    std::fflush(stdout);
+
+    for (int r = 0; r < rounds; ++r) {
+      db.update(id("cus", static_cast<std::size_t>(r)), {.first_name = "round"});  // a new sequence
+      start = clock_type::now();
+      const auto info = db.snapshot();
+      save_s.push_back(seconds_since(start));
+      bytes = info.bytes;
+      fmt::print("save round {}: {:.2f} s ({} MB)\n", r, save_s.back(), info.bytes >> 20);
+      std::fflush(stdout);
+    }
+
+    // Commit latency without, then during snapshots.
+    std::mt19937_64 rng(1);
+    std::vector<double> idle_us, during_us;
+    for (int r = 0; r < rounds; ++r) {
+      std::atomic<bool> stop{false};
+      std::thread timer([&] {
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        stop = true;
+      });
+      auto us = commit_until(db, n, stop, rng);
+      timer.join();
+      idle_us.insert(idle_us.end(), us.begin(), us.end());
+
+      stop = false;
+      std::thread snapshotter([&] {
+        db.snapshot();
+        stop = true;
+      });
+      us = commit_until(db, n, stop, rng);
+      snapshotter.join();
+      during_us.insert(during_us.end(), us.begin(), us.end());
+    }
+    idle = summarize(std::move(idle_us));
+    during = summarize(std::move(during_us));
+  }
+  for (int r = 0; r < rounds; ++r) {
+    const auto start = clock_type::now();
+    customerdb::customer_module db(options_for(dir));
+    load_s.push_back(seconds_since(start));
+    fmt::print("load round {}: {:.2f} s ({} customers)\n", r, load_s.back(), db.stats().customers);
+    std::fflush(stdout);
+  }
+
+  fmt::print("\n{} customers, {} addresses, {} memberships; snapshot file {} MB\n", n, 2 * n, n,
+             bytes >> 20);
+  fmt::print("{:<40} {:>8.2f} s   (target <= 3 s)\n", "save (median)", median(save_s));
+  fmt::print("{:<40} {:>8.2f} s   (target <= 3 s)\n", "load with indexes (median)", median(load_s));
+  print_latency("commit latency, no snapshot", idle);
+  print_latency("commit latency, snapshot running", during);
+  if (!keep) std::filesystem::remove_all(dir);
+}
