@@ -25,20 +25,7 @@ class store_loader final : public persistence::record_sink {
   explicit store_loader(store& s) : store_(s) {}
 
   void begin_table(table_id t, std::uint64_t count) override {
-    switch (t) {
-      case table_id::groups:
-        store_.groups.reserve(count);
-        break;
-      case table_id::customers:
-        store_.customers.reserve(count);
-        break;
-      case table_id::addresses:
-        store_.addresses.reserve(count);
-        break;
-      case table_id::memberships:
-        store_.memberships.reserve(count);
-        break;
-    }
+    on_table(t, [&](auto& table) { table.reserve(count); });
   }
 
   void begin_commit(std::uint64_t sequence) override {
@@ -52,23 +39,25 @@ class store_loader final : public persistence::record_sink {
   void put(customer_group_customer_record&& r) override { add(store_.memberships, std::move(r)); }
 
   void erase(table_id t, std::string&& id) override {
-    switch (t) {
-      case table_id::groups:
-        store_.groups.erase(id);
-        break;
-      case table_id::customers:
-        store_.customers.erase(id);
-        break;
-      case table_id::addresses:
-        store_.addresses.erase(id);
-        break;
-      case table_id::memberships:
-        store_.memberships.erase(id);
-        break;
-    }
+    on_table(t, [&](auto& table) { table.erase(id); });
   }
 
  private:
+  // Calls f(the table `t` of the store).
+  template <class F>
+  void on_table(table_id t, F&& f) {
+    switch (t) {
+      case table_id::groups:
+        return f(store_.groups);
+      case table_id::customers:
+        return f(store_.customers);
+      case table_id::addresses:
+        return f(store_.addresses);
+      case table_id::memberships:
+        return f(store_.memberships);
+    }
+  }
+
   template <class Table, class Record>
   void add(Table& t, Record&& r) {
     auto row = make_row(std::move(r), version_);
@@ -103,8 +92,7 @@ void encode_rows(const row_vector<Row>& rows, persistence::commit_encoder& out) 
 }  // namespace
 
 durability::durability(const persistence_options& options, store& s)
-    : options_(options),
-      fs_(options.file_system ? options.file_system : posix_file_system()) {
+    : options_(options), fs_(options.file_system ? options.file_system : posix_file_system()) {
   const auto& dir = options_.data_dir;
   fs_->create_directories(dir);
   lock_ = fs_->lock_directory(dir);

@@ -1,8 +1,7 @@
 #include "engine.hpp"
 
-#include <malloc.h>
-
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <tuple>
 
@@ -43,9 +42,8 @@ void check_unchanged(const txn& t, std::uint64_t begin_sequence) {
 // Hands the read view the images, as of its cut, of the rows `changes` replaces or erases.
 template <class Row>
 void keep_before_images(const change_set<Row>& changes, const store& s, read_view& view) {
-  changes.for_each([&](const std::string& id, const change<Row>&) {
-    view.before_write<Row>(s.of<Row>(), id);
-  });
+  changes.for_each(
+      [&](const std::string& id, const change<Row>&) { view.before_write<Row>(s.of<Row>(), id); });
 }
 
 template <class Row>
@@ -71,9 +69,9 @@ engine::engine(module_options options)
       persistence_(std::move(options.persistence)) {
   if (persistence_.data_dir.empty()) return;
   durable_ = std::make_unique<durability>(persistence_, store_);
-  scheduler_ = std::make_unique<snapshot_scheduler>(
-      persistence_.snapshot_interval, persistence_.snapshot_every_commits,
-      [this] { take_snapshot(); });
+  scheduler_ = std::make_unique<snapshot_scheduler>(persistence_.snapshot_interval,
+                                                    persistence_.snapshot_every_commits,
+                                                    [this] { take_snapshot(); });
 }
 
 engine::~engine() {

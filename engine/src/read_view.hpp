@@ -62,8 +62,7 @@ class read_view {
   // Appends to `out`, in id order, the rows of the cut that follow the last one read, reading
   // at most `max` rows of `table`. Returns false once the table is done.
   template <class Row>
-  bool next_chunk(const table_for_t<Row>& table, std::size_t max,
-                  std::vector<row_ptr<Row>>& out) {
+  bool next_chunk(const table_for_t<Row>& table, std::size_t max, std::vector<row_ptr<Row>>& out) {
     auto& c = cursors_.of<Row>();
     if (c.done) return false;
     const auto& idx = table.ordered();

@@ -47,7 +47,7 @@ class snapshot_scheduler {
   std::mutex mutex_;
   std::condition_variable wake_;
   clock::time_point last_ = clock::now();  // guarded by mutex_
-  bool stopping_ = false;                   // guarded by mutex_
+  bool stopping_ = false;                  // guarded by mutex_
   std::thread thread_;
 };
 

@@ -148,7 +148,6 @@ class table {
     return rows_.template get<Tag>().equal_range(key);
   }
 
-
  private:
   template <std::size_t I>
   void reserve_hashed(std::size_t n) {

@@ -1,5 +1,6 @@
 // The stream buffers under persistence's archives: one that hands full buffers of output to a
-// callback, one that appends to a string, and one that reads from bytes in memory. Thread-compatible.
+// callback, one that appends to a string, and one that reads from bytes in memory.
+// Thread-compatible.
 #pragma once
 
 #include <algorithm>

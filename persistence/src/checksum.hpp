@@ -21,7 +21,9 @@ class checksum_state {
   checksum_state(const checksum_state&) = delete;
   checksum_state& operator=(const checksum_state&) = delete;
 
-  void update(std::string_view data) noexcept { XXH3_64bits_update(state_, data.data(), data.size()); }
+  void update(std::string_view data) noexcept {
+    XXH3_64bits_update(state_, data.data(), data.size());
+  }
   std::uint64_t value() const noexcept { return XXH3_64bits_digest(state_); }
 
  private:

@@ -61,9 +61,9 @@ journal_contents read_journal(file_system& fs, const std::filesystem::path& path
     const record_header h = decode_record_header(rest);
     if (!h.valid) throw corrupt(path, offset, "bad record header");
     if (h.sequence != expected) {
-      throw corrupt(path, offset,
-                    fmt::format("record of commit {} where commit {} was expected", h.sequence,
-                                expected));
+      throw corrupt(
+          path, offset,
+          fmt::format("record of commit {} where commit {} was expected", h.sequence, expected));
     }
     if (h.length > rest.size() - record_header_size) {
       tear("incomplete record");

@@ -32,11 +32,11 @@ struct journal_contents {
 };
 
 // Reads the journal file `path`, whose name says its first record is `named_sequence`, and
-// checks its records. A file shorter than its header, or zeroed, is a torn tail at offset 0. A record that is incomplete, or the
-// last of the file with a bad payload checksum, or a tail of zero bytes, is a torn tail when
-// `last_file` (reported in `torn`, with the records before it). Any other damage, and a torn
-// tail in a file that is not the last, throws corruption "Journal <path> is corrupt at offset
-// <n>: <why>"; io_error when the file cannot be read.
+// checks its records. A file shorter than its header, or zeroed, is a torn tail at offset 0. A
+// record that is incomplete, or the last of the file with a bad payload checksum, or a tail of zero
+// bytes, is a torn tail when `last_file` (reported in `torn`, with the records before it). Any
+// other damage, and a torn tail in a file that is not the last, throws corruption "Journal <path>
+// is corrupt at offset <n>: <why>"; io_error when the file cannot be read.
 journal_contents read_journal(file_system& fs, const std::filesystem::path& path,
                               std::uint64_t named_sequence, bool last_file);
 

@@ -32,7 +32,7 @@ journal_writer::journal_writer(file_system& fs, std::filesystem::path dir, fsync
   const bool sync = policy_ != fsync_policy::no;
   if (continue_name) {
     current_ = fs_.open_append(dir_ / *continue_name);
-    if (sync) current_->sync();  // what recovery read may have been in the page cache only
+    if (sync) current_->sync();      // what recovery read may have been in the page cache only
     current_first_ = next_sequence;  // at most; only compared with next sequences
   } else {
     const auto path = dir_ / journal_file_name(next_sequence);

@@ -1,11 +1,10 @@
 // posix_file_system(): customerdb::file_system over open/pwrite/fsync/rename.
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
@@ -49,9 +48,7 @@ class posix_writable_file final : public writable_file {
     size_ += data.size();
   }
 
-  void write_at(std::uint64_t offset, std::string_view data) override {
-    write_fully(offset, data);
-  }
+  void write_at(std::uint64_t offset, std::string_view data) override { write_fully(offset, data); }
 
   void sync() override {
     if (::fsync(fd_.get()) != 0) fail("sync", path_, errno);

@@ -113,29 +113,28 @@ void serialize(Archive& ar, customerdb::metadata& m, const unsigned int version)
 
 template <class Archive>
 void serialize(Archive& ar, customerdb::customer_record& r, const unsigned int /*version*/) {
-  ar & r.id & r.company_name & r.first_name & r.last_name & r.email & r.phone & r.has_account &
-      r.metadata & r.created_by & r.created_at & r.updated_at & r.deleted_at;
+  ar& r.id& r.company_name& r.first_name& r.last_name& r.email& r.phone& r.has_account& r
+      .metadata& r.created_by& r.created_at& r.updated_at& r.deleted_at;
 }
 
 template <class Archive>
 void serialize(Archive& ar, customerdb::customer_group_record& r, const unsigned int /*version*/) {
-  ar & r.id & r.name & r.metadata & r.created_by & r.created_at & r.updated_at & r.deleted_at;
+  ar& r.id& r.name& r.metadata& r.created_by& r.created_at& r.updated_at& r.deleted_at;
 }
 
 template <class Archive>
 void serialize(Archive& ar, customerdb::customer_address_record& r,
                const unsigned int /*version*/) {
-  ar & r.id & r.customer_id & r.address_name & r.is_default_shipping & r.is_default_billing &
-      r.company & r.first_name & r.last_name & r.address_1 & r.address_2 & r.city &
-      r.country_code & r.province & r.postal_code & r.phone & r.metadata & r.created_at &
-      r.updated_at;
+  ar& r.id& r.customer_id& r.address_name& r.is_default_shipping& r.is_default_billing& r.company& r
+      .first_name& r.last_name& r.address_1& r.address_2& r.city& r.country_code& r.province& r
+      .postal_code& r.phone& r.metadata& r.created_at& r.updated_at;
 }
 
 template <class Archive>
 void serialize(Archive& ar, customerdb::customer_group_customer_record& r,
                const unsigned int /*version*/) {
-  ar & r.id & r.customer_id & r.customer_group_id & r.metadata & r.created_by & r.created_at &
-      r.updated_at;
+  ar& r.id& r.customer_id& r.customer_group_id& r.metadata& r.created_by& r.created_at& r
+      .updated_at;
 }
 
 }  // namespace boost::serialization
@@ -155,5 +154,4 @@ BOOST_CLASS_TRACKING(customerdb::customer_group_record, boost::serialization::tr
 BOOST_CLASS_VERSION(customerdb::customer_address_record, 0)
 BOOST_CLASS_TRACKING(customerdb::customer_address_record, boost::serialization::track_never)
 BOOST_CLASS_VERSION(customerdb::customer_group_customer_record, 0)
-BOOST_CLASS_TRACKING(customerdb::customer_group_customer_record,
-                     boost::serialization::track_never)
+BOOST_CLASS_TRACKING(customerdb::customer_group_customer_record, boost::serialization::track_never)

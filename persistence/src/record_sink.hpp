@@ -1,5 +1,8 @@
 // record_sink: where persistence delivers what it reads back, a snapshot's rows or a journal
 // entry's writes. The engine implements it over its tables.
+//
+// Thread-safety: a snapshot's tables are delivered from several threads at once, each table
+// from one thread (decode_snapshot); journal records from one thread.
 #pragma once
 
 #include <cstdint>

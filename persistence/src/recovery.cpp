@@ -92,9 +92,9 @@ recovery_result recover(file_system& fs, const std::filesystem::path& dir, recor
     }
     if (last && contents.torn && contents.torn->offset < journal_header_size) {
       // Not even a header: the file is removed by finish_recovery.
-    } else if (last && (contents.records.empty() ? contents.first_sequence == r.sequence + 1
-                                                  : contents.records.back().sequence ==
-                                                        r.sequence)) {
+    } else if (last &&
+               (contents.records.empty() ? contents.first_sequence == r.sequence + 1
+                                         : contents.records.back().sequence == r.sequence)) {
       r.continue_journal = journals[i].name;
     }
   }

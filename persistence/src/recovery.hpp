@@ -18,7 +18,7 @@
 namespace customerdb::persistence {
 
 struct recovery_result {
-  std::uint64_t sequence = 0;  // the last commit recovered
+  std::uint64_t sequence = 0;             // the last commit recovered
   std::optional<snapshot_info> snapshot;  // the snapshot loaded
   std::optional<timestamp> snapshot_created_at;
   data_dir_listing files;

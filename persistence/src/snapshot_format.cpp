@@ -18,10 +18,11 @@ constexpr std::size_t at_header_size = 12;
 constexpr std::size_t at_sequence = 16;
 constexpr std::size_t at_created = 24;
 constexpr std::size_t at_counts = 32;
-constexpr std::size_t at_payload_length = 64;
-constexpr std::size_t at_payload_checksum = 72;
-constexpr std::size_t at_archive_version = 80;
-constexpr std::size_t at_header_checksum = 88;
+constexpr std::size_t at_sections = 64;
+constexpr std::size_t at_payload_length = 96;
+constexpr std::size_t at_payload_checksum = 104;
+constexpr std::size_t at_archive_version = 112;
+constexpr std::size_t at_header_checksum = 120;
 
 error corrupt(const std::filesystem::path& path, std::uint64_t offset, std::string_view why) {
   return error(error_code::corruption,
@@ -37,6 +38,7 @@ std::string encode(const snapshot_header& h) {
   put_le<std::uint64_t>(out, h.sequence);
   put_le<std::int64_t>(out, h.created_at_ms);
   for (const auto c : h.counts) put_le<std::uint64_t>(out, c);
+  for (const auto l : h.sections) put_le<std::uint64_t>(out, l);
   put_le<std::uint64_t>(out, h.payload_length);
   put_le<std::uint64_t>(out, h.payload_checksum);
   put_le<std::uint32_t>(out, h.archive_version);
@@ -53,8 +55,7 @@ snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t fil
   if (header_size < at_sequence + 8 || header_size > snapshot_header_read_size ||
       header_size > file_size)
     throw corrupt(path, at_header_size, fmt::format("bad header size {}", header_size));
-  if (bytes.size() < header_size)
-    throw corrupt(path, bytes.size(), "truncated header");
+  if (bytes.size() < header_size) throw corrupt(path, bytes.size(), "truncated header");
   if (get_le<std::uint64_t>(bytes, header_size - 8) != checksum(bytes.substr(0, header_size - 8)))
     throw corrupt(path, header_size - 8, "header checksum mismatch");
   const auto version = get_le<std::uint32_t>(bytes, at_version);
@@ -68,9 +69,15 @@ snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t fil
   snapshot_header h;
   h.sequence = get_le<std::uint64_t>(bytes, at_sequence);
   h.created_at_ms = get_le<std::int64_t>(bytes, at_created);
-  for (std::size_t i = 0; i < h.counts.size(); ++i)
+  std::uint64_t sections = 0;
+  for (std::size_t i = 0; i < h.counts.size(); ++i) {
     h.counts[i] = get_le<std::uint64_t>(bytes, at_counts + 8 * i);
+    h.sections[i] = get_le<std::uint64_t>(bytes, at_sections + 8 * i);
+    sections += h.sections[i];
+  }
   h.payload_length = get_le<std::uint64_t>(bytes, at_payload_length);
+  if (sections != h.payload_length)
+    throw corrupt(path, at_sections, "the section lengths do not add up to the payload length");
   h.payload_checksum = get_le<std::uint64_t>(bytes, at_payload_checksum);
   h.archive_version = get_le<std::uint32_t>(bytes, at_archive_version);
   static_assert(at_header_checksum + 8 == snapshot_header_size);

@@ -1,6 +1,7 @@
-// The snapshot file format: a fixed header of our own, then a Boost.Serialization binary
-// archive (the payload) holding each table as a row count and its records, groups first, then
-// customers, addresses and memberships, each in id order. docs/persistence.md has the layout.
+// The snapshot file format: a fixed header of our own, then the payload: one section per table
+// (groups, customers, addresses, memberships), each a Boost.Serialization binary archive of the
+// table's row count and its records in id order. Sections can be decoded in parallel.
+// docs/persistence.md has the layout.
 #pragma once
 
 #include <array>
@@ -17,7 +18,7 @@ namespace customerdb::persistence {
 
 inline constexpr std::string_view snapshot_magic = "CDBSNAP\n";
 inline constexpr std::uint32_t snapshot_format_version = 1;
-inline constexpr std::size_t snapshot_header_size = 96;
+inline constexpr std::size_t snapshot_header_size = 128;
 // How many bytes a reader passes to decode_snapshot_header (at most; fewer in a shorter file):
 // room for the larger headers of later format versions.
 inline constexpr std::size_t snapshot_header_read_size = 4096;
@@ -25,8 +26,9 @@ inline constexpr std::size_t snapshot_header_read_size = 4096;
 struct snapshot_header {
   std::uint64_t sequence = 0;
   std::int64_t created_at_ms = 0;
-  std::array<std::uint64_t, table_count> counts{};  // by table
-  std::uint64_t payload_length = 0;
+  std::array<std::uint64_t, table_count> counts{};    // rows, by table
+  std::array<std::uint64_t, table_count> sections{};  // section lengths in bytes, by table
+  std::uint64_t payload_length = 0;                   // the sections' sum
   std::uint64_t payload_checksum = 0;
   std::uint32_t archive_version = 0;  // Boost's archive library version that wrote the payload
 };
@@ -35,7 +37,8 @@ struct snapshot_header {
 std::string encode(const snapshot_header& h);
 
 // Decodes and checks the header of the snapshot file `path`, whose first bytes (up to
-// snapshot_header_read_size) are `bytes` and whose size is `file_size`. Throws corruption "Snapshot <path> is corrupt at offset <n>: <why>".
+// snapshot_header_read_size) are `bytes` and whose size is `file_size`. Throws corruption "Snapshot
+// <path> is corrupt at offset <n>: <why>".
 snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t file_size,
                                        const std::filesystem::path& path);
 

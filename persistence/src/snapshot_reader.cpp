@@ -1,15 +1,17 @@
 #include "snapshot_reader.hpp"
 
-#include <boost/archive/binary_iarchive.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <boost/archive/binary_iarchive.hpp>
 #include <exception>
 #include <memory>
 
 #include "archive_streams.hpp"
 #include "checksum.hpp"
 #include "customerdb/error.hpp"
+#include "parallel.hpp"
 #include "record_archive.hpp"
 
 namespace customerdb::persistence {
@@ -29,43 +31,66 @@ void read_rows(boost::archive::binary_iarchive& archive, std::uint64_t count, re
   }
 }
 
-// Decodes the payload (checksum already verified) into `sink`.
-void decode_payload(std::string_view payload, const snapshot_header& h, record_sink& sink,
+// Decodes the section of table `t`, which starts at `offset` in the file, into `sink`.
+void decode_section(std::string_view section, std::uint64_t offset, table t,
+                    const snapshot_header& h, record_sink& sink,
                     const std::filesystem::path& path) {
-  memory_buffer buffer(payload);
-  const auto offset = [&] { return snapshot_header_size + payload.size() - buffer.remaining(); };
+  memory_buffer buffer(section);
+  const auto at = [&] { return offset + section.size() - buffer.remaining(); };
+  const std::uint64_t expected = h.counts[static_cast<std::size_t>(t)];
   try {
     boost::archive::binary_iarchive archive(buffer);
-    for (int t = 0; t < table_count; ++t) {
-      std::uint64_t count = 0;
-      archive >> count;
-      if (count != h.counts[static_cast<std::size_t>(t)]) {
-        throw corrupt(path, offset(),
-                      fmt::format("table {} holds {} rows, the header counts {}", t, count,
-                                  h.counts[static_cast<std::size_t>(t)]));
-      }
-      sink.begin_table(static_cast<table>(t), count);
-      switch (static_cast<table>(t)) {
-        case table::groups:
-          read_rows<customer_group_record>(archive, count, sink);
-          break;
-        case table::customers:
-          read_rows<customer_record>(archive, count, sink);
-          break;
-        case table::addresses:
-          read_rows<customer_address_record>(archive, count, sink);
-          break;
-        case table::memberships:
-          read_rows<customer_group_customer_record>(archive, count, sink);
-          break;
-      }
+    std::uint64_t count = 0;
+    archive >> count;
+    if (count != expected) {
+      throw corrupt(path, at(),
+                    fmt::format("table {} holds {} rows, the header counts {}", static_cast<int>(t),
+                                count, expected));
+    }
+    sink.begin_table(t, count);
+    switch (t) {
+      case table::groups:
+        read_rows<customer_group_record>(archive, count, sink);
+        break;
+      case table::customers:
+        read_rows<customer_record>(archive, count, sink);
+        break;
+      case table::addresses:
+        read_rows<customer_address_record>(archive, count, sink);
+        break;
+      case table::memberships:
+        read_rows<customer_group_customer_record>(archive, count, sink);
+        break;
     }
   } catch (const error&) {
     throw;
   } catch (const std::exception& e) {
-    throw corrupt(path, offset(), fmt::format("the payload does not decode ({})", e.what()));
+    throw corrupt(path, at(), fmt::format("the payload does not decode ({})", e.what()));
   }
-  if (buffer.remaining() != 0) throw corrupt(path, offset(), "unexpected bytes after the rows");
+  if (buffer.remaining() != 0) throw corrupt(path, at(), "unexpected bytes after the rows");
+}
+
+// Decodes the payload (checksum already verified) into `sink`: groups and customers on one
+// thread, addresses and memberships on two more.
+void decode_payload(std::string_view payload, const snapshot_header& h, record_sink& sink,
+                    const std::filesystem::path& path) {
+  std::array<std::string_view, table_count> sections;
+  std::array<std::uint64_t, table_count> offsets{};
+  std::uint64_t start = 0;
+  for (std::size_t t = 0; t < sections.size(); ++t) {
+    sections[t] = payload.substr(start, h.sections[t]);
+    offsets[t] = snapshot_header_size + start;
+    start += h.sections[t];
+  }
+  const auto decode = [&](table t) {
+    const auto i = static_cast<std::size_t>(t);
+    decode_section(sections[i], offsets[i], t, h, sink, path);
+  };
+  run_in_parallel<3>({[&] {
+                        decode(table::groups);
+                        decode(table::customers);
+                      },
+                      [&] { decode(table::addresses); }, [&] { decode(table::memberships); }});
 }
 
 }  // namespace
@@ -97,8 +122,7 @@ checked_snapshot load_snapshot(file_system& fs, const std::filesystem::path& pat
 
 void decode_snapshot(const checked_snapshot& s, record_sink& sink,
                      const std::filesystem::path& path) {
-  decode_payload(std::string_view(s.payload.get(), s.header.payload_length), s.header, sink,
-                 path);
+  decode_payload(std::string_view(s.payload.get(), s.header.payload_length), s.header, sink, path);
 }
 
 snapshot_header read_snapshot(file_system& fs, const std::filesystem::path& path,

@@ -30,14 +30,16 @@ struct checked_snapshot {
 // when the payload's checksum does not match.
 checked_snapshot load_snapshot(file_system& fs, const std::filesystem::path& path);
 
-// Passes the rows of `s` (of the file `path`) to `sink`. Throws corruption when they do not
-// decode into the counted rows; `sink` may have received rows then.
+// Passes the rows of `s` (of the file `path`) to `sink`, from three threads at once, each with
+// its own tables (groups then customers; addresses; memberships): `sink` must accept calls for
+// different tables concurrently. Throws corruption when they do not decode into the counted
+// rows; `sink` may have received rows then.
 void decode_snapshot(const checked_snapshot& s, record_sink& sink,
                      const std::filesystem::path& path);
 
-// Reads the snapshot file `path` and passes its rows to `sink`: for each table in order,
-// begin_table then its rows. Throws as read_snapshot_header, and corruption when the payload's
-// checksum does not match or it does not decode into the counted rows; `sink` may have
+// Reads the snapshot file `path` and passes its rows to `sink` as decode_snapshot does: for
+// each table, begin_table then its rows. Throws as read_snapshot_header, and corruption when the
+// payload's checksum does not match or it does not decode into the counted rows; `sink` may have
 // received rows then.
 snapshot_header read_snapshot(file_system& fs, const std::filesystem::path& path,
                               record_sink& sink);

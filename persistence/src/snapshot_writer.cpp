@@ -1,8 +1,8 @@
 #include "snapshot_writer.hpp"
 
-#include <boost/archive/binary_oarchive.hpp>
 #include <fmt/format.h>
 
+#include <boost/archive/binary_oarchive.hpp>
 #include <optional>
 #include <stdexcept>
 
@@ -24,7 +24,10 @@ struct snapshot_writer::impl {
   checksum_state hash;
   sink_buffer buffer;
   std::optional<boost::archive::binary_oarchive> archive;
+  static constexpr std::uint64_t sync_every = std::uint64_t{32} << 20;
+  std::uint64_t unsynced = 0;
   int current = -1;  // table being written
+  std::uint64_t section_start = 0;
   std::array<std::uint64_t, table_count> written{};
   bool finished = false;
 
@@ -36,7 +39,21 @@ struct snapshot_writer::impl {
         buffer([this](std::string_view bytes) {
           hash.update(bytes);
           file->append(bytes);
+          // Synced as it grows (as Redis's incremental fsync), so that the kernel never holds
+          // hundreds of megabytes of dirty pages whose writeback would stall other writers.
+          unsynced += bytes.size();
+          if (unsynced >= sync_every) {
+            file->sync();
+            unsynced = 0;
+          }
         }) {}
+
+  // Completes the current table's archive and notes its length.
+  void end_section() {
+    if (current < 0) return;
+    archive.reset();
+    header.sections[static_cast<std::size_t>(current)] = buffer.written() - section_start;
+  }
 
   template <class Record>
   void write(const Record& r) {
@@ -45,8 +62,8 @@ struct snapshot_writer::impl {
   }
 };
 
-snapshot_writer::snapshot_writer(file_system& fs, std::filesystem::path dir,
-                                 std::uint64_t sequence, timestamp created_at,
+snapshot_writer::snapshot_writer(file_system& fs, std::filesystem::path dir, std::uint64_t sequence,
+                                 timestamp created_at,
                                  const std::array<std::uint64_t, table_count>& counts)
     : impl_(std::make_unique<impl>(fs, std::move(dir), sequence)) {
   impl_->header.sequence = sequence;
@@ -56,8 +73,6 @@ snapshot_writer::snapshot_writer(file_system& fs, std::filesystem::path dir,
   try {
     // The header's place; the real one is written by finish().
     impl_->file->append(std::string(snapshot_header_size, '\0'));
-    impl_->archive.emplace(impl_->buffer);
-    impl_->header.archive_version = impl_->archive->get_library_version();
   } catch (...) {
     discard();
     throw;
@@ -84,7 +99,11 @@ void snapshot_writer::begin_table(table t) {
       (impl_->current >= 0 && impl_->written[static_cast<std::size_t>(impl_->current)] !=
                                   impl_->header.counts[static_cast<std::size_t>(impl_->current)]))
     throw std::logic_error("snapshot_writer: tables out of order or rows missing");
+  impl_->end_section();
   impl_->current = next;
+  impl_->section_start = impl_->buffer.written();
+  impl_->archive.emplace(impl_->buffer);
+  impl_->header.archive_version = impl_->archive->get_library_version();
   const std::uint64_t count = impl_->header.counts[static_cast<std::size_t>(next)];
   *impl_->archive << count;
 }
@@ -102,7 +121,7 @@ snapshot_info snapshot_writer::finish() {
         d.written[0], d.written[1], d.written[2], d.written[3], d.header.counts[0],
         d.header.counts[1], d.header.counts[2], d.header.counts[3]));
   }
-  d.archive.reset();  // completes the archive
+  d.end_section();
   d.buffer.flush();
   d.header.payload_length = d.buffer.written();
   d.header.payload_checksum = d.hash.value();

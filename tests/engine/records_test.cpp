@@ -1,12 +1,11 @@
 // Records: customer_module::import_records and export_records (engine/src/records.cpp).
-#include <boost/test/unit_test.hpp>
+#include <fmt/format.h>
 
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "customerdb/customerdb.hpp"
 #include "support/check.hpp"

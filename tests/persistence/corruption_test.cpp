@@ -3,10 +3,9 @@
 // exactly the valid prefix of its commits or refuses to open with a corruption error naming the
 // file and offset, and then leaves the directory as it was (persistence/src/recovery.cpp,
 // snapshot_reader.cpp, journal_reader.cpp).
-#include <boost/test/unit_test.hpp>
-
 #include <fmt/format.h>
 
+#include <boost/test/unit_test.hpp>
 #include <map>
 #include <optional>
 #include <random>

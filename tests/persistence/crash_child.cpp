@@ -2,9 +2,8 @@
 // `always`, runs the workload from commit argv[2] on, and writes "ack <k>" on standard output
 // once commit k has returned. A second thread takes snapshots all the while. It runs until the
 // parent kills it.
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>

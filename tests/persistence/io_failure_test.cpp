@@ -2,7 +2,6 @@
 // snapshot fails with io_error, nothing acknowledged is lost, and a failed snapshot leaves the
 // previous one in place (persistence/src/journal_writer.cpp, snapshot_writer.cpp).
 #include <boost/test/unit_test.hpp>
-
 #include <chrono>
 #include <memory>
 #include <string>

@@ -1,15 +1,15 @@
 // The snapshot read view (engine/src/read_view.hpp): read in chunks while commits replace,
 // erase and insert rows, it yields exactly the table as of its cut.
-#include <boost/test/unit_test.hpp>
+#include "read_view.hpp"
 
 #include <fmt/format.h>
 
+#include <boost/test/unit_test.hpp>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
-#include "read_view.hpp"
 #include "store.hpp"
 
 namespace {
@@ -17,8 +17,7 @@ namespace {
 using namespace customerdb;
 using namespace customerdb::detail;
 
-row_ptr<customer_row> row(const std::string& id, const std::string& name,
-                          std::uint64_t version) {
+row_ptr<customer_row> row(const std::string& id, const std::string& name, std::uint64_t version) {
   auto r = std::make_shared<customer_row>();
   r->id = id;
   r->first_name = name;
@@ -56,13 +55,13 @@ BOOST_AUTO_TEST_CASE(replaced_erased_and_new_rows) {
   std::vector<row_ptr<customer_row>> out;
   BOOST_CHECK(v.next_chunk<customer_row>(s.customers, 3, out));  // c0 c1 c2
   const std::string fresh = "new";
-  write(s, v, "c1", &fresh, 2);    // read already
-  write(s, v, "c5", &fresh, 2);    // not read yet: its old image is kept
-  write(s, v, "c7", nullptr, 2);   // erased before it was read
-  write(s, v, "c35", &fresh, 2);   // inserted after the cut
-  write(s, v, "c0", nullptr, 2);   // erased after it was read
+  write(s, v, "c1", &fresh, 2);   // read already
+  write(s, v, "c5", &fresh, 2);   // not read yet: its old image is kept
+  write(s, v, "c7", nullptr, 2);  // erased before it was read
+  write(s, v, "c35", &fresh, 2);  // inserted after the cut
+  write(s, v, "c0", nullptr, 2);  // erased after it was read
   write(s, v, "c9", nullptr, 3);
-  write(s, v, "c9", &fresh, 4);    // erased and added again
+  write(s, v, "c9", &fresh, 4);  // erased and added again
   while (v.next_chunk<customer_row>(s.customers, 2, out)) {
   }
   std::vector<std::string> expected;

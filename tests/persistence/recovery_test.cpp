@@ -2,20 +2,19 @@
 // journal), snapshots on demand, in the background and at close, keeping N snapshots and
 // removing covered journal files, the directory lock, and a snapshot's consistent cut while
 // commits run (engine/src/durability.cpp, snapshots.cpp, persistence/src/recovery.cpp).
-#include <boost/test/unit_test.hpp>
-
 #include <fmt/format.h>
 
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <thread>
 
 #include "customerdb/customerdb.hpp"
 #include "customerdb/snapshot_file.hpp"
-#include "support/check.hpp"
-#include "support/helpers.hpp"
 #include "persistence/support/store_helpers.hpp"
 #include "persistence/support/temp_dir.hpp"
+#include "support/check.hpp"
+#include "support/helpers.hpp"
 
 namespace {
 

@@ -54,8 +54,8 @@ struct module_stats {
   std::size_t customer_groups = 0;
   std::size_t customer_addresses = 0;
   std::size_t customer_group_customers = 0;
-  std::uint64_t sequence = 0;      // commits applied since the store was created
-  std::size_t memory_bytes = 0;    // heap bytes in use by the process
+  std::uint64_t sequence = 0;    // commits applied since the store was created
+  std::size_t memory_bytes = 0;  // heap bytes in use by the process
   std::optional<timestamp> last_snapshot_at{};
   std::optional<std::uint64_t> last_snapshot_sequence{};
 };

@@ -76,7 +76,8 @@ struct customer_group_customer_record {
   timestamp created_at{};
   timestamp updated_at{};
 
-  friend bool operator==(const customer_group_customer_record&, const customer_group_customer_record&) = default;
+  friend bool operator==(const customer_group_customer_record&,
+                         const customer_group_customer_record&) = default;
 };
 
 using record = std::variant<customer_group_record, customer_record, customer_address_record,

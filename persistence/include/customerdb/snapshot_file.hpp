@@ -13,8 +13,8 @@ namespace customerdb {
 // The header of a snapshot file.
 struct snapshot_file_info {
   std::uint32_t format_version = 0;
-  std::uint64_t sequence = 0;     // the commits it covers
-  timestamp created_at{};         // when it was taken
+  std::uint64_t sequence = 0;  // the commits it covers
+  timestamp created_at{};      // when it was taken
   std::uint64_t customer_groups = 0;
   std::uint64_t customers = 0;
   std::uint64_t customer_addresses = 0;

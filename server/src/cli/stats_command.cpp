@@ -37,10 +37,9 @@ int stats_command(const arguments& args) {
       "last snapshot        {}\n",
       persistence->data_dir.string(), s.customers, s.customer_groups, s.customer_addresses,
       s.customer_group_customers, s.sequence,
-      s.last_snapshot_sequence
-          ? fmt::format("sequence {}, taken {}", *s.last_snapshot_sequence,
-                        to_iso8601(*s.last_snapshot_at))
-          : std::string("none"));
+      s.last_snapshot_sequence ? fmt::format("sequence {}, taken {}", *s.last_snapshot_sequence,
+                                             to_iso8601(*s.last_snapshot_at))
+                               : std::string("none"));
   std::fflush(stdout);
   return 0;
 }

@@ -33,7 +33,8 @@ inline void run_commit(customer_module& m, const clock_source& clock, int k) {
   if (k == 0) {
     record_set rs;
     for (int g = 0; g < 3; ++g)
-      rs.customer_groups.push_back({.id = fmt::format("cusgroup_{}", g), .name = fmt::format("G{}", g)});
+      rs.customer_groups.push_back(
+          {.id = fmt::format("cusgroup_{}", g), .name = fmt::format("G{}", g)});
     for (int i = 0; i < 60; ++i) {
       rs.customers.push_back({.id = fmt::format("cus_seed{:04}", i),
                               .email = fmt::format("seed{}@x.y", i),
@@ -48,13 +49,13 @@ inline void run_commit(customer_module& m, const clock_source& clock, int k) {
   switch (k % 3) {
     case 1: {
       auto tx = m.begin_transaction();
-      m.create(create_customer_dto{.id = customer_id(k),
-                                   .email = fmt::format("c{}@x.y", k),
-                                   .addresses = {{{.id = fmt::format("cuaddr_{:08}a", k),
-                                                   .is_default_shipping = true},
-                                                  {.id = fmt::format("cuaddr_{:08}b", k),
-                                                   .is_default_billing = true}}}},
-               tx);
+      m.create(
+          create_customer_dto{
+              .id = customer_id(k),
+              .email = fmt::format("c{}@x.y", k),
+              .addresses = {{{.id = fmt::format("cuaddr_{:08}a", k), .is_default_shipping = true},
+                             {.id = fmt::format("cuaddr_{:08}b", k), .is_default_billing = true}}}},
+          tx);
       m.add_customer_to_group(
           {.customer_id = customer_id(k), .customer_group_id = fmt::format("cusgroup_{}", k % 3)},
           tx);
@@ -62,7 +63,8 @@ inline void run_commit(customer_module& m, const clock_source& clock, int k) {
       break;
     }
     case 2:
-      m.update(customer_id(k - 1), {.first_name = fmt::format("u{}", k), .metadata = metadata{{"k", k}}});
+      m.update(customer_id(k - 1),
+               {.first_name = fmt::format("u{}", k), .metadata = metadata{{"k", k}}});
       break;
     default:
       m.delete_customers(customer_id(k - 32));  // nothing when k - 32 was not a creation

@@ -20,8 +20,8 @@ class temp_dir {
     const auto base = in_memory && std::filesystem::is_directory(shm)
                           ? shm
                           : std::filesystem::temp_directory_path();
-    path_ = base /
-            ("customerdb-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    path_ =
+        base / ("customerdb-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
