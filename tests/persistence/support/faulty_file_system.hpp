@@ -1,12 +1,17 @@
 // A file_system over the real one that fails chosen operations with io_error, for tests of
-// I/O failures: "fail the next write to a journal file", "fail every fsync from now on", ...
+// I/O failures ("fail the next write to a journal file", "fail every fsync from now on"), and
+// that counts operations and can make syncs slow.
 // Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "customerdb/error.hpp"
 #include "customerdb/file_system.hpp"
@@ -39,8 +44,28 @@ class faulty_file_system : public file_system,
     return failures_;
   }
 
+  // Makes every file sync take `delay` longer (a slow disk).
+  void slow_syncs(std::chrono::milliseconds delay) {
+    std::lock_guard lock(mutex_);
+    sync_delay_ = delay;
+  }
+  // How many operations of kind `op` on files whose name contains `name_part` were attempted.
+  int count(fs_op op, const std::string& name_part = {}) const {
+    std::lock_guard lock(mutex_);
+    int n = 0;
+    for (const auto& [o, name] : log_) n += o == op && name.find(name_part) != std::string::npos;
+    return n;
+  }
+
   // Throws io_error when `op` on `path` must fail.
   void check(fs_op op, const std::filesystem::path& path) {
+    std::chrono::milliseconds delay{0};
+    {
+      std::lock_guard lock(mutex_);
+      log_.emplace_back(op, path.filename().string());
+      if (op == fs_op::sync) delay = sync_delay_;
+    }
+    if (delay.count() > 0) std::this_thread::sleep_for(delay);
     std::lock_guard lock(mutex_);
     if (rule_.times == 0 || rule_.op != op) return;
     if (!rule_.name_part.empty() &&
@@ -125,6 +150,8 @@ class faulty_file_system : public file_system,
   mutable std::mutex mutex_;
   rule rule_;
   int failures_ = 0;
+  std::chrono::milliseconds sync_delay_{0};
+  std::vector<std::pair<fs_op, std::string>> log_;
 };
 
 }  // namespace customerdb::testing

@@ -1,0 +1,94 @@
+// The journal's fsync policies (persistence/src/journal_writer.cpp): with `always` concurrent
+// commits share fsyncs (group commit) and each returns only once one covers it; with
+// `everysec` commits do not wait for fsyncs; with `no` only closing syncs.
+#include <fmt/format.h>
+
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "customerdb/customerdb.hpp"
+#include "persistence/support/faulty_file_system.hpp"
+#include "persistence/support/store_helpers.hpp"
+#include "persistence/support/temp_dir.hpp"
+
+namespace {
+
+using namespace customerdb;
+using namespace customerdb::testing;
+using namespace std::chrono_literals;
+
+struct fixture {
+  temp_dir dir;
+  std::shared_ptr<faulty_file_system> fs = std::make_shared<faulty_file_system>();
+
+  module_options options(fsync_policy policy) {
+    auto o = on_disk(dir.path(), policy);
+    o.persistence.file_system = fs;
+    return o;
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(journal_writer)
+
+BOOST_FIXTURE_TEST_CASE(always_groups_concurrent_commits, fixture) {
+  fs->slow_syncs(5ms);  // a slow disk, so that commits arrive while a sync runs
+  constexpr int threads = 4, per_thread = 15;
+  {
+    customer_module m(options(fsync_policy::always));
+    const int before = fs->count(fs_op::sync, "journal");
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] {
+        for (int i = 0; i < per_thread; ++i)
+          m.create(create_customer_dto{.email = fmt::format("{}-{}@x.y", t, i)});
+      });
+    }
+    for (auto& w : workers) w.join();
+    const int syncs = fs->count(fs_op::sync, "journal") - before;
+    BOOST_TEST_MESSAGE(threads * per_thread << " commits, " << syncs << " journal fsyncs");
+    BOOST_CHECK_GE(syncs, 1);
+    BOOST_CHECK_LT(syncs, threads * per_thread * 3 / 4);  // shared
+  }
+  customer_module again(on_disk(dir.path()));
+  BOOST_CHECK_EQUAL(again.list({}, {.take = 1000}).size(),
+                    static_cast<std::size_t>(threads * per_thread));
+}
+
+BOOST_FIXTURE_TEST_CASE(always_waits_for_its_fsync, fixture) {
+  customer_module m(options(fsync_policy::always));
+  const int before = fs->count(fs_op::sync, "journal");
+  for (int i = 0; i < 5; ++i) {
+    m.create(create_customer_dto{.first_name = "x"});
+    BOOST_CHECK_EQUAL(fs->count(fs_op::sync, "journal"), before + i + 1);  // one each, alone
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(everysec_does_not_wait, fixture) {
+  fs->slow_syncs(50ms);
+  customer_module m(options(fsync_policy::everysec));
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) m.create(create_customer_dto{.first_name = "x"});
+  BOOST_CHECK_LT(std::chrono::steady_clock::now() - start, 500ms);  // not 20 × 50 ms
+  // The background thread syncs within about a second.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (fs->count(fs_op::sync, "journal") == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  BOOST_CHECK_GE(fs->count(fs_op::sync, "journal"), 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(no_syncs_only_at_close, fixture) {
+  {
+    customer_module m(options(fsync_policy::no));
+    for (int i = 0; i < 20; ++i) m.create(create_customer_dto{.first_name = "x"});
+    std::this_thread::sleep_for(1500ms);
+    BOOST_CHECK_EQUAL(fs->count(fs_op::sync, "journal"), 0);
+  }
+  BOOST_CHECK_EQUAL(fs->count(fs_op::sync, "journal"), 1);  // the clean shutdown
+}
+
+BOOST_AUTO_TEST_SUITE_END()
