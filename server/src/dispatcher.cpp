@@ -338,34 +338,31 @@ struct dispatcher::impl {
     });
   }
 
+  // Calls f with the target at params[0] of update/delete methods, decoded as what its JSON
+  // shape says: an array of ids, a selector object, or one id (a string, or null for none).
+  template <class F>
+  static decltype(auto) with_target(const json::value& target, F&& f) {
+    if (target.is_array()) return f(decode_string_array(target, "params[0]"));
+    if (target.is_object()) return f(decode_filter(target, "params[0]"));
+    return f(id_param(target, "params[0]"));
+  }
+
   // update-like methods: [id | ids[] | selector, data, context?].
   template <class Decode, class Call>
   json::value update_like(const params& p, Decode decode, Call call) {
-    const json::value& target = p[0];
     const auto data = decode(p.required(1), "params[1]");
-    return with_context(p, 2, [&](const context& ctx) -> json::value {
-      if (target.is_array()) {
-        return encode_result(call(decode_string_array(target, "params[0]"), data, ctx));
-      }
-      if (target.is_object()) {
-        return encode_result(call(decode_filter(target, "params[0]"), data, ctx));
-      }
-      return encode_result(call(id_param(target, "params[0]"), data, ctx));
+    return with_context(p, 2, [&](const context& ctx) {
+      return with_target(p[0], [&](const auto& target) -> json::value {
+        return encode_result(call(target, data, ctx));
+      });
     });
   }
 
   // delete-like methods: [id | ids[] | selector, context?].
   template <class Call>
   json::value delete_like(const params& p, Call call) {
-    const json::value& target = p[0];
     return with_context(p, 1, [&](const context& ctx) -> json::value {
-      if (target.is_array()) {
-        call(decode_string_array(target, "params[0]"), ctx);
-      } else if (target.is_object()) {
-        call(decode_filter(target, "params[0]"), ctx);
-      } else {
-        call(id_param(target, "params[0]"), ctx);
-      }
+      with_target(p[0], [&](const auto& target) { call(target, ctx); });
       return nullptr;
     });
   }
