@@ -651,7 +651,7 @@ std::optional<std::vector<row_ptr<Row>>> candidates_for(const view& v, const fil
   std::vector<row_ptr<Row>> out;
   const auto push = [&](const row_ptr<Row>& r) { out.push_back(r); };
   const auto by = [&]<class Tag>(Tag) {
-    for (auto k : *keys) v.lookup<Row, Tag>(k, push);
+    for (auto k : *keys) v.lookup<Row, Tag>(key(k), push);
     return std::optional(std::move(out));
   };
   // Rows named by the other side of a relation.
@@ -688,7 +688,7 @@ std::optional<std::vector<row_ptr<Row>>> candidates_for(const view& v, const fil
   } else if constexpr (std::is_same_v<Row, membership_row>) {
     if (n.field == "customer_id" || n.field == "customer") return by(by_customer{});
     if (n.field == "customer_group_id" || n.field == "customer_group") {
-      for (auto k : *keys) v.lookup<Row, by_group>(boost::make_tuple(std::string(k)), push);
+      for (auto k : *keys) v.lookup<Row, by_group>(boost::make_tuple(key(k)), push);
       return out;
     }
   }
@@ -728,7 +728,7 @@ bool group_members_in_order(const view& v, const filter_node& root, Visit&& visi
     });
     if (!group) return false;
     const auto& idx = v.committed().memberships.index<by_group>();
-    auto [first, last] = idx.equal_range(boost::make_tuple(std::string(*group)));
+    auto [first, last] = idx.equal_range(boost::make_tuple(key(*group)));
     std::string_view previous;
     for (; first != last; ++first) {
       const auto& cid = (*first)->customer_id;

@@ -66,7 +66,7 @@ class read_view {
     auto& c = cursors_.of<Row>();
     if (c.done) return false;
     const auto& idx = table.ordered();
-    auto it = c.started ? idx.upper_bound(c.last) : idx.begin();
+    auto it = c.started ? idx.upper_bound(key(c.last)) : idx.begin();
     std::vector<row_ptr<Row>> chunk;
     chunk.reserve(max);
     std::size_t n = 0;

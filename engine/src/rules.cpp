@@ -17,7 +17,7 @@ std::string_view bool_text(bool b) { return b ? "true" : "false"; }
 void check_customer(const view& v, const customer_row& c) {
   if (c.deleted_at || !c.email) return;
   int live = 0;
-  v.lookup<customer_row, by_email>(std::string_view(*c.email), [&](const row_ptr<customer_row>& o) {
+  v.lookup<customer_row, by_email>(key(*c.email), [&](const row_ptr<customer_row>& o) {
     live += !o->deleted_at && o->has_account == c.has_account && o->email == c.email;
   });
   if (live > 1)
@@ -30,7 +30,7 @@ void check_customer(const view& v, const customer_row& c) {
 void check_group(const view& v, const group_row& g) {
   if (g.deleted_at || !g.name) return;
   int live = 0;
-  v.lookup<group_row, by_name>(std::string_view(*g.name), [&](const row_ptr<group_row>& o) {
+  v.lookup<group_row, by_name>(key(*g.name), [&](const row_ptr<group_row>& o) {
     live += !o->deleted_at && o->name == g.name;
   });
   if (live > 1) throw already_exists(schema_of<group_row>().table_words, {{"name", *g.name}});
@@ -40,7 +40,7 @@ void check_group(const view& v, const group_row& g) {
 void check_address(const view& v, const address_row& a) {
   if (!a.is_default_shipping && !a.is_default_billing) return;
   int shipping = 0, billing = 0;
-  v.lookup<address_row, by_customer>(std::string_view(a.customer_id),
+  v.lookup<address_row, by_customer>(key(a.customer_id),
                                      [&](const row_ptr<address_row>& other) {
                                        shipping += other->is_default_shipping;
                                        billing += other->is_default_billing;

@@ -193,18 +193,19 @@ class view {
     return take(table.ordered(), 0, table.size());
   }
 
-  // Calls f(row) for every visible row whose index `Tag` has `key`, in no particular order.
+  // Calls f(slot) for every visible row whose index `Tag` has key `k` (a key, or a tuple of
+  // keys for a composite index), in no particular order.
   template <class Row, class Tag, class Key, class F>
-  void lookup(const Key& key, F&& f) const {
-    auto [first, last] = store_->of<Row>().template equal_range<Tag>(key);
+  void lookup(const Key& k, F&& f) const {
+    auto [first, last] = store_->of<Row>().template equal_range<Tag>(k);
     if (!has_writes<Row>()) {
       for (; first != last; ++first) f(*first);
       return;
     }
     const auto& changes = writes_->of<Row>();
     for (; first != last; ++first)
-      if (!changes.find((*first)->id)) f(*first);
-    auto [a, b] = changes.afters().template equal_range<Tag>(key);
+      if (!changes.find(first->id.text())) f(*first);
+    auto [a, b] = changes.afters().template equal_range<Tag>(k);
     for (; a != b; ++a) f(*a);
   }
 
@@ -239,11 +240,10 @@ class view {
     const auto& changes = writes_->of<Row>();
     auto [next, stop] = *written;
     for (; first != last; ++first) {
-      const auto& row = *first;
-      for (; next != stop && (*next)->id < row->id; ++next)
+      for (; next != stop && next->id < first->id; ++next)
         if (!f(*next)) return;
-      if (changes.find(row->id)) continue;
-      if (!f(row)) return;
+      if (changes.find(first->id.text())) continue;
+      if (!f(*first)) return;
     }
     for (; next != stop; ++next)
       if (!f(*next)) return;

@@ -1,4 +1,5 @@
-// One small class per entity over boost::multi_index_container, holding immutable rows.
+// One small class per entity over boost::multi_index_container, holding immutable rows in
+// slots that carry the rows' index keys inline (keys.hpp).
 //
 // Every table has a hashed unique index by id (point lookups) and a ranked unique index by id
 // (the default `id ASC` order, and `skip` in O(log n)). The entity tables add the indexes their
@@ -14,10 +15,12 @@
 #include <boost/multi_index_container.hpp>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 
+#include "keys.hpp"
 #include "rows.hpp"
 
 namespace customerdb::detail {
@@ -44,55 +47,111 @@ struct string_hash {
   }
 };
 
-// Key of a nullable text column for a hashed index: null and "" share a bucket; lookups
-// compare the real value afterwards.
-inline std::string_view customer_email_key(const customer_row& r) noexcept {
-  return r.email ? std::string_view(*r.email) : std::string_view();
-}
-inline std::string_view group_name_key(const group_row& r) noexcept {
-  return r.name ? std::string_view(*r.name) : std::string_view();
-}
-inline std::string_view customer_company_key(const customer_row& r) noexcept {
-  return r.company_name ? std::string_view(*r.company_name) : std::string_view();
-}
-template <class Row>
-bool deleted_key(const Row& r) noexcept {
-  return r.deleted_at.has_value();
-}
-template <class Row>
-timestamp created_key(const Row& r) noexcept {
-  return r.created_at;
+// The key of a nullable text column: null and "" share one key; lookups compare the real value
+// afterwards.
+inline std::string_view text_or_empty(const std::optional<std::string>& s) noexcept {
+  return s ? std::string_view(*s) : std::string_view();
 }
 
+// The keys of a row that only some tables index.
 template <class Row>
-const std::string& row_id(const Row& r) noexcept {
-  return r.id;
-}
-inline const std::string& customer_id_of(const address_row& r) noexcept { return r.customer_id; }
-inline const std::string& customer_id_of(const membership_row& r) noexcept { return r.customer_id; }
-inline const std::string& group_id_of(const membership_row& r) noexcept {
-  return r.customer_group_id;
-}
+struct extra_keys {
+  explicit extra_keys(const Row&) noexcept {}
+};
+template <>
+struct extra_keys<customer_row> {
+  explicit extra_keys(const customer_row& r) noexcept
+      : email(text_or_empty(r.email)), company(text_or_empty(r.company_name)) {}
+  key email;
+  key company;
+};
+template <>
+struct extra_keys<group_row> {
+  explicit extra_keys(const group_row& r) noexcept : name(text_or_empty(r.name)) {}
+  key name;
+};
+template <>
+struct extra_keys<address_row> {
+  explicit extra_keys(const address_row& r) noexcept
+      : customer(r.customer_id),
+        default_billing(r.is_default_billing),
+        default_shipping(r.is_default_shipping) {}
+  key customer;
+  bool default_billing;
+  bool default_shipping;
+};
+template <>
+struct extra_keys<membership_row> {
+  explicit extra_keys(const membership_row& r) noexcept
+      : customer(r.customer_id), group(r.customer_group_id) {}
+  key customer;
+  key group;
+};
+
+// An element of a table: the row and, inline, the keys its indexes compare (keys.hpp). Reads
+// like the row pointer it holds. Immutable.
+template <class Row>
+struct slot {
+  explicit slot(row_ptr<Row> r) noexcept
+      : row(std::move(r)), id(row->id), created_at(row->created_at), deleted(is_deleted(*row)),
+        extra(*row) {}
+
+  const Row& operator*() const noexcept { return *row; }
+  const Row* operator->() const noexcept { return row.get(); }
+  operator const row_ptr<Row>&() const noexcept { return row; }
+
+  row_ptr<Row> row;
+  key id;
+  timestamp created_at;
+  bool deleted;
+  extra_keys<Row> extra;
+};
 
 template <class Row>
-using id_member = mi::global_fun<const Row&, const std::string&, &row_id<Row>>;
+const key& id_of(const slot<Row>& s) noexcept {
+  return s.id;
+}
+template <class Row>
+bool deleted_of(const slot<Row>& s) noexcept {
+  return s.deleted;
+}
+template <class Row>
+timestamp created_of(const slot<Row>& s) noexcept {
+  return s.created_at;
+}
+inline const key& email_of(const slot<customer_row>& s) noexcept { return s.extra.email; }
+inline const key& company_of(const slot<customer_row>& s) noexcept { return s.extra.company; }
+inline const key& name_of(const slot<group_row>& s) noexcept { return s.extra.name; }
+template <class Row>
+const key& customer_of(const slot<Row>& s) noexcept {
+  return s.extra.customer;
+}
+inline const key& group_of(const slot<membership_row>& s) noexcept { return s.extra.group; }
+
+template <class Row>
+using id_member = mi::global_fun<const slot<Row>&, const key&, &id_of<Row>>;
+
+template <class Row, class Tag, const key& (*Of)(const slot<Row>&)>
+using hashed_by = mi::hashed_non_unique<mi::tag<Tag>,
+                                        mi::global_fun<const slot<Row>&, const key&, Of>, key_hash>;
 
 // Live rows first, each partition in id order.
 template <class Row>
 using live_index = mi::ranked_unique<
     mi::tag<by_live>,
-    mi::composite_key<Row, mi::global_fun<const Row&, bool, &deleted_key<Row>>, id_member<Row>>>;
+    mi::composite_key<slot<Row>, mi::global_fun<const slot<Row>&, bool, &deleted_of<Row>>,
+                      id_member<Row>>>;
 
 template <class Row>
 using created_index =
     mi::ordered_non_unique<mi::tag<by_created>,
-                           mi::global_fun<const Row&, timestamp, &created_key<Row>>>;
+                           mi::global_fun<const slot<Row>&, timestamp, &created_of<Row>>>;
 
 template <class Row, class... Extra>
 using table_container = mi::multi_index_container<
-    row_ptr<Row>,
-    mi::indexed_by<mi::hashed_unique<mi::tag<by_id>, id_member<Row>, string_hash, std::equal_to<>>,
-                   mi::ranked_unique<mi::tag<by_order>, id_member<Row>, std::less<>>, Extra...>>;
+    slot<Row>,
+    mi::indexed_by<mi::hashed_unique<mi::tag<by_id>, id_member<Row>, key_hash>,
+                   mi::ranked_unique<mi::tag<by_order>, id_member<Row>>, Extra...>>;
 
 // The operations every table has. `Container` is a table_container.
 template <class Row, class Container>
@@ -102,10 +161,11 @@ class table {
   using container_type = Container;
 
   // The row with `id`, or null.
-  row_ptr<Row> find(std::string_view id) const {
+  row_ptr<Row> find(std::string_view id) const { return find(key(id)); }
+  row_ptr<Row> find(const key& id) const {
     const auto& idx = rows_.template get<by_id>();
-    auto it = idx.find(id, string_hash{}, std::equal_to<>{});
-    return it == idx.end() ? nullptr : *it;
+    auto it = idx.find(id);
+    return it == idx.end() ? nullptr : it->row;
   }
 
   std::size_t size() const noexcept { return rows_.size(); }
@@ -113,16 +173,17 @@ class table {
   // Inserts `row`, or replaces the row with the same id.
   void put(row_ptr<Row> row) {
     auto& idx = rows_.template get<by_id>();
-    auto it = idx.find(std::string_view(row->id), string_hash{}, std::equal_to<>{});
+    slot<Row> s(std::move(row));
+    auto it = idx.find(s.id);
     if (it == idx.end()) {
-      idx.insert(std::move(row));
+      idx.insert(std::move(s));
     } else {
-      idx.replace(it, std::move(row));
+      idx.replace(it, std::move(s));
     }
   }
 
   // Inserts `row` unless a row with its id exists; returns whether it did.
-  bool insert(row_ptr<Row> row) { return rows_.insert(std::move(row)).second; }
+  bool insert(row_ptr<Row> row) { return rows_.insert(slot<Row>(std::move(row))).second; }
 
   // Prepares the hashed indexes for `n` rows in all.
   void reserve(std::size_t n) { reserve_hashed<0>(n); }
@@ -130,7 +191,7 @@ class table {
   // Removes the row with `id`, if any.
   void erase(std::string_view id) {
     auto& idx = rows_.template get<by_id>();
-    auto it = idx.find(id, string_hash{}, std::equal_to<>{});
+    auto it = idx.find(key(id));
     if (it != idx.end()) idx.erase(it);
   }
 
@@ -142,10 +203,10 @@ class table {
     return rows_.template get<Tag>();
   }
 
-  // Rows whose index `Tag` has key `key`.
+  // Rows whose index `Tag` has key `k` (a key, or a tuple of keys for a composite index).
   template <class Tag, class Key>
-  auto equal_range(const Key& key) const {
-    return rows_.template get<Tag>().equal_range(key);
+  auto equal_range(const Key& k) const {
+    return rows_.template get<Tag>().equal_range(k);
   }
 
  private:
@@ -161,60 +222,44 @@ class table {
   Container rows_;
 };
 
-using customer_table = table<
-    customer_row,
-    table_container<customer_row, live_index<customer_row>,
-                    mi::hashed_non_unique<
-                        mi::tag<by_email>,
-                        mi::global_fun<const customer_row&, std::string_view, &customer_email_key>,
-                        string_hash>,
-                    mi::hashed_non_unique<mi::tag<by_company>,
-                                          mi::global_fun<const customer_row&, std::string_view,
-                                                         &customer_company_key>,
-                                          string_hash>,
-                    created_index<customer_row>>>;
+using customer_table =
+    table<customer_row,
+          table_container<customer_row, live_index<customer_row>,
+                          hashed_by<customer_row, by_email, &email_of>,
+                          hashed_by<customer_row, by_company, &company_of>,
+                          created_index<customer_row>>>;
 
-using group_table =
-    table<group_row,
-          table_container<
-              group_row, live_index<group_row>,
-              mi::hashed_non_unique<
-                  mi::tag<by_name>,
-                  mi::global_fun<const group_row&, std::string_view, &group_name_key>, string_hash>,
-              created_index<group_row>>>;
+using group_table = table<group_row, table_container<group_row, live_index<group_row>,
+                                                     hashed_by<group_row, by_name, &name_of>,
+                                                     created_index<group_row>>>;
 
 using address_table =
     table<address_row,
           table_container<address_row,
-                          mi::hashed_non_unique<mi::tag<by_customer>,
-                                                mi::global_fun<const address_row&,
-                                                               const std::string&, &customer_id_of>,
-                                                string_hash, std::equal_to<>>,
+                          hashed_by<address_row, by_customer, &customer_of<address_row>>,
                           created_index<address_row>>>;
 
 // by_group is ordered by (group, customer): a group's customers come in id order.
-using membership_table =
-    table<membership_row,
-          table_container<
-              membership_row,
-              mi::hashed_non_unique<
-                  mi::tag<by_customer>,
-                  mi::global_fun<const membership_row&, const std::string&, &customer_id_of>,
-                  string_hash, std::equal_to<>>,
-              mi::ordered_non_unique<
-                  mi::tag<by_group>,
-                  mi::composite_key<
-                      membership_row,
-                      mi::global_fun<const membership_row&, const std::string&, &group_id_of>,
-                      mi::global_fun<const membership_row&, const std::string&, &customer_id_of>>>,
-              mi::hashed_non_unique<
-                  mi::tag<by_pair>,
-                  mi::composite_key<
-                      membership_row,
-                      mi::global_fun<const membership_row&, const std::string&, &customer_id_of>,
-                      mi::global_fun<const membership_row&, const std::string&, &group_id_of>>,
-                  mi::composite_key_hash<std::hash<std::string>, std::hash<std::string>>>,
-              created_index<membership_row>>>;
+using membership_table = table<
+    membership_row,
+    table_container<
+        membership_row, hashed_by<membership_row, by_customer, &customer_of<membership_row>>,
+        mi::ordered_non_unique<
+            mi::tag<by_group>,
+            mi::composite_key<
+                slot<membership_row>,
+                mi::global_fun<const slot<membership_row>&, const key&, &group_of>,
+                mi::global_fun<const slot<membership_row>&, const key&,
+                               &customer_of<membership_row>>>>,
+        mi::hashed_non_unique<
+            mi::tag<by_pair>,
+            mi::composite_key<
+                slot<membership_row>,
+                mi::global_fun<const slot<membership_row>&, const key&,
+                               &customer_of<membership_row>>,
+                mi::global_fun<const slot<membership_row>&, const key&, &group_of>>,
+            mi::composite_key_hash<key_hash, key_hash>>,
+        created_index<membership_row>>>;
 
 template <class Row>
 struct table_for;

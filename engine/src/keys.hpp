@@ -1,0 +1,61 @@
+// detail::key: an index key kept inline in the index nodes.
+//
+// Rows live behind pointers, and most of their text (ids of 30 characters, e-mails) lives on
+// the heap behind the row. An index that extracted its keys from the row would follow two or
+// three pointers for every node it compares: every level of an ordered index, every node of a
+// hash bucket. A key instead holds the text's hash and its first 32 bytes inline, so that
+// comparisons stop at the node, and refers to the whole text only to break a tie beyond those
+// 32 bytes (or to confirm equal hashes of longer text).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstring>
+#include <functional>
+#include <string_view>
+
+namespace customerdb::detail {
+
+// Thread-compatible. Refers to text it does not own: for a key in an index, the row's own
+// string, which lives as long as the row; for a probe, the caller's string.
+class key {
+ public:
+  static constexpr std::size_t inline_size = 32;
+
+  key() noexcept : key(std::string_view()) {}
+  explicit key(std::string_view text) noexcept
+      : hash_(std::hash<std::string_view>{}(text)), text_(text) {
+    head_.fill('\0');
+    std::memcpy(head_.data(), text.data(), std::min(text.size(), inline_size));
+  }
+
+  std::string_view text() const noexcept { return text_; }
+  std::size_t hash() const noexcept { return hash_; }
+
+  friend bool operator==(const key& a, const key& b) noexcept {
+    return a.hash_ == b.hash_ && a.text_.size() == b.text_.size() && a.head_ == b.head_ &&
+           (a.text_.size() <= inline_size || a.text_ == b.text_);
+  }
+
+  // The order of the texts as std::string compares them (bytes as unsigned char).
+  friend bool operator<(const key& a, const key& b) noexcept {
+    // Zero padding keeps the order of the heads consistent with the texts' order; equal heads
+    // leave it to the lengths (both inline) or to the whole texts.
+    const int c = std::memcmp(a.head_.data(), b.head_.data(), inline_size);
+    if (c != 0) return c < 0;
+    if (a.text_.size() <= inline_size && b.text_.size() <= inline_size)
+      return a.text_.size() < b.text_.size();
+    return a.text_ < b.text_;
+  }
+
+ private:
+  std::size_t hash_;
+  std::array<char, inline_size> head_;
+  std::string_view text_;
+};
+
+struct key_hash {
+  std::size_t operator()(const key& k) const noexcept { return k.hash(); }
+};
+
+}  // namespace customerdb::detail
