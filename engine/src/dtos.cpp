@@ -113,15 +113,19 @@ template load_plan make_load_plan<group_row>(const find_config&, bool);
 template load_plan make_load_plan<address_row>(const find_config&, bool);
 template load_plan make_load_plan<membership_row>(const find_config&, bool);
 
-template <>
-customer to_dto(const customer_row& r, const view& v, const load_plan& plan) {
+namespace {
+
+// A customer's DTO; with its slot `s` (may be null), the id, e-mail and default address ids
+// come from the slot.
+customer customer_dto(const customer_row& r, const slot<customer_row>* s, const view& v,
+                      const load_plan& plan) {
   customer d;
   d.selection = plan.selection;
-  d.id = r.id;
+  d.id = s ? s->id.view() : std::string_view(r.id);
   CUSTOMERDB_COPY(company_name);
   CUSTOMERDB_COPY(first_name);
   CUSTOMERDB_COPY(last_name);
-  CUSTOMERDB_COPY(email);
+  if (d.has_field("email") && r.email) d.email.emplace(s ? s->extra.email.view() : *r.email);
   CUSTOMERDB_COPY(phone);
   CUSTOMERDB_COPY(has_account);
   CUSTOMERDB_COPY(metadata);
@@ -129,7 +133,7 @@ customer to_dto(const customer_row& r, const view& v, const load_plan& plan) {
   const bool billing = d.has_field("default_billing_address_id");
   const bool shipping = d.has_field("default_shipping_address_id");
   if (billing || shipping) {
-    const auto ids = v.default_addresses_of(r.id);
+    const auto ids = s ? v.default_addresses_of(*s) : v.default_addresses_of(r.id);
     if (billing && !ids.billing.empty()) d.default_billing_address_id.emplace(ids.billing);
     if (shipping && !ids.shipping.empty()) d.default_shipping_address_id.emplace(ids.shipping);
   }
@@ -139,6 +143,17 @@ customer to_dto(const customer_row& r, const view& v, const load_plan& plan) {
   d.groups = load_many<group_row>(r, v, plan, relation_kind::customer_groups);
   d.addresses = load_many<address_row>(r, v, plan, relation_kind::customer_addresses);
   return d;
+}
+
+}  // namespace
+
+template <>
+customer to_dto(const customer_row& r, const view& v, const load_plan& plan) {
+  return customer_dto(r, nullptr, v, plan);
+}
+
+customer to_dto(const slot<customer_row>& s, const view& v, const load_plan& plan) {
+  return customer_dto(*s, &s, v, plan);
 }
 
 template <>

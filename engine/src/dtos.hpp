@@ -62,10 +62,18 @@ customer_address to_dto(const address_row& row, const view& v, const load_plan& 
 template <>
 customer_group_customer to_dto(const membership_row& row, const view& v, const load_plan& plan);
 
+// The DTO of the row in slot `s`. For customers it reads the id, the e-mail and the default
+// address ids the slot holds inline rather than the row's own strings (fewer cache misses).
 template <class Row>
-std::vector<dto_t<Row>> to_dtos(const std::vector<row_ptr<Row>>& rows, const view& v,
-                                const load_plan& plan) {
-  std::vector<dto_t<Row>> out;
+dto_t<Row> to_dto(const slot<Row>& s, const view& v, const load_plan& plan) {
+  return to_dto(*s, v, plan);
+}
+customer to_dto(const slot<customer_row>& s, const view& v, const load_plan& plan);
+
+// DTOs of `rows` (row pointers or slot pointers), in order.
+template <class Pointer>
+auto to_dtos(const std::vector<Pointer>& rows, const view& v, const load_plan& plan) {
+  std::vector<decltype(to_dto(*rows.front(), v, plan))> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(to_dto(*r, v, plan));
   return out;

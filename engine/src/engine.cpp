@@ -39,6 +39,21 @@ void check_unchanged(const txn& t, std::uint64_t begin_sequence) {
   });
 }
 
+// Keeps the default address ids stored with the customers right after `w` is published: a new
+// customer has no committed addresses but the ones `w` adds, and a customer whose addresses
+// `w` changed is recomputed. (A replaced customer row keeps its ids: see table::put.)
+void refresh_default_addresses(const write_set& w, const store& s) {
+  w.customers.for_each([&](const std::string& id, const change<customer_row>& c) {
+    if (c.before || !c.after) return;
+    if (const auto* slot = s.customers.find_slot(key(id))) slot->extra.defaults.valid = true;
+  });
+  w.addresses.for_each([&](const std::string&, const change<address_row>& c) {
+    if (c.before) refresh_default_addresses(s, c.before->customer_id);
+    if (c.after && !(c.before && c.before->customer_id == c.after->customer_id))
+      refresh_default_addresses(s, c.after->customer_id);
+  });
+}
+
 // Hands the read view the images, as of its cut, of the rows `changes` replaces or erases.
 template <class Row>
 void keep_before_images(const change_set<Row>& changes, const store& s, read_view& view) {
@@ -69,6 +84,7 @@ engine::engine(module_options options)
       persistence_(std::move(options.persistence)) {
   if (persistence_.data_dir.empty()) return;
   durable_ = std::make_unique<durability>(persistence_, store_);
+  refresh_all_default_addresses(store_);
   scheduler_ = std::make_unique<snapshot_scheduler>(persistence_.snapshot_interval,
                                                     persistence_.snapshot_every_commits,
                                                     [this] { take_snapshot(); });
@@ -226,6 +242,7 @@ std::uint64_t engine::publish(const txn& t) {
   publish_changes(w.groups, store_, sequence);
   publish_changes(w.addresses, store_, sequence);
   publish_changes(w.memberships, store_, sequence);
+  refresh_default_addresses(w, store_);
   store_.sequence = sequence;
   return sequence;
 }

@@ -29,7 +29,12 @@ class key {
     std::memcpy(head_.data(), text.data(), std::min(text.size(), inline_size));
   }
 
+  // The whole text.
   std::string_view text() const noexcept { return text_; }
+  // The same text, read from the inline copy when it fits (no access to the text's own memory).
+  std::string_view view() const noexcept {
+    return text_.size() <= inline_size ? std::string_view(head_.data(), text_.size()) : text_;
+  }
   std::size_t hash() const noexcept { return hash_; }
 
   friend bool operator==(const key& a, const key& b) noexcept {

@@ -645,11 +645,11 @@ std::optional<std::vector<std::string_view>> index_keys(const filter_node& n) {
 // The result may hold duplicates and is in no particular order; the full predicate is applied
 // afterwards.
 template <class Row>
-std::optional<std::vector<row_ptr<Row>>> candidates_for(const view& v, const filter_node& n) {
+std::optional<std::vector<const slot<Row>*>> candidates_for(const view& v, const filter_node& n) {
   const auto keys = index_keys(n);
   if (!keys) return std::nullopt;
-  std::vector<row_ptr<Row>> out;
-  const auto push = [&](const row_ptr<Row>& r) { out.push_back(r); };
+  std::vector<const slot<Row>*> out;
+  const auto push = [&](const slot<Row>& s) { out.push_back(&s); };
   const auto by = [&]<class Tag>(Tag) {
     for (auto k : *keys) v.lookup<Row, Tag>(key(k), push);
     return std::optional(std::move(out));
@@ -658,12 +658,12 @@ std::optional<std::vector<row_ptr<Row>>> candidates_for(const view& v, const fil
   const auto through = [&](auto&& ids_of_key) {
     for (auto k : *keys)
       for (const auto& id : ids_of_key(k))
-        if (auto r = v.find<Row>(id)) out.push_back(std::move(r));
+        if (const auto* s = v.find_slot<Row>(id)) out.push_back(s);
     return std::optional(std::move(out));
   };
   if (n.field == "id") {
     for (auto k : *keys)
-      if (auto r = v.find<Row>(k)) out.push_back(std::move(r));
+      if (const auto* s = v.find_slot<Row>(k)) out.push_back(s);
     return out;
   }
   if constexpr (std::is_same_v<Row, customer_row>) {
@@ -697,8 +697,9 @@ std::optional<std::vector<row_ptr<Row>>> candidates_for(const view& v, const fil
 
 // The first top-level condition an index can serve, `id` first.
 template <class Row>
-std::optional<std::vector<row_ptr<Row>>> index_candidates(const view& v, const filter_node& root) {
-  std::optional<std::vector<row_ptr<Row>>> found;
+std::optional<std::vector<const slot<Row>*>> index_candidates(const view& v,
+                                                              const filter_node& root) {
+  std::optional<std::vector<const slot<Row>*>> found;
   any_top_level(root, [&](const filter_node& n) {
     if (n.k == kind::condition && n.field == "id") found = candidates_for<Row>(v, n);
     return found.has_value();
@@ -729,12 +730,13 @@ bool group_members_in_order(const view& v, const filter_node& root, Visit&& visi
     if (!group) return false;
     const auto& idx = v.committed().memberships.index<by_group>();
     auto [first, last] = idx.equal_range(boost::make_tuple(key(*group)));
-    std::string_view previous;
+    // The membership slots hold the customer keys: no membership row is read.
+    const key* previous = nullptr;
     for (; first != last; ++first) {
-      const auto& cid = (*first)->customer_id;
-      if (cid == previous) continue;  // one customer appears once
-      previous = cid;
-      if (auto c = v.find<customer_row>(cid); c && !visit(c)) break;
+      const key& cid = first->extra.customer;
+      if (previous && cid == *previous) continue;  // one customer appears once
+      previous = &cid;
+      if (const auto* c = v.committed().customers.find_slot(cid); c && !visit(*c)) break;
     }
     return true;
   }
@@ -766,17 +768,17 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
   const auto order = compile_order<Row>(config, config.with_deleted);
   const bool live_only = !result.with_deleted;
 
-  const auto accept = [&](const Row& r) {
-    return (!live_only || !is_deleted(r)) && predicate->eval(r, v) == tri::yes;
+  const auto accept = [&](const slot<Row>& s) {
+    return (!live_only || !s.deleted) && predicate->eval(*s, v) == tri::yes;
   };
   const bool count = qk == query_kind::list_and_count;
   const std::size_t end = limit ? skip + std::min(*limit, SIZE_MAX - skip) : SIZE_MAX;
 
   // Rows arriving in id order: keep [skip, end), stop early unless counting.
   std::size_t seen = 0;
-  const auto take_in_order = [&](const row_ptr<Row>& r) {
-    if (!accept(*r)) return true;
-    if (seen >= skip && seen < end) result.rows.push_back(r);
+  const auto take_in_order = [&](const slot<Row>& s) {
+    if (!accept(s)) return true;
+    if (seen >= skip && seen < end) result.rows.push_back(&s);
     ++seen;
     return count || seen < end;
   };
@@ -793,7 +795,7 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
     }
   }
 
-  std::vector<row_ptr<Row>> matches;
+  std::vector<const slot<Row>*> matches;
   if (auto candidates = index_candidates<Row>(v, root)) {
     std::sort(candidates->begin(), candidates->end(),
               [](const auto& a, const auto& b) { return a->id < b->id; });
@@ -801,21 +803,21 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
                                   [](const auto& a, const auto& b) { return a->id == b->id; }),
                       candidates->end());
     if (order.empty()) {
-      for (const auto& r : *candidates)
-        if (!take_in_order(r)) break;
+      for (const auto* s : *candidates)
+        if (!take_in_order(*s)) break;
       result.count = seen;
       return result;
     }
-    for (auto& r : *candidates)
-      if (accept(*r)) matches.push_back(std::move(r));
+    for (const auto* s : *candidates)
+      if (accept(*s)) matches.push_back(s);
   } else if (order.empty()) {
     // Id order is the scan order: stop as soon as the page is full unless counting.
     v.scan<Row>(live_only, take_in_order);
     result.count = seen;
     return result;
   } else {
-    v.scan<Row>(live_only, [&](const row_ptr<Row>& r) {
-      if (accept(*r)) matches.push_back(r);
+    v.scan<Row>(live_only, [&](const slot<Row>& s) {
+      if (accept(s)) matches.push_back(&s);
       return true;
     });
   }
@@ -824,7 +826,7 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
   const std::size_t width = order.size();
   std::vector<cell> keys(matches.size() * width);
   for (std::size_t i = 0; i < matches.size(); ++i) {
-    for (std::size_t k = 0; k < width; ++k) keys[i * width + k] = order[k].get(*matches[i], v);
+    for (std::size_t k = 0; k < width; ++k) keys[i * width + k] = order[k].get(**matches[i], v);
   }
   std::vector<std::size_t> positions(matches.size());
   std::iota(positions.begin(), positions.end(), std::size_t{0});
@@ -835,9 +837,9 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
     }
     return false;
   });
-  std::vector<row_ptr<Row>> sorted;
+  std::vector<const slot<Row>*> sorted;
   sorted.reserve(matches.size());
-  for (const std::size_t i : positions) sorted.push_back(std::move(matches[i]));
+  for (const std::size_t i : positions) sorted.push_back(matches[i]);
   matches = std::move(sorted);
   result.count = matches.size();
   const std::size_t first = std::min(skip, matches.size());

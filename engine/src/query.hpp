@@ -20,7 +20,8 @@ enum class query_kind {
 
 template <class Row>
 struct query_result {
-  std::vector<row_ptr<Row>> rows;  // the page, in the requested order
+  // The page, in the requested order: slots of the view's tables, valid until they change.
+  std::vector<const slot<Row>*> rows;
   std::size_t count = 0;           // all matches (list_and_count only)
   bool with_deleted = false;       // soft-deleted rows were visible (config or filter)
 };
@@ -34,7 +35,10 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
 // Every row `selector` matches, in id order: live rows only unless it names deleted_at.
 template <class Row>
 std::vector<row_ptr<Row>> select_rows(const view& v, const filter& selector) {
-  return run_query<Row>(v, selector, {}, query_kind::selector).rows;
+  std::vector<row_ptr<Row>> rows;
+  for (const auto* s : run_query<Row>(v, selector, {}, query_kind::selector).rows)
+    rows.push_back(s->row);
+  return rows;
 }
 
 }  // namespace customerdb::detail

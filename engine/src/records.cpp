@@ -94,6 +94,16 @@ void check_imported_memberships(const view& v, const row_batch& rows) {
   }
 }
 
+// Keeps the default address ids stored with the customers right after an import: every
+// customer when the import is large, else the imported customers and those of the imported
+// addresses.
+void refresh_imported_defaults(const store& s, const row_batch& rows) {
+  if ((rows.customers.size() + rows.addresses.size()) * 8 > s.customers.size())
+    return refresh_all_default_addresses(s);
+  for (const auto& c : rows.customers) refresh_default_addresses(s, c->id);
+  for (const auto& a : rows.addresses) refresh_default_addresses(s, a->customer_id);
+}
+
 template <class Record>
 row_vector<row_for_t<Record>> to_rows(std::vector<Record>&& records) {
   row_vector<row_for_t<Record>> rows;
@@ -147,6 +157,7 @@ void engine::import(row_batch rows) {
                                        [&] { check_imported_addresses(v, rows); },
                                        [&] { check_imported_memberships(v, rows); }});
       if (durable_) durable_->append(sequence, record);
+      refresh_imported_defaults(store_, rows);
     } catch (...) {
       take_out<membership_row>(store_.memberships, rows.memberships, inserted.memberships);
       take_out<address_row>(store_.addresses, rows.addresses, inserted.addresses);

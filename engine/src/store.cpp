@@ -1,6 +1,7 @@
 #include "store.hpp"
 
 #include <boost/tuple/tuple.hpp>
+#include <thread>
 
 namespace customerdb::detail {
 namespace {
@@ -42,17 +43,71 @@ std::vector<row_ptr<membership_row>> view::memberships_of_pair(std::string_view 
   return sorted(std::move(out));
 }
 
-view::default_ids view::default_addresses_of(std::string_view customer_id) const {
-  default_ids ids;
+namespace {
+
+// The default ids among the addresses `lookup` visits: the smallest id of each kind.
+template <class Lookup>
+view::default_ids collect_defaults(Lookup&& lookup) {
+  view::default_ids ids;
   const auto keep = [](std::string_view& kept, std::string_view id) {
     if (kept.empty() || id < kept) kept = id;
   };
   // The flags and the id are in the address table's slots: no address row is read.
-  lookup<address_row, by_customer>(key(customer_id), [&](const slot<address_row>& a) {
+  lookup([&](const slot<address_row>& a) {
     if (a.extra.default_billing) keep(ids.billing, a.id.text());
     if (a.extra.default_shipping) keep(ids.shipping, a.id.text());
   });
   return ids;
+}
+
+view::default_ids cached(const default_addresses& d) {
+  return {d.billing.view(), d.shipping.view()};
+}
+
+}  // namespace
+
+view::default_ids view::default_addresses_of(std::string_view customer_id) const {
+  if (!has_writes<address_row>()) {
+    const auto* c = store_->customers.find_slot(key(customer_id));
+    if (c && c->extra.defaults.valid) return cached(c->extra.defaults);
+  }
+  return collect_defaults(
+      [&](const auto& f) { lookup<address_row, by_customer>(key(customer_id), f); });
+}
+
+view::default_ids view::default_addresses_of(const slot<customer_row>& customer) const {
+  if (!has_writes<address_row>() && customer.extra.defaults.valid)
+    return cached(customer.extra.defaults);
+  return default_addresses_of(customer.id.text());
+}
+
+namespace {
+
+void refresh(const store& s, const slot<customer_row>& c) {
+  const view v(s, nullptr);
+  const auto ids = collect_defaults(
+      [&](const auto& f) { v.lookup<address_row, by_customer>(c.id, f); });
+  auto& d = c.extra.defaults;
+  d.billing = key(ids.billing);
+  d.shipping = key(ids.shipping);
+  d.valid = true;
+}
+
+}  // namespace
+
+void refresh_default_addresses(const store& s, std::string_view customer_id) {
+  if (const auto* c = s.customers.find_slot(key(customer_id))) refresh(s, *c);
+}
+
+void refresh_all_default_addresses(const store& s) {
+  const auto& idx = s.customers.ordered();
+  const std::size_t half = idx.size() / 2;
+  const auto run = [&](auto first, auto last) {
+    for (; first != last; ++first) refresh(s, *first);
+  };
+  std::thread other([&] { run(idx.nth(half), idx.end()); });
+  run(idx.begin(), idx.nth(half));
+  other.join();
 }
 
 }  // namespace customerdb::detail

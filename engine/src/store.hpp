@@ -125,6 +125,12 @@ struct store : per_entity<table_for_t> {
   std::uint64_t sequence = 0;  // number of commits applied
 };
 
+// Recomputes the default address ids kept with customer `customer_id` (if it exists) from the
+// committed addresses. REQUIRES: no reader of `s` (the exclusive latch, or `s` not shared yet).
+void refresh_default_addresses(const store& s, std::string_view customer_id);
+// The same for every customer, on two threads.
+void refresh_all_default_addresses(const store& s);
+
 // Reads the committed tables with an optional write set on top. Thread-compatible; the caller
 // holds the store's latch while it reads.
 class view {
@@ -146,7 +152,7 @@ class view {
     return writes_ && !writes_->of<Row>().empty();
   }
 
-  // Calls f(row) for every visible row in id order until f returns false; only live rows when
+  // Calls f(slot) for every visible row in id order until f returns false; only live rows when
   // `live_only`.
   template <class Row, class F>
   void scan(bool live_only, F&& f) const {
@@ -174,13 +180,13 @@ class view {
   // rows there are, in O(log n + end - skip). REQUIRES: !has_writes<Row>().
   template <class Row>
   std::size_t page(bool live_only, std::size_t skip, std::size_t end,
-                   std::vector<row_ptr<Row>>& out) const {
+                   std::vector<const slot<Row>*>& out) const {
     const auto& table = store_->of<Row>();
     const auto take = [&](const auto& idx, std::size_t first, std::size_t last) {
       const std::size_t total = last - first;
       if (skip >= total) return total;
       const std::size_t stop = first + std::min(end, total);
-      for (auto it = idx.nth(first + skip); first + skip < stop; ++it, ++skip) out.push_back(*it);
+      for (auto it = idx.nth(first + skip); first + skip < stop; ++it, ++skip) out.push_back(&*it);
       return total;
     };
     if constexpr (soft_deletable<Row>) {
@@ -216,12 +222,27 @@ class view {
   std::vector<row_ptr<membership_row>> memberships_of_pair(std::string_view customer_id,
                                                            std::string_view group_id) const;
   // The ids of the customer's default billing and shipping addresses (empty when none; the
-  // smallest id if a transaction briefly holds two).
+  // smallest id if a transaction briefly holds two). Read from the customer's slot when this
+  // view has no address writes, else from the addresses.
   struct default_ids {
     std::string_view billing;
     std::string_view shipping;
   };
   default_ids default_addresses_of(std::string_view customer_id) const;
+  // The same for the customer in slot `customer`, without looking it up.
+  default_ids default_addresses_of(const slot<customer_row>& customer) const;
+
+  // The visible slot of the row with `id` (soft-deleted rows included), or null; valid until
+  // the view's tables change.
+  template <class Row>
+  const slot<Row>* find_slot(std::string_view id) const {
+    const key k(id);
+    if (writes_) {
+      if (const auto* c = writes_->of<Row>().find(id))
+        return c->after ? writes_->of<Row>().afters().find_slot(k) : nullptr;
+    }
+    return store_->of<Row>().find_slot(k);
+  }
 
   const store& committed() const noexcept { return *store_; }
 

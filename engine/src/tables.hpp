@@ -58,12 +58,22 @@ template <class Row>
 struct extra_keys {
   explicit extra_keys(const Row&) noexcept {}
 };
+// A customer's default billing and shipping address ids (decision D9), kept with the
+// customer in the committed table (empty keys: none). Valid only while `valid`; maintained by
+// refresh_default_addresses (store.hpp) under the store's exclusive latch.
+struct default_addresses {
+  bool valid = false;
+  key billing;
+  key shipping;
+};
+
 template <>
 struct extra_keys<customer_row> {
   explicit extra_keys(const customer_row& r) noexcept
       : email(text_or_empty(r.email)), company(text_or_empty(r.company_name)) {}
   key email;
   key company;
+  mutable default_addresses defaults;  // not a key: no index reads it
 };
 template <>
 struct extra_keys<group_row> {
@@ -163,9 +173,14 @@ class table {
   // The row with `id`, or null.
   row_ptr<Row> find(std::string_view id) const { return find(key(id)); }
   row_ptr<Row> find(const key& id) const {
+    const auto* s = find_slot(id);
+    return s ? s->row : nullptr;
+  }
+  // The slot of the row with `id`, or null; valid until the table changes.
+  const slot<Row>* find_slot(const key& id) const {
     const auto& idx = rows_.template get<by_id>();
     auto it = idx.find(id);
-    return it == idx.end() ? nullptr : it->row;
+    return it == idx.end() ? nullptr : &*it;
   }
 
   std::size_t size() const noexcept { return rows_.size(); }
@@ -178,6 +193,8 @@ class table {
     if (it == idx.end()) {
       idx.insert(std::move(s));
     } else {
+      // A customer's addresses do not change when its row does.
+      if constexpr (std::is_same_v<Row, customer_row>) s.extra.defaults = it->extra.defaults;
       idx.replace(it, std::move(s));
     }
   }
