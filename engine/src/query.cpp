@@ -695,20 +695,42 @@ std::optional<std::vector<const slot<Row>*>> candidates_for(const view& v, const
   return std::nullopt;
 }
 
+// Rows that an index served for a filter, and whether they are exactly the rows the filter
+// matches (before the soft-delete rule), so that the predicate need not run again.
+template <class Row>
+struct candidates {
+  std::vector<const slot<Row>*> rows;
+  bool exact = false;
+};
+
+// Whether the rows an index returns for condition `n` are exactly the rows `root` matches:
+// `n` is the whole filter, names a column the index keys exactly, and no key is "" (which the
+// text indexes share with null).
+bool served_exactly(const filter_node& root, const filter_node& n) {
+  const bool whole = &root == &n || (root.k == kind::and_ && root.implicit &&
+                                     root.children.size() == 1 && &root.children[0].node() == &n);
+  static constexpr std::string_view exact_fields[] = {"id", "email", "company_name", "name",
+                                                      "customer_id", "customer_group_id"};
+  const auto keys = index_keys(n);
+  return whole && keys &&
+         std::find(std::begin(exact_fields), std::end(exact_fields), n.field) !=
+             std::end(exact_fields) &&
+         std::none_of(keys->begin(), keys->end(), [](std::string_view k) { return k.empty(); });
+}
+
 // The first top-level condition an index can serve, `id` first.
 template <class Row>
-std::optional<std::vector<const slot<Row>*>> index_candidates(const view& v,
-                                                              const filter_node& root) {
-  std::optional<std::vector<const slot<Row>*>> found;
-  any_top_level(root, [&](const filter_node& n) {
-    if (n.k == kind::condition && n.field == "id") found = candidates_for<Row>(v, n);
+std::optional<candidates<Row>> index_candidates(const view& v, const filter_node& root) {
+  std::optional<candidates<Row>> found;
+  const auto serve = [&](const filter_node& n) {
+    if (auto rows = candidates_for<Row>(v, n))
+      found = candidates<Row>{std::move(*rows), served_exactly(root, n)};
     return found.has_value();
+  };
+  any_top_level(root, [&](const filter_node& n) {
+    return n.k == kind::condition && n.field == "id" && serve(n);
   });
-  if (!found)
-    any_top_level(root, [&](const filter_node& n) {
-      found = candidates_for<Row>(v, n);
-      return found.has_value();
-    });
+  if (!found) any_top_level(root, serve);
   return found;
 }
 
@@ -768,8 +790,10 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
   const auto order = compile_order<Row>(config, config.with_deleted);
   const bool live_only = !result.with_deleted;
 
+  // Set when an index served the filter exactly (served_exactly): the predicate need not run.
+  bool index_exact = false;
   const auto accept = [&](const slot<Row>& s) {
-    return (!live_only || !s.deleted) && predicate->eval(*s, v) == tri::yes;
+    return (!live_only || !s.deleted) && (index_exact || predicate->eval(*s, v) == tri::yes);
   };
   const bool count = qk == query_kind::list_and_count;
   const std::size_t end = limit ? skip + std::min(*limit, SIZE_MAX - skip) : SIZE_MAX;
@@ -796,19 +820,20 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
   }
 
   std::vector<const slot<Row>*> matches;
-  if (auto candidates = index_candidates<Row>(v, root)) {
-    std::sort(candidates->begin(), candidates->end(),
-              [](const auto& a, const auto& b) { return a->id < b->id; });
-    candidates->erase(std::unique(candidates->begin(), candidates->end(),
-                                  [](const auto& a, const auto& b) { return a->id == b->id; }),
-                      candidates->end());
+  if (auto found = index_candidates<Row>(v, root)) {
+    auto& rows = found->rows;
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
+    rows.erase(std::unique(rows.begin(), rows.end(),
+                           [](const auto& a, const auto& b) { return a->id == b->id; }),
+               rows.end());
+    index_exact = found->exact;
     if (order.empty()) {
-      for (const auto* s : *candidates)
+      for (const auto* s : rows)
         if (!take_in_order(*s)) break;
       result.count = seen;
       return result;
     }
-    for (const auto* s : *candidates)
+    for (const auto* s : rows)
       if (accept(*s)) matches.push_back(s);
   } else if (order.empty()) {
     // Id order is the scan order: stop as soon as the page is full unless counting.

@@ -45,19 +45,29 @@ std::vector<row_ptr<membership_row>> view::memberships_of_pair(std::string_view 
 
 namespace {
 
-// The default ids among the addresses `lookup` visits: the smallest id of each kind.
+// The id keys of the default addresses among those `lookup` visits: the smallest id of each
+// kind (null: none). The flags and the ids are in the address slots: no address row is read.
+struct default_keys {
+  const key* billing = nullptr;
+  const key* shipping = nullptr;
+};
+
 template <class Lookup>
-view::default_ids collect_defaults(Lookup&& lookup) {
-  view::default_ids ids;
-  const auto keep = [](std::string_view& kept, std::string_view id) {
-    if (kept.empty() || id < kept) kept = id;
+default_keys collect_defaults(Lookup&& lookup) {
+  default_keys ids;
+  const auto keep = [](const key*& kept, const key& id) {
+    if (!kept || id < *kept) kept = &id;
   };
-  // The flags and the id are in the address table's slots: no address row is read.
   lookup([&](const slot<address_row>& a) {
-    if (a.extra.default_billing) keep(ids.billing, a.id.text());
-    if (a.extra.default_shipping) keep(ids.shipping, a.id.text());
+    if (a.extra.default_billing) keep(ids.billing, a.id);
+    if (a.extra.default_shipping) keep(ids.shipping, a.id);
   });
   return ids;
+}
+
+view::default_ids texts(const default_keys& k) {
+  return {k.billing ? k.billing->text() : std::string_view(),
+          k.shipping ? k.shipping->text() : std::string_view()};
 }
 
 view::default_ids cached(const default_addresses& d) {
@@ -71,8 +81,8 @@ view::default_ids view::default_addresses_of(std::string_view customer_id) const
     const auto* c = store_->customers.find_slot(key(customer_id));
     if (c && c->extra.defaults.valid) return cached(c->extra.defaults);
   }
-  return collect_defaults(
-      [&](const auto& f) { lookup<address_row, by_customer>(key(customer_id), f); });
+  return texts(collect_defaults(
+      [&](const auto& f) { lookup<address_row, by_customer>(key(customer_id), f); }));
 }
 
 view::default_ids view::default_addresses_of(const slot<customer_row>& customer) const {
@@ -88,8 +98,8 @@ void refresh(const store& s, const slot<customer_row>& c) {
   const auto ids = collect_defaults(
       [&](const auto& f) { v.lookup<address_row, by_customer>(c.id, f); });
   auto& d = c.extra.defaults;
-  d.billing = key(ids.billing);
-  d.shipping = key(ids.shipping);
+  d.billing = ids.billing ? *ids.billing : key();
+  d.shipping = ids.shipping ? *ids.shipping : key();
   d.valid = true;
 }
 
