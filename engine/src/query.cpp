@@ -837,14 +837,17 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
       if (accept(*s)) matches.push_back(s);
   } else if (order.empty()) {
     // Id order is the scan order: stop as soon as the page is full unless counting.
-    v.scan<Row>(live_only, take_in_order);
+    v.scan<Row>(live_only, take_in_order, count || !limit);
     result.count = seen;
     return result;
   } else {
-    v.scan<Row>(live_only, [&](const slot<Row>& s) {
-      if (accept(s)) matches.push_back(&s);
-      return true;
-    });
+    v.scan<Row>(
+        live_only,
+        [&](const slot<Row>& s) {
+          if (accept(s)) matches.push_back(&s);
+          return true;
+        },
+        true);
   }
   // Each row's keys are computed once (a relation's key looks up related rows), then the rows
   // are sorted by them; ties keep id order.
