@@ -706,9 +706,14 @@ struct candidates {
 // Whether the rows an index returns for condition `n` are exactly the rows `root` matches:
 // `n` is the whole filter, names a column the index keys exactly, and no key is "" (which the
 // text indexes share with null).
+// Whether `n` is the whole filter `root`.
+bool whole_filter(const filter_node& root, const filter_node& n) {
+  return &root == &n || (root.k == kind::and_ && root.implicit && root.children.size() == 1 &&
+                         &root.children[0].node() == &n);
+}
+
 bool served_exactly(const filter_node& root, const filter_node& n) {
-  const bool whole = &root == &n || (root.k == kind::and_ && root.implicit &&
-                                     root.children.size() == 1 && &root.children[0].node() == &n);
+  const bool whole = whole_filter(root, n);
   static constexpr std::string_view exact_fields[] = {"id", "email", "company_name", "name",
                                                       "customer_id", "customer_group_id"};
   const auto keys = index_keys(n);
@@ -736,17 +741,26 @@ std::optional<candidates<Row>> index_candidates(const view& v, const filter_node
 
 // Customers of one group in id order: the group's memberships are ordered by customer id, so
 // a page stops as soon as it is full. Returns false when the filter is not of that shape.
+// Sets `exact` when the customers visited are exactly those the filter matches (it is only
+// the group condition, and the group counts as visible), so the predicate need not run.
 template <class Row, class Visit>
-bool group_members_in_order(const view& v, const filter_node& root, Visit&& visit) {
+bool group_members_in_order(const view& v, const filter_node& root, bool with_deleted,
+                            bool& exact, Visit&& visit) {
   if constexpr (!std::is_same_v<Row, customer_row>) {
     return false;
   } else {
-    if (v.has_writes<membership_row>() || v.has_writes<customer_row>()) return false;
+    if (v.has_writes<membership_row>() || v.has_writes<customer_row>() ||
+        v.has_writes<group_row>())
+      return false;
     std::optional<std::string_view> group;
     any_top_level(root, [&](const filter_node& n) {
       if (n.field != "groups") return false;
       const auto keys = index_keys(n);
-      if (keys && keys->size() == 1) group = keys->front();
+      if (keys && keys->size() == 1) {
+        group = keys->front();
+        const auto* g = v.committed().groups.find_slot(key(*group));
+        exact = whole_filter(root, n) && g && (with_deleted || !g->deleted);
+      }
       return true;
     });
     if (!group) return false;
@@ -813,7 +827,7 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
       result.count = v.page<Row>(live_only, skip, end, result.rows);
       return result;
     }
-    if (group_members_in_order<Row>(v, root, take_in_order)) {
+    if (group_members_in_order<Row>(v, root, result.with_deleted, index_exact, take_in_order)) {
       result.count = seen;
       return result;
     }
