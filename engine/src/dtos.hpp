@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "customerdb/dto.hpp"
@@ -73,6 +74,9 @@ customer to_dto(const slot<customer_row>& s, const view& v, const load_plan& pla
 // DTOs of `rows` (row pointers or slot pointers), in order.
 template <class Pointer>
 auto to_dtos(const std::vector<Pointer>& rows, const view& v, const load_plan& plan) {
+  if constexpr (std::is_pointer_v<Pointer>) {
+    for (const auto* s : rows) prefetch_row(*s);  // a page's rows, fetched together
+  }
   std::vector<decltype(to_dto(*rows.front(), v, plan))> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(to_dto(*r, v, plan));

@@ -260,17 +260,6 @@ class view {
   const store& committed() const noexcept { return *store_; }
 
  private:
-  // Asks the CPU to fetch the row in `s` and the text of its keys kept outside the slot.
-  template <class Row>
-  static void prefetch_row(const slot<Row>& s) noexcept {
-    const char* row = reinterpret_cast<const char*>(s.row.get());
-    for (std::size_t at = 0; at < sizeof(Row); at += 64) __builtin_prefetch(row + at);
-    if constexpr (std::is_same_v<Row, customer_row>) {
-      // E-mails longer than the string's inline buffer live on the heap.
-      if (s.extra.email.text().size() > 15) __builtin_prefetch(s.extra.email.text().data());
-    }
-  }
-
   // Calls f for the rows of `range` (of the ranked index `idx`) in order until it returns
   // false. A walk of an index is a chain of dependent cache misses, one node after the other;
   // this one walks `stretches` equal parts of a large range in turn, so that their misses
