@@ -63,7 +63,8 @@ dto_t<Row> retrieve(const view& v, id_view id, const find_config& config) {
   if (!id.defined()) throw id_must_be_defined(s.model_lower);
   const auto plan = make_load_plan<Row>(config, config.with_deleted);
   const auto* found = v.find_slot<Row>(id.value());
-  if (!found || (!config.with_deleted && found->deleted)) throw not_found_by_id(s.model, id.value());
+  if (!found || (!config.with_deleted && found->deleted))
+    throw not_found_by_id(s.model, id.value());
   return to_dto(*found, v, plan);
 }
 

@@ -714,8 +714,8 @@ bool whole_filter(const filter_node& root, const filter_node& n) {
 
 bool served_exactly(const filter_node& root, const filter_node& n) {
   const bool whole = whole_filter(root, n);
-  static constexpr std::string_view exact_fields[] = {"id", "email", "company_name", "name",
-                                                      "customer_id", "customer_group_id"};
+  static constexpr std::string_view exact_fields[] = {"id",   "email",       "company_name",
+                                                      "name", "customer_id", "customer_group_id"};
   const auto keys = index_keys(n);
   return whole && keys &&
          std::find(std::begin(exact_fields), std::end(exact_fields), n.field) !=
@@ -744,13 +744,12 @@ std::optional<candidates<Row>> index_candidates(const view& v, const filter_node
 // Sets `exact` when the customers visited are exactly those the filter matches (it is only
 // the group condition, and the group counts as visible), so the predicate need not run.
 template <class Row, class Visit>
-bool group_members_in_order(const view& v, const filter_node& root, bool with_deleted,
-                            bool& exact, Visit&& visit) {
+bool group_members_in_order(const view& v, const filter_node& root, bool with_deleted, bool& exact,
+                            Visit&& visit) {
   if constexpr (!std::is_same_v<Row, customer_row>) {
     return false;
   } else {
-    if (v.has_writes<membership_row>() || v.has_writes<customer_row>() ||
-        v.has_writes<group_row>())
+    if (v.has_writes<membership_row>() || v.has_writes<customer_row>() || v.has_writes<group_row>())
       return false;
     std::optional<std::string_view> group;
     any_top_level(root, [&](const filter_node& n) {

@@ -22,8 +22,8 @@ template <class Row>
 struct query_result {
   // The page, in the requested order: slots of the view's tables, valid until they change.
   std::vector<const slot<Row>*> rows;
-  std::size_t count = 0;           // all matches (list_and_count only)
-  bool with_deleted = false;       // soft-deleted rows were visible (config or filter)
+  std::size_t count = 0;      // all matches (list_and_count only)
+  bool with_deleted = false;  // soft-deleted rows were visible (config or filter)
 };
 
 // Runs `f` with `config` over `v`. Throws invalid_data for unknown fields, relations, wrong

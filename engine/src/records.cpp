@@ -85,8 +85,9 @@ void check_imported_memberships(const view& v, const row_batch& rows) {
       throw missing_in_import("customer_group_id", m->customer_group_id);
     // One membership per pair (decision D6).
     int same_pair = 0;
-    v.lookup<membership_row, by_pair>(boost::make_tuple(key(m->customer_id), key(m->customer_group_id)),
-                                      [&](const row_ptr<membership_row>&) { ++same_pair; });
+    v.lookup<membership_row, by_pair>(
+        boost::make_tuple(key(m->customer_id), key(m->customer_group_id)),
+        [&](const row_ptr<membership_row>&) { ++same_pair; });
     if (same_pair > 1)
       throw already_exists(
           schema_of<membership_row>().table_words,

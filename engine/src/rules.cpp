@@ -40,11 +40,10 @@ void check_group(const view& v, const group_row& g) {
 void check_address(const view& v, const address_row& a) {
   if (!a.is_default_shipping && !a.is_default_billing) return;
   int shipping = 0, billing = 0;
-  v.lookup<address_row, by_customer>(key(a.customer_id),
-                                     [&](const row_ptr<address_row>& other) {
-                                       shipping += other->is_default_shipping;
-                                       billing += other->is_default_billing;
-                                     });
+  v.lookup<address_row, by_customer>(key(a.customer_id), [&](const row_ptr<address_row>& other) {
+    shipping += other->is_default_shipping;
+    billing += other->is_default_billing;
+  });
   if ((a.is_default_shipping && shipping > 1) || (a.is_default_billing && billing > 1))
     throw already_exists(schema_of<address_row>().table_words, {{"customer_id", a.customer_id}});
 }

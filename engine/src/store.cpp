@@ -39,7 +39,8 @@ std::vector<row_ptr<membership_row>> view::memberships_of_group(std::string_view
 std::vector<row_ptr<membership_row>> view::memberships_of_pair(std::string_view customer_id,
                                                                std::string_view group_id) const {
   std::vector<row_ptr<membership_row>> out;
-  lookup<membership_row, by_pair>(boost::make_tuple(key(customer_id), key(group_id)), [&](const row_ptr<membership_row>& r) { out.push_back(r); });
+  lookup<membership_row, by_pair>(boost::make_tuple(key(customer_id), key(group_id)),
+                                  [&](const row_ptr<membership_row>& r) { out.push_back(r); });
   return sorted(std::move(out));
 }
 
@@ -99,8 +100,8 @@ namespace {
 
 void refresh(const store& s, const slot<customer_row>& c) {
   const view v(s, nullptr);
-  const auto ids = collect_defaults(
-      [&](const auto& f) { v.lookup<address_row, by_customer>(c.id, f); });
+  const auto ids =
+      collect_defaults([&](const auto& f) { v.lookup<address_row, by_customer>(c.id, f); });
   auto& d = c.extra.defaults;
   d.billing = ids.billing ? *ids.billing : key();
   d.shipping = ids.shipping ? *ids.shipping : key();

@@ -169,8 +169,9 @@ class view {
         };
         const auto committed_rows = live(store_->of<Row>());
         if (!has_writes<Row>()) {
-          if (whole) return scan_gathered<Row>(store_->of<Row>().template index<by_live>(),
-                                               committed_rows, f);
+          if (whole)
+            return scan_gathered<Row>(store_->of<Row>().template index<by_live>(), committed_rows,
+                                      f);
           return scan_merged<Row>(committed_rows, nullptr, f);
         }
         const auto written = live(writes_->of<Row>().afters());

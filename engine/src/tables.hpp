@@ -103,7 +103,10 @@ struct extra_keys<membership_row> {
 template <class Row>
 struct slot {
   explicit slot(row_ptr<Row> r) noexcept
-      : row(std::move(r)), id(row->id), created_at(row->created_at), deleted(is_deleted(*row)),
+      : row(std::move(r)),
+        id(row->id),
+        created_at(row->created_at),
+        deleted(is_deleted(*row)),
         extra(*row) {}
 
   const Row& operator*() const noexcept { return *row; }
@@ -169,8 +172,8 @@ template <class Row>
 using id_member = mi::global_fun<const slot<Row>&, const key&, &id_of<Row>>;
 
 template <class Row, class Tag, const key& (*Of)(const slot<Row>&)>
-using hashed_by = mi::hashed_non_unique<mi::tag<Tag>,
-                                        mi::global_fun<const slot<Row>&, const key&, Of>, key_hash>;
+using hashed_by =
+    mi::hashed_non_unique<mi::tag<Tag>, mi::global_fun<const slot<Row>&, const key&, Of>, key_hash>;
 
 // Live rows first, each partition in id order.
 template <class Row>
@@ -186,9 +189,8 @@ using created_index =
 
 template <class Row, class... Extra>
 using table_container = mi::multi_index_container<
-    slot<Row>,
-    mi::indexed_by<mi::hashed_unique<mi::tag<by_id>, id_member<Row>, key_hash>,
-                   mi::ranked_unique<mi::tag<by_order>, id_member<Row>>, Extra...>>;
+    slot<Row>, mi::indexed_by<mi::hashed_unique<mi::tag<by_id>, id_member<Row>, key_hash>,
+                              mi::ranked_unique<mi::tag<by_order>, id_member<Row>>, Extra...>>;
 
 // The operations every table has. `Container` is a table_container.
 template <class Row, class Container>
@@ -274,20 +276,19 @@ class table {
 
 using customer_table =
     table<customer_row,
-          table_container<customer_row, live_index<customer_row>,
-                          hashed_by<customer_row, by_email, &email_of>,
-                          hashed_by<customer_row, by_company, &company_of>,
-                          created_index<customer_row>>>;
+          table_container<
+              customer_row, live_index<customer_row>, hashed_by<customer_row, by_email, &email_of>,
+              hashed_by<customer_row, by_company, &company_of>, created_index<customer_row>>>;
 
-using group_table = table<group_row, table_container<group_row, live_index<group_row>,
-                                                     hashed_by<group_row, by_name, &name_of>,
-                                                     created_index<group_row>>>;
+using group_table =
+    table<group_row,
+          table_container<group_row, live_index<group_row>, hashed_by<group_row, by_name, &name_of>,
+                          created_index<group_row>>>;
 
-using address_table =
-    table<address_row,
-          table_container<address_row,
-                          hashed_by<address_row, by_customer, &customer_of<address_row>>,
-                          created_index<address_row>>>;
+using address_table = table<
+    address_row,
+    table_container<address_row, hashed_by<address_row, by_customer, &customer_of<address_row>>,
+                    created_index<address_row>>>;
 
 // by_group is ordered by (group, customer): a group's customers come in id order.
 using membership_table = table<
@@ -296,18 +297,16 @@ using membership_table = table<
         membership_row, hashed_by<membership_row, by_customer, &customer_of<membership_row>>,
         mi::ordered_non_unique<
             mi::tag<by_group>,
-            mi::composite_key<
-                slot<membership_row>,
-                mi::global_fun<const slot<membership_row>&, const key&, &group_of>,
-                mi::global_fun<const slot<membership_row>&, const key&,
-                               &customer_of<membership_row>>>>,
+            mi::composite_key<slot<membership_row>,
+                              mi::global_fun<const slot<membership_row>&, const key&, &group_of>,
+                              mi::global_fun<const slot<membership_row>&, const key&,
+                                             &customer_of<membership_row>>>>,
         mi::hashed_non_unique<
             mi::tag<by_pair>,
-            mi::composite_key<
-                slot<membership_row>,
-                mi::global_fun<const slot<membership_row>&, const key&,
-                               &customer_of<membership_row>>,
-                mi::global_fun<const slot<membership_row>&, const key&, &group_of>>,
+            mi::composite_key<slot<membership_row>,
+                              mi::global_fun<const slot<membership_row>&, const key&,
+                                             &customer_of<membership_row>>,
+                              mi::global_fun<const slot<membership_row>&, const key&, &group_of>>,
             mi::composite_key_hash<key_hash, key_hash>>,
         created_index<membership_row>>>;
 

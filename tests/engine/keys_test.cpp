@@ -2,16 +2,16 @@
 // and equality must be exactly std::string's for any text, inline or longer than the inline
 // part, with embedded NULs and bytes above 0x7F; and ids longer than the inline part, sharing
 // long prefixes, must work through the public API.
-#include <boost/test/unit_test.hpp>
+#include "keys.hpp"
 
 #include <fmt/format.h>
 
+#include <boost/test/unit_test.hpp>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "customerdb/customerdb.hpp"
-#include "keys.hpp"
 #include "support/helpers.hpp"
 
 namespace {
@@ -28,8 +28,8 @@ std::vector<std::string> texts(unsigned seed, int n) {
   // the inline size.
   const std::string nul(1, '\0');
   const std::string full(key::inline_size, 'a');
-  std::vector<std::string> out{"",        nul,        "x",        "x" + nul,  "x" + nul + nul,
-                               full,      full + nul, full + "a", full.substr(1) + nul};
+  std::vector<std::string> out{"",   nul,        "x",        "x" + nul,           "x" + nul + nul,
+                               full, full + nul, full + "a", full.substr(1) + nul};
   for (int i = 0; i < n; ++i) {
     std::string s(key::inline_size - 3 + rng() % 8, 'a');
     for (auto& c : s)

@@ -2,10 +2,9 @@
 // operations, inside and outside transactions, imports and a reopened data directory; after
 // each step every customer's default_billing_address_id / default_shipping_address_id, through
 // retrieve and list, must equal the ones computed from the customer's address rows.
-#include <boost/test/unit_test.hpp>
-
 #include <fmt/format.h>
 
+#include <boost/test/unit_test.hpp>
 #include <map>
 #include <optional>
 #include <random>
@@ -80,7 +79,8 @@ class workload {
         }
         case 1:
         case 2:
-          m.add_addresses({.customer_id = pick_customer(), .is_default_shipping = coin(),
+          m.add_addresses({.customer_id = pick_customer(),
+                           .is_default_shipping = coin(),
                            .is_default_billing = coin()},
                           ctx);
           break;
