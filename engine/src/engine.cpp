@@ -42,7 +42,7 @@ void check_unchanged(const txn& t, std::uint64_t begin_sequence) {
 // Keeps the default address ids stored with the customers right after `w` is published: a new
 // customer has no committed addresses but the ones `w` adds, and a customer whose addresses
 // `w` changed is recomputed. (A replaced customer row keeps its ids: see table::put.)
-void refresh_default_addresses(const write_set& w, const store& s) {
+void refresh_published_defaults(const write_set& w, const store& s) {
   w.customers.for_each([&](const std::string& id, const change<customer_row>& c) {
     if (c.before || !c.after) return;
     if (const auto* slot = s.customers.find_slot(key(id))) slot->extra.defaults.valid = true;
@@ -242,7 +242,7 @@ std::uint64_t engine::publish(const txn& t) {
   publish_changes(w.groups, store_, sequence);
   publish_changes(w.addresses, store_, sequence);
   publish_changes(w.memberships, store_, sequence);
-  refresh_default_addresses(w, store_);
+  refresh_published_defaults(w, store_);
   store_.sequence = sequence;
   return sequence;
 }

@@ -81,10 +81,10 @@ view::default_ids view::default_addresses_of(std::string_view customer_id) const
   if (!has_writes<address_row>()) {
     // A customer this view inserted has no committed addresses (they would name a customer
     // that did not exist), and the view wrote none.
-    if (const auto* c = writes_ ? writes_->customers.find(customer_id) : nullptr; c && !c->before)
-      return {};
-    const auto* c = store_->customers.find_slot(key(customer_id));
-    if (c && c->extra.defaults.valid) return cached(c->extra.defaults);
+    const auto* written = writes_ ? writes_->customers.find(customer_id) : nullptr;
+    if (written && !written->before) return {};
+    const auto* committed = store_->customers.find_slot(key(customer_id));
+    if (committed && committed->extra.defaults.valid) return cached(committed->extra.defaults);
   }
   return texts(collect_defaults(
       [&](const auto& f) { lookup<address_row, by_customer>(key(customer_id), f); }));

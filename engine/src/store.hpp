@@ -78,8 +78,11 @@ class change_set {
  private:
   void set_after(const std::string& id, row_ptr<Row> after) {
     if (!afters_) afters_ = std::make_unique<table_type>();  // built on the first write only
-    afters_->erase(id);
-    if (after) afters_->put(std::move(after));
+    if (after) {
+      afters_->put(std::move(after));  // replaces the earlier image, in place if keys match
+    } else {
+      afters_->erase(id);
+    }
   }
 
   std::unordered_map<std::string, change<Row>, string_hash, std::equal_to<>> changes_;
