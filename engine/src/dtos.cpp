@@ -119,9 +119,18 @@ namespace {
 // come from the slot.
 customer customer_dto(const customer_row& r, const slot<customer_row>* s, const view& v,
                       const load_plan& plan) {
+  // What the slot holds first: the row's cache misses overlap with that work.
+  if (s) prefetch_row(*s);
   customer d;
   d.selection = plan.selection;
   d.id = s ? s->id.view() : std::string_view(r.id);
+  const bool billing = d.has_field("default_billing_address_id");
+  const bool shipping = d.has_field("default_shipping_address_id");
+  if (billing || shipping) {
+    const auto ids = s ? v.default_addresses_of(*s) : v.default_addresses_of(r.id);
+    if (billing && !ids.billing.empty()) d.default_billing_address_id.emplace(ids.billing);
+    if (shipping && !ids.shipping.empty()) d.default_shipping_address_id.emplace(ids.shipping);
+  }
   CUSTOMERDB_COPY(company_name);
   CUSTOMERDB_COPY(first_name);
   CUSTOMERDB_COPY(last_name);
@@ -130,13 +139,6 @@ customer customer_dto(const customer_row& r, const slot<customer_row>* s, const 
   CUSTOMERDB_COPY(has_account);
   CUSTOMERDB_COPY(metadata);
   CUSTOMERDB_COPY(created_by);
-  const bool billing = d.has_field("default_billing_address_id");
-  const bool shipping = d.has_field("default_shipping_address_id");
-  if (billing || shipping) {
-    const auto ids = s ? v.default_addresses_of(*s) : v.default_addresses_of(r.id);
-    if (billing && !ids.billing.empty()) d.default_billing_address_id.emplace(ids.billing);
-    if (shipping && !ids.shipping.empty()) d.default_shipping_address_id.emplace(ids.shipping);
-  }
   CUSTOMERDB_COPY(created_at);
   CUSTOMERDB_COPY(updated_at);
   CUSTOMERDB_COPY(deleted_at);

@@ -649,7 +649,10 @@ std::optional<std::vector<const slot<Row>*>> candidates_for(const view& v, const
   const auto keys = index_keys(n);
   if (!keys) return std::nullopt;
   std::vector<const slot<Row>*> out;
-  const auto push = [&](const slot<Row>& s) { out.push_back(&s); };
+  const auto push = [&](const slot<Row>& s) {
+    __builtin_prefetch(s.row.get());  // the row is read next; its miss overlaps the lookup's
+    out.push_back(&s);
+  };
   const auto by = [&]<class Tag>(Tag) {
     for (auto k : *keys) v.lookup<Row, Tag>(key(k), push);
     return std::optional(std::move(out));

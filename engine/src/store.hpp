@@ -220,11 +220,11 @@ class view {
   // keys for a composite index), in no particular order.
   template <class Row, class Tag, class Key, class F>
   void lookup(const Key& k, F&& f) const {
-    auto [first, last] = store_->of<Row>().template equal_range<Tag>(k);
     if (!has_writes<Row>()) {
-      for (; first != last; ++first) f(*first);
+      store_->of<Row>().template for_each_equal<Tag>(k, f);
       return;
     }
+    auto [first, last] = store_->of<Row>().template equal_range<Tag>(k);
     const auto& changes = writes_->of<Row>();
     for (; first != last; ++first)
       if (!changes.find(first->id.text())) f(*first);
