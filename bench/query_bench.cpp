@@ -10,13 +10,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <customerdb/customerdb.hpp>
 #include <random>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <customerdb/customerdb.hpp>
 
 #include "measure.hpp"
 
@@ -26,7 +25,6 @@ using customerdb::bench::measure;
 
 using customerdb::where;
 using clock_type = std::chrono::steady_clock;
-
 
 void report(std::string_view name, double ns, std::string_view target) {
   fmt::print("{:<44} {:>12.1f} ns   {}\n", name, ns, target);
@@ -41,9 +39,12 @@ int main(int argc, char** argv) {
   std::string only;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view flag = argv[i];
-    if (flag == "--customers") n = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (flag == "--rounds") rounds = std::atoi(argv[i + 1]);
-    else if (flag == "--only") only = argv[i + 1];
+    if (flag == "--customers")
+      n = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (flag == "--rounds")
+      rounds = std::atoi(argv[i + 1]);
+    else if (flag == "--only")
+      only = argv[i + 1];
   }
 
   customerdb::customer_module db;
@@ -54,9 +55,12 @@ int main(int argc, char** argv) {
     for (int g = 0; g < 100; ++g) input.push_back({.name = fmt::format("group-{:03}", g)});
     for (const auto& g : db.create_customer_group(input)) groups.push_back(g.id);
   }
-  static const char* first_names[] = {"John", "Jane", "Maria", "Ahmed", "Li", "Olga", "Pierre", "Aiko"};
-  static const char* last_names[] = {"Smith", "Jensen", "Garcia", "Khan", "Wang", "Ivanova", "Dubois", "Sato"};
-  static const char* cities[] = {"Copenhagen", "Berlin", "Madrid", "Lahore", "Shanghai", "Moscow", "Paris", "Osaka"};
+  static const char* first_names[] = {"John", "Jane", "Maria",  "Ahmed",
+                                      "Li",   "Olga", "Pierre", "Aiko"};
+  static const char* last_names[] = {"Smith", "Jensen",  "Garcia", "Khan",
+                                     "Wang",  "Ivanova", "Dubois", "Sato"};
+  static const char* cities[] = {"Copenhagen", "Berlin", "Madrid", "Lahore",
+                                 "Shanghai",   "Moscow", "Paris",  "Osaka"};
   std::vector<std::string> ids;
   ids.reserve(n);
   const std::size_t batch = 1000;
@@ -69,17 +73,23 @@ int main(int argc, char** argv) {
           .last_name = last_names[(i / 8) % 8],
           .company_name = fmt::format("Company {}", i % 5000),
           .phone = fmt::format("+45 {:08}", i),
-          .addresses = std::vector<customerdb::create_customer_address_dto>{
-              {.is_default_shipping = true, .is_default_billing = true,
-               .address_1 = fmt::format("{} Main Street", i % 997), .city = cities[i % 8],
-               .country_code = "DK", .postal_code = fmt::format("{:04}", i % 9999)},
-              {.address_1 = fmt::format("{} Side Road", i % 991), .city = cities[(i + 3) % 8],
-               .country_code = "DE"}},
+          .addresses =
+              std::vector<customerdb::create_customer_address_dto>{
+                  {.is_default_shipping = true,
+                   .is_default_billing = true,
+                   .address_1 = fmt::format("{} Main Street", i % 997),
+                   .city = cities[i % 8],
+                   .country_code = "DK",
+                   .postal_code = fmt::format("{:04}", i % 9999)},
+                  {.address_1 = fmt::format("{} Side Road", i % 991),
+                   .city = cities[(i + 3) % 8],
+                   .country_code = "DE"}},
       });
     }
     std::vector<customerdb::group_customer_pair> pairs;
     for (auto& c : db.create(input)) {
-      pairs.push_back({.customer_id = c.id, .customer_group_id = groups[ids.size() % groups.size()]});
+      pairs.push_back(
+          {.customer_id = c.id, .customer_group_id = groups[ids.size() % groups.size()]});
       ids.push_back(std::move(c.id));
     }
     db.add_customer_to_group(pairs);
@@ -136,8 +146,9 @@ int main(int argc, char** argv) {
   bench("listAndCount company_name equality", "", rounds, 2000, [&](int i) {
     sink += db.list_and_count(where("company_name") == fmt::format("Company {}", i % 5000)).second;
   });
-  bench("q search, per customer scanned", "target <= 150 ns", std::max(3, rounds / 2), 1,
-        [&](int) { sink += db.list_and_count(customerdb::search("no such text")).second; },
-        static_cast<double>(n));
+  bench(
+      "q search, per customer scanned", "target <= 150 ns", std::max(3, rounds / 2), 1,
+      [&](int) { sink += db.list_and_count(customerdb::search("no such text")).second; },
+      static_cast<double>(n));
   return sink == 42 ? 1 : 0;
 }

@@ -4,8 +4,8 @@
 // table outgrows the caches: the bucket, the node it points to, then the row the node points
 // to. Each entry here keeps the id's hash, the slot (the table's node) and the row side by side,
 // so a lookup is two: the entry, then the slot and the row together (both addresses come from
-// the entry, so their loads overlap). Entries compare their stored hash before the slot is
-// touched, so a probe past other ids reads no node.
+// the entry, so their loads overlap; every line of the row is prefetched). Entries compare their
+// stored hash before the slot is touched, so a probe past other ids reads no node.
 //
 // Linear probing, at most 3/4 full, capacity a power of two; erasing shifts the following
 // entries of the run back (no tombstones). The index does not own what it points to: the table
@@ -47,7 +47,7 @@ class id_index {
     for (std::size_t i = id.hash() & mask(); entries_[i].slot; i = (i + 1) & mask()) {
       const entry& e = entries_[i];
       if (e.hash != id.hash()) continue;
-      __builtin_prefetch(e.row);
+      prefetch(e.row);
       if (e.slot->id == id) return e.slot;
     }
     return nullptr;
@@ -85,6 +85,15 @@ class id_index {
 
  private:
   std::size_t mask() const noexcept { return entries_.size() - 1; }
+
+  // Starts loading every cache line of `*p`: the row's lines then arrive with the slot's, in
+  // one round of misses, rather than as the code reaches each field. (Prefetching the slot's
+  // lines too made no measurable difference.)
+  template <class T>
+  static void prefetch(const T* p) noexcept {
+    const char* bytes = reinterpret_cast<const char*>(p);
+    for (std::size_t at = 0; at < sizeof(T); at += 64) __builtin_prefetch(bytes + at);
+  }
 
   entry* locate(const Slot& s) noexcept {
     if (entries_.empty()) return nullptr;

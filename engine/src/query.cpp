@@ -644,13 +644,18 @@ std::optional<std::vector<std::string_view>> index_keys(const filter_node& n) {
 // Rows that may match a top-level condition, through an index; nullopt when no index applies.
 // The result may hold duplicates and is in no particular order; the full predicate is applied
 // afterwards.
+// How many of the rows an index lookup finds are prefetched as they are found.
+constexpr std::size_t prefetched_candidates = 16;
+
 template <class Row>
 std::optional<std::vector<const slot<Row>*>> candidates_for(const view& v, const filter_node& n) {
   const auto keys = index_keys(n);
   if (!keys) return std::nullopt;
   std::vector<const slot<Row>*> out;
   const auto push = [&](const slot<Row>& s) {
-    __builtin_prefetch(s.row.get());  // the row is read next; its miss overlaps the lookup's
+    // The first rows found are the likeliest to be read (a page of DTOs): their misses
+    // overlap with the rest of the lookup.
+    if (out.size() < prefetched_candidates) prefetch_row(s);
     out.push_back(&s);
   };
   const auto by = [&]<class Tag>(Tag) {

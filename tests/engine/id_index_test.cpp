@@ -92,9 +92,7 @@ BOOST_AUTO_TEST_CASE(crowded_small_index_matches_a_map_after_every_step) {
   for (unsigned seed = 1; seed <= 200; ++seed) run(seed, 14, 300, true);
 }
 
-BOOST_AUTO_TEST_CASE(growing_index_matches_a_map) {
-  run(7, 20000, 120000, false);
-}
+BOOST_AUTO_TEST_CASE(growing_index_matches_a_map) { run(7, 20000, 120000, false); }
 
 BOOST_AUTO_TEST_CASE(find_returns_the_slot_with_its_current_row) {
   std::list<fake_slot> storage;
