@@ -65,17 +65,10 @@ round_times run_round(customerdb::customer_module& db, const std::vector<std::st
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t small = 10'000, large = 1'000'000;
-  int rounds = 9;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view flag = argv[i];
-    if (flag == "--small")
-      small = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (flag == "--large")
-      large = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (flag == "--rounds")
-      rounds = std::atoi(argv[i + 1]);
-  }
+  using customerdb::bench::option;
+  const std::size_t small = std::stoull(option(argc, argv, "--small", "10000"));
+  const std::size_t large = std::stoull(option(argc, argv, "--large", "1000000"));
+  const int rounds = std::stoi(option(argc, argv, "--rounds", "9"));
   // Both stores live side by side and their rounds alternate, so that both sizes see the same
   // machine load (the machine is shared); the ratio is the median of the per-round ratios.
   customerdb::customer_module small_db, large_db;

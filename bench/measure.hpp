@@ -3,9 +3,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace customerdb::bench {
+
+// The value given as `--name value` on the command line, or `fallback`.
+inline std::string option(int argc, char** argv, std::string_view name, std::string fallback) {
+  for (int i = 1; i + 1 < argc; i += 2)
+    if (name == argv[i]) return argv[i + 1];
+  return fallback;
+}
 
 inline double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());

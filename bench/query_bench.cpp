@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "measure.hpp"
+#include "sample_data.hpp"
 
 namespace {
 
@@ -34,18 +35,10 @@ void report(std::string_view name, double ns, std::string_view target) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t n = 1'000'000;
-  int rounds = 7;
-  std::string only;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view flag = argv[i];
-    if (flag == "--customers")
-      n = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (flag == "--rounds")
-      rounds = std::atoi(argv[i + 1]);
-    else if (flag == "--only")
-      only = argv[i + 1];
-  }
+  using customerdb::bench::option;
+  const std::size_t n = std::stoull(option(argc, argv, "--customers", "1000000"));
+  const int rounds = std::stoi(option(argc, argv, "--rounds", "7"));
+  const std::string only = option(argc, argv, "--only", "");
 
   customerdb::customer_module db;
   const auto build_start = clock_type::now();
@@ -55,12 +48,9 @@ int main(int argc, char** argv) {
     for (int g = 0; g < 100; ++g) input.push_back({.name = fmt::format("group-{:03}", g)});
     for (const auto& g : db.create_customer_group(input)) groups.push_back(g.id);
   }
-  static const char* first_names[] = {"John", "Jane", "Maria",  "Ahmed",
-                                      "Li",   "Olga", "Pierre", "Aiko"};
-  static const char* last_names[] = {"Smith", "Jensen",  "Garcia", "Khan",
-                                     "Wang",  "Ivanova", "Dubois", "Sato"};
-  static const char* cities[] = {"Copenhagen", "Berlin", "Madrid", "Lahore",
-                                 "Shanghai",   "Moscow", "Paris",  "Osaka"};
+  using customerdb::bench::cities;
+  using customerdb::bench::first_names;
+  using customerdb::bench::last_names;
   std::vector<std::string> ids;
   ids.reserve(n);
   const std::size_t batch = 1000;

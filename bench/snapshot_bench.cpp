@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "measure.hpp"
+#include "sample_data.hpp"
 
 namespace {
 
@@ -43,12 +44,9 @@ std::string id(std::string_view prefix, std::size_t i) {
 }
 
 customerdb::record_set make_store(std::size_t n) {
-  static const char* first_names[] = {"John", "Jane", "Maria",  "Ahmed",
-                                      "Li",   "Olga", "Pierre", "Aiko"};
-  static const char* last_names[] = {"Smith", "Jensen",  "Garcia", "Khan",
-                                     "Wang",  "Ivanova", "Dubois", "Sato"};
-  static const char* cities[] = {"Copenhagen", "Berlin", "Madrid", "Lahore",
-                                 "Shanghai",   "Moscow", "Paris",  "Osaka"};
+  using customerdb::bench::cities;
+  using customerdb::bench::first_names;
+  using customerdb::bench::last_names;
   const customerdb::timestamp t0 = customerdb::now();
   customerdb::record_set rs;
   for (std::size_t g = 0; g < 100; ++g)
@@ -144,21 +142,13 @@ void print_latency(std::string_view name, const latencies& l) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t n = 1'000'000;
-  int rounds = 3;
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / "customerdb-snapshot-bench";
-  bool keep = false;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view flag = argv[i];
-    if (flag == "--customers")
-      n = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (flag == "--rounds")
-      rounds = std::atoi(argv[i + 1]);
-    else if (flag == "--dir")
-      dir = argv[i + 1];
-    else if (flag == "--keep")
-      keep = std::string_view(argv[i + 1]) == "yes";
-  }
+  using customerdb::bench::option;
+  const std::size_t n = std::stoull(option(argc, argv, "--customers", "1000000"));
+  const int rounds = std::stoi(option(argc, argv, "--rounds", "3"));
+  const std::filesystem::path dir =
+      option(argc, argv, "--dir",
+             (std::filesystem::temp_directory_path() / "customerdb-snapshot-bench").string());
+  const bool keep = option(argc, argv, "--keep", "no") == "yes";
   std::filesystem::remove_all(dir);
 
   std::vector<double> save_s, load_s;
