@@ -641,12 +641,12 @@ std::optional<std::vector<std::string_view>> index_keys(const filter_node& n) {
   return keys;
 }
 
-// Rows that may match a top-level condition, through an index; nullopt when no index applies.
-// The result may hold duplicates and is in no particular order; the full predicate is applied
-// afterwards.
 // How many of the rows an index lookup finds are prefetched as they are found.
 constexpr std::size_t prefetched_candidates = 16;
 
+// Rows that may match a top-level condition, through an index; nullopt when no index applies.
+// The result may hold duplicates and is in no particular order; the full predicate is applied
+// afterwards.
 template <class Row>
 std::optional<std::vector<const slot<Row>*>> candidates_for(const view& v, const filter_node& n) {
   const auto keys = index_keys(n);
