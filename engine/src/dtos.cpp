@@ -119,8 +119,8 @@ namespace {
 // come from the slot.
 customer customer_dto(const customer_row& r, const slot<customer_row>* s, const view& v,
                       const load_plan& plan) {
-  // What the slot holds first: the row's cache misses overlap with that work.
-  if (s) prefetch_row(*s);
+  // What the slot holds first: the row's lines, prefetched by whoever found the slot (the id
+  // index, an index lookup, to_dtos), arrive meanwhile.
   customer d;
   d.selection = plan.selection;
   d.id = s ? s->id.view() : std::string_view(r.id);

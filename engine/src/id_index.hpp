@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "keys.hpp"
+#include "prefetch.hpp"
 
 namespace customerdb::detail {
 
@@ -47,7 +48,9 @@ class id_index {
     for (std::size_t i = id.hash() & mask(); entries_[i].slot; i = (i + 1) & mask()) {
       const entry& e = entries_[i];
       if (e.hash != id.hash()) continue;
-      prefetch(e.row);
+      // The row's lines arrive with the slot's. (Prefetching every line of the slot as well
+      // made retrieve slower: ~1,000 against ~920 ns at 1M customers.)
+      prefetch_lines(e.row);
       if (e.slot->id == id) return e.slot;
     }
     return nullptr;
@@ -85,15 +88,6 @@ class id_index {
 
  private:
   std::size_t mask() const noexcept { return entries_.size() - 1; }
-
-  // Starts loading every cache line of `*p`: the row's lines then arrive with the slot's, in
-  // one round of misses, rather than as the code reaches each field. (Prefetching every line
-  // of the slot as well made retrieve slower: ~1,000 against ~920 ns at 1M customers.)
-  template <class T>
-  static void prefetch(const T* p) noexcept {
-    const char* bytes = reinterpret_cast<const char*>(p);
-    for (std::size_t at = 0; at < sizeof(T); at += 64) __builtin_prefetch(bytes + at);
-  }
 
   entry* locate(const Slot& s) noexcept {
     if (entries_.empty()) return nullptr;

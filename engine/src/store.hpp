@@ -220,16 +220,11 @@ class view {
   // keys for a composite index), in no particular order.
   template <class Row, class Tag, class Key, class F>
   void lookup(const Key& k, F&& f) const {
-    if (!has_writes<Row>()) {
-      store_->of<Row>().template for_each_equal<Tag>(k, f);
-      return;
-    }
-    auto [first, last] = store_->of<Row>().template equal_range<Tag>(k);
-    const auto& changes = writes_->of<Row>();
-    for (; first != last; ++first)
-      if (!changes.find(first->id.text())) f(*first);
-    auto [a, b] = changes.afters().template equal_range<Tag>(k);
-    for (; a != b; ++a) f(*a);
+    const auto* changes = has_writes<Row>() ? &writes_->of<Row>() : nullptr;
+    store_->of<Row>().template for_each_equal<Tag>(k, [&](const slot<Row>& s) {
+      if (!changes || !changes->find(s.id.text())) f(s);
+    });
+    if (changes) changes->afters().template for_each_equal<Tag>(k, f);
   }
 
   // Domain lookups, each sorted by id.

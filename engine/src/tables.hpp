@@ -23,6 +23,7 @@
 
 #include "id_index.hpp"
 #include "keys.hpp"
+#include "prefetch.hpp"
 #include "rows.hpp"
 
 namespace customerdb::detail {
@@ -140,8 +141,7 @@ bool same_index_keys(const slot<Row>& a, const slot<Row>& b) noexcept {
 // the misses of several rows overlap instead of following one another.
 template <class Row>
 void prefetch_row(const slot<Row>& s) noexcept {
-  const char* row = reinterpret_cast<const char*>(s.row.get());
-  for (std::size_t at = 0; at < sizeof(Row); at += 64) __builtin_prefetch(row + at);
+  prefetch_lines(s.row.get());
   if constexpr (std::is_same_v<Row, customer_row>) {
     // E-mails longer than the string's inline buffer live on the heap.
     if (s.extra.email.text().size() > 15) __builtin_prefetch(s.extra.email.text().data());
@@ -262,13 +262,8 @@ class table {
     return rows_.template get<Tag>();
   }
 
-  // Rows whose index `Tag` has key `k` (a key, or a tuple of keys for a composite index).
-  template <class Tag, class Key>
-  auto equal_range(const Key& k) const {
-    return rows_.template get<Tag>().equal_range(k);
-  }
-
-  // Calls f(slot) for each row whose index `Tag` has key `k`, in index order. On a hashed
+  // Calls f(slot) for each row whose index `Tag` has key `k` (a key, or a tuple of keys for a
+  // composite index), in index order. On a hashed
   // index it reads the node after the last match only once f has seen the matches (equal_range
   // reads it first), so the loads f starts (a row prefetch) overlap with that cache miss.
   template <class Tag, class Key, class F>
