@@ -102,21 +102,25 @@ int main(int argc, char** argv) {
     return keys[static_cast<std::size_t>(i) % keys.size()];
   };
   std::size_t sink = 0;
+  // Whether --only keeps the query named `name`.
+  const auto selected = [&](std::string_view name) {
+    return only.empty() || name.find(only) != std::string_view::npos;
+  };
   // Runs one query shape unless --only excludes it; `per` divides the time per call.
   const auto bench = [&](std::string_view name, std::string_view target, int rounds_, int per_round,
                          auto&& op, double per = 1) {
-    if (!only.empty() && name.find(only) == std::string_view::npos) return;
-    report(name, measure(rounds_, per_round, op) / per, target);
+    if (selected(name)) report(name, measure(rounds_, per_round, op) / per, target);
   };
 
-  // A bare hash map of the same ids, as the floor for point lookups.
-  if (only.empty() || std::string_view("peer").find(only) != std::string_view::npos) {
+  // A bare hash map of the same ids, as the floor for point lookups (built only if measured).
+  constexpr std::string_view peer = "peer: bare unordered_map find";
+  constexpr std::string_view peer_random = "peer: bare unordered_map find, random keys";
+  if (selected(peer) || selected(peer_random)) {
     std::unordered_map<std::string, std::size_t> bare;
     bare.reserve(n);
     for (std::size_t i = 0; i < n; ++i) bare.emplace(ids[i], i);
-    bench("peer: bare unordered_map find", "(floor)", rounds, 20000,
-          [&](int i) { sink += bare.find(key(i))->second; });
-    bench("peer: bare unordered_map find, random keys", "(floor)", rounds, 20000,
+    bench(peer, "(floor)", rounds, 20000, [&](int i) { sink += bare.find(key(i))->second; });
+    bench(peer_random, "(floor)", rounds, 20000,
           [&](int i) { sink += bare.find(ids[pick(i)])->second; });
   }
   bench("retrieve by id", "target <= 1000 ns", rounds, 20000,
