@@ -13,6 +13,7 @@
 // touched, and freed, so the round's new rows and nodes land on pages that are already there.
 #include <fmt/format.h>
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -51,7 +52,14 @@ void grow(customerdb::customer_module& db, std::vector<std::string>& ids, std::s
 struct round_times {
   double transaction_ns;
   double create_ns;
+  double create_faults;  // minor page faults per create
 };
+
+long minor_faults() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return u.ru_minflt;
+}
 
 // Faults in 16 MiB at the top of the heap and leaves them free there (see --warm-heap).
 void warm_heap() {
@@ -71,9 +79,11 @@ round_times run_round(customerdb::customer_module& db, const std::vector<std::st
     db.commit(tx);
   });
   if (warm) warm_heap();
+  const long faults_before = minor_faults();
   t.create_ns = measure(1, per_round, [&](int) {
     db.create({.email = fmt::format("new{}@example.com", created++), .first_name = "New"});
   });
+  t.create_faults = static_cast<double>(minor_faults() - faults_before) / per_round;
   return t;
 }
 
@@ -97,7 +107,8 @@ int main(int argc, char** argv) {
   grow(small_db, small_ids, small);
   grow(large_db, large_ids, large);
   std::mt19937_64 rng(7);
-  std::vector<double> small_tx, large_tx, small_create, large_create, tx_ratio;
+  std::vector<double> small_tx, large_tx, small_create, large_create, tx_ratio, small_faults,
+      large_faults;
   for (int r = 0; r < rounds; ++r) {
     const auto a = run_round(small_db, small_ids, rng, created, 5000, warm);
     const auto b = run_round(large_db, large_ids, rng, created, 5000, warm);
@@ -106,6 +117,8 @@ int main(int argc, char** argv) {
     small_create.push_back(a.create_ns);
     large_create.push_back(b.create_ns);
     tx_ratio.push_back(b.transaction_ns / a.transaction_ns);
+    small_faults.push_back(a.create_faults);
+    large_faults.push_back(b.create_faults);
   }
   using customerdb::bench::median;
   fmt::print("{:<40} {:>12} {:>12}\n", "median ns per operation", fmt::format("{} rows", small),
@@ -117,5 +130,7 @@ int main(int argc, char** argv) {
   fmt::print("{:<40} {:>12.0f} {:>12.0f}   (target <= 5000 at {} rows){}\n", "auto-commit create",
              median(small_create), median(large_create), large,
              warm ? "; heap warmed, a diagnostic" : "");
+  fmt::print("{:<40} {:>12.2f} {:>12.2f}\n", "page faults per create", median(small_faults),
+             median(large_faults));
   return 0;
 }

@@ -22,7 +22,7 @@ void check_customer_exists(const view& v, std::string_view customer_id) {
 row_ptr<address_row> insert_address(txn& t, const create_customer_address_dto& d, timestamp now) {
   if (!d.customer_id) throw required_value(schema_of<address_row>().model, "customer_id");
   check_customer_exists(t, *d.customer_id);
-  auto row = std::make_shared<address_row>();
+  auto row = new_row<address_row>();
   row->id = claim_id<address_row>(t, d.id);
   row->customer_id = *d.customer_id;
   row->address_name = d.address_name;

@@ -25,7 +25,7 @@ std::vector<customer> create_customers(txn& t, std::span<const create_customer_d
   std::vector<row_ptr<customer_row>> rows;
   for (std::size_t i = 0; i < data.size(); ++i) {
     const auto& d = data[i];
-    auto row = std::make_shared<customer_row>();
+    auto row = new_row<customer_row>();
     row->id = claim_id<customer_row>(t, d.id);
     row->email = d.email;
     row->first_name = d.first_name;

@@ -44,7 +44,7 @@ std::vector<customer_group> customer_module::create_customer_group(
     std::vector<row_ptr<group_row>> rows;
     const timestamp now = engine_->now();
     for (const auto& d : data) {
-      auto row = std::make_shared<group_row>();
+      auto row = new_row<group_row>();
       row->id = claim_id<group_row>(t, d.id);
       row->name = d.name;
       row->metadata = d.metadata;

@@ -29,7 +29,7 @@ std::vector<std::string> customer_module::add_customer_to_group(
         ids.push_back(existing.front()->id);
         continue;
       }
-      auto row = std::make_shared<membership_row>();
+      auto row = new_row<membership_row>();
       row->id = new_id(schema_of<membership_row>().prefix);
       row->customer_id = p.customer_id;
       row->customer_group_id = p.customer_group_id;

@@ -145,7 +145,7 @@ std::vector<dto_t<Row>> update_rows(txn& t, const std::vector<row_ptr<Row>>& tar
                                     Change&& change) {
   std::vector<row_ptr<Row>> updated;
   for (const auto& target : targets) {
-    auto row = std::make_shared<Row>(*target);
+    auto row = new_row<Row>(*target);
     if (change(*row)) {
       row->updated_at = now;
       t.put<Row>(row);
@@ -200,7 +200,7 @@ linkable_ids soft_delete(txn& t, const std::vector<std::string>& ids,
   for (const auto& id : unique_ids(ids)) {
     auto row = find_visible<Row>(t, id, false);
     if (!row) continue;
-    auto next = std::make_shared<Row>(*row);
+    auto next = new_row<Row>(*row);
     next->deleted_at = now;
     next->updated_at = now;
     t.put<Row>(std::move(next));
@@ -217,7 +217,7 @@ linkable_ids restore(txn& t, const std::vector<std::string>& ids, const soft_del
   for (const auto& id : unique_ids(ids)) {
     auto row = t.find<Row>(id);
     if (!row) continue;
-    auto next = std::make_shared<Row>(*row);
+    auto next = new_row<Row>(*row);
     next->deleted_at.reset();
     next->updated_at = now;
     t.put<Row>(std::move(next));

@@ -10,6 +10,7 @@
 #include "customerdb/dto.hpp"
 #include "customerdb/records.hpp"
 #include "customerdb/timestamp.hpp"
+#include "pool.hpp"
 
 namespace customerdb::detail {
 
@@ -66,10 +67,17 @@ struct row_for<customer_group_customer_record> {
 template <class Record>
 using row_for_t = typename row_for<Record>::type;
 
+// A new row, in the pool's memory (pool.hpp), e.g. new_row<customer_row>() or a copy of a row
+// to change: new_row<customer_row>(old).
+template <class Row, class... Args>
+std::shared_ptr<Row> new_row(Args&&... args) {
+  return std::allocate_shared<Row>(pool_allocator<Row>(), std::forward<Args>(args)...);
+}
+
 // A new, unpublished row holding `record`.
 template <class Record>
 row_ptr<row_for_t<Record>> make_row(Record record, std::uint64_t version = 0) {
-  auto row = std::make_shared<row_for_t<Record>>();
+  auto row = new_row<row_for_t<Record>>();
   static_cast<Record&>(*row) = std::move(record);
   row->version = version;
   return row;

@@ -188,9 +188,11 @@ using created_index =
     mi::ordered_non_unique<mi::tag<by_created>,
                            mi::global_fun<const slot<Row>&, timestamp, &created_of<Row>>>;
 
+// Nodes come from the pool (pool.hpp), like the rows they hold.
 template <class Row, class... Extra>
 using table_container = mi::multi_index_container<
-    slot<Row>, mi::indexed_by<mi::ranked_unique<mi::tag<by_order>, id_member<Row>>, Extra...>>;
+    slot<Row>, mi::indexed_by<mi::ranked_unique<mi::tag<by_order>, id_member<Row>>, Extra...>,
+    pool_allocator<slot<Row>>>;
 
 // The operations every table has. `Container` is a table_container.
 template <class Row, class Container>

@@ -1,0 +1,178 @@
+#include "pool.hpp"
+
+#include <sys/mman.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <new>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define CUSTOMERDB_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define CUSTOMERDB_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define CUSTOMERDB_POISON(p, n) ((void)(p), (void)(n))
+#define CUSTOMERDB_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+namespace customerdb::detail::pool {
+
+namespace {
+
+constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
+// Chunks are mapped eight at a time (fewer mappings, fewer system calls); the background thread
+// maps more whenever fewer than `low_water` wait in the reserve.
+constexpr std::size_t region_chunks = 8;
+constexpr std::size_t low_water = 4;
+
+// Maps `region_chunks` chunks with every page faulted in.
+char* map_region() {
+  void* p = mmap(nullptr, chunk_bytes * region_chunks, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  return static_cast<char*>(p);
+}
+
+// Faulted-in chunks: a reserve, refilled by a background thread started with the first request.
+class chunk_source {
+ public:
+  char* take() {
+    std::unique_lock lock(mu_);
+    start_refiller();
+    if (!reserve_.empty()) {
+      char* chunk = reserve_.back();
+      reserve_.pop_back();
+      if (reserve_.size() < low_water) wake_.notify_one();
+      return chunk;
+    }
+    // Demand outran the background thread (a bulk load): fault a region in here, in one call.
+    ++faulted_by_caller_;
+    lock.unlock();
+    char* region = map_region();
+    lock.lock();
+    add_region(region, 1);
+    return region;
+  }
+
+  statistics stats() {
+    std::lock_guard lock(mu_);
+    return {mapped_, reserve_.size(), faulted_by_caller_};
+  }
+
+ private:
+  void start_refiller() {
+    if (refiller_started_) return;
+    refiller_started_ = true;
+    try {
+      std::thread([this] { refill(); }).detach();
+    } catch (const std::system_error&) {
+      // No thread: callers fault their chunks in themselves.
+    }
+  }
+
+  [[noreturn]] void refill() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      wake_.wait(lock, [&] { return reserve_.size() < low_water; });
+      lock.unlock();
+      char* region = nullptr;
+      try {
+        region = map_region();
+      } catch (const std::bad_alloc&) {
+      }
+      lock.lock();
+      if (region)
+        add_region(region, 0);
+      else
+        wake_.wait(lock);  // out of memory: try again when the next chunk is taken
+    }
+  }
+
+  // Puts the chunks of `region` from the `first`-th on into the reserve.
+  void add_region(char* region, std::size_t first) {
+    mapped_ += region_chunks;
+    for (std::size_t i = region_chunks; i-- > first;) reserve_.push_back(region + i * chunk_bytes);
+  }
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::vector<char*> reserve_;
+  bool refiller_started_ = false;
+  std::size_t mapped_ = 0;
+  std::size_t faulted_by_caller_ = 0;
+};
+
+// The freed blocks of one size.
+struct free_list {
+  std::mutex mu;
+  void* head;                  // guarded by mu
+  std::atomic<bool> nonempty;  // head != nullptr, readable without the lock
+};
+
+struct state {
+  chunk_source chunks;
+  free_list freed[max_block / alignment];  // value-initialised: all empty
+};
+
+// Never destroyed: rows may be released by static destructors that run after this one would.
+state& the_state() {
+  static auto* s = new state();
+  return *s;
+}
+
+// Each thread carves new blocks of every size from a chunk of its own, in the order it asks for
+// them, so that the blocks of one row (the row, its index node) share pages, as a general
+// allocator would place them.
+struct bump {
+  char* next = nullptr;
+  char* end = nullptr;
+};
+thread_local bump current;
+
+constexpr std::size_t class_size(std::size_t bytes) noexcept {
+  return (bytes + alignment - 1) / alignment * alignment;
+}
+
+}  // namespace
+
+void* allocate(std::size_t bytes) {
+  const std::size_t size = class_size(bytes);
+  auto& s = the_state();
+  auto& f = s.freed[size / alignment - 1];
+  if (f.nonempty.load(std::memory_order_relaxed)) {
+    std::lock_guard lock(f.mu);
+    if (void* block = f.head) {
+      CUSTOMERDB_UNPOISON(block, size);
+      f.head = *static_cast<void**>(block);
+      f.nonempty.store(f.head != nullptr, std::memory_order_relaxed);
+      return block;
+    }
+  }
+  if (static_cast<std::size_t>(current.end - current.next) < size) {
+    current.next = s.chunks.take();
+    current.end = current.next + chunk_bytes;
+    CUSTOMERDB_POISON(current.next, chunk_bytes);
+  }
+  void* block = current.next;
+  current.next += size;
+  CUSTOMERDB_UNPOISON(block, size);
+  return block;
+}
+
+void deallocate(void* block, std::size_t bytes) noexcept {
+  const std::size_t size = class_size(bytes);
+  auto& f = the_state().freed[size / alignment - 1];
+  std::lock_guard lock(f.mu);
+  *static_cast<void**>(block) = f.head;
+  f.head = block;
+  f.nonempty.store(true, std::memory_order_relaxed);
+  CUSTOMERDB_POISON(block, size);
+}
+
+statistics stats() { return the_state().chunks.stats(); }
+
+}  // namespace customerdb::detail::pool
