@@ -74,6 +74,23 @@ std::shared_ptr<Row> new_row(Args&&... args) {
   return std::allocate_shared<Row>(pool_allocator<Row>(), std::forward<Args>(args)...);
 }
 
+// Asks the CPU to fetch the text a customer row keeps on the heap (strings too long for the
+// string's inline buffer: the id, and usually the e-mail), so that copying the row takes one
+// round of cache misses for all of it instead of one per string. Call it once the row itself
+// is in the cache or on its way.
+inline void prefetch_text(const customer_row& r) noexcept {
+  const auto fetch = [](const std::string& s) {
+    if (s.size() > 15) __builtin_prefetch(s.data());
+  };
+  fetch(r.id);
+  for (const auto* f : {&r.email, &r.company_name, &r.first_name, &r.last_name, &r.phone})
+    if (*f) fetch(**f);
+}
+template <class Row>
+void prefetch_text(const Row& r) noexcept {
+  if (r.id.size() > 15) __builtin_prefetch(r.id.data());
+}
+
 // A new, unpublished row holding `record`.
 template <class Record>
 row_ptr<row_for_t<Record>> make_row(Record record, std::uint64_t version = 0) {
