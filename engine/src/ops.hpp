@@ -88,8 +88,9 @@ std::vector<row_ptr<Row>> update_targets(const view& v, const std::vector<std::s
   std::vector<row_ptr<Row>> rows;
   std::vector<std::string> missing;
   for (const auto& id : unique_ids(ids)) {
-    if (auto row = find_visible<Row>(v, id, false)) {
-      rows.push_back(std::move(row));
+    if (const auto* s = v.find_slot<Row>(id); s && !s->deleted) {
+      prefetch_key_text(*s);  // update_rows copies the row
+      rows.push_back(s->row);
     } else {
       missing.push_back(id);
     }

@@ -37,17 +37,29 @@ char* map_region() {
   return static_cast<char*>(p);
 }
 
+// Free memory from `next` to `end`.
+struct span {
+  char* next = nullptr;
+  char* end = nullptr;
+};
+
 // Faulted-in chunks: a reserve, refilled by a background thread started with the first request.
 class chunk_source {
  public:
-  char* take() {
+  // A fresh chunk, or the unused end of one that a finished thread gave back.
+  span take() {
     std::unique_lock lock(mu_);
+    if (!leftovers_.empty()) {
+      const span s = leftovers_.back();
+      leftovers_.pop_back();
+      return s;
+    }
     start_refiller();
     if (!reserve_.empty()) {
       char* chunk = reserve_.back();
       reserve_.pop_back();
       if (reserve_.size() < low_water) wake_.notify_one();
-      return chunk;
+      return {chunk, chunk + chunk_bytes};
     }
     // Demand outran the background thread (a bulk load): fault a region in here, in one call.
     ++faulted_by_caller_;
@@ -55,7 +67,13 @@ class chunk_source {
     char* region = map_region();
     lock.lock();
     add_region(region, 1);
-    return region;
+    return {region, region + chunk_bytes};
+  }
+
+  // Keeps the unused end of a thread's chunk for the next thread that needs one.
+  void give_back(span s) {
+    std::lock_guard lock(mu_);
+    leftovers_.push_back(s);
   }
 
   statistics stats() {
@@ -101,6 +119,7 @@ class chunk_source {
   std::mutex mu_;
   std::condition_variable wake_;
   std::vector<char*> reserve_;
+  std::vector<span> leftovers_;
   bool refiller_started_ = false;
   std::size_t mapped_ = 0;
   std::size_t faulted_by_caller_ = 0;
@@ -126,12 +145,14 @@ state& the_state() {
 
 // Each thread carves new blocks of every size from a chunk of its own, in the order it asks for
 // them, so that the blocks of one row (the row, its index node) share pages, as a general
-// allocator would place them.
-struct bump {
-  char* next = nullptr;
-  char* end = nullptr;
+// allocator would place them. A thread that ends gives the rest of its chunk back (bulk loads
+// and imports run on short-lived threads).
+struct thread_chunk : span {
+  ~thread_chunk() {
+    if (static_cast<std::size_t>(end - next) >= 4096) the_state().chunks.give_back(*this);
+  }
 };
-thread_local bump current;
+thread_local thread_chunk current;
 
 constexpr std::size_t class_size(std::size_t bytes) noexcept {
   return (bytes + alignment - 1) / alignment * alignment;
@@ -152,10 +173,9 @@ void* allocate(std::size_t bytes) {
       return block;
     }
   }
-  if (static_cast<std::size_t>(current.end - current.next) < size) {
-    current.next = s.chunks.take();
-    current.end = current.next + chunk_bytes;
-    CUSTOMERDB_POISON(current.next, chunk_bytes);
+  while (static_cast<std::size_t>(current.end - current.next) < size) {
+    static_cast<span&>(current) = s.chunks.take();
+    CUSTOMERDB_POISON(current.next, current.end - current.next);
   }
   void* block = current.next;
   current.next += size;
