@@ -9,10 +9,12 @@
 //
 // Blocks of up to `max_block` bytes, in classes of 16 bytes. Each thread carves new blocks from
 // a chunk of its own, without a lock and in the order it asks for them (so a row and its index
-// node share pages); freed blocks go to a list per class, behind a lock of its own. Larger or
-// array requests go to the global `operator new`. Memory is never returned to the system: freed
-// blocks are reused by later rows of the same class. The reserve holds 4 to 12 chunks (4-12 MiB of
-// faulted memory) once the process has asked for its first chunk. Thread-safe.
+// node share pages), and a thread that ends hands the rest of its chunk on; freed blocks go to
+// a list per class, behind a lock of its own. Larger or array requests go to the global
+// `operator new`. Memory is never returned to the system: freed blocks are reused by later rows
+// of the same class. Chunks are mapped eight at a time and the reserve is refilled when fewer
+// than four wait in it, so it holds up to 11 MiB of faulted memory once the process has asked
+// for its first chunk. Thread-safe.
 #pragma once
 
 #include <cstddef>
