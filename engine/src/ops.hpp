@@ -146,7 +146,7 @@ std::vector<dto_t<Row>> update_rows(txn& t, const std::vector<row_ptr<Row>>& tar
                                     Change&& change) {
   std::vector<row_ptr<Row>> updated;
   for (const auto& target : targets) {
-    prefetch_text(*target);
+    prefetch_row_text(*target);
     auto row = new_row<Row>(*target);
     if (change(*row)) {
       row->updated_at = now;

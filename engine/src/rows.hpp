@@ -11,6 +11,7 @@
 #include "customerdb/records.hpp"
 #include "customerdb/timestamp.hpp"
 #include "pool.hpp"
+#include "prefetch.hpp"
 
 namespace customerdb::detail {
 
@@ -78,17 +79,14 @@ std::shared_ptr<Row> new_row(Args&&... args) {
 // string's inline buffer: the id, and usually the e-mail), so that copying the row takes one
 // round of cache misses for all of it instead of one per string. Call it once the row itself
 // is in the cache or on its way.
-inline void prefetch_text(const customer_row& r) noexcept {
-  const auto fetch = [](const std::string& s) {
-    if (s.size() > 15) __builtin_prefetch(s.data());
-  };
-  fetch(r.id);
+inline void prefetch_row_text(const customer_row& r) noexcept {
+  prefetch_text(r.id);
   for (const auto* f : {&r.email, &r.company_name, &r.first_name, &r.last_name, &r.phone})
-    if (*f) fetch(**f);
+    if (*f) prefetch_text(**f);
 }
 template <class Row>
-void prefetch_text(const Row& r) noexcept {
-  if (r.id.size() > 15) __builtin_prefetch(r.id.data());
+void prefetch_row_text(const Row& r) noexcept {
+  prefetch_text(r.id);
 }
 
 // A new, unpublished row holding `record`.

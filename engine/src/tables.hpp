@@ -137,18 +137,12 @@ bool same_index_keys(const slot<Row>& a, const slot<Row>& b) noexcept {
   }
 }
 
-// Asks the CPU to fetch the text of `k` where it lives outside the key: in the row's string,
-// on the heap when longer than the string's inline buffer.
-inline void prefetch_heap_text(const key& k) noexcept {
-  if (k.text().size() > 15) __builtin_prefetch(k.text().data());
-}
-
 // Asks the CPU to fetch the row in `s` and the text of its keys kept outside the slot, so that
 // the misses of several rows overlap instead of following one another.
 template <class Row>
 void prefetch_row(const slot<Row>& s) noexcept {
   prefetch_lines(s.row.get());
-  if constexpr (std::is_same_v<Row, customer_row>) prefetch_heap_text(s.extra.email);
+  if constexpr (std::is_same_v<Row, customer_row>) prefetch_text(s.extra.email.text());
 }
 
 // Asks the CPU to fetch the heap text of the row in `s` that its keys point to (the id, and a
@@ -156,8 +150,8 @@ void prefetch_row(const slot<Row>& s) noexcept {
 // as it arrives, so their misses overlap with the row's own instead of following it.
 template <class Row>
 void prefetch_key_text(const slot<Row>& s) noexcept {
-  prefetch_heap_text(s.id);
-  if constexpr (std::is_same_v<Row, customer_row>) prefetch_heap_text(s.extra.email);
+  prefetch_text(s.id.text());
+  if constexpr (std::is_same_v<Row, customer_row>) prefetch_text(s.extra.email.text());
 }
 
 template <class Row>
