@@ -70,10 +70,14 @@ class chunk_source {
     return {region, region + chunk_bytes};
   }
 
-  // Keeps the unused end of a thread's chunk for the next thread that needs one.
-  void give_back(span s) {
+  // Keeps the unused end of a thread's chunk for the next thread that needs one (or, when
+  // there is no memory to note it in, drops it).
+  void give_back(span s) noexcept {
     std::lock_guard lock(mu_);
-    leftovers_.push_back(s);
+    try {
+      leftovers_.push_back(s);
+    } catch (const std::bad_alloc&) {
+    }
   }
 
   statistics stats() {
