@@ -410,6 +410,23 @@ class HttpTest(unittest.TestCase):
                 s.close()
             server.stop()
 
+    def test_repeated_signals_after_stopping_do_not_kill(self):
+        # Once the server has stopped, a signal repeated while the store is made durable and the
+        # process exits must not end it with the signal's default action (exit status -15).
+        server = Server()
+        conn = server.connect()
+        try:
+            status, _, body = post(conn, request("create", [{"email": "again@example.com"}], id=1))
+            self.assertEqual(status, 200)
+            server.proc.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + TIMEOUT
+            while server.proc.poll() is None and time.monotonic() < deadline:
+                server.proc.send_signal(signal.SIGTERM)
+                time.sleep(0.001)
+            self.assertEqual(server.stop(), 0)
+        finally:
+            conn.close()
+
     def test_shutdown_answers_the_request_in_flight(self):
         server = Server()
         conn = server.connect()

@@ -1,6 +1,7 @@
 // `customerdb serve`: the HTTP transport of spec/protocol.md.
 #include <fmt/format.h>
 
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
@@ -72,6 +73,12 @@ int serve_command(const arguments& args) {
   if (!module) return 1;
   server::dispatcher dispatcher(*module, rpc);
   server->run(dispatcher);
+  // The server has stopped, and what is left is making the store durable: a repeated SIGINT or
+  // SIGTERM must not cut that short. The server's signal handlers go with it (they restore the
+  // default action, which would end the process), so the signals are ignored from here on.
+  server.reset();
+  std::signal(SIGINT, SIG_IGN);
+  std::signal(SIGTERM, SIG_IGN);
   dispatcher.close();
   return 0;  // the module's destructor makes the data durable
 }
