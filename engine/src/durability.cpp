@@ -28,6 +28,10 @@ class store_loader final : public persistence::record_sink {
     on_table(t, [&](auto& table) { table.reserve(count); });
   }
 
+  void end_table(table_id t) override {
+    on_table(t, [&](auto& table) { insert_pending(table); });
+  }
+
   void begin_commit(std::uint64_t sequence) override {
     version_ = sequence;
     replaying_ = true;
@@ -61,16 +65,35 @@ class store_loader final : public persistence::record_sink {
   template <class Table, class Record>
   void add(Table& t, Record&& r) {
     auto row = make_row(std::move(r), version_);
-    if (replaying_) {
-      t.put(std::move(row));
-    } else if (!t.insert(row)) {
-      throw std::runtime_error(fmt::format("the row {} appears twice", row->id));
-    }
+    if (replaying_) return t.put(std::move(row));
+    auto& pending = pending_.of<typename Table::row_type>();
+    pending.emplace_back(std::move(row));
+    if (pending.size() == batch_size) insert_pending(t);
   }
+
+  // Inserts the snapshot rows waiting for `t`. The index entries each insertion reads first
+  // are requested for the whole batch before the first insertion, so that their cache misses
+  // overlap instead of following one another (a load is mostly such misses).
+  template <class Table>
+  void insert_pending(Table& t) {
+    auto& pending = pending_.of<typename Table::row_type>();
+    for (const auto& s : pending) t.prefetch_insert(s);
+    for (auto& s : pending) {
+      if (t.find_slot(s.id))
+        throw std::runtime_error(fmt::format("the row {} appears twice", s->id));
+      t.insert(std::move(s));
+    }
+    pending.clear();
+  }
+
+  static constexpr std::size_t batch_size = 16;
+  template <class Row>
+  using batch = std::vector<slot<Row>>;
 
   store& store_;
   std::uint64_t version_ = 0;
   bool replaying_ = false;
+  per_entity<batch> pending_;  // snapshot rows not inserted yet, per table
 };
 
 template <class Row>

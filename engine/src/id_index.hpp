@@ -56,6 +56,11 @@ class id_index {
     return nullptr;
   }
 
+  // Asks the CPU to fetch the entry where a search for an id with hash `hash` starts.
+  void prefetch(std::size_t hash) const noexcept {
+    if (!entries_.empty()) __builtin_prefetch(&entries_[hash & mask()]);
+  }
+
   // Adds `s`, whose id the index does not hold yet.
   void insert(const Slot& s) {
     reserve(size_ + 1);

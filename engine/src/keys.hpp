@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <string_view>
@@ -23,6 +25,7 @@ namespace customerdb::detail {
 class key {
  public:
   static constexpr std::size_t inline_size = 40;
+  static_assert(inline_size % sizeof(std::uint64_t) == 0, "the head compares in whole words");
 
   key() noexcept : key(std::string_view()) {}
   explicit key(std::string_view text) noexcept
@@ -47,15 +50,27 @@ class key {
   // The order of the texts as std::string compares them (bytes as unsigned char).
   friend bool operator<(const key& a, const key& b) noexcept {
     // Zero padding keeps the order of the heads consistent with the texts' order; equal heads
-    // leave it to the lengths (both inline) or to the whole texts.
-    const int c = std::memcmp(a.head_.data(), b.head_.data(), inline_size);
-    if (c != 0) return c < 0;
+    // leave it to the lengths (both inline) or to the whole texts. The heads compare a word at
+    // a time, inline: an ordered index compares keys at every level of every descent, and a
+    // call to memcmp there was 7% of a snapshot load.
+    for (std::size_t i = 0; i < inline_size; i += sizeof(std::uint64_t)) {
+      const std::uint64_t x = a.word(i), y = b.word(i);
+      if (x != y) return x < y;
+    }
     if (a.text_.size() <= inline_size && b.text_.size() <= inline_size)
       return a.text_.size() < b.text_.size();
     return a.text_ < b.text_;
   }
 
  private:
+  // The 8 bytes of the head at `offset` as a number that orders as the bytes do (big-endian).
+  std::uint64_t word(std::size_t offset) const noexcept {
+    std::uint64_t w;
+    std::memcpy(&w, head_.data() + offset, sizeof w);
+    if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap64(w);
+    return w;
+  }
+
   std::size_t hash_;
   std::array<char, inline_size> head_;
   std::string_view text_;

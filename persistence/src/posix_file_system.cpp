@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,6 +80,45 @@ class posix_writable_file final : public writable_file {
   std::uint64_t size_;
 };
 
+// A file's bytes read into a buffer of their own.
+class buffered_bytes final : public file_bytes {
+ public:
+  buffered_bytes(const readable_file& file, std::uint64_t offset, std::size_t n)
+      : buffer_(std::make_unique_for_overwrite<char[]>(n)) {
+    file.read(offset, n, buffer_.get());
+    view_ = std::string_view(buffer_.get(), n);
+  }
+
+ private:
+  std::unique_ptr<char[]> buffer_;
+};
+
+// A file's bytes mapped read-only, its pages mapped up front (they are about to be read).
+class mapped_bytes final : public file_bytes {
+ public:
+  // Null when the file cannot be mapped.
+  static std::unique_ptr<const file_bytes> map(int fd, std::uint64_t offset, std::size_t n) {
+    const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t start = offset / page * page;
+    const std::size_t length = static_cast<std::size_t>(offset - start) + n;
+    void* at = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
+                      static_cast<off_t>(start));
+    if (at == MAP_FAILED) return nullptr;
+    return std::unique_ptr<const file_bytes>(
+        new mapped_bytes(at, length, static_cast<std::size_t>(offset - start), n));
+  }
+  ~mapped_bytes() override { ::munmap(at_, length_); }
+
+ private:
+  mapped_bytes(void* at, std::size_t length, std::size_t skip, std::size_t n) noexcept
+      : at_(at), length_(length) {
+    view_ = std::string_view(static_cast<const char*>(at) + skip, n);
+  }
+
+  void* at_;
+  std::size_t length_;
+};
+
 class posix_readable_file final : public readable_file {
  public:
   posix_readable_file(fs::path path, int fd, std::uint64_t size)
@@ -102,6 +142,15 @@ class posix_readable_file final : public readable_file {
       offset += static_cast<std::uint64_t>(got);
       n -= static_cast<std::size_t>(got);
     }
+  }
+
+  std::unique_ptr<const file_bytes> bytes(std::uint64_t offset, std::size_t n) const override {
+    // Small reads are cheaper than a mapping; bytes past the end fail as read() does.
+    constexpr std::size_t map_from = 1 << 20;
+    if (n >= map_from && offset <= size_ && n <= size_ - offset) {
+      if (auto mapped = mapped_bytes::map(fd_.get(), offset, n)) return mapped;
+    }
+    return readable_file::bytes(offset, n);
   }
 
  private:
@@ -185,6 +234,10 @@ class posix_file_system_impl final : public file_system {
 };
 
 }  // namespace
+
+std::unique_ptr<const file_bytes> readable_file::bytes(std::uint64_t offset, std::size_t n) const {
+  return std::make_unique<buffered_bytes>(*this, offset, n);
+}
 
 std::shared_ptr<file_system> posix_file_system() {
   static const auto instance = std::make_shared<posix_file_system_impl>();

@@ -21,6 +21,8 @@ class record_sink {
   virtual ~record_sink() = default;
   // `count` rows of `t` follow (snapshots only).
   virtual void begin_table(table t, std::uint64_t count) = 0;
+  // The rows of `t` announced by begin_table have all been put, on the thread that put them.
+  virtual void end_table(table t) = 0;
   // The writes of commit `sequence` follow (journal records only).
   virtual void begin_commit(std::uint64_t sequence) = 0;
   // Inserts, or replaces the row with the same id.

@@ -11,6 +11,7 @@ namespace {
 class counting_sink final : public persistence::record_sink {
  public:
   void begin_table(persistence::table, std::uint64_t) override {}
+  void end_table(persistence::table) override {}
   void begin_commit(std::uint64_t) override {}
   void put(customer_group_record&&) override {}
   void put(customer_record&&) override {}

@@ -62,6 +62,7 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
         read_rows<customer_group_customer_record>(archive, count, sink);
         break;
     }
+    sink.end_table(t);
   } catch (const error&) {
     throw;
   } catch (const std::exception& e) {
@@ -112,17 +113,15 @@ checked_snapshot load_snapshot(file_system& fs, const std::filesystem::path& pat
   file->read(0, head.size(), head.data());
   s.header = decode_snapshot_header(head, s.file_size, path);
   // The whole payload in memory: its checksum is checked before a byte of it is decoded.
-  s.payload = std::make_unique_for_overwrite<char[]>(s.header.payload_length);
-  file->read(snapshot_header_size, s.header.payload_length, s.payload.get());
-  if (checksum(std::string_view(s.payload.get(), s.header.payload_length)) !=
-      s.header.payload_checksum)
+  s.payload = file->bytes(snapshot_header_size, s.header.payload_length);
+  if (checksum(s.payload->view()) != s.header.payload_checksum)
     throw corrupt(path, snapshot_header_size, "payload checksum mismatch");
   return s;
 }
 
 void decode_snapshot(const checked_snapshot& s, record_sink& sink,
                      const std::filesystem::path& path) {
-  decode_payload(std::string_view(s.payload.get(), s.header.payload_length), s.header, sink, path);
+  decode_payload(s.payload->view(), s.header, sink, path);
 }
 
 snapshot_header read_snapshot(file_system& fs, const std::filesystem::path& path,

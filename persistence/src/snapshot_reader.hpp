@@ -23,7 +23,7 @@ snapshot_header read_snapshot_header(file_system& fs, const std::filesystem::pat
 struct checked_snapshot {
   snapshot_header header;
   std::uint64_t file_size = 0;
-  std::unique_ptr<char[]> payload;
+  std::unique_ptr<const file_bytes> payload;  // mapped, or read into memory
 };
 
 // Reads the snapshot file `path` and checks it. Throws as read_snapshot_header, and corruption

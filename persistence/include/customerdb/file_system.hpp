@@ -36,6 +36,16 @@ class writable_file {
   virtual std::uint64_t size() const = 0;
 };
 
+// Bytes of a file in memory, read into a buffer or mapped; valid while the object lives.
+class file_bytes {
+ public:
+  virtual ~file_bytes() = default;
+  std::string_view view() const noexcept { return view_; }
+
+ protected:
+  std::string_view view_;
+};
+
 // A file being read.
 class readable_file {
  public:
@@ -43,6 +53,11 @@ class readable_file {
   virtual std::uint64_t size() const = 0;
   // Reads exactly `n` bytes at `offset` into `out`; a short read fails with io_error.
   virtual void read(std::uint64_t offset, std::size_t n, char* out) const = 0;
+  // The `n` bytes at `offset`, in memory. This default reads them into a buffer with read();
+  // posix_file_system() maps the file instead (mmap), which costs no copy and no fresh memory
+  // for a large file, and falls back to reading where the file cannot be mapped. A mapped file
+  // must not shrink while the result lives (the process would get SIGBUS). Throws as read().
+  virtual std::unique_ptr<const file_bytes> bytes(std::uint64_t offset, std::size_t n) const;
 };
 
 class file_system {
