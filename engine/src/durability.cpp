@@ -81,7 +81,7 @@ class store_loader final : public persistence::record_sink {
     for (auto& s : pending) {
       if (t.find_slot(s.id))
         throw std::runtime_error(fmt::format("the row {} appears twice", s->id));
-      t.insert(std::move(s));
+      t.append(std::move(s));  // a snapshot holds each table in id order
     }
     pending.clear();
   }

@@ -14,6 +14,17 @@ void prefetch_lines(const T* p) noexcept {
   for (std::size_t at = 0; at < sizeof(T); at += 64) __builtin_prefetch(bytes + at);
 }
 
+// __builtin_prefetch(p), as an instruction the compiler must emit. GCC 12 dropped
+// __builtin_prefetch of a hash bucket's first node (an address it computes from Boost.MultiIndex's
+// node pointers) in templates, while keeping it in an equivalent plain function.
+inline void prefetch_kept(const void* p) noexcept {
+#if defined(__x86_64__)
+  asm volatile("prefetcht0 (%0)" : : "r"(p));
+#else
+  __builtin_prefetch(p);
+#endif
+}
+
 // Asks the CPU to fetch the characters of a string's text when they live on the heap: longer
 // than the 15 bytes a std::string keeps inline.
 inline void prefetch_text(std::string_view text) noexcept {
