@@ -1,5 +1,6 @@
 #include "store.hpp"
 
+#include <array>
 #include <boost/tuple/tuple.hpp>
 #include <thread>
 
@@ -117,8 +118,17 @@ void refresh_default_addresses(const store& s, std::string_view customer_id) {
 void refresh_all_default_addresses(const store& s) {
   const auto& idx = s.customers.ordered();
   const std::size_t half = idx.size() / 2;
+  // A batch of customers at a time: their address buckets are fetched together (each is a
+  // cache miss once the tables outgrow the caches), then each customer is refreshed.
   const auto run = [&](auto first, auto last) {
-    for (; first != last; ++first) refresh(s, *first);
+    constexpr std::size_t batch = 16;
+    std::array<const slot<customer_row>*, batch> customers;
+    while (first != last) {
+      std::size_t n = 0;
+      for (; n < batch && first != last; ++first) customers[n++] = &*first;
+      for (std::size_t i = 0; i < n; ++i) s.addresses.prefetch_equal<by_customer>(customers[i]->id);
+      for (std::size_t i = 0; i < n; ++i) refresh(s, *customers[i]);
+    }
   };
   std::thread other([&] { run(idx.nth(half), idx.end()); });
   run(idx.begin(), idx.nth(half));

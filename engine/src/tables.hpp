@@ -273,6 +273,13 @@ class table {
     prefetch_buckets<0>(s);
   }
 
+  // Asks the CPU to fetch what a search of the hash index `Tag` for `k` reads first (see
+  // prefetch_insert): call it for a batch of keys before searching for any of them.
+  template <class Tag, class Key>
+  void prefetch_equal(const Key& k) const noexcept {
+    prefetch_bucket(rows_.template get<Tag>(), k);
+  }
+
   // Prepares the hash indexes for `n` rows in all.
   void reserve(std::size_t n) {
     ids_.reserve(n);
@@ -322,19 +329,23 @@ class table {
     }
   }
 
+  // Reads the bucket of `k` in the hash index `idx` and asks for its first node: the key and
+  // links that a search or an insertion compares and follows.
+  template <class Index, class Key>
+  static void prefetch_bucket(const Index& idx, const Key& k) noexcept {
+    const auto n = idx.bucket(k);
+    const auto first = idx.begin(n);
+    if (first == idx.end(n)) return;
+    const auto* node = reinterpret_cast<const char*>(std::addressof(*first));
+    for (std::size_t at = 0; at < sizeof(slot<Row>); at += 64) prefetch_kept(node + at);
+  }
+
   template <std::size_t I>
   void prefetch_buckets(const slot<Row>& s) const noexcept {
     if constexpr (I < boost::mpl::size<typename Container::index_type_list>::value) {
       const auto& idx = rows_.template get<I>();
-      if constexpr (requires { idx.bucket(idx.key_extractor()(s)); }) {
-        const auto n = idx.bucket(idx.key_extractor()(s));
-        const auto first = idx.begin(n);
-        if (first != idx.end(n)) {
-          // The node's key and its links, which the insertion compares and follows.
-          const auto* node = reinterpret_cast<const char*>(std::addressof(*first));
-          for (std::size_t at = 0; at < sizeof(slot<Row>); at += 64) prefetch_kept(node + at);
-        }
-      }
+      if constexpr (requires { idx.bucket(idx.key_extractor()(s)); })
+        prefetch_bucket(idx, idx.key_extractor()(s));
       prefetch_buckets<I + 1>(s);
     }
   }
