@@ -5,7 +5,8 @@
 // first write to a fresh page is a page fault, and on a virtual machine that costs several
 // microseconds: more than the rest of a small commit. The pool takes that cost off the
 // committing thread: it hands out blocks from 1 MiB chunks that a background thread has mapped
-// and faulted in ahead of demand (`MAP_POPULATE`), and keeps freed blocks for reuse.
+// and faulted in ahead of demand (by writing a byte of each page), and keeps freed blocks for
+// reuse.
 //
 // Blocks of up to `max_block` bytes, in classes of 16 bytes. Each thread carves new blocks from
 // a chunk of its own, without a lock and in the order it asks for them (so a row and its index
