@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "customerdb/dto.hpp"
 #include "customerdb/records.hpp"
@@ -91,11 +92,9 @@ void prefetch_row_text(const Row& r) noexcept {
 
 // A new, unpublished row holding `record`.
 template <class Record>
-row_ptr<row_for_t<Record>> make_row(Record record, std::uint64_t version = 0) {
-  auto row = new_row<row_for_t<Record>>();
-  static_cast<Record&>(*row) = std::move(record);
-  row->version = version;
-  return row;
+row_ptr<row_for_t<Record>> make_row(Record&& record, std::uint64_t version = 0) {
+  static_assert(!std::is_reference_v<Record>, "make_row takes the record it is given");
+  return new_row<row_for_t<Record>>(std::move(record), version);  // built from it, not assigned
 }
 
 template <class Row>
