@@ -100,6 +100,16 @@ class memory_buffer : public std::streambuf {
 
   // Bytes not read yet.
   std::size_t remaining() const noexcept { return static_cast<std::size_t>(egptr() - gptr()); }
+
+ protected:
+  // Archives read each field through here: one copy, without the general loop that refills
+  // the buffer (all of it is in memory).
+  std::streamsize xsgetn(char* out, std::streamsize n) override {
+    const auto part = std::min(n, static_cast<std::streamsize>(egptr() - gptr()));
+    traits_type::copy(out, gptr(), static_cast<std::size_t>(part));
+    setg(eback(), gptr() + part, egptr());  // gbump takes an int; a section can be larger
+    return part;
+  }
 };
 
 }  // namespace customerdb::persistence
