@@ -31,10 +31,10 @@ constexpr std::size_t low_water = 4;
 
 // Maps `region_chunks` chunks with every page faulted in. The pages are written one by one,
 // not populated by mmap (MAP_POPULATE): populating holds the process's memory-map lock for the
-// whole region, and on a virtual machine zeroing 8 MiB of fresh pages can take 20 ms. Meanwhile
-// other threads' mmap and mprotect calls (malloc growing its heaps) wait for the lock, and
-// their page faults queue behind those: a snapshot load's threads spent a third of the load
-// waiting so. A page fault holds the lock for one page, or not at all (Linux's per-VMA locks).
+// whole region, and on a virtual machine zeroing 8 MiB of fresh pages can take 10-20 ms.
+// Meanwhile other threads' mmap and mprotect calls (malloc growing its heaps) wait for the
+// lock, and their page faults queue behind those: a snapshot load took 4.6-5.3 s so, 3.5 s
+// without. A page fault holds the lock for one page, or not at all (Linux's per-VMA locks).
 char* map_region() {
   constexpr std::size_t bytes = chunk_bytes * region_chunks;
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -247,7 +247,6 @@ class table {
 
   // Inserts `row` unless a row with its id exists; returns whether it did.
   bool insert(row_ptr<Row> row) { return add(slot<Row>(std::move(row))); }
-  bool insert(slot<Row>&& s) { return add(std::move(s)); }
 
   // insert(), for rows that come in id order (a snapshot's): every ordered index is told that
   // the row goes last, so those whose order the rows follow (ids; and creation times or live

@@ -93,7 +93,7 @@ class buffered_bytes final : public file_bytes {
   std::unique_ptr<char[]> buffer_;
 };
 
-// A file's bytes mapped read-only, its pages mapped up front (they are about to be read).
+// A file's bytes mapped read-only.
 class mapped_bytes final : public file_bytes {
  public:
   // Null when the file cannot be mapped.
@@ -101,9 +101,11 @@ class mapped_bytes final : public file_bytes {
     const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
     const std::uint64_t start = offset / page * page;
     const std::size_t length = static_cast<std::size_t>(offset - start) + n;
-    void* at = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
-                      static_cast<off_t>(start));
+    void* at = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE, fd, static_cast<off_t>(start));
     if (at == MAP_FAILED) return nullptr;
+    // Not MAP_POPULATE: that would hold the process's memory-map lock while the file is read
+    // in, stalling other threads' mmap, mprotect and page faults. A hint to read it in instead.
+    ::madvise(at, length, MADV_WILLNEED);
     return std::unique_ptr<const file_bytes>(
         new mapped_bytes(at, length, static_cast<std::size_t>(offset - start), n));
   }
