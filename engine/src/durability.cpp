@@ -79,9 +79,8 @@ class store_loader final : public persistence::record_sink {
     auto& pending = pending_.of<typename Table::row_type>();
     for (const auto& s : pending) t.prefetch_insert(s);
     for (auto& s : pending) {
-      if (t.find_slot(s.id))
+      if (!t.append(std::move(s)))  // a snapshot holds each table in id order
         throw std::runtime_error(fmt::format("the row {} appears twice", s->id));
-      t.append(std::move(s));  // a snapshot holds each table in id order
     }
     pending.clear();
   }

@@ -251,14 +251,13 @@ class table {
   // insert(), for rows that come in id order (a snapshot's): every ordered index is told that
   // the row goes last, so those whose order the rows follow (ids; and creation times or live
   // rows, when they follow the ids) link it after one comparison instead of a descent from the
-  // root. An index the row does not go last in searches as insert() does.
+  // root. An index the row does not go last in searches as insert() does. When a row with its
+  // id exists, returns false and leaves `s` as it was.
   bool append(slot<Row>&& s) {
+    if (ids_.find(s.id)) return false;
     ids_.reserve(ids_.size() + 1);  // so that indexing the new node below cannot fail
     auto& idx = rows_.template get<by_order>();
-    const std::size_t before = idx.size();
-    const auto it = idx.insert(idx.end(), std::move(s));
-    if (idx.size() == before) return false;
-    ids_.insert(*it);
+    ids_.insert(*idx.insert(idx.end(), std::move(s)));  // the id index holds every id: no clash
     return true;
   }
 
