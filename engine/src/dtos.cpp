@@ -78,12 +78,20 @@ std::shared_ptr<const dto_t<Target>> load_one(const Row& row, const view& v, con
       to_dto(*rows.front(), v, nested_plan(*node, plan.with_deleted)));
 }
 
+// A column's value as the DTO holds it.
+template <class T>
+const T& dto_value(const T& column) noexcept {
+  return column;
+}
+std::optional<std::string> dto_value(const packed_optional& column) { return column.copy(); }
+std::string dto_value(const packed_string& column) { return column.str(); }
+
 }  // namespace
 
 // Copies a scalar into the DTO when the selection keeps it; unselected fields keep their
 // defaults.
 #define CUSTOMERDB_COPY(field) \
-  if (d.has_field(#field)) d.field = r.field
+  if (d.has_field(#field)) d.field = dto_value(r.field)
 
 template <class Row>
 load_plan make_load_plan(const find_config& config, bool with_deleted) {

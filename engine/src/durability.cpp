@@ -37,10 +37,10 @@ class store_loader final : public persistence::record_sink {
     replaying_ = true;
   }
 
-  void put(customer_group_record&& r) override { add(store_.groups, std::move(r)); }
-  void put(customer_record&& r) override { add(store_.customers, std::move(r)); }
-  void put(customer_address_record&& r) override { add(store_.addresses, std::move(r)); }
-  void put(customer_group_customer_record&& r) override { add(store_.memberships, std::move(r)); }
+  void put(const customer_group_record& r) override { add(store_.groups, r); }
+  void put(const customer_record& r) override { add(store_.customers, r); }
+  void put(const customer_address_record& r) override { add(store_.addresses, r); }
+  void put(const customer_group_customer_record& r) override { add(store_.memberships, r); }
 
   void erase(table_id t, std::string&& id) override {
     on_table(t, [&](auto& table) { table.erase(id); });
@@ -63,8 +63,8 @@ class store_loader final : public persistence::record_sink {
   }
 
   template <class Table, class Record>
-  void add(Table& t, Record&& r) {
-    auto row = make_row(std::move(r), version_);
+  void add(Table& t, const Record& r) {
+    auto row = make_row(r, version_);
     if (replaying_) return t.put(std::move(row));
     auto& pending = pending_.of<typename Table::row_type>();
     pending.emplace_back(std::move(row));
@@ -80,7 +80,7 @@ class store_loader final : public persistence::record_sink {
     for (const auto& s : pending) t.prefetch_insert(s);
     for (auto& s : pending) {
       if (!t.append(std::move(s)))  // a snapshot holds each table in id order
-        throw std::runtime_error(fmt::format("the row {} appears twice", s->id));
+        throw std::runtime_error(fmt::format("the row {} appears twice", s->id.view()));
     }
     pending.clear();
   }
@@ -97,9 +97,11 @@ class store_loader final : public persistence::record_sink {
 
 template <class Row>
 void encode_changes(const change_set<Row>& changes, table_id t, persistence::commit_encoder& out) {
+  typename Row::record_type record;
   changes.for_each([&](const std::string& id, const change<Row>& c) {
     if (c.after) {
-      out.put(static_cast<const typename Row::record_type&>(*c.after));
+      copy_to_record(*c.after, record);
+      out.put(record);
     } else {
       out.erase(t, id);
     }
@@ -108,7 +110,11 @@ void encode_changes(const change_set<Row>& changes, table_id t, persistence::com
 
 template <class Row>
 void encode_rows(const row_vector<Row>& rows, persistence::commit_encoder& out) {
-  for (const auto& row : rows) out.put(static_cast<const typename Row::record_type&>(*row));
+  typename Row::record_type record;
+  for (const auto& row : rows) {
+    copy_to_record(*row, record);
+    out.put(record);
+  }
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ std::vector<std::string> customer_module::add_customer_to_group(
       // An existing membership is returned, not duplicated (decision D6).
       if (auto existing = t.memberships_of_pair(p.customer_id, p.customer_group_id);
           !existing.empty()) {
-        ids.push_back(existing.front()->id);
+        ids.emplace_back(existing.front()->id.view());
         continue;
       }
       auto row = new_row<membership_row>();
@@ -35,7 +35,7 @@ std::vector<std::string> customer_module::add_customer_to_group(
       row->customer_group_id = p.customer_group_id;
       row->created_at = row->updated_at = now;
       t.put<membership_row>(row);
-      ids.push_back(row->id);
+      ids.emplace_back(row->id.view());
     }
     return ids;
   });

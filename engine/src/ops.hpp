@@ -105,17 +105,24 @@ std::vector<row_ptr<Row>> update_targets(const view& v, const filter& selector) 
   return select_rows<Row>(v, selector);
 }
 
-// Applies one patch field; returns whether the value changed.
-template <class T>
-bool apply(std::optional<T>& field, const patch<T>& p) {
+// Applies one patch field to a nullable column; returns whether the value changed.
+template <class Column, class T>
+bool apply_nullable(Column& field, const patch<T>& p) {
   if (p.is_unset() || field == p.as_optional()) return false;
   field = p.as_optional();
   return true;
 }
+template <class T>
+bool apply(std::optional<T>& field, const patch<T>& p) {
+  return apply_nullable(field, p);
+}
+inline bool apply(packed_optional& field, const patch<std::string>& p) {
+  return apply_nullable(field, p);
+}
 
 // A non-nullable field: null fails with invalid_data naming the property and entity.
-template <class T>
-bool apply_required(T& field, const patch<T>& p, std::string_view property,
+template <class Column, class T>
+bool apply_required(Column& field, const patch<T>& p, std::string_view property,
                     std::string_view model) {
   if (p.is_unset()) return false;
   if (p.is_null()) throw non_null_property(property, model);
@@ -233,7 +240,7 @@ template <class Row>
 std::vector<std::string> ids_of(const std::vector<row_ptr<Row>>& rows) {
   std::vector<std::string> ids;
   ids.reserve(rows.size());
-  for (const auto& r : rows) ids.push_back(r->id);
+  for (const auto& r : rows) ids.emplace_back(r->id.view());
   return ids;
 }
 

@@ -680,7 +680,7 @@ std::optional<std::vector<const slot<Row>*>> candidates_for(const view& v, const
     if (n.field == "groups")
       return through([&](std::string_view gid) {
         std::vector<std::string> ids;
-        for (const auto& m : v.memberships_of_group(gid)) ids.push_back(m->customer_id);
+        for (const auto& m : v.memberships_of_group(gid)) ids.emplace_back(m->customer_id.view());
         return ids;
       });
   } else if constexpr (std::is_same_v<Row, group_row>) {
@@ -688,7 +688,8 @@ std::optional<std::vector<const slot<Row>*>> candidates_for(const view& v, const
     if (n.field == "customers")
       return through([&](std::string_view cid) {
         std::vector<std::string> ids;
-        for (const auto& m : v.memberships_of_customer(cid)) ids.push_back(m->customer_group_id);
+        for (const auto& m : v.memberships_of_customer(cid))
+          ids.emplace_back(m->customer_group_id.view());
         return ids;
       });
   } else if constexpr (std::is_same_v<Row, address_row>) {

@@ -70,24 +70,24 @@ class read_view {
     std::vector<row_ptr<Row>> chunk;
     chunk.reserve(max);
     std::size_t n = 0;
-    const std::string* last = nullptr;
+    const packed_string* last = nullptr;
     for (; it != idx.end() && n < max; ++it, ++n) {
       const auto& row = *it;
       last = &row->id;
       if (row->version <= sequence_) {
         chunk.push_back(row);
-      } else if (auto s = c.saved.find(row->id); s != c.saved.end()) {
+      } else if (auto s = c.saved.find(row->id.view()); s != c.saved.end()) {
         chunk.push_back(std::move(s->second));  // replaced (or erased and re-added) since
         c.saved.erase(s);
       }
     }
     const bool end = it == idx.end();
     // Rows erased since the cut, up to the last id read (all of them at the end).
-    const auto stop = end ? c.saved.end() : c.saved.upper_bound(*last);
+    const auto stop = end ? c.saved.end() : c.saved.upper_bound(last->view());
     auto s = c.saved.begin();
     auto r = chunk.begin();
     while (r != chunk.end() || s != stop) {
-      if (s == stop || (r != chunk.end() && (*r)->id < s->first)) {
+      if (s == stop || (r != chunk.end() && (*r)->id.view() < s->first)) {
         out.push_back(std::move(*r++));
       } else {
         out.push_back(std::move(s->second));
@@ -96,7 +96,7 @@ class read_view {
     }
     c.saved.erase(c.saved.begin(), stop);
     if (last) {
-      c.last = *last;
+      c.last = last->view();
       c.started = true;
     }
     c.done = end;

@@ -48,7 +48,8 @@ template <class Row>
 void insert_rows(table_for_t<Row>& table, const row_vector<Row>& rows, std::size_t& inserted) {
   table.reserve(table.size() + rows.size());
   for (const auto& row : rows) {
-    if (!table.insert(row)) throw already_exists(schema_of<Row>().table_words, {{"id", row->id}});
+    if (!table.insert(row))
+      throw already_exists(schema_of<Row>().table_words, {{"id", row->id.str()}});
     ++inserted;
   }
 }
@@ -89,9 +90,9 @@ void check_imported_memberships(const view& v, const row_batch& rows) {
         boost::make_tuple(key(m->customer_id), key(m->customer_group_id)),
         [&](const row_ptr<membership_row>&) { ++same_pair; });
     if (same_pair > 1)
-      throw already_exists(
-          schema_of<membership_row>().table_words,
-          {{"customer_id", m->customer_id}, {"customer_group_id", m->customer_group_id}});
+      throw already_exists(schema_of<membership_row>().table_words,
+                           {{"customer_id", m->customer_id.str()},
+                            {"customer_group_id", m->customer_group_id.str()}});
   }
 }
 
@@ -116,8 +117,7 @@ row_vector<row_for_t<Record>> to_rows(std::vector<Record>&& records) {
 
 template <class Row>
 void visit_table(const view& v, const record_visitor& visit) {
-  for (const auto& row : v.committed().of<Row>().ordered())
-    visit(record(static_cast<const typename Row::record_type&>(*row)));
+  for (const auto& row : v.committed().of<Row>().ordered()) visit(record(to_record(*row)));
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ void check_customer(const view& v, const customer_row& c) {
   if (live > 1)
     throw already_exists(
         schema_of<customer_row>().table_words,
-        {{"email", *c.email}, {"has_account", std::string(bool_text(c.has_account))}});
+        {{"email", std::string(*c.email)}, {"has_account", std::string(bool_text(c.has_account))}});
 }
 
 // A group name is unique among live groups (decision D2); null names never clash.
@@ -33,7 +33,8 @@ void check_group(const view& v, const group_row& g) {
   v.lookup<group_row, by_name>(key(*g.name), [&](const row_ptr<group_row>& o) {
     live += !o->deleted_at && o->name == g.name;
   });
-  if (live > 1) throw already_exists(schema_of<group_row>().table_words, {{"name", *g.name}});
+  if (live > 1)
+    throw already_exists(schema_of<group_row>().table_words, {{"name", std::string(*g.name)}});
 }
 
 // One default shipping and one default billing address per customer.
@@ -45,7 +46,8 @@ void check_address(const view& v, const address_row& a) {
     billing += other->is_default_billing;
   });
   if ((a.is_default_shipping && shipping > 1) || (a.is_default_billing && billing > 1))
-    throw already_exists(schema_of<address_row>().table_words, {{"customer_id", a.customer_id}});
+    throw already_exists(schema_of<address_row>().table_words,
+                         {{"customer_id", a.customer_id.str()}});
 }
 
 }  // namespace customerdb::detail

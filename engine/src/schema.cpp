@@ -7,8 +7,8 @@
 namespace customerdb::detail {
 namespace {
 
-cell text(const opt_string& s) { return s ? cell(std::string_view(*s)) : cell(nullptr); }
-cell text(const std::string& s) { return cell(std::string_view(s)); }
+cell text(const packed_optional& s) { return s ? cell(*s) : cell(nullptr); }
+cell text(const packed_string& s) { return cell(s.view()); }
 cell json(const opt_metadata& m) { return m ? cell(&*m) : cell(nullptr); }
 cell time(const std::optional<timestamp>& t) { return t ? cell(*t) : cell(nullptr); }
 

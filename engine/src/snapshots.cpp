@@ -23,13 +23,17 @@ void engine::copy_table(persistence::snapshot_writer& out, persistence::table t)
   out.begin_table(t);
   std::vector<row_ptr<Row>> rows;
   rows.reserve(chunk_rows);
+  typename Row::record_type record;  // reused: its strings keep their memory from row to row
   for (bool more = true; more;) {
     rows.clear();
     {
       std::shared_lock lock(latch_);
       more = view_.next_chunk<Row>(store_.of<Row>(), chunk_rows, rows);
     }
-    for (const auto& row : rows) out.write(static_cast<const typename Row::record_type&>(*row));
+    for (const auto& row : rows) {
+      copy_to_record(*row, record);
+      out.write(record);
+    }
   }
 }
 

@@ -344,7 +344,7 @@ class txn : public view {
   // Inserts `row` or replaces the visible row with its id.
   template <class Row>
   void put(row_ptr<Row> row) {
-    const std::string id = row->id;
+    const std::string id(row->id.view());
     record<Row>(id, std::move(row));
   }
 
@@ -352,6 +352,10 @@ class txn : public view {
   template <class Row>
   void erase(const std::string& id) {
     record<Row>(id, nullptr);
+  }
+  template <class Row>
+  void erase(std::string_view id) {
+    record<Row>(std::string(id), nullptr);
   }
 
   // The rows written, in order (an id may appear more than once).

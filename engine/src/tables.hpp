@@ -50,12 +50,6 @@ struct string_hash {
   }
 };
 
-// The key of a nullable text column: null and "" share one key; lookups compare the real value
-// afterwards.
-inline std::string_view text_or_empty(const std::optional<std::string>& s) noexcept {
-  return s ? std::string_view(*s) : std::string_view();
-}
-
 // The keys of a row that only some tables index.
 template <class Row>
 struct extra_keys {
@@ -73,14 +67,14 @@ struct default_addresses {
 template <>
 struct extra_keys<customer_row> {
   explicit extra_keys(const customer_row& r) noexcept
-      : email(text_or_empty(r.email)), company(text_or_empty(r.company_name)) {}
+      : email(r.email.value_or_empty()), company(r.company_name.value_or_empty()) {}
   key email;
   key company;
   mutable default_addresses defaults;  // not a key: no index reads it
 };
 template <>
 struct extra_keys<group_row> {
-  explicit extra_keys(const group_row& r) noexcept : name(text_or_empty(r.name)) {}
+  explicit extra_keys(const group_row& r) noexcept : name(r.name.value_or_empty()) {}
   key name;
 };
 template <>

@@ -143,7 +143,7 @@ template <class Record>
 void load_put(boost::archive::binary_iarchive& archive, record_sink& sink) {
   Record r;
   archive >> r;
-  sink.put(std::move(r));
+  sink.put(r);
 }
 
 }  // namespace

@@ -25,11 +25,12 @@ class record_sink {
   virtual void end_table(table t) = 0;
   // The writes of commit `sequence` follow (journal records only).
   virtual void begin_commit(std::uint64_t sequence) = 0;
-  // Inserts, or replaces the row with the same id.
-  virtual void put(customer_group_record&& r) = 0;
-  virtual void put(customer_record&& r) = 0;
-  virtual void put(customer_address_record&& r) = 0;
-  virtual void put(customer_group_customer_record&& r) = 0;
+  // Inserts, or replaces the row with the same id. `r` is valid during the call only: the
+  // decoder reads the next row into the same record.
+  virtual void put(const customer_group_record& r) = 0;
+  virtual void put(const customer_record& r) = 0;
+  virtual void put(const customer_address_record& r) = 0;
+  virtual void put(const customer_group_customer_record& r) = 0;
   // Removes the row of `t` with `id` (journal entries only).
   virtual void erase(table t, std::string&& id) = 0;
 };

@@ -13,10 +13,10 @@ class counting_sink final : public persistence::record_sink {
   void begin_table(persistence::table, std::uint64_t) override {}
   void end_table(persistence::table) override {}
   void begin_commit(std::uint64_t) override {}
-  void put(customer_group_record&&) override {}
-  void put(customer_record&&) override {}
-  void put(customer_address_record&&) override {}
-  void put(customer_group_customer_record&&) override {}
+  void put(const customer_group_record&) override {}
+  void put(const customer_record&) override {}
+  void put(const customer_address_record&) override {}
+  void put(const customer_group_customer_record&) override {}
   void erase(persistence::table, std::string&&) override {}
 };
 

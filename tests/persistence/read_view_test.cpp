@@ -27,7 +27,8 @@ row_ptr<customer_row> row(const std::string& id, const std::string& name, std::u
 
 std::vector<std::string> describe(const std::vector<row_ptr<customer_row>>& rows) {
   std::vector<std::string> out;
-  for (const auto& r : rows) out.push_back(r->id + "=" + r->first_name.value_or(""));
+  for (const auto& r : rows)
+    out.push_back(r->id.str() + "=" + std::string(r->first_name.value_or_empty()));
   return out;
 }
 
