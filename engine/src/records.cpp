@@ -85,11 +85,7 @@ void check_imported_memberships(const view& v, const row_batch& rows) {
     if (!v.find<group_row>(m->customer_group_id))
       throw missing_in_import("customer_group_id", m->customer_group_id);
     // One membership per pair (decision D6).
-    int same_pair = 0;
-    v.lookup<membership_row, by_pair>(
-        boost::make_tuple(key(m->customer_id), key(m->customer_group_id)),
-        [&](const row_ptr<membership_row>&) { ++same_pair; });
-    if (same_pair > 1)
+    if (v.memberships_of_pair(m->customer_id, m->customer_group_id).size() > 1)
       throw already_exists(schema_of<membership_row>().table_words,
                            {{"customer_id", m->customer_id.str()},
                             {"customer_group_id", m->customer_group_id.str()}});

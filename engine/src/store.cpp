@@ -39,9 +39,13 @@ std::vector<row_ptr<membership_row>> view::memberships_of_group(std::string_view
 
 std::vector<row_ptr<membership_row>> view::memberships_of_pair(std::string_view customer_id,
                                                                std::string_view group_id) const {
+  // A customer's memberships, filtered by group: a customer is in a few groups, and a hash
+  // index by pair would cost every membership a node link and a bucket.
   std::vector<row_ptr<membership_row>> out;
-  lookup<membership_row, by_pair>(boost::make_tuple(key(customer_id), key(group_id)),
-                                  [&](const row_ptr<membership_row>& r) { out.push_back(r); });
+  const key group(group_id);
+  lookup<membership_row, by_customer>(key(customer_id), [&](const slot<membership_row>& m) {
+    if (m.extra.group == group) out.push_back(m.row);
+  });
   return sorted(std::move(out));
 }
 

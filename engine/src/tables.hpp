@@ -37,7 +37,6 @@ struct by_email {};
 struct by_name {};
 struct by_customer {};
 struct by_group {};
-struct by_pair {};
 struct by_live {};     // ranked (deleted, id): live rows in id order, O(log n) rank and nth
 struct by_company {};  // customers by company_name
 struct by_created {};  // ordered by created_at
@@ -381,13 +380,6 @@ using membership_table = table<
                               mi::global_fun<const slot<membership_row>&, const key&, &group_of>,
                               mi::global_fun<const slot<membership_row>&, const key&,
                                              &customer_of<membership_row>>>>,
-        mi::hashed_non_unique<
-            mi::tag<by_pair>,
-            mi::composite_key<slot<membership_row>,
-                              mi::global_fun<const slot<membership_row>&, const key&,
-                                             &customer_of<membership_row>>,
-                              mi::global_fun<const slot<membership_row>&, const key&, &group_of>>,
-            mi::composite_key_hash<key_hash, key_hash>>,
         created_index<membership_row>>>;
 
 template <class Row>
