@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +17,19 @@ inline std::string option(int argc, char** argv, std::string_view name, std::str
   for (int i = 1; i + 1 < argc; i += 2)
     if (name == argv[i]) return argv[i + 1];
   return fallback;
+}
+
+// Exits with a usage message unless argv is pairs of an option in `known` and its value.
+inline void check_options(int argc, char** argv, std::initializer_list<std::string_view> known,
+                          std::string_view usage) {
+  for (int i = 1; i < argc; i += 2) {
+    const bool is_known = std::find(known.begin(), known.end(), argv[i]) != known.end();
+    if (is_known && i + 1 < argc) continue;
+    std::fprintf(stderr, "%s: %s %s\nusage: %s %.*s\n", argv[0],
+                 is_known ? "no value for" : "unknown option", argv[i], argv[0],
+                 static_cast<int>(usage.size()), usage.data());
+    std::exit(2);
+  }
 }
 
 inline double median(std::vector<double> v) {

@@ -6,17 +6,20 @@
 //   import the time of import_records, in memory and into the data directory (journaled);
 //   save   the time of customer_module::snapshot() (write, fsync, rename, directory sync);
 //   load   the time to open the directory again: the snapshot read, checked and decoded, the
-//          rows inserted with every index. Measured in a new process each round (the program
-//          runs itself with --load-only DIR), as a restart would: the process that built the
-//          store has memory its allocators reuse, which a restarting process has to get from
-//          the system. The same in this process is reported next to it. The directory then
-//          holds a snapshot of the final state and no journal records after it;
+//          rows inserted with every index. Measured as a restart: in a new process each round
+//          (the program runs itself with --load-only DIR), after the process that built the
+//          store (--build-only DIR, which does the import, save and commit measurements) has
+//          exited, so that neither that process's pool nor its heap holds memory meanwhile.
+//          The same in this process (after the first round, memory its pool reuses) is
+//          reported next to it. The directory holds a snapshot of the final state and no
+//          journal records after it;
 //   commit latency (auto-commit update of a random customer) without a snapshot running and
 //          while one runs: p50, p99 and the maximum.
 // Each save/load figure is the median over rounds. Run a Release build:
 //   build/release/customerdb_snapshot_bench [--customers N] [--rounds R] [--dir PATH]
 //                                           [--keep yes]  (leave the data directory)
 //   build/release/customerdb_snapshot_bench --load-only DIR   (one load of DIR, then exit)
+//   build/release/customerdb_snapshot_bench --build-only DIR [--customers N] [--rounds R]
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -30,6 +33,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "measure.hpp"
@@ -156,11 +160,12 @@ void print_latency(std::string_view name, const latencies& l) {
   std::_Exit(0);
 }
 
+// This program's path, to run it again.
+std::string self() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
+
 // The time of one load of `dir` by a new process running this program with --load-only.
 double load_in_new_process(const std::filesystem::path& dir) {
-  const auto command =
-      fmt::format("'{}' --load-only '{}'", std::filesystem::read_symlink("/proc/self/exe").string(),
-                  dir.string());
+  const auto command = fmt::format("'{}' --load-only '{}'", self(), dir.string());
   FILE* child = ::popen(command.c_str(), "r");
   if (!child) throw std::runtime_error("cannot run " + command);
   char line[256] = {};
@@ -172,22 +177,17 @@ double load_in_new_process(const std::filesystem::path& dir) {
   return s;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  using customerdb::bench::option;
-  if (const auto dir = option(argc, argv, "--load-only", ""); !dir.empty()) load_only(dir);
-  const std::size_t n = std::stoull(option(argc, argv, "--customers", "1000000"));
-  const int rounds = std::stoi(option(argc, argv, "--rounds", "3"));
-  const std::filesystem::path dir =
-      option(argc, argv, "--dir",
-             (std::filesystem::temp_directory_path() / "customerdb-snapshot-bench").string());
-  const bool keep = option(argc, argv, "--keep", "no") == "yes";
-  std::filesystem::remove_all(dir);
-
-  std::vector<double> save_s, load_s, fresh_load_s;
+// What the build phase measured.
+struct build_results {
+  std::vector<double> save_s;
   std::uint64_t bytes = 0;
   latencies idle, during;
+};
+
+// Imports the store into `dir`, then measures the saves and the commit latencies, and leaves a
+// snapshot of the final state. Prints its progress.
+build_results build(const std::filesystem::path& dir, std::size_t n, int rounds) {
+  build_results out;
   {
     customerdb::customer_module db;
     auto rs = make_store(n);
@@ -195,52 +195,118 @@ int main(int argc, char** argv) {
     db.import_records(std::move(rs));
     fmt::print("import (in memory): {:.2f} s\n", seconds_since(start));
   }
-  {
-    customerdb::customer_module db(options_for(dir));
-    auto rs = make_store(n);
-    auto start = clock_type::now();
-    db.import_records(std::move(rs));
-    fmt::print("import (data directory, one journal record): {:.2f} s\n", seconds_since(start));
-    std::fflush(stdout);
+  customerdb::customer_module db(options_for(dir));
+  auto rs = make_store(n);
+  auto start = clock_type::now();
+  db.import_records(std::move(rs));
+  fmt::print("import (data directory, one journal record): {:.2f} s\n", seconds_since(start));
+  std::fflush(stdout);
 
-    for (int r = 0; r < rounds; ++r) {
-      db.update(id("cus", static_cast<std::size_t>(r)), {.first_name = "round"});  // a new sequence
-      start = clock_type::now();
-      const auto info = db.snapshot();
-      save_s.push_back(seconds_since(start));
-      bytes = info.bytes;
-      fmt::print("save round {}: {:.2f} s ({} MB)\n", r, save_s.back(), info.bytes >> 20);
+  for (int r = 0; r < rounds; ++r) {
+    db.update(id("cus", static_cast<std::size_t>(r)), {.first_name = "round"});  // a new sequence
+    start = clock_type::now();
+    const auto info = db.snapshot();
+    out.save_s.push_back(seconds_since(start));
+    out.bytes = info.bytes;
+    fmt::print("save round {}: {:.2f} s ({} MB)\n", r, out.save_s.back(), info.bytes >> 20);
+    std::fflush(stdout);
+  }
+
+  // Commit latency without, then during snapshots.
+  std::mt19937_64 rng(1);
+  std::vector<double> idle_us, during_us;
+  for (int r = 0; r < rounds; ++r) {
+    std::atomic<bool> stop{false};
+    std::thread timer([&] {
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+      stop = true;
+    });
+    auto us = commit_until(db, n, stop, rng);
+    timer.join();
+    idle_us.insert(idle_us.end(), us.begin(), us.end());
+
+    stop = false;
+    std::thread snapshotter([&] {
+      db.snapshot();
+      stop = true;
+    });
+    us = commit_until(db, n, stop, rng);
+    snapshotter.join();
+    during_us.insert(during_us.end(), us.begin(), us.end());
+  }
+  out.idle = summarize(std::move(idle_us));
+  out.during = summarize(std::move(during_us));
+  // A snapshot of the final state, so that the loads read the snapshot alone and have no
+  // journal records after it to replay.
+  db.snapshot();
+  return out;
+}
+
+// --build-only: build(), then its results as "result ..." lines for the parent; exits.
+[[noreturn]] void build_only(const std::filesystem::path& dir, std::size_t n, int rounds) {
+  const auto r = build(dir, n, rounds);
+  for (double s : r.save_s) fmt::print("result save {}\n", s);
+  fmt::print("result bytes {}\n", r.bytes);
+  for (const auto& [name, l] : {std::pair{"idle", r.idle}, std::pair{"during", r.during}})
+    fmt::print("result latency {} {} {} {} {}\n", name, l.p50_us, l.p99_us, l.max_us, l.commits);
+  std::fflush(stdout);
+  std::_Exit(0);  // the store is gone; the pool's memory goes with the process
+}
+
+// Runs build() in a new process that exits before the loads, as the process before a restart
+// has: a process's pool keeps the memory of the stores it held. Passes its progress through.
+build_results build_in_new_process(const std::filesystem::path& dir, std::size_t n, int rounds) {
+  const auto command = fmt::format("'{}' --build-only '{}' --customers {} --rounds {}", self(),
+                                   dir.string(), n, rounds);
+  FILE* child = ::popen(command.c_str(), "r");
+  if (!child) throw std::runtime_error("cannot run " + command);
+  build_results r;
+  char line[512];
+  while (std::fgets(line, sizeof line, child)) {
+    double s = 0;
+    unsigned long long bytes = 0;
+    char name[16] = {};
+    latencies l;
+    unsigned long long commits = 0;
+    if (std::sscanf(line, "result save %lf", &s) == 1) {
+      r.save_s.push_back(s);
+    } else if (std::sscanf(line, "result bytes %llu", &bytes) == 1) {
+      r.bytes = bytes;
+    } else if (std::sscanf(line, "result latency %15s %lf %lf %lf %llu", name, &l.p50_us, &l.p99_us,
+                           &l.max_us, &commits) == 5) {
+      l.commits = commits;
+      (std::string_view(name) == "idle" ? r.idle : r.during) = l;
+    } else {
+      std::fputs(line, stdout);
       std::fflush(stdout);
     }
-
-    // Commit latency without, then during snapshots.
-    std::mt19937_64 rng(1);
-    std::vector<double> idle_us, during_us;
-    for (int r = 0; r < rounds; ++r) {
-      std::atomic<bool> stop{false};
-      std::thread timer([&] {
-        std::this_thread::sleep_for(std::chrono::seconds(2));
-        stop = true;
-      });
-      auto us = commit_until(db, n, stop, rng);
-      timer.join();
-      idle_us.insert(idle_us.end(), us.begin(), us.end());
-
-      stop = false;
-      std::thread snapshotter([&] {
-        db.snapshot();
-        stop = true;
-      });
-      us = commit_until(db, n, stop, rng);
-      snapshotter.join();
-      during_us.insert(during_us.end(), us.begin(), us.end());
-    }
-    idle = summarize(std::move(idle_us));
-    during = summarize(std::move(during_us));
-    // A snapshot of the final state, so that the loads below read the snapshot alone and have
-    // no journal records after it to replay.
-    db.snapshot();
   }
+  const int status = ::pclose(child);
+  if (status != 0 || r.save_s.empty())
+    throw std::runtime_error(fmt::format("{} failed (status {})", command, status));
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using customerdb::bench::option;
+  customerdb::bench::check_options(
+      argc, argv, {"--customers", "--rounds", "--dir", "--keep", "--load-only", "--build-only"},
+      "[--customers N] [--rounds R] [--dir PATH] [--keep yes] | --load-only DIR");
+  if (const auto dir = option(argc, argv, "--load-only", ""); !dir.empty()) load_only(dir);
+  const std::size_t n = std::stoull(option(argc, argv, "--customers", "1000000"));
+  const int rounds = std::stoi(option(argc, argv, "--rounds", "3"));
+  if (const auto dir = option(argc, argv, "--build-only", ""); !dir.empty())
+    build_only(dir, n, rounds);
+  const std::filesystem::path dir =
+      option(argc, argv, "--dir",
+             (std::filesystem::temp_directory_path() / "customerdb-snapshot-bench").string());
+  const bool keep = option(argc, argv, "--keep", "no") == "yes";
+  std::filesystem::remove_all(dir);
+
+  const build_results built = build_in_new_process(dir, n, rounds);
+  std::vector<double> load_s, fresh_load_s;
   for (int r = 0; r < rounds; ++r) {
     fresh_load_s.push_back(load_in_new_process(dir));
     fmt::print("load round {} (new process): {:.2f} s\n", r, fresh_load_s.back());
@@ -256,13 +322,13 @@ int main(int argc, char** argv) {
   }
 
   fmt::print("\n{} customers, {} addresses, {} memberships; snapshot file {} MB\n", n, 2 * n, n,
-             bytes >> 20);
-  fmt::print("{:<40} {:>8.2f} s   (target <= 3 s)\n", "save (median)", median(save_s));
+             built.bytes >> 20);
+  fmt::print("{:<40} {:>8.2f} s   (target <= 3 s)\n", "save (median)", median(built.save_s));
   fmt::print("{:<40} {:>8.2f} s   (target <= 3 s)\n", "load with indexes, new process (median)",
              median(fresh_load_s));
-  fmt::print("{:<40} {:>8.2f} s   (memory reused from the rounds before)\n",
+  fmt::print("{:<40} {:>8.2f} s   (round 0 fresh memory, then reused)\n",
              "load with indexes, this process (median)", median(load_s));
-  print_latency("commit latency, no snapshot", idle);
-  print_latency("commit latency, snapshot running", during);
+  print_latency("commit latency, no snapshot", built.idle);
+  print_latency("commit latency, snapshot running", built.during);
   if (!keep) std::filesystem::remove_all(dir);
 }
