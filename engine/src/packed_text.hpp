@@ -117,7 +117,6 @@ class packed_string {
 
   std::string_view view() const noexcept { return chars_.view(); }
   operator std::string_view() const noexcept { return view(); }  // NOLINT: reads as one
-  explicit operator std::string() const { return std::string(view()); }
   std::string str() const { return std::string(view()); }
   bool empty() const noexcept { return view().empty(); }
   std::size_t size() const noexcept { return view().size(); }
