@@ -160,20 +160,28 @@ void print_latency(std::string_view name, const latencies& l) {
   std::_Exit(0);
 }
 
-// This program's path, to run it again.
-std::string self() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
+// Runs this program again with `arguments`, calling on_line(line) for each line it prints.
+// Throws when it cannot run or fails; returns its command line.
+template <class OnLine>
+std::string run_self(const std::string& arguments, OnLine&& on_line) {
+  const auto command =
+      fmt::format("'{}' {}", std::filesystem::read_symlink("/proc/self/exe").string(), arguments);
+  FILE* child = ::popen(command.c_str(), "r");
+  if (!child) throw std::runtime_error("cannot run " + command);
+  char line[512];
+  while (std::fgets(line, sizeof line, child)) on_line(line);
+  if (const int status = ::pclose(child); status != 0)
+    throw std::runtime_error(fmt::format("{} failed (status {})", command, status));
+  return command;
+}
 
 // The time of one load of `dir` by a new process running this program with --load-only.
 double load_in_new_process(const std::filesystem::path& dir) {
-  const auto command = fmt::format("'{}' --load-only '{}'", self(), dir.string());
-  FILE* child = ::popen(command.c_str(), "r");
-  if (!child) throw std::runtime_error("cannot run " + command);
-  char line[256] = {};
-  const bool read = std::fgets(line, sizeof line, child) != nullptr;
-  const int status = ::pclose(child);
-  double s = 0;
-  if (!read || status != 0 || std::sscanf(line, "load_seconds %lf", &s) != 1)
-    throw std::runtime_error(fmt::format("{} failed (status {}): {}", command, status, line));
+  double s = -1;
+  const auto command =
+      run_self(fmt::format("--load-only '{}'", dir.string()),
+               [&](const char* line) { std::sscanf(line, "load_seconds %lf", &s); });
+  if (s < 0) throw std::runtime_error(command + " printed no load_seconds");
   return s;
 }
 
@@ -256,34 +264,29 @@ build_results build(const std::filesystem::path& dir, std::size_t n, int rounds)
 // Runs build() in a new process that exits before the loads, as the process before a restart
 // has: a process's pool keeps the memory of the stores it held. Passes its progress through.
 build_results build_in_new_process(const std::filesystem::path& dir, std::size_t n, int rounds) {
-  const auto command = fmt::format("'{}' --build-only '{}' --customers {} --rounds {}", self(),
-                                   dir.string(), n, rounds);
-  FILE* child = ::popen(command.c_str(), "r");
-  if (!child) throw std::runtime_error("cannot run " + command);
   build_results r;
-  char line[512];
-  while (std::fgets(line, sizeof line, child)) {
-    double s = 0;
-    unsigned long long bytes = 0;
-    char name[16] = {};
-    latencies l;
-    unsigned long long commits = 0;
-    if (std::sscanf(line, "result save %lf", &s) == 1) {
-      r.save_s.push_back(s);
-    } else if (std::sscanf(line, "result bytes %llu", &bytes) == 1) {
-      r.bytes = bytes;
-    } else if (std::sscanf(line, "result latency %15s %lf %lf %lf %llu", name, &l.p50_us, &l.p99_us,
-                           &l.max_us, &commits) == 5) {
-      l.commits = commits;
-      (std::string_view(name) == "idle" ? r.idle : r.during) = l;
-    } else {
-      std::fputs(line, stdout);
-      std::fflush(stdout);
-    }
-  }
-  const int status = ::pclose(child);
-  if (status != 0 || r.save_s.empty())
-    throw std::runtime_error(fmt::format("{} failed (status {})", command, status));
+  const auto command =
+      run_self(fmt::format("--build-only '{}' --customers {} --rounds {}", dir.string(), n, rounds),
+               [&](const char* line) {
+                 double s = 0;
+                 unsigned long long bytes = 0;
+                 char name[16] = {};
+                 latencies l;
+                 unsigned long long commits = 0;
+                 if (std::sscanf(line, "result save %lf", &s) == 1) {
+                   r.save_s.push_back(s);
+                 } else if (std::sscanf(line, "result bytes %llu", &bytes) == 1) {
+                   r.bytes = bytes;
+                 } else if (std::sscanf(line, "result latency %15s %lf %lf %lf %llu", name,
+                                        &l.p50_us, &l.p99_us, &l.max_us, &commits) == 5) {
+                   l.commits = commits;
+                   (std::string_view(name) == "idle" ? r.idle : r.during) = l;
+                 } else {
+                   std::fputs(line, stdout);
+                   std::fflush(stdout);
+                 }
+               });
+  if (r.save_s.empty()) throw std::runtime_error(command + " printed no results");
   return r;
 }
 
