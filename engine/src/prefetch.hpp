@@ -8,12 +8,6 @@
 
 namespace customerdb::detail {
 
-template <class T>
-void prefetch_lines(const T* p) noexcept {
-  const char* bytes = reinterpret_cast<const char*>(p);
-  for (std::size_t at = 0; at < sizeof(T); at += 64) __builtin_prefetch(bytes + at);
-}
-
 // __builtin_prefetch(p), as an instruction the compiler must emit. GCC 12 dropped
 // __builtin_prefetch of a hash bucket's first node (an address it computes from Boost.MultiIndex's
 // node pointers) in templates, while keeping it in an equivalent plain function.
@@ -23,6 +17,12 @@ inline void prefetch_kept(const void* p) noexcept {
 #else
   __builtin_prefetch(p);
 #endif
+}
+
+template <class T>
+void prefetch_lines(const T* p) noexcept {
+  const char* bytes = reinterpret_cast<const char*>(p);
+  for (std::size_t at = 0; at < sizeof(T); at += 64) prefetch_kept(bytes + at);
 }
 
 // Asks the CPU to fetch the characters of a string's text when they live on the heap: longer

@@ -327,8 +327,7 @@ class table {
     const auto n = idx.bucket(k);
     const auto first = idx.begin(n);
     if (first == idx.end(n)) return;
-    const auto* node = reinterpret_cast<const char*>(std::addressof(*first));
-    for (std::size_t at = 0; at < sizeof(slot<Row>); at += 64) prefetch_kept(node + at);
+    prefetch_lines(std::addressof(*first));
   }
 
   template <std::size_t I>
