@@ -4,6 +4,7 @@
 #include "customerdb/customer_module.hpp"
 #include "engine.hpp"
 #include "ops.hpp"
+#include "rules.hpp"
 
 namespace customerdb {
 
@@ -11,17 +12,12 @@ using namespace detail;
 
 namespace detail {
 
-namespace {
-
 void check_customer_exists(const view& v, std::string_view customer_id) {
   if (!v.find<customer_row>(customer_id)) throw relationship_missing("customer_id", customer_id);
 }
 
-}  // namespace
-
 row_ptr<address_row> insert_address(txn& t, const create_customer_address_dto& d, timestamp now) {
   if (!d.customer_id) throw required_value(schema_of<address_row>().model, "customer_id");
-  check_customer_exists(t, *d.customer_id);
   auto row = new_row<address_row>();
   row->id = claim_id<address_row>(t, d.id);
   row->customer_id = *d.customer_id;
@@ -40,19 +36,15 @@ row_ptr<address_row> insert_address(txn& t, const create_customer_address_dto& d
   row->phone = d.phone;
   row->metadata = d.metadata;
   row->created_at = row->updated_at = now;
-  t.put<address_row>(row);
+  put_checked<address_row>(t, row);
   return row;
 }
 
 namespace {
 
-bool apply_address(const view& v, address_row& r, const update_customer_address_dto& d) {
+bool apply_address(address_row& r, const update_customer_address_dto& d) {
   constexpr std::string_view model = "Address";
-  bool changed = false;
-  if (apply_required(r.customer_id, d.customer_id, "customer_id", model)) {
-    check_customer_exists(v, r.customer_id);
-    changed = true;
-  }
+  bool changed = apply_required(r.customer_id, d.customer_id, "customer_id", model);
   changed |= apply(r.address_name, d.address_name);
   changed |=
       apply_required(r.is_default_shipping, d.is_default_shipping, "is_default_shipping", model);
@@ -76,7 +68,10 @@ template <class Target>
 std::vector<customer_address> update_addresses_of(engine& e, transaction* tx, const Target& target,
                                                   const update_customer_address_dto& data) {
   return update_entities<address_row>(
-      e, tx, target, [&](const view& v, address_row& r) { return apply_address(v, r, data); });
+      e, tx, target, [&](address_row& r) { return apply_address(r, data); },
+      [&](const view& v) {
+        if (data.customer_id.has_value()) check_customer_exists(v, data.customer_id.value());
+      });
 }
 
 void erase_addresses(txn& t, const std::vector<std::string>& ids) {
@@ -94,9 +89,13 @@ customer_address customer_module::add_addresses(const create_customer_address_dt
 std::vector<customer_address> customer_module::add_addresses(
     std::span<const create_customer_address_dto> data, const context& ctx) {
   if (data.empty()) return {};
+  // Input checks, then every row's unique rules, then the references (decision D19).
+  for (const auto& d : data)
+    if (!d.customer_id) throw required_value(schema_of<address_row>().model, "customer_id");
   return engine_->write(tx_of(ctx), [&](txn& t) {
     std::vector<row_ptr<address_row>> rows;
     for (const auto& d : data) rows.push_back(insert_address(t, d, engine_->now()));
+    for (const auto& d : data) check_customer_exists(t, *d.customer_id);
     return to_dtos(rows, t, load_plan{});
   });
 }

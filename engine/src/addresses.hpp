@@ -6,9 +6,13 @@
 
 namespace customerdb::detail {
 
-// Inserts one address. Throws invalid_data when customer_id is missing or the id is taken,
-// not_found when the customer does not exist (decision D7). The one-default rule is checked
-// at commit.
+// Inserts one address and checks its one-default rule (put_checked). Throws invalid_data when
+// customer_id is missing, the id is taken or the rule is broken. Does not check that the
+// customer exists: callers check references after all their rows (decision D19).
 row_ptr<address_row> insert_address(txn& t, const create_customer_address_dto& data, timestamp now);
+
+// Throws not_found `You tried to set relationship customer_id: <id>, but such entity does not
+// exist` when `v` holds no customer `customer_id` (decision D7).
+void check_customer_exists(const view& v, std::string_view customer_id);
 
 }  // namespace customerdb::detail

@@ -3,6 +3,7 @@
 #include "customerdb/customer_module.hpp"
 #include "engine.hpp"
 #include "ops.hpp"
+#include "rules.hpp"
 
 namespace customerdb {
 
@@ -18,13 +19,15 @@ void erase_customers(txn& t, const std::vector<std::string>& ids) {
   });
 }
 
+// Inserts the customers, then their addresses, as Medusa's two statements do: a call that
+// breaks several rules reports the first customer that breaks one, then the first address
+// (decision D19).
 std::vector<customer> create_customers(txn& t, std::span<const create_customer_dto> data,
                                        timestamp now) {
   std::vector<customer> out;
   std::vector<std::vector<row_ptr<address_row>>> addresses(data.size());
   std::vector<row_ptr<customer_row>> rows;
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    const auto& d = data[i];
+  for (const auto& d : data) {
     auto row = new_row<customer_row>();
     row->id = claim_id<customer_row>(t, d.id);
     row->email = d.email;
@@ -36,13 +39,14 @@ std::vector<customer> create_customers(txn& t, std::span<const create_customer_d
     row->metadata = d.metadata;
     row->created_by = d.created_by;
     row->created_at = row->updated_at = now;
-    t.put<customer_row>(row);
-    rows.push_back(row);
-    if (d.addresses) {
-      for (auto a : *d.addresses) {
-        a.customer_id = row->id;
-        addresses[i].push_back(insert_address(t, a, now));
-      }
+    put_checked<customer_row>(t, row);
+    rows.push_back(std::move(row));
+  }
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (!data[i].addresses) continue;
+    for (auto a : *data[i].addresses) {
+      a.customer_id = rows[i]->id;
+      addresses[i].push_back(insert_address(t, a, now));
     }
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -67,8 +71,8 @@ bool apply_customer(customer_row& r, const customer_updatable_fields& d) {
 template <class Target>
 std::vector<customer> update_customers(engine& e, transaction* tx, const Target& target,
                                        const customer_updatable_fields& data) {
-  return update_entities<customer_row>(
-      e, tx, target, [&](const view&, customer_row& r) { return apply_customer(r, data); });
+  return update_entities<customer_row>(e, tx, target,
+                                       [&](customer_row& r) { return apply_customer(r, data); });
 }
 
 }  // namespace

@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <malloc.h>
 
-#include <tuple>
-
 #include "durability.hpp"
 #include "errors.hpp"
 #include "rules.hpp"
@@ -152,48 +150,6 @@ std::unique_lock<std::mutex> engine::enter(transaction& tx) const {
       throw error(error_code::conflict, "Transaction has expired");
     default:
       throw error(error_code::conflict, "Transaction is no longer active");
-  }
-}
-
-namespace {
-
-// The part of a row that its unique rule looks at: a row whose key is unchanged since its
-// committed before-image cannot break the rule (any clash would have failed the other writer).
-auto unique_key(const customer_row& r) { return std::tie(r.email, r.has_account, r.deleted_at); }
-auto unique_key(const group_row& r) { return std::tie(r.name, r.deleted_at); }
-auto unique_key(const address_row& r) {
-  return std::tie(r.customer_id, r.is_default_shipping, r.is_default_billing);
-}
-
-// Runs check(view, row) on the visible row `id` unless its unique key is unchanged.
-template <class Row, class Check>
-void check_if_key_changed(const txn& t, const std::string& id, Check check) {
-  const auto row = t.find<Row>(id);
-  if (!row) return;
-  const auto* c = t.writes().of<Row>().find(id);
-  if (c && c->before && unique_key(*c->before) == unique_key(*row)) return;
-  check(t, *row);
-}
-
-}  // namespace
-
-void engine::check_unique(const txn& t, std::size_t mark) const {
-  const auto& touched = t.touched();
-  for (std::size_t i = mark; i < touched.size(); ++i) {
-    const auto& [kind, id] = touched[i];
-    switch (kind) {
-      case entity::customer:
-        check_if_key_changed<customer_row>(t, id, check_customer);
-        break;
-      case entity::group:
-        check_if_key_changed<group_row>(t, id, check_group);
-        break;
-      case entity::address:
-        check_if_key_changed<address_row>(t, id, check_address);
-        break;
-      case entity::membership:
-        break;
-    }
   }
 }
 

@@ -80,8 +80,8 @@ class engine {
   }
 
   // Runs f(txn&) as one atomic step: inside `tx` when given (undone on failure), otherwise as
-  // a transaction of its own that commits at once. The unique rules are checked for every row
-  // the step wrote.
+  // a transaction of its own that commits at once. `f` checks the unique rules of the rows it
+  // writes as it writes them (put_checked, rules.hpp).
   template <class F>
   auto write(transaction* tx, F&& f) {
     using result = std::invoke_result_t<F, txn&>;
@@ -92,11 +92,8 @@ class engine {
       try {
         if constexpr (std::is_void_v<result>) {
           std::forward<F>(f)(tx->writes);
-          check_unique(tx->writes, mark);
         } else {
-          auto r = std::forward<F>(f)(tx->writes);
-          check_unique(tx->writes, mark);
-          return r;
+          return std::forward<F>(f)(tx->writes);
         }
       } catch (...) {
         tx->writes.rollback_to(mark);
@@ -109,7 +106,6 @@ class engine {
           std::lock_guard writer(writer_);
           txn t(store_);
           std::forward<F>(f)(t);
-          check_unique(t, 0);
           sequence = publish(t);
         }
         committed(sequence);
@@ -118,7 +114,6 @@ class engine {
           std::lock_guard writer(writer_);
           txn t(store_);
           auto r = std::forward<F>(f)(t);
-          check_unique(t, 0);
           sequence = publish(t);
           return r;
         }();
@@ -153,8 +148,6 @@ class engine {
  private:
   // Locks `tx` for one call; throws conflict when it expired or ended.
   std::unique_lock<std::mutex> enter(transaction& tx) const;
-  // Checks the unique rules for the rows `t` wrote since `mark`.
-  void check_unique(const txn& t, std::size_t mark) const;
   // Checks that no row `t` wrote was changed by a commit after `begin_sequence`, that the rows
   // it refers to still exist, and the unique rules. REQUIRES: writer_ held.
   void validate(const txn& t, std::uint64_t begin_sequence) const;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "errors.hpp"
+#include "text.hpp"
 
 namespace customerdb {
 
@@ -54,7 +55,9 @@ error update_targets_not_found(std::string_view model, const std::vector<std::st
 error already_exists(std::string_view table_words,
                      const std::vector<std::pair<std::string_view, std::string>>& columns) {
   std::string text = fmt::format("{} with ", table_words);
-  for (const auto& [column, value] : columns) text += fmt::format("{}: {}, ", column, value);
+  // Values are printed trimmed, as Medusa prints them (decision D29).
+  for (const auto& [column, value] : columns)
+    text += fmt::format("{}: {}, ", column, trim_white_space(value));
   text += "already exists.";
   return error(error_code::invalid_data, text);
 }

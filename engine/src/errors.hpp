@@ -17,7 +17,8 @@ error not_found_by_id(std::string_view model, std::string_view id);
 error id_must_be_defined(std::string_view model_lower);
 // `<Model> with id "<a, b>" not found`
 error update_targets_not_found(std::string_view model, const std::vector<std::string>& ids);
-// "<Table words> with <col>: <val>[, <col>: <val>], already exists."
+// "<Table words> with <col>: <val>[, <col>: <val>], already exists.", each value trimmed of
+// the white space around it (decision D29).
 error already_exists(std::string_view table_words,
                      const std::vector<std::pair<std::string_view, std::string>>& columns);
 // "You tried to set relationship <col>: <val>, but such entity does not exist"

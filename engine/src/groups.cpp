@@ -2,6 +2,7 @@
 #include "customerdb/customer_module.hpp"
 #include "engine.hpp"
 #include "ops.hpp"
+#include "rules.hpp"
 
 namespace customerdb {
 
@@ -26,8 +27,8 @@ bool apply_group(group_row& r, const customer_group_updatable_fields& d) {
 template <class Target>
 std::vector<customer_group> update_groups(engine& e, transaction* tx, const Target& target,
                                           const customer_group_updatable_fields& data) {
-  return update_entities<group_row>(
-      e, tx, target, [&](const view&, group_row& r) { return apply_group(r, data); });
+  return update_entities<group_row>(e, tx, target,
+                                    [&](group_row& r) { return apply_group(r, data); });
 }
 
 }  // namespace
@@ -50,7 +51,7 @@ std::vector<customer_group> customer_module::create_customer_group(
       row->metadata = d.metadata;
       row->created_by = d.created_by;
       row->created_at = row->updated_at = now;
-      t.put<group_row>(row);
+      put_checked<group_row>(t, row);
       rows.push_back(std::move(row));
     }
     return to_dtos(rows, t, load_plan{});

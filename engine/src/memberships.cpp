@@ -19,10 +19,11 @@ std::vector<std::string> customer_module::add_customer_to_group(
     std::vector<std::string> ids;
     const timestamp now = engine_->now();
     for (const auto& p : pairs) {
-      if (!t.find<customer_row>(p.customer_id))
-        throw relationship_missing("customer_id", p.customer_id);
+      // The database checks the group's key before the customer's (decision D19).
       if (!t.find<group_row>(p.customer_group_id))
         throw relationship_missing("customer_group_id", p.customer_group_id);
+      if (!t.find<customer_row>(p.customer_id))
+        throw relationship_missing("customer_id", p.customer_id);
       // An existing membership is returned, not duplicated (decision D6).
       if (auto existing = t.memberships_of_pair(p.customer_id, p.customer_group_id);
           !existing.empty()) {

@@ -18,6 +18,7 @@
 #include "ids.hpp"
 #include "metadata.hpp"
 #include "query.hpp"
+#include "rules.hpp"
 #include "schema.hpp"
 #include "store.hpp"
 
@@ -157,7 +158,7 @@ std::vector<dto_t<Row>> update_rows(txn& t, const std::vector<row_ptr<Row>>& tar
     auto row = new_row<Row>(*target);
     if (change(*row)) {
       row->updated_at = now;
-      t.put<Row>(row);
+      put_checked<Row>(t, row);
       updated.push_back(std::move(row));
     } else {
       updated.push_back(target);
@@ -166,14 +167,22 @@ std::vector<dto_t<Row>> update_rows(txn& t, const std::vector<row_ptr<Row>>& tar
   return to_dtos(updated, t, load_plan{});
 }
 
-// update(): resolves `target` (ids or a selector) and applies `apply(const view&, Row&) -> bool
-// changed` to each row in one transaction.
-template <class Row, class Target, class Apply>
+// The references a write made, checked after all its rows as the database checks foreign keys
+// at the end of a statement: a call that breaks a unique rule and names an unknown row reports
+// the unique rule (decision D19).
+struct no_references {
+  void operator()(const view&) const noexcept {}
+};
+
+// update(): resolves `target` (ids or a selector), applies `apply(Row&) -> bool changed` to
+// each row, then `check_references(const view&)`, in one transaction.
+template <class Row, class Target, class Apply, class CheckReferences = no_references>
 std::vector<dto_t<Row>> update_entities(engine& e, transaction* tx, const Target& target,
-                                        Apply&& apply) {
+                                        Apply&& apply, CheckReferences&& check_references = {}) {
   return e.write(tx, [&](txn& t) {
-    return update_rows<Row>(t, update_targets<Row>(t, target), e.now(),
-                            [&](Row& r) { return apply(static_cast<const view&>(t), r); });
+    auto dtos = update_rows<Row>(t, update_targets<Row>(t, target), e.now(), apply);
+    if (!dtos.empty()) check_references(static_cast<const view&>(t));
+    return dtos;
   });
 }
 
@@ -229,7 +238,7 @@ linkable_ids restore(txn& t, const std::vector<std::string>& ids, const soft_del
     auto next = new_row<Row>(*row);
     next->deleted_at.reset();
     next->updated_at = now;
-    t.put<Row>(std::move(next));
+    put_checked<Row>(t, std::move(next));
     found.push_back(id);
   }
   return linkable_result<Row>(std::move(found), config);

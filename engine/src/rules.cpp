@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include "errors.hpp"
 #include "schema.hpp"
@@ -10,6 +11,26 @@ namespace customerdb::detail {
 namespace {
 
 std::string_view bool_text(bool b) { return b ? "true" : "false"; }
+
+// The part of a row that its unique rule looks at.
+auto unique_key(const customer_row& r) { return std::tie(r.email, r.has_account, r.deleted_at); }
+auto unique_key(const group_row& r) { return std::tie(r.name, r.deleted_at); }
+auto unique_key(const address_row& r) {
+  return std::tie(r.customer_id, r.is_default_shipping, r.is_default_billing);
+}
+
+void check_rule(const view& v, const customer_row& r) { check_customer(v, r); }
+void check_rule(const view& v, const group_row& r) { check_group(v, r); }
+void check_rule(const view& v, const address_row& r) { check_address(v, r); }
+
+// Checks the visible row `id` unless its unique key is the one it had before (`before`, null
+// for a new row): a row whose key is unchanged cannot break the rule.
+template <class Row>
+void check_if_key_changed(const view& v, const std::string& id, const Row* before) {
+  const auto row = v.find<Row>(id);
+  if (!row || (before && unique_key(*before) == unique_key(*row))) return;
+  check_rule(v, *row);
+}
 
 }  // namespace
 
@@ -48,6 +69,45 @@ void check_address(const view& v, const address_row& a) {
   if ((a.is_default_shipping && shipping > 1) || (a.is_default_billing && billing > 1))
     throw already_exists(schema_of<address_row>().table_words,
                          {{"customer_id", a.customer_id.str()}});
+}
+
+template <class Row>
+void put_checked(txn& t, row_ptr<Row> row) {
+  const auto before = t.find<Row>(row->id.view());
+  const std::string id(row->id.view());
+  t.put<Row>(std::move(row));
+  check_if_key_changed<Row>(t, id, before.get());
+}
+
+template void put_checked<customer_row>(txn&, row_ptr<customer_row>);
+template void put_checked<group_row>(txn&, row_ptr<group_row>);
+template void put_checked<address_row>(txn&, row_ptr<address_row>);
+
+void check_unique(const txn& t, std::size_t mark) {
+  const auto& touched = t.touched();
+  // The committed image of row `id`, when the write set replaced one.
+  const auto committed_image = [&]<class Row>(std::type_identity<Row>, const std::string& id) {
+    const auto* c = t.writes().of<Row>().find(id);
+    return c ? c->before.get() : nullptr;
+  };
+  for (std::size_t i = mark; i < touched.size(); ++i) {
+    const auto& [kind, id] = touched[i];
+    switch (kind) {
+      case entity::customer:
+        check_if_key_changed<customer_row>(
+            t, id, committed_image(std::type_identity<customer_row>{}, id));
+        break;
+      case entity::group:
+        check_if_key_changed<group_row>(t, id, committed_image(std::type_identity<group_row>{}, id));
+        break;
+      case entity::address:
+        check_if_key_changed<address_row>(t, id,
+                                          committed_image(std::type_identity<address_row>{}, id));
+        break;
+      case entity::membership:
+        break;
+    }
+  }
 }
 
 }  // namespace customerdb::detail

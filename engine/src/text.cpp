@@ -161,4 +161,31 @@ bool like_match(std::string_view text, std::string_view pattern, bool ignore_cas
   return pi == p.size();
 }
 
+namespace {
+
+// The white space String.trim removes, as UTF-8 sequences.
+constexpr std::string_view white_space[] = {
+    " ",            "\t",           "\n",           "\v",           "\f",           "\r",
+    "\u00A0",       "\u1680",       "\u2000",       "\u2001",       "\u2002",       "\u2003",
+    "\u2004",       "\u2005",       "\u2006",       "\u2007",       "\u2008",       "\u2009",
+    "\u200A",       "\u2028",       "\u2029",       "\u202F",       "\u205F",       "\u3000",
+    "\uFEFF",
+};
+
+// The length of the white space `text` starts with (`at_end`: ends with), 0 when none.
+std::size_t white_space_at(std::string_view text, bool at_end) {
+  for (const auto w : white_space) {
+    if (at_end ? text.ends_with(w) : text.starts_with(w)) return w.size();
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string_view trim_white_space(std::string_view text) {
+  while (const std::size_t n = white_space_at(text, false)) text.remove_prefix(n);
+  while (const std::size_t n = white_space_at(text, true)) text.remove_suffix(n);
+  return text;
+}
+
 }  // namespace customerdb::detail

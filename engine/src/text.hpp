@@ -16,4 +16,9 @@ bool contains_folded(std::string_view text, std::string_view folded_needle);
 // `\` escapes the next character. With `ignore_case`, ILIKE.
 bool like_match(std::string_view text, std::string_view pattern, bool ignore_case);
 
+// `text` without the white space around it: the characters JavaScript's String.trim removes
+// (ASCII white space, no-break spaces, the Unicode space separators, line and paragraph
+// separators, and the byte order mark), as UTF-8.
+std::string_view trim_white_space(std::string_view text);
+
 }  // namespace customerdb::detail
