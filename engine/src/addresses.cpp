@@ -129,7 +129,7 @@ void customer_module::delete_addresses(const std::vector<std::string>& ids, cons
 
 void customer_module::delete_addresses(const filter& selector, const context& ctx) {
   engine_->write(tx_of(ctx), [&](txn& t) {
-    erase_addresses(t, ids_of(select_rows<address_row>(t, selector)));
+    erase_addresses(t, ids_of(select_rows<address_row>(t, selector, query_kind::delete_selector)));
   });
 }
 

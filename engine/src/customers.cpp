@@ -123,7 +123,7 @@ void customer_module::delete_customers(const std::vector<std::string>& ids, cons
 
 void customer_module::delete_customers(const filter& selector, const context& ctx) {
   engine_->write(tx_of(ctx), [&](txn& t) {
-    erase_customers(t, ids_of(select_rows<customer_row>(t, selector)));
+    erase_customers(t, ids_of(select_rows<customer_row>(t, selector, query_kind::delete_selector)));
   });
 }
 

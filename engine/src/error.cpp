@@ -91,6 +91,17 @@ error invalid_value(std::string_view what, std::string_view value) {
   return error(error_code::invalid_data, fmt::format("Invalid value for {}: {}", what, value));
 }
 
+error search_below_top_level(std::string_view model) {
+  return error(error_code::invalid_data,
+               fmt::format("Filter key \"q\" is accepted only at the top level of a filter of {}",
+                           model));
+}
+
+error search_in_delete_selector(std::string_view model) {
+  return error(error_code::invalid_data,
+               fmt::format("Filter key \"q\" is not accepted in a selector that deletes {}", model));
+}
+
 error invalid_field_value(std::string_view model, std::string_view key, std::string_view expected) {
   return error(
       error_code::invalid_data,

@@ -33,6 +33,10 @@ error non_null_property(std::string_view property, std::string_view model);
 error required_value(std::string_view model, std::string_view property);
 // "Invalid value for <what>: <value>"
 error invalid_value(std::string_view what, std::string_view value);
+// `Filter key "q" is accepted only at the top level of a filter of <Model>` (decision D27)
+error search_below_top_level(std::string_view model);
+// `Filter key "q" is not accepted in a selector that deletes <Model>` (decision D27)
+error search_in_delete_selector(std::string_view model);
 // `Invalid value for field "<key>" of <Model>: expected <expected>`
 error invalid_field_value(std::string_view model, std::string_view key, std::string_view expected);
 

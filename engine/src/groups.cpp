@@ -94,7 +94,7 @@ void customer_module::delete_customer_groups(const std::vector<std::string>& ids
 
 void customer_module::delete_customer_groups(const filter& selector, const context& ctx) {
   engine_->write(tx_of(ctx),
-                 [&](txn& t) { erase_groups(t, ids_of(select_rows<group_row>(t, selector))); });
+                 [&](txn& t) { erase_groups(t, ids_of(select_rows<group_row>(t, selector, query_kind::delete_selector))); });
 }
 
 std::vector<customer_group> customer_module::list_customer_groups(const filter& filters,

@@ -37,6 +37,9 @@ template <class Row>
 struct pred {
   virtual ~pred() = default;
   virtual tri eval(const Row& row, const view& v) const = 0;
+  // The result for the row of nulls a left join gives when there is no related row (decision
+  // D28): every field is null.
+  virtual tri eval_null(const view& v) const = 0;
 };
 template <class Row>
 using pred_ptr = std::unique_ptr<const pred<Row>>;
@@ -44,33 +47,30 @@ using pred_ptr = std::unique_ptr<const pred<Row>>;
 template <class Row>
 struct all_pred final : pred<Row> {
   tri eval(const Row&, const view&) const override { return tri::yes; }
+  tri eval_null(const view&) const override { return tri::yes; }
 };
 
-template <class Row>
-struct and_pred final : pred<Row> {
-  std::vector<pred_ptr<Row>> children;
-  tri eval(const Row& r, const view& v) const override {
-    tri result = tri::yes;
-    for (const auto& c : children) {
-      const tri t = c->eval(r, v);
-      if (t == tri::no) return tri::no;
-      if (t == tri::unknown) result = tri::unknown;
-    }
-    return result;
+// AND (`stop` no) or OR (`stop` yes) of the children's results, with SQL's NULL rules.
+template <class Eval>
+tri combine(tri stop, std::size_t count, Eval&& eval) {
+  tri result = stop == tri::no ? tri::yes : tri::no;
+  for (std::size_t i = 0; i < count; ++i) {
+    const tri t = eval(i);
+    if (t == stop) return stop;
+    if (t == tri::unknown) result = tri::unknown;
   }
-};
+  return result;
+}
 
 template <class Row>
-struct or_pred final : pred<Row> {
+struct combine_pred final : pred<Row> {
+  tri stop = tri::no;  // no: AND, yes: OR
   std::vector<pred_ptr<Row>> children;
   tri eval(const Row& r, const view& v) const override {
-    tri result = tri::no;
-    for (const auto& c : children) {
-      const tri t = c->eval(r, v);
-      if (t == tri::yes) return tri::yes;
-      if (t == tri::unknown) result = tri::unknown;
-    }
-    return result;
+    return combine(stop, children.size(), [&](std::size_t i) { return children[i]->eval(r, v); });
+  }
+  tri eval_null(const view& v) const override {
+    return combine(stop, children.size(), [&](std::size_t i) { return children[i]->eval_null(v); });
   }
 };
 
@@ -78,6 +78,7 @@ template <class Row>
 struct not_pred final : pred<Row> {
   pred_ptr<Row> child;
   tri eval(const Row& r, const view& v) const override { return negate(child->eval(r, v)); }
+  tri eval_null(const view& v) const override { return negate(child->eval_null(v)); }
 };
 
 // Orders two non-null values of one field kind; nullopt when they cannot be compared.
@@ -162,8 +163,10 @@ struct condition_pred final : pred<Row> {
   std::vector<operand> operands;
   std::optional<boost::regex> regex;
 
-  tri eval(const Row& r, const view& v) const override {
-    const cell c = field->get(r, v);
+  tri eval(const Row& r, const view& v) const override { return eval_cell(field->get(r, v)); }
+  tri eval_null(const view&) const override { return eval_cell(nullptr); }
+
+  tri eval_cell(const cell& c) const {
     return apply_op(
         op, is_null(c), operands.size(),
         [&](std::size_t i) { return std::holds_alternative<std::nullptr_t>(operands[i]); },
@@ -201,22 +204,27 @@ struct search_pred final : pred<Row> {
     }
     return result;
   }
+  tri eval_null(const view&) const override { return tri::unknown; }
 };
 
 template <class Row>
-pred_ptr<Row> compile(const filter_node& n, bool with_deleted);
+pred_ptr<Row> compile(const filter_node& n);
 
-// "has at least one related row matching": EXISTS, never unknown.
+// "has at least one related row matching", as a join sees the related rows: soft-deleted ones
+// included, and, when there is none, the row of nulls of a left join (decision D28). Never
+// unknown.
 template <class Row, class Target>
 struct relation_pred final : pred<Row> {
   relation_kind relation;
-  bool with_deleted = false;
   pred_ptr<Target> sub;
   tri eval(const Row& r, const view& v) const override {
-    for (const auto& t : related<Target>(relation, r, v, with_deleted))
+    const auto rows = related<Target>(relation, r, v, true);
+    if (rows.empty()) return eval_null(v);
+    for (const auto& t : rows)
       if (sub->eval(*t, v) == tri::yes) return tri::yes;
     return tri::no;
   }
+  tri eval_null(const view& v) const override { return of(sub->eval_null(v) == tri::yes); }
 };
 
 // ---- Metadata (JSON) filters: {metadata: {key: value, nested: {key: value}}} -----------------
@@ -237,14 +245,8 @@ struct json_combine final : json_pred {
   std::vector<json_pred_ptr> children;
   tri eval(const boost::json::object* o) const override {
     if (op == kind::not_) return negate(children[0]->eval(o));
-    const tri stop = op == kind::and_ ? tri::no : tri::yes;
-    tri result = op == kind::and_ ? tri::yes : tri::no;
-    for (const auto& c : children) {
-      const tri t = c->eval(o);
-      if (t == stop) return stop;
-      if (t == tri::unknown) result = tri::unknown;
-    }
-    return result;
+    return combine(op == kind::and_ ? tri::no : tri::yes, children.size(),
+                   [&](std::size_t i) { return children[i]->eval(o); });
   }
 };
 
@@ -309,9 +311,13 @@ json_pred_ptr compile_json(const filter_node& n, std::string_view model, std::st
     case kind::and_:
     case kind::or_:
     case kind::not_: {
+      // As for columns, empty sub-filters are dropped (decision D25).
       auto p = std::make_unique<json_combine>();
       p->op = n.k;
-      for (const auto& c : n.children) p->children.push_back(compile_json(c.node(), model, path));
+      for (const auto& c : n.children)
+        if (n.k == kind::not_ || c.node().k != kind::all)
+          p->children.push_back(compile_json(c.node(), model, path));
+      if (p->children.empty()) return std::make_unique<json_all>();
       return p;
     }
     case kind::condition: {
@@ -353,6 +359,7 @@ struct metadata_pred final : pred<Row> {
     const auto* const* object = std::get_if<const metadata*>(&c);
     return sub->eval(object ? *object : nullptr);
   }
+  tri eval_null(const view&) const override { return sub->eval(nullptr); }
 };
 
 std::string_view expected_operand(field_kind k) {
@@ -441,14 +448,13 @@ pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) 
 }
 
 template <class Row>
-pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, bool with_deleted) {
+pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel) {
   return with_entity(rel.target, [&](auto target) -> pred_ptr<Row> {
     using Target = typename decltype(target)::type;
     auto p = std::make_unique<relation_pred<Row, Target>>();
     p->relation = rel.kind;
-    p->with_deleted = with_deleted;
     if (n.k == kind::nested) {
-      p->sub = compile<Target>(n.children[0].node(), with_deleted);
+      p->sub = compile<Target>(n.children[0].node());
     } else {
       // A relation compared with ids: {groups: "cusgroup_1"} or {groups: [..]}.
       if (!(n.op == filter_op::eq || n.op == filter_op::in))
@@ -456,31 +462,32 @@ pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, b
                                   "an id, a list of ids or a filter");
       filter_node by_id = n;
       by_id.field = "id";
-      p->sub = compile<Target>(by_id, with_deleted);
+      p->sub = compile<Target>(by_id);
     }
     return p;
   });
 }
 
 template <class Row>
-pred_ptr<Row> compile(const filter_node& n, bool with_deleted) {
+pred_ptr<Row> compile(const filter_node& n) {
   const auto& s = schema_of<Row>();
   switch (n.k) {
     case kind::all:
       return std::make_unique<all_pred<Row>>();
     case kind::and_:
     case kind::or_: {
-      auto build = [&](auto p) -> pred_ptr<Row> {
-        for (const auto& c : n.children)
-          p->children.push_back(compile<Row>(c.node(), with_deleted));
-        return p;
-      };
-      if (n.k == kind::and_) return build(std::make_unique<and_pred<Row>>());
-      return build(std::make_unique<or_pred<Row>>());
+      // An empty sub-filter is dropped, and an $and or $or left empty is no condition
+      // (decision D25).
+      auto p = std::make_unique<combine_pred<Row>>();
+      p->stop = n.k == kind::and_ ? tri::no : tri::yes;
+      for (const auto& c : n.children)
+        if (c.node().k != kind::all) p->children.push_back(compile<Row>(c.node()));
+      if (p->children.empty()) return std::make_unique<all_pred<Row>>();
+      return p;
     }
     case kind::not_: {
       auto p = std::make_unique<not_pred<Row>>();
-      p->child = compile<Row>(n.children[0].node(), with_deleted);
+      p->child = compile<Row>(n.children[0].node());
       return p;
     }
     case kind::search: {
@@ -495,7 +502,7 @@ pred_ptr<Row> compile(const filter_node& n, bool with_deleted) {
     case kind::condition:
     case kind::nested: {
       if (const auto* rel = s.relation(n.field))
-        return compile_relation<Row>(n, *rel, with_deleted);
+        return compile_relation<Row>(n, *rel);
       const auto* f = s.field(n.field);
       if (!f) throw unknown_field(s.model, n.field);
       if (n.k == kind::nested) {
@@ -528,21 +535,38 @@ bool names(const filter_node& n, std::string_view field) {
   return (n.k == kind::condition || n.k == kind::nested) && n.field == field;
 }
 
-// A top-level `id` equality or `in` with a non-empty value: the ids it names.
-std::optional<std::vector<std::string>> top_level_ids(const filter_node& root) {
-  std::optional<std::vector<std::string>> ids;
-  any_top_level(root, [&](const filter_node& n) {
-    if (!names(n, "id") || n.k != kind::condition) return false;
-    if (!(n.op == filter_op::eq || n.op == filter_op::in)) return false;
-    std::vector<std::string> out;
-    for (const auto& v : n.operands) {
-      if (const auto* s = std::get_if<std::string>(&v)) out.push_back(*s);
-    }
-    if (out.empty() || (!n.list && out.front().empty())) return false;
-    ids = std::move(out);
-    return true;
+// Whether the filter has a top-level `id` condition with a value JavaScript counts as true,
+// which lifts the default take (decisions D12, D20): anything but equality with null or "".
+bool has_top_level_id(const filter_node& root) {
+  return any_top_level(root, [](const filter_node& n) {
+    if (!names(n, "id")) return false;
+    if (n.k != kind::condition || n.op != filter_op::eq || n.list) return true;
+    const auto* s = std::get_if<std::string>(&n.operands.front());
+    return s && !s->empty();
   });
-  return ids;
+}
+
+// Whether `field` is named anywhere in the filter: in its conditions, inside $and, $or and
+// $not, and inside relation filters.
+bool names_anywhere(const filter_node& n, std::string_view field) {
+  if (names(n, field)) return true;
+  return std::any_of(n.children.begin(), n.children.end(),
+                     [&](const filter& c) { return names_anywhere(c.node(), field); });
+}
+
+// `q` is accepted only among the top-level conditions of a filter, and nowhere in a delete
+// selector (decision D27). Throws invalid_data otherwise.
+void check_search_placement(const filter_node& root, std::string_view model, bool deleting) {
+  const auto visit = [&](const auto& self, const filter_node& n, bool top) -> void {
+    if (n.k == kind::search) {
+      if (deleting) throw search_in_delete_selector(model);
+      if (!top) throw search_below_top_level(model);
+      return;
+    }
+    const bool children_top = top && n.k == kind::and_ && n.implicit;
+    for (const auto& c : n.children) self(self, c.node(), children_top);
+  };
+  visit(visit, root, true);
 }
 
 std::size_t checked_count(std::string_view name, std::int64_t v) {
@@ -751,9 +775,10 @@ std::optional<candidates<Row>> index_candidates(const view& v, const filter_node
 // Customers of one group in id order: the group's memberships are ordered by customer id, so
 // a page stops as soon as it is full. Returns false when the filter is not of that shape.
 // Sets `exact` when the customers visited are exactly those the filter matches (it is only
-// the group condition, and the group counts as visible), so the predicate need not run.
+// the group condition, and the group exists: soft-deleted or not, decision D28), so the
+// predicate need not run.
 template <class Row, class Visit>
-bool group_members_in_order(const view& v, const filter_node& root, bool with_deleted, bool& exact,
+bool group_members_in_order(const view& v, const filter_node& root, bool& exact,
                             Visit&& visit) {
   if constexpr (!std::is_same_v<Row, customer_row>) {
     return false;
@@ -767,7 +792,7 @@ bool group_members_in_order(const view& v, const filter_node& root, bool with_de
       if (keys && keys->size() == 1) {
         group = keys->front();
         const auto* g = v.committed().groups.find_slot(key(*group));
-        exact = whole_filter(root, n) && g && (with_deleted || !g->deleted);
+        exact = whole_filter(root, n) && g;
       }
       return true;
     });
@@ -792,23 +817,23 @@ template <class Row>
 query_result<Row> run_query(const view& v, const filter& f, const find_config& config,
                             query_kind qk) {
   const filter_node& root = f.node();
-  const bool paged = qk != query_kind::selector;
+  check_search_placement(root, schema_of<Row>().model, qk == query_kind::delete_selector);
+  const bool paged = qk == query_kind::list || qk == query_kind::list_and_count;
   std::size_t skip = 0;
   std::optional<std::size_t> limit;
-  const auto ids = top_level_ids(root);
   if (paged) {
     if (config.skip) skip = checked_count("skip", *config.skip);
     if (config.take.has_value()) {
       limit = checked_count("take", config.take.value());
-    } else if (config.take.is_unset() && !ids) {
+    } else if (config.take.is_unset() && !has_top_level_id(root)) {
       limit = 15;
     }
+    if (!limit) skip = 0;  // skip applies only together with a limit (decision D24)
   }
   query_result<Row> result;
-  result.with_deleted = config.with_deleted || any_top_level(root, [](const filter_node& n) {
-                          return names(n, "deleted_at");
-                        });
-  const auto predicate = compile<Row>(root, result.with_deleted);
+  // A filter that names deleted_at anywhere shows soft-deleted rows (decision D28).
+  result.with_deleted = config.with_deleted || names_anywhere(root, "deleted_at");
+  const auto predicate = compile<Row>(root);
   const auto order = compile_order<Row>(config, config.with_deleted);
   const bool live_only = !result.with_deleted;
 
@@ -835,7 +860,7 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
       result.count = v.page<Row>(live_only, skip, end, result.rows);
       return result;
     }
-    if (group_members_in_order<Row>(v, root, result.with_deleted, index_exact, take_in_order)) {
+    if (group_members_in_order<Row>(v, root, index_exact, take_in_order)) {
       result.count = seen;
       return result;
     }

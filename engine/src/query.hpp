@@ -13,9 +13,10 @@
 namespace customerdb::detail {
 
 enum class query_kind {
-  list,            // paged (default take 15), no count
-  list_and_count,  // paged, with the count of all matches
-  selector,        // update/delete selectors: every match, no paging (decision D3)
+  list,             // paged (default take 15), no count
+  list_and_count,   // paged, with the count of all matches
+  selector,         // update selectors: every match, no paging (decision D3)
+  delete_selector,  // delete selectors: as selector, without `q` (decision D27)
 };
 
 template <class Row>
@@ -33,10 +34,12 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
                             query_kind kind);
 
 // Every row `selector` matches, in id order: live rows only unless it names deleted_at.
+// `kind`: selector or delete_selector.
 template <class Row>
-std::vector<row_ptr<Row>> select_rows(const view& v, const filter& selector) {
+std::vector<row_ptr<Row>> select_rows(const view& v, const filter& selector,
+                                      query_kind kind = query_kind::selector) {
   std::vector<row_ptr<Row>> rows;
-  for (const auto* s : run_query<Row>(v, selector, {}, query_kind::selector).rows)
+  for (const auto* s : run_query<Row>(v, selector, {}, kind).rows)
     rows.push_back(s->row);
   return rows;
 }

@@ -166,9 +166,12 @@ filter decode_operator_map(const std::string& field, const json::object& ops,
     const std::string_view name = entry.key();
     const std::string p = child(path, name);
     if (name == "$not") {
+      // Medusa accepts $not only as a logical operator, beside $and and $or (decision D26).
       if (!entry.value().is_object()) fail(p, "must be an object");
-      f = std::move(f) && !decode_field(field, entry.value(), p);
-      continue;
+      throw error(error_code::invalid_data,
+                  fmt::format(R"(Operator "$not" is not permitted inside field "{}": put it )"
+                              R"(beside the field, {{"$not": {{"{}": ...}}}})",
+                              field, field));
     }
     const auto op = find_operator(name);
     if (!op) fail(path, fmt::format("has an unknown operator \"{}\"", name));

@@ -164,3 +164,103 @@ BOOST_FIXTURE_TEST_CASE(white_space_inside_a_value_is_kept, fixture) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---- D20, D24, D25: paging and empty sub-filters -----------------------------------------
+
+BOOST_AUTO_TEST_SUITE(paging_and_empty_filters)
+
+BOOST_FIXTURE_TEST_CASE(any_top_level_id_condition_lifts_the_default_take, fixture) {
+  for (int i = 0; i < 17; ++i) m.create({.first_name = "c" + std::to_string(i)});
+  BOOST_CHECK_EQUAL(m.list(where("id") != "x").size(), 17u);
+  BOOST_CHECK_EQUAL(m.list(where("id").not_in({"x"})).size(), 17u);
+  BOOST_CHECK_EQUAL(m.list(where("id") > "cus_").size(), 17u);
+  BOOST_CHECK_EQUAL(m.list_and_count(where("id") != "x").first.size(), 17u);
+  // Inside $and it is not top-level; equality with null or "" is a false value.
+  BOOST_CHECK_EQUAL(m.list(filter::all_of({where("id") != "x"})).size(), 15u);
+  BOOST_CHECK_EQUAL(m.list(where("id") != "x" || where("id") == nullptr).size(), 15u);
+  BOOST_CHECK_EQUAL(m.list(where("id") == "" || where("first_name") != nullptr).size(), 15u);
+}
+
+BOOST_FIXTURE_TEST_CASE(skip_applies_only_with_a_limit, fixture) {
+  strings ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(m.create({.first_name = "c" + std::to_string(i)}).id);
+  BOOST_TEST(ids_of(m.list({}, {.skip = 2, .take = customerdb::null})) == ids);
+  BOOST_TEST(ids_of(m.list(where("id").in(values_of(ids)), {.skip = 2})) == ids);
+  BOOST_TEST(ids_of(m.list({}, {.skip = 2})) == strs({ids[2], ids[3], ids[4]}));
+  BOOST_TEST(ids_of(m.list({}, {.skip = 2, .take = 2})) == strs({ids[2], ids[3]}));
+  // A negative skip is refused all the same (decision D12).
+  CUSTOMERDB_CHECK_ERROR(m.list({}, {.skip = -1, .take = customerdb::null}), error_code::invalid_data,
+                         "Invalid value for skip: -1");
+}
+
+BOOST_FIXTURE_TEST_CASE(empty_sub_filters_are_no_condition, fixture) {
+  const auto a = m.create({.email = "a@x.com"}).id;
+  const auto b = m.create({.email = "b@x.com"}).id;
+  BOOST_TEST(ids_of(m.list(filter::any_of({}))) == strs({a, b}));
+  BOOST_TEST(ids_of(m.list(filter::all_of({}))) == strs({a, b}));
+  BOOST_TEST(ids_of(m.list(filter::any_of({where("email") == "b@x.com", filter()}))) == strs({b}));
+  BOOST_TEST(ids_of(m.list(filter::any_of({filter()}))) == strs({a, b}));
+  BOOST_TEST(ids_of(m.list(filter::all_of({where("email") == "b@x.com", filter()}))) == strs({b}));
+  BOOST_TEST(ids_of(m.list(!filter::any_of({}))).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- D28: soft-deleted rows and filters ----------------------------------------------------
+
+BOOST_AUTO_TEST_SUITE(soft_deleted_rows_in_filters)
+
+BOOST_FIXTURE_TEST_CASE(relation_filters_see_soft_deleted_rows, fixture) {
+  const auto a = m.create({.email = "a@x.com", .addresses = addresses{{.city = "Oslo"}}});
+  m.soft_delete(a.id);
+  const auto found = m.list_addresses(where("customer").matches(where("email") == "a@x.com"));
+  BOOST_TEST(ids_of(found) == strs({a.addresses->front().id}));
+  const auto g = m.create_customer_group({.name = "Gone"});
+  const auto b = m.create({.email = "b@x.com"});
+  m.add_customer_to_group({.customer_id = b.id, .customer_group_id = g.id});
+  m.soft_delete_customer_groups(g.id);
+  BOOST_TEST(ids_of(m.list(where("groups").matches(where("name") == "Gone"))) == strs({b.id}));
+  BOOST_TEST(ids_of(m.list(where("groups") == g.id)) == strs({b.id}));
+}
+
+BOOST_FIXTURE_TEST_CASE(deleted_at_anywhere_shows_soft_deleted_rows, fixture) {
+  const auto a = m.create({.email = "a@x.com"});
+  const auto b = m.create({.email = "b@x.com"});
+  const auto g = m.create_customer_group({.name = "G"});
+  m.add_customer_to_group({.customer_id = a.id, .customer_group_id = g.id});
+  m.add_customer_to_group({.customer_id = b.id, .customer_group_id = g.id});
+  m.soft_delete(a.id);
+  BOOST_TEST(ids_of(m.list(filter::any_of({where("deleted_at") != nullptr, where("email") == "zzz"}))) ==
+             strs({a.id}));
+  BOOST_TEST(ids_of(m.list(where("groups").matches(where("deleted_at") == nullptr))) ==
+             strs({a.id, b.id}));
+  // Also inside the customers loaded with the rows.
+  const auto groups = m.list_customer_groups(where("customers").matches(where("deleted_at") != nullptr),
+                                             {.relations = {"customers"}});
+  BOOST_REQUIRE_EQUAL(groups.size(), 1u);
+  BOOST_REQUIRE(groups[0].customers);
+  BOOST_TEST(ids_of(*groups[0].customers) == strs({a.id, b.id}));
+  // Without deleted_at, a is hidden from the rows and from the relation.
+  BOOST_TEST(ids_of(m.list(where("groups") == g.id)) == strs({b.id}));
+  BOOST_TEST(ids_of(*m.retrieve_customer_group(g.id, {.relations = {"customers"}}).customers) ==
+             strs({b.id}));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_null_condition_through_a_relation_follows_a_left_join, fixture) {
+  const auto empty = m.create_customer_group({.name = "Empty"});
+  const auto with_null = m.create_customer_group({.name = "WithNull"});
+  const auto with_email = m.create_customer_group({.name = "WithEmail"});
+  const auto n = m.create({.first_name = "n"});
+  const auto e = m.create({.email = "e@x.com"});
+  m.add_customer_to_group({.customer_id = n.id, .customer_group_id = with_null.id});
+  m.add_customer_to_group({.customer_id = e.id, .customer_group_id = with_email.id});
+  BOOST_TEST(ids_of(m.list_customer_groups(where("customers").matches(where("email") == nullptr))) ==
+             strs({empty.id, with_null.id}));
+  BOOST_TEST(ids_of(m.list_customer_groups(where("customers").matches(where("email") != nullptr))) ==
+             strs({with_email.id}));
+  // A relation compared with null: the rows with no related row.
+  BOOST_TEST(ids_of(m.list_customer_groups(where("customers") == nullptr)) == strs({empty.id}));
+  BOOST_TEST(ids_of(m.list(where("addresses").matches(where("city") == nullptr))) == strs({n.id, e.id}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -2,23 +2,26 @@
 // name, relation ids, customer_id / customer_group_id), the ranked id pages, the walk over one
 // group's members, early stops, ordering and paging are checked against a plain
 // scan-and-filter oracle written here from the documented semantics (behaviour.md §3,
-// decisions D9, D12, D13, D16, D17 and docs/medusa-compatibility.md):
+// decisions D9, D12, D13, D16, D17, D20, D24, D25, D28 and docs/medusa-compatibility.md):
 //
 //   - SQL three-valued logic: a comparison with NULL is unknown, NOT unknown is unknown, only
 //     rows whose filter is true are returned; `== null` is IS NULL and `!= null` IS NOT NULL;
 //     `$exists: true` is IS NOT NULL; `x IN (a, NULL)` is unknown unless x = a; an empty IN is
 //     false and an empty NOT IN true;
-//   - a relation condition means "has at least one visible related row that matches" (never
-//     unknown); soft-deleted related customers and groups count only when the query includes
-//     deleted rows;
+//   - a relation condition means "has at least one related row that matches" (never unknown),
+//     soft-deleted related rows included; a row with no related row is matched as a left join
+//     matches it: against a related row of nulls;
+//   - an empty filter `{}` inside $and / $or is dropped, and an $and or $or with nothing left
+//     is no condition;
 //   - q: a case-insensitive literal substring over the searchable fields, i.e. the OR of
 //     `field ILIKE %q%` over them (unknown when nothing matches and a field is NULL); an empty
 //     q matches everything and q has no effect on memberships (no searchable fields);
 //   - LIKE: `%` any run of characters, `_` exactly one character; ILIKE folds case;
-//   - soft-deleted customers and groups are hidden unless with_deleted or a top-level
-//     deleted_at condition; order keys in order with nulls last ascending and first
-//     descending, text by bytes, ties by id ascending; skip; take 15 by default unless the
-//     filter has a top-level non-empty id condition, null for no limit.
+//   - soft-deleted customers and groups are hidden unless with_deleted or a deleted_at
+//     condition anywhere in the filter; order keys in order with nulls last ascending and first
+//     descending, text by bytes, ties by id ascending; take 15 by default unless the filter
+//     has a top-level id condition other than equality with null or "", null for no limit;
+//     skip only together with a limit.
 //
 // The data is built through the public API with a fixed seed and read back once with
 // list(..., {take: null, with_deleted: true}); the oracle only ever looks at that copy.
@@ -559,41 +562,45 @@ struct oracle {
     return !info(e).soft_deletable || with_deleted || !db.of(e).deleted[row];
   }
 
+  // `row` is npos for the row of nulls a left join gives where there is no related row.
+  static constexpr std::size_t null_row = SIZE_MAX;
+
   tri eval(const gnode& n, std::size_t row) const {
     const table& t = db.of(n.e);
+    static const cell null_cell{};
     switch (n.kind) {
       case nk::cond:
-        return eval_condition(t.rows[row][static_cast<std::size_t>(n.index)], n.op, n.expected);
+        return eval_condition(row == null_row ? null_cell : t.rows[row][static_cast<std::size_t>(n.index)],
+                              n.op, n.expected);
       case nk::rel_ids:
       case nk::rel_match: {
         const ent target = info(n.e).relations[static_cast<std::size_t>(n.index)].target;
-        for (const std::size_t r : t.related[static_cast<std::size_t>(n.index)][row]) {
-          if (!visible(target, r)) continue;
-          const tri m = n.kind == nk::rel_ids
-                            ? eval_condition(db.of(target).rows[r][0], n.op, n.expected)
-                            : eval(n.children[0], r);
-          if (m == tri::yes) return tri::yes;
-        }
+        const auto match = [&](std::size_t r) {
+          return n.kind == nk::rel_ids
+                     ? eval_condition(r == null_row ? null_cell : db.of(target).rows[r][0], n.op,
+                                      n.expected)
+                     : eval(n.children[0], r);
+        };
+        if (row == null_row || t.related[static_cast<std::size_t>(n.index)][row].empty())
+          return match(null_row) == tri::yes ? tri::yes : tri::no;
+        for (const std::size_t r : t.related[static_cast<std::size_t>(n.index)][row])
+          if (match(r) == tri::yes) return tri::yes;
         return tri::no;
       }
       case nk::keys_and:
-      case nk::all_of: {
-        tri out = tri::yes;
-        for (const auto& c : n.children) {
-          const tri v = eval(c, row);
-          if (v == tri::no) return tri::no;
-          if (v == tri::unknown) out = tri::unknown;
-        }
-        return out;
-      }
+      case nk::all_of:
       case nk::any_of: {
-        tri out = tri::no;
+        const tri stop = n.kind == nk::any_of ? tri::yes : tri::no;
+        tri out = stop == tri::yes ? tri::no : tri::yes;
+        bool any_condition = false;
         for (const auto& c : n.children) {
+          if (c.kind == nk::empty) continue;
+          any_condition = true;
           const tri v = eval(c, row);
-          if (v == tri::yes) return tri::yes;
+          if (v == stop) return stop;
           if (v == tri::unknown) out = tri::unknown;
         }
-        return out;
+        return any_condition ? out : tri::yes;
       }
       case nk::not_: {
         const tri v = eval(n.children[0], row);
@@ -601,6 +608,7 @@ struct oracle {
       }
       case nk::search: {
         if (n.text.empty() || n.e == ent::membership) return tri::yes;
+        if (row == null_row) return tri::unknown;
         const std::string needle = fold(n.text);
         tri out = tri::no;
         const auto& fs = info(n.e).fields;
@@ -638,21 +646,23 @@ struct outcome {
   std::string error;
 };
 
+// Whether a condition of the filter names `field`, at any depth.
+bool names_anywhere(const gnode& n, std::string_view field) {
+  if (n.kind == nk::cond && name_of(n) == field) return true;
+  return std::any_of(n.children.begin(), n.children.end(),
+                     [&](const gnode& c) { return names_anywhere(c, field); });
+}
+
 outcome run_oracle(const oracle_db& db, ent e, const gnode& root, const find_config& config) {
   std::vector<const gnode*> top;
   top_level(root, top);
-  bool names_deleted_at = false, names_id = false;
+  bool names_id = false;
   for (const gnode* n : top) {
-    if (n->kind != nk::cond) continue;
-    const std::string_view name = name_of(*n);
-    if (name == "deleted_at") names_deleted_at = true;
-    if (name == "id" && n->op == filter_op::eq && !n->list &&
-        std::holds_alternative<std::string>(n->operands[0]) &&
-        !std::get<std::string>(n->operands[0]).empty())
-      names_id = true;
-    if (name == "id" && n->op == filter_op::in && !n->operands.empty()) names_id = true;
+    if (n->kind != nk::cond || name_of(*n) != "id") continue;
+    const auto* text = std::get_if<std::string>(&n->operands[0]);
+    if (n->op != filter_op::eq || n->list || (text && !text->empty())) names_id = true;
   }
-  const oracle o{db, config.with_deleted || names_deleted_at};
+  const oracle o{db, config.with_deleted || names_anywhere(root, "deleted_at")};
   const table& t = db.of(e);
   std::vector<std::size_t> matches;
   for (std::size_t r = 0; r < t.rows.size(); ++r)
@@ -680,12 +690,13 @@ outcome run_oracle(const oracle_db& db, ent e, const gnode& root, const find_con
 
   outcome out;
   out.count = matches.size();
-  const std::size_t skip = config.skip ? static_cast<std::size_t>(*config.skip) : 0;
   std::size_t take = SIZE_MAX;
   if (config.take.has_value())
     take = static_cast<std::size_t>(config.take.value());
   else if (config.take.is_unset() && !names_id)
     take = 15;
+  const std::size_t skip =
+      config.skip && take != SIZE_MAX ? static_cast<std::size_t>(*config.skip) : 0;
   for (std::size_t i = skip; i < matches.size() && i - skip < take; ++i)
     out.ids.push_back(t.id(matches[i]));
   return out;
@@ -1544,7 +1555,8 @@ struct generator {
         return n;
       }
       case 6:
-        return search_node(e);
+        // q is accepted only at the top level (decision D27): root() puts it there.
+        return condition(e);
       default:
         return gnode{.e = e};
     }

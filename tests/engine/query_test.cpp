@@ -129,7 +129,8 @@ BOOST_FIXTURE_TEST_CASE(and_or_nested, fixture) {
       found((where("first_name") == "Bob" || where("first_name") == "John") && where("has_account") == true),
       john.id);
   BOOST_CHECK_EQUAL(found(filter::all_of({})), ids({john.id, jane.id, anon.id, bob.id}));
-  BOOST_CHECK_EQUAL(found(filter::any_of({})), "");
+  // An $or with no filters is no condition (decision D25).
+  BOOST_CHECK_EQUAL(found(filter::any_of({})), ids({john.id, jane.id, anon.id, bob.id}));
 }
 
 BOOST_FIXTURE_TEST_CASE(not_operator, fixture) {

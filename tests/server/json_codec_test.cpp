@@ -374,14 +374,16 @@ BOOST_AUTO_TEST_CASE(filters_select_the_right_rows) {
   BOOST_CHECK_EQUAL(f.list(R"({"email": "a"})"), "a");
   BOOST_CHECK_EQUAL(f.list(R"({"email": ["a", "c", "zz"]})"), "a,c");
   BOOST_CHECK_EQUAL(f.list(R"({"$or": [{"email": "a"}, {"email": "c"}]})"), "a,c");
-  BOOST_CHECK_EQUAL(f.list(R"({"$or": []})"), "");
+  BOOST_CHECK_EQUAL(f.list(R"({"$or": []})"), "a,b,c");  // no condition (decision D25)
+  BOOST_CHECK_EQUAL(f.list(R"({"$and": []})"), "a,b,c");
+  BOOST_CHECK_EQUAL(f.list(R"({"$or": [{"email": "b"}, {}]})"), "b");
   BOOST_CHECK_EQUAL(f.list(R"({"$and": [{"email": {"$gte": "b"}}, {"email": {"$lt": "c"}}]})"),
                     "b");
   BOOST_CHECK_EQUAL(f.list(R"({"first_name": {"$ne": "x"}})"), "b");  // NULL does not match
   BOOST_CHECK_EQUAL(f.list(R"({"first_name": null})"), "c");
   BOOST_CHECK_EQUAL(f.list(R"({"first_name": {"$eq": null}})"), "c");
   BOOST_CHECK_EQUAL(f.list(R"({"first_name": {"$ne": null}})"), "a,b");
-  BOOST_CHECK_EQUAL(f.list(R"({"first_name": {"$not": {"$eq": "x"}}})"), "b");
+  BOOST_CHECK_EQUAL(f.list(R"({"$not": {"first_name": {"$eq": "x"}}})"), "b");
   BOOST_CHECK_EQUAL(f.list(R"({"$not": {"email": "a"}})"), "b,c");
   BOOST_CHECK_EQUAL(f.list(R"({"email": {"$in": ["a", "c"], "$nin": ["c"]}})"), "a");
   BOOST_CHECK_EQUAL(f.list(R"({"first_name": {"$like": "J%"}})"), "b");
@@ -446,6 +448,11 @@ BOOST_AUTO_TEST_CASE(filter_shape_errors_name_the_path) {
   BOOST_CHECK_EQUAL(msg(R"({"email": ["a", {}]})"),
                     "params[0].email[1] must be null, a boolean, a number or a string");
   BOOST_CHECK_EQUAL(msg(R"({"email": {"$not": "a"}})"), "params[0].email.$not must be an object");
+  // $not inside a field is a value the module refuses, not a wrong JSON type (decision D26).
+  BOOST_CHECK_EQUAL(
+      engine_message([] { decode_filter(parse(R"({"email": {"$not": {"$eq": "a"}}})"), "params[0]"); }),
+      R"(invalid_data: Operator "$not" is not permitted inside field "email": put it beside the )"
+      R"(field, {"$not": {"email": ...}})");
   BOOST_CHECK_EQUAL(msg(R"({"$not": []})"), "params[0].$not must be an object");
   BOOST_CHECK_EQUAL(msg(R"({"q": 1})"), "params[0].q must be a string");
   BOOST_CHECK_EQUAL(msg("[]"), "params[0] must be an object");

@@ -10,10 +10,15 @@
 //   module.list(where("groups").matches(where("name") == "VIP"));  // relation sub-filter
 //   module.list(customerdb::search("john") || where("has_account") == true);
 //
-// A default-constructed filter matches every row (Medusa's `{}`). Field names are checked when
-// the filter is used: an unknown field fails with invalid_data `Unknown field "x" for Customer`.
-// Conditions on a to-many relation mean "has at least one related row that matches"; equality
-// or `in` on a relation compares related ids. Null handling is SQL's three-valued logic.
+// A default-constructed filter matches every row (Medusa's `{}`); inside all_of / any_of it is
+// dropped (decision D25). Field names are checked when the filter is used: an unknown field
+// fails with invalid_data `Unknown field "x" for Customer`. A condition on a relation means "has
+// at least one related row that matches", as a join sees them: soft-deleted related rows
+// count, and a row with no related row is matched against a related row of nulls, as by a left
+// join (decision D28). Equality or `in` on a relation compares related ids. Null handling is
+// SQL's three-valued logic. A condition on `deleted_at` anywhere in a filter shows soft-deleted
+// rows (D28). `search` is accepted only among the top-level conditions (joined with &&), and
+// never in a delete selector (D27).
 //
 // Thread-safe to share: a filter is immutable once built.
 #pragma once
@@ -45,9 +50,9 @@ class filter {
   // Matches every row.
   filter();
 
-  // $and of the filters; an empty list matches everything.
+  // $and of the filters; an empty list is no condition.
   static filter all_of(std::vector<filter> filters);
-  // $or of the filters; an empty list matches nothing.
+  // $or of the filters; an empty list is no condition, as in Medusa (decision D25).
   static filter any_of(std::vector<filter> filters);
 
   friend filter operator&&(filter a, filter b);

@@ -22,10 +22,10 @@ struct find_config {
   // Relations to load, e.g. "groups", "addresses", "customers", "customer", "customer_group",
   // and dotted paths such as "groups.customers".
   std::vector<std::string> relations{};
-  // Rows to skip; must be >= 0 (decision D12).
+  // Rows to skip; must be >= 0 (decision D12). Applies only together with a limit (D24).
   std::optional<std::int64_t> skip{};
   // Rows to return; must be >= 0. Unset: 15, or no limit when the filter has a top-level `id`
-  // condition. customerdb::null: no limit (decision D12).
+  // condition other than equality with null or "" (D20). customerdb::null: no limit (D12).
   patch<std::int64_t> take{};
   // Sort keys in order; empty means id ascending. Nulls sort last ascending, first descending.
   std::vector<std::pair<std::string, sort_direction>> order{};
