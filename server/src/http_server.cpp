@@ -112,6 +112,8 @@ struct shared_state {
   std::function<void(std::string_view)> log;
 
   std::atomic<bool> stopping{false};
+  // Connections answering a request (computing or writing its answer), for the log of a signal.
+  std::atomic<std::size_t> answering{0};
   std::mutex mutex;
   // Live sessions, for stop(). Guarded by mutex.
   std::unordered_map<const session*, std::weak_ptr<session>> sessions;
@@ -137,7 +139,10 @@ struct shared_state {
 class session : public std::enable_shared_from_this<session> {
  public:
   session(tcp::socket socket, shared_state& state) : stream_(std::move(socket)), state_(state) {}
-  ~session() { state_.remove(this); }
+  ~session() {
+    set_phase(phase::closing);
+    state_.remove(this);
+  }
   session(const session&) = delete;
   session& operator=(const session&) = delete;
 
@@ -159,9 +164,21 @@ class session : public std::enable_shared_from_this<session> {
   // and writing the answer; closing: after the last answer.
   enum class phase { idle, reading_body, busy, closing };
 
+  // Sets phase_, keeping state_.answering the number of sessions that are busy.
+  void set_phase(phase p) {
+    if ((phase_ == phase::busy) != (p == phase::busy)) {
+      if (p == phase::busy) {
+        state_.answering.fetch_add(1);
+      } else {
+        state_.answering.fetch_sub(1);
+      }
+    }
+    phase_ = p;
+  }
+
   void read_header() {
     if (state_.stopping.load()) return close();
-    phase_ = phase::idle;
+    set_phase(phase::idle);
     parser_.emplace();
     parser_->body_limit(state_.body_limit);
     stream_.expires_after(state_.idle_timeout);
@@ -180,7 +197,7 @@ class session : public std::enable_shared_from_this<session> {
       return send(std::move(res), /*close=*/!parser_->is_done());
     }
     if (parser_->is_done()) return on_body({}, 0);
-    phase_ = phase::reading_body;
+    set_phase(phase::reading_body);
     stream_.expires_after(state_.idle_timeout);
     if (beast::iequals(std::string_view(req[http::field::expect]), "100-continue")) {
       static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -201,7 +218,7 @@ class session : public std::enable_shared_from_this<session> {
 
   void on_body(error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
-    phase_ = phase::busy;  // handle() runs inline, so a stop() can only see this once written
+    set_phase(phase::busy);  // handle() runs inline, so a stop() can only see this once written
     auto req = parser_->release();
     send(answer(req), /*close=*/!req.keep_alive());
   }
@@ -272,7 +289,7 @@ class session : public std::enable_shared_from_this<session> {
   // Writes `res`; then reads the next request, or closes when `close`, when the client asked
   // for it or when the server is stopping.
   void send(response res, bool close) {
-    phase_ = phase::busy;
+    set_phase(phase::busy);
     res_.emplace(std::move(res));
     res_->version(11);
     res_->set(http::field::server, "customerdb");
@@ -295,7 +312,7 @@ class session : public std::enable_shared_from_this<session> {
   // Half-closes, then discards what the client still sends until it closes or lingering_time
   // passes, so that it reads the answer instead of getting a reset for unread data.
   void linger() {
-    phase_ = phase::closing;
+    set_phase(phase::closing);
     error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return close();
@@ -313,7 +330,7 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void close() {
-    phase_ = phase::closing;
+    set_phase(phase::closing);
     error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -400,7 +417,8 @@ struct http_server::impl {
         ioc.stop();
         return;
       }
-      state.log(fmt::format("signal {}: finishing the requests in flight, then stopping", signal));
+      state.log(fmt::format("signal {}: finishing {} request(s) in flight, then stopping", signal,
+                            state.answering.load()));
       stop();
       wait_for_signal();
     });

@@ -62,6 +62,23 @@ class Server:
             self.lines.put(line)
         self.lines.put(None)
 
+    def wait_for_line(self, pattern):
+        """Reads standard error until a line matches `pattern` (a regex); returns the match."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no line matching {pattern!r}: " + "".join(self.stderr))
+            try:
+                line = self.lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if line is None:
+                raise AssertionError(f"serve exited before logging {pattern!r}: "
+                                     + "".join(self.stderr))
+            if m := re.search(pattern, line):
+                return m
+
     def connect(self, timeout=TIMEOUT):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
 
@@ -393,7 +410,8 @@ class HttpTest(unittest.TestCase):
                 else:
                     s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
                 stalled.append(s)
-            time.sleep(0.2)
+            # No wait needed: the listening socket hands out connections in the order they were
+            # made, so the server takes every stalled connection before the pings below.
             started = time.monotonic()
             for i in range(20):
                 conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
@@ -427,24 +445,86 @@ class HttpTest(unittest.TestCase):
         finally:
             conn.close()
 
-    def test_shutdown_answers_the_request_in_flight(self):
-        server = Server()
-        conn = server.connect()
+    def start_answer_held_by_the_client(self):
+        """Starts a server and a batch of 400 creates whose answer is larger than every socket
+        buffer between the server and this client, and reads the answer's status line and
+        headers. From then on the server is known to be answering the batch: it has run it
+        and started writing the answer, and it cannot finish writing until this client reads
+        on. Returns (server, socket, reader, Content-Length)."""
         try:
-            batch = [request("create", [{"email": f"inflight-{i}@example.com"}], id=i)
-                     for i in range(400)]
-            conn.request("POST", "/rpc", body=json.dumps(batch).encode())
-            time.sleep(0.2)  # the body has arrived; the batch is being answered
+            with open("/proc/sys/net/ipv4/tcp_wmem") as f:
+                largest_send_buffer = int(f.read().split()[2])
+        except (OSError, ValueError, IndexError):
+            largest_send_buffer = 4 << 20  # Linux's default
+        receive_buffer = 64 << 10
+        # The server's send buffer grows to at most tcp_wmem's maximum, and this client's
+        # receive buffer is fixed at twice the size asked for: an answer more than twice as
+        # large as both cannot be written whole before this client reads on. (Were it written
+        # whole anyway, the test would fail on the signal's log line, not pass by chance.)
+        least_answer = 2 * (largest_send_buffer + 2 * receive_buffer) + (1 << 20)
+        pad = "x" * (least_answer // 400)
+        batch = [request("create", [{"email": f"inflight-{i}@example.com",
+                                     "metadata": {"pad": pad}}], id=i)
+                 for i in range(400)]
+        body = json.dumps(batch).encode()
+        server = Server("--max-request-bytes", str(max(64 << 20, len(body))))
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+            s.settimeout(TIMEOUT)
+            s.connect(("127.0.0.1", server.port))
+            s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+            reader = s.makefile("rb")
+            self.assertEqual(reader.readline(), b"HTTP/1.1 200 OK\r\n")
+            length = None
+            while (line := reader.readline()) != b"\r\n":
+                name, _, value = line.decode().partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            self.assertGreater(length, least_answer)
+            return server, s, reader, length
+        except BaseException:
+            s.close()
+            server.stop()
+            raise
+
+    def test_shutdown_answers_the_request_in_flight(self):
+        server, s, reader, length = self.start_answer_held_by_the_client()
+        try:
             server.proc.send_signal(signal.SIGTERM)
-            r = conn.getresponse()
-            self.assertEqual(r.status, 200)
-            self.assertTrue(r.will_close)  # answered after the signal
-            body = json.loads(r.read())
-            self.assertEqual(len(body), 400)
-            self.assertTrue(all("result" in item for item in body))
+            # The server counts the batch as in flight: the signal did not come too late.
+            server.wait_for_line(r"signal 15: finishing 1 request\(s\) in flight, then stopping")
+            body = reader.read(length)
+            self.assertEqual(len(body), length)
+            answers = json.loads(body)
+            self.assertEqual(len(answers), 400)
+            self.assertTrue(all("result" in item for item in answers))
+            self.assertEqual(reader.read(), b"")  # then the connection is closed
+            self.assertEqual(server.stop(), 0)
+            self.assertTrue(any("stopped" in line for line in server.stderr), server.stderr)
+        finally:
+            reader.close()
+            s.close()
+            server.stop()
+
+    def test_second_signal_drops_the_request_in_flight(self):
+        server, s, reader, length = self.start_answer_held_by_the_client()
+        try:
+            server.proc.send_signal(signal.SIGTERM)
+            server.wait_for_line(r"signal 15: finishing 1 request\(s\) in flight")
+            server.proc.send_signal(signal.SIGTERM)
+            server.wait_for_line(r"signal 15 again: stopping now")
+            self.assertEqual(server.proc.wait(timeout=TIMEOUT), 0)
+            # The answer is cut short: the connection closes before its end.
+            received = 0
+            while chunk := reader.read(1 << 20):
+                received += len(chunk)
+            self.assertLess(received, length)
             self.assertEqual(server.stop(), 0)
         finally:
-            conn.close()
+            reader.close()
+            s.close()
             server.stop()
 
     def test_shutdown_with_idle_keep_alive_connection(self):

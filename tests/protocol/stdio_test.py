@@ -527,6 +527,28 @@ class Transactions(ServerTest):
         self.assertRegex(result["transactionId"], "^tx_[0-9a-f]{32}$")
         return result
 
+    def begin_short_and_create(self, email: str) -> tuple[dict[str, str], float]:
+        """A transaction with a short timeout and a customer created in it: returns the
+        transaction and a time.monotonic() by which it has expired (the server's clock is the
+        same monotonic clock, and it sets the deadline before answering). The timeout starts at
+        100 ms and grows when the machine takes longer than that to answer the create."""
+        timeout_ms = 100
+        while True:
+            tx = self.begin({"timeoutMs": timeout_ms})
+            expires_by = time.monotonic() + timeout_ms / 1000
+            reply = self.rpc.respond("create", {"email": email}, tx)
+            if "error" not in reply:
+                return tx, expires_by
+            self.assertEqual(reply["error"], conflict("Transaction has expired"))
+            self.assertLess(timeout_ms, 30_000)
+            timeout_ms *= 4
+
+    @staticmethod
+    def wait_until(when: float) -> None:
+        """Sleeps until time.monotonic() is past `when` (a clock condition, not a guess)."""
+        while (left := when - time.monotonic()) >= 0:
+            time.sleep(left + 0.001)
+
     def test_read_own_writes_invisible_outside_until_commit(self) -> None:
         tx = self.begin()
         c = self.call("create", {"email": "in@x.com"}, tx)
@@ -594,18 +616,17 @@ class Transactions(ServerTest):
         self.assertEqual(self.ids(self.call("listCustomerGroups")), [g["id"]])
 
     def test_expired_transaction_is_rolled_back(self) -> None:
-        tx = self.begin({"timeoutMs": 100})
-        self.call("create", {"email": "late@x.com"}, tx)
-        time.sleep(0.3)
+        tx, expires_by = self.begin_short_and_create("late@x.com")
+        self.wait_until(expires_by)
         expired = conflict("Transaction has expired")
         self.assertError(expired, "create", {"email": "x@x.com"}, tx)
         self.assertError(expired, "list", None, None, tx)
         self.assertError(expired, "commitTransaction", tx)
         self.assertEqual(self.call("list"), [])
         # The same after the server's once-a-second sweep has rolled it back.
-        tx = self.begin({"timeoutMs": 50})
-        self.call("create", {"email": "swept@x.com"}, tx)
-        time.sleep(1.2)
+        tx, expires_by = self.begin_short_and_create("swept@x.com")
+        # The sweep runs at most once a second: wait a second after the last request too.
+        self.wait_until(max(expires_by, time.monotonic() + 1.0))
         self.rpc.sync()  # any request runs the sweep
         self.assertError(expired, "rollbackTransaction", tx)
         self.assertError(expired, "retrieve", "cus_x", None, tx)
