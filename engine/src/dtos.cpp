@@ -1,6 +1,7 @@
 #include "dtos.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "errors.hpp"
@@ -8,26 +9,31 @@
 namespace customerdb::detail {
 namespace {
 
-// Adds the dotted relation `path` under `nodes`, checking each name against the entity at its
-// level.
+// Adds the dotted relation `path` under `nodes`, the relations of `Row` items held in a list
+// of a `container` row (none at the top), checking each name against the entity at its level.
+// A relation back to the container's type is checked but not added (decision D22).
 template <class Row>
-void add_relation(std::vector<relation_node>& nodes, std::string_view path) {
+void add_relation(std::vector<relation_node>& nodes, std::string_view path,
+                  std::optional<entity> container) {
   const auto& s = schema_of<Row>();
   const auto dot = path.find('.');
   const auto name = path.substr(0, dot);
   const auto* rel = s.relation(name);
   if (!rel) throw unknown_relation(s.model, name);
-  auto it = std::find_if(nodes.begin(), nodes.end(),
+  std::vector<relation_node> dropped;
+  auto* level = rel->target == container ? &dropped : &nodes;
+  auto it = std::find_if(level->begin(), level->end(),
                          [&](const relation_node& n) { return n.kind == rel->kind; });
-  if (it == nodes.end()) {
-    nodes.push_back({rel->kind, rel->target, {}});
-    it = std::prev(nodes.end());
+  if (it == level->end()) {
+    level->push_back({rel->kind, rel->target, {}});
+    it = std::prev(level->end());
   }
   if (dot == std::string_view::npos) return;
   const auto rest = path.substr(dot + 1);
   auto& children = it->children;
-  with_entity(rel->target,
-              [&](auto target) { add_relation<typename decltype(target)::type>(children, rest); });
+  with_entity(rel->target, [&](auto target) {
+    add_relation<typename decltype(target)::type>(children, rest, entity_of<Row>());
+  });
 }
 
 // Checks a dotted select path "relation.field" against the related entity.
@@ -47,15 +53,69 @@ void check_select_path(std::string_view path) {
   });
 }
 
-const relation_node* find_relation(const std::vector<relation_node>& nodes, relation_kind kind) {
-  for (const auto& n : nodes)
-    if (n.kind == kind) return &n;
-  return nullptr;
+// The node of `kind` among `nodes` (a const or mutable vector), or null.
+template <class Nodes>
+auto* find_relation(Nodes& nodes, relation_kind kind) {
+  decltype(&nodes.front()) found = nullptr;
+  for (auto& n : nodes)
+    if (n.kind == kind) found = &n;
+  return found;
 }
 
-// Nested DTOs carry every field.
+// The field of a related item that links it to the row holding it ("" for none): an address
+// inside customer.addresses keeps customer_id.
+std::string_view link_key(relation_kind kind) {
+  return kind == relation_kind::customer_addresses ? "customer_id" : "";
+}
+
+// The row's own foreign key behind a to-one relation ("" for a to-many relation).
+std::string_view foreign_key(relation_kind kind) {
+  switch (kind) {
+    case relation_kind::address_customer:
+    case relation_kind::membership_customer:
+      return "customer_id";
+    case relation_kind::membership_group:
+      return "customer_group_id";
+    default:
+      return "";
+  }
+}
+
+void add_field(std::vector<std::string>& fields, std::string_view field) {
+  if (std::find(fields.begin(), fields.end(), field) == fields.end()) fields.emplace_back(field);
+}
+
+// Applies the checked select path "relation.field" (or deeper) of `Row` items whose selected
+// fields are `fields`: the relation, when loaded (`nodes`), keeps only `id`, its link key and
+// the fields named; a to-one relation also selects the row's foreign key (decision D23).
+template <class Row>
+void narrow(std::vector<relation_node>& nodes, std::vector<std::string>& fields,
+            std::string_view path) {
+  const auto dot = path.find('.');
+  const auto* rel = schema_of<Row>().relation(path.substr(0, dot));
+  if (const auto key = foreign_key(rel->kind); !key.empty()) add_field(fields, key);
+  auto* node = find_relation(nodes, rel->kind);
+  if (!node) return;  // a dotted path alone does not load the relation
+  std::vector<std::string> item_fields{"id"};
+  if (node->selection) {
+    item_fields = node->selection->fields();
+  } else if (const auto link = link_key(rel->kind); !link.empty()) {
+    item_fields.emplace_back(link);
+  }
+  const auto rest = path.substr(dot + 1);
+  if (rest.find('.') == std::string_view::npos) {
+    add_field(item_fields, rest);
+  } else {
+    with_entity(rel->target, [&](auto target) {
+      narrow<typename decltype(target)::type>(node->children, item_fields, rest);
+    });
+  }
+  node->selection = std::make_shared<const field_selection>(std::move(item_fields));
+}
+
+// The plan of the items of a loaded relation.
 load_plan nested_plan(const relation_node& node, bool with_deleted) {
-  return load_plan{nullptr, node.children, with_deleted};
+  return load_plan{node.selection, node.children, with_deleted};
 }
 
 template <class Target, class Row>
@@ -67,15 +127,17 @@ std::optional<std::vector<dto_t<Target>>> load_many(const Row& row, const view& 
                  nested_plan(*node, plan.with_deleted));
 }
 
-template <class Target, class Row>
-std::shared_ptr<const dto_t<Target>> load_one(const Row& row, const view& v, const load_plan& plan,
-                                              relation_kind kind) {
+// A to-one relation: loaded when asked for and its foreign key is selected (decision D22);
+// null when the related row is hidden.
+template <class Target, class Row, class Dto>
+to_one<dto_t<Target>> load_one(const Row& row, const Dto& d, const view& v, const load_plan& plan,
+                               relation_kind kind) {
   const auto* node = find_relation(plan.relations, kind);
-  if (!node) return nullptr;
+  if (!node || !d.has_field(foreign_key(kind))) return {};
   auto rows = related<Target>(kind, row, v, plan.with_deleted);
-  if (rows.empty()) return nullptr;
-  return std::make_shared<const dto_t<Target>>(
-      to_dto(*rows.front(), v, nested_plan(*node, plan.with_deleted)));
+  if (rows.empty()) return to_one<dto_t<Target>>::loaded_as(nullptr);
+  return to_one<dto_t<Target>>::loaded_as(std::make_shared<const dto_t<Target>>(
+      to_dto(*rows.front(), v, nested_plan(*node, plan.with_deleted))));
 }
 
 // A column's value as the DTO holds it.
@@ -98,21 +160,20 @@ load_plan make_load_plan(const find_config& config, bool with_deleted) {
   const auto& s = schema_of<Row>();
   load_plan plan;
   plan.with_deleted = with_deleted;
-  for (const auto& path : config.relations) add_relation<Row>(plan.relations, path);
-  if (!config.select.empty()) {
-    std::vector<std::string> fields{"id"};
-    for (const auto& path : config.select) {
-      if (s.relation(path)) {
-        add_relation<Row>(plan.relations, path);  // selecting a relation loads it
-        continue;
-      }
-      check_select_path<Row>(path);
-      if (path.find('.') == std::string::npos &&
-          std::find(fields.begin(), fields.end(), path) == fields.end())
-        fields.push_back(path);
+  for (const auto& path : config.relations) add_relation<Row>(plan.relations, path, std::nullopt);
+  if (config.select.empty()) return plan;
+  std::vector<std::string> fields{"id"};
+  for (const auto& path : config.select) {
+    if (s.relation(path)) {
+      add_relation<Row>(plan.relations, path, std::nullopt);  // selecting a relation loads it
+      continue;
     }
-    plan.selection = std::make_shared<const field_selection>(std::move(fields));
+    check_select_path<Row>(path);
+    if (path.find('.') == std::string::npos) add_field(fields, path);
   }
+  for (const auto& path : config.select)
+    if (path.find('.') != std::string::npos) narrow<Row>(plan.relations, fields, path);
+  plan.selection = std::make_shared<const field_selection>(std::move(fields));
   return plan;
 }
 
@@ -203,7 +264,7 @@ customer_address to_dto(const address_row& r, const view& v, const load_plan& pl
   CUSTOMERDB_COPY(metadata);
   CUSTOMERDB_COPY(created_at);
   CUSTOMERDB_COPY(updated_at);
-  d.customer = load_one<customer_row>(r, v, plan, relation_kind::address_customer);
+  d.customer = load_one<customer_row>(r, d, v, plan, relation_kind::address_customer);
   return d;
 }
 
@@ -218,8 +279,8 @@ customer_group_customer to_dto(const membership_row& r, const view& v, const loa
   CUSTOMERDB_COPY(created_by);
   CUSTOMERDB_COPY(created_at);
   CUSTOMERDB_COPY(updated_at);
-  d.customer = load_one<customer_row>(r, v, plan, relation_kind::membership_customer);
-  d.customer_group = load_one<group_row>(r, v, plan, relation_kind::membership_group);
+  d.customer = load_one<customer_row>(r, d, v, plan, relation_kind::membership_customer);
+  d.customer_group = load_one<group_row>(r, d, v, plan, relation_kind::membership_group);
   return d;
 }
 

@@ -34,10 +34,13 @@ struct dto_of<membership_row> {
 template <class Row>
 using dto_t = typename dto_of<Row>::type;
 
+// A relation to load, with the relations to load inside its items.
 struct relation_node {
   relation_kind kind;
   entity target;
   std::vector<relation_node> children;
+  // The fields of its items, narrowed by dotted `select` paths (decision D23); null: every field.
+  std::shared_ptr<const field_selection> selection{};
 };
 
 // What to put in the DTOs of one call.
@@ -48,7 +51,10 @@ struct load_plan {
 };
 
 // Validates config.select and config.relations for `Row`; throws invalid_data
-// `Unknown field "x" for <Model>` / `Unknown relation "x" for <Model>`.
+// `Unknown field "x" for <Model>` / `Unknown relation "x" for <Model>`. A relation back to the
+// type of the row that holds the list is not loaded (decision D22); a dotted select path
+// narrows a loaded relation's items to `id`, the key that links them to their row and the
+// fields it names, and selects the foreign key of a to-one relation it goes through (D23).
 template <class Row>
 load_plan make_load_plan(const find_config& config, bool with_deleted);
 

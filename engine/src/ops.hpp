@@ -57,14 +57,18 @@ row_ptr<Row> find_visible(const view& v, std::string_view id, bool with_deleted)
   return row && (with_deleted || !is_deleted(*row)) ? row : nullptr;
 }
 
-// retrieve(): the row's DTO, or not_found.
+// retrieve(): the row's DTO, or not_found. The config is checked as list checks it, and its
+// skip and take apply to the one-row result as a list by id would (decision D21): `take: 0`,
+// or a skip with a limit, finds nothing.
 template <class Row>
 dto_t<Row> retrieve(const view& v, id_view id, const find_config& config) {
   const auto& s = schema_of<Row>();
   if (!id.defined()) throw id_must_be_defined(s.model_lower);
   const auto plan = make_load_plan<Row>(config, config.with_deleted);
+  check_order<Row>(config);
+  const auto window = window_of(config, !id.value().empty());
   const auto* found = v.find_slot<Row>(id.value());
-  if (!found || (!config.with_deleted && found->deleted))
+  if (!found || (!config.with_deleted && found->deleted) || !window.contains(0))
     throw not_found_by_id(s.model, id.value());
   return to_dto(*found, v, plan);
 }

@@ -819,17 +819,9 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
   const filter_node& root = f.node();
   check_search_placement(root, schema_of<Row>().model, qk == query_kind::delete_selector);
   const bool paged = qk == query_kind::list || qk == query_kind::list_and_count;
-  std::size_t skip = 0;
-  std::optional<std::size_t> limit;
-  if (paged) {
-    if (config.skip) skip = checked_count("skip", *config.skip);
-    if (config.take.has_value()) {
-      limit = checked_count("take", config.take.value());
-    } else if (config.take.is_unset() && !has_top_level_id(root)) {
-      limit = 15;
-    }
-    if (!limit) skip = 0;  // skip applies only together with a limit (decision D24)
-  }
+  const page_window window = paged ? window_of(config, has_top_level_id(root)) : page_window{};
+  const std::size_t skip = window.skip;
+  const std::optional<std::size_t> limit = window.limit;
   query_result<Row> result;
   // A filter that names deleted_at anywhere shows soft-deleted rows (decision D28).
   result.with_deleted = config.with_deleted || names_anywhere(root, "deleted_at");
@@ -923,6 +915,28 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
                      matches.begin() + static_cast<std::ptrdiff_t>(last));
   return result;
 }
+
+page_window window_of(const find_config& config, bool lifts_default_take) {
+  page_window w;
+  const std::size_t skip = config.skip ? checked_count("skip", *config.skip) : 0;
+  if (config.take.has_value()) {
+    w.limit = checked_count("take", config.take.value());
+  } else if (config.take.is_unset() && !lifts_default_take) {
+    w.limit = 15;
+  }
+  if (w.limit) w.skip = skip;  // skip applies only together with a limit (decision D24)
+  return w;
+}
+
+template <class Row>
+void check_order(const find_config& config) {
+  compile_order<Row>(config, config.with_deleted);
+}
+
+template void check_order<customer_row>(const find_config&);
+template void check_order<group_row>(const find_config&);
+template void check_order<address_row>(const find_config&);
+template void check_order<membership_row>(const find_config&);
 
 template query_result<customer_row> run_query<customer_row>(const view&, const filter&,
                                                             const find_config&, query_kind);

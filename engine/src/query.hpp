@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "customerdb/filter.hpp"
@@ -26,6 +27,27 @@ struct query_result {
   std::size_t count = 0;      // all matches (list_and_count only)
   bool with_deleted = false;  // soft-deleted rows were visible (config or filter)
 };
+
+// The part of the matches a find config keeps: positions [skip, skip + limit); no limit when
+// `limit` is empty.
+struct page_window {
+  std::size_t skip = 0;
+  std::optional<std::size_t> limit;
+  bool contains(std::size_t position) const {
+    return position >= skip && (!limit || position - skip < *limit);
+  }
+};
+
+// The window of config.skip and config.take over the matches of a filter; `lifts_default_take`:
+// the filter has a top-level `id` condition (decision D20). Unset take is 15 unless lifted,
+// null take no limit (D12), and skip applies only together with a limit (D24). Throws
+// invalid_data "Invalid value for skip: -1" (or take) for a negative value.
+page_window window_of(const find_config& config, bool lifts_default_take);
+
+// Checks config.order for `Row` as run_query does; throws invalid_data for an unknown field or
+// one that cannot be ordered by.
+template <class Row>
+void check_order(const find_config& config);
 
 // Runs `f` with `config` over `v`. Throws invalid_data for unknown fields, relations, wrong
 // operand types and bad paging values.

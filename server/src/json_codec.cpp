@@ -608,6 +608,21 @@ json::object encode(const customer_group& g) {
   return o;
 }
 
+namespace {
+
+// A to-one relation: left out when not loaded, null when the related row is hidden (D22).
+template <class T>
+void put_relation(json::object& o, std::string_view name, const to_one<T>& r) {
+  if (!r.loaded()) return;
+  if (r) {
+    o[name] = encode(*r);
+  } else {
+    o[name] = nullptr;
+  }
+}
+
+}  // namespace
+
 json::object encode(const customer_address& a) {
   json::object o;
   o["id"] = a.id;
@@ -628,7 +643,7 @@ json::object encode(const customer_address& a) {
   put(o, a, "metadata", a.metadata);
   put(o, a, "created_at", a.created_at);
   put(o, a, "updated_at", a.updated_at);
-  if (a.customer) o["customer"] = encode(*a.customer);
+  put_relation(o, "customer", a.customer);
   return o;
 }
 
@@ -641,8 +656,8 @@ json::object encode(const customer_group_customer& m) {
   put(o, m, "created_by", m.created_by);
   put(o, m, "created_at", m.created_at);
   put(o, m, "updated_at", m.updated_at);
-  if (m.customer) o["customer"] = encode(*m.customer);
-  if (m.customer_group) o["customer_group"] = encode(*m.customer_group);
+  put_relation(o, "customer", m.customer);
+  put_relation(o, "customer_group", m.customer_group);
   return o;
 }
 

@@ -264,3 +264,152 @@ BOOST_FIXTURE_TEST_CASE(a_null_condition_through_a_relation_follows_a_left_join,
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---- D21: retrieve's config ----------------------------------------------------------------
+
+BOOST_AUTO_TEST_SUITE(retrieve_config)
+
+BOOST_FIXTURE_TEST_CASE(retrieve_checks_order_like_list, fixture) {
+  const auto c = m.create({.email = "a@x.com"});
+  const auto g = m.create_customer_group({.name = "G"});
+  const find_config nonsense{.order = {{"nonsense", sort_direction::asc}}};
+  CUSTOMERDB_CHECK_ERROR(m.retrieve(c.id, nonsense), error_code::invalid_data,
+                         R"(Unknown field "nonsense" for Customer)");
+  CUSTOMERDB_CHECK_ERROR(m.retrieve_customer_group(g.id, nonsense), error_code::invalid_data,
+                         R"(Unknown field "nonsense" for CustomerGroup)");
+  CUSTOMERDB_CHECK_ERROR(m.retrieve(c.id, {.order = {{"metadata", sort_direction::asc}}}),
+                         error_code::invalid_data, "Invalid value for order: metadata");
+  BOOST_CHECK_EQUAL(m.retrieve(c.id, {.order = {{"email", sort_direction::desc}}}).id, c.id);
+}
+
+BOOST_FIXTURE_TEST_CASE(skip_and_take_apply_to_the_one_row, fixture) {
+  const auto c = m.create({.email = "a@x.com"});
+  const auto g = m.create_customer_group({.name = "G"});
+  const std::string missing = "Customer with id: " + c.id + " was not found";
+  CUSTOMERDB_CHECK_ERROR(m.retrieve(c.id, {.take = 0}), error_code::not_found, missing);
+  CUSTOMERDB_CHECK_ERROR(m.retrieve(c.id, {.skip = 1, .take = 1}), error_code::not_found, missing);
+  BOOST_CHECK_EQUAL(m.retrieve(c.id, {.skip = 1}).id, c.id);  // no limit: skip does nothing
+  BOOST_CHECK_EQUAL(m.retrieve(c.id, {.skip = 0, .take = 1}).id, c.id);
+  BOOST_CHECK_EQUAL(m.retrieve(c.id, {.skip = 1, .take = customerdb::null}).id, c.id);
+  CUSTOMERDB_CHECK_ERROR(m.retrieve_customer_group(g.id, {.take = 0}), error_code::not_found,
+                         "CustomerGroup with id: " + g.id + " was not found");
+  BOOST_CHECK_EQUAL(m.retrieve_customer_group(g.id, {.skip = 3}).id, g.id);
+  CUSTOMERDB_CHECK_ERROR(m.retrieve(c.id, {.skip = -1}), error_code::invalid_data,
+                         "Invalid value for skip: -1");
+  // An input check comes before the row (decision D19).
+  CUSTOMERDB_CHECK_ERROR(m.retrieve("cus_unknown", {.take = -1}), error_code::invalid_data,
+                         "Invalid value for take: -1");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- D22, D23: loaded relations and dotted select ------------------------------------------
+
+BOOST_AUTO_TEST_SUITE(loaded_relations)
+
+BOOST_FIXTURE_TEST_CASE(back_references_are_dropped_even_when_asked_for, fixture) {
+  const auto c = m.create({.email = "a@x.com", .addresses = addresses{{.city = "Oslo"}}});
+  const auto g = m.create_customer_group({.name = "G"});
+  m.add_customer_to_group({.customer_id = c.id, .customer_group_id = g.id});
+  const auto group = m.retrieve_customer_group(g.id, {.relations = {"customers", "customers.groups"}});
+  BOOST_REQUIRE(group.customers);
+  BOOST_REQUIRE_EQUAL(group.customers->size(), 1u);
+  BOOST_CHECK(!group.customers->front().groups);
+  const auto customer = m.retrieve(c.id, {.relations = {"addresses", "addresses.customer"}});
+  BOOST_REQUIRE(customer.addresses);
+  BOOST_CHECK(!customer.addresses->front().customer.loaded());
+  const auto address = m.list_addresses({}, {.relations = {"customer", "customer.addresses"}});
+  BOOST_REQUIRE(address.front().customer);
+  BOOST_CHECK(!address.front().customer->addresses);
+  // Past the holder's type, relations load: membership -> customer -> groups.
+  const auto member = m.list_customer_group_customers({}, {.relations = {"customer.groups"}});
+  BOOST_REQUIRE(member.front().customer);
+  BOOST_REQUIRE(member.front().customer->groups);
+  BOOST_TEST(ids_of(*member.front().customer->groups) == strs({g.id}));
+  // A name is still checked where the relation is dropped.
+  CUSTOMERDB_CHECK_ERROR(m.retrieve_customer_group(g.id, {.relations = {"customers.groups.nope"}}),
+                         error_code::invalid_data, R"(Unknown relation "nope" for CustomerGroup)");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_hidden_to_one_row_is_null, fixture) {
+  const auto c = m.create({.email = "a@x.com"});
+  m.soft_delete(c.id);
+  const auto a = m.add_addresses({.customer_id = c.id, .city = "Oslo"});
+  const auto rows = m.list_addresses({}, {.relations = {"customer"}, .take = customerdb::null});
+  BOOST_REQUIRE_EQUAL(rows.size(), 1u);
+  BOOST_CHECK_EQUAL(rows[0].id, a.id);
+  BOOST_CHECK(rows[0].customer.loaded());
+  BOOST_CHECK(!rows[0].customer);
+  BOOST_CHECK(!m.list_addresses().front().customer.loaded());
+  const auto shown = m.list_addresses({}, {.relations = {"customer"}, .with_deleted = true});
+  BOOST_REQUIRE(shown.front().customer);
+  BOOST_CHECK_EQUAL(shown.front().customer->id, c.id);
+  const auto g = m.create_customer_group({.name = "G"});
+  m.add_customer_to_group({.customer_id = c.id, .customer_group_id = g.id});
+  m.soft_delete_customer_groups(g.id);
+  const auto members =
+      m.list_customer_group_customers({}, {.relations = {"customer", "customer_group"}});
+  BOOST_REQUIRE_EQUAL(members.size(), 1u);
+  BOOST_CHECK(members[0].customer.loaded() && !members[0].customer);
+  BOOST_CHECK(members[0].customer_group.loaded() && !members[0].customer_group);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_to_one_relation_needs_its_foreign_key, fixture) {
+  const auto c = m.create({.email = "a@x.com", .addresses = addresses{{.city = "Oslo"}}});
+  const auto g = m.create_customer_group({.name = "G"});
+  m.add_customer_to_group({.customer_id = c.id, .customer_group_id = g.id});
+  const auto city_only = m.list_addresses({}, {.select = {"city"}, .relations = {"customer"}});
+  BOOST_CHECK(!city_only.front().customer.loaded());
+  const auto with_key =
+      m.list_addresses({}, {.select = {"city", "customer_id"}, .relations = {"customer"}});
+  BOOST_REQUIRE(with_key.front().customer);
+  BOOST_CHECK_EQUAL(with_key.front().customer->email, "a@x.com");
+  const auto member = m.list_customer_group_customers(
+      {}, {.select = {"customer_group_id"}, .relations = {"customer", "customer_group"}});
+  BOOST_CHECK(!member.front().customer.loaded());
+  BOOST_REQUIRE(member.front().customer_group);
+  BOOST_CHECK_EQUAL(member.front().customer_group->name, "G");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_dotted_select_narrows_the_items_of_a_loaded_relation, fixture) {
+  const auto c = m.create({.email = "a@x.com", .first_name = "Ann",
+                           .addresses = addresses{{.city = "Oslo", .phone = "1"}}});
+  const auto g = m.create_customer_group({.name = "G", .created_by = "admin"});
+  m.add_customer_to_group({.customer_id = c.id, .customer_group_id = g.id});
+
+  const auto r = m.retrieve(c.id, {.select = {"id", "addresses.city"}, .relations = {"addresses"}});
+  BOOST_CHECK(!r.has_field("email"));
+  BOOST_REQUIRE(r.addresses);
+  const auto& a = r.addresses->front();
+  BOOST_TEST(a.selection->fields() == strs({"id", "customer_id", "city"}));  // the link key stays
+  BOOST_CHECK_EQUAL(a.city, "Oslo");
+  BOOST_CHECK_EQUAL(a.customer_id, c.id);
+  BOOST_CHECK(!a.has_field("phone"));
+
+  // A dotted path alone does not load the relation.
+  const auto alone = m.retrieve(c.id, {.select = {"addresses.city"}});
+  BOOST_TEST(alone.selection->fields() == strs({"id"}));
+  BOOST_CHECK(!alone.addresses);
+
+  // Through many-to-many relations there is no link key on the items.
+  const auto group = m.retrieve_customer_group(
+      g.id, {.select = {"id", "customers.email"}, .relations = {"customers"}});
+  BOOST_TEST(group.customers->front().selection->fields() == strs({"id", "email"}));
+  const auto groups = m.retrieve(c.id, {.select = {"groups.name"}, .relations = {"groups"}});
+  BOOST_TEST(groups.groups->front().selection->fields() == strs({"id", "name"}));
+
+  // Through a to-one relation, the row keeps the foreign key, so the relation is returned.
+  const auto address = m.list_addresses({}, {.select = {"id", "customer.email"}, .relations = {"customer"}});
+  BOOST_TEST(address.front().selection->fields() == strs({"id", "customer_id"}));
+  BOOST_REQUIRE(address.front().customer);
+  BOOST_TEST(address.front().customer->selection->fields() == strs({"id", "email"}));
+
+  // Deeper paths narrow each level.
+  const auto deep = m.retrieve_customer_group(
+      g.id, {.select = {"customers.addresses.city"}, .relations = {"customers.addresses"}});
+  const auto& member = deep.customers->front();
+  BOOST_TEST(member.selection->fields() == strs({"id"}));
+  BOOST_TEST(member.addresses->front().selection->fields() == strs({"id", "customer_id", "city"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

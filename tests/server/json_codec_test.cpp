@@ -540,9 +540,21 @@ BOOST_AUTO_TEST_CASE(select_and_relations_shape_the_output) {
   BOOST_REQUIRE_EQUAL(addresses.size(), 1u);
   BOOST_CHECK_EQUAL(addresses[0].at("id"), "addr_1");
   BOOST_CHECK_EQUAL(addresses[0].at("city"), "Oslo");
+  // The customer_id key was not selected, so the customer is not returned (decision D22).
   BOOST_CHECK(!addresses[0].as_object().contains("customer_id"));
-  BOOST_CHECK_EQUAL(addresses[0].at("customer").at("id"), "cus_1");
+  BOOST_CHECK(!addresses[0].as_object().contains("customer"));
+  const auto with_key = encode(m.list_addresses(
+      {}, decode_find_config(
+              parse(R"({"select": ["city", "customer_id"], "relations": ["customer"]})"), "p")));
+  BOOST_CHECK_EQUAL(with_key[0].at("customer").at("id"), "cus_1");
   BOOST_CHECK(!encode(m.list_addresses()).at(0).as_object().contains("customer"));
+  // A hidden customer is null, not left out.
+  m.soft_delete("cus_1");
+  BOOST_CHECK(encode(m.list_addresses({}, decode_find_config(parse(R"({"relations": ["customer"]})"), "p")))
+                  .at(0)
+                  .at("customer")
+                  .is_null());
+  m.restore("cus_1");
 
   const auto members = encode(m.list_customer_group_customers(
       {}, decode_find_config(parse(R"({"relations": ["customer", "customer_group"]})"), "p")));

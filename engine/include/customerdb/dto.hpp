@@ -3,10 +3,14 @@
 // CustomerGroupCustomerDTO). They never refer back into the store.
 //
 // Scalars are always filled in. When a query asked for a `select`, the DTO's `selection`
-// names the fields it carries (the others keep their defaults); `has_field` tells.
+// names the fields it carries (the others keep their defaults); `has_field` tells. A dotted
+// `select` path ("addresses.city") narrows the items of a loaded relation the same way (decision
+// D23).
 // Relations are filled in only when asked for in `relations`; a to-many relation that was not
-// asked for is nullopt, and the back-reference to the parent is never filled in (an address
-// inside `customer.addresses` has no `customer`).
+// asked for is nullopt, and a relation back to the type of the row that holds the list is
+// never filled in (an address inside `customer.addresses` has no `customer`, a customer inside
+// `group.customers` no `groups`; decision D22). A to-one relation is filled in only when its
+// foreign key is among the selected fields.
 //
 // All types here are thread-compatible value types.
 #pragma once
@@ -39,6 +43,36 @@ class field_selection {
 struct customer;
 struct customer_group;
 struct customer_address;
+
+// A to-one relation of a DTO (an address's `customer`, a membership's `customer` and
+// `customer_group`): not loaded when it was not asked for (or its foreign key was not
+// selected); loaded and null when the related row is hidden (soft-deleted, without
+// `with_deleted`), as Medusa returns `null` (decision D22); otherwise the related row.
+template <class T>
+class to_one {
+ public:
+  to_one() = default;
+  // Loaded: `row` is the related row, or null when it is hidden.
+  static to_one loaded_as(std::shared_ptr<const T> row) {
+    to_one r;
+    r.loaded_ = true;
+    r.row_ = std::move(row);
+    return r;
+  }
+
+  // Whether the relation was loaded (asked for).
+  bool loaded() const noexcept { return loaded_; }
+  // Whether there is a related row.
+  explicit operator bool() const noexcept { return row_ != nullptr; }
+  // REQUIRES: a related row.
+  const T& operator*() const noexcept { return *row_; }
+  const T* operator->() const noexcept { return row_.get(); }
+  const T* get() const noexcept { return row_.get(); }
+
+ private:
+  bool loaded_ = false;
+  std::shared_ptr<const T> row_;
+};
 
 // Shared by every DTO: which scalars a `select` kept.
 struct selected_fields {
@@ -106,8 +140,8 @@ struct customer_address : selected_fields {
   std::optional<customerdb::metadata> metadata{};
   timestamp created_at{};
   timestamp updated_at{};
-  // Relation: set when `customer` was asked for and the customer is visible.
-  std::shared_ptr<const customerdb::customer> customer;
+  // Relation (see to_one).
+  to_one<customerdb::customer> customer;
 };
 
 // A group membership (id prefix "cusgc").
@@ -119,9 +153,9 @@ struct customer_group_customer : selected_fields {
   std::optional<std::string> created_by{};
   timestamp created_at{};
   timestamp updated_at{};
-  // Relations: set when asked for and the row is visible.
-  std::shared_ptr<const customerdb::customer> customer;
-  std::shared_ptr<const customerdb::customer_group> customer_group;
+  // Relations (see to_one).
+  to_one<customerdb::customer> customer;
+  to_one<customerdb::customer_group> customer_group;
 };
 
 }  // namespace customerdb
