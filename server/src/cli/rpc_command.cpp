@@ -79,9 +79,9 @@ int rpc_command(const arguments& args) {
       ("max-request-bytes", po::value<std::size_t>()->default_value(64u << 20)->value_name("N"),
        "the longest request line accepted");
   auto parsed = parse("customerdb rpc [options]",
-                      "Answers JSON-RPC 2.0 requests (spec/protocol.md), one request or batch per "
-                      "line on standard input,\none response line each on standard output. End "
-                      "of input shuts down cleanly.",
+                      "Answers JSON-RPC 2.0 requests (the README describes them), one request "
+                      "or batch per line on standard input,\none response line each on standard "
+                      "output. End of input shuts down cleanly.",
                       options, nullptr, args);
   if (parsed.exit_status) return *parsed.exit_status;
 

@@ -33,8 +33,8 @@ int serve_command(const arguments& args) {
        "threads serving requests (0: one per hardware thread)");
   add_persistence_flags(options);
   auto p = parse("customerdb serve [options]",
-                 "Answers JSON-RPC requests over HTTP/1.1 (spec/protocol.md): POST /rpc with a "
-                 "request or batch as the body,\nGET /health. Stops cleanly on SIGINT or SIGTERM: "
+                 "Answers JSON-RPC requests over HTTP/1.1 (the README describes them): POST "
+                 "/rpc with a request or batch as the body,\nGET /health. Stops cleanly on SIGINT or SIGTERM: "
                  "requests in flight are answered and,\nwith --data, the store is made durable.",
                  options, nullptr, args);
   if (p.exit_status) return *p.exit_status;
