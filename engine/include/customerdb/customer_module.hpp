@@ -3,8 +3,8 @@
 // `delete` is `delete_customers` (`delete` is a C++ keyword), matching
 // `delete_customer_groups` and `delete_addresses`.
 //
-// Semantics are those of Medusa's module as described in behaviour.md, with the project's
-// decisions D1-D18; docs/medusa-compatibility.md lists every deliberate difference.
+// Semantics are those of Medusa's module, with the project's decisions D1-D31;
+// docs/medusa-compatibility.md lists every deliberate difference.
 //
 // Errors: every method throws customerdb::error; `code()` is one of
 //   not_found     an id or a relationship target does not exist,
@@ -18,9 +18,11 @@
 // Id arguments: `id_view` is any string; passing no id at all (nullptr) fails with not_found
 // "<entity> - id must be defined". Lists of ids may hold duplicates, which are merged. Pass one
 // id as a plain string (`update("cus_1", ...)`): a braced list of one id is ambiguous between
-// the single-id and the list overloads. Pass one
-// id as a plain string (`update("cus_1", ...)`); a braced list of one id is ambiguous between
-// the id and the list overloads.
+// the single-id and the list overloads.
+//
+// A call that breaks several rules reports the one Medusa's database meets first (decision
+// D19): input checks, then each row's unique rules in the order the call writes its rows, then
+// unknown references.
 //
 // Every method takes a trailing `context` (the seed's sharedContext): with a transaction from
 // begin_transaction, the call runs inside it; without, the call is a transaction of its own.
@@ -98,8 +100,9 @@ class customer_module {
   // ---- Customers -------------------------------------------------------------------------
 
   // Returns the customer with `id`. A soft-deleted customer is found only with
-  // `config.with_deleted`. Throws not_found "Customer with id: <id> was not found", or
-  // "customer - id must be defined"; invalid_data for a bad config.
+  // `config.with_deleted`; `take: 0`, or a skip with a take, finds nothing (decision D21).
+  // Throws not_found "Customer with id: <id> was not found", or "customer - id must be
+  // defined"; invalid_data for a bad config (as list).
   customer retrieve(id_view id, const find_config& config = {}, const context& ctx = {}) const;
 
   // Creates one customer, with its `addresses` when given. Returns it as stored, with
@@ -130,11 +133,13 @@ class customer_module {
   // memberships. Unknown ids are ignored.
   void delete_customers(id_view id, const context& ctx = {});
   void delete_customers(const std::vector<std::string>& ids, const context& ctx = {});
-  // Deletes every customer the selector matches (live ones unless it names deleted_at).
+  // Deletes every customer the selector matches (live ones unless it names deleted_at). A
+  // selector with `search` (q) fails with invalid_data (decision D27).
   void delete_customers(const filter& selector, const context& ctx = {});
 
   // Lists customers: default take 15 (none with a top-level id condition), default order id
-  // ascending, soft-deleted hidden unless `with_deleted` or a top-level `deleted_at` condition.
+  // ascending, soft-deleted hidden unless `with_deleted` or a `deleted_at` condition anywhere
+  // in the filter (filter.hpp, find_config.hpp).
   // Throws invalid_data for unknown fields, relations or bad paging values.
   std::vector<customer> list(const filter& filters = {}, const find_config& config = {},
                              const context& ctx = {}) const;
