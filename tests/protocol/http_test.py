@@ -114,6 +114,17 @@ def post(conn, body, headers=None):
     return r.status, r, (json.loads(data) if data else None)
 
 
+def read_ok_head(test, reader):
+    """Reads a `200 OK` status line and the headers after it; returns the Content-Length."""
+    test.assertEqual(reader.readline(), b"HTTP/1.1 200 OK\r\n")
+    length = None
+    while (line := reader.readline()) != b"\r\n":
+        name, _, value = line.decode().partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    return length
+
+
 def request(method, params=None, id=1):
     req = {"jsonrpc": "2.0", "method": method, "params": params if params is not None else []}
     if id is not None:
@@ -226,12 +237,7 @@ class HttpTest(unittest.TestCase):
             reader = s.makefile("rb")
             ids = []
             for _ in range(3):
-                self.assertEqual(reader.readline(), b"HTTP/1.1 200 OK\r\n")
-                length = None
-                while (line := reader.readline()) != b"\r\n":
-                    name, _, value = line.decode().partition(":")
-                    if name.lower() == "content-length":
-                        length = int(value)
+                length = read_ok_head(self, reader)
                 ids.append(json.loads(reader.read(length))["id"])
             self.assertEqual(ids, [1, 2, 3])
             reader.close()
@@ -476,12 +482,7 @@ class HttpTest(unittest.TestCase):
             s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                       b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
             reader = s.makefile("rb")
-            self.assertEqual(reader.readline(), b"HTTP/1.1 200 OK\r\n")
-            length = None
-            while (line := reader.readline()) != b"\r\n":
-                name, _, value = line.decode().partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
+            length = read_ok_head(self, reader)
             self.assertGreater(length, least_answer)
             return server, s, reader, length
         except BaseException:
