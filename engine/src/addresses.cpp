@@ -17,7 +17,6 @@ void check_customer_exists(const view& v, std::string_view customer_id) {
 }
 
 row_ptr<address_row> insert_address(txn& t, const create_customer_address_dto& d, timestamp now) {
-  if (!d.customer_id) throw required_value(schema_of<address_row>().model, "customer_id");
   auto row = new_row<address_row>();
   row->id = claim_id<address_row>(t, d.id);
   row->customer_id = *d.customer_id;
