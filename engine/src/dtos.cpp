@@ -23,9 +23,9 @@ void add_relation(std::vector<relation_node>& nodes, std::string_view path,
   std::vector<relation_node> dropped;
   auto* level = rel->target == container ? &dropped : &nodes;
   auto it = std::find_if(level->begin(), level->end(),
-                         [&](const relation_node& n) { return n.kind == rel->kind; });
+                         [&](const relation_node& n) { return n.relation == rel; });
   if (it == level->end()) {
-    level->push_back({rel->kind, rel->target, {}});
+    level->push_back({rel, {}});
     it = std::prev(level->end());
   }
   if (dot == std::string_view::npos) return;
@@ -55,30 +55,10 @@ void check_select_path(std::string_view path) {
 
 // The node of `kind` among `nodes` (a const or mutable vector), or null.
 template <class Nodes>
-auto* find_relation(Nodes& nodes, relation_kind kind) {
-  decltype(&nodes.front()) found = nullptr;
+auto find_relation(Nodes& nodes, relation_kind kind) -> decltype(&nodes.front()) {
   for (auto& n : nodes)
-    if (n.kind == kind) found = &n;
-  return found;
-}
-
-// The field of a related item that links it to the row holding it ("" for none): an address
-// inside customer.addresses keeps customer_id.
-std::string_view link_key(relation_kind kind) {
-  return kind == relation_kind::customer_addresses ? "customer_id" : "";
-}
-
-// The row's own foreign key behind a to-one relation ("" for a to-many relation).
-std::string_view foreign_key(relation_kind kind) {
-  switch (kind) {
-    case relation_kind::address_customer:
-    case relation_kind::membership_customer:
-      return "customer_id";
-    case relation_kind::membership_group:
-      return "customer_group_id";
-    default:
-      return "";
-  }
+    if (n.relation->kind == kind) return &n;
+  return nullptr;
 }
 
 void add_field(std::vector<std::string>& fields, std::string_view field) {
@@ -93,14 +73,14 @@ void narrow(std::vector<relation_node>& nodes, std::vector<std::string>& fields,
             std::string_view path) {
   const auto dot = path.find('.');
   const auto* rel = schema_of<Row>().relation(path.substr(0, dot));
-  if (const auto key = foreign_key(rel->kind); !key.empty()) add_field(fields, key);
+  if (!rel->foreign_key.empty()) add_field(fields, rel->foreign_key);
   auto* node = find_relation(nodes, rel->kind);
   if (!node) return;  // a dotted path alone does not load the relation
   std::vector<std::string> item_fields{"id"};
   if (node->selection) {
     item_fields = node->selection->fields();
-  } else if (const auto link = link_key(rel->kind); !link.empty()) {
-    item_fields.emplace_back(link);
+  } else if (!rel->link_key.empty()) {
+    item_fields.emplace_back(rel->link_key);
   }
   const auto rest = path.substr(dot + 1);
   if (rest.find('.') == std::string_view::npos) {
@@ -133,7 +113,7 @@ template <class Target, class Row, class Dto>
 to_one<dto_t<Target>> load_one(const Row& row, const Dto& d, const view& v, const load_plan& plan,
                                relation_kind kind) {
   const auto* node = find_relation(plan.relations, kind);
-  if (!node || !d.has_field(foreign_key(kind))) return {};
+  if (!node || !d.has_field(node->relation->foreign_key)) return {};
   auto rows = related<Target>(kind, row, v, plan.with_deleted);
   if (rows.empty()) return to_one<dto_t<Target>>::loaded_as(nullptr);
   return to_one<dto_t<Target>>::loaded_as(std::make_shared<const dto_t<Target>>(

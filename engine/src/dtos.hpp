@@ -36,8 +36,7 @@ using dto_t = typename dto_of<Row>::type;
 
 // A relation to load, with the relations to load inside its items.
 struct relation_node {
-  relation_kind kind;
-  entity target;
+  const relation_desc* relation;
   std::vector<relation_node> children;
   // The fields of its items, narrowed by dotted `select` paths (decision D23); null: every field.
   std::shared_ptr<const field_selection> selection{};

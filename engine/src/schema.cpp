@@ -104,18 +104,22 @@ const std::array membership_fields{
 #undef CUSTOMERDB_JSON
 
 const std::array customer_relations{
-    relation_desc{"groups", relation_kind::customer_groups, entity::group},
-    relation_desc{"addresses", relation_kind::customer_addresses, entity::address},
+    relation_desc{"groups", relation_kind::customer_groups, entity::group, "", ""},
+    relation_desc{"addresses", relation_kind::customer_addresses, entity::address, "",
+                  "customer_id"},
 };
 const std::array group_relations{
-    relation_desc{"customers", relation_kind::group_customers, entity::customer},
+    relation_desc{"customers", relation_kind::group_customers, entity::customer, "", ""},
 };
 const std::array address_relations{
-    relation_desc{"customer", relation_kind::address_customer, entity::customer},
+    relation_desc{"customer", relation_kind::address_customer, entity::customer, "customer_id",
+                  ""},
 };
 const std::array membership_relations{
-    relation_desc{"customer", relation_kind::membership_customer, entity::customer},
-    relation_desc{"customer_group", relation_kind::membership_group, entity::group},
+    relation_desc{"customer", relation_kind::membership_customer, entity::customer, "customer_id",
+                  ""},
+    relation_desc{"customer_group", relation_kind::membership_group, entity::group,
+                  "customer_group_id", ""},
 };
 
 template <class Row>

@@ -38,6 +38,12 @@ struct relation_desc {
   std::string_view name;
   relation_kind kind;
   entity target;
+  // The row's own key behind a to-one relation ("customer_id" for an address's customer); ""
+  // for a to-many relation. The relation is returned only with it (decision D22).
+  std::string_view foreign_key;
+  // The key of the related items that links them to the row ("customer_id" for the addresses
+  // of a customer); "" when none does. A dotted select keeps it (decision D23).
+  std::string_view link_key;
 };
 
 template <class Row>
