@@ -11,7 +11,7 @@ using namespace detail;
 
 namespace {
 
-// Hard-deletes customers with their addresses and memberships (behaviour.md §2.5).
+// Hard-deletes customers with their addresses and memberships.
 void erase_customers(txn& t, const std::vector<std::string>& ids) {
   erase_rows<customer_row>(t, ids, [](txn& t, const std::string& id) {
     for (const auto& a : t.addresses_of(id)) t.erase<address_row>(a->id);

@@ -1,4 +1,4 @@
-// The messages of customerdb's errors, in one place (Medusa's texts, behaviour.md §1.4 and
+// The messages of customerdb's errors, in one place (Medusa's texts, and the texts of decisions
 // D1-D18). Every throw in the engine goes through these.
 #pragma once
 

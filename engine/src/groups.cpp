@@ -10,7 +10,7 @@ using namespace detail;
 
 namespace {
 
-// Hard-deletes groups with their memberships (behaviour.md §2.5).
+// Hard-deletes groups with their memberships.
 void erase_groups(txn& t, const std::vector<std::string>& ids) {
   erase_rows<group_row>(t, ids, [](txn& t, const std::string& id) {
     for (const auto& m : t.memberships_of_group(id)) t.erase<membership_row>(m->id);

@@ -494,7 +494,7 @@ pred_ptr<Row> compile(const filter_node& n) {
       auto p = std::make_unique<search_pred<Row>>();
       for (const auto& f : s.fields)
         if (f.searchable) p->fields.push_back(&f);
-      // An empty q, or an entity without searchable fields (memberships): no effect (§3.2).
+      // An empty q, or an entity without searchable fields (memberships): no effect.
       if (n.text.empty() || p->fields.empty()) return std::make_unique<all_pred<Row>>();
       p->needle = fold(n.text);
       return p;

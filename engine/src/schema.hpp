@@ -21,7 +21,7 @@ template <class Row>
 struct field_desc {
   std::string_view name;
   field_kind kind;
-  bool searchable;  // part of `q` (behaviour.md §3.2)
+  bool searchable;  // part of `q` (docs/protocol.md, "Filters")
   cell (*get)(const Row&, const view&);
 };
 
@@ -88,7 +88,7 @@ decltype(auto) with_entity(entity e, F&& f) {
 }
 
 // The rows related to `row` through `kind`, sorted by id; soft-deleted targets only when
-// `with_deleted` (decision D13, behaviour.md §3.4).
+// `with_deleted` (decision D13).
 template <class Target, class Row>
 std::vector<row_ptr<Target>> related(relation_kind kind, const Row& row, const view& v,
                                      bool with_deleted);
