@@ -1,6 +1,6 @@
 // Tests of the address methods of customer_module: add_addresses, update_addresses,
 // delete_addresses, list_addresses, list_and_count_addresses, the one-default-per-customer rule
-// (behaviour.md §2.6), unknown references (D7) and the derived default address ids (D9).
+// (one of each kind), unknown references (D7) and the derived default address ids (D9).
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>

@@ -1,5 +1,5 @@
 // Customers: retrieve, create, update, delete_customers, soft_delete/restore, list and
-// list_and_count (behaviour.md §1, §2.1, §2.6, §3, §4 "Customers"; decisions D1, D3-D5,
+// list_and_count (docs/protocol.md, docs/medusa-compatibility.md; decisions D1, D3-D5,
 // D8-D16).
 #include <boost/test/unit_test.hpp>
 
@@ -323,7 +323,7 @@ BOOST_FIXTURE_TEST_CASE(update_two_customers_to_one_email_changes_nothing, fixtu
   BOOST_CHECK_NO_THROW(m.update(b, {.email = "a@y.com", .has_account = true}));
 }
 
-// ---- create with addresses (D8, §1.3) -----------------------------------------------------
+// ---- create with addresses (D8) -----------------------------------------------------------
 
 BOOST_FIXTURE_TEST_CASE(create_with_addresses_returns_them_in_input_order, fixture) {
   const auto c = m.create(dto{.first_name = "John",

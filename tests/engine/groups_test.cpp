@@ -1,6 +1,6 @@
 // Customer groups: create_customer_group, retrieve_customer_group, update_customer_groups,
 // delete_customer_groups, soft_delete/restore_customer_groups, list_customer_groups and
-// list_and_count_customer_groups (behaviour.md §2.2, §2.5, §3, §4 "Customer groups"; decisions
+// list_and_count_customer_groups (docs/protocol.md, docs/medusa-compatibility.md; decisions
 // D2-D5, D10, D11, D13-D16).
 #include <boost/test/unit_test.hpp>
 

@@ -1,5 +1,5 @@
 // Tests of the membership methods of customer_module: add_customer_to_group (D6, D7),
-// remove_customer_from_group (D3, D4) and list_customer_group_customers (behaviour.md §4).
+// remove_customer_from_group (D3, D4) and list_customer_group_customers.
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>

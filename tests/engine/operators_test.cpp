@@ -2,7 +2,7 @@
 // assert: metadata key filters, operators on each field kind (text, boolean, timestamp), $re
 // safety, q case folding and q inside selectors, ordering / select / relations / paging
 // options, and results that must not depend on the access path the planner picks
-// (behaviour.md §3 and decisions D9, D11, D12, D16, D17; docs/medusa-compatibility.md).
+// (docs/protocol.md "Filters", decisions D9, D11, D12, D16, D17; docs/medusa-compatibility.md).
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -205,7 +205,7 @@ BOOST_FIXTURE_TEST_CASE(metadata_in_and_not_in, meta_fixture) {
   BOOST_CHECK_EQUAL(md(where("tier").in({"gold", nullptr})), gold.id);
 }
 
-// SQL three-valued logic (behaviour.md §3.1), as for columns (see text_in_with_null):
+// SQL three-valued logic, as for columns (see text_in_with_null):
 // x NOT IN (a, NULL) is never true, and NOT (x IN (a, NULL)) is true for no row.
 BOOST_FIXTURE_TEST_CASE(metadata_in_with_null_is_three_valued, meta_fixture) {
   BOOST_CHECK_EQUAL(md(where("tier").not_in({"gold", nullptr})), "");

@@ -1,4 +1,4 @@
-// Tests of filters and find configs as seen through list / list_and_count (behaviour.md §3 and
+// Tests of filters and find configs as seen through list / list_and_count (docs/protocol.md and
 // decisions D9, D11, D12, D13, D16, D17).
 #include <boost/test/unit_test.hpp>
 

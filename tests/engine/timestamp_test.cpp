@@ -1,5 +1,5 @@
 // Tests of customerdb::timestamp (to_iso8601, parse_iso8601, now) and of the created_at /
-// updated_at / deleted_at values the module writes (decision D14, behaviour.md §1.2).
+// updated_at / deleted_at values the module writes (decision D14).
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
