@@ -1,7 +1,7 @@
 // A randomized test of the query planner: index access paths (id, email, company_name, group
 // name, relation ids, customer_id / customer_group_id), the ranked id pages, the walk over one
 // group's members, early stops, ordering and paging are checked against a plain
-// scan-and-filter oracle written here from the documented semantics (behaviour.md §3,
+// scan-and-filter oracle written here from the documented semantics (docs/protocol.md "Filters",
 // decisions D9, D12, D13, D16, D17, D20, D24, D25, D28 and docs/medusa-compatibility.md):
 //
 //   - SQL three-valued logic: a comparison with NULL is unknown, NOT unknown is unknown, only
