@@ -1,4 +1,4 @@
-// `customerdb serve`: the HTTP transport of spec/protocol.md.
+// `customerdb serve`: the HTTP transport of docs/protocol.md.
 #include <fmt/format.h>
 
 #include <csignal>
