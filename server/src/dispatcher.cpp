@@ -22,7 +22,7 @@ namespace json = boost::json;
 
 namespace {
 
-// JSON-RPC error codes (spec/protocol.md, "Errors").
+// JSON-RPC error codes (docs/protocol.md, "Errors").
 enum rpc_code : int {
   parse_error = -32700,
   invalid_request = -32600,

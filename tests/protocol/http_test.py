@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Protocol tests of `customerdb serve` (spec/protocol.md, HTTP transport).
+"""Protocol tests of `customerdb serve` (docs/protocol.md, HTTP transport).
 
 Usage: http_test.py PATH/TO/customerdb [unittest options]
 

@@ -1,4 +1,4 @@
-"""A small driver for `customerdb rpc` (spec/protocol.md, stdio transport).
+"""A small driver for `customerdb rpc` (docs/protocol.md, stdio transport).
 
 Standard library only. It starts the server as a child process, writes one line per request and
 reads the answering line with a timeout, so a hung server fails the test instead of hanging it.

@@ -1,10 +1,10 @@
-"""Protocol tests of `customerdb rpc` (spec/protocol.md over stdio), run as a child process.
+"""Protocol tests of `customerdb rpc` (docs/protocol.md over stdio), run as a child process.
 
     python3 tests/protocol/stdio_test.py path/to/customerdb [unittest options]
 
 Every test starts its own server and, when it ends, closes standard input and checks that the
 server exits 0 with nothing but responses written (rpc_driver.RpcServer.close). Messages are
-the module's texts of spec/behaviour.md; protocol messages are the dispatcher's.
+the module's own texts (engine/src/errors.hpp); protocol messages are the dispatcher's.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ BINARY = os.environ.get("CUSTOMERDB", "")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 ULID = "[0-9A-HJKMNP-TV-Z]{26}"
 
-# Every scalar field of each DTO (protocol.md "Values"), with the prefix of generated ids.
+# Every scalar field of each DTO (docs/protocol.md "Values"), with the prefix of generated ids.
 CUSTOMER = ("cus", ("id", "email", "first_name", "last_name", "company_name", "phone",
                     "has_account", "metadata", "created_by", "default_billing_address_id",
                     "default_shipping_address_id", "created_at", "updated_at", "deleted_at"))
@@ -54,7 +54,7 @@ RICH_METADATA = {
 }
 
 
-# The codes of protocol.md "Errors", by `data.type`.
+# The codes of docs/protocol.md "Errors", by `data.type`.
 CODES = {"not_found": -32001, "invalid_data": -32002, "conflict": -32003, "not_allowed": -32004,
          "parse_error": -32700, "invalid_request": -32600, "method_not_found": -32601,
          "invalid_params": -32602, "internal_error": -32603}
@@ -189,7 +189,7 @@ class CustomerMethods(ServerTest):
         a = self.address(customer_id=c["id"], city="Aarhus")
         full = self.call("retrieve", c["id"], {"relations": ["groups", "addresses"]})
         self.assertEqual(full, {**c, "groups": [g], "addresses": [a]})
-        # select keeps loaded relations whole (behaviour.md 3.4).
+        # select keeps loaded relations whole (docs/protocol.md "Find config").
         self.assertEqual(self.call("retrieve", c["id"], {"select": ["id"],
                                                          "relations": ["addresses"]}),
                          {"id": c["id"], "addresses": [a]})
@@ -721,11 +721,11 @@ class Transactions(ServerTest):
 
 
 class ErrorCodes(ServerTest):
-    """Each code of the table in protocol.md "Errors".
+    """Each code of the table in docs/protocol.md "Errors".
 
     Two codes cannot be produced over the protocol, so no test here asks for them:
-    - -32004 not_allowed: behaviour.md gives the type no situation (D18 lists it; §1.4 and §4
-      never use it) and the engine never raises it.
+    - -32004 not_allowed: reserved; no rule of the module uses the type (docs/protocol.md
+      "Errors") and the engine never raises it.
     - -32603 internal_error: it comes from io_error/corruption (persistence, which refuses to
       start with --data in this build) and from unexpected exceptions; no input found raises
       one. The bad-input tests assert exact other codes, so -32603 never answers bad input.

@@ -1,5 +1,5 @@
 // The `customerdb` command line: one function per subcommand, and the helpers they share
-// (option parsing with --help, the persistence flags of spec/protocol.md, opening the module).
+// (option parsing with --help, the persistence flags of docs/persistence.md, opening the module).
 #pragma once
 
 #include <boost/program_options.hpp>
@@ -40,7 +40,7 @@ struct parsed {
 parsed parse(std::string_view usage, std::string_view summary, po::options_description options,
              const po::positional_options_description* positional, const arguments& args);
 
-// Adds --data, --fsync, --snapshot-interval and --snapshot-commits (spec/protocol.md).
+// Adds --data, --fsync, --snapshot-interval and --snapshot-commits (docs/persistence.md).
 void add_persistence_flags(po::options_description& options);
 // The persistence options those flags give. Throws po::error for a bad --fsync value.
 persistence_options persistence_from(const po::variables_map& vars);

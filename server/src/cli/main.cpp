@@ -1,4 +1,4 @@
-// customerdb: the command-line program (spec/protocol.md). `customerdb <command> [options]`.
+// customerdb: the command-line program (README.md). `customerdb <command> [options]`.
 #include <fmt/format.h>
 
 #include <array>

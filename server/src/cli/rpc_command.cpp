@@ -1,4 +1,4 @@
-// `customerdb rpc`: the stdio transport of spec/protocol.md. One request or batch per line on
+// `customerdb rpc`: the stdio transport of docs/protocol.md. One request or batch per line on
 // standard input, one response line per answered line on standard output, flushed at once;
 // logs on standard error; end of input is a clean shutdown.
 #include <fmt/format.h>

@@ -1,5 +1,5 @@
 // customerdb::server::dispatcher: the JSON-RPC 2.0 layer of the wire protocol
-// (spec/protocol.md). It parses a request or a batch, calls the customer_module, and writes the
+// (docs/protocol.md). It parses a request or a batch, calls the customer_module, and writes the
 // response. Both transports (stdio and HTTP) hand it raw text and send back what it returns.
 //
 // Errors: every failure becomes a JSON-RPC error object; handle() itself never throws except

@@ -1,4 +1,4 @@
-// customerdb::server::http_server: the HTTP transport of the wire protocol (spec/protocol.md),
+// customerdb::server::http_server: the HTTP transport of the wire protocol (docs/protocol.md),
 // an HTTP/1.1 server with keep-alive in front of a dispatcher.
 //
 //   POST /rpc     the body is a JSON-RPC request or batch; 200 application/json with the

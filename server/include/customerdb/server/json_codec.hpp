@@ -1,4 +1,4 @@
-// customerdb::server JSON codec: translates the JSON of the wire protocol (spec/protocol.md)
+// customerdb::server JSON codec: translates the JSON of the wire protocol (docs/protocol.md)
 // into the engine's typed inputs, filters and configs, and the engine's DTOs back into JSON.
 //
 // The codec checks JSON shapes only; every rule of the module (which filter fields exist,
@@ -84,7 +84,7 @@ find_config decode_find_config(const boost::json::value& v, std::string_view pat
 // {"returnLinkableKeys": [..]} or null.
 soft_delete_config decode_soft_delete_config(const boost::json::value& v, std::string_view path);
 
-// A filterable-props object (behaviour.md §3.1-3.2): keys joined with AND; a scalar means
+// A filterable-props object (docs/protocol.md, "Filters"): keys joined with AND; a scalar means
 // equality, null IS NULL, an array $in, an operator map ($eq $ne $in $nin $gt $gte $lt $lte
 // $like $ilike $re $exists $not) applies the operators to the key, any other object is a
 // sub-filter on a relation or on metadata keys; "$and"/"$or" take arrays of filters, "$not" a

@@ -16,7 +16,7 @@
 // type (`line 12: customer.email must be a string or null`), or when a required column is
 // missing. Required: `id`, `created_at`, `updated_at`, and the `customer_id` /
 // `customer_group_id` of addresses and memberships. A missing nullable column is null and a
-// missing boolean is false (the defaults of behaviour.md). A key given twice counts once, with
+// missing boolean is false (the defaults of a created row). A key given twice counts once, with
 // its last value (as Boost.JSON parses objects). Lines that are empty or only
 // whitespace are skipped. The codec checks shapes only; the engine's rules (unique e-mails,
 // one default address of each kind, existing references) are checked by
