@@ -659,8 +659,11 @@ outcome run_oracle(const oracle_db& db, ent e, const gnode& root, const find_con
   bool names_id = false;
   for (const gnode* n : top) {
     if (n->kind != nk::cond || name_of(*n) != "id") continue;
-    const auto* text = std::get_if<std::string>(&n->operands[0]);
-    if (n->op != filter_op::eq || n->list || (text && !text->empty())) names_id = true;
+    if (n->op != filter_op::eq || n->list) {
+      names_id = true;
+    } else if (const auto* text = std::get_if<std::string>(&n->operands[0])) {
+      names_id |= !text->empty();
+    }
   }
   const oracle o{db, config.with_deleted || names_anywhere(root, "deleted_at")};
   const table& t = db.of(e);
