@@ -35,7 +35,7 @@ row_ptr<address_row> insert_address(txn& t, const create_customer_address_dto& d
   row->phone = d.phone;
   row->metadata = d.metadata;
   row->created_at = row->updated_at = now;
-  put_checked<address_row>(t, row);
+  put_checked<address_row>(t, row, nullptr);
   return row;
 }
 

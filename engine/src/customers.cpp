@@ -39,7 +39,7 @@ std::vector<customer> create_customers(txn& t, std::span<const create_customer_d
     row->metadata = d.metadata;
     row->created_by = d.created_by;
     row->created_at = row->updated_at = now;
-    put_checked<customer_row>(t, row);
+    put_checked<customer_row>(t, row, nullptr);
     rows.push_back(std::move(row));
   }
   for (std::size_t i = 0; i < data.size(); ++i) {

@@ -51,7 +51,7 @@ std::vector<customer_group> customer_module::create_customer_group(
       row->metadata = d.metadata;
       row->created_by = d.created_by;
       row->created_at = row->updated_at = now;
-      put_checked<group_row>(t, row);
+      put_checked<group_row>(t, row, nullptr);
       rows.push_back(std::move(row));
     }
     return to_dtos(rows, t, load_plan{});

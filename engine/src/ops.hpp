@@ -162,7 +162,7 @@ std::vector<dto_t<Row>> update_rows(txn& t, const std::vector<row_ptr<Row>>& tar
     auto row = new_row<Row>(*target);
     if (change(*row)) {
       row->updated_at = now;
-      put_checked<Row>(t, row);
+      put_checked<Row>(t, row, target.get());
       updated.push_back(std::move(row));
     } else {
       updated.push_back(target);
@@ -242,7 +242,7 @@ linkable_ids restore(txn& t, const std::vector<std::string>& ids, const soft_del
     auto next = new_row<Row>(*row);
     next->deleted_at.reset();
     next->updated_at = now;
-    put_checked<Row>(t, std::move(next));
+    put_checked<Row>(t, std::move(next), row.get());
     found.push_back(id);
   }
   return linkable_result<Row>(std::move(found), config);

@@ -72,16 +72,15 @@ void check_address(const view& v, const address_row& a) {
 }
 
 template <class Row>
-void put_checked(txn& t, row_ptr<Row> row) {
-  const auto before = t.find<Row>(row->id.view());
-  const std::string id(row->id.view());
+void put_checked(txn& t, row_ptr<Row> row, const Row* before) {
+  const Row& written = *row;  // held by the write set once put
   t.put<Row>(std::move(row));
-  check_if_key_changed<Row>(t, id, before.get());
+  if (!before || unique_key(*before) != unique_key(written)) check_rule(t, written);
 }
 
-template void put_checked<customer_row>(txn&, row_ptr<customer_row>);
-template void put_checked<group_row>(txn&, row_ptr<group_row>);
-template void put_checked<address_row>(txn&, row_ptr<address_row>);
+template void put_checked<customer_row>(txn&, row_ptr<customer_row>, const customer_row*);
+template void put_checked<group_row>(txn&, row_ptr<group_row>, const group_row*);
+template void put_checked<address_row>(txn&, row_ptr<address_row>, const address_row*);
 
 void check_unique(const txn& t, std::size_t mark) {
   const auto& touched = t.touched();

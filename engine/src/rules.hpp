@@ -16,13 +16,14 @@ void check_customer(const view& v, const customer_row& row);
 void check_group(const view& v, const group_row& row);
 void check_address(const view& v, const address_row& row);
 
-// Writes `row` into `t` and checks its unique rule at once, against the rows `t` holds at that
-// moment, as the database checks each row as it inserts or updates it: a call that breaks
-// several rules reports the first row, in the order it writes them, that breaks one (decision
-// D19). A row whose unique key the write leaves as it was is not checked again. Throws as the
-// checks above; `t` then holds the row (the caller's step is undone as a whole).
+// Writes `row` into `t` in place of `before` (the visible row it replaces; null for a new row)
+// and checks its unique rule at once, against the rows `t` holds at that moment, as the
+// database checks each row as it inserts or updates it: a call that breaks several rules
+// reports the first row, in the order it writes them, that breaks one (decision D19). A row
+// whose unique key is the one `before` had is not checked again. Throws as the checks above;
+// `t` then holds the row (the caller's step is undone as a whole).
 template <class Row>
-void put_checked(txn& t, row_ptr<Row> row);
+void put_checked(txn& t, row_ptr<Row> row, const Row* before);
 
 // Checks the unique rule of every row `t` wrote since `mark` whose unique key differs from its
 // committed image: a commit's final check against the state it is published onto.
