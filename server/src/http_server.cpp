@@ -504,6 +504,15 @@ std::uint16_t http_server::port() const noexcept { return impl_->bound.port(); }
 
 std::string http_server::url() const { return impl_->url(); }
 
+void http_server::hold_stop_signals() {
+  // Asio restores a signal's default action when the last signal set holding it goes; this one
+  // never goes (it is reachable from a static, so not a leak), and its handler only notes the
+  // signal.
+  static auto* const context = new asio::io_context;
+  static auto* const held = new asio::signal_set(*context, SIGINT, SIGTERM);
+  (void)held;
+}
+
 void http_server::run(dispatcher& dispatcher) {
   auto& m = *impl_;
   if (m.ran) throw std::logic_error("http_server::run called twice");

@@ -1,9 +1,6 @@
 // `customerdb serve`: the HTTP transport of docs/protocol.md.
 #include <fmt/format.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
@@ -76,13 +73,8 @@ int serve_command(const arguments& args) {
   server::dispatcher dispatcher(*module, rpc);
   server->run(dispatcher);
   // The server has stopped, and what is left is making the store durable and exiting: a
-  // repeated SIGINT or SIGTERM must not cut that short. When the server's signal set goes, Asio
-  // restores the default action (which ends the process) unless another set still holds the
-  // signals: this one does, for the rest of the process, so that there is no moment at which a
-  // signal ends it. Its handler only notes the signal. (Reachable from a static, so not a leak.)
-  static auto* const signal_context = new boost::asio::io_context;
-  static auto* const held_signals = new boost::asio::signal_set(*signal_context, SIGINT, SIGTERM);
-  (void)held_signals;
+  // repeated SIGINT or SIGTERM must not cut that short, at any moment.
+  server::http_server::hold_stop_signals();
   server.reset();
   dispatcher.close();
   return 0;  // the module's destructor makes the data durable

@@ -82,6 +82,13 @@ class http_server {
   // then returns as soon as it has started).
   void stop();
 
+  // From now until the process exits, SIGINT and SIGTERM are caught and ignored, also once
+  // every http_server is destroyed. (Destroying a server whose stop_on_signals is set restores
+  // the signals' default action, which ends the process, unless they are still held: call this
+  // before destroying it when signals must not end what follows, e.g. making a store durable.)
+  // Thread-safe; calling it again does nothing.
+  static void hold_stop_signals();
+
  private:
   struct impl;
   std::unique_ptr<impl> impl_;
