@@ -178,7 +178,7 @@ void engine::validate(const txn& t, std::uint64_t begin_sequence) const {
   w.groups.for_each([&](const std::string& id, const change<group_row>& c) {
     if (!c.after && !t.memberships_of_group(id).empty()) throw changed_elsewhere<group_row>(id);
   });
-  check_unique(t, 0);
+  check_unique(t);
 }
 
 std::uint64_t engine::publish(const txn& t) {

@@ -23,13 +23,16 @@ void check_rule(const view& v, const customer_row& r) { check_customer(v, r); }
 void check_rule(const view& v, const group_row& r) { check_group(v, r); }
 void check_rule(const view& v, const address_row& r) { check_address(v, r); }
 
-// Checks the visible row `id` unless its unique key is the one it had before (`before`, null
-// for a new row): a row whose key is unchanged cannot break the rule.
+// Checks the row `id` that `t` wrote, unless its unique key is the one its committed image had:
+// a row whose key is unchanged cannot break the rule (a clash would have failed the commit that
+// made it).
 template <class Row>
-void check_if_key_changed(const view& v, const std::string& id, const Row* before) {
-  const auto row = v.find<Row>(id);
-  if (!row || (before && unique_key(*before) == unique_key(*row))) return;
-  check_rule(v, *row);
+void check_written(const txn& t, const std::string& id) {
+  const auto row = t.find<Row>(id);
+  if (!row) return;
+  const auto* c = t.writes().of<Row>().find(id);
+  if (c && c->before && unique_key(*c->before) == unique_key(*row)) return;
+  check_rule(t, *row);
 }
 
 }  // namespace
@@ -82,26 +85,17 @@ template void put_checked<customer_row>(txn&, row_ptr<customer_row>, const custo
 template void put_checked<group_row>(txn&, row_ptr<group_row>, const group_row*);
 template void put_checked<address_row>(txn&, row_ptr<address_row>, const address_row*);
 
-void check_unique(const txn& t, std::size_t mark) {
-  const auto& touched = t.touched();
-  // The committed image of row `id`, when the write set replaced one.
-  const auto committed_image = [&]<class Row>(std::type_identity<Row>, const std::string& id) {
-    const auto* c = t.writes().of<Row>().find(id);
-    return c ? c->before.get() : nullptr;
-  };
-  for (std::size_t i = mark; i < touched.size(); ++i) {
-    const auto& [kind, id] = touched[i];
+void check_unique(const txn& t) {
+  for (const auto& [kind, id] : t.touched()) {
     switch (kind) {
       case entity::customer:
-        check_if_key_changed<customer_row>(
-            t, id, committed_image(std::type_identity<customer_row>{}, id));
+        check_written<customer_row>(t, id);
         break;
       case entity::group:
-        check_if_key_changed<group_row>(t, id, committed_image(std::type_identity<group_row>{}, id));
+        check_written<group_row>(t, id);
         break;
       case entity::address:
-        check_if_key_changed<address_row>(t, id,
-                                          committed_image(std::type_identity<address_row>{}, id));
+        check_written<address_row>(t, id);
         break;
       case entity::membership:
         break;

@@ -3,8 +3,6 @@
 // per customer. Writes, commits and imports use the same checks.
 #pragma once
 
-#include <cstddef>
-
 #include "rows.hpp"
 #include "store.hpp"
 
@@ -25,8 +23,8 @@ void check_address(const view& v, const address_row& row);
 template <class Row>
 void put_checked(txn& t, row_ptr<Row> row, const Row* before);
 
-// Checks the unique rule of every row `t` wrote since `mark` whose unique key differs from its
-// committed image: a commit's final check against the state it is published onto.
-void check_unique(const txn& t, std::size_t mark);
+// Checks the unique rule of every row `t` wrote whose unique key differs from its committed
+// image: a commit's final check against the state it is published onto.
+void check_unique(const txn& t);
 
 }  // namespace customerdb::detail
