@@ -17,57 +17,18 @@ void check_customer_exists(const view& v, std::string_view customer_id) {
 }
 
 row_ptr<address_row> insert_address(txn& t, const create_customer_address_dto& d, timestamp now) {
-  auto row = new_row<address_row>();
-  row->id = claim_id<address_row>(t, d.id);
-  row->customer_id = *d.customer_id;
-  row->address_name = d.address_name;
-  row->is_default_shipping = d.is_default_shipping;
-  row->is_default_billing = d.is_default_billing;
-  row->company = d.company;
-  row->first_name = d.first_name;
-  row->last_name = d.last_name;
-  row->address_1 = d.address_1;
-  row->address_2 = d.address_2;
-  row->city = d.city;
-  row->country_code = d.country_code;
-  row->province = d.province;
-  row->postal_code = d.postal_code;
-  row->phone = d.phone;
-  row->metadata = d.metadata;
-  row->created_at = row->updated_at = now;
+  auto row = row_from_input<address_row>(t, d, now);
   put_checked<address_row>(t, row, nullptr);
   return row;
 }
 
 namespace {
 
-bool apply_address(address_row& r, const update_customer_address_dto& d) {
-  constexpr std::string_view model = "Address";
-  bool changed = apply_required(r.customer_id, d.customer_id, "customer_id", model);
-  changed |= apply(r.address_name, d.address_name);
-  changed |=
-      apply_required(r.is_default_shipping, d.is_default_shipping, "is_default_shipping", model);
-  changed |=
-      apply_required(r.is_default_billing, d.is_default_billing, "is_default_billing", model);
-  changed |= apply(r.company, d.company);
-  changed |= apply(r.first_name, d.first_name);
-  changed |= apply(r.last_name, d.last_name);
-  changed |= apply(r.address_1, d.address_1);
-  changed |= apply(r.address_2, d.address_2);
-  changed |= apply(r.city, d.city);
-  changed |= apply(r.country_code, d.country_code);
-  changed |= apply(r.province, d.province);
-  changed |= apply(r.postal_code, d.postal_code);
-  changed |= apply(r.phone, d.phone);
-  changed |= apply_metadata(r.metadata, d.metadata);
-  return changed;
-}
-
 template <class Target>
 std::vector<customer_address> update_addresses_of(engine& e, transaction* tx, const Target& target,
                                                   const update_customer_address_dto& data) {
   return update_entities<address_row>(
-      e, tx, target, [&](address_row& r) { return apply_address(r, data); },
+      e, tx, target, [&](address_row& r) { return apply_update(r, data); },
       [&](const view& v) {
         if (data.customer_id.has_value()) check_customer_exists(v, data.customer_id.value());
       });

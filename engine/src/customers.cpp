@@ -28,17 +28,7 @@ std::vector<customer> create_customers(txn& t, std::span<const create_customer_d
   std::vector<std::vector<row_ptr<address_row>>> addresses(data.size());
   std::vector<row_ptr<customer_row>> rows;
   for (const auto& d : data) {
-    auto row = new_row<customer_row>();
-    row->id = claim_id<customer_row>(t, d.id);
-    row->email = d.email;
-    row->first_name = d.first_name;
-    row->last_name = d.last_name;
-    row->company_name = d.company_name;
-    row->phone = d.phone;
-    row->has_account = d.has_account;
-    row->metadata = d.metadata;
-    row->created_by = d.created_by;
-    row->created_at = row->updated_at = now;
+    auto row = row_from_input<customer_row>(t, d, now);
     put_checked<customer_row>(t, row, nullptr);
     rows.push_back(std::move(row));
   }
@@ -56,23 +46,11 @@ std::vector<customer> create_customers(txn& t, std::span<const create_customer_d
   return out;
 }
 
-bool apply_customer(customer_row& r, const customer_updatable_fields& d) {
-  bool changed = apply(r.company_name, d.company_name);
-  changed |= apply(r.first_name, d.first_name);
-  changed |= apply(r.last_name, d.last_name);
-  changed |= apply(r.email, d.email);
-  changed |= apply(r.phone, d.phone);
-  changed |= apply_required(r.has_account, d.has_account, "has_account", "Customer");
-  changed |= apply_metadata(r.metadata, d.metadata);
-  changed |= apply(r.created_by, d.created_by);
-  return changed;
-}
-
 template <class Target>
 std::vector<customer> update_customers(engine& e, transaction* tx, const Target& target,
                                        const customer_updatable_fields& data) {
   return update_entities<customer_row>(e, tx, target,
-                                       [&](customer_row& r) { return apply_customer(r, data); });
+                                       [&](customer_row& r) { return apply_update(r, data); });
 }
 
 }  // namespace

@@ -128,12 +128,20 @@ const T& dto_value(const T& column) noexcept {
 std::optional<std::string> dto_value(const packed_optional& column) { return column.copy(); }
 std::string dto_value(const packed_string& column) { return column.str(); }
 
-}  // namespace
+// Copies the stored columns of `r` that the DTO's selection keeps into `d`, but for the id
+// (always there, set by the caller) and the column named `elsewhere` (the caller's too).
+template <class Row, class Dto>
+void copy_columns(const Row& r, Dto& d, std::string_view elsewhere = {}) {
+  customerdb::for_each_column<typename Row::columns>([&](const auto& column) {
+    using column_type = std::remove_cvref_t<decltype(column)>;
+    if constexpr (column_type::stored && !column_type::template is<column_kind::id>) {
+      if (column.name != elsewhere && d.has_field(column.name))
+        column.member(d) = dto_value(column.member(r));
+    }
+  });
+}
 
-// Copies a scalar into the DTO when the selection keeps it; unselected fields keep their
-// defaults.
-#define CUSTOMERDB_COPY(field) \
-  if (d.has_field(#field)) d.field = dto_value(r.field)
+}  // namespace
 
 template <class Row>
 load_plan make_load_plan(const find_config& config, bool with_deleted) {
@@ -180,17 +188,8 @@ customer customer_dto(const customer_row& r, const slot<customer_row>* s, const 
     if (billing && !ids.billing.empty()) d.default_billing_address_id.emplace(ids.billing);
     if (shipping && !ids.shipping.empty()) d.default_shipping_address_id.emplace(ids.shipping);
   }
-  CUSTOMERDB_COPY(company_name);
-  CUSTOMERDB_COPY(first_name);
-  CUSTOMERDB_COPY(last_name);
+  copy_columns(r, d, "email");
   if (d.has_field("email") && r.email) d.email.emplace(s ? s->extra.email.view() : *r.email);
-  CUSTOMERDB_COPY(phone);
-  CUSTOMERDB_COPY(has_account);
-  CUSTOMERDB_COPY(metadata);
-  CUSTOMERDB_COPY(created_by);
-  CUSTOMERDB_COPY(created_at);
-  CUSTOMERDB_COPY(updated_at);
-  CUSTOMERDB_COPY(deleted_at);
   d.groups = load_many<group_row>(r, v, plan, relation_kind::customer_groups);
   d.addresses = load_many<address_row>(r, v, plan, relation_kind::customer_addresses);
   return d;
@@ -212,12 +211,7 @@ customer_group to_dto(const group_row& r, const view& v, const load_plan& plan) 
   customer_group d;
   d.selection = plan.selection;
   d.id = r.id;
-  CUSTOMERDB_COPY(name);
-  CUSTOMERDB_COPY(metadata);
-  CUSTOMERDB_COPY(created_by);
-  CUSTOMERDB_COPY(created_at);
-  CUSTOMERDB_COPY(updated_at);
-  CUSTOMERDB_COPY(deleted_at);
+  copy_columns(r, d);
   d.customers = load_many<customer_row>(r, v, plan, relation_kind::group_customers);
   return d;
 }
@@ -227,23 +221,7 @@ customer_address to_dto(const address_row& r, const view& v, const load_plan& pl
   customer_address d;
   d.selection = plan.selection;
   d.id = r.id;
-  CUSTOMERDB_COPY(customer_id);
-  CUSTOMERDB_COPY(address_name);
-  CUSTOMERDB_COPY(is_default_shipping);
-  CUSTOMERDB_COPY(is_default_billing);
-  CUSTOMERDB_COPY(company);
-  CUSTOMERDB_COPY(first_name);
-  CUSTOMERDB_COPY(last_name);
-  CUSTOMERDB_COPY(address_1);
-  CUSTOMERDB_COPY(address_2);
-  CUSTOMERDB_COPY(city);
-  CUSTOMERDB_COPY(country_code);
-  CUSTOMERDB_COPY(province);
-  CUSTOMERDB_COPY(postal_code);
-  CUSTOMERDB_COPY(phone);
-  CUSTOMERDB_COPY(metadata);
-  CUSTOMERDB_COPY(created_at);
-  CUSTOMERDB_COPY(updated_at);
+  copy_columns(r, d);
   d.customer = load_one<customer_row>(r, d, v, plan, relation_kind::address_customer);
   return d;
 }
@@ -253,18 +231,11 @@ customer_group_customer to_dto(const membership_row& r, const view& v, const loa
   customer_group_customer d;
   d.selection = plan.selection;
   d.id = r.id;
-  CUSTOMERDB_COPY(customer_id);
-  CUSTOMERDB_COPY(customer_group_id);
-  CUSTOMERDB_COPY(metadata);
-  CUSTOMERDB_COPY(created_by);
-  CUSTOMERDB_COPY(created_at);
-  CUSTOMERDB_COPY(updated_at);
+  copy_columns(r, d);
   d.customer = load_one<customer_row>(r, d, v, plan, relation_kind::membership_customer);
   d.customer_group = load_one<group_row>(r, d, v, plan, relation_kind::membership_group);
   return d;
 }
-
-#undef CUSTOMERDB_COPY
 
 }  // namespace customerdb::detail
 

@@ -14,25 +14,7 @@
 namespace customerdb::detail {
 
 template <class Row>
-struct dto_of;
-template <>
-struct dto_of<customer_row> {
-  using type = customer;
-};
-template <>
-struct dto_of<group_row> {
-  using type = customer_group;
-};
-template <>
-struct dto_of<address_row> {
-  using type = customer_address;
-};
-template <>
-struct dto_of<membership_row> {
-  using type = customer_group_customer;
-};
-template <class Row>
-using dto_t = typename dto_of<Row>::type;
+using dto_t = typename Row::dto_type;
 
 // A relation to load, with the relations to load inside its items.
 struct relation_node {

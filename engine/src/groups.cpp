@@ -17,18 +17,11 @@ void erase_groups(txn& t, const std::vector<std::string>& ids) {
   });
 }
 
-bool apply_group(group_row& r, const customer_group_updatable_fields& d) {
-  bool changed = apply(r.name, d.name);
-  changed |= apply_metadata(r.metadata, d.metadata);
-  changed |= apply(r.created_by, d.created_by);
-  return changed;
-}
-
 template <class Target>
 std::vector<customer_group> update_groups(engine& e, transaction* tx, const Target& target,
                                           const customer_group_updatable_fields& data) {
   return update_entities<group_row>(e, tx, target,
-                                    [&](group_row& r) { return apply_group(r, data); });
+                                    [&](group_row& r) { return apply_update(r, data); });
 }
 
 }  // namespace
@@ -45,12 +38,7 @@ std::vector<customer_group> customer_module::create_customer_group(
     std::vector<row_ptr<group_row>> rows;
     const timestamp now = engine_->now();
     for (const auto& d : data) {
-      auto row = new_row<group_row>();
-      row->id = claim_id<group_row>(t, d.id);
-      row->name = d.name;
-      row->metadata = d.metadata;
-      row->created_by = d.created_by;
-      row->created_at = row->updated_at = now;
+      auto row = row_from_input<group_row>(t, d, now);
       put_checked<group_row>(t, row, nullptr);
       rows.push_back(std::move(row));
     }
@@ -93,8 +81,9 @@ void customer_module::delete_customer_groups(const std::vector<std::string>& ids
 }
 
 void customer_module::delete_customer_groups(const filter& selector, const context& ctx) {
-  engine_->write(tx_of(ctx),
-                 [&](txn& t) { erase_groups(t, ids_of(select_rows<group_row>(t, selector, query_kind::delete_selector))); });
+  engine_->write(tx_of(ctx), [&](txn& t) {
+    erase_groups(t, ids_of(select_rows<group_row>(t, selector, query_kind::delete_selector)));
+  });
 }
 
 std::vector<customer_group> customer_module::list_customer_groups(const filter& filters,

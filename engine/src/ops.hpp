@@ -151,6 +151,45 @@ inline bool apply_metadata(opt_metadata& field, const patch<metadata>& p) {
   return true;
 }
 
+// A new row with the columns of the create input `d` (customerdb/inputs.hpp): its id claimed
+// (claim_id), its time stamps `now`. REQUIRES: every `ref` column given (a caller checks).
+template <class Row, class Input>
+std::shared_ptr<Row> row_from_input(const view& v, const Input& d, timestamp now) {
+  auto row = new_row<Row>();
+  customerdb::for_each_column<typename Row::columns>([&](const auto& column) {
+    using column_type = std::remove_cvref_t<decltype(column)>;
+    if constexpr (column_type::template is<column_kind::id>) {
+      column.member(*row) = claim_id<Row>(v, d.id);
+    } else if constexpr (column_type::template is<column_kind::ref>) {
+      column.member(*row) = *column.member(d);
+    } else if constexpr (column_type::template is<column_kind::stamp>) {
+      column.member(*row) = now;
+    } else if constexpr (column_type::created) {
+      column.member(*row) = column.member(d);
+    }
+  });
+  return row;
+}
+
+// Applies the update input `d` (customerdb/inputs.hpp) to `r`; returns whether a column
+// changed. Null in a non-nullable column throws invalid_data naming it, in declaration order.
+template <class Row, class Input>
+bool apply_update(Row& r, const Input& d) {
+  bool changed = false;
+  customerdb::for_each_column<typename Row::columns>([&](const auto& column) {
+    using column_type = std::remove_cvref_t<decltype(column)>;
+    if constexpr (column_type::template is<column_kind::json>) {
+      changed |= apply_metadata(column.member(r), column.member(d));
+    } else if constexpr (column_type::required && column_type::updated) {
+      changed |=
+          apply_required(column.member(r), column.member(d), column.name, Row::columns::model);
+    } else if constexpr (column_type::updated) {
+      changed |= apply(column.member(r), column.member(d));
+    }
+  });
+  return changed;
+}
+
 // Updates each target with `change(Row&) -> bool changed`; stamps updated_at on the rows that
 // changed. Returns the new rows' DTOs in target order.
 template <class Row, class Change>

@@ -6,7 +6,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "customerdb/dto.hpp"
 #include "customerdb/records.hpp"
@@ -22,121 +24,116 @@ using opt_metadata = std::optional<customerdb::metadata>;
 template <class Row>
 using row_ptr = std::shared_ptr<const Row>;
 
-enum class entity { customer, group, address, membership };
+// The entities, in the order of `entity_rows` below (and of customerdb::record).
+enum class entity { group, customer, address, membership };
 
-// Each row holds the columns of its record (records.hpp), with text in packed form
-// (packed_text.hpp), and the commit sequence that published it. for_each_column lists the
-// columns once for every conversion between rows and records: a column added to a record goes
-// into its row and there (records_test's export_gives_back_every_column_imported fails until
-// it does).
-struct customer_row {
-  using record_type = customer_record;
-  packed_string id;
-  packed_optional company_name;
-  packed_optional first_name;
-  packed_optional last_name;
-  packed_optional email;
-  packed_optional phone;
-  bool has_account = false;
-  opt_metadata metadata;
-  packed_optional created_by;
-  timestamp created_at{};
-  timestamp updated_at{};
-  std::optional<timestamp> deleted_at;
-  // The commit sequence that published this image (0 until published).
-  std::uint64_t version = 0;
+// Each row holds the stored columns of its entity (customerdb/columns.hpp), with text in
+// packed form (packed_text.hpp), and the commit sequence that published it. The flags come
+// after the wider columns, so that they pack together.
+#define CUSTOMERDB_ROW_MEMBER(name, kind, flags) CUSTOMERDB_ROW_##kind(name)
+#define CUSTOMERDB_ROW_id(name) packed_string name;
+#define CUSTOMERDB_ROW_ref(name) packed_string name;
+#define CUSTOMERDB_ROW_text(name) packed_optional name;
+#define CUSTOMERDB_ROW_flag(name)
+#define CUSTOMERDB_ROW_json(name) opt_metadata name;
+#define CUSTOMERDB_ROW_stamp(name) timestamp name{};
+#define CUSTOMERDB_ROW_deleted(name) std::optional<timestamp> name;
+#define CUSTOMERDB_ROW_derived(name)
+#define CUSTOMERDB_ROW_FLAG_MEMBER(name, kind, flags) CUSTOMERDB_ROW_FLAG_##kind(name)
+#define CUSTOMERDB_ROW_FLAG_flag(name) bool name = false;
+#define CUSTOMERDB_ROW_FLAG_id(name)
+#define CUSTOMERDB_ROW_FLAG_ref(name)
+#define CUSTOMERDB_ROW_FLAG_text(name)
+#define CUSTOMERDB_ROW_FLAG_json(name)
+#define CUSTOMERDB_ROW_FLAG_stamp(name)
+#define CUSTOMERDB_ROW_FLAG_deleted(name)
+#define CUSTOMERDB_ROW_FLAG_derived(name)
+
+// The row type `type` of an entity: its record and DTO types, its columns and its `entity`.
+#define CUSTOMERDB_ROW(type, record, dto, entity_value, list)                                      \
+  struct type {                                                                                    \
+    using record_type = record;                                                                    \
+    using dto_type = dto;                                                                          \
+    using columns = record::columns;                                                               \
+    static constexpr entity kind = entity::entity_value;                                           \
+    list(CUSTOMERDB_ROW_MEMBER)                                                                    \
+        list(CUSTOMERDB_ROW_FLAG_MEMBER) /* The commit sequence that published this image (0 until \
+                                            published). */                                         \
+        std::uint64_t version = 0;                                                                 \
+  };
+
+CUSTOMERDB_ROW(customer_row, customer_record, customer, customer, CUSTOMERDB_CUSTOMER_COLUMNS)
+CUSTOMERDB_ROW(group_row, customer_group_record, customer_group, group, CUSTOMERDB_GROUP_COLUMNS)
+CUSTOMERDB_ROW(address_row, customer_address_record, customer_address, address,
+               CUSTOMERDB_ADDRESS_COLUMNS)
+CUSTOMERDB_ROW(membership_row, customer_group_customer_record, customer_group_customer, membership,
+               CUSTOMERDB_MEMBERSHIP_COLUMNS)
+
+#undef CUSTOMERDB_ROW
+
+// The row types, in `entity` order: the one list that maps entities to types (a row's
+// record_type, dto_type, columns and kind say the rest).
+using entity_rows = std::tuple<group_row, customer_row, address_row, membership_row>;
+
+template <class Row>
+constexpr entity entity_of() {
+  return Row::kind;
+}
+
+// Calls f(std::type_identity<Row>{}) for the row type of `e`.
+template <std::size_t I = 0, class F>
+decltype(auto) with_entity(entity e, F&& f) {
+  using row = std::tuple_element_t<I, entity_rows>;
+  static_assert(static_cast<std::size_t>(row::kind) == I);
+  if constexpr (I + 1 < std::tuple_size_v<entity_rows>) {
+    if (e != row::kind) return with_entity<I + 1>(e, std::forward<F>(f));
+  }
+  return f(std::type_identity<row>{});
+}
+
+// Calls f(std::type_identity<Row>{}) for every row type, in `entity` order.
+template <class F>
+void for_each_entity(F&& f) {
+  std::apply([&](auto... rows) { (f(std::type_identity<decltype(rows)>{}), ...); }, entity_rows{});
+}
+
+// The row for a record, e.g. customer_row for customer_record.
+template <class Record, std::size_t I = 0>
+constexpr std::size_t entity_index_of_record() {
+  using row = std::tuple_element_t<I, entity_rows>;
+  if constexpr (std::is_same_v<typename row::record_type, Record>)
+    return I;
+  else
+    return entity_index_of_record<Record, I + 1>();
+}
+template <class Record>
+using row_for_t = std::tuple_element_t<entity_index_of_record<Record>(), entity_rows>;
+
+// Whether rows of this type can be soft-deleted (they have a `deleted` column).
+template <class Row>
+inline constexpr bool soft_deletable = requires(const Row& r) {
+  r.deleted_at;
 };
 
-struct group_row {
-  using record_type = customer_group_record;
-  packed_string id;
-  packed_optional name;
-  opt_metadata metadata;
-  packed_optional created_by;
-  timestamp created_at{};
-  timestamp updated_at{};
-  std::optional<timestamp> deleted_at;
-  std::uint64_t version = 0;
-};
+// Whether a row is hidden from reads that do not ask for deleted rows.
+template <class Row>
+bool is_deleted(const Row& r) noexcept {
+  if constexpr (soft_deletable<Row>)
+    return r.deleted_at.has_value();
+  else
+    return false;
+}
 
-struct address_row {
-  using record_type = customer_address_record;
-  packed_string id;
-  packed_string customer_id;
-  packed_optional address_name;
-  packed_optional company;
-  packed_optional first_name;
-  packed_optional last_name;
-  packed_optional address_1;
-  packed_optional address_2;
-  packed_optional city;
-  packed_optional country_code;
-  packed_optional province;
-  packed_optional postal_code;
-  packed_optional phone;
-  bool is_default_shipping = false;
-  bool is_default_billing = false;
-  opt_metadata metadata;
-  timestamp created_at{};
-  timestamp updated_at{};
-  std::uint64_t version = 0;
-};
-
-struct membership_row {
-  using record_type = customer_group_customer_record;
-  packed_string id;
-  packed_string customer_id;
-  packed_string customer_group_id;
-  packed_optional created_by;
-  opt_metadata metadata;
-  timestamp created_at{};
-  timestamp updated_at{};
-  std::uint64_t version = 0;
-};
-
-// Calls f(row column, record column) for every column of a row and its record (either may be
-// const).
+// Calls f(row column, record column) for every stored column of a row and its record (either
+// may be const).
 template <class Row, class Record, class F>
 void for_each_column(Row& w, Record& c, F&& f) {
   using row_type = std::remove_const_t<Row>;
   static_assert(std::is_same_v<typename row_type::record_type, std::remove_const_t<Record>>);
-  f(w.id, c.id);
-  f(w.metadata, c.metadata);
-  f(w.created_at, c.created_at);
-  f(w.updated_at, c.updated_at);
-  if constexpr (std::is_same_v<row_type, customer_row>) {
-    f(w.company_name, c.company_name);
-    f(w.first_name, c.first_name);
-    f(w.last_name, c.last_name);
-    f(w.email, c.email);
-    f(w.phone, c.phone);
-    f(w.has_account, c.has_account);
-    f(w.created_by, c.created_by);
-    f(w.deleted_at, c.deleted_at);
-  } else if constexpr (std::is_same_v<row_type, group_row>) {
-    f(w.name, c.name);
-    f(w.created_by, c.created_by);
-    f(w.deleted_at, c.deleted_at);
-  } else if constexpr (std::is_same_v<row_type, address_row>) {
-    f(w.customer_id, c.customer_id);
-    f(w.address_name, c.address_name);
-    f(w.is_default_shipping, c.is_default_shipping);
-    f(w.is_default_billing, c.is_default_billing);
-    f(w.company, c.company);
-    f(w.first_name, c.first_name);
-    f(w.last_name, c.last_name);
-    f(w.address_1, c.address_1);
-    f(w.address_2, c.address_2);
-    f(w.city, c.city);
-    f(w.country_code, c.country_code);
-    f(w.province, c.province);
-    f(w.postal_code, c.postal_code);
-    f(w.phone, c.phone);
-  } else {
-    f(w.customer_id, c.customer_id);
-    f(w.customer_group_id, c.customer_group_id);
-    f(w.created_by, c.created_by);
-  }
+  customerdb::for_each_column<typename row_type::columns>([&](const auto& column) {
+    if constexpr (std::remove_cvref_t<decltype(column)>::stored)
+      f(column.member(w), column.member(c));
+  });
 }
 
 // Copies a row's columns into `out`, reusing the strings `out` already holds.
@@ -167,28 +164,6 @@ typename Row::record_type to_record(const Row& row) {
   return out;
 }
 
-// The row for a record, e.g. customer_row for customer_record.
-template <class Record>
-struct row_for;
-template <>
-struct row_for<customer_record> {
-  using type = customer_row;
-};
-template <>
-struct row_for<customer_group_record> {
-  using type = group_row;
-};
-template <>
-struct row_for<customer_address_record> {
-  using type = address_row;
-};
-template <>
-struct row_for<customer_group_customer_record> {
-  using type = membership_row;
-};
-template <class Record>
-using row_for_t = typename row_for<Record>::type;
-
 // A new row, in the pool's memory (pool.hpp), e.g. new_row<customer_row>() or a copy of a row
 // to change: new_row<customer_row>(old).
 template <class Row, class... Args>
@@ -196,18 +171,20 @@ std::shared_ptr<Row> new_row(Args&&... args) {
   return std::allocate_shared<Row>(pool_allocator<Row>(), std::forward<Args>(args)...);
 }
 
-// Asks the CPU to fetch the text a customer row keeps on the heap (strings too long for the
-// string's inline buffer: the id, and usually the e-mail), so that copying the row takes one
-// round of cache misses for all of it instead of one per string. Call it once the row itself
-// is in the cache or on its way.
-inline void prefetch_row_text(const customer_row& r) noexcept {
-  prefetch_text(r.id);
-  for (const auto* f : {&r.email, &r.company_name, &r.first_name, &r.last_name, &r.phone})
-    prefetch_text(f->value_or_empty());
-}
+// Asks the CPU to fetch the text a row keeps on the heap (strings too long for the string's
+// inline buffer: the id, and for customers usually the e-mail), so that copying the row takes
+// one round of cache misses for all of it instead of one per string. Call it once the row
+// itself is in the cache or on its way. A customer's text columns are all fetched, the other
+// rows' ids only.
 template <class Row>
 void prefetch_row_text(const Row& r) noexcept {
   prefetch_text(r.id);
+  if constexpr (Row::kind == entity::customer) {
+    customerdb::for_each_column<typename Row::columns>([&](const auto& column) {
+      if constexpr (std::remove_cvref_t<decltype(column)>::template is<column_kind::text>)
+        prefetch_text(column.member(r).value_or_empty());
+    });
+  }
 }
 
 // A new, unpublished row with the columns of `record`.
@@ -217,32 +194,6 @@ row_ptr<row_for_t<Record>> make_row(const Record& record, std::uint64_t version 
   for_each_column(*row, record, [](auto& to, const auto& from) { to = from; });
   row->version = version;
   return row;
-}
-
-template <class Row>
-constexpr entity entity_of();
-
-// Whether a row is hidden from reads that do not ask for deleted rows.
-inline bool is_deleted(const customer_row& r) noexcept { return r.deleted_at.has_value(); }
-inline bool is_deleted(const group_row& r) noexcept { return r.deleted_at.has_value(); }
-inline bool is_deleted(const address_row&) noexcept { return false; }
-inline bool is_deleted(const membership_row&) noexcept { return false; }
-
-template <>
-constexpr entity entity_of<customer_row>() {
-  return entity::customer;
-}
-template <>
-constexpr entity entity_of<group_row>() {
-  return entity::group;
-}
-template <>
-constexpr entity entity_of<address_row>() {
-  return entity::address;
-}
-template <>
-constexpr entity entity_of<membership_row>() {
-  return entity::membership;
 }
 
 }  // namespace customerdb::detail

@@ -2,106 +2,69 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 namespace customerdb::detail {
 namespace {
 
-cell text(const packed_optional& s) { return s ? cell(*s) : cell(nullptr); }
-cell text(const packed_string& s) { return cell(s.view()); }
-cell json(const opt_metadata& m) { return m ? cell(&*m) : cell(nullptr); }
-cell time(const std::optional<timestamp>& t) { return t ? cell(*t) : cell(nullptr); }
+cell value_cell(const packed_optional& s) { return s ? cell(*s) : cell(nullptr); }
+cell value_cell(const packed_string& s) { return cell(s.view()); }
+cell value_cell(const opt_metadata& m) { return m ? cell(&*m) : cell(nullptr); }
+cell value_cell(const std::optional<timestamp>& t) { return t ? cell(*t) : cell(nullptr); }
+cell value_cell(timestamp t) { return cell(t); }
+cell value_cell(bool b) { return cell(b); }
 
-// The id of the customer's default billing (or shipping) address, derived (decision D9).
-template <std::string_view view::default_ids::*slot>
-cell default_address(const customer_row& r, const view& v) {
-  const std::string_view id = v.default_addresses_of(r.id).*slot;
+// The derived columns of customers: the id of the default billing (or shipping) address,
+// kept by the store (decision D9).
+template <std::size_t I>
+cell derived_cell(const customer_row& r, const view& v) {
+  constexpr std::string_view name = std::get<I>(customer_columns::all).name;
+  static_assert(name == "default_billing_address_id" || name == "default_shipping_address_id");
+  const auto ids = v.default_addresses_of(r.id);
+  const std::string_view id = name == "default_billing_address_id" ? ids.billing : ids.shipping;
   return id.empty() ? cell(nullptr) : cell(id);
 }
 
-#define CUSTOMERDB_TEXT(row, name, searchable)                                                  \
-  field_desc<row> {                                                                             \
-#name, field_kind::text, searchable, [](const row& r, const view&) { return text(r.name); } \
-  }
-#define CUSTOMERDB_BOOL(row, name)                                                            \
-  field_desc<row> {                                                                           \
-#name, field_kind::boolean, false, [](const row& r, const view&) { return cell(r.name); } \
-  }
-#define CUSTOMERDB_TIME(row, name)                                                         \
-  field_desc<row> {                                                                        \
-#name, field_kind::time, false, [](const row& r, const view&) { return cell(r.name); } \
-  }
-#define CUSTOMERDB_OPT_TIME(row, name)                                                     \
-  field_desc<row> {                                                                        \
-#name, field_kind::time, false, [](const row& r, const view&) { return time(r.name); } \
-  }
-#define CUSTOMERDB_JSON(row, name)                                                         \
-  field_desc<row> {                                                                        \
-#name, field_kind::json, false, [](const row& r, const view&) { return json(r.name); } \
-  }
+// The value of column I of a row.
+template <class Row, std::size_t I>
+cell column_cell(const Row& r, const view& v) {
+  constexpr const auto& column = std::get<I>(Row::columns::all);
+  if constexpr (std::remove_cvref_t<decltype(column)>::template is<column_kind::derived>)
+    return derived_cell<I>(r, v);
+  else
+    return value_cell(column.member(r));
+}
 
-const std::array customer_fields{
-    CUSTOMERDB_TEXT(customer_row, id, false),
-    CUSTOMERDB_TEXT(customer_row, company_name, true),
-    CUSTOMERDB_TEXT(customer_row, first_name, true),
-    CUSTOMERDB_TEXT(customer_row, last_name, true),
-    CUSTOMERDB_TEXT(customer_row, email, true),
-    CUSTOMERDB_TEXT(customer_row, phone, true),
-    CUSTOMERDB_BOOL(customer_row, has_account),
-    CUSTOMERDB_JSON(customer_row, metadata),
-    CUSTOMERDB_TEXT(customer_row, created_by, false),
-    field_desc<customer_row>{"default_billing_address_id", field_kind::text, false,
-                             &default_address<&view::default_ids::billing>},
-    field_desc<customer_row>{"default_shipping_address_id", field_kind::text, false,
-                             &default_address<&view::default_ids::shipping>},
-    CUSTOMERDB_TIME(customer_row, created_at),
-    CUSTOMERDB_TIME(customer_row, updated_at),
-    CUSTOMERDB_OPT_TIME(customer_row, deleted_at),
-};
+template <class Kind>
+constexpr field_kind field_kind_of() {
+  if constexpr (std::is_same_v<Kind, column_kind::flag>) return field_kind::boolean;
+  if constexpr (std::is_same_v<Kind, column_kind::json>) return field_kind::json;
+  if constexpr (std::is_same_v<Kind, column_kind::stamp> ||
+                std::is_same_v<Kind, column_kind::deleted>)
+    return field_kind::time;
+  return field_kind::text;
+}
 
-const std::array group_fields{
-    CUSTOMERDB_TEXT(group_row, id, false),      CUSTOMERDB_TEXT(group_row, name, true),
-    CUSTOMERDB_JSON(group_row, metadata),       CUSTOMERDB_TEXT(group_row, created_by, false),
-    CUSTOMERDB_TIME(group_row, created_at),     CUSTOMERDB_TIME(group_row, updated_at),
-    CUSTOMERDB_OPT_TIME(group_row, deleted_at),
-};
+// The fields of `Row`: its columns (customerdb/columns.hpp), in declaration order.
+template <class Row, std::size_t... I>
+constexpr auto fields_of(std::index_sequence<I...>) {
+  constexpr const auto& all = Row::columns::all;
+  return std::array{field_desc<Row>{
+      std::get<I>(all).name,
+      field_kind_of<typename std::remove_cvref_t<decltype(std::get<I>(all))>::kind>(),
+      std::get<I>(all).has(column_flag::q), &column_cell<Row, I>}...};
+}
+template <class Row>
+constexpr auto fields_of() {
+  return fields_of<Row>(std::make_index_sequence<std::tuple_size_v<decltype(Row::columns::all)>>());
+}
 
-const std::array address_fields{
-    CUSTOMERDB_TEXT(address_row, id, false),
-    CUSTOMERDB_TEXT(address_row, customer_id, false),
-    CUSTOMERDB_TEXT(address_row, address_name, true),
-    CUSTOMERDB_BOOL(address_row, is_default_shipping),
-    CUSTOMERDB_BOOL(address_row, is_default_billing),
-    CUSTOMERDB_TEXT(address_row, company, true),
-    CUSTOMERDB_TEXT(address_row, first_name, true),
-    CUSTOMERDB_TEXT(address_row, last_name, true),
-    CUSTOMERDB_TEXT(address_row, address_1, true),
-    CUSTOMERDB_TEXT(address_row, address_2, true),
-    CUSTOMERDB_TEXT(address_row, city, true),
-    CUSTOMERDB_TEXT(address_row, country_code, false),
-    CUSTOMERDB_TEXT(address_row, province, true),
-    CUSTOMERDB_TEXT(address_row, postal_code, true),
-    CUSTOMERDB_TEXT(address_row, phone, false),
-    CUSTOMERDB_JSON(address_row, metadata),
-    CUSTOMERDB_TIME(address_row, created_at),
-    CUSTOMERDB_TIME(address_row, updated_at),
-};
-
-const std::array membership_fields{
-    CUSTOMERDB_TEXT(membership_row, id, false),
-    CUSTOMERDB_TEXT(membership_row, customer_id, false),
-    CUSTOMERDB_TEXT(membership_row, customer_group_id, false),
-    CUSTOMERDB_JSON(membership_row, metadata),
-    CUSTOMERDB_TEXT(membership_row, created_by, false),
-    CUSTOMERDB_TIME(membership_row, created_at),
-    CUSTOMERDB_TIME(membership_row, updated_at),
-};
-
-#undef CUSTOMERDB_TEXT
-#undef CUSTOMERDB_BOOL
-#undef CUSTOMERDB_TIME
-#undef CUSTOMERDB_OPT_TIME
-#undef CUSTOMERDB_JSON
+constexpr auto customer_fields = fields_of<customer_row>();
+constexpr auto group_fields = fields_of<group_row>();
+constexpr auto address_fields = fields_of<address_row>();
+constexpr auto membership_fields = fields_of<membership_row>();
 
 const std::array customer_relations{
     relation_desc{"groups", relation_kind::customer_groups, entity::group, "", ""},
@@ -112,8 +75,7 @@ const std::array group_relations{
     relation_desc{"customers", relation_kind::group_customers, entity::customer, "", ""},
 };
 const std::array address_relations{
-    relation_desc{"customer", relation_kind::address_customer, entity::customer, "customer_id",
-                  ""},
+    relation_desc{"customer", relation_kind::address_customer, entity::customer, "customer_id", ""},
 };
 const std::array membership_relations{
     relation_desc{"customer", relation_kind::membership_customer, entity::customer, "customer_id",
@@ -147,29 +109,34 @@ std::vector<row_ptr<Target>> through(const std::vector<row_ptr<membership_row>>&
 
 template <>
 const schema<customer_row>& schema_of<customer_row>() {
-  static const schema<customer_row> s{"Customer",    "customer",      "Customer",        "cus",
-                                      "customer_id", customer_fields, customer_relations};
+  static const schema<customer_row> s{
+      customer_columns::model, "customer",      "Customer",        "cus",
+      "customer_id",           customer_fields, customer_relations};
   return s;
 }
 template <>
 const schema<group_row>& schema_of<group_row>() {
-  static const schema<group_row> s{"CustomerGroup", "customerGroup",     "Customer group",
-                                   "cusgroup",      "customer_group_id", group_fields,
-                                   group_relations};
+  static const schema<group_row> s{
+      customer_group_columns::model, "customerGroup", "Customer group", "cusgroup",
+      "customer_group_id",           group_fields,    group_relations};
   return s;
 }
 template <>
 const schema<address_row>& schema_of<address_row>() {
   static const schema<address_row> s{
-      "Address",      "address",        "Customer address", "cuaddr", "customer_address_id",
-      address_fields, address_relations};
+      customer_address_columns::model, "address",      "Customer address", "cuaddr",
+      "customer_address_id",           address_fields, address_relations};
   return s;
 }
 template <>
 const schema<membership_row>& schema_of<membership_row>() {
-  static const schema<membership_row> s{
-      "CustomerGroupCustomer",      "customerGroupCustomer", "Customer group customer", "cusgc",
-      "customer_group_customer_id", membership_fields,       membership_relations};
+  static const schema<membership_row> s{customer_group_customer_columns::model,
+                                        "customerGroupCustomer",
+                                        "Customer group customer",
+                                        "cusgc",
+                                        "customer_group_customer_id",
+                                        membership_fields,
+                                        membership_relations};
   return s;
 }
 

@@ -71,22 +71,6 @@ struct schema {
 template <class Row>
 const schema<Row>& schema_of();
 
-// Calls f(std::type_identity<Row>{}) for the row type of `e`.
-template <class F>
-decltype(auto) with_entity(entity e, F&& f) {
-  switch (e) {
-    case entity::customer:
-      return f(std::type_identity<customer_row>{});
-    case entity::group:
-      return f(std::type_identity<group_row>{});
-    case entity::address:
-      return f(std::type_identity<address_row>{});
-    case entity::membership:
-      break;
-  }
-  return f(std::type_identity<membership_row>{});
-}
-
 // The rows related to `row` through `kind`, sorted by id; soft-deleted targets only when
 // `with_deleted` (decision D13).
 template <class Target, class Row>

@@ -402,9 +402,5 @@ struct table_for<membership_row> {
 template <class Row>
 using table_for_t = typename table_for<Row>::type;
 
-// Whether rows of this type can be soft-deleted (and so have the by_live index).
-template <class Row>
-inline constexpr bool soft_deletable =
-    std::is_same_v<Row, customer_row> || std::is_same_v<Row, group_row>;
 
 }  // namespace customerdb::detail

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "customerdb/records.hpp"
 
@@ -111,30 +112,28 @@ void serialize(Archive& ar, customerdb::metadata& m, const unsigned int version)
 
 // ---- the records ---------------------------------------------------------------------------
 
-template <class Archive>
-void serialize(Archive& ar, customerdb::customer_record& r, const unsigned int /*version*/) {
-  ar& r.id& r.company_name& r.first_name& r.last_name& r.email& r.phone& r.has_account& r
-      .metadata& r.created_by& r.created_at& r.updated_at& r.deleted_at;
-}
-
-template <class Archive>
-void serialize(Archive& ar, customerdb::customer_group_record& r, const unsigned int /*version*/) {
-  ar& r.id& r.name& r.metadata& r.created_by& r.created_at& r.updated_at& r.deleted_at;
-}
-
-template <class Archive>
-void serialize(Archive& ar, customerdb::customer_address_record& r,
-               const unsigned int /*version*/) {
-  ar& r.id& r.customer_id& r.address_name& r.is_default_shipping& r.is_default_billing& r.company& r
-      .first_name& r.last_name& r.address_1& r.address_2& r.city& r.country_code& r.province& r
-      .postal_code& r.phone& r.metadata& r.created_at& r.updated_at;
-}
-
-template <class Archive>
-void serialize(Archive& ar, customerdb::customer_group_customer_record& r,
-               const unsigned int /*version*/) {
-  ar& r.id& r.customer_id& r.customer_group_id& r.metadata& r.created_by& r.created_at& r
-      .updated_at;
+// Every record: its stored columns in declaration order (customerdb/columns.hpp).
+template <class Archive, class Record>
+requires requires { typename Record::columns; }
+void serialize(Archive& ar, Record& r, const unsigned int version) {
+  if constexpr (std::is_same_v<Record, customerdb::customer_record>) {
+    if (Archive::is_loading::value && version == 0) {
+      // Version 0 held the customer's text columns in the order company_name, first_name,
+      // last_name, email, phone; the columns after them are as today.
+      ar& r.id& r.company_name& r.first_name& r.last_name& r.email& r.phone;
+      bool after_phone = false;
+      customerdb::for_each_column<customerdb::customer_columns>([&](const auto& column) {
+        if constexpr (std::remove_cvref_t<decltype(column)>::stored) {
+          if (after_phone) ar& column.member(r);
+        }
+        after_phone = after_phone || column.name == "phone";
+      });
+      return;
+    }
+  }
+  customerdb::for_each_column<typename Record::columns>([&](const auto& column) {
+    if constexpr (std::remove_cvref_t<decltype(column)>::stored) ar& column.member(r);
+  });
 }
 
 }  // namespace boost::serialization
@@ -146,8 +145,9 @@ BOOST_CLASS_IMPLEMENTATION(customerdb::metadata, boost::serialization::object_se
 BOOST_CLASS_TRACKING(customerdb::metadata, boost::serialization::track_never)
 BOOST_CLASS_VERSION(customerdb::metadata, 0)
 
-// Version 0 of each record: the columns of records.hpp in declaration order.
-BOOST_CLASS_VERSION(customerdb::customer_record, 0)
+// The records: their stored columns in declaration order. Version 1 of customer_record moved
+// email before first_name; version 0 is still read.
+BOOST_CLASS_VERSION(customerdb::customer_record, 1)
 BOOST_CLASS_TRACKING(customerdb::customer_record, boost::serialization::track_never)
 BOOST_CLASS_VERSION(customerdb::customer_group_record, 0)
 BOOST_CLASS_TRACKING(customerdb::customer_group_record, boost::serialization::track_never)

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "customerdb/error.hpp"
@@ -90,20 +91,69 @@ void for_each_field(const json::value& v, std::string_view path, std::string_vie
   }
 }
 
-template <class T, class M>
-using member_table = std::initializer_list<std::pair<std::string_view, M T::*>>;
+// ---- Entity data ---------------------------------------------------------------------------
+// Create and update data carry the columns of their entity (customerdb/columns.hpp); each
+// column's member type says how its JSON value is read.
 
-// Sets `dto.*member` from the table entry named `key`; false when there is none.
-template <class T, class M, class Decode>
-bool set_member(T& dto, member_table<T, M> table, std::string_view key, const json::value& v,
-                const std::string& path, Decode decode) {
-  for (const auto& [name, member] : table) {
-    if (name == key) {
-      dto.*member = decode(v, path);
-      return true;
+void decode_member(std::optional<std::string>& out, const json::value& v, std::string_view path,
+                   std::string_view, std::string_view) {
+  out = optional_string(v, path);
+}
+void decode_member(bool& out, const json::value& v, std::string_view path, std::string_view model,
+                   std::string_view field) {
+  out = required_boolean(v, path, model, field);
+}
+void decode_member(std::optional<metadata>& out, const json::value& v, std::string_view path,
+                   std::string_view, std::string_view) {
+  out = optional_metadata(v, path);
+}
+void decode_member(patch<std::string>& out, const json::value& v, std::string_view path,
+                   std::string_view, std::string_view) {
+  out = patch_string(v, path);
+}
+void decode_member(patch<bool>& out, const json::value& v, std::string_view path, std::string_view,
+                   std::string_view) {
+  out = patch_bool(v, path);
+}
+void decode_member(patch<metadata>& out, const json::value& v, std::string_view path,
+                   std::string_view, std::string_view) {
+  out = patch_metadata(v, path);
+}
+
+// Sets the column of `d` named `key` from `v`; false when `d` has no such column. Create data
+// (with an id) has the columns a create takes, update data those an update takes.
+template <class Input>
+bool decode_column(Input& d, std::string_view key, const json::value& v, const std::string& path) {
+  constexpr bool creates = requires { d.id; };
+  bool found = false;
+  for_each_column<typename Input::columns>([&](const auto& column) {
+    using column_type = std::remove_cvref_t<decltype(column)>;
+    if constexpr (creates ? column_type::created : column_type::updated) {
+      if (found || column.name != key) return;
+      found = true;
+      decode_member(column.member(d), v, path, Input::columns::model, column.name);
     }
-  }
-  return false;
+  });
+  return found;
+}
+
+// The create or update data at `path`; `other(key, value, path)` takes the keys that are not
+// columns (returns false for an unknown one).
+template <class Input, class Other>
+Input decode_input(const json::value& v, std::string_view path, Other&& other) {
+  Input d;
+  for_each_field(v, path, Input::columns::model,
+                 [&](std::string_view key, const json::value& x, const std::string& p) {
+                   return decode_column(d, key, x, p) || other(d, key, x, p);
+                 });
+  return d;
+}
+
+template <class Input>
+Input decode_input(const json::value& v, std::string_view path) {
+  return decode_input<Input>(
+      v, path,
+      [](Input&, std::string_view, const json::value&, const std::string&) { return false; });
 }
 
 // ---- Filters -------------------------------------------------------------------------------
@@ -316,159 +366,42 @@ std::vector<std::string> decode_string_array(const json::value& v, std::string_v
 
 create_customer_address_dto decode_create_customer_address_dto(const json::value& v,
                                                                std::string_view path) {
-  using T = create_customer_address_dto;
-  static const member_table<T, std::optional<std::string>> strings = {
-      {"id", &T::id},
-      {"customer_id", &T::customer_id},
-      {"address_name", &T::address_name},
-      {"company", &T::company},
-      {"first_name", &T::first_name},
-      {"last_name", &T::last_name},
-      {"address_1", &T::address_1},
-      {"address_2", &T::address_2},
-      {"city", &T::city},
-      {"country_code", &T::country_code},
-      {"province", &T::province},
-      {"postal_code", &T::postal_code},
-      {"phone", &T::phone},
-  };
-  T d;
-  for_each_field(v, path, "Address",
-                 [&](std::string_view key, const json::value& x, const std::string& p) {
-                   if (key == "is_default_shipping" || key == "is_default_billing") {
-                     (key == "is_default_shipping" ? d.is_default_shipping : d.is_default_billing) =
-                         required_boolean(x, p, "Address", key);
-                   } else if (key == "metadata") {
-                     d.metadata = optional_metadata(x, p);
-                   } else {
-                     return set_member(d, strings, key, x, p, optional_string);
-                   }
-                   return true;
-                 });
-  return d;
+  return decode_input<create_customer_address_dto>(v, path);
 }
 
 create_customer_dto decode_create_customer_dto(const json::value& v, std::string_view path) {
-  using T = create_customer_dto;
-  static const member_table<T, std::optional<std::string>> strings = {
-      {"id", &T::id},
-      {"email", &T::email},
-      {"first_name", &T::first_name},
-      {"last_name", &T::last_name},
-      {"company_name", &T::company_name},
-      {"phone", &T::phone},
-      {"created_by", &T::created_by},
-  };
-  T d;
-  for_each_field(v, path, "Customer",
-                 [&](std::string_view key, const json::value& x, const std::string& p) {
-                   if (key == "has_account") {
-                     d.has_account = required_boolean(x, p, "Customer", key);
-                   } else if (key == "metadata") {
-                     d.metadata = optional_metadata(x, p);
-                   } else if (key == "addresses") {
-                     if (x.is_null()) return true;
-                     if (!x.is_array()) fail(p, "must be an array or null");
-                     auto& addresses = d.addresses.emplace();
-                     std::size_t i = 0;
-                     for (const auto& a : x.get_array())
-                       addresses.push_back(decode_create_customer_address_dto(a, child(p, i++)));
-                   } else {
-                     return set_member(d, strings, key, x, p, optional_string);
-                   }
-                   return true;
-                 });
-  return d;
+  return decode_input<create_customer_dto>(
+      v, path,
+      [](create_customer_dto& d, std::string_view key, const json::value& x, const std::string& p) {
+        if (key != "addresses") return false;
+        if (x.is_null()) return true;
+        if (!x.is_array()) fail(p, "must be an array or null");
+        auto& addresses = d.addresses.emplace();
+        std::size_t i = 0;
+        for (const auto& a : x.get_array())
+          addresses.push_back(decode_create_customer_address_dto(a, child(p, i++)));
+        return true;
+      });
 }
 
 customer_updatable_fields decode_customer_updatable_fields(const json::value& v,
                                                            std::string_view path) {
-  using T = customer_updatable_fields;
-  static const member_table<T, patch<std::string>> strings = {
-      {"email", &T::email},         {"first_name", &T::first_name},
-      {"last_name", &T::last_name}, {"company_name", &T::company_name},
-      {"phone", &T::phone},         {"created_by", &T::created_by},
-  };
-  T d;
-  for_each_field(v, path, "Customer",
-                 [&](std::string_view key, const json::value& x, const std::string& p) {
-                   if (key == "has_account") {
-                     d.has_account = patch_bool(x, p);
-                   } else if (key == "metadata") {
-                     d.metadata = patch_metadata(x, p);
-                   } else {
-                     return set_member(d, strings, key, x, p, patch_string);
-                   }
-                   return true;
-                 });
-  return d;
+  return decode_input<customer_updatable_fields>(v, path);
 }
 
 create_customer_group_dto decode_create_customer_group_dto(const json::value& v,
                                                            std::string_view path) {
-  using T = create_customer_group_dto;
-  static const member_table<T, std::optional<std::string>> strings = {
-      {"id", &T::id},
-      {"name", &T::name},
-      {"created_by", &T::created_by},
-  };
-  T d;
-  for_each_field(v, path, "CustomerGroup",
-                 [&](std::string_view key, const json::value& x, const std::string& p) {
-                   if (key == "metadata") {
-                     d.metadata = optional_metadata(x, p);
-                     return true;
-                   }
-                   return set_member(d, strings, key, x, p, optional_string);
-                 });
-  return d;
+  return decode_input<create_customer_group_dto>(v, path);
 }
 
 customer_group_updatable_fields decode_customer_group_updatable_fields(const json::value& v,
                                                                        std::string_view path) {
-  using T = customer_group_updatable_fields;
-  static const member_table<T, patch<std::string>> strings = {
-      {"name", &T::name},
-      {"created_by", &T::created_by},
-  };
-  T d;
-  for_each_field(v, path, "CustomerGroup",
-                 [&](std::string_view key, const json::value& x, const std::string& p) {
-                   if (key == "metadata") {
-                     d.metadata = patch_metadata(x, p);
-                     return true;
-                   }
-                   return set_member(d, strings, key, x, p, patch_string);
-                 });
-  return d;
+  return decode_input<customer_group_updatable_fields>(v, path);
 }
 
 update_customer_address_dto decode_update_customer_address_dto(const json::value& v,
                                                                std::string_view path) {
-  using T = update_customer_address_dto;
-  static const member_table<T, patch<std::string>> strings = {
-      {"customer_id", &T::customer_id},   {"address_name", &T::address_name},
-      {"company", &T::company},           {"first_name", &T::first_name},
-      {"last_name", &T::last_name},       {"address_1", &T::address_1},
-      {"address_2", &T::address_2},       {"city", &T::city},
-      {"country_code", &T::country_code}, {"province", &T::province},
-      {"postal_code", &T::postal_code},   {"phone", &T::phone},
-  };
-  T d;
-  for_each_field(v, path, "Address",
-                 [&](std::string_view key, const json::value& x, const std::string& p) {
-                   if (key == "is_default_shipping") {
-                     d.is_default_shipping = patch_bool(x, p);
-                   } else if (key == "is_default_billing") {
-                     d.is_default_billing = patch_bool(x, p);
-                   } else if (key == "metadata") {
-                     d.metadata = patch_metadata(x, p);
-                   } else {
-                     return set_member(d, strings, key, x, p, patch_string);
-                   }
-                   return true;
-                 });
-  return d;
+  return decode_input<update_customer_address_dto>(v, path);
 }
 
 group_customer_pair decode_group_customer_pair(const json::value& v, std::string_view path) {
@@ -574,41 +507,20 @@ filter decode_filter(const json::value& v, std::string_view path) {
 
 // ---- Encoding ------------------------------------------------------------------------------
 
-json::object encode(const customer& c) {
-  json::object o;
-  o["id"] = c.id;
-  put(o, c, "email", c.email);
-  put(o, c, "first_name", c.first_name);
-  put(o, c, "last_name", c.last_name);
-  put(o, c, "company_name", c.company_name);
-  put(o, c, "phone", c.phone);
-  put(o, c, "has_account", c.has_account);
-  put(o, c, "metadata", c.metadata);
-  put(o, c, "created_by", c.created_by);
-  put(o, c, "default_billing_address_id", c.default_billing_address_id);
-  put(o, c, "default_shipping_address_id", c.default_shipping_address_id);
-  put(o, c, "created_at", c.created_at);
-  put(o, c, "updated_at", c.updated_at);
-  put(o, c, "deleted_at", c.deleted_at);
-  if (c.groups) o["groups"] = encode_rows(*c.groups);
-  if (c.addresses) o["addresses"] = encode_rows(*c.addresses);
-  return o;
-}
-
-json::object encode(const customer_group& g) {
-  json::object o;
-  o["id"] = g.id;
-  put(o, g, "name", g.name);
-  put(o, g, "metadata", g.metadata);
-  put(o, g, "created_by", g.created_by);
-  put(o, g, "created_at", g.created_at);
-  put(o, g, "updated_at", g.updated_at);
-  put(o, g, "deleted_at", g.deleted_at);
-  if (g.customers) o["customers"] = encode_rows(*g.customers);
-  return o;
-}
-
 namespace {
+
+// The columns of a DTO, those its selection keeps (the id always).
+template <class Dto>
+json::object encode_columns(const Dto& d) {
+  json::object o;
+  for_each_column<typename Dto::columns>([&](const auto& column) {
+    if constexpr (std::remove_cvref_t<decltype(column)>::template is<column_kind::id>)
+      o["id"] = d.id;
+    else
+      put(o, d, column.name, column.member(d));
+  });
+  return o;
+}
 
 // A to-one relation: left out when not loaded, null when the related row is hidden (D22).
 template <class T>
@@ -623,39 +535,27 @@ void put_relation(json::object& o, std::string_view name, const to_one<T>& r) {
 
 }  // namespace
 
+json::object encode(const customer& c) {
+  json::object o = encode_columns(c);
+  if (c.groups) o["groups"] = encode_rows(*c.groups);
+  if (c.addresses) o["addresses"] = encode_rows(*c.addresses);
+  return o;
+}
+
+json::object encode(const customer_group& g) {
+  json::object o = encode_columns(g);
+  if (g.customers) o["customers"] = encode_rows(*g.customers);
+  return o;
+}
+
 json::object encode(const customer_address& a) {
-  json::object o;
-  o["id"] = a.id;
-  put(o, a, "customer_id", a.customer_id);
-  put(o, a, "address_name", a.address_name);
-  put(o, a, "is_default_shipping", a.is_default_shipping);
-  put(o, a, "is_default_billing", a.is_default_billing);
-  put(o, a, "company", a.company);
-  put(o, a, "first_name", a.first_name);
-  put(o, a, "last_name", a.last_name);
-  put(o, a, "address_1", a.address_1);
-  put(o, a, "address_2", a.address_2);
-  put(o, a, "city", a.city);
-  put(o, a, "country_code", a.country_code);
-  put(o, a, "province", a.province);
-  put(o, a, "postal_code", a.postal_code);
-  put(o, a, "phone", a.phone);
-  put(o, a, "metadata", a.metadata);
-  put(o, a, "created_at", a.created_at);
-  put(o, a, "updated_at", a.updated_at);
+  json::object o = encode_columns(a);
   put_relation(o, "customer", a.customer);
   return o;
 }
 
 json::object encode(const customer_group_customer& m) {
-  json::object o;
-  o["id"] = m.id;
-  put(o, m, "customer_id", m.customer_id);
-  put(o, m, "customer_group_id", m.customer_group_id);
-  put(o, m, "metadata", m.metadata);
-  put(o, m, "created_by", m.created_by);
-  put(o, m, "created_at", m.created_at);
-  put(o, m, "updated_at", m.updated_at);
+  json::object o = encode_columns(m);
   put_relation(o, "customer", m.customer);
   put_relation(o, "customer_group", m.customer_group);
   return o;

@@ -30,104 +30,28 @@ using detail::optional_string;
 using detail::required_string;
 
 // ---- Columns -------------------------------------------------------------------------------
-// One table per record type lists its columns once, in the order of records.hpp; encoding and
-// decoding both walk it.
+// Each record type's columns (customerdb/columns.hpp) are walked in declaration order for
+// encoding and decoding; its `type` is its table's name.
 
 template <class R>
-using column_member =
-    std::variant<std::string R::*, std::optional<std::string> R::*, bool R::*,
-                 std::optional<metadata> R::*, timestamp R::*, std::optional<timestamp> R::*>;
+constexpr std::string_view type_of = R::columns::table;
+
+// Calls f(column, index) for each stored column of R.
+template <class R, class F>
+void for_each_stored(F&& f) {
+  std::size_t i = 0;
+  customerdb::for_each_column<typename R::columns>([&](const auto& column) {
+    if constexpr (std::remove_cvref_t<decltype(column)>::stored) f(column, i++);
+  });
+}
 
 template <class R>
-struct column {
-  std::string_view name;
-  column_member<R> member;
-
-  // Required columns are those without a default: ids, references and the two timestamps.
-  bool required() const {
-    return std::holds_alternative<std::string R::*>(member) ||
-           std::holds_alternative<timestamp R::*>(member);
-  }
-};
-
-template <class R>
-struct table;
-
-template <>
-struct table<customer_group_record> {
-  using R = customer_group_record;
-  static constexpr std::string_view type = "customer_group";
-  static constexpr std::array<column<R>, 7> columns{{
-      {"id", &R::id},
-      {"name", &R::name},
-      {"metadata", &R::metadata},
-      {"created_by", &R::created_by},
-      {"created_at", &R::created_at},
-      {"updated_at", &R::updated_at},
-      {"deleted_at", &R::deleted_at},
-  }};
-};
-
-template <>
-struct table<customer_record> {
-  using R = customer_record;
-  static constexpr std::string_view type = "customer";
-  static constexpr std::array<column<R>, 12> columns{{
-      {"id", &R::id},
-      {"company_name", &R::company_name},
-      {"first_name", &R::first_name},
-      {"last_name", &R::last_name},
-      {"email", &R::email},
-      {"phone", &R::phone},
-      {"has_account", &R::has_account},
-      {"metadata", &R::metadata},
-      {"created_by", &R::created_by},
-      {"created_at", &R::created_at},
-      {"updated_at", &R::updated_at},
-      {"deleted_at", &R::deleted_at},
-  }};
-};
-
-template <>
-struct table<customer_address_record> {
-  using R = customer_address_record;
-  static constexpr std::string_view type = "customer_address";
-  static constexpr std::array<column<R>, 18> columns{{
-      {"id", &R::id},
-      {"customer_id", &R::customer_id},
-      {"address_name", &R::address_name},
-      {"is_default_shipping", &R::is_default_shipping},
-      {"is_default_billing", &R::is_default_billing},
-      {"company", &R::company},
-      {"first_name", &R::first_name},
-      {"last_name", &R::last_name},
-      {"address_1", &R::address_1},
-      {"address_2", &R::address_2},
-      {"city", &R::city},
-      {"country_code", &R::country_code},
-      {"province", &R::province},
-      {"postal_code", &R::postal_code},
-      {"phone", &R::phone},
-      {"metadata", &R::metadata},
-      {"created_at", &R::created_at},
-      {"updated_at", &R::updated_at},
-  }};
-};
-
-template <>
-struct table<customer_group_customer_record> {
-  using R = customer_group_customer_record;
-  static constexpr std::string_view type = "customer_group_customer";
-  static constexpr std::array<column<R>, 7> columns{{
-      {"id", &R::id},
-      {"customer_id", &R::customer_id},
-      {"customer_group_id", &R::customer_group_id},
-      {"metadata", &R::metadata},
-      {"created_by", &R::created_by},
-      {"created_at", &R::created_at},
-      {"updated_at", &R::updated_at},
-  }};
-};
+constexpr std::size_t stored_count() {
+  std::size_t n = 0;
+  customerdb::for_each_column<typename R::columns>(
+      [&](const auto& column) { n += std::remove_cvref_t<decltype(column)>::stored; });
+  return n;
+}
 
 template <class... F>
 struct overloaded : F... {
@@ -155,43 +79,30 @@ void append_timestamp(std::string& out, timestamp t) {
   out += '"';
 }
 
+void append_value(std::string& out, const std::string& s) { append_string(out, s); }
+void append_value(std::string& out, bool b) { out += b ? "true" : "false"; }
+void append_value(std::string& out, const metadata& m) { append_json(out, &m); }
+void append_value(std::string& out, timestamp t) { append_timestamp(out, t); }
+template <class T>
+void append_value(std::string& out, const std::optional<T>& v) {
+  if (v) {
+    append_value(out, *v);
+  } else {
+    out += "null";
+  }
+}
+
 template <class R>
 void encode_columns(const R& r, std::string& out) {
   out += "{\"type\":\"";
-  out += table<R>::type;
+  out += type_of<R>;
   out += '"';
-  for (const auto& c : table<R>::columns) {
+  for_each_stored<R>([&](const auto& column, std::size_t) {
     out += ",\"";
-    out += c.name;  // plain identifiers: nothing to escape
+    out += column.name;  // plain identifiers: nothing to escape
     out += "\":";
-    std::visit(overloaded{
-                   [&](std::string R::*m) { append_string(out, r.*m); },
-                   [&](std::optional<std::string> R::*m) {
-                     if (r.*m) {
-                       append_string(out, *(r.*m));
-                     } else {
-                       out += "null";
-                     }
-                   },
-                   [&](bool R::*m) { out += r.*m ? "true" : "false"; },
-                   [&](std::optional<metadata> R::*m) {
-                     if (r.*m) {
-                       append_json(out, &*(r.*m));
-                     } else {
-                       out += "null";
-                     }
-                   },
-                   [&](timestamp R::*m) { append_timestamp(out, r.*m); },
-                   [&](std::optional<timestamp> R::*m) {
-                     if (r.*m) {
-                       append_timestamp(out, *(r.*m));
-                     } else {
-                       out += "null";
-                     }
-                   },
-               },
-               c.member);
-  }
+    append_value(out, column.member(r));
+  });
   out += '}';
 }
 
@@ -214,41 +125,52 @@ std::optional<timestamp> optional_timestamp(const json::value& v, std::string_vi
   return t;
 }
 
+void decode_value(std::string& out, const json::value& v, std::string_view path) {
+  out = required_string(v, path);
+}
+void decode_value(std::optional<std::string>& out, const json::value& v, std::string_view path) {
+  out = optional_string(v, path);
+}
+void decode_value(bool& out, const json::value& v, std::string_view path) {
+  out = boolean(v, path);
+}
+void decode_value(std::optional<metadata>& out, const json::value& v, std::string_view path) {
+  out = optional_metadata(v, path);
+}
+void decode_value(timestamp& out, const json::value& v, std::string_view path) {
+  out = required_timestamp(v, path);
+}
+void decode_value(std::optional<timestamp>& out, const json::value& v, std::string_view path) {
+  out = optional_timestamp(v, path);
+}
+
 template <class R>
 R decode_columns(const json::object& o) {
-  constexpr auto& columns = table<R>::columns;
-  const std::string_view type = table<R>::type;
+  constexpr std::string_view type = type_of<R>;
   R r;
-  std::array<bool, columns.size()> seen{};
+  std::array<bool, stored_count<R>()> seen{};
   std::string path;  // "<type>.<key>", for messages; one buffer for every key
   for (const auto& entry : o) {
     const std::string_view key = entry.key();
     if (key == "type") continue;
     path.assign(type).append(1, '.').append(key);
-    std::size_t i = 0;
-    while (i < columns.size() && columns[i].name != key) ++i;
-    if (i == columns.size()) fail(path, fmt::format("is not a column of {}", type));
-    seen[i] = true;
-    const json::value& v = entry.value();
-    std::visit(overloaded{
-                   [&](std::string R::*m) { r.*m = required_string(v, path); },
-                   [&](std::optional<std::string> R::*m) { r.*m = optional_string(v, path); },
-                   [&](bool R::*m) { r.*m = boolean(v, path); },
-                   [&](std::optional<metadata> R::*m) { r.*m = optional_metadata(v, path); },
-                   [&](timestamp R::*m) { r.*m = required_timestamp(v, path); },
-                   [&](std::optional<timestamp> R::*m) { r.*m = optional_timestamp(v, path); },
-               },
-               columns[i].member);
+    bool found = false;
+    for_each_stored<R>([&](const auto& column, std::size_t i) {
+      if (found || column.name != key) return;
+      found = seen[i] = true;
+      decode_value(column.member(r), entry.value(), path);
+    });
+    if (!found) fail(path, fmt::format("is not a column of {}", type));
   }
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (!seen[i] && columns[i].required()) fail(child(type, columns[i].name), "is missing");
-  }
+  for_each_stored<R>([&](const auto& column, std::size_t i) {
+    if (!seen[i] && column.has_no_default) fail(child(type, column.name), "is missing");
+  });
   return r;
 }
 
 template <class R>
 bool try_decode(std::string_view type, const json::object& o, record& out) {
-  if (type != table<R>::type) return false;
+  if (type != type_of<R>) return false;
   out = decode_columns<R>(o);
   return true;
 }
@@ -262,7 +184,7 @@ jsonl_error::jsonl_error(std::uint64_t line, const std::string& message)
     : std::runtime_error(fmt::format("line {}: {}", line, message)), line_(line) {}
 
 std::string_view record_type(const record& r) noexcept {
-  return std::visit([](const auto& x) { return table<std::decay_t<decltype(x)>>::type; }, r);
+  return std::visit([](const auto& x) { return type_of<std::decay_t<decltype(x)>>; }, r);
 }
 
 void encode_record(const record& r, std::string& out) {

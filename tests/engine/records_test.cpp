@@ -154,10 +154,10 @@ BOOST_AUTO_TEST_CASE(export_gives_back_every_column_imported) {
                                 .updated_at = at(2),
                                 .deleted_at = at(3)});
   rs.customers.push_back({.id = "cus_1",
-                          .company_name = "company",
+                          .email = "e@x.y",
                           .first_name = "first " + long_text,
                           .last_name = "last",
-                          .email = "e@x.y",
+                          .company_name = "company",
                           .phone = "",
                           .has_account = true,
                           .metadata = meta,

@@ -1,4 +1,5 @@
-"""Command-line tests of `customerdb snapshot info|verify` and `customerdb stats`.
+"""Command-line tests of `customerdb snapshot info|verify` and `customerdb stats`, and of
+data directories written by earlier releases.
 
     python3 tests/persistence/cli_test.py path/to/customerdb [unittest options]
 
@@ -9,6 +10,7 @@ it, on a damaged copy (exit status 1, the file and offset named) and the usage e
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 import shutil
@@ -94,6 +96,26 @@ class SnapshotTools(unittest.TestCase):
         self.assertEqual(run("stats").returncode, 2)
         done = run("snapshot", "verify", os.path.join(self.tmp.name, "missing"))
         self.assertEqual(done.returncode, 1)
+
+
+class EarlierFormats(unittest.TestCase):
+    """Data directories written by earlier releases still load, every column in its place."""
+
+    def test_customer_record_version_0(self) -> None:
+        # fixtures/customer-record-v0: a snapshot and a journal whose customer records are
+        # version 0 (email after last_name), with the export the release that wrote them made.
+        fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures",
+                               "customer-record-v0")
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "data")
+            shutil.copytree(fixture, data, ignore=shutil.ignore_patterns("expected.jsonl"))
+            out = os.path.join(tmp, "export.jsonl")
+            done = run("export", out, "--data", data)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            with open(out, encoding="utf-8") as got, \
+                    open(os.path.join(fixture, "expected.jsonl"), encoding="utf-8") as want:
+                self.assertEqual([json.loads(line) for line in got],
+                                 [json.loads(line) for line in want])
 
 
 if __name__ == "__main__":

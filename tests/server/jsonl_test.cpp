@@ -53,8 +53,8 @@ customer_record full_customer() {
 }
 
 const std::string full_customer_line =
-    R"({"type":"customer","id":"cus_01HZX3F5Q8M5T1V2W3X4Y5Z6A7","company_name":"Müller GmbH",)"
-    R"("first_name":"Jürgen","last_name":"Müller","email":"jm@example.de",)"
+    R"({"type":"customer","id":"cus_01HZX3F5Q8M5T1V2W3X4Y5Z6A7","email":"jm@example.de",)"
+    R"("first_name":"Jürgen","last_name":"Müller","company_name":"Müller GmbH",)"
     R"("phone":"+49 30 1234567","has_account":true,)"
     R"("metadata":{"b":1,"a":{"z":[1,-2.5E0,"x\"y\n"],"t":true,"n":null}},"created_by":"admin",)"
     R"("created_at":"2024-05-24T10:00:00.000Z","updated_at":"2024-05-24T10:00:01.250Z",)"

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "customerdb/columns.hpp"
 #include "customerdb/timestamp.hpp"
 
 namespace customerdb {
@@ -84,24 +85,14 @@ struct selected_fields {
   }
 };
 
+// Each DTO holds the columns of its entity (columns.hpp), then its relations. A customer's
+// derived columns, default_billing_address_id and default_shipping_address_id, are the id of
+// its default billing / shipping address, or nullopt (decision D9).
+
 // A customer (id prefix "cus").
 struct customer : selected_fields {
-  std::string id{};
-  std::optional<std::string> company_name{};
-  std::optional<std::string> first_name{};
-  std::optional<std::string> last_name{};
-  std::optional<std::string> email{};
-  std::optional<std::string> phone{};
-  bool has_account = false;
-  std::optional<customerdb::metadata> metadata{};
-  std::optional<std::string> created_by{};
-  // Derived from the address flags (decision D9): the id of the default billing / shipping
-  // address, or nullopt.
-  std::optional<std::string> default_billing_address_id{};
-  std::optional<std::string> default_shipping_address_id{};
-  timestamp created_at{};
-  timestamp updated_at{};
-  std::optional<timestamp> deleted_at{};
+  using columns = customer_columns;
+  CUSTOMERDB_CUSTOMER_COLUMNS(CUSTOMERDB_DTO_MEMBER)
   // Relations, ordered by id.
   std::optional<std::vector<customer_group>> groups{};
   std::optional<std::vector<customer_address>> addresses{};
@@ -109,50 +100,24 @@ struct customer : selected_fields {
 
 // A customer group (id prefix "cusgroup").
 struct customer_group : selected_fields {
-  std::string id{};
-  std::optional<std::string> name{};
-  std::optional<customerdb::metadata> metadata{};
-  std::optional<std::string> created_by{};
-  timestamp created_at{};
-  timestamp updated_at{};
-  std::optional<timestamp> deleted_at{};
+  using columns = customer_group_columns;
+  CUSTOMERDB_GROUP_COLUMNS(CUSTOMERDB_DTO_MEMBER)
   // Relation, ordered by id.
   std::optional<std::vector<customerdb::customer>> customers{};
 };
 
 // A customer address (id prefix "cuaddr").
 struct customer_address : selected_fields {
-  std::string id{};
-  std::string customer_id{};
-  std::optional<std::string> address_name{};
-  bool is_default_shipping = false;
-  bool is_default_billing = false;
-  std::optional<std::string> company{};
-  std::optional<std::string> first_name{};
-  std::optional<std::string> last_name{};
-  std::optional<std::string> address_1{};
-  std::optional<std::string> address_2{};
-  std::optional<std::string> city{};
-  std::optional<std::string> country_code{};
-  std::optional<std::string> province{};
-  std::optional<std::string> postal_code{};
-  std::optional<std::string> phone{};
-  std::optional<customerdb::metadata> metadata{};
-  timestamp created_at{};
-  timestamp updated_at{};
+  using columns = customer_address_columns;
+  CUSTOMERDB_ADDRESS_COLUMNS(CUSTOMERDB_DTO_MEMBER)
   // Relation (see to_one).
   to_one<customerdb::customer> customer;
 };
 
 // A group membership (id prefix "cusgc").
 struct customer_group_customer : selected_fields {
-  std::string id{};
-  std::string customer_id{};
-  std::string customer_group_id{};
-  std::optional<customerdb::metadata> metadata{};
-  std::optional<std::string> created_by{};
-  timestamp created_at{};
-  timestamp updated_at{};
+  using columns = customer_group_customer_columns;
+  CUSTOMERDB_MEMBERSHIP_COLUMNS(CUSTOMERDB_DTO_MEMBER)
   // Relations (see to_one).
   to_one<customerdb::customer> customer;
   to_one<customerdb::customer_group> customer_group;

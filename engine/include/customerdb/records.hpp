@@ -10,75 +10,29 @@
 #include <variant>
 #include <vector>
 
+#include "customerdb/columns.hpp"
 #include "customerdb/dto.hpp"
 #include "customerdb/timestamp.hpp"
 
 namespace customerdb {
 
-struct customer_record {
-  std::string id{};
-  std::optional<std::string> company_name{};
-  std::optional<std::string> first_name{};
-  std::optional<std::string> last_name{};
-  std::optional<std::string> email{};
-  std::optional<std::string> phone{};
-  bool has_account = false;
-  std::optional<customerdb::metadata> metadata{};
-  std::optional<std::string> created_by{};
-  timestamp created_at{};
-  timestamp updated_at{};
-  std::optional<timestamp> deleted_at{};
+// Each record holds every stored column of its entity (columns.hpp), in declaration order.
+#define CUSTOMERDB_RECORD(type, columns_type, list)     \
+  struct type {                                         \
+    using columns = columns_type;                       \
+    list(CUSTOMERDB_RECORD_MEMBER)                      \
+                                                        \
+        friend bool                                     \
+        operator==(const type&, const type&) = default; \
+  };
 
-  friend bool operator==(const customer_record&, const customer_record&) = default;
-};
+CUSTOMERDB_RECORD(customer_record, customer_columns, CUSTOMERDB_CUSTOMER_COLUMNS)
+CUSTOMERDB_RECORD(customer_group_record, customer_group_columns, CUSTOMERDB_GROUP_COLUMNS)
+CUSTOMERDB_RECORD(customer_address_record, customer_address_columns, CUSTOMERDB_ADDRESS_COLUMNS)
+CUSTOMERDB_RECORD(customer_group_customer_record, customer_group_customer_columns,
+                  CUSTOMERDB_MEMBERSHIP_COLUMNS)
 
-struct customer_group_record {
-  std::string id{};
-  std::optional<std::string> name{};
-  std::optional<customerdb::metadata> metadata{};
-  std::optional<std::string> created_by{};
-  timestamp created_at{};
-  timestamp updated_at{};
-  std::optional<timestamp> deleted_at{};
-
-  friend bool operator==(const customer_group_record&, const customer_group_record&) = default;
-};
-
-struct customer_address_record {
-  std::string id{};
-  std::string customer_id{};
-  std::optional<std::string> address_name{};
-  bool is_default_shipping = false;
-  bool is_default_billing = false;
-  std::optional<std::string> company{};
-  std::optional<std::string> first_name{};
-  std::optional<std::string> last_name{};
-  std::optional<std::string> address_1{};
-  std::optional<std::string> address_2{};
-  std::optional<std::string> city{};
-  std::optional<std::string> country_code{};
-  std::optional<std::string> province{};
-  std::optional<std::string> postal_code{};
-  std::optional<std::string> phone{};
-  std::optional<customerdb::metadata> metadata{};
-  timestamp created_at{};
-  timestamp updated_at{};
-
-  friend bool operator==(const customer_address_record&, const customer_address_record&) = default;
-};
-
-struct customer_group_customer_record {
-  std::string id{};
-  std::string customer_id{};
-  std::string customer_group_id{};
-  std::optional<customerdb::metadata> metadata{};
-  std::optional<std::string> created_by{};
-  timestamp created_at{};
-  timestamp updated_at{};
-
-  friend bool operator==(const customer_group_customer_record&,
-                         const customer_group_customer_record&) = default;
-};
+#undef CUSTOMERDB_RECORD
 
 using record = std::variant<customer_group_record, customer_record, customer_address_record,
                             customer_group_customer_record>;

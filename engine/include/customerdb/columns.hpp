@@ -1,0 +1,242 @@
+// customerdb columns: the one declaration of each entity's columns.
+//
+// Every entity (customer, customer group, address, group membership) is declared once below,
+// as a list of columns: a name, a kind and flags. That list generates the public structs that
+// carry the entity (its record, records.hpp; its DTO, dto.hpp; its create and update inputs,
+// inputs.hpp), the engine's rows, the schema that filters, `select`, `order` and `q` use, the
+// JSON codec, the JSON Lines fixtures, and the persistence formats. Adding a column means
+// adding a line here, plus whatever code gives it behaviour (docs/architecture.md, "Adding a
+// column").
+//
+// A column's kind says what it holds and where it appears:
+//
+//   kind      record / DTO               create input               update input
+//   id        std::string                optional<string> (kept     -
+//                                        when given, decision D15)
+//   ref       std::string (a reference   optional<string>           patch<string>, not nullable
+//             to another entity's id)
+//   text      optional<string>           optional<string>           patch<string>
+//   flag      bool (default false)       bool (null refused)        patch<bool>, not nullable
+//   json      optional<metadata>         optional<metadata>         patch<metadata>, deep-merged
+//                                                                   (decision D10)
+//   stamp     timestamp (set by the      -                          -
+//             engine)
+//   deleted   optional<timestamp> (soft  -                          -
+//             deletion; set by the engine)
+//   derived   DTO only: optional<string>, computed from other rows (decision D9)
+//
+// Flags: `q` (searched by the `q` filter), `indexed` (the table keeps an index on it),
+// `unique` (part of the entity's unique rule, among live rows when it has a `deleted` column;
+// the rule itself is the engine's, rules.cpp), or `none`. Every scalar column can be filtered,
+// selected and ordered by.
+//
+// The declaration order is the order of the generated structs' members (so of designated
+// initializers), of the JSON objects the protocol returns, and of the persisted formats.
+//
+// Everything here is compile-time data: thread-safe.
+#pragma once
+
+#include <string_view>
+#include <tuple>
+#include <utility>
+
+namespace customerdb {
+
+// ---- The entities --------------------------------------------------------------------------
+
+// A customer (id prefix "cus").
+#define CUSTOMERDB_CUSTOMER_COLUMNS(X)          \
+  X(id, id, indexed)                            \
+  X(email, text, q | indexed | unique)          \
+  X(first_name, text, q)                        \
+  X(last_name, text, q)                         \
+  X(company_name, text, q | indexed)            \
+  X(phone, text, q)                             \
+  X(has_account, flag, unique)                  \
+  X(metadata, json, none)                       \
+  X(created_by, text, none)                     \
+  X(default_billing_address_id, derived, none)  \
+  X(default_shipping_address_id, derived, none) \
+  X(created_at, stamp, indexed)                 \
+  X(updated_at, stamp, none)                    \
+  X(deleted_at, deleted, indexed)
+
+// A customer group (id prefix "cusgroup").
+#define CUSTOMERDB_GROUP_COLUMNS(X)   \
+  X(id, id, indexed)                  \
+  X(name, text, q | indexed | unique) \
+  X(metadata, json, none)             \
+  X(created_by, text, none)           \
+  X(created_at, stamp, indexed)       \
+  X(updated_at, stamp, none)          \
+  X(deleted_at, deleted, indexed)
+
+// A customer address (id prefix "cuaddr").
+#define CUSTOMERDB_ADDRESS_COLUMNS(X)   \
+  X(id, id, indexed)                    \
+  X(customer_id, ref, indexed | unique) \
+  X(address_name, text, q)              \
+  X(is_default_shipping, flag, unique)  \
+  X(is_default_billing, flag, unique)   \
+  X(company, text, q)                   \
+  X(first_name, text, q)                \
+  X(last_name, text, q)                 \
+  X(address_1, text, q)                 \
+  X(address_2, text, q)                 \
+  X(city, text, q)                      \
+  X(country_code, text, none)           \
+  X(province, text, q)                  \
+  X(postal_code, text, q)               \
+  X(phone, text, none)                  \
+  X(metadata, json, none)               \
+  X(created_at, stamp, indexed)         \
+  X(updated_at, stamp, none)
+
+// A group membership (id prefix "cusgc").
+#define CUSTOMERDB_MEMBERSHIP_COLUMNS(X) \
+  X(id, id, indexed)                     \
+  X(customer_id, ref, indexed)           \
+  X(customer_group_id, ref, indexed)     \
+  X(metadata, json, none)                \
+  X(created_by, text, none)              \
+  X(created_at, stamp, indexed)          \
+  X(updated_at, stamp, none)
+
+// ---- Kinds and flags -----------------------------------------------------------------------
+
+namespace column_kind {
+struct id {};
+struct ref {};
+struct text {};
+struct flag {};
+struct json {};
+struct stamp {};
+struct deleted {};
+struct derived {};
+}  // namespace column_kind
+
+enum class column_flag : unsigned { none = 0, q = 1, indexed = 2, unique = 4 };
+
+constexpr column_flag operator|(column_flag a, column_flag b) noexcept {
+  return static_cast<column_flag>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr bool has_flag(column_flag set, column_flag f) noexcept {
+  return (static_cast<unsigned>(set) & static_cast<unsigned>(f)) != 0;
+}
+
+// One column: its name, kind and flags, and `member(s)`, the column's member in any struct
+// that carries it (record, DTO, input, row).
+template <class Kind, class Member>
+struct column {
+  using kind = Kind;
+  std::string_view name;
+  column_flag flags;
+  Member member;
+
+  template <class K>
+  static constexpr bool is = std::is_same_v<Kind, K>;
+  // Whether records (and rows, and the persisted formats) hold it.
+  static constexpr bool stored = !is<column_kind::derived>;
+  // Whether create inputs have it.
+  static constexpr bool created = is<column_kind::id> || is<column_kind::ref> ||
+                                  is<column_kind::text> || is<column_kind::flag> ||
+                                  is<column_kind::json>;
+  // Whether update inputs have it.
+  static constexpr bool updated = created && !is<column_kind::id>;
+  // Whether null is refused (in create and update inputs).
+  static constexpr bool required = is<column_kind::ref> || is<column_kind::flag>;
+  // Whether a record must give it (it has no default).
+  static constexpr bool has_no_default =
+      is<column_kind::id> || is<column_kind::ref> || is<column_kind::stamp>;
+
+  constexpr bool has(column_flag f) const noexcept { return has_flag(flags, f); }
+};
+
+template <class Kind, class Member>
+constexpr column<Kind, Member> make_column(std::string_view name, column_flag flags,
+                                           Member member) {
+  return {name, flags, member};
+}
+
+// Calls f(column) for each column of `Columns` (e.g. customer_columns), in declaration order.
+template <class Columns, class F>
+constexpr void for_each_column(F&& f) {
+  std::apply([&](const auto&... c) { (f(c), ...); }, Columns::all);
+}
+
+// ---- Generation ----------------------------------------------------------------------------
+// X-macro helpers that turn a column list into struct members and column descriptors.
+
+#define CUSTOMERDB_COLUMN(name, kind, flags)                  \
+  ::customerdb::make_column<::customerdb::column_kind::kind>( \
+      #name,                                                  \
+      [] {                                                    \
+        using enum ::customerdb::column_flag;                 \
+        return flags;                                         \
+      }(),                                                    \
+      [](auto& s) -> auto& { return s.name; }),
+
+// The descriptors of an entity: `model` (its class name in messages), `table` (Medusa's table,
+// and the `type` of JSON Lines records) and `all` (its columns).
+#define CUSTOMERDB_DESCRIBE_COLUMNS(type, model_name, table_name, list) \
+  struct type {                                                         \
+    static constexpr std::string_view model = model_name;               \
+    static constexpr std::string_view table = table_name;               \
+    static constexpr std::tuple all{list(CUSTOMERDB_COLUMN)};           \
+  };
+
+CUSTOMERDB_DESCRIBE_COLUMNS(customer_columns, "Customer", "customer", CUSTOMERDB_CUSTOMER_COLUMNS)
+CUSTOMERDB_DESCRIBE_COLUMNS(customer_group_columns, "CustomerGroup", "customer_group",
+                            CUSTOMERDB_GROUP_COLUMNS)
+CUSTOMERDB_DESCRIBE_COLUMNS(customer_address_columns, "Address", "customer_address",
+                            CUSTOMERDB_ADDRESS_COLUMNS)
+CUSTOMERDB_DESCRIBE_COLUMNS(customer_group_customer_columns, "CustomerGroupCustomer",
+                            "customer_group_customer", CUSTOMERDB_MEMBERSHIP_COLUMNS)
+
+#undef CUSTOMERDB_DESCRIBE_COLUMNS
+
+// Members of records (records.hpp).
+#define CUSTOMERDB_RECORD_MEMBER(name, kind, flags) CUSTOMERDB_RECORD_##kind(name)
+#define CUSTOMERDB_RECORD_id(name) std::string name{};
+#define CUSTOMERDB_RECORD_ref(name) std::string name{};
+#define CUSTOMERDB_RECORD_text(name) std::optional<std::string> name{};
+#define CUSTOMERDB_RECORD_flag(name) bool name = false;
+#define CUSTOMERDB_RECORD_json(name) std::optional<customerdb::metadata> name{};
+#define CUSTOMERDB_RECORD_stamp(name) timestamp name{};
+#define CUSTOMERDB_RECORD_deleted(name) std::optional<timestamp> name{};
+#define CUSTOMERDB_RECORD_derived(name)
+
+// Members of DTOs (dto.hpp): a record's, plus derived columns.
+#define CUSTOMERDB_DTO_MEMBER(name, kind, flags) CUSTOMERDB_DTO_##kind(name)
+#define CUSTOMERDB_DTO_id CUSTOMERDB_RECORD_id
+#define CUSTOMERDB_DTO_ref CUSTOMERDB_RECORD_ref
+#define CUSTOMERDB_DTO_text CUSTOMERDB_RECORD_text
+#define CUSTOMERDB_DTO_flag CUSTOMERDB_RECORD_flag
+#define CUSTOMERDB_DTO_json CUSTOMERDB_RECORD_json
+#define CUSTOMERDB_DTO_stamp CUSTOMERDB_RECORD_stamp
+#define CUSTOMERDB_DTO_deleted CUSTOMERDB_RECORD_deleted
+#define CUSTOMERDB_DTO_derived(name) std::optional<std::string> name{};
+
+// Members of create inputs (inputs.hpp).
+#define CUSTOMERDB_CREATE_MEMBER(name, kind, flags) CUSTOMERDB_CREATE_##kind(name)
+#define CUSTOMERDB_CREATE_id(name) std::optional<std::string> name{};
+#define CUSTOMERDB_CREATE_ref(name) std::optional<std::string> name{};
+#define CUSTOMERDB_CREATE_text(name) std::optional<std::string> name{};
+#define CUSTOMERDB_CREATE_flag(name) bool name = false;
+#define CUSTOMERDB_CREATE_json(name) std::optional<customerdb::metadata> name{};
+#define CUSTOMERDB_CREATE_stamp(name)
+#define CUSTOMERDB_CREATE_deleted(name)
+#define CUSTOMERDB_CREATE_derived(name)
+
+// Members of update inputs (inputs.hpp).
+#define CUSTOMERDB_UPDATE_MEMBER(name, kind, flags) CUSTOMERDB_UPDATE_##kind(name)
+#define CUSTOMERDB_UPDATE_id(name)
+#define CUSTOMERDB_UPDATE_ref(name) patch<std::string> name{};
+#define CUSTOMERDB_UPDATE_text(name) patch<std::string> name{};
+#define CUSTOMERDB_UPDATE_flag(name) patch<bool> name{};
+#define CUSTOMERDB_UPDATE_json(name) patch<customerdb::metadata> name{};
+#define CUSTOMERDB_UPDATE_stamp(name)
+#define CUSTOMERDB_UPDATE_deleted(name)
+#define CUSTOMERDB_UPDATE_derived(name)
+
+}  // namespace customerdb
