@@ -4,6 +4,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "errors.hpp"
 #include "schema.hpp"
@@ -13,11 +14,28 @@ namespace {
 
 std::string_view bool_text(bool b) { return b ? "true" : "false"; }
 
+// Column I of `r` as part of its unique key: the columns flagged `unique`
+// (customerdb/columns.hpp), and the soft deletion (the rules hold among live rows).
+template <std::size_t I, class Row>
+auto key_part(const Row& r) {
+  constexpr const auto& column = std::get<I>(Row::columns::all);
+  using column_type = std::remove_cvref_t<decltype(column)>;
+  if constexpr (column_type::stored && (column.has(column_flag::unique) ||
+                                        column_type::template is<column_kind::deleted>))
+    return std::tie(column.member(r));
+  else
+    return std::tuple<>{};
+}
+
+template <class Row, std::size_t... I>
+auto unique_key(const Row& r, std::index_sequence<I...>) {
+  return std::tuple_cat(key_part<I>(r)...);
+}
+
 // The part of a row that its unique rule looks at.
-auto unique_key(const customer_row& r) { return std::tie(r.email, r.has_account, r.deleted_at); }
-auto unique_key(const group_row& r) { return std::tie(r.name, r.deleted_at); }
-auto unique_key(const address_row& r) {
-  return std::tie(r.customer_id, r.is_default_shipping, r.is_default_billing);
+template <class Row>
+auto unique_key(const Row& r) {
+  return unique_key(r, std::make_index_sequence<std::tuple_size_v<decltype(Row::columns::all)>>());
 }
 
 void check_rule(const view& v, const customer_row& r) { check_customer(v, r); }
