@@ -1,6 +1,7 @@
 // Tests of server/src/dispatcher.cpp that need the process itself: threads sharing one
-// dispatcher and its transaction table, expiry sweeps, and exact response texts. The protocol
-// as a whole is tested through the program in tests/protocol.
+// dispatcher and its transaction table, expiry sweeps, and exact response texts; and of the
+// transaction table itself (server/src/transaction_registry.hpp). The protocol as a whole is
+// tested through the program in tests/protocol.
 #include "customerdb/server/dispatcher.hpp"
 
 #include <boost/json/parse.hpp>
@@ -8,12 +9,19 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <chrono>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "../../server/src/transaction_registry.hpp"  // private to the server library
+#include "support/check.hpp"
+
 using namespace customerdb;
 using customerdb::server::dispatcher;
+using customerdb::server::transaction_registry;
+using namespace std::chrono_literals;
 namespace json = boost::json;
 
 namespace {
@@ -143,6 +151,113 @@ BOOST_FIXTURE_TEST_CASE(concurrent_clients_share_one_dispatcher, fixture) {
   BOOST_TEST(failures.load() == 0);
   const auto count = call(R"({"jsonrpc":"2.0","id":9,"method":"listAndCount","params":[]})");
   BOOST_TEST(count.at("result").as_array().at(1).as_int64() == threads * rounds / 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(transaction_registry_tests)
+
+namespace {
+
+struct registry_fixture {
+  customer_module module;
+  transaction_registry registry{module, 60'000ms, 24h};
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(ids_are_unguessable_and_distinct, registry_fixture) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 100; ++i) {
+    const std::string id = registry.begin(std::nullopt);
+    BOOST_TEST(id.size() == 35u);
+    BOOST_TEST(id.starts_with("tx_"));
+    BOOST_TEST(id.find_first_not_of("0123456789abcdef", 3) == std::string::npos);
+    ids.insert(id);
+  }
+  BOOST_TEST(ids.size() == 100u);
+  BOOST_TEST(registry.max_timeout() == 24h);
+}
+
+BOOST_FIXTURE_TEST_CASE(calls_through_a_found_context_commit_together, registry_fixture) {
+  const std::string tx = registry.begin(std::nullopt);
+  {
+    const auto ctx = registry.find(tx);
+    BOOST_TEST(ctx->has_transaction());
+    module.create({.id = "cus_r"}, *ctx);
+    BOOST_TEST(module.list().empty());
+  }
+  registry.commit(tx);
+  BOOST_TEST(module.list().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(rollback_discards_the_writes, registry_fixture) {
+  const std::string tx = registry.begin(std::nullopt);
+  module.create({.id = "cus_r"}, *registry.find(tx));
+  registry.rollback(tx);
+  BOOST_TEST(module.list().empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(unknown_ids_are_conflicts, registry_fixture) {
+  CUSTOMERDB_CHECK_ERROR(registry.find("tx_0"), error_code::conflict,
+                         "Transaction tx_0 was not found");
+  CUSTOMERDB_CHECK_ERROR(registry.commit("tx_0"), error_code::conflict,
+                         "Transaction tx_0 was not found");
+  CUSTOMERDB_CHECK_ERROR(registry.rollback(""), error_code::conflict, "Transaction  was not found");
+}
+
+BOOST_FIXTURE_TEST_CASE(an_ended_transaction_stays_as_a_tombstone, registry_fixture) {
+  const std::string tx = registry.begin(std::nullopt);
+  registry.commit(tx);
+  CUSTOMERDB_CHECK_ERROR(registry.commit(tx), error_code::conflict,
+                         "Transaction is no longer active");
+  CUSTOMERDB_CHECK_ERROR(registry.rollback(tx), error_code::conflict,
+                         "Transaction is no longer active");
+  CUSTOMERDB_CHECK_ERROR(module.list({}, {}, *registry.find(tx)), error_code::conflict,
+                         "Transaction is no longer active");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failed_commit_ends_the_transaction, registry_fixture) {
+  const std::string a = registry.begin(std::nullopt);
+  const std::string b = registry.begin(std::nullopt);
+  module.create({.id = "cus_r"}, *registry.find(a));
+  module.create({.id = "cus_r"}, *registry.find(b));
+  registry.commit(a);
+  BOOST_CHECK_THROW(registry.commit(b), error);
+  CUSTOMERDB_CHECK_ERROR(registry.rollback(b), error_code::conflict,
+                         "Transaction is no longer active");
+}
+
+BOOST_AUTO_TEST_CASE(timeouts_apply_and_the_sweep_rolls_back_expired_transactions) {
+  customer_module module;
+  transaction_registry registry(module, 50ms, 10min);
+  const std::string by_default = registry.begin(std::nullopt);
+  const std::string longer = registry.begin(10min);
+  module.create({.id = "cus_short"}, *registry.find(by_default));
+  module.create({.id = "cus_long"}, *registry.find(longer));
+  std::this_thread::sleep_for(1100ms);  // past the default deadline and a second since the start
+  registry.sweep();
+  CUSTOMERDB_CHECK_ERROR(registry.commit(by_default), error_code::conflict,
+                         "Transaction has expired");
+  registry.commit(longer);
+  const auto rows = module.list();
+  BOOST_REQUIRE(rows.size() == 1u);
+  BOOST_TEST(rows[0].id == "cus_long");
+}
+
+BOOST_FIXTURE_TEST_CASE(close_rolls_back_and_forgets_but_held_contexts_stay_valid,
+                        registry_fixture) {
+  const std::string tx = registry.begin(std::nullopt);
+  const auto held = registry.find(tx);
+  module.create({.id = "cus_r"}, *held);
+  registry.close();
+  CUSTOMERDB_CHECK_ERROR(registry.find(tx), error_code::conflict,
+                         fmt::format("Transaction {} was not found", tx));
+  BOOST_TEST(held->has_transaction());
+  CUSTOMERDB_CHECK_ERROR(module.list({}, {}, *held), error_code::conflict,
+                         "Transaction is no longer active");
+  BOOST_TEST(module.list().empty());
+  registry.commit(registry.begin(std::nullopt));  // still usable after close
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,364 @@
+#include "methods.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <span>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "customerdb/server/json_codec.hpp"
+
+namespace customerdb::server::detail {
+
+namespace json = boost::json;
+
+void fail(int code, std::string message) { throw rpc_error{code, std::move(message)}; }
+
+void params::at_most(std::size_t n) const {
+  if (values_.size() > n) {
+    fail(invalid_params, fmt::format("{} takes at most {} param{}, got {}", method_, n,
+                                     n == 1 ? "" : "s", values_.size()));
+  }
+}
+
+const json::value& params::operator[](std::size_t i) const {
+  static const json::value absent;
+  return i < values_.size() ? values_[i] : absent;
+}
+
+const json::value& params::required(std::size_t i) const {
+  const json::value& v = (*this)[i];
+  if (v.is_null()) fail(invalid_params, fmt::format("{} is required", path(i)));
+  return v;
+}
+
+std::string params::path(std::size_t i) { return fmt::format("params[{}]", i); }
+
+namespace {
+
+// ---- Params ----------------------------------------------------------------------------------
+
+// A string id, or null for "no id" (the engine then reports the missing id).
+id_view id_param(const json::value& v, std::string_view path) {
+  if (v.is_null()) return id_view(nullptr);
+  if (!v.is_string()) fail(invalid_params, fmt::format("{} must be a string", path));
+  return id_view(std::string_view(v.get_string()));
+}
+
+template <class Dto, class Decode>
+std::vector<Dto> decode_each(const json::array& items, std::string_view path, Decode decode) {
+  std::vector<Dto> out;
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out.push_back(decode(items[i], fmt::format("{}[{}]", path, i)));
+  }
+  return out;
+}
+
+// The id of a transaction context {"transactionId": "tx_..."} (not null).
+std::string_view transaction_id_param(const json::value& v, std::string_view path) {
+  if (!v.is_object()) {
+    fail(invalid_params, fmt::format("{} must be an object or null", path));
+  }
+  const json::object& o = v.get_object();
+  for (const auto& entry : o) {
+    if (entry.key() != "transactionId") {
+      fail(invalid_params, fmt::format("{}.{} is not a context key (expected transactionId)", path,
+                                       std::string_view(entry.key())));
+    }
+  }
+  const json::value* id = o.if_contains("transactionId");
+  if (!id || !id->is_string()) {
+    fail(invalid_params, fmt::format("{}.transactionId must be a string", path));
+  }
+  return id->get_string();
+}
+
+// The context of a call outside any transaction.
+const context& no_transaction() {
+  static const context none;
+  return none;
+}
+
+// Runs `call(ctx)` with the context at param `i`, the last param a method takes: none when it
+// is null or absent, else the open transaction it names (held during the call).
+template <class F>
+json::value with_context(method_env& env, const params& p, std::size_t i, F&& call) {
+  p.at_most(i + 1);
+  const json::value& v = p[i];
+  if (v.is_null()) return std::forward<F>(call)(no_transaction());
+  const std::shared_ptr<const context> held =
+      env.transactions.find(transaction_id_param(v, params::path(i)));
+  return std::forward<F>(call)(*held);
+}
+
+// Calls f with the target at params[0] of update/delete methods, decoded as what its JSON
+// shape says: an array of ids, a selector object, or one id (a string, or null for none).
+template <class F>
+decltype(auto) with_target(const json::value& target, F&& f) {
+  if (target.is_array()) return f(decode_string_array(target, "params[0]"));
+  if (target.is_object()) return f(decode_filter(target, "params[0]"));
+  return f(id_param(target, "params[0]"));
+}
+
+// ---- Results ---------------------------------------------------------------------------------
+
+template <class T>
+json::value encode_result(const T& v) {
+  return encode(v);
+}
+json::value encode_result(const std::string& membership_id) {
+  return json::object{{"id", membership_id}};
+}
+json::value encode_result(const std::vector<std::string>& membership_ids) {
+  json::array out;
+  out.reserve(membership_ids.size());
+  for (const auto& id : membership_ids) out.push_back(json::object{{"id", id}});
+  return out;
+}
+
+// The encoded result of `call(module, args...)`; null for a call that returns nothing.
+template <class Call, class... Args>
+json::value run(customer_module& module, Call call, const Args&... args) {
+  if constexpr (std::is_void_v<std::invoke_result_t<Call, customer_module&, const Args&...>>) {
+    call(module, args...);
+    return nullptr;
+  } else {
+    return encode_result(call(module, args...));
+  }
+}
+
+json::value encode_stats(const module_stats& s) {
+  json::object out{
+      {"customers", s.customers},
+      {"customerGroups", s.customer_groups},
+      {"customerAddresses", s.customer_addresses},
+      {"customerGroupCustomers", s.customer_group_customers},
+      {"sequence", s.sequence},
+      {"memoryBytes", s.memory_bytes},
+      {"lastSnapshotAt", nullptr},
+      {"lastSnapshotSequence", nullptr},
+  };
+  if (s.last_snapshot_at) out["lastSnapshotAt"] = to_iso8601(*s.last_snapshot_at);
+  if (s.last_snapshot_sequence) out["lastSnapshotSequence"] = *s.last_snapshot_sequence;
+  return out;
+}
+
+// ---- Shapes ----------------------------------------------------------------------------------
+// The handlers of the module's methods, by the shape of their params. Each takes `Call`, a
+// captureless lambda `(customer_module&, args..., const context&)` that calls the module, and
+// `Decode`, the codec function of the method's data.
+
+// create-like methods: [data | data[], context?].
+template <auto Decode, class Call>
+constexpr method_handler create_like(Call) {
+  return [](method_env& env, const params& p) -> json::value {
+    const json::value& data = p.required(0);
+    return with_context(env, p, 1, [&](const context& ctx) -> json::value {
+      if (data.is_array()) {
+        using dto = std::invoke_result_t<decltype(Decode), const json::value&, std::string_view>;
+        const auto items = decode_each<dto>(data.get_array(), "params[0]", Decode);
+        return run(env.module, Call{}, std::span<const dto>(items), ctx);
+      }
+      if (!data.is_object()) fail(invalid_params, "params[0] must be an object or an array");
+      return run(env.module, Call{}, Decode(data, "params[0]"), ctx);
+    });
+  };
+}
+
+// update-like methods: [id | ids[] | selector, data, context?].
+template <auto Decode, class Call>
+constexpr method_handler update_like(Call) {
+  return [](method_env& env, const params& p) -> json::value {
+    const auto data = Decode(p.required(1), "params[1]");
+    return with_context(env, p, 2, [&](const context& ctx) {
+      return with_target(
+          p[0], [&](const auto& target) { return run(env.module, Call{}, target, data, ctx); });
+    });
+  };
+}
+
+// delete-like methods: [id | ids[] | selector, context?].
+template <class Call>
+constexpr method_handler delete_like(Call) {
+  return [](method_env& env, const params& p) -> json::value {
+    return with_context(env, p, 1, [&](const context& ctx) {
+      return with_target(p[0],
+                         [&](const auto& target) { return run(env.module, Call{}, target, ctx); });
+    });
+  };
+}
+
+// retrieve-like methods: [id, config?, context?].
+template <class Call>
+constexpr method_handler retrieve_like(Call) {
+  return [](method_env& env, const params& p) -> json::value {
+    const id_view id = id_param(p[0], "params[0]");
+    const find_config config = decode_find_config(p[1], "params[1]");
+    return with_context(
+        env, p, 2, [&](const context& ctx) { return run(env.module, Call{}, id, config, ctx); });
+  };
+}
+
+// list-like methods: [filters?, config?, context?].
+template <class Call>
+constexpr method_handler list_like(Call) {
+  return [](method_env& env, const params& p) -> json::value {
+    const filter filters = p[0].is_null() ? filter{} : decode_filter(p[0], "params[0]");
+    const find_config config = decode_find_config(p[1], "params[1]");
+    return with_context(env, p, 2, [&](const context& ctx) {
+      return run(env.module, Call{}, filters, config, ctx);
+    });
+  };
+}
+
+// softDelete-like methods: [ids[] | id, config?, context?].
+template <class Call>
+constexpr method_handler soft_delete_like(Call) {
+  return [](method_env& env, const params& p) -> json::value {
+    const json::value& ids = p.required(0);
+    const soft_delete_config config = decode_soft_delete_config(p[1], "params[1]");
+    return with_context(env, p, 2, [&](const context& ctx) {
+      if (ids.is_string()) return run(env.module, Call{}, id_param(ids, "params[0]"), config, ctx);
+      return run(env.module, Call{}, decode_string_array(ids, "params[0]"), config, ctx);
+    });
+  };
+}
+
+// ---- Beyond the module -----------------------------------------------------------------------
+
+// [{"timeoutMs": n}?].
+json::value begin_transaction(method_env& env, const params& p) {
+  p.at_most(1);
+  std::optional<std::chrono::milliseconds> timeout;
+  if (const json::value& o = p[0]; !o.is_null()) {
+    if (!o.is_object()) fail(invalid_params, "params[0] must be an object or null");
+    for (const auto& entry : o.get_object()) {
+      const std::string_view key = entry.key();
+      if (key != "timeoutMs") {
+        fail(invalid_params,
+             fmt::format("params[0].{} is not a transaction option (expected timeoutMs)", key));
+      }
+      const json::value& ms = entry.value();
+      if (ms.is_null()) continue;
+      const auto max = env.transactions.max_timeout().count();
+      if (!ms.is_int64() || ms.get_int64() <= 0 || ms.get_int64() > max) {
+        fail(invalid_params,
+             fmt::format("params[0].timeoutMs must be an integer from 1 to {}", max));
+      }
+      timeout = std::chrono::milliseconds(ms.get_int64());
+    }
+  }
+  return json::object{{"transactionId", env.transactions.begin(timeout)}};
+}
+
+// [{"transactionId": ...}].
+template <bool Commit>
+json::value finish_transaction(method_env& env, const params& p) {
+  p.at_most(1);
+  const std::string_view id = transaction_id_param(p.required(0), "params[0]");
+  if constexpr (Commit) {
+    env.transactions.commit(id);
+  } else {
+    env.transactions.rollback(id);
+  }
+  return nullptr;
+}
+
+json::value ping(method_env&, const params& p) {
+  p.at_most(0);
+  return "pong";
+}
+
+json::value snapshot(method_env& env, const params& p) {
+  p.at_most(0);
+  const snapshot_info s = env.module.snapshot();
+  return json::object{{"path", s.path.string()}, {"bytes", s.bytes}, {"sequence", s.sequence}};
+}
+
+json::value stats(method_env& env, const params& p) {
+  p.at_most(0);
+  return encode_stats(env.module.stats());
+}
+
+// ---- The table -------------------------------------------------------------------------------
+
+struct method {
+  std::string_view name;
+  method_handler run;
+};
+
+// The module calls: `m` is the module, `a...` the decoded params and the context.
+#define CUSTOMERDB_CALL(fn) [](customer_module& m, const auto&... a) { return m.fn(a...); }
+
+constexpr method methods[] = {
+    // Customers.
+    {"create", create_like<decode_create_customer_dto>(CUSTOMERDB_CALL(create))},
+    {"retrieve", retrieve_like(CUSTOMERDB_CALL(retrieve))},
+    {"update", update_like<decode_customer_updatable_fields>(CUSTOMERDB_CALL(update))},
+    {"delete", delete_like(CUSTOMERDB_CALL(delete_customers))},
+    {"list", list_like(CUSTOMERDB_CALL(list))},
+    {"listAndCount", list_like(CUSTOMERDB_CALL(list_and_count))},
+    {"softDelete", soft_delete_like(CUSTOMERDB_CALL(soft_delete))},
+    {"restore", soft_delete_like(CUSTOMERDB_CALL(restore))},
+    // Customer groups.
+    {"createCustomerGroup",
+     create_like<decode_create_customer_group_dto>(CUSTOMERDB_CALL(create_customer_group))},
+    {"retrieveCustomerGroup", retrieve_like(CUSTOMERDB_CALL(retrieve_customer_group))},
+    {"updateCustomerGroups",
+     update_like<decode_customer_group_updatable_fields>(CUSTOMERDB_CALL(update_customer_groups))},
+    {"deleteCustomerGroups", delete_like(CUSTOMERDB_CALL(delete_customer_groups))},
+    {"listCustomerGroups", list_like(CUSTOMERDB_CALL(list_customer_groups))},
+    {"listAndCountCustomerGroups", list_like(CUSTOMERDB_CALL(list_and_count_customer_groups))},
+    {"softDeleteCustomerGroups", soft_delete_like(CUSTOMERDB_CALL(soft_delete_customer_groups))},
+    {"restoreCustomerGroups", soft_delete_like(CUSTOMERDB_CALL(restore_customer_groups))},
+    // Memberships.
+    {"addCustomerToGroup",
+     create_like<decode_group_customer_pair>(CUSTOMERDB_CALL(add_customer_to_group))},
+    {"removeCustomerFromGroup",
+     create_like<decode_group_customer_pair>(CUSTOMERDB_CALL(remove_customer_from_group))},
+    {"listCustomerGroupCustomers", list_like(CUSTOMERDB_CALL(list_customer_group_customers))},
+    // Addresses.
+    {"addAddresses",
+     create_like<decode_create_customer_address_dto>(CUSTOMERDB_CALL(add_addresses))},
+    {"updateAddresses",
+     update_like<decode_update_customer_address_dto>(CUSTOMERDB_CALL(update_addresses))},
+    {"deleteAddresses", delete_like(CUSTOMERDB_CALL(delete_addresses))},
+    {"listAddresses", list_like(CUSTOMERDB_CALL(list_addresses))},
+    {"listAndCountAddresses", list_like(CUSTOMERDB_CALL(list_and_count_addresses))},
+    // Beyond the module.
+    {"beginTransaction", begin_transaction},
+    {"commitTransaction", finish_transaction<true>},
+    {"rollbackTransaction", finish_transaction<false>},
+    {"ping", ping},
+    {"snapshot", snapshot},
+    {"stats", stats},
+};
+
+#undef CUSTOMERDB_CALL
+
+// The table sorted by name, for binary search.
+constexpr auto by_name = [] {
+  std::array<method, std::size(methods)> sorted{};
+  std::ranges::copy(methods, sorted.begin());
+  std::ranges::sort(sorted, {}, &method::name);
+  return sorted;
+}();
+static_assert(std::ranges::adjacent_find(by_name, {}, &method::name) == by_name.end(),
+              "two methods share a name");
+
+}  // namespace
+
+method_handler find_method(std::string_view name) noexcept {
+  const auto it = std::ranges::lower_bound(by_name, name, {}, &method::name);
+  return it != by_name.end() && it->name == name ? it->run : nullptr;
+}
+
+}  // namespace customerdb::server::detail
