@@ -1,6 +1,8 @@
 #include "customerdb/filter.hpp"
 
+#include <algorithm>
 #include <memory>
+#include <string_view>
 #include <utility>
 
 #include "filter_node.hpp"
@@ -126,3 +128,18 @@ filter search(std::string text) {
 }
 
 }  // namespace customerdb
+
+namespace customerdb::detail {
+
+bool names(const filter_node& n, std::string_view field) {
+  return (n.k == filter_node::kind::condition || n.k == filter_node::kind::nested) &&
+         n.field == field;
+}
+
+bool names_anywhere(const filter_node& n, std::string_view field) {
+  if (names(n, field)) return true;
+  return std::any_of(n.children.begin(), n.children.end(),
+                     [&](const filter& c) { return names_anywhere(c.node(), field); });
+}
+
+}  // namespace customerdb::detail

@@ -4,7 +4,8 @@
 // Every table has a ranked unique index by id (the default `id ASC` order, and `skip` in
 // O(log n)) and, next to the container, a flat hash index by id for point lookups
 // (id_index.hpp: one cache miss fewer than a node-based hash index). The entity tables add the
-// indexes their foreign keys and unique rules need. Thread-compatible.
+// indexes their foreign keys and unique rules need. Each table declares the fields the query
+// planner may find its rows by through these indexes (`indexed_fields`). Thread-compatible.
 #pragma once
 
 #include <boost/mpl/size.hpp>
@@ -20,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 
 #include "id_index.hpp"
@@ -194,12 +196,38 @@ using table_container = mi::multi_index_container<
     slot<Row>, mi::indexed_by<mi::ranked_unique<mi::tag<by_order>, id_member<Row>>, Extra...>,
     pool_allocator<slot<Row>>>;
 
-// The operations every table has. `Container` is a table_container.
-template <class Row, class Container>
+// How a table finds the rows whose field equals a key, for the query planner (access_path.hpp).
+enum class lookup_kind {
+  id,       // the id index
+  hashed,   // the hash index Tag, by the key
+  leading,  // the ordered composite index Tag, by its leading key
+  members,  // a relation through memberships: the rows on the other side of the memberships
+            // whose Tag key is the key (by_group: a group's customers, in customer order;
+            // by_customer: a customer's groups)
+};
+
+// A field a table can find rows by: a column, or a relation compared with ids. `exact`: the
+// rows found for a key are exactly the rows whose field equals it, unless the key is "" (which
+// a text index shares with null); otherwise they may include others (a relation also needs the
+// related row to exist), and the planner applies the filter to them.
+template <lookup_kind Kind, class Tag = by_order>
+struct indexed_field {
+  static constexpr lookup_kind kind = Kind;
+  using tag = Tag;
+  std::string_view name;
+  bool exact;
+};
+
+// The operations every table has. `Container` is a table_container; `IndexedFields` a tuple of
+// indexed_field, the fields the table's indexes can find rows by.
+template <class Row, class Container, const auto& IndexedFields>
 class table {
  public:
   using row_type = Row;
   using container_type = Container;
+
+  // Read by the query planner: no field outside this list is looked up through an index.
+  static constexpr const auto& indexed_fields = IndexedFields;
 
   table() = default;
   // The id index points into the container's nodes: a copy would point into the original.
@@ -352,22 +380,48 @@ class table {
   id_index<slot<Row>, Row> ids_;
 };
 
+inline constexpr std::tuple customer_indexed_fields{
+    indexed_field<lookup_kind::id>{"id", true},
+    indexed_field<lookup_kind::hashed, by_email>{"email", true},
+    indexed_field<lookup_kind::hashed, by_company>{"company_name", true},
+    indexed_field<lookup_kind::members, by_group>{"groups", false},
+};
 using customer_table =
     table<customer_row,
           table_container<
               customer_row, live_index<customer_row>, hashed_by<customer_row, by_email, &email_of>,
-              hashed_by<customer_row, by_company, &company_of>, created_index<customer_row>>>;
+              hashed_by<customer_row, by_company, &company_of>, created_index<customer_row>>,
+          customer_indexed_fields>;
 
+inline constexpr std::tuple group_indexed_fields{
+    indexed_field<lookup_kind::id>{"id", true},
+    indexed_field<lookup_kind::hashed, by_name>{"name", true},
+    indexed_field<lookup_kind::members, by_customer>{"customers", false},
+};
 using group_table =
     table<group_row,
           table_container<group_row, live_index<group_row>, hashed_by<group_row, by_name, &name_of>,
-                          created_index<group_row>>>;
+                          created_index<group_row>>,
+          group_indexed_fields>;
 
+inline constexpr std::tuple address_indexed_fields{
+    indexed_field<lookup_kind::id>{"id", true},
+    indexed_field<lookup_kind::hashed, by_customer>{"customer_id", true},
+    indexed_field<lookup_kind::hashed, by_customer>{"customer", false},
+};
 using address_table = table<
     address_row,
     table_container<address_row, hashed_by<address_row, by_customer, &customer_of<address_row>>,
-                    created_index<address_row>>>;
+                    created_index<address_row>>,
+    address_indexed_fields>;
 
+inline constexpr std::tuple membership_indexed_fields{
+    indexed_field<lookup_kind::id>{"id", true},
+    indexed_field<lookup_kind::hashed, by_customer>{"customer_id", true},
+    indexed_field<lookup_kind::hashed, by_customer>{"customer", false},
+    indexed_field<lookup_kind::leading, by_group>{"customer_group_id", true},
+    indexed_field<lookup_kind::leading, by_group>{"customer_group", false},
+};
 // by_group is ordered by (group, customer): a group's customers come in id order.
 using membership_table = table<
     membership_row,
@@ -379,7 +433,8 @@ using membership_table = table<
                               mi::global_fun<const slot<membership_row>&, const key&, &group_of>,
                               mi::global_fun<const slot<membership_row>&, const key&,
                                              &customer_of<membership_row>>>>,
-        created_index<membership_row>>>;
+        created_index<membership_row>>,
+    membership_indexed_fields>;
 
 template <class Row>
 struct table_for;

@@ -1,0 +1,131 @@
+// Access paths: finding the rows that may match a filter through the indexes each table
+// declares (tables.hpp, `indexed_fields`), and whether they are exactly its matches
+// (access_path.hpp).
+#include "access_path.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+
+namespace customerdb::detail {
+namespace {
+
+using kind = filter_node::kind;
+
+// How many of the rows an index lookup finds are prefetched as they are found.
+constexpr std::size_t prefetched_candidates = 16;
+
+// Calls f(field) for the field named `name` among those `Row`'s table declares it indexes;
+// returns whether it declares one.
+template <class Row, class F>
+bool with_indexed_field(std::string_view name, F&& f) {
+  return std::apply(
+      [&](const auto&... field) { return ((field.name == name && (f(field), true)) || ...); },
+      table_for_t<Row>::indexed_fields);
+}
+
+// Whether `Row`'s table finds rows by field `name` through its id index.
+template <class Row>
+bool found_by_id(std::string_view name) {
+  bool by_id = false;
+  with_indexed_field<Row>(name, [&](const auto& field) { by_id = field.kind == lookup_kind::id; });
+  return by_id;
+}
+
+// The rows whose field equals one of `keys`, through the index the table declares for it
+// (`Field`, an indexed_field). The result may hold duplicates and is in no particular order.
+template <class Row, class Field>
+std::vector<const slot<Row>*> look_up(const view& v, const std::vector<std::string_view>& keys) {
+  std::vector<const slot<Row>*> out;
+  const auto push = [&](const slot<Row>& s) {
+    // The first rows found are the likeliest to be read (a page of DTOs): their misses
+    // overlap with the rest of the lookup.
+    if (out.size() < prefetched_candidates) prefetch_row(s);
+    out.push_back(&s);
+  };
+  using tag = typename Field::tag;
+  if constexpr (Field::kind == lookup_kind::id) {
+    for (auto k : keys)
+      if (const auto* s = v.find_slot<Row>(k)) out.push_back(s);
+  } else if constexpr (Field::kind == lookup_kind::hashed) {
+    for (auto k : keys) v.lookup<Row, tag>(key(k), push);
+  } else if constexpr (Field::kind == lookup_kind::leading) {
+    for (auto k : keys) v.lookup<Row, tag>(boost::make_tuple(key(k)), push);
+  } else {
+    // Rows named by the other side of the memberships.
+    static_assert(Field::kind == lookup_kind::members);
+    for (auto k : keys) {
+      if constexpr (std::is_same_v<tag, by_group>) {
+        for (const auto& m : v.memberships_of_group(k))
+          if (const auto* s = v.find_slot<Row>(m->customer_id.view())) out.push_back(s);
+      } else {
+        static_assert(std::is_same_v<tag, by_customer>);
+        for (const auto& m : v.memberships_of_customer(k))
+          if (const auto* s = v.find_slot<Row>(m->customer_group_id.view())) out.push_back(s);
+      }
+    }
+  }
+  return out;
+}
+
+// The rows that may match the top-level condition `n` of `root`, through an index; nullopt
+// when no index applies. They are exact when `n` is the whole filter, the index keys the field
+// exactly, and no key is "" (which the text indexes share with null).
+template <class Row>
+std::optional<candidates<Row>> candidates_for(const view& v, const filter_node& root,
+                                              const filter_node& n) {
+  const auto keys = index_keys(n);
+  if (!keys) return std::nullopt;
+  std::optional<candidates<Row>> found;
+  with_indexed_field<Row>(n.field, [&](const auto& field) {
+    found = candidates<Row>{
+        look_up<Row, std::decay_t<decltype(field)>>(v, *keys),
+        field.exact && whole_filter(root, n) &&
+            std::none_of(keys->begin(), keys->end(), [](std::string_view k) { return k.empty(); })};
+  });
+  return found;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string_view>> index_keys(const filter_node& n) {
+  if (n.k != kind::condition || !(n.op == filter_op::eq || n.op == filter_op::in))
+    return std::nullopt;
+  std::vector<std::string_view> keys;
+  for (const auto& v : n.operands) {
+    const auto* s = std::get_if<std::string>(&v);
+    if (!s) return std::nullopt;  // null or another type: no index
+    keys.push_back(*s);
+  }
+  return keys;
+}
+
+bool whole_filter(const filter_node& root, const filter_node& n) {
+  return &root == &n || (root.k == kind::and_ && root.implicit && root.children.size() == 1 &&
+                         &root.children[0].node() == &n);
+}
+
+template <class Row>
+std::optional<candidates<Row>> index_candidates(const view& v, const filter_node& root) {
+  std::optional<candidates<Row>> found;
+  const auto serve = [&](const filter_node& n) {
+    found = candidates_for<Row>(v, root, n);
+    return found.has_value();
+  };
+  any_top_level(root, [&](const filter_node& n) {
+    return n.k == kind::condition && found_by_id<Row>(n.field) && serve(n);
+  });
+  if (!found) any_top_level(root, serve);
+  return found;
+}
+
+template std::optional<candidates<customer_row>> index_candidates<customer_row>(const view&,
+                                                                                const filter_node&);
+template std::optional<candidates<group_row>> index_candidates<group_row>(const view&,
+                                                                          const filter_node&);
+template std::optional<candidates<address_row>> index_candidates<address_row>(const view&,
+                                                                              const filter_node&);
+template std::optional<candidates<membership_row>> index_candidates<membership_row>(
+    const view&, const filter_node&);
+
+}  // namespace customerdb::detail

@@ -1,0 +1,122 @@
+// Ordering the matches of a query by config.order: compiling the keys, including keys read
+// through relations, and the stable sort (ordering.hpp).
+#include "ordering.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <numeric>
+#include <string>
+#include <string_view>
+
+#include "errors.hpp"
+#include "three_valued.hpp"
+
+namespace customerdb::detail {
+namespace {
+
+// The cell of `field` for an order by a relation: the related row's value for a to-one
+// relation; for a to-many relation the value that comes first in the order's direction
+// (smallest ascending, largest descending; null only when no related row has a value).
+template <class Row, class Target>
+order_key<Row> relation_order_key(const relation_desc& r, const field_desc<Target>& field,
+                                  bool descending, bool with_deleted) {
+  return {[kind = r.kind, &field, descending, with_deleted](const Row& row, const view& v) {
+            cell best = nullptr;
+            for (const auto& t : related<Target>(kind, row, v, with_deleted)) {
+              const cell c = field.get(*t, v);
+              if (!is_null(c) && (is_null(best) || compare_cells(c, best, descending) < 0)) {
+                best = c;
+              }
+            }
+            return best;
+          },
+          descending};
+}
+
+}  // namespace
+
+template <class Row>
+std::vector<order_key<Row>> compile_order(const find_config& config, bool with_deleted) {
+  const auto& s = schema_of<Row>();
+  std::vector<order_key<Row>> keys;
+  for (const auto& [name, direction] : config.order) {
+    const bool descending = direction == sort_direction::desc;
+    if (const auto* f = s.field(name)) {
+      if (f->kind == field_kind::json) throw invalid_value("order", name);
+      keys.push_back({f->get, descending});
+      continue;
+    }
+    const auto dot = name.find('.');
+    const relation_desc* r = dot == std::string::npos ? nullptr : s.relation(name.substr(0, dot));
+    if (!r) throw unknown_field(s.model, name);
+    with_entity(r->target, [&](auto target) {
+      using Target = typename decltype(target)::type;
+      const auto* f = schema_of<Target>().field(std::string_view(name).substr(dot + 1));
+      if (!f) throw unknown_field(s.model, name);
+      if (f->kind == field_kind::json) throw invalid_value("order", name);
+      keys.push_back(relation_order_key<Row, Target>(*r, *f, descending, with_deleted));
+    });
+  }
+  return keys;
+}
+
+int compare_cells(const cell& a, const cell& b, bool descending) {
+  const bool an = is_null(a), bn = is_null(b);
+  if (an || bn) {
+    if (an && bn) return 0;
+    return (an ? 1 : -1) * (descending ? -1 : 1);
+  }
+  int c = 0;
+  if (const auto* s = std::get_if<std::string_view>(&a)) {
+    const int r = s->compare(std::get<std::string_view>(b));
+    c = r < 0 ? -1 : r > 0;
+  } else if (const auto* x = std::get_if<bool>(&a)) {
+    c = int(*x) - int(std::get<bool>(b));
+  } else if (const auto* t = std::get_if<timestamp>(&a)) {
+    const auto u = std::get<timestamp>(b);
+    c = *t < u ? -1 : *t > u;
+  }
+  return descending ? -c : c;
+}
+
+template <class Row>
+void sort_by(const std::vector<order_key<Row>>& order, const view& v,
+             std::vector<const slot<Row>*>& rows) {
+  // Each row's keys are computed once (a relation's key looks up related rows), then the rows
+  // are sorted by them; ties keep id order.
+  const std::size_t width = order.size();
+  std::vector<cell> keys(rows.size() * width);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (std::size_t k = 0; k < width; ++k) keys[i * width + k] = order[k].get(**rows[i], v);
+  }
+  std::vector<std::size_t> positions(rows.size());
+  std::iota(positions.begin(), positions.end(), std::size_t{0});
+  std::stable_sort(positions.begin(), positions.end(), [&](std::size_t a, std::size_t b) {
+    for (std::size_t k = 0; k < width; ++k) {
+      const int c = compare_cells(keys[a * width + k], keys[b * width + k], order[k].descending);
+      if (c != 0) return c < 0;
+    }
+    return false;
+  });
+  std::vector<const slot<Row>*> sorted;
+  sorted.reserve(rows.size());
+  for (const std::size_t i : positions) sorted.push_back(rows[i]);
+  rows = std::move(sorted);
+}
+
+template std::vector<order_key<customer_row>> compile_order<customer_row>(const find_config&, bool);
+template std::vector<order_key<group_row>> compile_order<group_row>(const find_config&, bool);
+template std::vector<order_key<address_row>> compile_order<address_row>(const find_config&, bool);
+template std::vector<order_key<membership_row>> compile_order<membership_row>(const find_config&,
+                                                                              bool);
+
+template void sort_by<customer_row>(const std::vector<order_key<customer_row>>&, const view&,
+                                    std::vector<const slot<customer_row>*>&);
+template void sort_by<group_row>(const std::vector<order_key<group_row>>&, const view&,
+                                 std::vector<const slot<group_row>*>&);
+template void sort_by<address_row>(const std::vector<order_key<address_row>>&, const view&,
+                                   std::vector<const slot<address_row>*>&);
+template void sort_by<membership_row>(const std::vector<order_key<membership_row>>&, const view&,
+                                      std::vector<const slot<membership_row>*>&);
+
+}  // namespace customerdb::detail

@@ -1,0 +1,325 @@
+// Compiling a filter into a tree of predicates over one entity's rows, and evaluating it with
+// SQL's three-valued logic: AND, OR, NOT, column conditions, q, relation filters and metadata
+// filters (predicate.hpp).
+#include "predicate.hpp"
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+// Pathological patterns fail after this many matcher steps instead of running for seconds.
+#define BOOST_REGEX_MAX_STATE_COUNT 1000000
+#include <boost/regex.hpp>
+
+#include "errors.hpp"
+#include "metadata_filter.hpp"
+#include "schema.hpp"
+#include "text.hpp"
+
+namespace customerdb::detail {
+namespace {
+
+using kind = filter_node::kind;
+
+// A compiled operand, already of the field's type.
+using operand = std::variant<std::nullptr_t, bool, std::string, timestamp>;
+
+template <class Row>
+struct all_pred final : pred<Row> {
+  tri eval(const Row&, const view&) const override { return tri::yes; }
+  tri eval_null(const view&) const override { return tri::yes; }
+};
+
+template <class Row>
+struct combine_pred final : pred<Row> {
+  tri stop = tri::no;  // no: AND, yes: OR
+  std::vector<pred_ptr<Row>> children;
+  tri eval(const Row& r, const view& v) const override {
+    return combine(stop, children.size(), [&](std::size_t i) { return children[i]->eval(r, v); });
+  }
+  tri eval_null(const view& v) const override {
+    return combine(stop, children.size(), [&](std::size_t i) { return children[i]->eval_null(v); });
+  }
+};
+
+template <class Row>
+struct not_pred final : pred<Row> {
+  pred_ptr<Row> child;
+  tri eval(const Row& r, const view& v) const override { return negate(child->eval(r, v)); }
+  tri eval_null(const view& v) const override { return negate(child->eval_null(v)); }
+};
+
+// Orders two non-null values of one field kind; nullopt when they cannot be compared.
+std::optional<int> compare_cell(const cell& c, const operand& o) {
+  if (const auto* s = std::get_if<std::string_view>(&c)) {
+    if (const auto* os = std::get_if<std::string>(&o))
+      return s->compare(*os) < 0 ? -1 : s->compare(*os) > 0;
+  } else if (const auto* b = std::get_if<bool>(&c)) {
+    if (const auto* ob = std::get_if<bool>(&o)) return int(*b) - int(*ob);
+  } else if (const auto* t = std::get_if<timestamp>(&c)) {
+    if (const auto* ot = std::get_if<timestamp>(&o)) return *t < *ot ? -1 : *t > *ot ? 1 : 0;
+  }
+  return std::nullopt;
+}
+
+template <class Row>
+struct condition_pred final : pred<Row> {
+  const field_desc<Row>* field = nullptr;
+  filter_op op = filter_op::eq;
+  std::vector<operand> operands;
+  std::optional<boost::regex> regex;
+
+  tri eval(const Row& r, const view& v) const override { return eval_cell(field->get(r, v)); }
+  tri eval_null(const view&) const override { return eval_cell(nullptr); }
+
+  tri eval_cell(const cell& c) const {
+    return apply_op(
+        op, is_null(c), operands.size(),
+        [&](std::size_t i) { return std::holds_alternative<std::nullptr_t>(operands[i]); },
+        [&](std::size_t i) { return compare_cell(c, operands[i]); },
+        [&] {
+          if (op == filter_op::exists) return std::get<bool>(operands[0]);
+          const auto text = std::get<std::string_view>(c);
+          if (op != filter_op::re)
+            return like_match(text, std::get<std::string>(operands[0]), op == filter_op::ilike);
+          try {
+            return boost::regex_search(text.begin(), text.end(), *regex);
+          } catch (const std::runtime_error&) {
+            throw error(error_code::invalid_data,
+                        fmt::format("Regular expression \"{}\" is too expensive to run",
+                                    std::get<std::string>(operands[0])));
+          }
+        });
+  }
+};
+
+// q: any searchable field contains the text, ignoring case (decisions D16).
+template <class Row>
+struct search_pred final : pred<Row> {
+  std::vector<const field_desc<Row>*> fields;
+  std::string needle;  // folded
+  tri eval(const Row& r, const view& v) const override {
+    tri result = tri::no;
+    for (const auto* f : fields) {
+      const cell c = f->get(r, v);
+      if (is_null(c)) {
+        result = tri::unknown;
+        continue;
+      }
+      if (contains_folded(std::get<std::string_view>(c), needle)) return tri::yes;
+    }
+    return result;
+  }
+  tri eval_null(const view&) const override { return tri::unknown; }
+};
+
+// "has at least one related row matching", as a join sees the related rows: soft-deleted ones
+// included, and, when there is none, the row of nulls of a left join (decision D28). Never
+// unknown.
+template <class Row, class Target>
+struct relation_pred final : pred<Row> {
+  relation_kind relation;
+  pred_ptr<Target> sub;
+  tri eval(const Row& r, const view& v) const override {
+    const auto rows = related<Target>(relation, r, v, true);
+    if (rows.empty()) return eval_null(v);
+    for (const auto& t : rows)
+      if (sub->eval(*t, v) == tri::yes) return tri::yes;
+    return tri::no;
+  }
+  tri eval_null(const view& v) const override { return of(sub->eval_null(v) == tri::yes); }
+};
+
+template <class Row>
+struct metadata_pred final : pred<Row> {
+  const field_desc<Row>* field = nullptr;
+  json_pred_ptr sub;
+  tri eval(const Row& r, const view& v) const override {
+    const cell c = field->get(r, v);
+    const auto* const* object = std::get_if<const metadata*>(&c);
+    return sub->eval(object ? *object : nullptr);
+  }
+  tri eval_null(const view&) const override { return sub->eval(nullptr); }
+};
+
+std::string_view expected_operand(field_kind k) {
+  switch (k) {
+    case field_kind::text:
+      return "a string or null";
+    case field_kind::boolean:
+      return "a boolean or null";
+    case field_kind::time:
+      return "a timestamp or null";
+    case field_kind::json:
+      return "null";
+  }
+  return "a value";
+}
+
+// Converts `v` to the type of `f`; throws invalid_data when it is of another type.
+template <class Row>
+operand coerce(const field_desc<Row>& f, const value& v) {
+  const auto fail = [&]() -> error {
+    return invalid_field_value(schema_of<Row>().model, f.name, expected_operand(f.kind));
+  };
+  if (std::holds_alternative<std::nullptr_t>(v)) return nullptr;
+  switch (f.kind) {
+    case field_kind::text:
+      if (const auto* s = std::get_if<std::string>(&v)) return *s;
+      break;
+    case field_kind::boolean:
+      if (const auto* b = std::get_if<bool>(&v)) return *b;
+      break;
+    case field_kind::time:
+      if (const auto* t = std::get_if<timestamp>(&v)) return *t;
+      if (const auto* s = std::get_if<std::string>(&v)) {
+        if (auto t = parse_iso8601(*s)) return *t;
+      }
+      break;
+    case field_kind::json:
+      break;
+  }
+  throw fail();
+}
+
+template <class Row>
+pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) {
+  const auto& s = schema_of<Row>();
+  auto p = std::make_unique<condition_pred<Row>>();
+  p->field = &f;
+  p->op = n.op;
+  const bool wants_list = n.op == filter_op::in || n.op == filter_op::nin;
+  if (wants_list != n.list || (!n.list && n.operands.size() != 1))
+    throw invalid_field_value(s.model, f.name, wants_list ? "a list" : "a single value");
+  switch (n.op) {
+    case filter_op::exists:
+      if (!std::holds_alternative<bool>(n.operands[0]))
+        throw invalid_field_value(s.model, f.name, "a boolean");
+      p->operands.emplace_back(std::get<bool>(n.operands[0]));
+      return p;
+    case filter_op::like:
+    case filter_op::ilike:
+    case filter_op::re: {
+      if (f.kind != field_kind::text || !std::holds_alternative<std::string>(n.operands[0]))
+        throw invalid_field_value(s.model, f.name, "a string pattern on a text field");
+      const auto& pattern = std::get<std::string>(n.operands[0]);
+      if (n.op == filter_op::re) {
+        try {
+          p->regex.emplace(pattern, boost::regex::ECMAScript);
+        } catch (const boost::regex_error& e) {
+          throw error(error_code::invalid_data,
+                      fmt::format("Invalid regular expression \"{}\": {}", pattern, e.what()));
+        }
+      }
+      p->operands.emplace_back(pattern);
+      return p;
+    }
+    default:
+      break;
+  }
+  if (f.kind == field_kind::json) {
+    // A metadata column compares only with null here; keys are matched with `matches`.
+    if (!(n.op == filter_op::eq || n.op == filter_op::ne) ||
+        !std::holds_alternative<std::nullptr_t>(n.operands[0]))
+      throw invalid_field_value(s.model, f.name, "null, or a filter on its keys");
+  }
+  for (const auto& v : n.operands) p->operands.push_back(coerce(f, v));
+  return p;
+}
+
+template <class Row>
+pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel) {
+  return with_entity(rel.target, [&](auto target) -> pred_ptr<Row> {
+    using Target = typename decltype(target)::type;
+    auto p = std::make_unique<relation_pred<Row, Target>>();
+    p->relation = rel.kind;
+    if (n.k == kind::nested) {
+      p->sub = compile<Target>(n.children[0].node());
+    } else {
+      // A relation compared with ids: {groups: "cusgroup_1"} or {groups: [..]}.
+      if (!(n.op == filter_op::eq || n.op == filter_op::in))
+        throw invalid_field_value(schema_of<Row>().model, n.field,
+                                  "an id, a list of ids or a filter");
+      filter_node by_id = n;
+      by_id.field = "id";
+      p->sub = compile<Target>(by_id);
+    }
+    return p;
+  });
+}
+
+}  // namespace
+
+template <class Row>
+pred_ptr<Row> compile(const filter_node& n) {
+  const auto& s = schema_of<Row>();
+  switch (n.k) {
+    case kind::all:
+      return std::make_unique<all_pred<Row>>();
+    case kind::and_:
+    case kind::or_: {
+      // An empty sub-filter is dropped, and an $and or $or left empty is no condition
+      // (decision D25).
+      auto p = std::make_unique<combine_pred<Row>>();
+      p->stop = n.k == kind::and_ ? tri::no : tri::yes;
+      for (const auto& c : n.children)
+        if (c.node().k != kind::all) p->children.push_back(compile<Row>(c.node()));
+      if (p->children.empty()) return std::make_unique<all_pred<Row>>();
+      return p;
+    }
+    case kind::not_: {
+      auto p = std::make_unique<not_pred<Row>>();
+      p->child = compile<Row>(n.children[0].node());
+      return p;
+    }
+    case kind::search: {
+      auto p = std::make_unique<search_pred<Row>>();
+      for (const auto& f : s.fields)
+        if (f.searchable) p->fields.push_back(&f);
+      // An empty q, or an entity without searchable fields (memberships): no effect.
+      if (n.text.empty() || p->fields.empty()) return std::make_unique<all_pred<Row>>();
+      p->needle = fold(n.text);
+      return p;
+    }
+    case kind::condition:
+    case kind::nested: {
+      if (const auto* rel = s.relation(n.field)) return compile_relation<Row>(n, *rel);
+      const auto* f = s.field(n.field);
+      if (!f) throw unknown_field(s.model, n.field);
+      if (n.k == kind::nested) {
+        if (f->kind != field_kind::json)
+          throw invalid_field_value(s.model, n.field, "a value or an operator");
+        auto p = std::make_unique<metadata_pred<Row>>();
+        p->field = f;
+        p->sub = compile_json(n.children[0].node(), s.model, n.field);
+        return p;
+      }
+      return compile_condition<Row>(n, *f);
+    }
+  }
+  return std::make_unique<all_pred<Row>>();
+}
+
+// `q` is accepted only among the top-level conditions of a filter, and nowhere in a delete
+// selector (decision D27). Throws invalid_data otherwise.
+void check_search_placement(const filter_node& root, std::string_view model, bool deleting) {
+  const auto visit = [&](const auto& self, const filter_node& n, bool top) -> void {
+    if (n.k == kind::search) {
+      if (deleting) throw search_in_delete_selector(model);
+      if (!top) throw search_below_top_level(model);
+      return;
+    }
+    const bool children_top = top && n.k == kind::and_ && n.implicit;
+    for (const auto& c : n.children) self(self, c.node(), children_top);
+  };
+  visit(visit, root, true);
+}
+
+template pred_ptr<customer_row> compile<customer_row>(const filter_node&);
+template pred_ptr<group_row> compile<group_row>(const filter_node&);
+template pred_ptr<address_row> compile<address_row>(const filter_node&);
+template pred_ptr<membership_row> compile<membership_row>(const filter_node&);
+
+}  // namespace customerdb::detail

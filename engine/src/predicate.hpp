@@ -1,0 +1,40 @@
+// Filters compiled into predicates over one entity's rows, evaluated with SQL's three-valued
+// logic (three_valued.hpp).
+//
+// compile() resolves every field and relation a filter names against the entity's schema,
+// converts the operands to the fields' types and compiles patterns once, rejecting unknown
+// fields, wrong operand types and bad patterns with invalid_data; eval() then runs per row. A
+// relation condition means "has at least one related row that matches", and a row without
+// related rows is matched as a left join matches it: against a related row of nulls (decision
+// D28). Immutable once compiled.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "filter_node.hpp"
+#include "three_valued.hpp"
+
+namespace customerdb::detail {
+
+template <class Row>
+struct pred {
+  virtual ~pred() = default;
+  virtual tri eval(const Row& row, const view& v) const = 0;
+  // The result for the row of nulls a left join gives when there is no related row (decision
+  // D28): every field is null.
+  virtual tri eval_null(const view& v) const = 0;
+};
+template <class Row>
+using pred_ptr = std::unique_ptr<const pred<Row>>;
+
+// Compiles the filter `n` over rows of `Row`. Throws invalid_data for unknown fields and
+// relations, wrong operand types and invalid regular expressions.
+template <class Row>
+pred_ptr<Row> compile(const filter_node& n);
+
+// `q` is accepted only among the top-level conditions of a filter, and nowhere in a delete
+// selector (decision D27). Throws invalid_data otherwise; `model` names the entity ("Customer").
+void check_search_placement(const filter_node& root, std::string_view model, bool deleting);
+
+}  // namespace customerdb::detail
