@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 #include <malloc.h>
 
-#include "durability.hpp"
+#include "customerdb/persistence/durable_store.hpp"
 #include "errors.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
-#include "snapshot_scheduler.hpp"
+#include "store_records.hpp"
 
 namespace customerdb::detail {
 namespace {
@@ -78,42 +78,30 @@ void publish_changes(const change_set<Row>& changes, store& s, std::uint64_t seq
 
 engine::engine(module_options options)
     : clock_(options.clock ? std::move(options.clock)
-                           : std::function<timestamp()>(&customerdb::now)),
-      persistence_(std::move(options.persistence)) {
-  if (persistence_.data_dir.empty()) return;
-  durable_ = std::make_unique<durability>(persistence_, store_);
+                           : std::function<timestamp()>(&customerdb::now)) {
+  if (options.persistence.data_dir.empty()) return;
+  store_loader loader(store_);
+  durable_ = std::make_unique<persistence::durable_store>(options.persistence, loader);
+  store_.sequence = durable_->recovered_sequence();
   refresh_all_default_addresses(store_);
-  scheduler_ = std::make_unique<snapshot_scheduler>(persistence_.snapshot_interval,
-                                                    persistence_.snapshot_every_commits,
-                                                    [this] { take_snapshot(); });
+  durable_->start(*this);  // background snapshots read this engine from now on
+  hook_ = durable_.get();
 }
 
 engine::~engine() {
-  if (!durable_) return;
-  scheduler_->stop();
-  if (persistence_.snapshot_on_close) {
-    try {
-      take_snapshot();
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "customerdb: the final snapshot failed: {}\n", e.what());
-    }
-  }
-  try {
-    durable_->close();
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "customerdb: closing the journal failed: {}\n", e.what());
-  }
+  // Before any member goes: background snapshots stop, the final one is taken, the journal
+  // closes.
+  if (durable_) durable_->close();
 }
 
 snapshot_info engine::snapshot() {
   if (!durable_) throw error(error_code::invalid_data, "Snapshots need a data directory");
-  return take_snapshot();
+  return durable_->snapshot();
 }
 
 void engine::committed(std::uint64_t sequence) {
-  if (sequence == 0 || !durable_) return;
-  scheduler_->committed();
-  durable_->wait_durable(sequence);
+  if (sequence == 0 || !hook_) return;
+  hook_->committed(sequence);
 }
 
 module_stats engine::stats() const {
@@ -186,7 +174,7 @@ std::uint64_t engine::publish(const txn& t) {
   if (w.customers.empty() && w.groups.empty() && w.addresses.empty() && w.memberships.empty())
     return 0;
   const std::uint64_t sequence = store_.sequence + 1;
-  if (durable_) durable_->append(sequence, durability::encode(w, sequence));
+  if (hook_) hook_->append(changes_of(w, sequence));
   std::unique_lock lock(latch_);
   if (view_.active()) {
     keep_before_images(w.customers, store_, view_);

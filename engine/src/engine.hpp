@@ -7,9 +7,12 @@
 // a stable store. Calls inside an explicit transaction read under the shared latch and write to
 // the transaction's private write set. Thread-safe.
 //
-// With a data directory, each commit is appended to the journal before it is published, and
-// waits for the fsync that covers it (policy `always`) after it released `writer_`, so that
-// concurrent commits share fsyncs. Snapshots read a read_view of the store in short chunks
+// Persistence hangs off the commit path (customerdb/persistence/): with a data directory,
+// `durable_` (a persistence::durable_store) recovers the store at construction, and is the
+// commit hook: each commit's changes are handed to it (appended to the journal) before they are
+// published, and the commit waits for durability after it released `writer_`, so that
+// concurrent commits share fsyncs. For snapshots the engine is persistence's table_source: a
+// read fixes a cut under `writer_` and reads view_, a read_view of the store, in short chunks
 // under the shared latch; commits keep before-images for it (snapshots.cpp).
 #pragma once
 
@@ -24,13 +27,14 @@
 #include <utility>
 
 #include "customerdb/customer_module.hpp"
+#include "customerdb/persistence/table_source.hpp"
 #include "latch.hpp"
 #include "read_view.hpp"
 #include "store.hpp"
 
 namespace customerdb::persistence {
-enum class table : std::uint8_t;
-class snapshot_writer;
+class commit_hook;
+class durable_store;
 }  // namespace customerdb::persistence
 
 namespace customerdb::detail {
@@ -50,16 +54,13 @@ class transaction {
   status state = status::active;
 };
 
-class durability;
-class snapshot_scheduler;
-
-class engine {
+class engine final : private persistence::table_source {
  public:
   // Opens the data directory of `options.persistence` (if any) and recovers the store from it.
   // Throws corruption or io_error (see customer_module).
   explicit engine(module_options options);
   // Stops background snapshots, takes the final one if configured, and closes the journal.
-  ~engine();
+  ~engine() override;
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
 
@@ -151,27 +152,27 @@ class engine {
   // Checks that no row `t` wrote was changed by a commit after `begin_sequence`, that the rows
   // it refers to still exist, and the unique rules. REQUIRES: writer_ held.
   void validate(const txn& t, std::uint64_t begin_sequence) const;
-  // Journals `t` and applies it to the store under the exclusive latch; returns the commit's
-  // sequence, 0 when `t` wrote nothing. Throws io_error when the journal append fails; nothing
-  // is published then. REQUIRES: writer_ held.
+  // Hands `t` to the commit hook and applies it to the store under the exclusive latch;
+  // returns the commit's sequence, 0 when `t` wrote nothing. Throws io_error when the journal
+  // append fails; nothing is published then. REQUIRES: writer_ held.
   std::uint64_t publish(const txn& t);
-  // After a commit published as `sequence` (0: none), with writer_ released: waits until the
-  // journal policy counts it durable (io_error when that failed) and counts it for snapshots.
+  // After a commit published as `sequence` (0: none), with writer_ released: the hook waits
+  // until the fsync policy counts it durable (io_error when that failed) and counts it for
+  // snapshots.
   void committed(std::uint64_t sequence);
-  // Writes a snapshot of a cut of the store (snapshots.cpp). REQUIRES: durable_.
-  snapshot_info take_snapshot();
-  template <class Row>
-  void copy_table(persistence::snapshot_writer& out, persistence::table t);
+
+  // persistence::table_source: fixes a cut under writer_ and starts view_ (snapshots.cpp).
+  std::unique_ptr<persistence::table_reader> begin_read(
+      const std::function<bool(const persistence::table_cut&)>& at_cut) override;
+  class cut_reader;  // reads view_ for persistence (snapshots.cpp)
 
   mutable latch latch_;
   mutable std::mutex writer_;
   store store_;
   std::function<timestamp()> clock_;
-  persistence_options persistence_;
-  std::unique_ptr<durability> durable_;  // null without a data directory
-  read_view view_;                       // the cut a snapshot in progress reads
-  std::mutex snapshot_mutex_;            // one snapshot at a time
-  std::unique_ptr<snapshot_scheduler> scheduler_;
+  read_view view_;                                       // the cut a snapshot in progress reads
+  std::unique_ptr<persistence::durable_store> durable_;  // null without a data directory
+  persistence::commit_hook* hook_ = nullptr;             // durable_, or null
 };
 
 }  // namespace customerdb::detail

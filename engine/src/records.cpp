@@ -8,17 +8,19 @@
 // data directory) appended to the journal.
 #include <boost/tuple/tuple.hpp>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
 
 #include "customerdb/customer_module.hpp"
-#include "durability.hpp"
+#include "customerdb/persistence/commit_hook.hpp"
 #include "engine.hpp"
 #include "errors.hpp"
 #include "parallel.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
+#include "store_records.hpp"
 
 namespace customerdb {
 
@@ -130,13 +132,14 @@ void engine::import(row_batch rows) {
     stamp(rows.customers, sequence);
     stamp(rows.addresses, sequence);
     stamp(rows.memberships, sequence);
-    const std::string record = durable_ ? durability::encode(rows, sequence) : std::string();
+    std::optional<persistence::commit_changes> changes;
+    if (hook_) changes.emplace(changes_of(rows, sequence));
     std::unique_lock lock(latch_);
     per_entity<counter> inserted{};
     try {
       // The tables on three threads: ids first, then (all rows in) references and rules. The
       // error reported is the first table's, in table order, as a sequential import would.
-      persistence::run_in_parallel<3>(
+      run_in_parallel<3>(
           {[&] {
              insert_rows<group_row>(store_.groups, rows.groups, inserted.groups);
              insert_rows<customer_row>(store_.customers, rows.customers, inserted.customers);
@@ -147,13 +150,13 @@ void engine::import(row_batch rows) {
                                          inserted.memberships);
            }});
       const view v(store_, nullptr);
-      persistence::run_in_parallel<3>({[&] {
-                                         check_imported_groups(v, rows);
-                                         check_imported_customers(v, rows);
-                                       },
-                                       [&] { check_imported_addresses(v, rows); },
-                                       [&] { check_imported_memberships(v, rows); }});
-      if (durable_) durable_->append(sequence, record);
+      run_in_parallel<3>({[&] {
+                            check_imported_groups(v, rows);
+                            check_imported_customers(v, rows);
+                          },
+                          [&] { check_imported_addresses(v, rows); },
+                          [&] { check_imported_memberships(v, rows); }});
+      if (changes) hook_->append(std::move(*changes));
       refresh_imported_defaults(store_, rows);
     } catch (...) {
       take_out<membership_row>(store_.memberships, rows.memberships, inserted.memberships);
@@ -172,7 +175,7 @@ void engine::import(row_batch rows) {
 void customer_module::import_records(record_set records) {
   row_batch rows;
   // Making a million rows is mostly the kernel handing out fresh pages: three threads.
-  persistence::run_in_parallel<3>(
+  run_in_parallel<3>(
       {[&] {
          rows.groups = to_rows(std::move(records.customer_groups));
          rows.customers = to_rows(std::move(records.customers));

@@ -88,11 +88,11 @@ record_header decode_record_header(std::string_view bytes) {
   return h;
 }
 
-struct commit_encoder::impl {
+struct commit_changes::encoder {
   string_buffer buffer{std::string(record_header_size, '\0')};
   std::optional<boost::archive::binary_oarchive> archive;
 
-  impl() { archive.emplace(buffer, archive_flags); }
+  encoder() { archive.emplace(buffer, archive_flags); }
 
   template <class Record>
   void put(tag t, const Record& r) {
@@ -101,32 +101,37 @@ struct commit_encoder::impl {
   }
 };
 
-commit_encoder::commit_encoder() : impl_(std::make_unique<impl>()) {}
-commit_encoder::~commit_encoder() = default;
+commit_changes::commit_changes(std::uint64_t sequence)
+    : sequence_(sequence), encoder_(std::make_unique<encoder>()) {}
+commit_changes::~commit_changes() = default;
+commit_changes::commit_changes(commit_changes&&) noexcept = default;
+commit_changes& commit_changes::operator=(commit_changes&&) noexcept = default;
 
-void commit_encoder::put(const customer_group_record& r) { impl_->put(tag::put_group, r); }
-void commit_encoder::put(const customer_record& r) { impl_->put(tag::put_customer, r); }
-void commit_encoder::put(const customer_address_record& r) { impl_->put(tag::put_address, r); }
-void commit_encoder::put(const customer_group_customer_record& r) {
-  impl_->put(tag::put_membership, r);
+void commit_changes::put(const customer_group_record& r) { encoder_->put(tag::put_group, r); }
+void commit_changes::put(const customer_record& r) { encoder_->put(tag::put_customer, r); }
+void commit_changes::put(const customer_address_record& r) { encoder_->put(tag::put_address, r); }
+void commit_changes::put(const customer_group_customer_record& r) {
+  encoder_->put(tag::put_membership, r);
 }
 
-void commit_encoder::erase(table t, const std::string& id) {
+void commit_changes::erase(table t, const std::string& id) {
   const auto code = static_cast<std::uint8_t>(tag::erase);
   const auto which = static_cast<std::uint8_t>(t);
-  *impl_->archive << code << which << id;
+  *encoder_->archive << code << which << id;
 }
 
-std::string commit_encoder::finish(std::uint64_t sequence) {
+std::string finish_record(commit_changes&& changes) {
+  auto& e = *changes.encoder_;
   const auto code = static_cast<std::uint8_t>(tag::end);
-  *impl_->archive << code;
-  impl_->archive.reset();
-  std::string record = std::move(impl_->buffer.bytes());
+  *e.archive << code;
+  e.archive.reset();
+  std::string record = std::move(e.buffer.bytes());
+  changes.encoder_.reset();
   const std::string_view payload = std::string_view(record).substr(record_header_size);
   std::string header;
   put_le<std::uint32_t>(header, record_magic);
   put_le<std::uint32_t>(header, 0);  // the check, below
-  put_le<std::uint64_t>(header, sequence);
+  put_le<std::uint64_t>(header, changes.sequence());
   put_le<std::uint64_t>(header, payload.size());
   put_le<std::uint64_t>(header, checksum(payload));
   const auto check = static_cast<std::uint32_t>(checksum(std::string_view(header).substr(8)));

@@ -14,12 +14,12 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <memory>
 #include <string>
 #include <string_view>
 
+#include "customerdb/persistence/commit_hook.hpp"
+#include "customerdb/persistence/record_sink.hpp"
 #include "customerdb/records.hpp"
-#include "record_sink.hpp"
 
 namespace customerdb::persistence {
 
@@ -51,27 +51,9 @@ struct record_header {
 };
 record_header decode_record_header(std::string_view bytes);
 
-// Builds one journal record: the frame and the payload of one commit. Thread-compatible.
-class commit_encoder {
- public:
-  commit_encoder();
-  ~commit_encoder();
-  commit_encoder(const commit_encoder&) = delete;
-  commit_encoder& operator=(const commit_encoder&) = delete;
-
-  void put(const customer_group_record& r);
-  void put(const customer_record& r);
-  void put(const customer_address_record& r);
-  void put(const customer_group_customer_record& r);
-  void erase(table t, const std::string& id);
-
-  // The whole record (header and payload) for commit `sequence`; the encoder is spent after.
-  std::string finish(std::uint64_t sequence);
-
- private:
-  struct impl;
-  std::unique_ptr<impl> impl_;
-};
+// The whole journal record of `changes` (commit_changes, customerdb/persistence/commit_hook.hpp):
+// its frame and its payload. `changes` is spent after.
+std::string finish_record(commit_changes&& changes);
 
 // Passes the writes of a record's payload to `sink` (puts and erases, in their order). Throws
 // std::exception when the payload does not decode.

@@ -41,8 +41,8 @@ class journal_writer {
   journal_writer(const journal_writer&) = delete;
   journal_writer& operator=(const journal_writer&) = delete;
 
-  // Appends `record` (commit_encoder::finish) for commit `sequence`. REQUIRES: sequence is one
-  // more than the last appended. Throws io_error; the record is then not in the journal.
+  // Appends `record` (finish_record) for commit `sequence`. REQUIRES: sequence is one more
+  // than the last appended. Throws io_error; the record is then not in the journal.
   void append(std::uint64_t sequence, std::string_view record);
   // Starts a new file for the commits after the last appended one; does nothing when the
   // current file has no records. Throws io_error (the current file stays in use).

@@ -1,5 +1,5 @@
 // run_in_parallel(): runs a few independent tasks at once, for bulk work on separate tables
-// (loading a snapshot, importing records).
+// (decoding a snapshot's tables).
 #pragma once
 
 #include <array>

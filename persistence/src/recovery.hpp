@@ -13,7 +13,7 @@
 #include "customerdb/persistence_options.hpp"
 #include "data_dir.hpp"
 #include "journal_reader.hpp"
-#include "record_sink.hpp"
+#include "customerdb/persistence/record_sink.hpp"
 
 namespace customerdb::persistence {
 

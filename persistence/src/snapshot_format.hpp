@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "customerdb/persistence/table.hpp"
 #include "customerdb/snapshot_file.hpp"
-#include "record_sink.hpp"
 
 namespace customerdb::persistence {
 

@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "customerdb/file_system.hpp"
-#include "record_sink.hpp"
+#include "customerdb/persistence/record_sink.hpp"
 #include "snapshot_format.hpp"
 
 namespace customerdb::persistence {

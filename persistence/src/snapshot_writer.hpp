@@ -10,9 +10,9 @@
 #include <memory>
 
 #include "customerdb/file_system.hpp"
+#include "customerdb/persistence/table.hpp"
 #include "customerdb/persistence_options.hpp"
 #include "customerdb/records.hpp"
-#include "record_sink.hpp"
 
 namespace customerdb::persistence {
 

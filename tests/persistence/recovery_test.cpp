@@ -1,7 +1,7 @@
 // A module on a data directory: reopening recovers every commit (journal only, snapshot and
 // journal), snapshots on demand, in the background and at close, keeping N snapshots and
 // removing covered journal files, the directory lock, and a snapshot's consistent cut while
-// commits run (engine/src/durability.cpp, snapshots.cpp, persistence/src/recovery.cpp).
+// commits run (persistence/src/durable_store.cpp, recovery.cpp; engine/src/snapshots.cpp).
 #include <fmt/format.h>
 
 #include <atomic>

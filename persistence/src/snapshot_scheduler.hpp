@@ -1,7 +1,7 @@
-// detail::snapshot_scheduler: takes background snapshots when they are due: `interval` after
-// the last one, or once `every_commits` commits have happened since the last one began (either
-// rule off when 0). A failed snapshot is reported on stderr and retried after a back-off of 1 s
-// doubling up to 1 min. Thread-safe.
+// snapshot_scheduler: takes durable_store's background snapshots when they are due: `interval`
+// after the last one, or once `every_commits` commits have happened since the last one began
+// (either rule off when 0). A failed snapshot is reported on stderr and retried after a
+// back-off of 1 s doubling up to 1 min. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-namespace customerdb::detail {
+namespace customerdb::persistence {
 
 class snapshot_scheduler {
  public:
@@ -51,4 +51,4 @@ class snapshot_scheduler {
   std::thread thread_;
 };
 
-}  // namespace customerdb::detail
+}  // namespace customerdb::persistence

@@ -7,7 +7,7 @@
 #include <exception>
 #include <optional>
 
-namespace customerdb::detail {
+namespace customerdb::persistence {
 
 snapshot_scheduler::snapshot_scheduler(std::chrono::seconds interval, std::uint64_t every_commits,
                                        std::function<void()> take)
@@ -87,4 +87,4 @@ void snapshot_scheduler::run() {
   }
 }
 
-}  // namespace customerdb::detail
+}  // namespace customerdb::persistence

@@ -1,20 +1,22 @@
-// record_sink: where persistence delivers what it reads back, a snapshot's rows or a journal
-// entry's writes. The engine implements it over its tables.
+// customerdb::persistence::record_sink: the loader, where persistence delivers what it reads back
+// at recovery: a snapshot's rows, then the changes of each journal record after it. The engine
+// implements it over its tables (durable_store's constructor fills the store through it).
 //
-// Thread-safety: a snapshot's tables are delivered from several threads at once, each table
-// from one thread (decode_snapshot); journal records from one thread.
+// Errors: an implementation throws std::exception for rows it cannot take (e.g. an id twice in a
+// snapshot's table); persistence reports that as corruption naming the file and the offset.
+//
+// Thread-safety: a snapshot's tables are delivered from several threads at once, each table from
+// one thread (begin_table, its rows, end_table); journal records from one thread, after every
+// snapshot table has ended.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "customerdb/persistence/table.hpp"
 #include "customerdb/records.hpp"
 
 namespace customerdb::persistence {
-
-// The tables, in the order snapshots hold them. Persisted: never renumbered.
-enum class table : std::uint8_t { groups = 0, customers = 1, addresses = 2, memberships = 3 };
-inline constexpr int table_count = 4;
 
 class record_sink {
  public:

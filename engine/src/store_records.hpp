@@ -1,0 +1,58 @@
+// The engine's side of persistence in records (customerdb/persistence/): a commit's write set and
+// an import's rows as the commit_changes the engine hands its commit hook, and store_loader, the
+// record_sink that fills the store at recovery.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "customerdb/persistence/commit_hook.hpp"
+#include "customerdb/persistence/record_sink.hpp"
+#include "store.hpp"
+
+namespace customerdb::detail {
+
+// The changes of a commit's write set (after-images and erasures, table by table in snapshot
+// order, each table in the order its ids were first written), as commit `sequence`.
+persistence::commit_changes changes_of(const write_set& writes, std::uint64_t sequence);
+// The rows an import adds, as commit `sequence`.
+persistence::commit_changes changes_of(const row_batch& rows, std::uint64_t sequence);
+
+// Fills a store at recovery: a snapshot's rows (inserted in batches, in id order; an id twice is
+// refused with std::runtime_error), then journal records (rows replaced or erased), each row
+// stamped with the commit that wrote it. Takes each snapshot table on its own thread, as
+// record_sink says; the store is not shared yet.
+class store_loader final : public persistence::record_sink {
+ public:
+  explicit store_loader(store& s) : store_(s) {}
+
+  void begin_table(persistence::table t, std::uint64_t count) override;
+  void end_table(persistence::table t) override;
+  void begin_commit(std::uint64_t sequence) override;
+  void put(const customer_group_record& r) override;
+  void put(const customer_record& r) override;
+  void put(const customer_address_record& r) override;
+  void put(const customer_group_customer_record& r) override;
+  void erase(persistence::table t, std::string&& id) override;
+
+ private:
+  template <class F>
+  void on_table(persistence::table t, F&& f);
+  template <class Table, class Record>
+  void add(Table& t, const Record& r);
+  template <class Table>
+  void insert_pending(Table& t);
+
+  static constexpr std::size_t batch_size = 16;
+  template <class Row>
+  using batch = std::vector<slot<Row>>;
+
+  store& store_;
+  std::uint64_t version_ = 0;
+  bool replaying_ = false;
+  per_entity<batch> pending_;  // snapshot rows not inserted yet, per table
+};
+
+}  // namespace customerdb::detail

@@ -1,0 +1,76 @@
+// customerdb::persistence::commit_hook: what persistence sees of a commit. The engine hands every
+// commit that changes something to its hook twice: its changes before the commit is published
+// (append), and its sequence once it is published and the writer mutex is released
+// (committed), where the commit waits until the fsync policy counts it durable. durable_store
+// is the hook of a data directory; without one the engine has no hook.
+//
+// commit_changes: one commit's changes as persistence stores them, the after-image of each row
+// written (its record) and the id of each row erased, in the order given. A change is encoded
+// when it is put (nothing is kept of the record), so the caller may reuse one record for every
+// put.
+//
+// Errors: append() and committed() throw customerdb::error with code io_error (see each).
+//
+// Thread-safety: commit_changes is thread-compatible. A commit_hook is thread-safe with one
+// rule: append() calls come one at a time, in sequence order (the engine makes them under its
+// writer mutex). committed() runs on any number of threads at once, concurrently with
+// append(): that is how concurrent commits share an fsync (group commit).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "customerdb/persistence/table.hpp"
+#include "customerdb/records.hpp"
+
+namespace customerdb::persistence {
+
+class commit_changes {
+ public:
+  // The changes of commit `sequence` (the store's sequence plus one); none yet.
+  explicit commit_changes(std::uint64_t sequence);
+  ~commit_changes();
+  commit_changes(commit_changes&&) noexcept;
+  commit_changes& operator=(commit_changes&&) noexcept;
+
+  std::uint64_t sequence() const noexcept { return sequence_; }
+
+  // The row `r.id` of the record's table is inserted, or replaced by `r`. REQUIRES: not moved
+  // from (true of every put and erase).
+  void put(const customer_group_record& r);
+  void put(const customer_record& r);
+  void put(const customer_address_record& r);
+  void put(const customer_group_customer_record& r);
+  // The row `id` of `t` is erased.
+  void erase(table t, const std::string& id);
+
+ private:
+  struct encoder;
+  std::uint64_t sequence_;
+  std::unique_ptr<encoder> encoder_;
+
+  // Persistence's side: the journal record of the changes; `changes` is spent after.
+  friend std::string finish_record(commit_changes&& changes);
+};
+
+class commit_hook {
+ public:
+  virtual ~commit_hook() = default;
+
+  // Called with the changes of a commit before it is published, while no other commit can
+  // be: makes them part of the journal (written, not necessarily synced). Throws io_error when
+  // that fails; nothing of the commit is in the journal then, the commit must not be
+  // published, and the next commit may take the same sequence.
+  virtual void append(commit_changes&& changes) = 0;
+
+  // Called after commit `sequence` (appended before) was published, with the writer mutex
+  // released. Counts the commit towards the next background snapshot, and returns once the
+  // fsync policy counts it durable: with `always`, once an fsync covers it (commits waiting at
+  // the same time share one fsync); with `everysec` and `no`, at once. Throws io_error when the
+  // fsync that was to cover it failed: the commit stays published, and whether it reached the
+  // disk is unknown.
+  virtual void committed(std::uint64_t sequence) = 0;
+};
+
+}  // namespace customerdb::persistence
