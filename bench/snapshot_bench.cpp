@@ -71,10 +71,10 @@ customerdb::record_set make_store(std::size_t n) {
     const auto t = t0 + std::chrono::milliseconds(i / 100);
     const auto cid = id("cus", i);
     rs.customers.push_back({.id = cid,
-                            .company_name = fmt::format("Company {}", i % 5000),
+                            .email = fmt::format("customer{}@example.com", i),
                             .first_name = first_names[i % 8],
                             .last_name = last_names[(i / 8) % 8],
-                            .email = fmt::format("customer{}@example.com", i),
+                            .company_name = fmt::format("Company {}", i % 5000),
                             .phone = fmt::format("+45 {:08}", i),
                             .created_at = t,
                             .updated_at = t});
