@@ -195,46 +195,43 @@ customer customer_dto(const customer_row& r, const slot<customer_row>* s, const 
   return d;
 }
 
+// The relations of a DTO, those the plan loads.
+void load_relations(const group_row& r, customer_group& d, const view& v, const load_plan& plan) {
+  d.customers = load_many<customer_row>(r, v, plan, relation_kind::group_customers);
+}
+void load_relations(const address_row& r, customer_address& d, const view& v,
+                    const load_plan& plan) {
+  d.customer = load_one<customer_row>(r, d, v, plan, relation_kind::address_customer);
+}
+void load_relations(const membership_row& r, customer_group_customer& d, const view& v,
+                    const load_plan& plan) {
+  d.customer = load_one<customer_row>(r, d, v, plan, relation_kind::membership_customer);
+  d.customer_group = load_one<group_row>(r, d, v, plan, relation_kind::membership_group);
+}
+
 }  // namespace
 
-template <>
-customer to_dto(const customer_row& r, const view& v, const load_plan& plan) {
-  return customer_dto(r, nullptr, v, plan);
+template <class Row>
+dto_t<Row> to_dto(const Row& r, const view& v, const load_plan& plan) {
+  if constexpr (std::is_same_v<Row, customer_row>) {
+    return customer_dto(r, nullptr, v, plan);
+  } else {
+    dto_t<Row> d;
+    d.selection = plan.selection;
+    d.id = r.id;
+    copy_columns(r, d);
+    load_relations(r, d, v, plan);
+    return d;
+  }
 }
+
+template customer to_dto(const customer_row&, const view&, const load_plan&);
+template customer_group to_dto(const group_row&, const view&, const load_plan&);
+template customer_address to_dto(const address_row&, const view&, const load_plan&);
+template customer_group_customer to_dto(const membership_row&, const view&, const load_plan&);
 
 customer to_dto(const slot<customer_row>& s, const view& v, const load_plan& plan) {
   return customer_dto(*s, &s, v, plan);
-}
-
-template <>
-customer_group to_dto(const group_row& r, const view& v, const load_plan& plan) {
-  customer_group d;
-  d.selection = plan.selection;
-  d.id = r.id;
-  copy_columns(r, d);
-  d.customers = load_many<customer_row>(r, v, plan, relation_kind::group_customers);
-  return d;
-}
-
-template <>
-customer_address to_dto(const address_row& r, const view& v, const load_plan& plan) {
-  customer_address d;
-  d.selection = plan.selection;
-  d.id = r.id;
-  copy_columns(r, d);
-  d.customer = load_one<customer_row>(r, d, v, plan, relation_kind::address_customer);
-  return d;
-}
-
-template <>
-customer_group_customer to_dto(const membership_row& r, const view& v, const load_plan& plan) {
-  customer_group_customer d;
-  d.selection = plan.selection;
-  d.id = r.id;
-  copy_columns(r, d);
-  d.customer = load_one<customer_row>(r, d, v, plan, relation_kind::membership_customer);
-  d.customer_group = load_one<group_row>(r, d, v, plan, relation_kind::membership_group);
-  return d;
 }
 
 }  // namespace customerdb::detail

@@ -39,16 +39,9 @@ struct load_plan {
 template <class Row>
 load_plan make_load_plan(const find_config& config, bool with_deleted);
 
+// The DTO of a row (instantiated for every row type in dtos.cpp).
 template <class Row>
 dto_t<Row> to_dto(const Row& row, const view& v, const load_plan& plan);
-template <>
-customer to_dto(const customer_row& row, const view& v, const load_plan& plan);
-template <>
-customer_group to_dto(const group_row& row, const view& v, const load_plan& plan);
-template <>
-customer_address to_dto(const address_row& row, const view& v, const load_plan& plan);
-template <>
-customer_group_customer to_dto(const membership_row& row, const view& v, const load_plan& plan);
 
 // The DTO of the row in slot `s`. For customers it reads the id, the e-mail and the default
 // address ids the slot holds inline rather than the row's own strings (fewer cache misses).

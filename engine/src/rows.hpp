@@ -30,24 +30,12 @@ enum class entity { group, customer, address, membership };
 // Each row holds the stored columns of its entity (customerdb/columns.hpp), with text in
 // packed form (packed_text.hpp), and the commit sequence that published it. The flags come
 // after the wider columns, so that they pack together.
-#define CUSTOMERDB_ROW_MEMBER(name, kind, flags) CUSTOMERDB_ROW_##kind(name)
-#define CUSTOMERDB_ROW_id(name) packed_string name;
-#define CUSTOMERDB_ROW_ref(name) packed_string name;
-#define CUSTOMERDB_ROW_text(name) packed_optional name;
-#define CUSTOMERDB_ROW_flag(name)
-#define CUSTOMERDB_ROW_json(name) opt_metadata name;
-#define CUSTOMERDB_ROW_stamp(name) timestamp name{};
-#define CUSTOMERDB_ROW_deleted(name) std::optional<timestamp> name;
-#define CUSTOMERDB_ROW_derived(name)
-#define CUSTOMERDB_ROW_FLAG_MEMBER(name, kind, flags) CUSTOMERDB_ROW_FLAG_##kind(name)
-#define CUSTOMERDB_ROW_FLAG_flag(name) bool name = false;
-#define CUSTOMERDB_ROW_FLAG_id(name)
-#define CUSTOMERDB_ROW_FLAG_ref(name)
-#define CUSTOMERDB_ROW_FLAG_text(name)
-#define CUSTOMERDB_ROW_FLAG_json(name)
-#define CUSTOMERDB_ROW_FLAG_stamp(name)
-#define CUSTOMERDB_ROW_FLAG_deleted(name)
-#define CUSTOMERDB_ROW_FLAG_derived(name)
+#define CUSTOMERDB_DECLARE_PACKED(name) packed_string name;
+#define CUSTOMERDB_DECLARE_PACKED_OPT(name) packed_optional name;
+#define CUSTOMERDB_ROW_MEMBER(name, kind, flags) \
+  CUSTOMERDB_DECLARE(CUSTOMERDB_KIND_##kind(CUSTOMERDB_PICK_ROW), name)
+#define CUSTOMERDB_ROW_FLAG_MEMBER(name, kind, flags) \
+  CUSTOMERDB_DECLARE(CUSTOMERDB_KIND_##kind(CUSTOMERDB_PICK_ROW_FLAG), name)
 
 // The row type `type` of an entity: its record and DTO types, its columns and its `entity`.
 #define CUSTOMERDB_ROW(type, record, dto, entity_value, list)                                      \

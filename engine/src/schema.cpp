@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
+#include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -61,10 +63,8 @@ constexpr auto fields_of() {
   return fields_of<Row>(std::make_index_sequence<std::tuple_size_v<decltype(Row::columns::all)>>());
 }
 
-constexpr auto customer_fields = fields_of<customer_row>();
-constexpr auto group_fields = fields_of<group_row>();
-constexpr auto address_fields = fields_of<address_row>();
-constexpr auto membership_fields = fields_of<membership_row>();
+template <class Row>
+constexpr auto fields = fields_of<Row>();
 
 const std::array customer_relations{
     relation_desc{"groups", relation_kind::customer_groups, entity::group, "", ""},
@@ -83,6 +83,25 @@ const std::array membership_relations{
     relation_desc{"customer_group", relation_kind::membership_group, entity::group,
                   "customer_group_id", ""},
 };
+
+// The relations of each entity, in `entity` order.
+const std::array<std::span<const relation_desc>, 4> relations{
+    group_relations, customer_relations, address_relations, membership_relations};
+
+// "CustomerGroup" → "customerGroup".
+std::string lower_first(std::string_view model) {
+  std::string out(model);
+  if (!out.empty()) out.front() = static_cast<char>(out.front() - 'A' + 'a');
+  return out;
+}
+
+// "customer_group" → "Customer group".
+std::string words_of(std::string_view table) {
+  std::string out(table);
+  std::replace(out.begin(), out.end(), '_', ' ');
+  if (!out.empty()) out.front() = static_cast<char>(out.front() - 'a' + 'A');
+  return out;
+}
 
 template <class Row>
 row_ptr<Row> visible(const view& v, std::string_view id, bool with_deleted) {
@@ -107,38 +126,26 @@ std::vector<row_ptr<Target>> through(const std::vector<row_ptr<membership_row>>&
 
 }  // namespace
 
-template <>
-const schema<customer_row>& schema_of<customer_row>() {
-  static const schema<customer_row> s{
-      customer_columns::model, "customer",      "Customer",        "cus",
-      "customer_id",           customer_fields, customer_relations};
+template <class Row>
+const schema<Row>& schema_of() {
+  using columns = typename Row::columns;
+  static const std::string model_lower = lower_first(columns::model);
+  static const std::string table_words = words_of(columns::table);
+  static const std::string linkable_key = std::string(columns::table) + "_id";
+  static const schema<Row> s{columns::model,
+                             model_lower,
+                             table_words,
+                             columns::prefix,
+                             linkable_key,
+                             fields<Row>,
+                             relations[static_cast<std::size_t>(Row::kind)]};
   return s;
 }
-template <>
-const schema<group_row>& schema_of<group_row>() {
-  static const schema<group_row> s{
-      customer_group_columns::model, "customerGroup", "Customer group", "cusgroup",
-      "customer_group_id",           group_fields,    group_relations};
-  return s;
-}
-template <>
-const schema<address_row>& schema_of<address_row>() {
-  static const schema<address_row> s{
-      customer_address_columns::model, "address",      "Customer address", "cuaddr",
-      "customer_address_id",           address_fields, address_relations};
-  return s;
-}
-template <>
-const schema<membership_row>& schema_of<membership_row>() {
-  static const schema<membership_row> s{customer_group_customer_columns::model,
-                                        "customerGroupCustomer",
-                                        "Customer group customer",
-                                        "cusgc",
-                                        "customer_group_customer_id",
-                                        membership_fields,
-                                        membership_relations};
-  return s;
-}
+
+template const schema<customer_row>& schema_of<customer_row>();
+template const schema<group_row>& schema_of<group_row>();
+template const schema<address_row>& schema_of<address_row>();
+template const schema<membership_row>& schema_of<membership_row>();
 
 template <class Target, class Row>
 std::vector<row_ptr<Target>> related(relation_kind kind, const Row& row, const view& v,

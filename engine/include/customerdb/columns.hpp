@@ -176,67 +176,71 @@ constexpr void for_each_column(F&& f) {
       }(),                                                    \
       [](auto& s) -> auto& { return s.name; }),
 
-// The descriptors of an entity: `model` (its class name in messages), `table` (Medusa's table,
-// and the `type` of JSON Lines records) and `all` (its columns).
-#define CUSTOMERDB_DESCRIBE_COLUMNS(type, model_name, table_name, list) \
-  struct type {                                                         \
-    static constexpr std::string_view model = model_name;               \
-    static constexpr std::string_view table = table_name;               \
-    static constexpr std::tuple all{list(CUSTOMERDB_COLUMN)};           \
+// The descriptors of an entity: `model` (its class name in messages), `table` (Medusa's table:
+// the `type` of JSON Lines records, and in messages), `prefix` (of its ids) and `all` (its
+// columns).
+#define CUSTOMERDB_DESCRIBE_COLUMNS(type, list, model_name, table_name, id_prefix) \
+  struct type {                                                                    \
+    static constexpr std::string_view model = model_name;                          \
+    static constexpr std::string_view table = table_name;                          \
+    static constexpr std::string_view prefix = id_prefix;                          \
+    static constexpr std::tuple all{list(CUSTOMERDB_COLUMN)};                      \
   };
 
-CUSTOMERDB_DESCRIBE_COLUMNS(customer_columns, "Customer", "customer", CUSTOMERDB_CUSTOMER_COLUMNS)
-CUSTOMERDB_DESCRIBE_COLUMNS(customer_group_columns, "CustomerGroup", "customer_group",
-                            CUSTOMERDB_GROUP_COLUMNS)
-CUSTOMERDB_DESCRIBE_COLUMNS(customer_address_columns, "Address", "customer_address",
-                            CUSTOMERDB_ADDRESS_COLUMNS)
-CUSTOMERDB_DESCRIBE_COLUMNS(customer_group_customer_columns, "CustomerGroupCustomer",
-                            "customer_group_customer", CUSTOMERDB_MEMBERSHIP_COLUMNS)
+CUSTOMERDB_DESCRIBE_COLUMNS(customer_columns, CUSTOMERDB_CUSTOMER_COLUMNS, "Customer", "customer",
+                            "cus")
+CUSTOMERDB_DESCRIBE_COLUMNS(customer_group_columns, CUSTOMERDB_GROUP_COLUMNS, "CustomerGroup",
+                            "customer_group", "cusgroup")
+CUSTOMERDB_DESCRIBE_COLUMNS(customer_address_columns, CUSTOMERDB_ADDRESS_COLUMNS, "Address",
+                            "customer_address", "cuaddr")
+CUSTOMERDB_DESCRIBE_COLUMNS(customer_group_customer_columns, CUSTOMERDB_MEMBERSHIP_COLUMNS,
+                            "CustomerGroupCustomer", "customer_group_customer", "cusgc")
 
 #undef CUSTOMERDB_DESCRIBE_COLUMNS
 
-// Members of records (records.hpp).
-#define CUSTOMERDB_RECORD_MEMBER(name, kind, flags) CUSTOMERDB_RECORD_##kind(name)
-#define CUSTOMERDB_RECORD_id(name) std::string name{};
-#define CUSTOMERDB_RECORD_ref(name) std::string name{};
-#define CUSTOMERDB_RECORD_text(name) std::optional<std::string> name{};
-#define CUSTOMERDB_RECORD_flag(name) bool name = false;
-#define CUSTOMERDB_RECORD_json(name) std::optional<customerdb::metadata> name{};
-#define CUSTOMERDB_RECORD_stamp(name) timestamp name{};
-#define CUSTOMERDB_RECORD_deleted(name) std::optional<timestamp> name{};
-#define CUSTOMERDB_RECORD_derived(name)
+// The member each kind gives each struct (the table at the top of this header), as
+// pick(record, DTO, create input, update input, row, row flag): the engine's rows (rows.hpp)
+// keep flags apart, after the wider columns, so that they pack.
+// clang-format off
+#define CUSTOMERDB_KIND_id(pick)      pick(STRING,    STRING,    OPT_STRING, NONE,         PACKED,     NONE)
+#define CUSTOMERDB_KIND_ref(pick)     pick(STRING,    STRING,    OPT_STRING, PATCH_STRING, PACKED,     NONE)
+#define CUSTOMERDB_KIND_text(pick)    pick(OPT_STRING, OPT_STRING, OPT_STRING, PATCH_STRING, PACKED_OPT, NONE)
+#define CUSTOMERDB_KIND_flag(pick)    pick(BOOL,      BOOL,      BOOL,       PATCH_BOOL,   NONE,       BOOL)
+#define CUSTOMERDB_KIND_json(pick)    pick(OPT_JSON,  OPT_JSON,  OPT_JSON,   PATCH_JSON,   OPT_JSON,   NONE)
+#define CUSTOMERDB_KIND_stamp(pick)   pick(TIME,      TIME,      NONE,       NONE,         TIME,       NONE)
+#define CUSTOMERDB_KIND_deleted(pick) pick(OPT_TIME,  OPT_TIME,  NONE,       NONE,         OPT_TIME,   NONE)
+#define CUSTOMERDB_KIND_derived(pick) pick(NONE,      OPT_STRING, NONE,      NONE,         NONE,       NONE)
+// clang-format on
 
-// Members of DTOs (dto.hpp): a record's, plus derived columns.
-#define CUSTOMERDB_DTO_MEMBER(name, kind, flags) CUSTOMERDB_DTO_##kind(name)
-#define CUSTOMERDB_DTO_id CUSTOMERDB_RECORD_id
-#define CUSTOMERDB_DTO_ref CUSTOMERDB_RECORD_ref
-#define CUSTOMERDB_DTO_text CUSTOMERDB_RECORD_text
-#define CUSTOMERDB_DTO_flag CUSTOMERDB_RECORD_flag
-#define CUSTOMERDB_DTO_json CUSTOMERDB_RECORD_json
-#define CUSTOMERDB_DTO_stamp CUSTOMERDB_RECORD_stamp
-#define CUSTOMERDB_DTO_deleted CUSTOMERDB_RECORD_deleted
-#define CUSTOMERDB_DTO_derived(name) std::optional<std::string> name{};
+#define CUSTOMERDB_PICK_RECORD(record, dto, create, update, row, row_flag) record
+#define CUSTOMERDB_PICK_DTO(record, dto, create, update, row, row_flag) dto
+#define CUSTOMERDB_PICK_CREATE(record, dto, create, update, row, row_flag) create
+#define CUSTOMERDB_PICK_UPDATE(record, dto, create, update, row, row_flag) update
+#define CUSTOMERDB_PICK_ROW(record, dto, create, update, row, row_flag) row
+#define CUSTOMERDB_PICK_ROW_FLAG(record, dto, create, update, row, row_flag) row_flag
 
-// Members of create inputs (inputs.hpp).
-#define CUSTOMERDB_CREATE_MEMBER(name, kind, flags) CUSTOMERDB_CREATE_##kind(name)
-#define CUSTOMERDB_CREATE_id(name) std::optional<std::string> name{};
-#define CUSTOMERDB_CREATE_ref(name) std::optional<std::string> name{};
-#define CUSTOMERDB_CREATE_text(name) std::optional<std::string> name{};
-#define CUSTOMERDB_CREATE_flag(name) bool name = false;
-#define CUSTOMERDB_CREATE_json(name) std::optional<customerdb::metadata> name{};
-#define CUSTOMERDB_CREATE_stamp(name)
-#define CUSTOMERDB_CREATE_deleted(name)
-#define CUSTOMERDB_CREATE_derived(name)
+#define CUSTOMERDB_DECLARE(type, name) CUSTOMERDB_DECLARE_EXPANDED(type, name)
+#define CUSTOMERDB_DECLARE_EXPANDED(type, name) CUSTOMERDB_DECLARE_##type(name)
+#define CUSTOMERDB_DECLARE_NONE(name)
+#define CUSTOMERDB_DECLARE_STRING(name) std::string name{};
+#define CUSTOMERDB_DECLARE_OPT_STRING(name) std::optional<std::string> name{};
+#define CUSTOMERDB_DECLARE_BOOL(name) bool name = false;
+#define CUSTOMERDB_DECLARE_OPT_JSON(name) std::optional<customerdb::metadata> name{};
+#define CUSTOMERDB_DECLARE_TIME(name) timestamp name{};
+#define CUSTOMERDB_DECLARE_OPT_TIME(name) std::optional<timestamp> name{};
+#define CUSTOMERDB_DECLARE_PATCH_STRING(name) patch<std::string> name{};
+#define CUSTOMERDB_DECLARE_PATCH_BOOL(name) patch<bool> name{};
+#define CUSTOMERDB_DECLARE_PATCH_JSON(name) patch<customerdb::metadata> name{};
 
-// Members of update inputs (inputs.hpp).
-#define CUSTOMERDB_UPDATE_MEMBER(name, kind, flags) CUSTOMERDB_UPDATE_##kind(name)
-#define CUSTOMERDB_UPDATE_id(name)
-#define CUSTOMERDB_UPDATE_ref(name) patch<std::string> name{};
-#define CUSTOMERDB_UPDATE_text(name) patch<std::string> name{};
-#define CUSTOMERDB_UPDATE_flag(name) patch<bool> name{};
-#define CUSTOMERDB_UPDATE_json(name) patch<customerdb::metadata> name{};
-#define CUSTOMERDB_UPDATE_stamp(name)
-#define CUSTOMERDB_UPDATE_deleted(name)
-#define CUSTOMERDB_UPDATE_derived(name)
+// X-macros that declare a column's member in one struct: a record's, a DTO's, a create
+// input's, an update input's.
+#define CUSTOMERDB_RECORD_MEMBER(name, kind, flags) \
+  CUSTOMERDB_DECLARE(CUSTOMERDB_KIND_##kind(CUSTOMERDB_PICK_RECORD), name)
+#define CUSTOMERDB_DTO_MEMBER(name, kind, flags) \
+  CUSTOMERDB_DECLARE(CUSTOMERDB_KIND_##kind(CUSTOMERDB_PICK_DTO), name)
+#define CUSTOMERDB_CREATE_MEMBER(name, kind, flags) \
+  CUSTOMERDB_DECLARE(CUSTOMERDB_KIND_##kind(CUSTOMERDB_PICK_CREATE), name)
+#define CUSTOMERDB_UPDATE_MEMBER(name, kind, flags) \
+  CUSTOMERDB_DECLARE(CUSTOMERDB_KIND_##kind(CUSTOMERDB_PICK_UPDATE), name)
 
 }  // namespace customerdb

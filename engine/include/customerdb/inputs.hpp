@@ -30,10 +30,24 @@ namespace customerdb {
 // address's customer_id, which must also name an existing customer, and the flags), and
 // metadata is deep-merged into the stored object (decision D10) while null clears it.
 
-struct create_customer_address_dto {
-  using columns = customer_address_columns;
-  CUSTOMERDB_ADDRESS_COLUMNS(CUSTOMERDB_CREATE_MEMBER)
-};
+#define CUSTOMERDB_INPUT(type, columns_type, list, member) \
+  struct type {                                            \
+    using columns = columns_type;                          \
+    list(member)                                           \
+  };
+
+CUSTOMERDB_INPUT(create_customer_address_dto, customer_address_columns, CUSTOMERDB_ADDRESS_COLUMNS,
+                 CUSTOMERDB_CREATE_MEMBER)
+CUSTOMERDB_INPUT(update_customer_address_dto, customer_address_columns, CUSTOMERDB_ADDRESS_COLUMNS,
+                 CUSTOMERDB_UPDATE_MEMBER)
+CUSTOMERDB_INPUT(customer_updatable_fields, customer_columns, CUSTOMERDB_CUSTOMER_COLUMNS,
+                 CUSTOMERDB_UPDATE_MEMBER)
+CUSTOMERDB_INPUT(create_customer_group_dto, customer_group_columns, CUSTOMERDB_GROUP_COLUMNS,
+                 CUSTOMERDB_CREATE_MEMBER)
+CUSTOMERDB_INPUT(customer_group_updatable_fields, customer_group_columns, CUSTOMERDB_GROUP_COLUMNS,
+                 CUSTOMERDB_UPDATE_MEMBER)
+
+#undef CUSTOMERDB_INPUT
 
 struct create_customer_dto {
   using columns = customer_columns;
@@ -41,26 +55,6 @@ struct create_customer_dto {
   // Addresses created with the customer. When given (even empty), the returned customer's
   // `addresses` holds the addresses created, in input order (decision D8).
   std::optional<std::vector<create_customer_address_dto>> addresses{};
-};
-
-struct customer_updatable_fields {
-  using columns = customer_columns;
-  CUSTOMERDB_CUSTOMER_COLUMNS(CUSTOMERDB_UPDATE_MEMBER)
-};
-
-struct create_customer_group_dto {
-  using columns = customer_group_columns;
-  CUSTOMERDB_GROUP_COLUMNS(CUSTOMERDB_CREATE_MEMBER)
-};
-
-struct customer_group_updatable_fields {
-  using columns = customer_group_columns;
-  CUSTOMERDB_GROUP_COLUMNS(CUSTOMERDB_UPDATE_MEMBER)
-};
-
-struct update_customer_address_dto {
-  using columns = customer_address_columns;
-  CUSTOMERDB_ADDRESS_COLUMNS(CUSTOMERDB_UPDATE_MEMBER)
 };
 
 // A (customer, group) pair for add_customer_to_group and remove_customer_from_group.
