@@ -21,6 +21,8 @@ std::string_view to_string(error_code code) noexcept {
       return "io_error";
     case error_code::corruption:
       return "corruption";
+    case error_code::invalid_params:
+      return "invalid_params";
   }
   return "unknown";
 }
@@ -92,14 +94,15 @@ error invalid_value(std::string_view what, std::string_view value) {
 }
 
 error search_below_top_level(std::string_view model) {
-  return error(error_code::invalid_data,
-               fmt::format("Filter key \"q\" is accepted only at the top level of a filter of {}",
-                           model));
+  return error(
+      error_code::invalid_data,
+      fmt::format("Filter key \"q\" is accepted only at the top level of a filter of {}", model));
 }
 
 error search_in_delete_selector(std::string_view model) {
-  return error(error_code::invalid_data,
-               fmt::format("Filter key \"q\" is not accepted in a selector that deletes {}", model));
+  return error(
+      error_code::invalid_data,
+      fmt::format("Filter key \"q\" is not accepted in a selector that deletes {}", model));
 }
 
 error invalid_field_value(std::string_view model, std::string_view key, std::string_view expected) {

@@ -38,6 +38,8 @@ int code_of(error_code c) {
       return -32003;
     case error_code::not_allowed:
       return -32004;
+    case error_code::invalid_params:
+      return invalid_params;
     case error_code::io_error:
     case error_code::corruption:
       return internal_error;
@@ -86,8 +88,8 @@ std::optional<std::string> find_non_finite(const json::value& v, std::string_vie
     for (const auto& entry : v.get_object()) {
       const json::value& x = entry.value();
       if (x.is_structured() || non_finite(x)) {
-        if (auto found = find_non_finite(x, fmt::format("{}.{}", path,
-                                                         std::string_view(entry.key())))) {
+        if (auto found =
+                find_non_finite(x, fmt::format("{}.{}", path, std::string_view(entry.key())))) {
           return found;
         }
       }
@@ -166,9 +168,6 @@ struct dispatcher::impl {
     } catch (const rpc_error& e) {
       if (notification && e.code != invalid_request) return std::nullopt;
       return response(reply_id, error_object(e.code, e.message, type_of(e.code)));
-    } catch (const codec_error& e) {
-      if (notification) return std::nullopt;
-      return response(reply_id, error_object(invalid_params, e.what(), type_of(invalid_params)));
     } catch (const error& e) {
       if (notification) return std::nullopt;
       return response(reply_id, error_object(code_of(e.code()), e.what(), to_string(e.code())));
@@ -190,9 +189,9 @@ struct dispatcher::impl {
     std::error_code ec;
     const json::value request = json::parse(text, ec, json::storage_ptr(), po);
     if (ec) {
-      return json::serialize(response(
-          nullptr, error_object(parse_error, fmt::format("Parse error: {}", ec.message()),
-                                type_of(parse_error))));
+      return json::serialize(
+          response(nullptr, error_object(parse_error, fmt::format("Parse error: {}", ec.message()),
+                                         type_of(parse_error))));
     }
     if (!request.is_array()) {
       auto r = answer(request);
@@ -218,11 +217,11 @@ struct dispatcher::impl {
   }
 
   std::string too_large() const {
-    return json::serialize(response(
-        nullptr,
-        error_object(invalid_request,
-                     fmt::format("Invalid request: larger than {} bytes", options.max_request_bytes),
-                     type_of(invalid_request))));
+    return json::serialize(
+        response(nullptr, error_object(invalid_request,
+                                       fmt::format("Invalid request: larger than {} bytes",
+                                                   options.max_request_bytes),
+                                       type_of(invalid_request))));
   }
 
   void close() { transactions.close(); }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "customerdb/error.hpp"
 #include "customerdb/server/json_codec.hpp"
 
 namespace customerdb::server::detail {
@@ -17,7 +18,7 @@ std::string child(std::string_view path, std::size_t index) {
 }
 
 void fail(std::string_view path, std::string_view what) {
-  throw codec_error(codec_error_kind::invalid_params, fmt::format("{} {}", path, what));
+  throw error(error_code::invalid_params, fmt::format("{} {}", path, what));
 }
 
 const json::object& as_object(const json::value& v, std::string_view path) {

@@ -2,7 +2,7 @@
 // value: `<path> must be a string or null`. Shared by the wire codec (json_codec.cpp) and the
 // JSON Lines record codec (jsonl.cpp).
 //
-// Every function throws codec_error (kind invalid_params) whose message is "<path> <what>".
+// Every function throws customerdb::error (invalid_params) whose message is "<path> <what>".
 // All functions are thread-safe (they keep no state).
 #pragma once
 
@@ -21,7 +21,7 @@ namespace customerdb::server::detail {
 std::string child(std::string_view path, std::string_view key);
 std::string child(std::string_view path, std::size_t index);
 
-// Throws codec_error "<path> <what>".
+// Throws customerdb::error (invalid_params) "<path> <what>".
 [[noreturn]] void fail(std::string_view path, std::string_view what);
 
 // The object `v` is; throws "<path> must be an object" otherwise.

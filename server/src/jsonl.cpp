@@ -181,7 +181,7 @@ constexpr std::size_t max_depth = 256;
 }  // namespace
 
 jsonl_error::jsonl_error(std::uint64_t line, const std::string& message)
-    : std::runtime_error(fmt::format("line {}: {}", line, message)), line_(line) {}
+    : error(error_code::invalid_data, fmt::format("line {}: {}", line, message)), line_(line) {}
 
 std::string_view record_type(const record& r) noexcept {
   return std::visit([](const auto& x) { return type_of<std::decay_t<decltype(x)>>; }, r);
@@ -220,7 +220,7 @@ record decode_record(std::string_view line, std::uint64_t line_number) {
         try_decode<customer_group_customer_record>(name, o, out)) {
       return out;
     }
-  } catch (const codec_error& e) {
+  } catch (const error& e) {  // a value of the wrong shape (json_fields' fail)
     throw jsonl_error(line_number, e.what());
   }
   throw jsonl_error(line_number, fmt::format("type \"{}\" is not one of customer_group, customer, "

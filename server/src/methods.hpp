@@ -8,8 +8,9 @@
 // leading params first, then the count of params, then the context, then the rest (see the
 // shapes in methods.cpp).
 //
-// Errors: handlers throw rpc_error for protocol errors (invalid_params), codec_error for JSON of
-// the wrong shape, and customerdb::error for the module's (and the registry's) errors.
+// Errors: handlers throw rpc_error for protocol errors (invalid_params) and customerdb::error for
+// JSON of the wrong shape (the codec's invalid_params) and the module's (and the registry's)
+// errors.
 //
 // Thread-safe: the table is immutable; handlers share nothing but the module and the registry,
 // both thread-safe.

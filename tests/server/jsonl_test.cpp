@@ -268,6 +268,7 @@ BOOST_AUTO_TEST_CASE(reader_names_the_bad_line) {
     BOOST_ERROR("no throw");
   } catch (const jsonl_error& e) {
     BOOST_CHECK_EQUAL(e.line(), 3u);
+    BOOST_CHECK(e.code() == error_code::invalid_data);  // a customerdb::error like every other
     BOOST_CHECK_EQUAL(std::string(e.what()), "line 3: customer.id must be a string");
   }
 }

@@ -14,15 +14,18 @@
 namespace customerdb {
 
 enum class error_code {
-  not_found,     // an entity or a relationship target does not exist
-  invalid_data,  // bad values, unknown fields, unique violations
-  conflict,      // a transaction lost a race or expired
-  not_allowed,   // the operation is not allowed in this state
-  io_error,      // the disk failed (persistence)
-  corruption,    // persisted data failed its checks (persistence)
+  not_found,       // an entity or a relationship target does not exist
+  invalid_data,    // bad values, unknown fields, unique violations
+  conflict,        // a transaction lost a race or expired
+  not_allowed,     // the operation is not allowed in this state
+  io_error,        // the disk failed (persistence)
+  corruption,      // persisted data failed its checks (persistence)
+  invalid_params,  // external input of the wrong shape: a decoder found a JSON value of the wrong
+                   // type or structure (the server's JSON codec; JSON-RPC "invalid params")
 };
 
 // The name of a code as it appears in Medusa and on the wire: "not_found", "invalid_data", ...
+// (invalid_params is the server's: "invalid_params").
 std::string_view to_string(error_code code) noexcept;
 
 // Thread-safe (immutable once thrown).

@@ -4,7 +4,7 @@
 // The codec checks JSON shapes only; every rule of the module (which filter fields exist,
 // whether an operand suits a field, unique rules, paging bounds, non-nullable fields) is left to
 // the engine ("the server translates, the engine decides"). So:
-//   - a value of the wrong JSON type throws codec_error (kind invalid_params) whose message
+//   - a value of the wrong JSON type throws customerdb::error (invalid_params) whose message
 //     names the JSON path, e.g. `params[0][1].email must be a string or null`;
 //   - an unknown key in create/update data throws customerdb::error (invalid_data) with the
 //     engine's text `Unknown field "<key>" for <Model>`;
@@ -24,39 +24,22 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "customerdb/customer_module.hpp"
 #include "customerdb/dto.hpp"
+#include "customerdb/error.hpp"
 #include "customerdb/filter.hpp"
 #include "customerdb/find_config.hpp"
 #include "customerdb/inputs.hpp"
 
 namespace customerdb::server {
 
-// The JSON-RPC error a codec_error maps to.
-enum class codec_error_kind {
-  invalid_params,  // -32602: wrong JSON type or shape of a param
-};
-
-// Thrown by the decode functions for JSON of the wrong shape. Thread-safe (immutable).
-class codec_error : public std::runtime_error {
- public:
-  codec_error(codec_error_kind kind, const std::string& message)
-      : std::runtime_error(message), kind_(kind) {}
-
-  codec_error_kind kind() const noexcept { return kind_; }
-
- private:
-  codec_error_kind kind_;
-};
-
 // ---- Decoding ------------------------------------------------------------------------------
-// Each throws codec_error for a wrong JSON shape and customerdb::error (invalid_data) for an
-// unknown key in create/update data.
+// Each throws customerdb::error (invalid_params) for a wrong JSON shape and customerdb::error
+// (invalid_data) for an unknown key in create/update data.
 
 // {"id", "email", "first_name", "last_name", "company_name", "phone", "has_account",
 //  "metadata", "created_by", "addresses": [address...]}; null (or absent) optional fields are
@@ -79,7 +62,8 @@ group_customer_pair decode_group_customer_pair(const boost::json::value& v, std:
 // {"select": [..], "relations": [..], "skip": n|null, "take": n|null, "order": {field: "ASC" |
 // "DESC" | "asc" | "desc", relation: {field: ...}}, "withDeleted": bool}; null or any key
 // absent or null means the default (except `take: null`, which means no limit). Nested order
-// objects become dotted names ("groups.name"). Unknown keys throw codec_error.
+// objects become dotted names ("groups.name"). Unknown keys throw customerdb::error
+// (invalid_params).
 find_config decode_find_config(const boost::json::value& v, std::string_view path);
 // {"returnLinkableKeys": [..]} or null.
 soft_delete_config decode_soft_delete_config(const boost::json::value& v, std::string_view path);
@@ -88,7 +72,8 @@ soft_delete_config decode_soft_delete_config(const boost::json::value& v, std::s
 // equality, null IS NULL, an array $in, an operator map ($eq $ne $in $nin $gt $gte $lt $lte
 // $like $ilike $re $exists $not) applies the operators to the key, any other object is a
 // sub-filter on a relation or on metadata keys; "$and"/"$or" take arrays of filters, "$not" a
-// filter, "q" a search string. An unknown operator throws codec_error.
+// filter, "q" a search string. An unknown operator throws customerdb::error
+// (invalid_params).
 filter decode_filter(const boost::json::value& v, std::string_view path);
 
 // A scalar operand: null, bool, number or string.

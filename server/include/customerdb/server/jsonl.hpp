@@ -28,16 +28,17 @@
 #include <cstdint>
 #include <istream>
 #include <ostream>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "customerdb/error.hpp"
 #include "customerdb/records.hpp"
 
 namespace customerdb::server {
 
-// A line that is not a valid record. what() is "line <n>: <problem>". Thread-safe (immutable).
-class jsonl_error : public std::runtime_error {
+// A line that is not a valid record: a customerdb::error (invalid_data) whose what() is
+// "line <n>: <problem>". Thread-safe (immutable).
+class jsonl_error : public error {
  public:
   jsonl_error(std::uint64_t line, const std::string& message);
 
