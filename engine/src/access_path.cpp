@@ -43,27 +43,20 @@ std::vector<const slot<Row>*> look_up(const view& v, const std::vector<std::stri
     if (out.size() < prefetched_candidates) prefetch_row(s);
     out.push_back(&s);
   };
-  using tag = typename Field::tag;
   if constexpr (Field::kind == lookup_kind::id) {
     for (auto k : keys)
       if (const auto* s = v.find_slot<Row>(k)) out.push_back(s);
-  } else if constexpr (Field::kind == lookup_kind::hashed) {
-    for (auto k : keys) v.lookup<Row, tag>(key(k), push);
-  } else if constexpr (Field::kind == lookup_kind::leading) {
-    for (auto k : keys) v.lookup<Row, tag>(boost::make_tuple(key(k)), push);
+  } else if constexpr (Field::kind == lookup_kind::hashed || Field::kind == lookup_kind::leading) {
+    for (auto k : keys) v.lookup_by<Row, Field>(key(k), push);
+  } else if constexpr (Field::kind == lookup_kind::group_members) {
+    for (auto k : keys)
+      for (const auto& m : v.memberships_of_group(k))
+        if (const auto* s = v.find_slot<Row>(m->customer_id.view())) out.push_back(s);
   } else {
-    // Rows named by the other side of the memberships.
-    static_assert(Field::kind == lookup_kind::members);
-    for (auto k : keys) {
-      if constexpr (std::is_same_v<tag, by_group>) {
-        for (const auto& m : v.memberships_of_group(k))
-          if (const auto* s = v.find_slot<Row>(m->customer_id.view())) out.push_back(s);
-      } else {
-        static_assert(std::is_same_v<tag, by_customer>);
-        for (const auto& m : v.memberships_of_customer(k))
-          if (const auto* s = v.find_slot<Row>(m->customer_group_id.view())) out.push_back(s);
-      }
-    }
+    static_assert(Field::kind == lookup_kind::member_groups);
+    for (auto k : keys)
+      for (const auto& m : v.memberships_of_customer(k))
+        if (const auto* s = v.find_slot<Row>(m->customer_group_id.view())) out.push_back(s);
   }
   return out;
 }

@@ -8,7 +8,6 @@
 // full predicate, unless the index served the whole filter exactly.
 #pragma once
 
-#include <boost/tuple/tuple.hpp>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -41,18 +40,14 @@ struct candidates {
 template <class Row>
 std::optional<candidates<Row>> index_candidates(const view& v, const filter_node& root);
 
-// The field that `Row`'s table declares as a group's members (lookup_kind::members through the
-// memberships by group), or "" when it declares none.
+// The field that `Row`'s table declares as a group's members (lookup_kind::group_members), or ""
+// when it declares none.
 template <class Row>
 constexpr std::string_view group_members_field() {
   return std::apply(
       [](const auto&... field) {
         std::string_view name;
-        ((name = field.kind == lookup_kind::members &&
-                         std::is_same_v<typename std::decay_t<decltype(field)>::tag, by_group>
-                     ? field.name
-                     : name),
-         ...);
+        ((name = field.kind == lookup_kind::group_members ? field.name : name), ...);
         return name;
       },
       table_for_t<Row>::indexed_fields);
@@ -85,16 +80,10 @@ bool group_members_in_order(const view& v, const filter_node& root, bool& exact,
       return true;
     });
     if (!group) return false;
-    const auto& idx = v.committed().memberships.index<by_group>();
-    auto [first, last] = idx.equal_range(boost::make_tuple(key(*group)));
-    // The membership slots hold the customer keys: no membership row is read.
-    const key* previous = nullptr;
-    for (; first != last; ++first) {
-      const key& cid = first->extra.customer;
-      if (previous && cid == *previous) continue;  // one customer appears once
-      previous = &cid;
-      if (const auto* c = v.committed().of<Row>().find_slot(cid); c && !visit(*c)) break;
-    }
+    v.committed().memberships.for_each_member_of(key(*group), [&](const key& customer) {
+      const auto* c = v.committed().of<Row>().find_slot(customer);
+      return !c || visit(*c);
+    });
     return true;
   }
 }

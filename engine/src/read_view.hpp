@@ -65,7 +65,7 @@ class read_view {
   bool next_chunk(const table_for_t<Row>& table, std::size_t max, std::vector<row_ptr<Row>>& out) {
     auto& c = cursors_.of<Row>();
     if (c.done) return false;
-    const auto& idx = table.ordered();
+    const auto& idx = table.in_id_order();
     auto it = c.started ? idx.upper_bound(key(c.last)) : idx.begin();
     std::vector<row_ptr<Row>> chunk;
     chunk.reserve(max);

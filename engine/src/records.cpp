@@ -115,7 +115,10 @@ row_vector<row_for_t<Record>> to_rows(std::vector<Record>&& records) {
 
 template <class Row>
 void visit_table(const view& v, const record_visitor& visit) {
-  for (const auto& row : v.committed().of<Row>().ordered()) visit(record(to_record(*row)));
+  v.committed().of<Row>().scan(false, false, [&](const slot<Row>& s) {
+    visit(record(to_record(*s)));
+    return true;
+  });
 }
 
 }  // namespace

@@ -37,17 +37,16 @@ enum class entity { group, customer, address, membership };
 #define CUSTOMERDB_ROW_FLAG_MEMBER(name, kind, flags) \
   CUSTOMERDB_DECLARE(CUSTOMERDB_KIND_##kind(CUSTOMERDB_PICK_ROW_FLAG), name)
 
-// The row type `type` of an entity: its record and DTO types, its columns and its `entity`.
-#define CUSTOMERDB_ROW(type, record, dto, entity_value, list)                                      \
-  struct type {                                                                                    \
-    using record_type = record;                                                                    \
-    using dto_type = dto;                                                                          \
-    using columns = record::columns;                                                               \
-    static constexpr entity kind = entity::entity_value;                                           \
-    list(CUSTOMERDB_ROW_MEMBER)                                                                    \
-        list(CUSTOMERDB_ROW_FLAG_MEMBER) /* The commit sequence that published this image (0 until \
-                                            published). */                                         \
-        std::uint64_t version = 0;                                                                 \
+// The row type `type` of an entity: its record and DTO types, its columns and its `entity`;
+// after the columns, `version`, the commit sequence that published this image (0 until
+// published).
+#define CUSTOMERDB_ROW(type, record, dto, entity_value, list)                               \
+  struct type {                                                                             \
+    using record_type = record;                                                             \
+    using dto_type = dto;                                                                   \
+    using columns = record::columns;                                                        \
+    static constexpr entity kind = entity::entity_value;                                    \
+    list(CUSTOMERDB_ROW_MEMBER) list(CUSTOMERDB_ROW_FLAG_MEMBER) std::uint64_t version = 0; \
   };
 
 CUSTOMERDB_ROW(customer_row, customer_record, customer, customer, CUSTOMERDB_CUSTOMER_COLUMNS)

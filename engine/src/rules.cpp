@@ -20,8 +20,8 @@ template <std::size_t I, class Row>
 auto key_part(const Row& r) {
   constexpr const auto& column = std::get<I>(Row::columns::all);
   using column_type = std::remove_cvref_t<decltype(column)>;
-  if constexpr (column_type::stored && (column.has(column_flag::unique) ||
-                                        column_type::template is<column_kind::deleted>))
+  if constexpr (column_type::stored &&
+                (column.has(column_flag::unique) || column_type::template is<column_kind::deleted>))
     return std::tie(column.member(r));
   else
     return std::tuple<>{};
@@ -60,7 +60,7 @@ void check_written(const txn& t, const std::string& id) {
 void check_customer(const view& v, const customer_row& c) {
   if (c.deleted_at || !c.email) return;
   int live = 0;
-  v.lookup<customer_row, by_email>(key(*c.email), [&](const row_ptr<customer_row>& o) {
+  v.lookup<customer_row, "email">(key(*c.email), [&](const row_ptr<customer_row>& o) {
     live += !o->deleted_at && o->has_account == c.has_account && o->email == c.email;
   });
   if (live > 1)
@@ -73,7 +73,7 @@ void check_customer(const view& v, const customer_row& c) {
 void check_group(const view& v, const group_row& g) {
   if (g.deleted_at || !g.name) return;
   int live = 0;
-  v.lookup<group_row, by_name>(key(*g.name), [&](const row_ptr<group_row>& o) {
+  v.lookup<group_row, "name">(key(*g.name), [&](const row_ptr<group_row>& o) {
     live += !o->deleted_at && o->name == g.name;
   });
   if (live > 1)
@@ -84,7 +84,7 @@ void check_group(const view& v, const group_row& g) {
 void check_address(const view& v, const address_row& a) {
   if (!a.is_default_shipping && !a.is_default_billing) return;
   int shipping = 0, billing = 0;
-  v.lookup<address_row, by_customer>(key(a.customer_id), [&](const row_ptr<address_row>& other) {
+  v.lookup<address_row, "customer_id">(key(a.customer_id), [&](const row_ptr<address_row>& other) {
     shipping += other->is_default_shipping;
     billing += other->is_default_billing;
   });

@@ -1,7 +1,6 @@
 #include "store.hpp"
 
 #include <array>
-#include <boost/tuple/tuple.hpp>
 #include <thread>
 
 namespace customerdb::detail {
@@ -17,23 +16,23 @@ std::vector<row_ptr<Row>> sorted(std::vector<row_ptr<Row>> rows) {
 
 std::vector<row_ptr<address_row>> view::addresses_of(std::string_view customer_id) const {
   std::vector<row_ptr<address_row>> out;
-  lookup<address_row, by_customer>(key(customer_id),
-                                   [&](const row_ptr<address_row>& r) { out.push_back(r); });
+  lookup<address_row, "customer_id">(key(customer_id),
+                                     [&](const row_ptr<address_row>& r) { out.push_back(r); });
   return sorted(std::move(out));
 }
 
 std::vector<row_ptr<membership_row>> view::memberships_of_customer(
     std::string_view customer_id) const {
   std::vector<row_ptr<membership_row>> out;
-  lookup<membership_row, by_customer>(key(customer_id),
-                                      [&](const row_ptr<membership_row>& r) { out.push_back(r); });
+  lookup<membership_row, "customer_id">(
+      key(customer_id), [&](const row_ptr<membership_row>& r) { out.push_back(r); });
   return sorted(std::move(out));
 }
 
 std::vector<row_ptr<membership_row>> view::memberships_of_group(std::string_view group_id) const {
   std::vector<row_ptr<membership_row>> out;
-  lookup<membership_row, by_group>(boost::make_tuple(key(group_id)),
-                                   [&](const row_ptr<membership_row>& r) { out.push_back(r); });
+  lookup<membership_row, "customer_group_id">(
+      key(group_id), [&](const row_ptr<membership_row>& r) { out.push_back(r); });
   return sorted(std::move(out));
 }
 
@@ -43,7 +42,7 @@ std::vector<row_ptr<membership_row>> view::memberships_of_pair(std::string_view 
   // index by pair would cost every membership a node link and a bucket.
   std::vector<row_ptr<membership_row>> out;
   const key group(group_id);
-  lookup<membership_row, by_customer>(key(customer_id), [&](const slot<membership_row>& m) {
+  lookup<membership_row, "customer_id">(key(customer_id), [&](const slot<membership_row>& m) {
     if (m.extra.group == group) out.push_back(m.row);
   });
   return sorted(std::move(out));
@@ -92,7 +91,7 @@ view::default_ids view::default_addresses_of(std::string_view customer_id) const
     if (committed && committed->extra.defaults.valid) return cached(committed->extra.defaults);
   }
   return texts(collect_defaults(
-      [&](const auto& f) { lookup<address_row, by_customer>(key(customer_id), f); }));
+      [&](const auto& f) { lookup<address_row, "customer_id">(key(customer_id), f); }));
 }
 
 view::default_ids view::default_addresses_of(const slot<customer_row>& customer) const {
@@ -106,7 +105,7 @@ namespace {
 void refresh(const store& s, const slot<customer_row>& c) {
   const view v(s, nullptr);
   const auto ids =
-      collect_defaults([&](const auto& f) { v.lookup<address_row, by_customer>(c.id, f); });
+      collect_defaults([&](const auto& f) { v.lookup<address_row, "customer_id">(c.id, f); });
   auto& d = c.extra.defaults;
   d.billing = ids.billing ? *ids.billing : key();
   d.shipping = ids.shipping ? *ids.shipping : key();
@@ -120,7 +119,7 @@ void refresh_default_addresses(const store& s, std::string_view customer_id) {
 }
 
 void refresh_all_default_addresses(const store& s) {
-  const auto& idx = s.customers.ordered();
+  const auto& idx = s.customers.in_id_order();
   const std::size_t half = idx.size() / 2;
   // A batch of customers at a time: their address buckets are fetched together (each is a
   // cache miss once the tables outgrow the caches), then each customer is refreshed.
@@ -130,7 +129,8 @@ void refresh_all_default_addresses(const store& s) {
     while (first != last) {
       std::size_t n = 0;
       for (; n < batch && first != last; ++first) customers[n++] = &*first;
-      for (std::size_t i = 0; i < n; ++i) s.addresses.prefetch_equal<by_customer>(customers[i]->id);
+      for (std::size_t i = 0; i < n; ++i)
+        s.addresses.prefetch_lookup<"customer_id">(customers[i]->id);
       for (std::size_t i = 0; i < n; ++i) refresh(s, *customers[i]);
     }
   };

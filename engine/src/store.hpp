@@ -8,13 +8,13 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/tuple/tuple.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
@@ -100,18 +100,11 @@ struct per_entity {
 
   template <class Row>
   Slot<Row>& of() {
-    if constexpr (std::is_same_v<Row, customer_row>)
-      return customers;
-    else if constexpr (std::is_same_v<Row, group_row>)
-      return groups;
-    else if constexpr (std::is_same_v<Row, address_row>)
-      return addresses;
-    else
-      return memberships;
+    return std::get<Slot<Row>&>(std::tie(groups, customers, addresses, memberships));
   }
   template <class Row>
   const Slot<Row>& of() const {
-    return const_cast<per_entity*>(this)->of<Row>();
+    return std::get<const Slot<Row>&>(std::tie(groups, customers, addresses, memberships));
   }
 };
 
@@ -134,10 +127,6 @@ struct store : per_entity<table_for_t> {
 void refresh_default_addresses(const store& s, std::string_view customer_id);
 // The same for every customer, on two threads.
 void refresh_all_default_addresses(const store& s);
-
-// The fewest rows a scan walks in stretches (view::scan, `whole`); below it, one walk costs
-// less than gathering. A variable so that tests can exercise both paths on small tables.
-inline std::size_t gathered_scan_minimum = 4096;
 
 // Reads the committed tables with an optional write set on top. Thread-compatible; the caller
 // holds the store's latch while it reads.
@@ -162,35 +151,15 @@ class view {
 
   // Calls f(slot) for every visible row in id order until f returns false; only live rows when
   // `live_only`. `whole`: the caller means to visit every row (f returns false rarely), which
-  // lets a large scan walk several stretches of the index at once.
+  // lets a large scan walk several stretches of the index at once (table::scan).
   template <class Row, class F>
   void scan(bool live_only, F&& f, bool whole = false) const {
-    if constexpr (soft_deletable<Row>) {
-      if (live_only) {
-        const auto live = [](const auto& table) {
-          return table.template index<by_live>().equal_range(boost::make_tuple(false));
-        };
-        const auto committed_rows = live(store_->of<Row>());
-        if (!has_writes<Row>()) {
-          if (whole)
-            return scan_gathered<Row>(store_->of<Row>().template index<by_live>(), committed_rows,
-                                      f);
-          return scan_merged<Row>(committed_rows, nullptr, f);
-        }
-        const auto written = live(writes_->of<Row>().afters());
-        return scan_merged<Row>(committed_rows, &written, f);
-      }
-    }
-    const auto all = [](const auto& table) {
-      const auto& idx = table.ordered();
-      return std::make_pair(idx.begin(), idx.end());
-    };
-    if (!has_writes<Row>()) {
-      if (whole) return scan_gathered<Row>(store_->of<Row>().ordered(), all(store_->of<Row>()), f);
-      return scan_merged<Row>(all(store_->of<Row>()), nullptr, f);
-    }
-    const auto written = all(writes_->of<Row>().afters());
-    scan_merged<Row>(all(store_->of<Row>()), &written, f);
+    const auto& table = store_->of<Row>();
+    if (!has_writes<Row>()) return table.scan(live_only, whole, f);
+    const auto& changes = writes_->of<Row>();
+    table.scan_under(
+        changes.afters(), live_only,
+        [&](const slot<Row>& s) { return changes.find(s.id.text()) != nullptr; }, f);
   }
 
   // Rows [skip, end) of the rows in id order (live ones when `live_only`) and how many such
@@ -198,33 +167,23 @@ class view {
   template <class Row>
   std::size_t page(bool live_only, std::size_t skip, std::size_t end,
                    std::vector<const slot<Row>*>& out) const {
-    const auto& table = store_->of<Row>();
-    const auto take = [&](const auto& idx, std::size_t first, std::size_t last) {
-      const std::size_t total = last - first;
-      if (skip >= total) return total;
-      const std::size_t stop = first + std::min(end, total);
-      for (auto it = idx.nth(first + skip); first + skip < stop; ++it, ++skip) out.push_back(&*it);
-      return total;
-    };
-    if constexpr (soft_deletable<Row>) {
-      if (live_only) {
-        const auto& idx = table.template index<by_live>();
-        const auto [lo, hi] = idx.equal_range(boost::make_tuple(false));
-        return take(idx, idx.rank(lo), idx.rank(hi));
-      }
-    }
-    return take(table.ordered(), 0, table.size());
+    return store_->of<Row>().page(live_only, skip, end, out);
   }
 
-  // Calls f(slot) for every visible row whose index `Tag` has key `k` (a key, or a tuple of
-  // keys for a composite index), in no particular order.
-  template <class Row, class Tag, class Key, class F>
-  void lookup(const Key& k, F&& f) const {
+  // Calls f(slot) for every visible row whose indexed field `Field` (table::lookup_by) equals
+  // `k`, in no particular order.
+  template <class Row, class Field, class F>
+  void lookup_by(const key& k, F&& f) const {
     const auto* changes = has_writes<Row>() ? &writes_->of<Row>() : nullptr;
-    store_->of<Row>().template for_each_equal<Tag>(k, [&](const slot<Row>& s) {
+    store_->of<Row>().template lookup_by<Field>(k, [&](const slot<Row>& s) {
       if (!changes || !changes->find(s.id.text())) f(s);
     });
-    if (changes) changes->afters().template for_each_equal<Tag>(k, f);
+    if (changes) changes->afters().template lookup_by<Field>(k, f);
+  }
+  // lookup_by for the indexed field named `Name`, e.g. lookup<address_row, "customer_id">.
+  template <class Row, field_name Name, class F>
+  void lookup(const key& k, F&& f) const {
+    lookup_by<Row, typename table_for_t<Row>::template field_named<Name>>(k, std::forward<F>(f));
   }
 
   // Domain lookups, each sorted by id.
@@ -259,68 +218,6 @@ class view {
   const store& committed() const noexcept { return *store_; }
 
  private:
-  // Calls f for the rows of `range` (of the ranked index `idx`) in order until it returns
-  // false. A walk of an index is a chain of dependent cache misses, one node after the other;
-  // this one walks `stretches` equal parts of a large range in turn, so that their misses
-  // overlap, gathering the slots in order, and then visits them with the rows prefetched.
-  template <class Row, class Index, class Range, class F>
-  void scan_gathered(const Index& idx, const Range& range, F& f) const {
-    constexpr std::size_t stretches = 8, prefetch_distance = 16;
-    const std::size_t begin = idx.rank(range.first), n = idx.rank(range.second) - begin;
-    if (n < gathered_scan_minimum) return scan_merged<Row>(range, nullptr, f);
-    std::vector<const slot<Row>*> slots(n);
-    std::array<typename Index::iterator, stretches> at;
-    std::array<std::size_t, stretches> next{}, stop{};
-    for (std::size_t k = 0; k < stretches; ++k) {
-      next[k] = n * k / stretches;
-      stop[k] = n * (k + 1) / stretches;
-      at[k] = idx.nth(begin + next[k]);
-    }
-    for (bool more = true; more;) {
-      more = false;
-      for (std::size_t k = 0; k < stretches; ++k) {
-        if (next[k] == stop[k]) continue;
-        slots[next[k]++] = &*at[k];
-        ++at[k];
-        more = true;
-      }
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i + prefetch_distance < n) prefetch_row(*slots[i + prefetch_distance]);
-      if (!f(*slots[i])) return;
-    }
-  }
-
-  // Merges the committed range (minus rows the write set touched) with the write set's range,
-  // both in id order, calling f until it returns false.
-  template <class Row, class Range, class F>
-  void scan_merged(const Range& committed_rows, const std::type_identity_t<Range>* written,
-                   F& f) const {
-    auto [first, last] = committed_rows;
-    if (!written) {
-      // A second iterator walks `lookahead` nodes ahead and prefetches the rows, so that the
-      // row misses overlap with the walk instead of following it.
-      constexpr int lookahead = 16;
-      auto lead = first;
-      for (int i = 0; i < lookahead && lead != last; ++i, ++lead) prefetch_row(*lead);
-      for (; first != last; ++first) {
-        if (lead != last) prefetch_row(*lead++);
-        if (!f(*first)) return;
-      }
-      return;
-    }
-    const auto& changes = writes_->of<Row>();
-    auto [next, stop] = *written;
-    for (; first != last; ++first) {
-      for (; next != stop && next->id < first->id; ++next)
-        if (!f(*next)) return;
-      if (changes.find(first->id.text())) continue;
-      if (!f(*first)) return;
-    }
-    for (; next != stop; ++next)
-      if (!f(*next)) return;
-  }
-
   const store* store_;
   const write_set* writes_;
 };

@@ -10,15 +10,26 @@ namespace {
 
 using table_id = persistence::table;
 
+// A table's persisted number is its entity's: rows.hpp orders the entities as a snapshot orders
+// the tables.
 template <class Row>
-void put_changes(const change_set<Row>& changes, table_id t, persistence::commit_changes& out) {
+constexpr table_id table_of() {
+  return static_cast<table_id>(Row::kind);
+}
+static_assert(table_of<group_row>() == table_id::groups &&
+              table_of<customer_row>() == table_id::customers &&
+              table_of<address_row>() == table_id::addresses &&
+              table_of<membership_row>() == table_id::memberships);
+
+template <class Row>
+void put_changes(const change_set<Row>& changes, persistence::commit_changes& out) {
   typename Row::record_type record;  // one for all the rows: its strings keep their memory
   changes.for_each([&](const std::string& id, const change<Row>& c) {
     if (c.after) {
       copy_to_record(*c.after, record);
       out.put(record);
     } else {
-      out.erase(t, id);
+      out.erase(table_of<Row>(), id);
     }
   });
 }
@@ -36,42 +47,29 @@ void put_rows(const row_vector<Row>& rows, persistence::commit_changes& out) {
 
 persistence::commit_changes changes_of(const write_set& writes, std::uint64_t sequence) {
   persistence::commit_changes out(sequence);
-  put_changes(writes.groups, table_id::groups, out);
-  put_changes(writes.customers, table_id::customers, out);
-  put_changes(writes.addresses, table_id::addresses, out);
-  put_changes(writes.memberships, table_id::memberships, out);
+  for_each_entity([&](auto row) { put_changes(writes.of<typename decltype(row)::type>(), out); });
   return out;
 }
 
 persistence::commit_changes changes_of(const row_batch& rows, std::uint64_t sequence) {
   persistence::commit_changes out(sequence);
-  put_rows(rows.groups, out);
-  put_rows(rows.customers, out);
-  put_rows(rows.addresses, out);
-  put_rows(rows.memberships, out);
+  for_each_entity([&](auto row) { put_rows(rows.of<typename decltype(row)::type>(), out); });
   return out;
 }
 
 // Calls f(the table `t` of the store).
 template <class F>
 void store_loader::on_table(table_id t, F&& f) {
-  switch (t) {
-    case table_id::groups:
-      return f(store_.groups);
-    case table_id::customers:
-      return f(store_.customers);
-    case table_id::addresses:
-      return f(store_.addresses);
-    case table_id::memberships:
-      return f(store_.memberships);
-  }
+  with_entity(static_cast<entity>(t),
+              [&](auto row) { f(store_.of<typename decltype(row)::type>()); });
 }
 
-template <class Table, class Record>
-void store_loader::add(Table& t, const Record& r) {
+template <class Record>
+void store_loader::add(const Record& r) {
+  auto& t = store_.of<row_for_t<Record>>();
   auto row = make_row(r, version_);
   if (replaying_) return t.put(std::move(row));
-  auto& pending = pending_.of<typename Table::row_type>();
+  auto& pending = pending_.of<row_for_t<Record>>();
   pending.emplace_back(std::move(row));
   if (pending.size() == batch_size) insert_pending(t);
 }
@@ -103,10 +101,10 @@ void store_loader::begin_commit(std::uint64_t sequence) {
   replaying_ = true;
 }
 
-void store_loader::put(const customer_group_record& r) { add(store_.groups, r); }
-void store_loader::put(const customer_record& r) { add(store_.customers, r); }
-void store_loader::put(const customer_address_record& r) { add(store_.addresses, r); }
-void store_loader::put(const customer_group_customer_record& r) { add(store_.memberships, r); }
+void store_loader::put(const customer_group_record& r) { add(r); }
+void store_loader::put(const customer_record& r) { add(r); }
+void store_loader::put(const customer_address_record& r) { add(r); }
+void store_loader::put(const customer_group_customer_record& r) { add(r); }
 
 void store_loader::erase(table_id t, std::string&& id) {
   on_table(t, [&](auto& table) { table.erase(id); });

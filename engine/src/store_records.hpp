@@ -40,8 +40,8 @@ class store_loader final : public persistence::record_sink {
  private:
   template <class F>
   void on_table(persistence::table t, F&& f);
-  template <class Table, class Record>
-  void add(Table& t, const Record& r);
+  template <class Record>
+  void add(const Record& r);
   template <class Table>
   void insert_pending(Table& t);
 

@@ -5,9 +5,17 @@
 // O(log n)) and, next to the container, a flat hash index by id for point lookups
 // (id_index.hpp: one cache miss fewer than a node-based hash index). The entity tables add the
 // indexes their foreign keys and unique rules need. Each table declares the fields the query
-// planner may find its rows by through these indexes (`indexed_fields`). Thread-compatible.
+// planner may find its rows by through these indexes (`indexed_fields`).
+//
+// A table is the only code that names its indexes: callers find rows by id, by an indexed field
+// (lookup<"customer_id">), in id order (scan, page, in_id_order) or as a group's members, and
+// change them through put/insert/append/erase, which update every index through the container
+// (replace, never a write to a live node). The prefetching that hides the indexes' cache misses
+// lives here too. Thread-compatible.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <boost/mpl/size.hpp>
 #include <boost/multi_index/composite_key.hpp>
 #include <boost/multi_index/global_fun.hpp>
@@ -15,14 +23,17 @@
 #include <boost/multi_index/ordered_index.hpp>
 #include <boost/multi_index/ranked_index.hpp>
 #include <boost/multi_index_container.hpp>
+#include <boost/tuple/tuple.hpp>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 #include "id_index.hpp"
 #include "keys.hpp"
@@ -118,21 +129,6 @@ struct slot {
   extra_keys<Row> extra;
 };
 
-// Whether every index of the table orders and hashes `a` and `b` alike.
-template <class Row>
-bool same_index_keys(const slot<Row>& a, const slot<Row>& b) noexcept {
-  const bool common = a.id == b.id && a.created_at == b.created_at && a.deleted == b.deleted;
-  if constexpr (std::is_same_v<Row, customer_row>) {
-    return common && a.extra.email == b.extra.email && a.extra.company == b.extra.company;
-  } else if constexpr (std::is_same_v<Row, group_row>) {
-    return common && a.extra.name == b.extra.name;
-  } else if constexpr (std::is_same_v<Row, address_row>) {
-    return common && a.extra.customer == b.extra.customer;
-  } else {
-    return common && a.extra.customer == b.extra.customer && a.extra.group == b.extra.group;
-  }
-}
-
 // Asks the CPU to fetch the row in `s` and the text of its keys kept outside the slot, so that
 // the misses of several rows overlap instead of following one another.
 template <class Row>
@@ -198,13 +194,26 @@ using table_container = mi::multi_index_container<
 
 // How a table finds the rows whose field equals a key, for the query planner (access_path.hpp).
 enum class lookup_kind {
-  id,       // the id index
-  hashed,   // the hash index Tag, by the key
-  leading,  // the ordered composite index Tag, by its leading key
-  members,  // a relation through memberships: the rows on the other side of the memberships
-            // whose Tag key is the key (by_group: a group's customers, in customer order;
-            // by_customer: a customer's groups)
+  id,             // the id index
+  hashed,         // the hash index Tag, by the key
+  leading,        // the ordered composite index Tag, by its leading key
+  group_members,  // a relation through memberships: the customers of the group with the key
+  member_groups,  // a relation through memberships: the groups of the customer with the key
 };
+
+// The name of an indexed field as a template argument: table::lookup<"customer_id">(...).
+template <std::size_t N>
+struct field_name {
+  constexpr field_name(const char (&s)[N]) noexcept {  // NOLINT: implicit, for literals
+    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+  }
+  constexpr std::string_view view() const noexcept { return {text, N - 1}; }
+  char text[N]{};
+};
+
+// The fewest rows a scan walks in stretches (table::scan, `whole`); below it, one walk costs
+// less than gathering. A variable so that tests can exercise both paths on small tables.
+inline std::size_t gathered_scan_minimum = 4096;
 
 // A field a table can find rows by: a column, or a relation compared with ids. `exact`: the
 // rows found for a key are exactly the rows whose field equals it, unless the key is "" (which
@@ -255,14 +264,11 @@ class table {
     }
     // A customer's addresses do not change when its row does.
     if constexpr (std::is_same_v<Row, customer_row>) s.extra.defaults = found->extra.defaults;
-    if (same_index_keys(*found, s)) {
-      // No index moves the element: swap the slot's contents in place instead of letting
-      // every ordered index check the neighbours of the old position.
-      const_cast<slot<Row>&>(*found) = std::move(s);
-    } else {
-      auto& idx = rows_.template get<by_order>();
-      idx.replace(idx.iterator_to(*found), std::move(s));  // the node, and so `found`, stays
-    }
+    // Every index checks the new keys; an index whose keys did not change leaves the node
+    // where it is. The node, and so `found`, stays.
+    auto& idx = rows_.template get<by_order>();
+    if (!idx.replace(idx.iterator_to(*found), std::move(s)))
+      throw std::logic_error("table::put: replacing a row broke a unique index");
     ids_.set_row(*found);
   }
 
@@ -292,11 +298,13 @@ class table {
     prefetch_buckets<0>(s);
   }
 
-  // Asks the CPU to fetch what a search of the hash index `Tag` for `k` reads first (see
-  // prefetch_insert): call it for a batch of keys before searching for any of them.
-  template <class Tag, class Key>
-  void prefetch_equal(const Key& k) const noexcept {
-    prefetch_bucket(rows_.template get<Tag>(), k);
+  // Asks the CPU to fetch what lookup<Name>(k) reads first (see prefetch_insert): call it for
+  // a batch of keys before looking up any of them. Name: a hashed indexed field.
+  template <field_name Name>
+  void prefetch_lookup(const key& k) const noexcept {
+    using field = field_named<Name>;
+    static_assert(field::kind == lookup_kind::hashed);
+    prefetch_bucket(rows_.template get<typename field::tag>(), k);
   }
 
   // Prepares the hash indexes for `n` rows in all.
@@ -314,31 +322,166 @@ class table {
     idx.erase(idx.iterator_to(*found));
   }
 
-  // Rows in id order.
-  const auto& ordered() const noexcept { return rows_.template get<by_order>(); }
+  // The rows in id order: a read-only ranked range (begin, end, size, nth, rank, upper_bound
+  // by key). Valid until the table changes.
+  const auto& in_id_order() const noexcept { return rows_.template get<by_order>(); }
 
-  template <class Tag>
-  const auto& index() const noexcept {
-    return rows_.template get<Tag>();
+  // The position in indexed_fields of the field `name` (indexed_fields' size when none).
+  static constexpr std::size_t field_index(std::string_view name) {
+    return std::apply(
+        [&](const auto&... field) {
+          std::size_t i = 0, found = sizeof...(field);
+          ((found = field.name == name && found == sizeof...(field) ? i : found, ++i), ...);
+          return found;
+        },
+        IndexedFields);
   }
 
-  // Calls f(slot) for each row whose index `Tag` has key `k` (a key, or a tuple of keys for a
-  // composite index), in index order. On a hashed
-  // index it reads the node after the last match only once f has seen the matches (equal_range
-  // reads it first), so the loads f starts (a row prefetch) overlap with that cache miss.
-  template <class Tag, class Key, class F>
-  void for_each_equal(const Key& k, F&& f) const {
-    const auto& idx = rows_.template get<Tag>();
-    if constexpr (requires { idx.key_eq(); }) {
+  // The indexed field named `Name` (an element type of indexed_fields).
+  template <field_name Name>
+  using field_named = std::decay_t<decltype(std::get<field_index(Name.view())>(IndexedFields))>;
+
+  // Calls f(slot) for each row whose field `Field` (an indexed_field of this table, hashed or
+  // leading) equals `k`, in no particular order. On a hashed index it reads the node after the
+  // last match only once f has seen the matches (equal_range reads it first), so the loads f
+  // starts (a row prefetch) overlap with that cache miss.
+  template <class Field, class F>
+  void lookup_by(const key& k, F&& f) const {
+    const auto& idx = rows_.template get<typename Field::tag>();
+    if constexpr (Field::kind == lookup_kind::hashed) {
       for (auto it = idx.find(k); it != idx.end() && idx.key_eq()(idx.key_extractor()(*it), k);
            ++it)
         f(*it);
     } else {
-      for (auto [first, last] = idx.equal_range(k); first != last; ++first) f(*first);
+      static_assert(Field::kind == lookup_kind::leading);
+      for (auto [first, last] = idx.equal_range(boost::make_tuple(k)); first != last; ++first)
+        f(*first);
+    }
+  }
+  // lookup_by for the indexed field named `Name`, e.g. lookup<"customer_id">(k, f).
+  template <field_name Name, class F>
+  void lookup(const key& k, F&& f) const {
+    lookup_by<field_named<Name>>(k, std::forward<F>(f));
+  }
+
+  // Calls f(customer key) for each customer that group `group` has a membership for, once, in
+  // customer id order, until f returns false. Reads only the membership slots, not the rows.
+  template <class F>
+  requires std::is_same_v<Row, membership_row>
+  void for_each_member_of(const key& group, F&& f) const {
+    const auto& idx = rows_.template get<by_group>();
+    const key* previous = nullptr;
+    for (auto [first, last] = idx.equal_range(boost::make_tuple(group)); first != last; ++first) {
+      const key& customer = first->extra.customer;
+      if (previous && customer == *previous) continue;  // one customer appears once
+      previous = &customer;
+      if (!f(customer)) return;
     }
   }
 
+  // Calls f(slot) for every row in id order (only the rows not soft-deleted when `live_only`)
+  // until f returns false. `whole`: the caller means to visit every row (f returns false
+  // rarely), which lets a large scan walk several stretches of the index at once. Rows are
+  // prefetched ahead of f.
+  template <class F>
+  void scan(bool live_only, bool whole, F&& f) const {
+    with_rows(live_only, [&](const auto& idx, auto first, auto last) {
+      if (whole) {
+        const std::size_t begin = idx.rank(first), n = idx.rank(last) - begin;
+        if (n >= gathered_scan_minimum) return scan_gathered(idx, begin, n, f);
+      }
+      // A second iterator walks `lookahead` nodes ahead and prefetches the rows, so that the
+      // row misses overlap with the walk instead of following it.
+      constexpr int lookahead = 16;
+      auto lead = first;
+      for (int i = 0; i < lookahead && lead != last; ++i, ++lead) prefetch_row(*lead);
+      for (; first != last; ++first) {
+        if (lead != last) prefetch_row(*lead++);
+        if (!f(*first)) return;
+      }
+    });
+  }
+
+  // scan(live_only, false, f) over this table's rows merged in id order with the rows of
+  // `overlay` (a write set's after-images), leaving out this table's rows for which
+  // shadowed(slot) holds (the rows the write set replaced or erased).
+  template <class Shadowed, class F>
+  void scan_under(const table& overlay, bool live_only, Shadowed&& shadowed, F&& f) const {
+    with_rows(live_only, [&](const auto&, auto first, auto last) {
+      overlay.with_rows(live_only, [&](const auto&, auto next, auto stop) {
+        for (; first != last; ++first) {
+          for (; next != stop && next->id < first->id; ++next)
+            if (!f(*next)) return;
+          if (shadowed(*first)) continue;
+          if (!f(*first)) return;
+        }
+        for (; next != stop; ++next)
+          if (!f(*next)) return;
+      });
+    });
+  }
+
+  // Appends rows [skip, end) of the rows in id order (only the rows not soft-deleted when
+  // `live_only`) to `out` and returns how many such rows there are, in O(log n + end - skip).
+  std::size_t page(bool live_only, std::size_t skip, std::size_t end,
+                   std::vector<const slot<Row>*>& out) const {
+    std::size_t total = 0;
+    with_rows(live_only, [&](const auto& idx, auto lo, auto hi) {
+      const std::size_t first = idx.rank(lo);
+      total = idx.rank(hi) - first;
+      if (skip >= total) return;
+      const std::size_t stop = first + std::min(end, total);
+      for (auto it = idx.nth(first + skip); first + skip < stop; ++it, ++skip) out.push_back(&*it);
+    });
+    return total;
+  }
+
  private:
+  // Calls f(index, first, last): the ranked index and range of the rows in id order, the live
+  // ones (by_live) when `live_only` and the rows can be soft-deleted.
+  template <class F>
+  void with_rows(bool live_only, F&& f) const {
+    if constexpr (soft_deletable<Row>) {
+      if (live_only) {
+        const auto& idx = rows_.template get<by_live>();
+        const auto [first, last] = idx.equal_range(boost::make_tuple(false));
+        return f(idx, first, last);
+      }
+    }
+    const auto& idx = rows_.template get<by_order>();
+    f(idx, idx.begin(), idx.end());
+  }
+
+  // Calls f for the `n` rows of the ranked index `idx` from rank `begin` in order until it
+  // returns false. A walk of an index is a chain of dependent cache misses, one node after the
+  // other; this one walks `stretches` equal parts of the range in turn, so that their misses
+  // overlap, gathering the slots in order, and then visits them with the rows prefetched.
+  template <class Index, class F>
+  static void scan_gathered(const Index& idx, std::size_t begin, std::size_t n, F& f) {
+    constexpr std::size_t stretches = 8, prefetch_distance = 16;
+    std::vector<const slot<Row>*> slots(n);
+    std::array<typename Index::iterator, stretches> at;
+    std::array<std::size_t, stretches> next{}, stop{};
+    for (std::size_t k = 0; k < stretches; ++k) {
+      next[k] = n * k / stretches;
+      stop[k] = n * (k + 1) / stretches;
+      at[k] = idx.nth(begin + next[k]);
+    }
+    for (bool more = true; more;) {
+      more = false;
+      for (std::size_t k = 0; k < stretches; ++k) {
+        if (next[k] == stop[k]) continue;
+        slots[next[k]++] = &*at[k];
+        ++at[k];
+        more = true;
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + prefetch_distance < n) prefetch_row(*slots[i + prefetch_distance]);
+      if (!f(*slots[i])) return;
+    }
+  }
+
   template <std::size_t I>
   void reserve_hashed(std::size_t n) {
     if constexpr (I < boost::mpl::size<typename Container::index_type_list>::value) {
@@ -384,7 +527,7 @@ inline constexpr std::tuple customer_indexed_fields{
     indexed_field<lookup_kind::id>{"id", true},
     indexed_field<lookup_kind::hashed, by_email>{"email", true},
     indexed_field<lookup_kind::hashed, by_company>{"company_name", true},
-    indexed_field<lookup_kind::members, by_group>{"groups", false},
+    indexed_field<lookup_kind::group_members>{"groups", false},
 };
 using customer_table =
     table<customer_row,
@@ -396,7 +539,7 @@ using customer_table =
 inline constexpr std::tuple group_indexed_fields{
     indexed_field<lookup_kind::id>{"id", true},
     indexed_field<lookup_kind::hashed, by_name>{"name", true},
-    indexed_field<lookup_kind::members, by_customer>{"customers", false},
+    indexed_field<lookup_kind::member_groups>{"customers", false},
 };
 using group_table =
     table<group_row,
@@ -436,26 +579,14 @@ using membership_table = table<
         created_index<membership_row>>,
     membership_indexed_fields>;
 
-template <class Row>
-struct table_for;
-template <>
-struct table_for<customer_row> {
-  using type = customer_table;
-};
-template <>
-struct table_for<group_row> {
-  using type = group_table;
-};
-template <>
-struct table_for<address_row> {
-  using type = address_table;
-};
-template <>
-struct table_for<membership_row> {
-  using type = membership_table;
-};
-template <class Row>
-using table_for_t = typename table_for<Row>::type;
+// The tables, in `entity` order (rows.hpp).
+using entity_tables = std::tuple<group_table, customer_table, address_table, membership_table>;
 
+template <class Row>
+using table_for_t = std::tuple_element_t<static_cast<std::size_t>(Row::kind), entity_tables>;
+static_assert(std::is_same_v<table_for_t<customer_row>::row_type, customer_row> &&
+              std::is_same_v<table_for_t<group_row>::row_type, group_row> &&
+              std::is_same_v<table_for_t<address_row>::row_type, address_row> &&
+              std::is_same_v<table_for_t<membership_row>::row_type, membership_row>);
 
 }  // namespace customerdb::detail

@@ -95,8 +95,8 @@ BOOST_AUTO_TEST_CASE(random_interleavings) {
     const int n = static_cast<int>(rng() % 40);
     for (int i = 0; i < n; ++i)
       s.customers.put(row(fmt::format("c{:03}", rng() % 60), fmt::format("v{}", i), 1));
-    std::vector<row_ptr<customer_row>> at_cut(s.customers.ordered().begin(),
-                                              s.customers.ordered().end());
+    std::vector<row_ptr<customer_row>> at_cut(s.customers.in_id_order().begin(),
+                                              s.customers.in_id_order().end());
     read_view v;
     v.start(1);
     std::vector<row_ptr<customer_row>> out;
