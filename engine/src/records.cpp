@@ -15,9 +15,9 @@
 
 #include "customerdb/customer_module.hpp"
 #include "customerdb/persistence/commit_hook.hpp"
+#include "customerdb/persistence/parallel.hpp"
 #include "engine.hpp"
 #include "errors.hpp"
-#include "parallel.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
 #include "store_records.hpp"
@@ -142,7 +142,7 @@ void engine::import(row_batch rows) {
     try {
       // The tables on three threads: ids first, then (all rows in) references and rules. The
       // error reported is the first table's, in table order, as a sequential import would.
-      run_in_parallel<3>(
+      persistence::run_in_parallel<3>(
           {[&] {
              insert_rows<group_row>(store_.groups, rows.groups, inserted.groups);
              insert_rows<customer_row>(store_.customers, rows.customers, inserted.customers);
@@ -153,12 +153,12 @@ void engine::import(row_batch rows) {
                                          inserted.memberships);
            }});
       const view v(store_, nullptr);
-      run_in_parallel<3>({[&] {
-                            check_imported_groups(v, rows);
-                            check_imported_customers(v, rows);
-                          },
-                          [&] { check_imported_addresses(v, rows); },
-                          [&] { check_imported_memberships(v, rows); }});
+      persistence::run_in_parallel<3>({[&] {
+                                         check_imported_groups(v, rows);
+                                         check_imported_customers(v, rows);
+                                       },
+                                       [&] { check_imported_addresses(v, rows); },
+                                       [&] { check_imported_memberships(v, rows); }});
       if (changes) hook_->append(std::move(*changes));
       refresh_imported_defaults(store_, rows);
     } catch (...) {
@@ -178,7 +178,7 @@ void engine::import(row_batch rows) {
 void customer_module::import_records(record_set records) {
   row_batch rows;
   // Making a million rows is mostly the kernel handing out fresh pages: three threads.
-  run_in_parallel<3>(
+  persistence::run_in_parallel<3>(
       {[&] {
          rows.groups = to_rows(std::move(records.customer_groups));
          rows.customers = to_rows(std::move(records.customers));

@@ -11,7 +11,7 @@
 #include "archive_streams.hpp"
 #include "checksum.hpp"
 #include "customerdb/error.hpp"
-#include "parallel.hpp"
+#include "customerdb/persistence/parallel.hpp"
 #include "record_archive.hpp"
 
 namespace customerdb::persistence {

@@ -21,13 +21,7 @@ namespace json = boost::json;
 
 namespace {
 
-using detail::as_object;
-using detail::boolean;
-using detail::child;
-using detail::fail;
-using detail::optional_metadata;
-using detail::optional_string;
-using detail::required_string;
+using namespace detail;  // the JSON field readers (json_fields.hpp)
 
 // An unknown key in create/update data, in the engine's words.
 [[noreturn]] void unknown_field(std::string_view model, std::string_view key) {

@@ -22,12 +22,7 @@ namespace json = boost::json;
 
 namespace {
 
-using detail::boolean;
-using detail::child;
-using detail::fail;
-using detail::optional_metadata;
-using detail::optional_string;
-using detail::required_string;
+using namespace detail;  // the JSON field readers (json_fields.hpp)
 
 // ---- Columns -------------------------------------------------------------------------------
 // Each record type's columns (customerdb/columns.hpp) are walked in declaration order for

@@ -1,5 +1,6 @@
 // run_in_parallel(): runs a few independent tasks at once, for bulk work on separate tables
-// (importing records: making rows, inserting and checking them).
+// (decoding a snapshot's tables; the engine's import, which makes, inserts and checks the rows
+// of each table). Thread-safe: the tasks share only what their callers give them.
 #pragma once
 
 #include <array>
@@ -9,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-namespace customerdb::detail {
+namespace customerdb::persistence {
 
 // Runs each task on a thread of its own (the first on the calling thread), waits for all, then
 // rethrows the exception of the first task, in `tasks` order, that threw.
@@ -32,4 +33,4 @@ void run_in_parallel(const std::array<std::function<void()>, N>& tasks) {
     if (f) std::rethrow_exception(f);
 }
 
-}  // namespace customerdb::detail
+}  // namespace customerdb::persistence
