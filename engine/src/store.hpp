@@ -6,8 +6,6 @@
 // the committed tables second, so a transaction sees its own writes and nobody else's.
 #pragma once
 
-#include <algorithm>
-#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -283,7 +283,8 @@ class table {
       // whole): no index can tell the new element from the old, and it is overwritten in
       // place, the table's one write to a live node. replace() would have every ordered index
       // read the node's neighbours to check its position, cold cache lines in a large table:
-      // 8-15% more per one-row transaction at 1,000,000 customers (commit benchmark).
+      // 16-18% more per one-row transaction at 10,000 customers and 7-18% at 1,000,000
+      // (commit benchmark, docs/performance-history.md).
       const_cast<slot<Row>&>(*found) = std::move(s);
     } else {
       // Every index checks the new keys. The node, and so `found`, stays.
