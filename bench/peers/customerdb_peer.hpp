@@ -1,0 +1,56 @@
+// customerdb as a peer: the engine in this process, through its public C++ API.
+//
+// Queries, creates and updates go to a store in memory only (no data directory). The durable
+// operations, save and restart use a second store of the same data in a data directory with
+// fsync `always` (a commit returns once an fsync covers it; concurrent commits share one),
+// snapshots only when asked (docs/persistence.md).
+#pragma once
+
+#include <customerdb/customerdb.hpp>
+#include <filesystem>
+#include <memory>
+
+#include "peer.hpp"
+
+namespace customerdb::peers {
+
+class customerdb_peer final : public peer {
+ public:
+  // `data_dir`: where the durable store lives (emptied by prepare_durable).
+  explicit customerdb_peer(std::filesystem::path data_dir);
+
+  std::string name() const override { return "customerdb"; }
+  bool supports(op) const override { return true; }
+
+  void load(const data_set& data) override;
+  void prepare_durable(const data_set& data) override;
+
+  answer retrieve(const std::string& id) override;
+  answer list_by_email(const std::string& email) override;
+  answer first_page() override;
+  answer deep_page(std::size_t skip) override;
+  answer group_page(const std::string& group_id) override;
+  answer company_count(const std::string& company) override;
+  answer search(const std::string& text) override;
+  void create(const new_customer& c) override;
+  void update_tx(const std::string& id, const std::string& last_name) override;
+
+  void durable_create(const new_customer& c) override;
+  void durable_update(const std::string& id, const std::string& last_name) override;
+  void open_writers(int) override {}
+  void durable_create_on(int, const new_customer& c) override { durable_create(c); }
+
+  void save() override;
+  std::vector<std::string> restart_arguments() override;
+
+ private:
+  std::filesystem::path data_dir_;
+  customerdb::customer_module memory_;
+  std::unique_ptr<customerdb::customer_module> durable_;
+};
+
+// The restart's child: opens the data directory `dir` (a snapshot and its journal) and returns
+// the first page.
+answer customerdb_first_page_after_open(const std::filesystem::path& dir);
+
+}  // namespace customerdb::peers

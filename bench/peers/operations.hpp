@@ -1,0 +1,19 @@
+// The benchmarked operations, in the order they run, each written once over the peer interface
+// and timed by the round loop: the queries, the in-memory writes, the durable writes (alone and
+// from 8 threads), save and restart. Answers are checked before and after the writes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "figure.hpp"
+#include "rounds.hpp"
+
+namespace customerdb::peers {
+
+// `program`: this executable, run again for the restarts. `rounds` must match the loop's.
+std::vector<figure> run_operations(round_loop& loop, const data_set& data,
+                                   const std::vector<peer*>& peers, const std::string& program,
+                                   int rounds);
+
+}  // namespace customerdb::peers

@@ -1,0 +1,257 @@
+// PostgreSQL as a peer (postgres_peer.hpp).
+#include "postgres_peer.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace customerdb::peers {
+
+namespace {
+
+std::string iso(customerdb::timestamp t) { return customerdb::to_iso8601(t); }
+
+// Appends one COPY text-format field: \N for null, the text escaped otherwise.
+void field(std::string& out, const std::optional<std::string>& v, bool last = false) {
+  if (!v) {
+    out += "\\N";
+  } else {
+    for (const char c : *v) {
+      if (c == '\\' || c == '\t' || c == '\n' || c == '\r') out += '\\';
+      out += c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : c;
+    }
+  }
+  out += last ? '\n' : '\t';
+}
+
+// COPY of every element of `rows`, one line each by `line(out, row)`.
+template <class Row, class Line>
+void copy_rows(pg_connection& c, const std::string& copy_sql, const std::vector<Row>& rows,
+               Line line) {
+  std::size_t next = 0;
+  c.copy_in(copy_sql, [&](std::string& out) {
+    if (next == rows.size()) return false;
+    line(out, rows[next++]);
+    return true;
+  });
+}
+
+// The rows of a query result: every column copied out (as a driver hands rows to its caller),
+// the ids answered.
+answer rows_of(const pg_result& r) {
+  answer a;
+  const int n = PQntuples(r.get()), columns = PQnfields(r.get());
+  std::vector<std::string> row(static_cast<std::size_t>(columns));
+  for (int i = 0; i < n; ++i) {
+    for (int c = 0; c < columns; ++c)
+      row[static_cast<std::size_t>(c)].assign(PQgetvalue(r.get(), i, c),
+                                              static_cast<std::size_t>(PQgetlength(r.get(), i, c)));
+    a.ids.push_back(row[0]);
+  }
+  return a;
+}
+
+std::size_t count_of(const pg_result& r) {
+  return static_cast<std::size_t>(std::stoull(PQgetvalue(r.get(), 0, 0)));
+}
+
+void insert(pg_connection& c, const new_customer& x) {
+  const auto at = iso(x.at);
+  c.run("insert_customer", {x.id.c_str(), x.email.c_str(), x.first_name.c_str(), at.c_str()});
+}
+
+void update_in_transaction(pg_connection& c, const std::string& id, const std::string& last_name) {
+  const auto at = iso(customerdb::now());
+  c.exec("BEGIN");
+  const auto r = c.run("update_customer", {id.c_str(), last_name.c_str(), at.c_str()});
+  if (PQntuples(r.get()) != 1) {
+    c.exec("ROLLBACK");
+    throw std::runtime_error("PostgreSQL update found no customer " + id);
+  }
+  rows_of(r);
+  c.exec("COMMIT");
+}
+
+}  // namespace
+
+postgres_peer::postgres_peer(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+
+postgres_peer::~postgres_peer() = default;
+
+std::unique_ptr<pg_connection> postgres_peer::connect(bool synchronous_commit) {
+  auto c = std::make_unique<pg_connection>(conninfo_);
+  c->exec(fmt::format("SET synchronous_commit = {}", synchronous_commit ? "on" : "off"));
+  const auto q = queries(dialect::postgres);
+  for (const auto& [name, sql] : std::initializer_list<std::pair<const char*, const std::string*>>{
+           {"retrieve", &q.retrieve},
+           {"by_email", &q.by_email},
+           {"first_page", &q.first_page},
+           {"deep_page", &q.deep_page},
+           {"group_page", &q.group_page},
+           {"company_page", &q.company_page},
+           {"company_count", &q.company_count},
+           {"search_page", &q.search_page},
+           {"search_count", &q.search_count},
+           {"insert_customer", &q.insert_customer},
+           {"update_customer", &q.update_customer}})
+    c->prepare(name, *sql);
+  return c;
+}
+
+void postgres_peer::load(const data_set& data) {
+  customers_ = data.customers();
+  {
+    pg_connection setup(conninfo_);
+    const auto collation = setup.exec(
+        "SELECT datcollate FROM pg_database WHERE datname = current_database()");
+    const std::string collate = PQgetvalue(collation.get(), 0, 0);
+    if (collate != "C" && collate != "POSIX")
+      throw std::runtime_error(fmt::format(
+          "PostgreSQL: the database's collation is {}, not C: ORDER BY id would not sort as "
+          "customerdb does. Use a cluster made with initdb --no-locale (scripts/bench-peers).",
+          collate));
+    setup.exec("DROP TABLE IF EXISTS customer_group_customer, customer_address, customer_group, "
+               "customer CASCADE");
+    for (const auto& s : schema_statements(dialect::postgres)) setup.exec(s);
+  }
+  main_ = connect(false);
+  auto& c = *main_;
+  const auto& r = data.records();
+  c.exec("BEGIN");
+  copy_rows(c, "COPY customer_group (id, name, metadata, created_by, created_at, updated_at, "
+               "deleted_at) FROM STDIN",
+            r.customer_groups, [](std::string& out, const customerdb::customer_group_record& g) {
+              field(out, g.id);
+              field(out, g.name);
+              field(out, std::nullopt);
+              field(out, std::nullopt);
+              field(out, iso(g.created_at));
+              field(out, iso(g.updated_at));
+              field(out, std::nullopt, true);
+            });
+  copy_rows(c, "COPY customer (id, company_name, first_name, last_name, email, phone, "
+               "has_account, metadata, created_by, created_at, updated_at, deleted_at) FROM STDIN",
+            r.customers, [](std::string& out, const customerdb::customer_record& x) {
+              field(out, x.id);
+              field(out, x.company_name);
+              field(out, x.first_name);
+              field(out, x.last_name);
+              field(out, x.email);
+              field(out, x.phone);
+              field(out, std::string(x.has_account ? "t" : "f"));
+              field(out, std::nullopt);
+              field(out, std::nullopt);
+              field(out, iso(x.created_at));
+              field(out, iso(x.updated_at));
+              field(out, std::nullopt, true);
+            });
+  copy_rows(c, "COPY customer_address (id, customer_id, address_name, is_default_shipping, "
+               "is_default_billing, company, first_name, last_name, address_1, address_2, city, "
+               "country_code, province, postal_code, phone, metadata, created_at, updated_at) "
+               "FROM STDIN",
+            r.customer_addresses, [](std::string& out, const customerdb::customer_address_record& a) {
+              field(out, a.id);
+              field(out, a.customer_id);
+              field(out, a.address_name);
+              field(out, std::string(a.is_default_shipping ? "t" : "f"));
+              field(out, std::string(a.is_default_billing ? "t" : "f"));
+              field(out, a.company);
+              field(out, a.first_name);
+              field(out, a.last_name);
+              field(out, a.address_1);
+              field(out, a.address_2);
+              field(out, a.city);
+              field(out, a.country_code);
+              field(out, a.province);
+              field(out, a.postal_code);
+              field(out, a.phone);
+              field(out, std::nullopt);
+              field(out, iso(a.created_at));
+              field(out, iso(a.updated_at), true);
+            });
+  copy_rows(c, "COPY customer_group_customer (id, customer_id, customer_group_id, metadata, "
+               "created_by, created_at, updated_at) FROM STDIN",
+            r.customer_group_customers,
+            [](std::string& out, const customerdb::customer_group_customer_record& m) {
+              field(out, m.id);
+              field(out, m.customer_id);
+              field(out, m.customer_group_id);
+              field(out, std::nullopt);
+              field(out, std::nullopt);
+              field(out, iso(m.created_at));
+              field(out, iso(m.updated_at), true);
+            });
+  c.exec("COMMIT");
+  c.exec("ANALYZE");
+}
+
+void postgres_peer::prepare_durable(const data_set&) { durable_ = connect(true); }
+
+answer postgres_peer::retrieve(const std::string& id) {
+  const auto r = main_->run("retrieve", {id.c_str()});
+  auto a = rows_of(r);
+  if (a.ids.size() != 1) throw std::runtime_error("PostgreSQL: no customer " + id);
+  a.ids.emplace_back(PQgetvalue(r.get(), 0, 4));  // email
+  a.ids.emplace_back(PQgetvalue(r.get(), 0, 1));  // company_name
+  return a;
+}
+
+answer postgres_peer::list_by_email(const std::string& email) {
+  return rows_of(main_->run("by_email", {email.c_str()}));
+}
+
+answer postgres_peer::first_page() { return rows_of(main_->run("first_page", {})); }
+
+answer postgres_peer::deep_page(std::size_t skip) {
+  const auto offset = std::to_string(skip);
+  return rows_of(main_->run("deep_page", {offset.c_str()}));
+}
+
+answer postgres_peer::group_page(const std::string& group_id) {
+  return rows_of(main_->run("group_page", {group_id.c_str()}));
+}
+
+answer postgres_peer::company_count(const std::string& company) {
+  auto a = rows_of(main_->run("company_page", {company.c_str()}));
+  a.count = count_of(main_->run("company_count", {company.c_str()}));
+  return a;
+}
+
+answer postgres_peer::search(const std::string& text) {
+  const auto pattern = "%" + text + "%";
+  auto a = rows_of(main_->run("search_page", {pattern.c_str()}));
+  a.count = count_of(main_->run("search_count", {pattern.c_str()}));
+  return a;
+}
+
+void postgres_peer::create(const new_customer& c) { insert(*main_, c); }
+
+void postgres_peer::update_tx(const std::string& id, const std::string& last_name) {
+  update_in_transaction(*main_, id, last_name);
+}
+
+void postgres_peer::durable_create(const new_customer& c) { insert(*durable_, c); }
+
+void postgres_peer::durable_update(const std::string& id, const std::string& last_name) {
+  update_in_transaction(*durable_, id, last_name);
+}
+
+void postgres_peer::open_writers(int n) {
+  for (int w = 0; w < n; ++w) writers_.push_back(connect(true));
+}
+
+void postgres_peer::durable_create_on(int writer, const new_customer& c) {
+  insert(*writers_[static_cast<std::size_t>(writer)], c);
+}
+
+void postgres_peer::close_writers() { writers_.clear(); }
+
+std::optional<double> postgres_peer::stored_bytes_per_customer() {
+  const auto r = main_->exec(
+      "SELECT pg_total_relation_size('customer') + pg_total_relation_size('customer_group') + "
+      "pg_total_relation_size('customer_address') + "
+      "pg_total_relation_size('customer_group_customer')");
+  return std::stod(PQgetvalue(r.get(), 0, 0)) / static_cast<double>(customers_);
+}
+
+}  // namespace customerdb::peers

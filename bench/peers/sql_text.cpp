@@ -1,0 +1,125 @@
+// The SQL of the database peers (sql_text.hpp).
+#include "sql_text.hpp"
+
+#include <fmt/format.h>
+
+namespace customerdb::peers {
+
+namespace {
+
+// The dialect's type names and defaults.
+struct types {
+  const char* json;
+  const char* time;
+  const char* now;
+  const char* boolean;
+};
+
+types types_of(dialect d) {
+  if (d == dialect::postgres) return {"jsonb", "timestamptz", "now()", "boolean"};
+  return {"text", "text", "CURRENT_TIMESTAMP", "boolean"};
+}
+
+// $n -> ?n for SQLite.
+std::string placeholders(std::string sql, dialect d) {
+  if (d == dialect::sqlite)
+    for (auto& ch : sql)
+      if (ch == '$') ch = '?';
+  return sql;
+}
+
+constexpr const char* row_columns =
+    "c.id, c.company_name, c.first_name, c.last_name, c.email, c.phone, c.has_account, "
+    "c.metadata, c.created_by, c.created_at, c.updated_at, c.deleted_at, "
+    "(SELECT a.id FROM customer_address a WHERE a.customer_id = c.id AND a.is_default_billing) "
+    "AS default_billing_address_id, "
+    "(SELECT a.id FROM customer_address a WHERE a.customer_id = c.id AND a.is_default_shipping) "
+    "AS default_shipping_address_id";
+
+}  // namespace
+
+std::vector<std::string> schema_statements(dialect d) {
+  const auto t = types_of(d);
+  return {
+      fmt::format("CREATE TABLE customer (id text NOT NULL PRIMARY KEY, company_name text, "
+                  "first_name text, last_name text, email text, phone text, "
+                  "has_account {b} NOT NULL DEFAULT false, metadata {j}, created_by text, "
+                  "created_at {t} NOT NULL DEFAULT {n}, updated_at {t} NOT NULL DEFAULT {n}, "
+                  "deleted_at {t})",
+                  fmt::arg("b", t.boolean), fmt::arg("j", t.json), fmt::arg("t", t.time),
+                  fmt::arg("n", t.now)),
+      "CREATE UNIQUE INDEX IDX_customer_email_has_account_unique ON customer (email, "
+      "has_account) WHERE deleted_at IS NULL",
+      "CREATE INDEX IDX_customer_deleted_at ON customer (deleted_at)",
+      fmt::format("CREATE TABLE customer_group (id text NOT NULL PRIMARY KEY, name text NOT NULL, "
+                  "metadata {j}, created_by text, created_at {t} NOT NULL DEFAULT {n}, "
+                  "updated_at {t} NOT NULL DEFAULT {n}, deleted_at {t})",
+                  fmt::arg("j", t.json), fmt::arg("t", t.time), fmt::arg("n", t.now)),
+      "CREATE UNIQUE INDEX IDX_customer_group_name_unique ON customer_group (name) "
+      "WHERE deleted_at IS NULL",
+      "CREATE INDEX IDX_customer_group_deleted_at ON customer_group (deleted_at)",
+      fmt::format("CREATE TABLE customer_address (id text NOT NULL PRIMARY KEY, "
+                  "customer_id text NOT NULL REFERENCES customer (id) ON DELETE CASCADE, "
+                  "address_name text, is_default_shipping {b} NOT NULL DEFAULT false, "
+                  "is_default_billing {b} NOT NULL DEFAULT false, company text, first_name text, "
+                  "last_name text, address_1 text, address_2 text, city text, country_code text, "
+                  "province text, postal_code text, phone text, metadata {j}, "
+                  "created_at {t} NOT NULL DEFAULT {n}, updated_at {t} NOT NULL DEFAULT {n})",
+                  fmt::arg("b", t.boolean), fmt::arg("j", t.json), fmt::arg("t", t.time),
+                  fmt::arg("n", t.now)),
+      "CREATE UNIQUE INDEX IDX_customer_address_unique_customer_shipping ON customer_address "
+      "(customer_id) WHERE is_default_shipping",
+      "CREATE UNIQUE INDEX IDX_customer_address_unique_customer_billing ON customer_address "
+      "(customer_id) WHERE is_default_billing",
+      "CREATE INDEX IDX_customer_address_customer_id ON customer_address (customer_id)",
+      fmt::format("CREATE TABLE customer_group_customer (id text NOT NULL PRIMARY KEY, "
+                  "customer_id text NOT NULL REFERENCES customer (id) ON DELETE CASCADE, "
+                  "customer_group_id text NOT NULL REFERENCES customer_group (id) "
+                  "ON DELETE CASCADE, metadata {j}, created_by text, "
+                  "created_at {t} NOT NULL DEFAULT {n}, updated_at {t} NOT NULL DEFAULT {n})",
+                  fmt::arg("j", t.json), fmt::arg("t", t.time), fmt::arg("n", t.now)),
+      "CREATE UNIQUE INDEX IDX_customer_group_customer_unique ON customer_group_customer "
+      "(customer_id, customer_group_id)",
+      "CREATE INDEX IDX_customer_group_customer_customer_id ON customer_group_customer "
+      "(customer_id)",
+      "CREATE INDEX IDX_customer_group_customer_group_id ON customer_group_customer "
+      "(customer_group_id)",
+  };
+}
+
+query_texts queries(dialect d) {
+  const char* like = d == dialect::postgres ? "ILIKE" : "LIKE";  // SQLite's LIKE ignores case
+  const auto q = [&](std::string sql) { return placeholders(std::move(sql), d); };
+  const std::string live = "FROM customer c WHERE c.deleted_at IS NULL";
+  const std::string search =
+      fmt::format("(c.email {0} $1 OR c.first_name {0} $1 OR c.last_name {0} $1 OR "
+                  "c.company_name {0} $1 OR c.phone {0} $1)",
+                  like);
+  return {
+      .retrieve = q(fmt::format("SELECT {} {} AND c.id = $1", row_columns, live)),
+      .by_email = q(fmt::format("SELECT {} {} AND c.email = $1 ORDER BY c.id LIMIT 15",
+                                row_columns, live)),
+      .first_page = q(fmt::format("SELECT {} {} ORDER BY c.id LIMIT 15", row_columns, live)),
+      .deep_page =
+          q(fmt::format("SELECT {} {} ORDER BY c.id LIMIT 15 OFFSET $1", row_columns, live)),
+      .group_page = q(fmt::format(
+          "SELECT {} FROM customer c JOIN customer_group_customer m ON m.customer_id = c.id "
+          "WHERE m.customer_group_id = $1 AND c.deleted_at IS NULL ORDER BY c.id LIMIT 15",
+          row_columns)),
+      .company_page = q(fmt::format("SELECT {} {} AND c.company_name = $1 ORDER BY c.id LIMIT 15",
+                                    row_columns, live)),
+      .company_count = q(fmt::format("SELECT count(*) {} AND c.company_name = $1", live)),
+      .search_page = q(fmt::format("SELECT {} {} AND {} ORDER BY c.id LIMIT 15", row_columns,
+                                   live, search)),
+      .search_count = q(fmt::format("SELECT count(*) {} AND {}", live, search)),
+      .insert_customer =
+          q("INSERT INTO customer (id, email, first_name, has_account, created_at, updated_at) "
+            "VALUES ($1, $2, $3, false, $4, $4)"),
+      .update_customer = q(
+          "UPDATE customer SET last_name = $2, updated_at = $3 WHERE id = $1 AND deleted_at IS "
+          "NULL RETURNING id, company_name, first_name, last_name, email, phone, has_account, "
+          "metadata, created_by, created_at, updated_at, deleted_at"),
+  };
+}
+
+}  // namespace customerdb::peers
