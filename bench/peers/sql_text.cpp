@@ -90,28 +90,34 @@ std::vector<std::string> schema_statements(dialect d) {
 query_texts queries(dialect d) {
   const char* like = d == dialect::postgres ? "ILIKE" : "LIKE";  // SQLite's LIKE ignores case
   const auto q = [&](std::string sql) { return placeholders(std::move(sql), d); };
-  const std::string live = "FROM customer c WHERE c.deleted_at IS NULL";
+  // A page: the rows are chosen, ordered and cut on the customer table alone, and only the page's
+  // rows get their derived columns (otherwise both databases compute them for skipped rows too).
+  const auto page = [&](const std::string& where, const std::string& paging) {
+    return q(fmt::format("SELECT {} FROM (SELECT c.* FROM customer c WHERE c.deleted_at IS NULL{} "
+                         "ORDER BY c.id {}) c ORDER BY c.id",
+                         row_columns, where, paging));
+  };
   const std::string search =
-      fmt::format("(c.email {0} $1 OR c.first_name {0} $1 OR c.last_name {0} $1 OR "
+      fmt::format(" AND (c.email {0} $1 OR c.first_name {0} $1 OR c.last_name {0} $1 OR "
                   "c.company_name {0} $1 OR c.phone {0} $1)",
                   like);
   return {
-      .retrieve = q(fmt::format("SELECT {} {} AND c.id = $1", row_columns, live)),
-      .by_email = q(fmt::format("SELECT {} {} AND c.email = $1 ORDER BY c.id LIMIT 15",
-                                row_columns, live)),
-      .first_page = q(fmt::format("SELECT {} {} ORDER BY c.id LIMIT 15", row_columns, live)),
-      .deep_page =
-          q(fmt::format("SELECT {} {} ORDER BY c.id LIMIT 15 OFFSET $1", row_columns, live)),
+      .retrieve = q(fmt::format("SELECT {} FROM customer c WHERE c.deleted_at IS NULL AND c.id = $1",
+                                row_columns)),
+      .by_email = page(" AND c.email = $1", "LIMIT 15"),
+      .first_page = page("", "LIMIT 15"),
+      .deep_page = page("", "LIMIT 15 OFFSET $1"),
       .group_page = q(fmt::format(
-          "SELECT {} FROM customer c JOIN customer_group_customer m ON m.customer_id = c.id "
-          "WHERE m.customer_group_id = $1 AND c.deleted_at IS NULL ORDER BY c.id LIMIT 15",
+          "SELECT {} FROM (SELECT c.* FROM customer c JOIN customer_group_customer m ON "
+          "m.customer_id = c.id WHERE m.customer_group_id = $1 AND c.deleted_at IS NULL "
+          "ORDER BY c.id LIMIT 15) c ORDER BY c.id",
           row_columns)),
-      .company_page = q(fmt::format("SELECT {} {} AND c.company_name = $1 ORDER BY c.id LIMIT 15",
-                                    row_columns, live)),
-      .company_count = q(fmt::format("SELECT count(*) {} AND c.company_name = $1", live)),
-      .search_page = q(fmt::format("SELECT {} {} AND {} ORDER BY c.id LIMIT 15", row_columns,
-                                   live, search)),
-      .search_count = q(fmt::format("SELECT count(*) {} AND {}", live, search)),
+      .company_page = page(" AND c.company_name = $1", "LIMIT 15"),
+      .company_count = q(fmt::format(
+          "SELECT count(*) FROM customer c WHERE c.deleted_at IS NULL AND c.company_name = $1")),
+      .search_page = page(search, "LIMIT 15"),
+      .search_count =
+          q(fmt::format("SELECT count(*) FROM customer c WHERE c.deleted_at IS NULL{}", search)),
       .insert_customer =
           q("INSERT INTO customer (id, email, first_name, has_account, created_at, updated_at) "
             "VALUES ($1, $2, $3, false, $4, $4)"),

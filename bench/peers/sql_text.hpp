@@ -6,7 +6,8 @@
 //
 // Every query that returns customers returns the full row, including the two derived columns
 // customerdb's DTO carries (default_billing_address_id, default_shipping_address_id, decision
-// D9), looked up through the partial unique indexes on customer_address.
+// D9), looked up through the partial unique indexes on customer_address for the rows of the
+// page only (the page is cut in a subquery first).
 #pragma once
 
 #include <string>
