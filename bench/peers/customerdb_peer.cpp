@@ -44,7 +44,13 @@ void update_in_transaction(customerdb::customer_module& db, const std::string& i
 customerdb_peer::customerdb_peer(std::filesystem::path data_dir)
     : data_dir_(std::move(data_dir)) {}
 
-void customerdb_peer::load(const data_set& data) { memory_.import_records(data.records()); }
+void customerdb_peer::stage(const data_set& data) { staged_ = data.records(); }
+
+void customerdb_peer::load(const data_set& data) {
+  if (!staged_) staged_ = data.records();  // not staged: the copy is part of the load
+  memory_.import_records(std::move(*staged_));
+  staged_.reset();
+}
 
 void customerdb_peer::prepare_durable(const data_set& data) {
   std::filesystem::remove_all(data_dir_);

@@ -9,6 +9,7 @@
 #include <customerdb/customerdb.hpp>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "peer.hpp"
 
@@ -22,6 +23,7 @@ class customerdb_peer final : public peer {
   std::string name() const override { return "customerdb"; }
   bool supports(op) const override { return true; }
 
+  void stage(const data_set& data) override;
   void load(const data_set& data) override;
   void prepare_durable(const data_set& data) override;
 
@@ -45,6 +47,7 @@ class customerdb_peer final : public peer {
 
  private:
   std::filesystem::path data_dir_;
+  std::optional<customerdb::record_set> staged_;  // the records load imports, when staged
   customerdb::customer_module memory_;
   std::unique_ptr<customerdb::customer_module> durable_;
 };

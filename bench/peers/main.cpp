@@ -118,6 +118,7 @@ int run(int argc, char** argv) {
 
   figure load{.name = "bulk load", .unit = figure_unit::seconds};
   for (auto* p : peers) {
+    p->stage(data);
     start = clock_type::now();
     p->load(data);
     load.values[p->name()] = {std::chrono::duration<double>(clock_type::now() - start).count()};

@@ -49,6 +49,9 @@ class peer {
   virtual std::string name() const = 0;
   virtual bool supports(op) const = 0;
 
+  // Untimed preparation of the load: what the peer's load takes as its input, made ready
+  // (customerdb's import_records takes its own copy of the records).
+  virtual void stage(const data_set&) {}
   // Loads the data set (timed as bulk_load).
   virtual void load(const data_set& data) = 0;
   // Untimed setup before the durable operations (a second, durable copy of the data).
