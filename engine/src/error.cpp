@@ -2,29 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <cstddef>
+#include <iterator>
+
 #include "errors.hpp"
 #include "text.hpp"
 
 namespace customerdb {
 
 std::string_view to_string(error_code code) noexcept {
-  switch (code) {
-    case error_code::not_found:
-      return "not_found";
-    case error_code::invalid_data:
-      return "invalid_data";
-    case error_code::conflict:
-      return "conflict";
-    case error_code::not_allowed:
-      return "not_allowed";
-    case error_code::io_error:
-      return "io_error";
-    case error_code::corruption:
-      return "corruption";
-    case error_code::invalid_params:
-      return "invalid_params";
-  }
-  return "unknown";
+  // In the order of error_code.
+  static constexpr std::string_view names[] = {"not_found",   "invalid_data", "conflict",
+                                               "not_allowed", "io_error",     "corruption",
+                                               "invalid_params"};
+  static_assert(std::size(names) == static_cast<std::size_t>(error_code::invalid_params) + 1);
+  const auto i = static_cast<std::size_t>(code);
+  return i < std::size(names) ? names[i] : "unknown";
 }
 
 error unknown_field_error(std::string_view model, std::string_view key) {

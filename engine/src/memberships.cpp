@@ -1,4 +1,5 @@
-// customer_module: the group membership methods.
+// customer_module: adding customers to groups and removing them. Listing memberships is in
+// entity_methods.cpp with the other entities' lists.
 #include "customerdb/customer_module.hpp"
 #include "engine.hpp"
 #include "ops.hpp"
@@ -6,11 +7,6 @@
 namespace customerdb {
 
 using namespace detail;
-
-std::string customer_module::add_customer_to_group(const group_customer_pair& pair,
-                                                   const context& ctx) {
-  return add_customer_to_group(std::span(&pair, 1), ctx).front();
-}
 
 std::vector<std::string> customer_module::add_customer_to_group(
     std::span<const group_customer_pair> pairs, const context& ctx) {
@@ -55,12 +51,6 @@ void customer_module::remove_customer_from_group(std::span<const group_customer_
       for (const auto& m : t.memberships_of_pair(p.customer_id, p.customer_group_id))
         t.erase<membership_row>(m->id);
   });
-}
-
-std::vector<customer_group_customer> customer_module::list_customer_group_customers(
-    const filter& filters, const find_config& config, const context& ctx) const {
-  return engine_->read(
-      tx_of(ctx), [&](const view& v) { return detail::list<membership_row>(v, filters, config); });
 }
 
 }  // namespace customerdb

@@ -229,16 +229,6 @@ std::vector<dto_t<Row>> update_entities(engine& e, transaction* tx, const Target
   });
 }
 
-// Hard-deletes the existing rows among `ids`, calling cascade(t, id) first for each.
-template <class Row, class Cascade>
-void erase_rows(txn& t, const std::vector<std::string>& ids, Cascade&& cascade) {
-  for (const auto& id : ids) {
-    if (!t.find<Row>(id)) continue;
-    cascade(t, id);
-    t.erase<Row>(id);
-  }
-}
-
 // The result map of soft_delete/restore, narrowed by return_linkable_keys.
 template <class Row>
 linkable_ids linkable_result(std::vector<std::string> ids, const soft_delete_config& config) {

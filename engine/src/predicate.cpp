@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <variant>
@@ -145,17 +147,11 @@ struct metadata_pred final : pred<Row> {
 };
 
 std::string_view expected_operand(field_kind k) {
-  switch (k) {
-    case field_kind::text:
-      return "a string or null";
-    case field_kind::boolean:
-      return "a boolean or null";
-    case field_kind::time:
-      return "a timestamp or null";
-    case field_kind::json:
-      return "null";
-  }
-  return "a value";
+  // In the order of field_kind.
+  static constexpr std::string_view operands[] = {"a string or null", "a boolean or null",
+                                                  "a timestamp or null", "null"};
+  static_assert(std::size(operands) == static_cast<std::size_t>(field_kind::json) + 1);
+  return operands[static_cast<std::size_t>(k)];
 }
 
 // Converts `v` to the type of `f`; throws invalid_data when it is of another type.

@@ -26,6 +26,16 @@ enum class tag : std::uint8_t {
   erase = 5,  // u8 table, then the id
 };
 
+// The table a put tag writes to: the tags put_* follow the tables' order.
+constexpr table table_of(tag put) noexcept {
+  return static_cast<table>(static_cast<std::uint8_t>(put) -
+                            static_cast<std::uint8_t>(tag::put_group));
+}
+static_assert(table_of(tag::put_group) == table::groups &&
+              table_of(tag::put_customer) == table::customers &&
+              table_of(tag::put_address) == table::addresses &&
+              table_of(tag::put_membership) == table::memberships);
+
 constexpr unsigned archive_flags = boost::archive::no_header;
 
 std::uint32_t archive_library_version() {
@@ -164,16 +174,11 @@ void decode_commit(std::string_view payload, record_sink& sink) {
         if (buffer.remaining() != 0) throw std::runtime_error("bytes after the end tag");
         return;
       case tag::put_group:
-        load_put<customer_group_record>(archive, sink);
-        break;
       case tag::put_customer:
-        load_put<customer_record>(archive, sink);
-        break;
       case tag::put_address:
-        load_put<customer_address_record>(archive, sink);
-        break;
       case tag::put_membership:
-        load_put<customer_group_customer_record>(archive, sink);
+        with_record_of(table_of(static_cast<tag>(code)),
+                       [&]<class Record>() { load_put<Record>(archive, sink); });
         break;
       case tag::erase: {
         std::uint8_t which = 0;

@@ -48,20 +48,7 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
                                 count, expected));
     }
     sink.begin_table(t, count);
-    switch (t) {
-      case table::groups:
-        read_rows<customer_group_record>(archive, count, sink);
-        break;
-      case table::customers:
-        read_rows<customer_record>(archive, count, sink);
-        break;
-      case table::addresses:
-        read_rows<customer_address_record>(archive, count, sink);
-        break;
-      case table::memberships:
-        read_rows<customer_group_customer_record>(archive, count, sink);
-        break;
-    }
+    with_record_of(t, [&]<class Record>() { read_rows<Record>(archive, count, sink); });
     sink.end_table(t);
   } catch (const error&) {
     throw;

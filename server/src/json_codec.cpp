@@ -134,20 +134,13 @@ bool decode_column(Input& d, std::string_view key, const json::value& v, const s
 // The create or update data at `path`; `other(key, value, path)` takes the keys that are not
 // columns (returns false for an unknown one).
 template <class Input, class Other>
-Input decode_input(const json::value& v, std::string_view path, Other&& other) {
+Input decode_columns(const json::value& v, std::string_view path, Other&& other) {
   Input d;
   for_each_field(v, path, Input::columns::model,
                  [&](std::string_view key, const json::value& x, const std::string& p) {
                    return decode_column(d, key, x, p) || other(d, key, x, p);
                  });
   return d;
-}
-
-template <class Input>
-Input decode_input(const json::value& v, std::string_view path) {
-  return decode_input<Input>(
-      v, path,
-      [](Input&, std::string_view, const json::value&, const std::string&) { return false; });
 }
 
 // ---- Filters -------------------------------------------------------------------------------
@@ -193,12 +186,7 @@ bool is_operator_map(const json::object& o) {
 }
 
 std::vector<value> decode_values(const json::value& v, std::string_view path) {
-  if (!v.is_array()) fail(path, "must be an array");
-  std::vector<value> out;
-  out.reserve(v.get_array().size());
-  std::size_t i = 0;
-  for (const auto& item : v.get_array()) out.push_back(decode_value(item, child(path, i++)));
-  return out;
+  return decode_array(v, path, "must be an array", decode_value);
 }
 
 filter decode_field(const std::string& field, const json::value& v, std::string_view path);
@@ -240,12 +228,7 @@ filter decode_field(const std::string& field, const json::value& v, std::string_
 }
 
 std::vector<filter> decode_filters(const json::value& v, std::string_view path) {
-  if (!v.is_array()) fail(path, "must be an array of filters");
-  std::vector<filter> out;
-  out.reserve(v.get_array().size());
-  std::size_t i = 0;
-  for (const auto& item : v.get_array()) out.push_back(decode_filter(item, child(path, i++)));
-  return out;
+  return decode_array(v, path, "must be an array of filters", decode_filter);
 }
 
 filter decode_filter_key(std::string_view key, const json::value& v, std::string_view path) {
@@ -350,53 +333,34 @@ value decode_value(const json::value& v, std::string_view path) {
 }
 
 std::vector<std::string> decode_string_array(const json::value& v, std::string_view path) {
-  if (!v.is_array()) fail(path, "must be an array of strings");
-  std::vector<std::string> out;
-  out.reserve(v.get_array().size());
-  std::size_t i = 0;
-  for (const auto& item : v.get_array()) out.push_back(required_string(item, child(path, i++)));
-  return out;
+  return decode_array(v, path, "must be an array of strings", required_string);
 }
 
-create_customer_address_dto decode_create_customer_address_dto(const json::value& v,
-                                                               std::string_view path) {
-  return decode_input<create_customer_address_dto>(v, path);
+template <class Input>
+Input decode_input(const json::value& v, std::string_view path) {
+  if constexpr (std::is_same_v<Input, create_customer_dto>) {
+    return decode_columns<Input>(
+        v, path, [](Input& d, std::string_view key, const json::value& x, const std::string& p) {
+          if (key != "addresses") return false;
+          if (x.is_null()) return true;
+          d.addresses = decode_array(x, p, "must be an array or null",
+                                     decode_input<create_customer_address_dto>);
+          return true;
+        });
+  } else {
+    return decode_columns<Input>(
+        v, path, [](Input&, std::string_view, const json::value&, const std::string&) {
+          return false;  // no key but the columns
+        });
+  }
 }
 
-create_customer_dto decode_create_customer_dto(const json::value& v, std::string_view path) {
-  return decode_input<create_customer_dto>(
-      v, path,
-      [](create_customer_dto& d, std::string_view key, const json::value& x, const std::string& p) {
-        if (key != "addresses") return false;
-        if (x.is_null()) return true;
-        if (!x.is_array()) fail(p, "must be an array or null");
-        auto& addresses = d.addresses.emplace();
-        std::size_t i = 0;
-        for (const auto& a : x.get_array())
-          addresses.push_back(decode_create_customer_address_dto(a, child(p, i++)));
-        return true;
-      });
-}
-
-customer_updatable_fields decode_customer_updatable_fields(const json::value& v,
-                                                           std::string_view path) {
-  return decode_input<customer_updatable_fields>(v, path);
-}
-
-create_customer_group_dto decode_create_customer_group_dto(const json::value& v,
-                                                           std::string_view path) {
-  return decode_input<create_customer_group_dto>(v, path);
-}
-
-customer_group_updatable_fields decode_customer_group_updatable_fields(const json::value& v,
-                                                                       std::string_view path) {
-  return decode_input<customer_group_updatable_fields>(v, path);
-}
-
-update_customer_address_dto decode_update_customer_address_dto(const json::value& v,
-                                                               std::string_view path) {
-  return decode_input<update_customer_address_dto>(v, path);
-}
+template create_customer_dto decode_input(const json::value&, std::string_view);
+template customer_updatable_fields decode_input(const json::value&, std::string_view);
+template create_customer_group_dto decode_input(const json::value&, std::string_view);
+template customer_group_updatable_fields decode_input(const json::value&, std::string_view);
+template create_customer_address_dto decode_input(const json::value&, std::string_view);
+template update_customer_address_dto decode_input(const json::value&, std::string_view);
 
 group_customer_pair decode_group_customer_pair(const json::value& v, std::string_view path) {
   group_customer_pair d;

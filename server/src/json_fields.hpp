@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "customerdb/dto.hpp"
 
@@ -23,6 +24,19 @@ std::string child(std::string_view path, std::size_t index);
 
 // Throws customerdb::error (invalid_params) "<path> <what>".
 [[noreturn]] void fail(std::string_view path, std::string_view what);
+
+// The items of the array `v`, each read by `item(value, "<path>[<index>]")`; throws "<path>
+// <not_array>" (e.g. "must be an array of strings") when `v` is not an array.
+template <class Item>
+auto decode_array(const boost::json::value& v, std::string_view path, std::string_view not_array,
+                  Item&& item) {
+  if (!v.is_array()) fail(path, not_array);
+  std::vector<decltype(item(v, std::string()))> out;
+  out.reserve(v.get_array().size());
+  std::size_t i = 0;
+  for (const auto& x : v.get_array()) out.push_back(item(x, child(path, i++)));
+  return out;
+}
 
 // The object `v` is; throws "<path> must be an object" otherwise.
 const boost::json::object& as_object(const boost::json::value& v, std::string_view path);

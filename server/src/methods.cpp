@@ -300,9 +300,9 @@ struct method {
 
 constexpr method methods[] = {
     // Customers.
-    {"create", create_like<decode_create_customer_dto>(CUSTOMERDB_CALL(create))},
+    {"create", create_like<decode_input<create_customer_dto>>(CUSTOMERDB_CALL(create))},
     {"retrieve", retrieve_like(CUSTOMERDB_CALL(retrieve))},
-    {"update", update_like<decode_customer_updatable_fields>(CUSTOMERDB_CALL(update))},
+    {"update", update_like<decode_input<customer_updatable_fields>>(CUSTOMERDB_CALL(update))},
     {"delete", delete_like(CUSTOMERDB_CALL(delete_customers))},
     {"list", list_like(CUSTOMERDB_CALL(list))},
     {"listAndCount", list_like(CUSTOMERDB_CALL(list_and_count))},
@@ -310,10 +310,10 @@ constexpr method methods[] = {
     {"restore", soft_delete_like(CUSTOMERDB_CALL(restore))},
     // Customer groups.
     {"createCustomerGroup",
-     create_like<decode_create_customer_group_dto>(CUSTOMERDB_CALL(create_customer_group))},
+     create_like<decode_input<create_customer_group_dto>>(CUSTOMERDB_CALL(create_customer_group))},
     {"retrieveCustomerGroup", retrieve_like(CUSTOMERDB_CALL(retrieve_customer_group))},
     {"updateCustomerGroups",
-     update_like<decode_customer_group_updatable_fields>(CUSTOMERDB_CALL(update_customer_groups))},
+     update_like<decode_input<customer_group_updatable_fields>>(CUSTOMERDB_CALL(update_customer_groups))},
     {"deleteCustomerGroups", delete_like(CUSTOMERDB_CALL(delete_customer_groups))},
     {"listCustomerGroups", list_like(CUSTOMERDB_CALL(list_customer_groups))},
     {"listAndCountCustomerGroups", list_like(CUSTOMERDB_CALL(list_and_count_customer_groups))},
@@ -327,9 +327,9 @@ constexpr method methods[] = {
     {"listCustomerGroupCustomers", list_like(CUSTOMERDB_CALL(list_customer_group_customers))},
     // Addresses.
     {"addAddresses",
-     create_like<decode_create_customer_address_dto>(CUSTOMERDB_CALL(add_addresses))},
+     create_like<decode_input<create_customer_address_dto>>(CUSTOMERDB_CALL(add_addresses))},
     {"updateAddresses",
-     update_like<decode_update_customer_address_dto>(CUSTOMERDB_CALL(update_addresses))},
+     update_like<decode_input<update_customer_address_dto>>(CUSTOMERDB_CALL(update_addresses))},
     {"deleteAddresses", delete_like(CUSTOMERDB_CALL(delete_addresses))},
     {"listAddresses", list_like(CUSTOMERDB_CALL(list_addresses))},
     {"listAndCountAddresses", list_like(CUSTOMERDB_CALL(list_and_count_addresses))},

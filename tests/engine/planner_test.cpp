@@ -73,23 +73,13 @@ std::u32string decode_utf8(std::string_view s) {
 }
 
 std::string encode_utf8(std::u32string_view cps) {
+  static constexpr unsigned char lead[] = {0x00, 0xC0, 0xE0, 0xF0};
   std::string out;
   for (const char32_t c : cps) {
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
+    const int extra = c < 0x80 ? 0 : c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
+    out.push_back(static_cast<char>(lead[extra] | (c >> (6 * extra))));
+    for (int k = extra - 1; k >= 0; --k)
+      out.push_back(static_cast<char>(0x80 | ((c >> (6 * k)) & 0x3F)));
   }
   return out;
 }
@@ -364,33 +354,11 @@ std::string show_value(const value& v) {
 }
 
 std::string_view op_name(filter_op op) {
-  switch (op) {
-    case filter_op::eq:
-      return "==";
-    case filter_op::ne:
-      return "!=";
-    case filter_op::in:
-      return "in";
-    case filter_op::nin:
-      return "not_in";
-    case filter_op::gt:
-      return ">";
-    case filter_op::gte:
-      return ">=";
-    case filter_op::lt:
-      return "<";
-    case filter_op::lte:
-      return "<=";
-    case filter_op::like:
-      return "like";
-    case filter_op::ilike:
-      return "ilike";
-    case filter_op::re:
-      return "re";
-    case filter_op::exists:
-      return "exists";
-  }
-  return "?";
+  // In the order of filter_op.
+  static constexpr std::string_view names[] = {"==", "!=", "in",   "not_in", ">",  ">=",
+                                               "<",  "<=", "like", "ilike",  "re", "exists"};
+  static_assert(std::size(names) == static_cast<std::size_t>(filter_op::exists) + 1);
+  return names[static_cast<std::size_t>(op)];
 }
 
 std::string to_string(const gnode& n) {

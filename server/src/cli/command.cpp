@@ -8,9 +8,7 @@
 
 namespace customerdb::cli {
 
-void report_error(std::string_view message) {
-  fmt::print(stderr, "customerdb: {}\n", message);
-}
+void report_error(std::string_view message) { fmt::print(stderr, "customerdb: {}\n", message); }
 
 parsed parse(std::string_view usage, std::string_view summary, po::options_description options,
              const po::positional_options_description* positional, const arguments& args) {
@@ -34,6 +32,8 @@ parsed parse(std::string_view usage, std::string_view summary, po::options_descr
   }
   return result;
 }
+
+namespace {
 
 void add_persistence_flags(po::options_description& options) {
   options.add_options()  //
@@ -72,13 +72,22 @@ persistence_options persistence_from(const po::variables_map& vars) {
   return p;
 }
 
-std::optional<persistence_options> persistence_or_report(const po::variables_map& vars) {
+}  // namespace
+
+parsed_with_persistence parse_with_persistence(std::string_view usage, std::string_view summary,
+                                               po::options_description options,
+                                               const po::positional_options_description* positional,
+                                               const arguments& args) {
+  add_persistence_flags(options);
+  parsed_with_persistence result{parse(usage, summary, std::move(options), positional, args), {}};
+  if (result.exit_status) return result;
   try {
-    return persistence_from(vars);
+    result.persistence = persistence_from(result.vars);
   } catch (const po::error& e) {
     report_error(e.what());
-    return std::nullopt;
+    result.exit_status = 2;
   }
+  return result;
 }
 
 std::unique_ptr<customer_module> open_module(const persistence_options& options) {

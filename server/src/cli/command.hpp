@@ -40,13 +40,16 @@ struct parsed {
 parsed parse(std::string_view usage, std::string_view summary, po::options_description options,
              const po::positional_options_description* positional, const arguments& args);
 
-// Adds --data, --fsync, --snapshot-interval and --snapshot-commits (docs/persistence.md).
-void add_persistence_flags(po::options_description& options);
-// The persistence options those flags give. Throws po::error for a bad --fsync value.
-persistence_options persistence_from(const po::variables_map& vars);
-// As persistence_from, but a bad value is reported as a usage error: returns nullopt after
-// printing it (the caller exits 2).
-std::optional<persistence_options> persistence_or_report(const po::variables_map& vars);
+// parse() for a subcommand that keeps a store: adds --data, --fsync, --snapshot-interval and
+// --snapshot-commits (docs/persistence.md) to `options` and reads the persistence options they
+// give. A bad value (`--fsync sometimes`) is a usage error: printed, exit status 2.
+struct parsed_with_persistence : parsed {
+  persistence_options persistence;
+};
+parsed_with_persistence parse_with_persistence(std::string_view usage, std::string_view summary,
+                                               po::options_description options,
+                                               const po::positional_options_description* positional,
+                                               const arguments& args);
 
 // Opens the module with `options`. On failure prints "customerdb: <message>" to stderr and
 // returns null (the caller exits 1).

@@ -30,8 +30,7 @@ int generate_command(const arguments& args) {
       ("out", po::value<std::string>()->value_name("FILE"),
        "write JSON Lines to FILE (- for standard output), streaming: memory does not grow with "
        "N");
-  add_persistence_flags(options);
-  auto p = parse(
+  auto p = parse_with_persistence(
       "customerdb generate --customers N [--groups G] [--addresses-per-customer A] [--seed S] "
       "(--out FILE | --data DIR)",
       "Generates deterministic, realistic rows: groups, customers (names, unique e-mails, phone "
@@ -41,10 +40,8 @@ int generate_command(const arguments& args) {
       "does (--data).",
       options, nullptr, args);
   if (p.exit_status) return *p.exit_status;
-  const auto persistence = persistence_or_report(p.vars);
-  if (!persistence) return 2;
   const bool to_file = p.vars.count("out") > 0;
-  if (to_file == !persistence->data_dir.empty()) {
+  if (to_file == !p.persistence.data_dir.empty()) {
     report_error("give exactly one of --out FILE and --data DIR");
     return 2;
   }
@@ -66,7 +63,7 @@ int generate_command(const arguments& args) {
                             fixture.customers >= 100'000, produce);
   }
   store_import job;
-  job.persistence = *persistence;
+  job.persistence = p.persistence;
   job.source = fmt::format("generated fixture (seed {})", fixture.seed);
   job.read = [&](record_set& rows) {
     produce([&](const record& r) { server::add_record(rows, r); });

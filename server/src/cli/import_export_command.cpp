@@ -29,20 +29,14 @@ file_command parse_file_command(std::string_view usage, std::string_view summary
   po::options_description options("Options");
   options.add_options()("file", po::value<std::string>()->required()->value_name("FILE"),
                         file_help);
-  add_persistence_flags(options);
   po::positional_options_description positional;
   positional.add("file", 1);
-  auto p = parse(usage, summary, options, &positional, args);
+  auto p = parse_with_persistence(usage, summary, options, &positional, args);
   file_command c;
   c.exit_status = p.exit_status;
   if (c.exit_status) return c;
-  const auto persistence = persistence_or_report(p.vars);
-  if (!persistence) {
-    c.exit_status = 2;
-    return c;
-  }
   c.path = p.vars["file"].as<std::string>();
-  c.persistence = *persistence;
+  c.persistence = p.persistence;
   return c;
 }
 

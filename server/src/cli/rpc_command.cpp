@@ -2,7 +2,6 @@
 // standard input, one response line per answered line on standard output, flushed at once;
 // logs on standard error; end of input is a clean shutdown.
 #include <fmt/format.h>
-
 #include <unistd.h>
 
 #include <cerrno>
@@ -70,24 +69,22 @@ class line_reader {
   std::size_t end_ = 0;
 };
 
+constexpr std::string_view summary =
+    R"(Answers JSON-RPC 2.0 requests (docs/protocol.md describes them), one request or batch per
+line on standard input, one response line each on standard output. End of input shuts down
+cleanly.)";
+
 }  // namespace
 
 int rpc_command(const arguments& args) {
   po::options_description options("Options");
-  add_persistence_flags(options);
   options.add_options()  //
       ("max-request-bytes", po::value<std::size_t>()->default_value(64u << 20)->value_name("N"),
        "the longest request line accepted");
-  auto parsed = parse("customerdb rpc [options]",
-                      "Answers JSON-RPC 2.0 requests (the README describes them), one request "
-                      "or batch per line on standard input,\none response line each on standard "
-                      "output. End of input shuts down cleanly.",
-                      options, nullptr, args);
+  auto parsed = parse_with_persistence("customerdb rpc [options]", summary, options, nullptr, args);
   if (parsed.exit_status) return *parsed.exit_status;
 
-  const auto persistence = persistence_or_report(parsed.vars);
-  if (!persistence) return 2;
-  auto module = open_module(*persistence);
+  auto module = open_module(parsed.persistence);
   if (!module) return 1;
   server::dispatcher_options dopts;
   dopts.max_request_bytes = parsed.vars["max-request-bytes"].as<std::size_t>();

@@ -13,6 +13,15 @@
 
 namespace customerdb::cli {
 
+namespace {
+
+constexpr std::string_view summary =
+    R"(Answers JSON-RPC requests over HTTP/1.1 (docs/protocol.md describes them): POST /rpc with a
+request or batch as the body, GET /health. Stops cleanly on SIGINT or SIGTERM: requests in
+flight are answered and, with --data, the store is made durable.)";
+
+}  // namespace
+
 int serve_command(const arguments& args) {
   server::http_server_options http;
   server::dispatcher_options rpc;
@@ -30,17 +39,10 @@ int serve_command(const arguments& args) {
        "the largest request body; larger ones get 413 with a JSON-RPC invalid_request error")  //
       ("threads", po::value<unsigned>()->default_value(0)->value_name("N"),
        "threads serving requests (0: one per hardware thread)");
-  add_persistence_flags(options);
-  auto p = parse("customerdb serve [options]",
-                 "Answers JSON-RPC requests over HTTP/1.1 (the README describes them): POST "
-                 "/rpc with a request or batch as the body,\nGET /health. Stops cleanly on SIGINT or SIGTERM: "
-                 "requests in flight are answered and,\nwith --data, the store is made durable.",
-                 options, nullptr, args);
+  auto p = parse_with_persistence("customerdb serve [options]", summary, options, nullptr, args);
   if (p.exit_status) return *p.exit_status;
 
-  persistence_options persistence;
   try {
-    persistence = persistence_from(p.vars);
     const unsigned port = p.vars["port"].as<unsigned>();
     if (port > 65535) {
       throw po::error(fmt::format("--port {}: expected 0 to 65535", port));
@@ -68,7 +70,7 @@ int serve_command(const arguments& args) {
     report_error(e.what());
     return 1;
   }
-  auto module = open_module(persistence);
+  auto module = open_module(p.persistence);
   if (!module) return 1;
   server::dispatcher dispatcher(*module, rpc);
   server->run(dispatcher);

@@ -10,21 +10,19 @@ namespace customerdb::cli {
 
 int stats_command(const arguments& args) {
   po::options_description options("Options");
-  add_persistence_flags(options);
-  const auto p = parse("customerdb stats --data DIR [options]",
-                       "Opens the store in DIR (the newest valid snapshot and the journal after "
-                       "it, as `serve` and\n`rpc` do at start-up) and prints its row counts, "
-                       "commit sequence and last snapshot.\nThe directory must not be in use by "
-                       "another process.",
-                       options, nullptr, args);
+  const auto p = parse_with_persistence(
+      "customerdb stats --data DIR [options]",
+      "Opens the store in DIR (the newest valid snapshot and the journal after "
+      "it, as `serve` and\n`rpc` do at start-up) and prints its row counts, "
+      "commit sequence and last snapshot.\nThe directory must not be in use by "
+      "another process.",
+      options, nullptr, args);
   if (p.exit_status) return *p.exit_status;
-  const auto persistence = persistence_or_report(p.vars);
-  if (!persistence) return 2;
-  if (persistence->data_dir.empty()) {
+  if (p.persistence.data_dir.empty()) {
     report_error("stats needs --data DIR");
     return 2;
   }
-  const auto module = open_module(*persistence);
+  const auto module = open_module(p.persistence);
   if (!module) return 1;
   const module_stats s = module->stats();
   fmt::print(
@@ -35,7 +33,7 @@ int stats_command(const arguments& args) {
       "group memberships    {}\n"
       "commit sequence      {}\n"
       "last snapshot        {}\n",
-      persistence->data_dir.string(), s.customers, s.customer_groups, s.customer_addresses,
+      p.persistence.data_dir.string(), s.customers, s.customer_groups, s.customer_addresses,
       s.customer_group_customers, s.sequence,
       s.last_snapshot_sequence ? fmt::format("sequence {}, taken {}", *s.last_snapshot_sequence,
                                              to_iso8601(*s.last_snapshot_at))

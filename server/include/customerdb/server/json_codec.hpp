@@ -41,21 +41,14 @@ namespace customerdb::server {
 // Each throws customerdb::error (invalid_params) for a wrong JSON shape and customerdb::error
 // (invalid_data) for an unknown key in create/update data.
 
-// {"id", "email", "first_name", "last_name", "company_name", "phone", "has_account",
-//  "metadata", "created_by", "addresses": [address...]}; null (or absent) optional fields are
-// left unset; a null `addresses` is treated as absent.
-create_customer_dto decode_create_customer_dto(const boost::json::value& v, std::string_view path);
-// Absent key: untouched; null: customerdb::null; otherwise the value.
-customer_updatable_fields decode_customer_updatable_fields(const boost::json::value& v,
-                                                           std::string_view path);
-create_customer_group_dto decode_create_customer_group_dto(const boost::json::value& v,
-                                                           std::string_view path);
-customer_group_updatable_fields decode_customer_group_updatable_fields(const boost::json::value& v,
-                                                                       std::string_view path);
-create_customer_address_dto decode_create_customer_address_dto(const boost::json::value& v,
-                                                               std::string_view path);
-update_customer_address_dto decode_update_customer_address_dto(const boost::json::value& v,
-                                                               std::string_view path);
+// Create and update data, for Input one of create_customer_dto, customer_updatable_fields,
+// create_customer_group_dto, customer_group_updatable_fields, create_customer_address_dto and
+// update_customer_address_dto: an object with the input's columns (columns.hpp). In create
+// data a null (or absent) optional field is left unset; in update data an absent key leaves the
+// field untouched and null sets it to customerdb::null. create_customer_dto also takes
+// "addresses": [address...], a null `addresses` being treated as absent.
+template <class Input>
+Input decode_input(const boost::json::value& v, std::string_view path);
 // {"customer_id": string, "customer_group_id": string}, both required.
 group_customer_pair decode_group_customer_pair(const boost::json::value& v, std::string_view path);
 

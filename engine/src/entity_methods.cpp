@@ -1,0 +1,146 @@
+// customer_module: the methods the entities have alike, each family defined once and stated
+// per entity below: retrieve, the one-row forms of create, update and delete (by id, by ids, by
+// selector), list, listAndCount, softDelete and restore. What differs between entities lives
+// in the entity's own file (customers.cpp, groups.cpp, addresses.cpp, memberships.cpp): how rows
+// are created, and the hooks of entity_hooks.hpp.
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "customerdb/customer_module.hpp"
+#include "engine.hpp"
+#include "entity_hooks.hpp"
+#include "ops.hpp"
+
+namespace customerdb {
+
+using namespace detail;
+
+namespace {
+
+// Updates `target` (ids or a selector) with `data`, then checks the data's references.
+template <class Row, class Target, class Data>
+std::vector<dto_t<Row>> update_targets_with(engine& e, transaction* tx, const Target& target,
+                                            const Data& data) {
+  return update_entities<Row>(
+      e, tx, target, [&](Row& r) { return apply_update(r, data); },
+      [&](const view& v) { check_update_references(v, data); });
+}
+
+// Hard-deletes the existing rows among `ids` (unknown ids are ignored) with what depends on
+// them, as Medusa's cascades do: a customer's addresses and memberships, a group's memberships.
+template <class Row>
+void erase_with_dependents(txn& t, const std::vector<std::string>& ids) {
+  for (const auto& id : ids) {
+    if (!t.find<Row>(id)) continue;
+    if constexpr (std::is_same_v<Row, customer_row>) {
+      for (const auto& a : t.addresses_of(id)) t.erase<address_row>(a->id);
+      for (const auto& m : t.memberships_of_customer(id)) t.erase<membership_row>(m->id);
+    } else if constexpr (std::is_same_v<Row, group_row>) {
+      for (const auto& m : t.memberships_of_group(id)) t.erase<membership_row>(m->id);
+    }
+    t.erase<Row>(id);
+  }
+}
+
+}  // namespace
+
+// `Result name(const Input&, ctx)`: the one-row form of `name(span<const Input>, ctx)`.
+#define CUSTOMERDB_ONE_ROW_METHOD(Result, name, Input)                  \
+  Result customer_module::name(const Input& data, const context& ctx) { \
+    return name(std::span(&data, 1), ctx).front();                      \
+  }
+
+#define CUSTOMERDB_RETRIEVE_METHOD(Row, name)                                                  \
+  dto_t<Row> customer_module::name(id_view id, const find_config& config, const context& ctx)  \
+      const {                                                                                  \
+    return engine_->read(tx_of(ctx),                                                           \
+                         [&](const view& v) { return detail::retrieve<Row>(v, id, config); }); \
+  }
+
+#define CUSTOMERDB_UPDATE_METHODS(Row, name, Data)                                           \
+  dto_t<Row> customer_module::name(id_view id, const Data& data, const context& ctx) {       \
+    return update_targets_with<Row>(*engine_, tx_of(ctx), single_id<Row>(id), data).front(); \
+  }                                                                                          \
+  std::vector<dto_t<Row>> customer_module::name(const std::vector<std::string>& ids,         \
+                                                const Data& data, const context& ctx) {      \
+    if (ids.empty()) return {};                                                              \
+    return update_targets_with<Row>(*engine_, tx_of(ctx), ids, data);                        \
+  }                                                                                          \
+  std::vector<dto_t<Row>> customer_module::name(const filter& selector, const Data& data,    \
+                                                const context& ctx) {                        \
+    return update_targets_with<Row>(*engine_, tx_of(ctx), selector, data);                   \
+  }
+
+#define CUSTOMERDB_DELETE_METHODS(Row, name)                                                     \
+  void customer_module::name(id_view id, const context& ctx) { name(single_id<Row>(id), ctx); }  \
+  void customer_module::name(const std::vector<std::string>& ids, const context& ctx) {          \
+    if (ids.empty()) return;                                                                     \
+    engine_->write(tx_of(ctx), [&](txn& t) { erase_with_dependents<Row>(t, unique_ids(ids)); }); \
+  }                                                                                              \
+  void customer_module::name(const filter& selector, const context& ctx) {                       \
+    engine_->write(tx_of(ctx), [&](txn& t) {                                                     \
+      erase_with_dependents<Row>(                                                                \
+          t, ids_of(select_rows<Row>(t, selector, query_kind::delete_selector)));                \
+    });                                                                                          \
+  }
+
+#define CUSTOMERDB_LIST_METHOD(Row, name, Result, run)                                         \
+  Result customer_module::name(const filter& filters, const find_config& config,               \
+                               const context& ctx) const {                                     \
+    return engine_->read(tx_of(ctx),                                                           \
+                         [&](const view& v) { return detail::run<Row>(v, filters, config); }); \
+  }
+
+#define CUSTOMERDB_SOFT_DELETE_METHODS(Row, name, run)                                         \
+  linkable_ids customer_module::name(const std::vector<std::string>& ids,                      \
+                                     const soft_delete_config& config, const context& ctx) {   \
+    if (ids.empty()) return {};                                                                \
+    return engine_->write(                                                                     \
+        tx_of(ctx), [&](txn& t) { return detail::run<Row>(t, ids, config, engine_->now()); }); \
+  }                                                                                            \
+  linkable_ids customer_module::name(id_view id, const soft_delete_config& config,             \
+                                     const context& ctx) {                                     \
+    return name(single_id<Row>(id), config, ctx);                                              \
+  }
+
+// An entity's list and listAndCount methods.
+#define CUSTOMERDB_LIST_METHODS(Row, list_name, list_and_count_name)                  \
+  CUSTOMERDB_LIST_METHOD(Row, list_name, std::vector<dto_t<Row>>, list)               \
+  CUSTOMERDB_LIST_METHOD(Row, list_and_count_name, list_and_count_result<dto_t<Row>>, \
+                         list_and_count)
+
+// The methods of an entity with soft deletion.
+#define CUSTOMERDB_SOFT_DELETABLE_ENTITY(Row, retrieve_name, create_name, Input, update_name, \
+                                         Data, delete_name, list_name, list_and_count_name,   \
+                                         soft_delete_name, restore_name)                      \
+  CUSTOMERDB_RETRIEVE_METHOD(Row, retrieve_name)                                              \
+  CUSTOMERDB_ONE_ROW_METHOD(dto_t<Row>, create_name, Input)                                   \
+  CUSTOMERDB_UPDATE_METHODS(Row, update_name, Data)                                           \
+  CUSTOMERDB_DELETE_METHODS(Row, delete_name)                                                 \
+  CUSTOMERDB_LIST_METHODS(Row, list_name, list_and_count_name)                                \
+  CUSTOMERDB_SOFT_DELETE_METHODS(Row, soft_delete_name, soft_delete)                          \
+  CUSTOMERDB_SOFT_DELETE_METHODS(Row, restore_name, restore)
+
+CUSTOMERDB_SOFT_DELETABLE_ENTITY(customer_row, retrieve, create, create_customer_dto, update,
+                                 customer_updatable_fields, delete_customers, list, list_and_count,
+                                 soft_delete, restore)
+CUSTOMERDB_SOFT_DELETABLE_ENTITY(group_row, retrieve_customer_group, create_customer_group,
+                                 create_customer_group_dto, update_customer_groups,
+                                 customer_group_updatable_fields, delete_customer_groups,
+                                 list_customer_groups, list_and_count_customer_groups,
+                                 soft_delete_customer_groups, restore_customer_groups)
+
+// Addresses: no soft deletion.
+CUSTOMERDB_ONE_ROW_METHOD(customer_address, add_addresses, create_customer_address_dto)
+CUSTOMERDB_UPDATE_METHODS(address_row, update_addresses, update_customer_address_dto)
+CUSTOMERDB_DELETE_METHODS(address_row, delete_addresses)
+CUSTOMERDB_LIST_METHODS(address_row, list_addresses, list_and_count_addresses)
+
+// Memberships: created and removed by pairs (memberships.cpp); listed.
+CUSTOMERDB_ONE_ROW_METHOD(std::string, add_customer_to_group, group_customer_pair)
+CUSTOMERDB_LIST_METHOD(membership_row, list_customer_group_customers,
+                       std::vector<customer_group_customer>, list)
+
+}  // namespace customerdb
