@@ -110,6 +110,7 @@ void postgres_peer::load(const data_set& data) {
           "PostgreSQL: the database's collation is {}, not C: ORDER BY id would not sort as "
           "customerdb does. Use a cluster made with initdb --no-locale (scripts/bench-peers).",
           collate));
+    setup.exec("SET client_min_messages = warning");  // no NOTICE for tables not there yet
     setup.exec("DROP TABLE IF EXISTS customer_group_customer, customer_address, customer_group, "
                "customer CASCADE");
     for (const auto& s : schema_statements(dialect::postgres)) setup.exec(s);
