@@ -5,7 +5,7 @@
 #include "customerdb/customer_module.hpp"
 #include "engine.hpp"
 #include "entity_hooks.hpp"
-#include "ops.hpp"
+#include "entity_steps.hpp"
 #include "rules.hpp"
 
 namespace customerdb {
@@ -18,7 +18,8 @@ void check_customer_exists(const view& v, std::string_view customer_id) {
   if (!v.find<customer_row>(customer_id)) throw relationship_missing("customer_id", customer_id);
 }
 
-row_ptr<address_row> insert_address(txn& t, const create_customer_address_dto& d, timestamp now) {
+row_ptr<address_row> insert_address(write_view& t, const create_customer_address_dto& d,
+                                    timestamp now) {
   auto row = row_from_input<address_row>(t, d, now);
   put_checked<address_row>(t, row, nullptr);
   return row;
@@ -36,7 +37,7 @@ std::vector<customer_address> customer_module::add_addresses(
   // Input checks, then every row's unique rules, then the references (decision D19).
   for (const auto& d : data)
     if (!d.customer_id) throw required_value(schema_of<address_row>().model, "customer_id");
-  return engine_->write(tx_of(ctx), [&](txn& t) {
+  return engine_->write(tx_of(ctx), [&](write_view& t) {
     std::vector<row_ptr<address_row>> rows;
     for (const auto& d : data) rows.push_back(insert_address(t, d, engine_->now()));
     for (const auto& d : data) check_customer_exists(t, *d.customer_id);

@@ -9,7 +9,8 @@ namespace customerdb::detail {
 // Inserts one address and checks its one-default rule (put_checked). Throws invalid_data when
 // the id is taken or the rule is broken. Does not check that the customer exists: callers
 // check references after all their rows (decision D19). REQUIRES: data.customer_id.
-row_ptr<address_row> insert_address(txn& t, const create_customer_address_dto& data, timestamp now);
+row_ptr<address_row> insert_address(write_view& t, const create_customer_address_dto& data,
+                                    timestamp now);
 
 // Throws not_found `You tried to set relationship customer_id: <id>, but such entity does not
 // exist` when `v` holds no customer `customer_id` (decision D7).

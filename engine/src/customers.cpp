@@ -3,7 +3,7 @@
 #include "addresses.hpp"
 #include "customerdb/customer_module.hpp"
 #include "engine.hpp"
-#include "ops.hpp"
+#include "entity_steps.hpp"
 #include "rules.hpp"
 
 namespace customerdb {
@@ -15,7 +15,7 @@ namespace {
 // Inserts the customers, then their addresses, as Medusa's two statements do: a call that
 // breaks several rules reports the first customer that breaks one, then the first address
 // (decision D19).
-std::vector<customer> create_customers(txn& t, std::span<const create_customer_dto> data,
+std::vector<customer> create_customers(write_view& t, std::span<const create_customer_dto> data,
                                        timestamp now) {
   std::vector<customer> out;
   std::vector<std::vector<row_ptr<address_row>>> addresses(data.size());
@@ -45,7 +45,7 @@ std::vector<customer> customer_module::create(std::span<const create_customer_dt
                                               const context& ctx) {
   if (data.empty()) return {};
   return engine_->write(tx_of(ctx),
-                        [&](txn& t) { return create_customers(t, data, engine_->now()); });
+                        [&](write_view& t) { return create_customers(t, data, engine_->now()); });
 }
 
 }  // namespace customerdb

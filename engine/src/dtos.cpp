@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "errors.hpp"
+#include "error_messages.hpp"
 
 namespace customerdb::detail {
 namespace {

@@ -4,7 +4,7 @@
 #include <malloc.h>
 
 #include "customerdb/persistence/durable_store.hpp"
-#include "errors.hpp"
+#include "error_messages.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
 #include "store_records.hpp"
@@ -27,7 +27,7 @@ void require_exists(const view& v, std::string_view id) {
 
 // No row `t` wrote was inserted, replaced or erased by a commit after `begin_sequence`.
 template <class Row>
-void check_unchanged(const txn& t, std::uint64_t begin_sequence) {
+void check_unchanged(const write_view& t, std::uint64_t begin_sequence) {
   const auto& table = t.committed().of<Row>();
   t.writes().of<Row>().for_each([&](const std::string& id, const change<Row>& c) {
     const auto current = table.find(id);
@@ -54,7 +54,7 @@ void refresh_published_defaults(const write_set& w, const store& s) {
 
 // Hands the read view the images, as of its cut, of the rows `changes` replaces or erases.
 template <class Row>
-void keep_before_images(const change_set<Row>& changes, const store& s, read_view& view) {
+void keep_before_images(const change_set<Row>& changes, const store& s, snapshot_cut& view) {
   changes.for_each(
       [&](const std::string& id, const change<Row>&) { view.before_write<Row>(s.of<Row>(), id); });
 }
@@ -141,7 +141,7 @@ std::unique_lock<std::mutex> engine::enter(transaction& tx) const {
   }
 }
 
-void engine::validate(const txn& t, std::uint64_t begin_sequence) const {
+void engine::validate(const write_view& t, std::uint64_t begin_sequence) const {
   check_unchanged<customer_row>(t, begin_sequence);
   check_unchanged<group_row>(t, begin_sequence);
   check_unchanged<address_row>(t, begin_sequence);
@@ -169,7 +169,7 @@ void engine::validate(const txn& t, std::uint64_t begin_sequence) const {
   check_unique(t);
 }
 
-std::uint64_t engine::publish(const txn& t) {
+std::uint64_t engine::publish(const write_view& t) {
   const auto& w = t.writes();
   if (w.customers.empty() && w.groups.empty() && w.addresses.empty() && w.memberships.empty())
     return 0;

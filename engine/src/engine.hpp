@@ -12,7 +12,7 @@
 // commit hook: each commit's changes are handed to it (appended to the journal) before they are
 // published, and the commit waits for durability after it released `writer_`, so that
 // concurrent commits share fsyncs. For snapshots the engine is persistence's table_source: a
-// read fixes a cut under `writer_` and reads view_, a read_view of the store, in short chunks
+// read fixes a cut under `writer_` and reads view_, a snapshot_cut of the store, in short chunks
 // under the shared latch; commits keep before-images for it (snapshots.cpp).
 #pragma once
 
@@ -29,7 +29,7 @@
 #include "customerdb/customer_module.hpp"
 #include "customerdb/persistence/table_source.hpp"
 #include "latch.hpp"
-#include "read_view.hpp"
+#include "snapshot_cut.hpp"
 #include "store.hpp"
 
 namespace customerdb::persistence {
@@ -48,7 +48,7 @@ class transaction {
       : writes(s, true), deadline(options.deadline), begin_sequence(s.sequence) {}
 
   std::mutex mutex;  // one call at a time
-  txn writes;
+  write_view writes;
   std::optional<std::chrono::steady_clock::time_point> deadline;
   std::uint64_t begin_sequence;  // the commits this transaction may have seen
   status state = status::active;
@@ -80,12 +80,12 @@ class engine final : private persistence::table_source {
     return std::forward<F>(f)(v);
   }
 
-  // Runs f(txn&) as one atomic step: inside `tx` when given (undone on failure), otherwise as
-  // a transaction of its own that commits at once. `f` checks the unique rules of the rows it
+  // Runs f(write_view&) as one atomic step: inside `tx` when given (undone on failure), otherwise
+  // as a transaction of its own that commits at once. `f` checks the unique rules of the rows it
   // writes as it writes them (put_checked, rules.hpp).
   template <class F>
   auto write(transaction* tx, F&& f) {
-    using result = std::invoke_result_t<F, txn&>;
+    using result = std::invoke_result_t<F, write_view&>;
     if (tx) {
       std::unique_lock call = enter(*tx);
       std::shared_lock lock(latch_);
@@ -105,7 +105,7 @@ class engine final : private persistence::table_source {
       if constexpr (std::is_void_v<result>) {
         {
           std::lock_guard writer(writer_);
-          txn t(store_);
+          write_view t(store_);
           std::forward<F>(f)(t);
           sequence = publish(t);
         }
@@ -113,7 +113,7 @@ class engine final : private persistence::table_source {
       } else {
         auto r = [&] {
           std::lock_guard writer(writer_);
-          txn t(store_);
+          write_view t(store_);
           auto r = std::forward<F>(f)(t);
           sequence = publish(t);
           return r;
@@ -151,11 +151,11 @@ class engine final : private persistence::table_source {
   std::unique_lock<std::mutex> enter(transaction& tx) const;
   // Checks that no row `t` wrote was changed by a commit after `begin_sequence`, that the rows
   // it refers to still exist, and the unique rules. REQUIRES: writer_ held.
-  void validate(const txn& t, std::uint64_t begin_sequence) const;
+  void validate(const write_view& t, std::uint64_t begin_sequence) const;
   // Hands `t` to the commit hook and applies it to the store under the exclusive latch;
   // returns the commit's sequence, 0 when `t` wrote nothing. Throws io_error when the journal
   // append fails; nothing is published then. REQUIRES: writer_ held.
-  std::uint64_t publish(const txn& t);
+  std::uint64_t publish(const write_view& t);
   // After a commit published as `sequence` (0: none), with writer_ released: the hook waits
   // until the fsync policy counts it durable (io_error when that failed) and counts it for
   // snapshots.
@@ -170,7 +170,7 @@ class engine final : private persistence::table_source {
   mutable std::mutex writer_;
   store store_;
   std::function<timestamp()> clock_;
-  read_view view_;                                       // the cut a snapshot in progress reads
+  snapshot_cut view_;                                    // the cut a snapshot in progress reads
   std::unique_ptr<persistence::durable_store> durable_;  // null without a data directory
   persistence::commit_hook* hook_ = nullptr;             // durable_, or null
 };

@@ -11,7 +11,7 @@
 #include "customerdb/customer_module.hpp"
 #include "engine.hpp"
 #include "entity_hooks.hpp"
-#include "ops.hpp"
+#include "entity_steps.hpp"
 
 namespace customerdb {
 
@@ -31,7 +31,7 @@ std::vector<dto_t<Row>> update_targets_with(engine& e, transaction* tx, const Ta
 // Hard-deletes the existing rows among `ids` (unknown ids are ignored) with what depends on
 // them, as Medusa's cascades do: a customer's addresses and memberships, a group's memberships.
 template <class Row>
-void erase_with_dependents(txn& t, const std::vector<std::string>& ids) {
+void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
   for (const auto& id : ids) {
     if (!t.find<Row>(id)) continue;
     if constexpr (std::is_same_v<Row, customer_row>) {
@@ -73,17 +73,18 @@ void erase_with_dependents(txn& t, const std::vector<std::string>& ids) {
     return update_targets_with<Row>(*engine_, tx_of(ctx), selector, data);                   \
   }
 
-#define CUSTOMERDB_DELETE_METHODS(Row, name)                                                     \
-  void customer_module::name(id_view id, const context& ctx) { name(single_id<Row>(id), ctx); }  \
-  void customer_module::name(const std::vector<std::string>& ids, const context& ctx) {          \
-    if (ids.empty()) return;                                                                     \
-    engine_->write(tx_of(ctx), [&](txn& t) { erase_with_dependents<Row>(t, unique_ids(ids)); }); \
-  }                                                                                              \
-  void customer_module::name(const filter& selector, const context& ctx) {                       \
-    engine_->write(tx_of(ctx), [&](txn& t) {                                                     \
-      erase_with_dependents<Row>(                                                                \
-          t, ids_of(select_rows<Row>(t, selector, query_kind::delete_selector)));                \
-    });                                                                                          \
+#define CUSTOMERDB_DELETE_METHODS(Row, name)                                                    \
+  void customer_module::name(id_view id, const context& ctx) { name(single_id<Row>(id), ctx); } \
+  void customer_module::name(const std::vector<std::string>& ids, const context& ctx) {         \
+    if (ids.empty()) return;                                                                    \
+    engine_->write(tx_of(ctx),                                                                  \
+                   [&](write_view& t) { erase_with_dependents<Row>(t, unique_ids(ids)); });     \
+  }                                                                                             \
+  void customer_module::name(const filter& selector, const context& ctx) {                      \
+    engine_->write(tx_of(ctx), [&](write_view& t) {                                             \
+      erase_with_dependents<Row>(                                                               \
+          t, ids_of(select_rows<Row>(t, selector, query_kind::delete_selector)));               \
+    });                                                                                         \
   }
 
 #define CUSTOMERDB_LIST_METHOD(Row, name, Result, run)                                         \
@@ -93,16 +94,17 @@ void erase_with_dependents(txn& t, const std::vector<std::string>& ids) {
                          [&](const view& v) { return detail::run<Row>(v, filters, config); }); \
   }
 
-#define CUSTOMERDB_SOFT_DELETE_METHODS(Row, name, run)                                         \
-  linkable_ids customer_module::name(const std::vector<std::string>& ids,                      \
-                                     const soft_delete_config& config, const context& ctx) {   \
-    if (ids.empty()) return {};                                                                \
-    return engine_->write(                                                                     \
-        tx_of(ctx), [&](txn& t) { return detail::run<Row>(t, ids, config, engine_->now()); }); \
-  }                                                                                            \
-  linkable_ids customer_module::name(id_view id, const soft_delete_config& config,             \
-                                     const context& ctx) {                                     \
-    return name(single_id<Row>(id), config, ctx);                                              \
+#define CUSTOMERDB_SOFT_DELETE_METHODS(Row, name, run)                                       \
+  linkable_ids customer_module::name(const std::vector<std::string>& ids,                    \
+                                     const soft_delete_config& config, const context& ctx) { \
+    if (ids.empty()) return {};                                                              \
+    return engine_->write(tx_of(ctx), [&](write_view& t) {                                   \
+      return detail::run<Row>(t, ids, config, engine_->now());                               \
+    });                                                                                      \
+  }                                                                                          \
+  linkable_ids customer_module::name(id_view id, const soft_delete_config& config,           \
+                                     const context& ctx) {                                   \
+    return name(single_id<Row>(id), config, ctx);                                            \
   }
 
 // An entity's list and listAndCount methods.

@@ -5,15 +5,15 @@
 #include <cstddef>
 #include <iterator>
 
-#include "errors.hpp"
-#include "text.hpp"
+#include "error_messages.hpp"
+#include "text_match.hpp"
 
 namespace customerdb {
 
 std::string_view to_string(error_code code) noexcept {
   // In the order of error_code.
-  static constexpr std::string_view names[] = {"not_found",   "invalid_data", "conflict",
-                                               "not_allowed", "io_error",     "corruption",
+  static constexpr std::string_view names[] = {"not_found",     "invalid_data", "conflict",
+                                               "not_allowed",   "io_error",     "corruption",
                                                "invalid_params"};
   static_assert(std::size(names) == static_cast<std::size_t>(error_code::invalid_params) + 1);
   const auto i = static_cast<std::size_t>(code);

@@ -10,8 +10,8 @@
 #include <variant>
 #include <vector>
 
-#include "errors.hpp"
-#include "text.hpp"
+#include "error_messages.hpp"
+#include "text_match.hpp"
 
 namespace customerdb::detail {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "errors.hpp"
+#include "error_messages.hpp"
 #include "three_valued.hpp"
 
 namespace customerdb::detail {

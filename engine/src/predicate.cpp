@@ -15,10 +15,10 @@
 #define BOOST_REGEX_MAX_STATE_COUNT 1000000
 #include <boost/regex.hpp>
 
-#include "errors.hpp"
+#include "error_messages.hpp"
 #include "metadata_filter.hpp"
 #include "schema.hpp"
-#include "text.hpp"
+#include "text_match.hpp"
 
 namespace customerdb::detail {
 namespace {

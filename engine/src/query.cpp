@@ -12,7 +12,7 @@
 #include <variant>
 
 #include "access_path.hpp"
-#include "errors.hpp"
+#include "error_messages.hpp"
 #include "filter_node.hpp"
 #include "ordering.hpp"
 #include "predicate.hpp"

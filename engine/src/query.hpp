@@ -61,8 +61,7 @@ template <class Row>
 std::vector<row_ptr<Row>> select_rows(const view& v, const filter& selector,
                                       query_kind kind = query_kind::selector) {
   std::vector<row_ptr<Row>> rows;
-  for (const auto* s : run_query<Row>(v, selector, {}, kind).rows)
-    rows.push_back(s->row);
+  for (const auto* s : run_query<Row>(v, selector, {}, kind).rows) rows.push_back(s->row);
   return rows;
 }
 

@@ -6,7 +6,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "errors.hpp"
+#include "error_messages.hpp"
 #include "schema.hpp"
 
 namespace customerdb::detail {
@@ -46,7 +46,7 @@ void check_rule(const view& v, const address_row& r) { check_address(v, r); }
 // a row whose key is unchanged cannot break the rule (a clash would have failed the commit that
 // made it).
 template <class Row>
-void check_written(const txn& t, const std::string& id) {
+void check_written(const write_view& t, const std::string& id) {
   const auto row = t.find<Row>(id);
   if (!row) return;
   const auto* c = t.writes().of<Row>().find(id);
@@ -94,17 +94,17 @@ void check_address(const view& v, const address_row& a) {
 }
 
 template <class Row>
-void put_checked(txn& t, row_ptr<Row> row, const Row* before) {
+void put_checked(write_view& t, row_ptr<Row> row, const Row* before) {
   const Row& written = *row;  // held by the write set once put
   t.put<Row>(std::move(row));
   if (!before || unique_key(*before) != unique_key(written)) check_rule(t, written);
 }
 
-template void put_checked<customer_row>(txn&, row_ptr<customer_row>, const customer_row*);
-template void put_checked<group_row>(txn&, row_ptr<group_row>, const group_row*);
-template void put_checked<address_row>(txn&, row_ptr<address_row>, const address_row*);
+template void put_checked<customer_row>(write_view&, row_ptr<customer_row>, const customer_row*);
+template void put_checked<group_row>(write_view&, row_ptr<group_row>, const group_row*);
+template void put_checked<address_row>(write_view&, row_ptr<address_row>, const address_row*);
 
-void check_unique(const txn& t) {
+void check_unique(const write_view& t) {
   for (const auto& [kind, id] : t.touched()) {
     with_entity(kind, [&](auto row_type) {
       using Row = typename decltype(row_type)::type;

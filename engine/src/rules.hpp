@@ -21,10 +21,10 @@ void check_address(const view& v, const address_row& row);
 // whose unique key is the one `before` had is not checked again. Throws as the checks above;
 // `t` then holds the row (the caller's step is undone as a whole).
 template <class Row>
-void put_checked(txn& t, row_ptr<Row> row, const Row* before);
+void put_checked(write_view& t, row_ptr<Row> row, const Row* before);
 
 // Checks the unique rule of every row `t` wrote whose unique key differs from its committed
 // image: a commit's final check against the state it is published onto.
-void check_unique(const txn& t);
+void check_unique(const write_view& t);
 
 }  // namespace customerdb::detail

@@ -224,17 +224,17 @@ class view {
 //
 // With `savepoints`, every write is logged so that rollback_to(mark()) undoes the writes made
 // after the mark: a failed call inside a longer transaction leaves it as it was.
-class txn : public view {
+class write_view : public view {
  public:
   struct touch {
     entity kind;
     std::string id;
   };
 
-  explicit txn(const store& s, bool savepoints = false)
+  explicit write_view(const store& s, bool savepoints = false)
       : view(s, &writes_), savepoints_(savepoints) {}
-  txn(const txn&) = delete;
-  txn& operator=(const txn&) = delete;
+  write_view(const write_view&) = delete;
+  write_view& operator=(const write_view&) = delete;
 
   // Inserts `row` or replaces the visible row with its id.
   template <class Row>

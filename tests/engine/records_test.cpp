@@ -1,4 +1,4 @@
-// Records: customer_module::import_records and export_records (engine/src/records.cpp).
+// Records: customer_module::import_records and export_records (engine/src/import_export.cpp).
 #include <fmt/format.h>
 
 #include <boost/test/unit_test.hpp>

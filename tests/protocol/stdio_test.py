@@ -4,7 +4,7 @@
 
 Every test starts its own server and, when it ends, closes standard input and checks that the
 server exits 0 with nothing but responses written (rpc_driver.RpcServer.close). Messages are
-the module's own texts (engine/src/errors.hpp); protocol messages are the dispatcher's.
+the module's own texts (engine/src/error_messages.hpp); protocol messages are the dispatcher's.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@
 #include "customerdb/persistence/commit_hook.hpp"
 #include "customerdb/persistence/parallel.hpp"
 #include "engine.hpp"
-#include "errors.hpp"
+#include "error_messages.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
 #include "store_records.hpp"

@@ -14,7 +14,7 @@
 #include "customerdb/patch.hpp"
 #include "dtos.hpp"
 #include "engine.hpp"
-#include "errors.hpp"
+#include "error_messages.hpp"
 #include "ids.hpp"
 #include "metadata.hpp"
 #include "query.hpp"
@@ -193,8 +193,8 @@ bool apply_update(Row& r, const Input& d) {
 // Updates each target with `change(Row&) -> bool changed`; stamps updated_at on the rows that
 // changed. Returns the new rows' DTOs in target order.
 template <class Row, class Change>
-std::vector<dto_t<Row>> update_rows(txn& t, const std::vector<row_ptr<Row>>& targets, timestamp now,
-                                    Change&& change) {
+std::vector<dto_t<Row>> update_rows(write_view& t, const std::vector<row_ptr<Row>>& targets,
+                                    timestamp now, Change&& change) {
   std::vector<row_ptr<Row>> updated;
   for (const auto& target : targets) {
     prefetch_row_text(*target);
@@ -222,7 +222,7 @@ struct no_references {
 template <class Row, class Target, class Apply, class CheckReferences = no_references>
 std::vector<dto_t<Row>> update_entities(engine& e, transaction* tx, const Target& target,
                                         Apply&& apply, CheckReferences&& check_references = {}) {
-  return e.write(tx, [&](txn& t) {
+  return e.write(tx, [&](write_view& t) {
     auto dtos = update_rows<Row>(t, update_targets<Row>(t, target), e.now(), apply);
     if (!dtos.empty()) check_references(static_cast<const view&>(t));
     return dtos;
@@ -245,7 +245,7 @@ linkable_ids linkable_result(std::vector<std::string> ids, const soft_delete_con
 
 // Soft-deletes the live rows among `ids`; returns the ids changed.
 template <class Row>
-linkable_ids soft_delete(txn& t, const std::vector<std::string>& ids,
+linkable_ids soft_delete(write_view& t, const std::vector<std::string>& ids,
                          const soft_delete_config& config, timestamp now) {
   std::vector<std::string> changed;
   for (const auto& id : unique_ids(ids)) {
@@ -262,8 +262,8 @@ linkable_ids soft_delete(txn& t, const std::vector<std::string>& ids,
 
 // Restores every row among `ids`, deleted or not (all are touched); returns the ids found.
 template <class Row>
-linkable_ids restore(txn& t, const std::vector<std::string>& ids, const soft_delete_config& config,
-                     timestamp now) {
+linkable_ids restore(write_view& t, const std::vector<std::string>& ids,
+                     const soft_delete_config& config, timestamp now) {
   std::vector<std::string> found;
   for (const auto& id : unique_ids(ids)) {
     auto row = t.find<Row>(id);

@@ -1,6 +1,6 @@
-// The snapshot read view (engine/src/read_view.hpp): read in chunks while commits replace,
+// The snapshot read view (engine/src/snapshot_cut.hpp): read in chunks while commits replace,
 // erase and insert rows, it yields exactly the table as of its cut.
-#include "read_view.hpp"
+#include "snapshot_cut.hpp"
 
 #include <fmt/format.h>
 
@@ -33,7 +33,7 @@ std::vector<std::string> describe(const std::vector<row_ptr<customer_row>>& rows
 }
 
 // Publishes a write of `id` as commit `sequence` does: the view first, then the table.
-void write(store& s, read_view& v, const std::string& id, const std::string* name,
+void write(store& s, snapshot_cut& v, const std::string& id, const std::string* name,
            std::uint64_t sequence) {
   v.before_write<customer_row>(s.customers, id);
   if (name) {
@@ -51,7 +51,7 @@ BOOST_AUTO_TEST_CASE(replaced_erased_and_new_rows) {
   store s;
   for (int i = 0; i < 10; ++i) s.customers.put(row(fmt::format("c{}", i), "old", 1));
   s.sequence = 1;
-  read_view v;
+  snapshot_cut v;
   v.start(1);
   std::vector<row_ptr<customer_row>> out;
   BOOST_CHECK(v.next_chunk<customer_row>(s.customers, 3, out));  // c0 c1 c2
@@ -76,7 +76,7 @@ BOOST_AUTO_TEST_CASE(empty_table_with_erased_rows) {
   store s;
   s.customers.put(row("a", "old", 1));
   s.customers.put(row("b", "old", 1));
-  read_view v;
+  snapshot_cut v;
   v.start(1);
   write(s, v, "a", nullptr, 2);
   write(s, v, "b", nullptr, 2);
@@ -97,7 +97,7 @@ BOOST_AUTO_TEST_CASE(random_interleavings) {
       s.customers.put(row(fmt::format("c{:03}", rng() % 60), fmt::format("v{}", i), 1));
     std::vector<row_ptr<customer_row>> at_cut(s.customers.in_id_order().begin(),
                                               s.customers.in_id_order().end());
-    read_view v;
+    snapshot_cut v;
     v.start(1);
     std::vector<row_ptr<customer_row>> out;
     std::uint64_t sequence = 1;

@@ -1,4 +1,4 @@
-// detail::read_view: a consistent cut of the committed store at one commit sequence, read in
+// detail::snapshot_cut: a consistent cut of the committed store at one commit sequence, read in
 // short chunks while commits go on (the snapshot thread's view, as Tarantool's read views).
 //
 // The reader walks each table in id order. A commit that replaces or erases a row the reader
@@ -33,7 +33,7 @@ struct table_cursor {
   std::map<std::string, row_ptr<Row>, std::less<>> saved;
 };
 
-class read_view {
+class snapshot_cut {
  public:
   // Starts a cut at commit `sequence`, the store's current sequence.
   void start(std::uint64_t sequence) {

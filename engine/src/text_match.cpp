@@ -1,4 +1,4 @@
-#include "text.hpp"
+#include "text_match.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -165,11 +165,9 @@ namespace {
 
 // The white space String.trim removes, as UTF-8 sequences.
 constexpr std::string_view white_space[] = {
-    " ",            "\t",           "\n",           "\v",           "\f",           "\r",
-    "\u00A0",       "\u1680",       "\u2000",       "\u2001",       "\u2002",       "\u2003",
-    "\u2004",       "\u2005",       "\u2006",       "\u2007",       "\u2008",       "\u2009",
-    "\u200A",       "\u2028",       "\u2029",       "\u202F",       "\u205F",       "\u3000",
-    "\uFEFF",
+    " ",      "\t",     "\n",     "\v",     "\f",     "\r",     "\u00A0", "\u1680", "\u2000",
+    "\u2001", "\u2002", "\u2003", "\u2004", "\u2005", "\u2006", "\u2007", "\u2008", "\u2009",
+    "\u200A", "\u2028", "\u2029", "\u202F", "\u205F", "\u3000", "\uFEFF",
 };
 
 // The length of the white space `text` starts with (`at_end`: ends with), 0 when none.
