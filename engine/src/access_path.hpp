@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "filter_node.hpp"
-#include "store.hpp"
+#include "view.hpp"
 
 namespace customerdb::detail {
 

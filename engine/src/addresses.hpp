@@ -2,7 +2,7 @@
 #pragma once
 
 #include "customerdb/inputs.hpp"
-#include "store.hpp"
+#include "view.hpp"
 
 namespace customerdb::detail {
 

@@ -9,7 +9,7 @@
 #include "customerdb/find_config.hpp"
 #include "rows.hpp"
 #include "schema.hpp"
-#include "store.hpp"
+#include "view.hpp"
 
 namespace customerdb::detail {
 

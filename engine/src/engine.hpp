@@ -30,7 +30,7 @@
 #include "customerdb/persistence/table_source.hpp"
 #include "latch.hpp"
 #include "snapshot_cut.hpp"
-#include "store.hpp"
+#include "view.hpp"
 
 namespace customerdb::persistence {
 class commit_hook;

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "customerdb/inputs.hpp"
-#include "store.hpp"
+#include "view.hpp"
 
 namespace customerdb::detail {
 

@@ -20,7 +20,7 @@
 #include "query.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
-#include "store.hpp"
+#include "view.hpp"
 
 namespace customerdb::detail {
 

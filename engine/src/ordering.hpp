@@ -11,7 +11,7 @@
 
 #include "customerdb/find_config.hpp"
 #include "schema.hpp"
-#include "store.hpp"
+#include "view.hpp"
 
 namespace customerdb::detail {
 

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "rows.hpp"
-#include "store.hpp"
+#include "view.hpp"
 
 namespace customerdb::detail {
 

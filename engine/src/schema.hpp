@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "rows.hpp"
-#include "store.hpp"
+#include "view.hpp"
 
 namespace customerdb::detail {
 

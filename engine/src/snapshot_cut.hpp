@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "rows.hpp"
-#include "store.hpp"
+#include "view.hpp"
 #include "tables.hpp"
 
 namespace customerdb::detail {

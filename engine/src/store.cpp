@@ -1,4 +1,4 @@
-#include "store.hpp"
+#include "view.hpp"
 
 #include <array>
 #include <thread>

@@ -10,7 +10,7 @@
 
 #include "customerdb/persistence/commit_hook.hpp"
 #include "customerdb/persistence/record_sink.hpp"
-#include "store.hpp"
+#include "view.hpp"
 
 namespace customerdb::detail {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "customerdb/customerdb.hpp"
-#include "store.hpp"
+#include "view.hpp"
 #include "support/helpers.hpp"
 
 namespace {

@@ -1,0 +1,115 @@
+// A transaction's private write set (write_set): for each id written, its before-image (the
+// committed row it replaced, or null for an insert) and its after-image (null for an erase);
+// and per_entity, one member per entity found by row type. Thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+#include "rows.hpp"
+#include "tables.hpp"
+
+namespace customerdb::detail {
+
+template <class Row>
+struct change {
+  row_ptr<Row> before;  // the committed row when first written; null for an insert
+  row_ptr<Row> after;   // null when erased
+};
+
+// Thread-compatible.
+template <class Row>
+class change_set {
+ public:
+  using table_type = table_for_t<Row>;
+
+  const change<Row>* find(std::string_view id) const {
+    auto it = changes_.find(id);
+    return it == changes_.end() ? nullptr : &it->second;
+  }
+
+  // Records `after` as the new image of `id`; the first before-image is kept.
+  void record(const std::string& id, const row_ptr<Row>& before, row_ptr<Row> after) {
+    auto [it, inserted] = changes_.try_emplace(id, change<Row>{before, nullptr});
+    if (inserted) order_.push_back(id);
+    it->second.after = after;
+    set_after(id, std::move(after));
+  }
+
+  // Undoes the last record() of `id`; `previous` is its change before that record (nullopt
+  // when it had none). Undos must come in the reverse order of the records.
+  void undo(const std::string& id, const std::optional<change<Row>>& previous) {
+    if (previous) {
+      changes_.find(id)->second = *previous;
+    } else {
+      changes_.erase(changes_.find(id));
+      order_.pop_back();
+    }
+    set_after(id, previous ? previous->after : nullptr);
+  }
+
+  bool empty() const noexcept { return order_.empty(); }
+
+  // Calls f(id, change) in the order the ids were first written.
+  template <class F>
+  void for_each(F&& f) const {
+    for (const auto& id : order_) f(id, changes_.find(id)->second);
+  }
+
+  // The live after-images, with the same indexes as the committed table.
+  const table_type& afters() const noexcept {
+    static const table_type none;
+    return afters_ ? *afters_ : none;
+  }
+
+ private:
+  void set_after(const std::string& id, row_ptr<Row> after) {
+    if (!afters_) afters_ = std::make_unique<table_type>();  // built on the first write only
+    if (after) {
+      afters_->put(std::move(after));  // replaces the earlier image, in place if keys match
+    } else {
+      afters_->erase(id);
+    }
+  }
+
+  std::unordered_map<std::string, change<Row>, string_hash, std::equal_to<>> changes_;
+  std::vector<std::string> order_;
+  std::unique_ptr<table_type> afters_;
+};
+
+// One `Slot<Row>` for each entity, found by row type.
+template <template <class> class Slot>
+struct per_entity {
+  Slot<customer_row> customers;
+  Slot<group_row> groups;
+  Slot<address_row> addresses;
+  Slot<membership_row> memberships;
+
+  template <class Row>
+  Slot<Row>& of() {
+    return std::get<Slot<Row>&>(std::tie(groups, customers, addresses, memberships));
+  }
+  template <class Row>
+  const Slot<Row>& of() const {
+    return std::get<const Slot<Row>&>(std::tie(groups, customers, addresses, memberships));
+  }
+};
+
+template <class Row>
+using row_vector = std::vector<row_ptr<Row>>;
+
+// Rows of every table, e.g. the rows an import adds.
+struct row_batch : per_entity<row_vector> {};
+
+// A transaction's changes.
+struct write_set : per_entity<change_set> {};
+
+}  // namespace customerdb::detail
