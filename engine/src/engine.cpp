@@ -1,10 +1,10 @@
 #include "engine.hpp"
 
 #include <fmt/format.h>
-#include <malloc.h>
 
 #include "customerdb/persistence/durable_store.hpp"
 #include "error_messages.hpp"
+#include "memory_usage.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
 #include "store_records.hpp"
@@ -114,7 +114,11 @@ module_stats engine::stats() const {
     s.customer_group_customers = store_.of<membership_row>().size();
     s.sequence = store_.sequence;
   }
-  s.memory_bytes = mallinfo2().uordblks;
+  const memory_usage memory = measure_memory_usage();
+  s.heap_bytes = memory.heap_bytes;
+  s.pool_bytes = memory.pool_bytes;
+  s.memory_bytes = memory.heap_bytes + memory.pool_bytes;
+  s.resident_bytes = memory.resident_bytes;
   if (durable_) {
     if (const auto last = durable_->latest()) {
       s.last_snapshot_at = last->created_at;

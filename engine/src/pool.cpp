@@ -23,7 +23,6 @@ namespace customerdb::detail::pool {
 
 namespace {
 
-constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
 // Chunks are mapped eight at a time (fewer mappings, fewer system calls); the background thread
 // maps more whenever fewer than `low_water` wait in the reserve.
 constexpr std::size_t region_chunks = 8;

@@ -27,6 +27,7 @@ namespace pool {
 
 inline constexpr std::size_t max_block = 1024;
 inline constexpr std::size_t alignment = 16;
+inline constexpr std::size_t chunk_bytes = std::size_t{1} << 20;  // memory is mapped in chunks
 
 // A block of `bytes` (1..max_block), aligned to `alignment`.
 void* allocate(std::size_t bytes);

@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <array>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <type_traits>
@@ -145,31 +146,15 @@ Input decode_columns(const json::value& v, std::string_view path, Other&& other)
 
 // ---- Filters -------------------------------------------------------------------------------
 
-struct op_name {
-  std::string_view name;
-  filter_op op;
-};
-
-constexpr std::array<op_name, 12> operators{{
-    {"$eq", filter_op::eq},
-    {"$ne", filter_op::ne},
-    {"$in", filter_op::in},
-    {"$nin", filter_op::nin},
-    {"$gt", filter_op::gt},
-    {"$gte", filter_op::gte},
-    {"$lt", filter_op::lt},
-    {"$lte", filter_op::lte},
-    {"$like", filter_op::like},
-    {"$ilike", filter_op::ilike},
-    {"$re", filter_op::re},
-    {"$exists", filter_op::exists},
-}};
+// The operators' keys, in the order of filter_op.
+constexpr std::string_view operator_keys[] = {"$eq", "$ne",  "$in",   "$nin",   "$gt", "$gte",
+                                              "$lt", "$lte", "$like", "$ilike", "$re", "$exists"};
+static_assert(std::size(operator_keys) == static_cast<std::size_t>(filter_op::exists) + 1);
 
 std::optional<filter_op> find_operator(std::string_view name) {
-  for (const auto& o : operators) {
-    if (o.name == name) return o.op;
-  }
-  return std::nullopt;
+  const auto* found = std::find(std::begin(operator_keys), std::end(operator_keys), name);
+  if (found == std::end(operator_keys)) return std::nullopt;
+  return static_cast<filter_op>(found - std::begin(operator_keys));
 }
 
 bool is_operator_key(std::string_view key) { return !key.empty() && key.front() == '$'; }

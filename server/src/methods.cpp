@@ -143,6 +143,9 @@ json::value encode_stats(const module_stats& s) {
       {"customerGroupCustomers", s.customer_group_customers},
       {"sequence", s.sequence},
       {"memoryBytes", s.memory_bytes},
+      {"heapBytes", s.heap_bytes},
+      {"poolBytes", s.pool_bytes},
+      {"residentBytes", s.resident_bytes},
       {"lastSnapshotAt", nullptr},
       {"lastSnapshotSequence", nullptr},
   };

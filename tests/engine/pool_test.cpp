@@ -4,6 +4,8 @@
 // thread finds already faulted in.
 #include "pool.hpp"
 
+#include "memory_usage.hpp"
+
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -157,6 +159,22 @@ BOOST_AUTO_TEST_CASE(new_chunks_come_already_faulted_in) {
   BOOST_CHECK_EQUAL(not_resident, 0u);
   BOOST_CHECK_EQUAL(pool::stats().chunks_faulted_by_caller, caller_before);
   for (void* p : blocks) pool::deallocate(p, 1008);
+}
+
+// What the pool maps is memory the process holds for its data: measure_memory_usage, and so
+// customer_module::stats, counts every chunk, the blocks handed out included.
+BOOST_AUTO_TEST_CASE(memory_usage_counts_every_chunk_the_pool_maps) {
+  const auto before = customerdb::detail::measure_memory_usage();
+  BOOST_CHECK_EQUAL(before.pool_bytes, pool::stats().chunks_mapped * pool::chunk_bytes);
+  // 24 MiB, far more than the free blocks earlier tests left: new chunks are mapped.
+  std::vector<void*> blocks;
+  for (std::size_t i = 0; i < 24 * (pool::chunk_bytes / 1024); ++i)
+    blocks.push_back(pool::allocate(1024));
+  const auto after = customerdb::detail::measure_memory_usage();
+  BOOST_CHECK_EQUAL(after.pool_bytes, pool::stats().chunks_mapped * pool::chunk_bytes);
+  BOOST_CHECK_GE(after.pool_bytes - before.pool_bytes, 8 * pool::chunk_bytes);
+  BOOST_CHECK_GT(after.resident_bytes, 10 * pool::chunk_bytes);  // the blocks are faulted in
+  for (void* p : blocks) pool::deallocate(p, 1024);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -89,6 +89,8 @@ class SnapshotTools(unittest.TestCase):
         self.assertIn("customers            150", done.stdout)
         self.assertIn("customer groups      5", done.stdout)
         self.assertRegex(done.stdout, r"last snapshot        sequence \d+, taken 20")
+        self.assertRegex(done.stdout, r"memory               \d+\.\d MiB \(heap \d+\.\d MiB, "
+                                      r"pool \d+\.\d MiB\); resident \d+\.\d MiB")
 
     def test_usage_errors(self) -> None:
         self.assertEqual(run("snapshot", "frobnicate", self.data).returncode, 2)

@@ -943,10 +943,21 @@ class Administration(ServerTest):
         self.assertEqual(self.rpc.raw(b'{"jsonrpc":"2.0","id":"s","method":"ping"}'),
                          {"jsonrpc": "2.0", "id": "s", "result": "pong"})
 
+    def test_stats_memory_is_heap_and_pool(self) -> None:
+        # The rows live in the engine's pool, outside malloc's heap: memoryBytes counts both
+        # (the pool's accounting is tested with the pool, tests/engine/pool_test.cpp).
+        self.call("create", [{"addresses": [{"city": "Oslo"}]}])
+        s = self.call("stats")
+        self.assertEqual(s["memoryBytes"], s["heapBytes"] + s["poolBytes"])
+        self.assertGreater(s["poolBytes"], 0)
+        self.assertGreater(s["heapBytes"], 0)
+        self.assertGreater(s["residentBytes"], 0)
+
     def test_stats_counts_move(self) -> None:
         before = self.call("stats")
         self.assertEqual(set(before), {"customers", "customerGroups", "customerAddresses",
                                        "customerGroupCustomers", "sequence", "memoryBytes",
+                                       "heapBytes", "poolBytes", "residentBytes",
                                        "lastSnapshotAt", "lastSnapshotSequence"})
         self.assertEqual({k: before[k] for k in ("customers", "customerGroups",
                                                  "customerAddresses", "customerGroupCustomers",

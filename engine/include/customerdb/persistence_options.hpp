@@ -55,7 +55,14 @@ struct module_stats {
   std::size_t customer_addresses = 0;
   std::size_t customer_group_customers = 0;
   std::uint64_t sequence = 0;    // commits applied since the store was created
-  std::size_t memory_bytes = 0;  // heap bytes in use by the process
+  // Memory: every byte the process holds for its data, the store's included. `memory_bytes` is
+  // heap_bytes + pool_bytes; resident_bytes is the process's resident size beside it (which
+  // also counts code, stacks and pages the allocator keeps).
+  std::size_t memory_bytes = 0;
+  std::size_t heap_bytes = 0;      // in use from the general heap (malloc), mapped blocks included
+  std::size_t pool_bytes = 0;      // the engine's pool (rows, index nodes, text): every chunk
+                                   // mapped, with its free blocks and the faulted-in reserve
+  std::size_t resident_bytes = 0;  // the process's resident set size
   std::optional<timestamp> last_snapshot_at{};
   std::optional<std::uint64_t> last_snapshot_sequence{};
 };

@@ -1,5 +1,5 @@
 // `customerdb stats --data DIR`: opens the data directory (recovering it as a server would) and
-// prints its row counts, commit sequence and last snapshot.
+// prints its row counts, commit sequence, last snapshot and the memory the loaded store takes.
 #include <fmt/format.h>
 
 #include <string>
@@ -8,13 +8,19 @@
 
 namespace customerdb::cli {
 
+namespace {
+
+double mib(std::size_t bytes) { return static_cast<double>(bytes) / (1 << 20); }
+
+}  // namespace
+
 int stats_command(const arguments& args) {
   po::options_description options("Options");
   const auto p = parse_with_persistence(
       "customerdb stats --data DIR [options]",
       "Opens the store in DIR (the newest valid snapshot and the journal after "
       "it, as `serve` and\n`rpc` do at start-up) and prints its row counts, "
-      "commit sequence and last snapshot.\nThe directory must not be in use by "
+      "commit sequence, last snapshot and memory.\nThe directory must not be in use by "
       "another process.",
       options, nullptr, args);
   if (p.exit_status) return *p.exit_status;
@@ -32,12 +38,14 @@ int stats_command(const arguments& args) {
       "customer addresses   {}\n"
       "group memberships    {}\n"
       "commit sequence      {}\n"
-      "last snapshot        {}\n",
+      "last snapshot        {}\n"
+      "memory               {:.1f} MiB (heap {:.1f} MiB, pool {:.1f} MiB); resident {:.1f} MiB\n",
       p.persistence.data_dir.string(), s.customers, s.customer_groups, s.customer_addresses,
       s.customer_group_customers, s.sequence,
       s.last_snapshot_sequence ? fmt::format("sequence {}, taken {}", *s.last_snapshot_sequence,
                                              to_iso8601(*s.last_snapshot_at))
-                               : std::string("none"));
+                               : std::string("none"),
+      mib(s.memory_bytes), mib(s.heap_bytes), mib(s.pool_bytes), mib(s.resident_bytes));
   std::fflush(stdout);
   return 0;
 }
