@@ -396,44 +396,48 @@ void decode_order(const json::value& v, std::string_view path, std::string_view 
   }
 }
 
+// Calls f(key, value, "<path>.<key>") for each entry of the object `v`; nothing for null.
+template <class F>
+void for_each_entry_or_null(const json::value& v, std::string_view path, F&& f) {
+  if (v.is_null()) return;
+  for (const auto& entry : as_object(v, path))
+    f(entry.key(), entry.value(), child(path, entry.key()));
+}
+
 }  // namespace
 
 find_config decode_find_config(const json::value& v, std::string_view path) {
   find_config c;
-  if (v.is_null()) return c;
-  for (const auto& entry : as_object(v, path)) {
-    const std::string_view key = entry.key();
-    const std::string p = child(path, key);
-    const auto& x = entry.value();
-    if (key == "select") {
-      if (!x.is_null()) c.select = decode_string_array(x, p);
-    } else if (key == "relations") {
-      if (!x.is_null()) c.relations = decode_string_array(x, p);
-    } else if (key == "skip") {
-      if (!x.is_null()) c.skip = integer(x, p, "skip");
-    } else if (key == "take") {
-      c.take = x.is_null() ? patch<std::int64_t>(null) : patch<std::int64_t>(integer(x, p, "take"));
-    } else if (key == "order") {
-      if (!x.is_null()) decode_order(x, p, "", c.order);
-    } else if (key == "withDeleted") {
-      if (!x.is_null()) c.with_deleted = boolean(x, p);
-    } else {
-      fail(p, "is not a find config key (select, relations, skip, take, order, withDeleted)");
-    }
-  }
+  for_each_entry_or_null(
+      v, path, [&](std::string_view key, const json::value& x, const std::string& p) {
+        if (key == "select") {
+          if (!x.is_null()) c.select = decode_string_array(x, p);
+        } else if (key == "relations") {
+          if (!x.is_null()) c.relations = decode_string_array(x, p);
+        } else if (key == "skip") {
+          if (!x.is_null()) c.skip = integer(x, p, "skip");
+        } else if (key == "take") {
+          c.take =
+              x.is_null() ? patch<std::int64_t>(null) : patch<std::int64_t>(integer(x, p, "take"));
+        } else if (key == "order") {
+          if (!x.is_null()) decode_order(x, p, "", c.order);
+        } else if (key == "withDeleted") {
+          if (!x.is_null()) c.with_deleted = boolean(x, p);
+        } else {
+          fail(p, "is not a find config key (select, relations, skip, take, order, withDeleted)");
+        }
+      });
   return c;
 }
 
 soft_delete_config decode_soft_delete_config(const json::value& v, std::string_view path) {
   soft_delete_config c;
-  if (v.is_null()) return c;
-  for (const auto& entry : as_object(v, path)) {
-    const std::string_view key = entry.key();
-    const std::string p = child(path, key);
-    if (key != "returnLinkableKeys")
-      fail(p, "is not a soft delete config key (returnLinkableKeys)");
-    if (!entry.value().is_null()) c.return_linkable_keys = decode_string_array(entry.value(), p);
-  }
+  for_each_entry_or_null(v, path,
+                         [&](std::string_view key, const json::value& x, const std::string& p) {
+                           if (key != "returnLinkableKeys")
+                             fail(p, "is not a soft delete config key (returnLinkableKeys)");
+                           if (!x.is_null()) c.return_linkable_keys = decode_string_array(x, p);
+                         });
   return c;
 }
 

@@ -1,11 +1,12 @@
 // Tests of the membership methods of customer_module: add_customer_to_group (D6, D7),
 // remove_customer_from_group (D3, D4) and list_customer_group_customers.
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "customerdb/customerdb.hpp"
@@ -20,6 +21,14 @@ using pair_in = group_customer_pair;
 
 std::string fk_message(const std::string& column, const std::string& id) {
   return "You tried to set relationship " + column + ": " + id + ", but such entity does not exist";
+}
+
+// The memberships (customer id, group id) as the module takes them.
+std::vector<pair_in> pairs(std::initializer_list<std::pair<std::string, std::string>> ids) {
+  std::vector<pair_in> out;
+  for (const auto& [customer, group] : ids)
+    out.push_back({.customer_id = customer, .customer_group_id = group});
+  return out;
 }
 
 struct fixture {
@@ -43,7 +52,8 @@ BOOST_AUTO_TEST_SUITE(memberships)
 
 BOOST_FIXTURE_TEST_CASE(add_single_returns_membership_id, fixture) {
   clock.advance(std::chrono::seconds{7});
-  const std::string id = m.add_customer_to_group({.customer_id = c1.id, .customer_group_id = g1.id});
+  const std::string id =
+      m.add_customer_to_group({.customer_id = c1.id, .customer_group_id = g1.id});
   BOOST_CHECK_EQUAL(id.substr(0, 6), "cusgc_");
   BOOST_CHECK_EQUAL(id.size(), 6u + 26u);
 
@@ -66,10 +76,7 @@ BOOST_FIXTURE_TEST_CASE(add_single_returns_membership_id, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(add_array_returns_ids_in_input_order, fixture) {
-  const auto ids = m.add_customer_to_group(std::vector<pair_in>{
-      {.customer_id = c2.id, .customer_group_id = g2.id},
-      {.customer_id = c1.id, .customer_group_id = g1.id},
-      {.customer_id = c1.id, .customer_group_id = g2.id}});
+  const auto ids = m.add_customer_to_group(pairs({{c2.id, g2.id}, {c1.id, g1.id}, {c1.id, g2.id}}));
   BOOST_REQUIRE_EQUAL(ids.size(), 3u);
   for (const auto& id : ids) BOOST_CHECK_EQUAL(id.substr(0, 6), "cusgc_");
   BOOST_CHECK(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2]);
@@ -95,18 +102,18 @@ BOOST_FIXTURE_TEST_CASE(add_empty_array_does_nothing, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(adding_existing_pair_returns_existing_id, fixture) {
-  const std::string first = m.add_customer_to_group({.customer_id = c1.id, .customer_group_id = g1.id});
+  const std::string first =
+      m.add_customer_to_group({.customer_id = c1.id, .customer_group_id = g1.id});
   clock.advance(std::chrono::seconds{1});
-  const std::string again = m.add_customer_to_group({.customer_id = c1.id, .customer_group_id = g1.id});
+  const std::string again =
+      m.add_customer_to_group({.customer_id = c1.id, .customer_group_id = g1.id});
   BOOST_CHECK_EQUAL(again, first);
   const auto rows = m.list_customer_group_customers();
   BOOST_REQUIRE_EQUAL(rows.size(), 1u);
   BOOST_CHECK_EQUAL(rows[0].id, first);
 
   // In an array, with a new pair next to it.
-  const auto ids = m.add_customer_to_group(std::vector<pair_in>{
-      {.customer_id = c1.id, .customer_group_id = g1.id},
-      {.customer_id = c2.id, .customer_group_id = g1.id}});
+  const auto ids = m.add_customer_to_group(pairs({{c1.id, g1.id}, {c2.id, g1.id}}));
   BOOST_REQUIRE_EQUAL(ids.size(), 2u);
   BOOST_CHECK_EQUAL(ids[0], first);
   BOOST_CHECK(ids[1] != first);
@@ -114,9 +121,7 @@ BOOST_FIXTURE_TEST_CASE(adding_existing_pair_returns_existing_id, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(same_pair_twice_in_one_batch_makes_one_row, fixture) {
-  const auto ids = m.add_customer_to_group(std::vector<pair_in>{
-      {.customer_id = c1.id, .customer_group_id = g2.id},
-      {.customer_id = c1.id, .customer_group_id = g2.id}});
+  const auto ids = m.add_customer_to_group(pairs({{c1.id, g2.id}, {c1.id, g2.id}}));
   BOOST_REQUIRE_EQUAL(ids.size(), 2u);
   BOOST_CHECK_EQUAL(ids[0], ids[1]);
   const auto rows = m.list_customer_group_customers();
@@ -135,16 +140,12 @@ BOOST_FIXTURE_TEST_CASE(unknown_customer_or_group_fails, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(batch_is_all_or_nothing, fixture) {
-  CUSTOMERDB_CHECK_ERROR(m.add_customer_to_group(std::vector<pair_in>{
-                             {.customer_id = c1.id, .customer_group_id = g1.id},
-                             {.customer_id = c2.id, .customer_group_id = g1.id},
-                             {.customer_id = "cus_nope", .customer_group_id = g2.id}}),
-                         error_code::not_found, fk_message("customer_id", "cus_nope"));
+  CUSTOMERDB_CHECK_ERROR(
+      m.add_customer_to_group(pairs({{c1.id, g1.id}, {c2.id, g1.id}, {"cus_nope", g2.id}})),
+      error_code::not_found, fk_message("customer_id", "cus_nope"));
   BOOST_CHECK_EQUAL(membership_count(), 0u);
 
-  CUSTOMERDB_CHECK_ERROR(m.add_customer_to_group(std::vector<pair_in>{
-                             {.customer_id = c1.id, .customer_group_id = g1.id},
-                             {.customer_id = c1.id, .customer_group_id = "cusgroup_nope"}}),
+  CUSTOMERDB_CHECK_ERROR(m.add_customer_to_group(pairs({{c1.id, g1.id}, {c1.id, "cusgroup_nope"}})),
                          error_code::not_found, fk_message("customer_group_id", "cusgroup_nope"));
   BOOST_CHECK_EQUAL(membership_count(), 0u);
   const auto with_groups = m.retrieve(c1.id, {.relations = {"groups"}});
@@ -167,38 +168,30 @@ BOOST_FIXTURE_TEST_CASE(soft_deleted_customer_and_group_can_be_added, fixture) {
 // ---- remove_customer_from_group -----------------------------------------------------------
 
 BOOST_FIXTURE_TEST_CASE(remove_single_pair, fixture) {
-  const auto ids = m.add_customer_to_group(std::vector<pair_in>{
-      {.customer_id = c1.id, .customer_group_id = g1.id},
-      {.customer_id = c1.id, .customer_group_id = g2.id},
-      {.customer_id = c2.id, .customer_group_id = g1.id}});
+  const auto ids = m.add_customer_to_group(pairs({{c1.id, g1.id}, {c1.id, g2.id}, {c2.id, g1.id}}));
   m.remove_customer_from_group({.customer_id = c1.id, .customer_group_id = g1.id});
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_customer_group_customers())), join(sorted({ids[1], ids[2]})));
+  BOOST_CHECK_EQUAL(join(ids_of(m.list_customer_group_customers())),
+                    join(sorted({ids[1], ids[2]})));
   // Customer and group are untouched.
   BOOST_CHECK_EQUAL(m.retrieve(c1.id).id, c1.id);
   BOOST_CHECK_EQUAL(m.retrieve_customer_group(g1.id).id, g1.id);
 }
 
 BOOST_FIXTURE_TEST_CASE(remove_array_and_non_members, fixture) {
-  const auto ids = m.add_customer_to_group(std::vector<pair_in>{
-      {.customer_id = c1.id, .customer_group_id = g1.id},
-      {.customer_id = c1.id, .customer_group_id = g2.id},
-      {.customer_id = c2.id, .customer_group_id = g1.id}});
+  const auto ids = m.add_customer_to_group(pairs({{c1.id, g1.id}, {c1.id, g2.id}, {c2.id, g1.id}}));
   // Not members: ignored without error.
   m.remove_customer_from_group({.customer_id = c2.id, .customer_group_id = g2.id});
   // (A braced pair of two string literals is ambiguous with vector's iterator-pair constructor.)
-  m.remove_customer_from_group(pair_in{.customer_id = "cus_nope", .customer_group_id = "cusgroup_nope"});
+  m.remove_customer_from_group(
+      pair_in{.customer_id = "cus_nope", .customer_group_id = "cusgroup_nope"});
   BOOST_CHECK_EQUAL(membership_count(), 3u);
 
-  m.remove_customer_from_group(std::vector<pair_in>{
-      {.customer_id = c2.id, .customer_group_id = g1.id},
-      {.customer_id = c2.id, .customer_group_id = g2.id},
-      {.customer_id = c1.id, .customer_group_id = g2.id}});
+  m.remove_customer_from_group(pairs({{c2.id, g1.id}, {c2.id, g2.id}, {c1.id, g2.id}}));
   BOOST_CHECK_EQUAL(join(ids_of(m.list_customer_group_customers())), ids[0]);
 }
 
 BOOST_FIXTURE_TEST_CASE(remove_empty_array_does_nothing, fixture) {
-  m.add_customer_to_group(std::vector<pair_in>{{.customer_id = c1.id, .customer_group_id = g1.id},
-                                                {.customer_id = c2.id, .customer_group_id = g2.id}});
+  m.add_customer_to_group(pairs({{c1.id, g1.id}, {c2.id, g2.id}}));
   m.remove_customer_from_group(std::vector<pair_in>{});
   BOOST_CHECK_EQUAL(membership_count(), 2u);
 }
@@ -218,10 +211,7 @@ BOOST_FIXTURE_TEST_CASE(remove_has_no_cap, fixture) {
 // ---- list_customer_group_customers --------------------------------------------------------
 
 BOOST_FIXTURE_TEST_CASE(list_filters, fixture) {
-  const auto ids = m.add_customer_to_group(std::vector<pair_in>{
-      {.customer_id = c1.id, .customer_group_id = g1.id},
-      {.customer_id = c1.id, .customer_group_id = g2.id},
-      {.customer_id = c2.id, .customer_group_id = g1.id}});
+  const auto ids = m.add_customer_to_group(pairs({{c1.id, g1.id}, {c1.id, g2.id}, {c2.id, g1.id}}));
   BOOST_CHECK_EQUAL(join(ids_of(m.list_customer_group_customers(where("customer_id") == c1.id))),
                     join(sorted({ids[0], ids[1]})));
   BOOST_CHECK_EQUAL(
@@ -240,7 +230,8 @@ BOOST_FIXTURE_TEST_CASE(list_filters, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(list_relations, fixture) {
-  const std::string id = m.add_customer_to_group({.customer_id = c1.id, .customer_group_id = g1.id});
+  const std::string id =
+      m.add_customer_to_group({.customer_id = c1.id, .customer_group_id = g1.id});
   const auto rows =
       m.list_customer_group_customers({}, {.relations = {"customer", "customer_group"}});
   BOOST_REQUIRE_EQUAL(rows.size(), 1u);
@@ -278,7 +269,8 @@ BOOST_FIXTURE_TEST_CASE(list_default_take_is_15, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(rows_stay_when_customer_soft_deleted, fixture) {
-  const std::string id = m.add_customer_to_group({.customer_id = c1.id, .customer_group_id = g1.id});
+  const std::string id =
+      m.add_customer_to_group({.customer_id = c1.id, .customer_group_id = g1.id});
   m.soft_delete(std::vector<std::string>{c1.id});
   const auto rows = m.list_customer_group_customers(where("customer_id") == c1.id);
   BOOST_REQUIRE_EQUAL(rows.size(), 1u);
@@ -307,7 +299,8 @@ BOOST_FIXTURE_TEST_CASE(rows_stay_when_customer_soft_deleted, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(rows_stay_when_group_soft_deleted, fixture) {
-  const std::string id = m.add_customer_to_group({.customer_id = c1.id, .customer_group_id = g1.id});
+  const std::string id =
+      m.add_customer_to_group({.customer_id = c1.id, .customer_group_id = g1.id});
   m.soft_delete_customer_groups(std::vector<std::string>{g1.id});
   BOOST_CHECK_EQUAL(join(ids_of(m.list_customer_group_customers())), id);
   const auto c = m.retrieve(c1.id, {.relations = {"groups"}});
@@ -320,10 +313,7 @@ BOOST_FIXTURE_TEST_CASE(rows_stay_when_group_soft_deleted, fixture) {
 
 // Hard-deleting a customer, then a group, takes each one's memberships with it and nothing else.
 BOOST_FIXTURE_TEST_CASE(rows_gone_after_hard_delete_of_customer_or_group, fixture) {
-  const auto ids = m.add_customer_to_group(std::vector<pair_in>{
-      {.customer_id = c1.id, .customer_group_id = g1.id},
-      {.customer_id = c2.id, .customer_group_id = g1.id},
-      {.customer_id = c2.id, .customer_group_id = g2.id}});
+  const auto ids = m.add_customer_to_group(pairs({{c1.id, g1.id}, {c2.id, g1.id}, {c2.id, g2.id}}));
   const auto memberships = [&] {
     auto left = ids_of(m.list_customer_group_customers());
     std::sort(left.begin(), left.end());
@@ -349,9 +339,7 @@ BOOST_FIXTURE_TEST_CASE(rows_gone_after_hard_delete_of_soft_deleted_customer, fi
 BOOST_FIXTURE_TEST_CASE(customer_groups_relation_ordered_by_id, fixture) {
   const auto g3 = m.create_customer_group({.name = "Third"});
   // Added in reverse id order.
-  m.add_customer_to_group(std::vector<pair_in>{{.customer_id = c1.id, .customer_group_id = g3.id},
-                                                {.customer_id = c1.id, .customer_group_id = g2.id},
-                                                {.customer_id = c1.id, .customer_group_id = g1.id}});
+  m.add_customer_to_group(pairs({{c1.id, g3.id}, {c1.id, g2.id}, {c1.id, g1.id}}));
   const auto c = m.retrieve(c1.id, {.relations = {"groups"}});
   BOOST_REQUIRE(c.groups);
   BOOST_CHECK_EQUAL(join(ids_of(*c.groups)), join(sorted({g1.id, g2.id, g3.id})));
