@@ -43,65 +43,15 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 using customerdb::bench::median;
+using customerdb::bench::sample_id;
 
 double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
 }
 
-// "<prefix>_" and 26 characters, as the engine's ids.
-std::string id(std::string_view prefix, std::size_t i) {
-  return fmt::format("{}_01HZX{:021}", prefix, i);
-}
-
+// The store of N customers (sample_data.hpp), 5,000 company names, stamped now.
 customerdb::record_set make_store(std::size_t n) {
-  using customerdb::bench::cities;
-  using customerdb::bench::first_names;
-  using customerdb::bench::last_names;
-  const customerdb::timestamp t0 = customerdb::now();
-  customerdb::record_set rs;
-  for (std::size_t g = 0; g < 100; ++g)
-    rs.customer_groups.push_back({.id = id("cusgroup", g),
-                                  .name = fmt::format("group-{:03}", g),
-                                  .created_at = t0,
-                                  .updated_at = t0});
-  rs.customers.reserve(n);
-  rs.customer_addresses.reserve(2 * n);
-  rs.customer_group_customers.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto t = t0 + std::chrono::milliseconds(i / 100);
-    const auto cid = id("cus", i);
-    rs.customers.push_back({.id = cid,
-                            .email = fmt::format("customer{}@example.com", i),
-                            .first_name = first_names[i % 8],
-                            .last_name = last_names[(i / 8) % 8],
-                            .company_name = fmt::format("Company {}", i % 5000),
-                            .phone = fmt::format("+45 {:08}", i),
-                            .created_at = t,
-                            .updated_at = t});
-    rs.customer_addresses.push_back({.id = id("cuaddr", 2 * i),
-                                     .customer_id = cid,
-                                     .is_default_shipping = true,
-                                     .is_default_billing = true,
-                                     .address_1 = fmt::format("{} Main Street", i % 997),
-                                     .city = cities[i % 8],
-                                     .country_code = "DK",
-                                     .postal_code = fmt::format("{:04}", i % 9999),
-                                     .created_at = t,
-                                     .updated_at = t});
-    rs.customer_addresses.push_back({.id = id("cuaddr", 2 * i + 1),
-                                     .customer_id = cid,
-                                     .address_1 = fmt::format("{} Side Road", i % 991),
-                                     .city = cities[(i + 3) % 8],
-                                     .country_code = "DE",
-                                     .created_at = t,
-                                     .updated_at = t});
-    rs.customer_group_customers.push_back({.id = id("cusgc", i),
-                                           .customer_id = cid,
-                                           .customer_group_id = id("cusgroup", i % 100),
-                                           .created_at = t,
-                                           .updated_at = t});
-  }
-  return rs;
+  return customerdb::bench::sample_records(n, customerdb::now(), 5000);
 }
 
 customerdb::module_options options_for(const std::filesystem::path& dir) {
@@ -135,7 +85,7 @@ std::vector<double> commit_until(customerdb::customer_module& db, std::size_t n,
                                  const std::atomic<bool>& stop, std::mt19937_64& rng) {
   std::vector<double> us;
   while (!stop) {
-    const auto cid = id("cus", rng() % n);
+    const auto cid = sample_id("cus", rng() % n);
     const auto start = clock_type::now();
     db.update(cid, {.first_name = fmt::format("n{}", rng() % 1000)});
     us.push_back(std::chrono::duration<double, std::micro>(clock_type::now() - start).count());
@@ -211,7 +161,8 @@ build_results build(const std::filesystem::path& dir, std::size_t n, int rounds)
   std::fflush(stdout);
 
   for (int r = 0; r < rounds; ++r) {
-    db.update(id("cus", static_cast<std::size_t>(r)), {.first_name = "round"});  // a new sequence
+    db.update(sample_id("cus", static_cast<std::size_t>(r)),
+              {.first_name = "round"});  // a new sequence
     start = clock_type::now();
     const auto info = db.snapshot();
     out.save_s.push_back(seconds_since(start));

@@ -43,6 +43,33 @@ enum class op {
   bulk_load,          // the load of the whole data set
 };
 
+// The operations every full peer (customerdb, SQLite, PostgreSQL) implements, declared once:
+// `CUSTOMERDB_PEER_OPERATIONS(virtual, )` in the class peer below (prepare_durable and
+// close_writers do nothing there, the others throw: peer.cpp), and
+// `CUSTOMERDB_PEER_OPERATIONS(, override)` in each full peer.
+//   prepare_durable     untimed setup before the durable operations (a second, durable copy of
+//                       the data)
+//   open_writers(n)     opens `n` writers (connections) for concurrent_create;
+//                       durable_create_on(w, ...) is then called from one thread per writer w
+//                       at once, and close_writers after them.
+//   the others          one per operation of the same name (enum op).
+#define CUSTOMERDB_PEER_OPERATIONS(head, tail)                                        \
+  head void prepare_durable(const data_set& data) tail;                               \
+  head answer retrieve(const std::string& id) tail;                                   \
+  head answer list_by_email(const std::string& email) tail;                           \
+  head answer first_page() tail;                                                      \
+  head answer deep_page(std::size_t skip) tail;                                       \
+  head answer group_page(const std::string& group_id) tail;                           \
+  head answer company_count(const std::string& company) tail;                         \
+  head answer search(const std::string& text) tail;                                   \
+  head void create(const new_customer& c) tail;                                       \
+  head void update_tx(const std::string& id, const std::string& last_name) tail;      \
+  head void durable_create(const new_customer& c) tail;                               \
+  head void durable_update(const std::string& id, const std::string& last_name) tail; \
+  head void open_writers(int n) tail;                                                 \
+  head void durable_create_on(int writer, const new_customer& c) tail;                \
+  head void close_writers() tail;
+
 class peer {
  public:
   virtual ~peer() = default;
@@ -54,26 +81,7 @@ class peer {
   virtual void stage(const data_set&) {}
   // Loads the data set (timed as bulk_load).
   virtual void load(const data_set& data) = 0;
-  // Untimed setup before the durable operations (a second, durable copy of the data).
-  virtual void prepare_durable(const data_set&) {}
-
-  virtual answer retrieve(const std::string& id);
-  virtual answer list_by_email(const std::string& email);
-  virtual answer first_page();
-  virtual answer deep_page(std::size_t skip);
-  virtual answer group_page(const std::string& group_id);
-  virtual answer company_count(const std::string& company);
-  virtual answer search(const std::string& text);
-  virtual void create(const new_customer& c);
-  virtual void update_tx(const std::string& id, const std::string& last_name);
-
-  virtual void durable_create(const new_customer& c);
-  virtual void durable_update(const std::string& id, const std::string& last_name);
-  // Opens `n` writers (connections) for concurrent_create; durable_create_on(w, ...) is then
-  // called from one thread per writer w at once.
-  virtual void open_writers(int n);
-  virtual void durable_create_on(int writer, const new_customer& c);
-  virtual void close_writers() {}
+  CUSTOMERDB_PEER_OPERATIONS(virtual, )
 
   virtual void save();
   // Releases what a restarting process needs (customerdb's data directory lock); returns the

@@ -11,27 +11,38 @@ namespace {
 
 std::string iso(customerdb::timestamp t) { return customerdb::to_iso8601(t); }
 
-// Appends one COPY text-format field: \N for null, the text escaped otherwise.
-void field(std::string& out, const std::optional<std::string>& v, bool last = false) {
-  if (!v) {
-    out += "\\N";
-  } else {
-    for (const char c : *v) {
-      if (c == '\\' || c == '\t' || c == '\n' || c == '\r') out += '\\';
-      out += c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : c;
-    }
+// Appends one COPY text-format field and a tab: the text escaped, \N for null, t or f.
+void field(std::string& out, const std::string& v) {
+  for (const char c : v) {
+    if (c == '\\' || c == '\t' || c == '\n' || c == '\r') out += '\\';
+    out += c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : c;
   }
-  out += last ? '\n' : '\t';
+  out += '\t';
+}
+void field(std::string& out, std::nullopt_t) { out += "\\N\t"; }
+void field(std::string& out, const std::optional<std::string>& v) {
+  if (v)
+    field(out, *v);
+  else
+    field(out, std::nullopt);
+}
+void field(std::string& out, bool v) { out += v ? "t\t" : "f\t"; }
+
+// Appends one COPY text-format line of `values`.
+template <class... Values>
+void line(std::string& out, const Values&... values) {
+  (field(out, values), ...);
+  out.back() = '\n';
 }
 
-// COPY of every element of `rows`, one line each by `line(out, row)`.
-template <class Row, class Line>
+// COPY of every element of `rows`, one line each by `write_line(out, row)`.
+template <class Row, class WriteLine>
 void copy_rows(pg_connection& c, const std::string& copy_sql, const std::vector<Row>& rows,
-               Line line) {
+               WriteLine write_line) {
   std::size_t next = 0;
   c.copy_in(copy_sql, [&](std::string& out) {
     if (next == rows.size()) return false;
-    line(out, rows[next++]);
+    write_line(out, rows[next++]);
     return true;
   });
 }
@@ -102,8 +113,8 @@ void postgres_peer::load(const data_set& data) {
   customers_ = data.customers();
   {
     pg_connection setup(conninfo_);
-    const auto collation = setup.exec(
-        "SELECT datcollate FROM pg_database WHERE datname = current_database()");
+    const auto collation =
+        setup.exec("SELECT datcollate FROM pg_database WHERE datname = current_database()");
     const std::string collate = PQgetvalue(collation.get(), 0, 0);
     if (collate != "C" && collate != "POSIX")
       throw std::runtime_error(fmt::format(
@@ -111,76 +122,49 @@ void postgres_peer::load(const data_set& data) {
           "customerdb does. Use a cluster made with initdb --no-locale (scripts/bench-peers).",
           collate));
     setup.exec("SET client_min_messages = warning");  // no NOTICE for tables not there yet
-    setup.exec("DROP TABLE IF EXISTS customer_group_customer, customer_address, customer_group, "
-               "customer CASCADE");
+    setup.exec(
+        "DROP TABLE IF EXISTS customer_group_customer, customer_address, customer_group, "
+        "customer CASCADE");
     for (const auto& s : schema_statements(dialect::postgres)) setup.exec(s);
   }
   main_ = connect(false);
   auto& c = *main_;
   const auto& r = data.records();
   c.exec("BEGIN");
-  copy_rows(c, "COPY customer_group (id, name, metadata, created_by, created_at, updated_at, "
-               "deleted_at) FROM STDIN",
+  copy_rows(c,
+            "COPY customer_group (id, name, metadata, created_by, created_at, updated_at, "
+            "deleted_at) FROM STDIN",
             r.customer_groups, [](std::string& out, const customerdb::customer_group_record& g) {
-              field(out, g.id);
-              field(out, g.name);
-              field(out, std::nullopt);
-              field(out, std::nullopt);
-              field(out, iso(g.created_at));
-              field(out, iso(g.updated_at));
-              field(out, std::nullopt, true);
+              line(out, g.id, g.name, std::nullopt, std::nullopt, iso(g.created_at),
+                   iso(g.updated_at), std::nullopt);
             });
-  copy_rows(c, "COPY customer (id, company_name, first_name, last_name, email, phone, "
-               "has_account, metadata, created_by, created_at, updated_at, deleted_at) FROM STDIN",
+  copy_rows(c,
+            "COPY customer (id, company_name, first_name, last_name, email, phone, "
+            "has_account, metadata, created_by, created_at, updated_at, deleted_at) FROM STDIN",
             r.customers, [](std::string& out, const customerdb::customer_record& x) {
-              field(out, x.id);
-              field(out, x.company_name);
-              field(out, x.first_name);
-              field(out, x.last_name);
-              field(out, x.email);
-              field(out, x.phone);
-              field(out, std::string(x.has_account ? "t" : "f"));
-              field(out, std::nullopt);
-              field(out, std::nullopt);
-              field(out, iso(x.created_at));
-              field(out, iso(x.updated_at));
-              field(out, std::nullopt, true);
+              line(out, x.id, x.company_name, x.first_name, x.last_name, x.email, x.phone,
+                   x.has_account, std::nullopt, std::nullopt, iso(x.created_at), iso(x.updated_at),
+                   std::nullopt);
             });
-  copy_rows(c, "COPY customer_address (id, customer_id, address_name, is_default_shipping, "
-               "is_default_billing, company, first_name, last_name, address_1, address_2, city, "
-               "country_code, province, postal_code, phone, metadata, created_at, updated_at) "
-               "FROM STDIN",
-            r.customer_addresses, [](std::string& out, const customerdb::customer_address_record& a) {
-              field(out, a.id);
-              field(out, a.customer_id);
-              field(out, a.address_name);
-              field(out, std::string(a.is_default_shipping ? "t" : "f"));
-              field(out, std::string(a.is_default_billing ? "t" : "f"));
-              field(out, a.company);
-              field(out, a.first_name);
-              field(out, a.last_name);
-              field(out, a.address_1);
-              field(out, a.address_2);
-              field(out, a.city);
-              field(out, a.country_code);
-              field(out, a.province);
-              field(out, a.postal_code);
-              field(out, a.phone);
-              field(out, std::nullopt);
-              field(out, iso(a.created_at));
-              field(out, iso(a.updated_at), true);
+  copy_rows(c,
+            "COPY customer_address (id, customer_id, address_name, is_default_shipping, "
+            "is_default_billing, company, first_name, last_name, address_1, address_2, city, "
+            "country_code, province, postal_code, phone, metadata, created_at, updated_at) "
+            "FROM STDIN",
+            r.customer_addresses,
+            [](std::string& out, const customerdb::customer_address_record& a) {
+              line(out, a.id, a.customer_id, a.address_name, a.is_default_shipping,
+                   a.is_default_billing, a.company, a.first_name, a.last_name, a.address_1,
+                   a.address_2, a.city, a.country_code, a.province, a.postal_code, a.phone,
+                   std::nullopt, iso(a.created_at), iso(a.updated_at));
             });
-  copy_rows(c, "COPY customer_group_customer (id, customer_id, customer_group_id, metadata, "
-               "created_by, created_at, updated_at) FROM STDIN",
+  copy_rows(c,
+            "COPY customer_group_customer (id, customer_id, customer_group_id, metadata, "
+            "created_by, created_at, updated_at) FROM STDIN",
             r.customer_group_customers,
             [](std::string& out, const customerdb::customer_group_customer_record& m) {
-              field(out, m.id);
-              field(out, m.customer_id);
-              field(out, m.customer_group_id);
-              field(out, std::nullopt);
-              field(out, std::nullopt);
-              field(out, iso(m.created_at));
-              field(out, iso(m.updated_at), true);
+              line(out, m.id, m.customer_id, m.customer_group_id, std::nullopt, std::nullopt,
+                   iso(m.created_at), iso(m.updated_at));
             });
   c.exec("COMMIT");
   c.exec("ANALYZE");

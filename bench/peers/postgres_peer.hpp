@@ -28,23 +28,7 @@ class postgres_peer final : public peer {
   bool supports(op o) const override { return o != op::save && o != op::restart; }
 
   void load(const data_set& data) override;
-  void prepare_durable(const data_set& data) override;
-
-  answer retrieve(const std::string& id) override;
-  answer list_by_email(const std::string& email) override;
-  answer first_page() override;
-  answer deep_page(std::size_t skip) override;
-  answer group_page(const std::string& group_id) override;
-  answer company_count(const std::string& company) override;
-  answer search(const std::string& text) override;
-  void create(const new_customer& c) override;
-  void update_tx(const std::string& id, const std::string& last_name) override;
-
-  void durable_create(const new_customer& c) override;
-  void durable_update(const std::string& id, const std::string& last_name) override;
-  void open_writers(int n) override;
-  void durable_create_on(int writer, const new_customer& c) override;
-  void close_writers() override;
+  CUSTOMERDB_PEER_OPERATIONS(, override)
 
   std::optional<double> stored_bytes_per_customer() override;
 

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
 namespace customerdb::peers {
 
 namespace {
@@ -18,6 +20,13 @@ struct types {
 types types_of(dialect d) {
   if (d == dialect::postgres) return {"jsonb", "timestamptz", "now()", "boolean"};
   return {"text", "text", "CURRENT_TIMESTAMP", "boolean"};
+}
+
+// A CREATE TABLE in the dialect: {b}, {j}, {t} and {n} in `text` stand for its boolean, JSON and
+// time types and its current time.
+std::string create_table(const types& t, std::string_view text) {
+  return fmt::format(fmt::runtime(text), fmt::arg("b", t.boolean), fmt::arg("j", t.json),
+                     fmt::arg("t", t.time), fmt::arg("n", t.now));
 }
 
 // $n -> ?n for SQLite.
@@ -41,43 +50,41 @@ constexpr const char* row_columns =
 std::vector<std::string> schema_statements(dialect d) {
   const auto t = types_of(d);
   return {
-      fmt::format("CREATE TABLE customer (id text NOT NULL PRIMARY KEY, company_name text, "
-                  "first_name text, last_name text, email text, phone text, "
-                  "has_account {b} NOT NULL DEFAULT false, metadata {j}, created_by text, "
-                  "created_at {t} NOT NULL DEFAULT {n}, updated_at {t} NOT NULL DEFAULT {n}, "
-                  "deleted_at {t})",
-                  fmt::arg("b", t.boolean), fmt::arg("j", t.json), fmt::arg("t", t.time),
-                  fmt::arg("n", t.now)),
+      create_table(t,
+                   "CREATE TABLE customer (id text NOT NULL PRIMARY KEY, company_name text, "
+                   "first_name text, last_name text, email text, phone text, "
+                   "has_account {b} NOT NULL DEFAULT false, metadata {j}, created_by text, "
+                   "created_at {t} NOT NULL DEFAULT {n}, updated_at {t} NOT NULL DEFAULT {n}, "
+                   "deleted_at {t})"),
       "CREATE UNIQUE INDEX IDX_customer_email_has_account_unique ON customer (email, "
       "has_account) WHERE deleted_at IS NULL",
       "CREATE INDEX IDX_customer_deleted_at ON customer (deleted_at)",
-      fmt::format("CREATE TABLE customer_group (id text NOT NULL PRIMARY KEY, name text NOT NULL, "
-                  "metadata {j}, created_by text, created_at {t} NOT NULL DEFAULT {n}, "
-                  "updated_at {t} NOT NULL DEFAULT {n}, deleted_at {t})",
-                  fmt::arg("j", t.json), fmt::arg("t", t.time), fmt::arg("n", t.now)),
+      create_table(t,
+                   "CREATE TABLE customer_group (id text NOT NULL PRIMARY KEY, name text NOT NULL, "
+                   "metadata {j}, created_by text, created_at {t} NOT NULL DEFAULT {n}, "
+                   "updated_at {t} NOT NULL DEFAULT {n}, deleted_at {t})"),
       "CREATE UNIQUE INDEX IDX_customer_group_name_unique ON customer_group (name) "
       "WHERE deleted_at IS NULL",
       "CREATE INDEX IDX_customer_group_deleted_at ON customer_group (deleted_at)",
-      fmt::format("CREATE TABLE customer_address (id text NOT NULL PRIMARY KEY, "
-                  "customer_id text NOT NULL REFERENCES customer (id) ON DELETE CASCADE, "
-                  "address_name text, is_default_shipping {b} NOT NULL DEFAULT false, "
-                  "is_default_billing {b} NOT NULL DEFAULT false, company text, first_name text, "
-                  "last_name text, address_1 text, address_2 text, city text, country_code text, "
-                  "province text, postal_code text, phone text, metadata {j}, "
-                  "created_at {t} NOT NULL DEFAULT {n}, updated_at {t} NOT NULL DEFAULT {n})",
-                  fmt::arg("b", t.boolean), fmt::arg("j", t.json), fmt::arg("t", t.time),
-                  fmt::arg("n", t.now)),
+      create_table(t,
+                   "CREATE TABLE customer_address (id text NOT NULL PRIMARY KEY, "
+                   "customer_id text NOT NULL REFERENCES customer (id) ON DELETE CASCADE, "
+                   "address_name text, is_default_shipping {b} NOT NULL DEFAULT false, "
+                   "is_default_billing {b} NOT NULL DEFAULT false, company text, first_name text, "
+                   "last_name text, address_1 text, address_2 text, city text, country_code text, "
+                   "province text, postal_code text, phone text, metadata {j}, "
+                   "created_at {t} NOT NULL DEFAULT {n}, updated_at {t} NOT NULL DEFAULT {n})"),
       "CREATE UNIQUE INDEX IDX_customer_address_unique_customer_shipping ON customer_address "
       "(customer_id) WHERE is_default_shipping",
       "CREATE UNIQUE INDEX IDX_customer_address_unique_customer_billing ON customer_address "
       "(customer_id) WHERE is_default_billing",
       "CREATE INDEX IDX_customer_address_customer_id ON customer_address (customer_id)",
-      fmt::format("CREATE TABLE customer_group_customer (id text NOT NULL PRIMARY KEY, "
-                  "customer_id text NOT NULL REFERENCES customer (id) ON DELETE CASCADE, "
-                  "customer_group_id text NOT NULL REFERENCES customer_group (id) "
-                  "ON DELETE CASCADE, metadata {j}, created_by text, "
-                  "created_at {t} NOT NULL DEFAULT {n}, updated_at {t} NOT NULL DEFAULT {n})",
-                  fmt::arg("j", t.json), fmt::arg("t", t.time), fmt::arg("n", t.now)),
+      create_table(t,
+                   "CREATE TABLE customer_group_customer (id text NOT NULL PRIMARY KEY, "
+                   "customer_id text NOT NULL REFERENCES customer (id) ON DELETE CASCADE, "
+                   "customer_group_id text NOT NULL REFERENCES customer_group (id) "
+                   "ON DELETE CASCADE, metadata {j}, created_by text, "
+                   "created_at {t} NOT NULL DEFAULT {n}, updated_at {t} NOT NULL DEFAULT {n})"),
       "CREATE UNIQUE INDEX IDX_customer_group_customer_unique ON customer_group_customer "
       "(customer_id, customer_group_id)",
       "CREATE INDEX IDX_customer_group_customer_customer_id ON customer_group_customer "
@@ -93,17 +100,18 @@ query_texts queries(dialect d) {
   // A page: the rows are chosen, ordered and cut on the customer table alone, and only the page's
   // rows get their derived columns (otherwise both databases compute them for skipped rows too).
   const auto page = [&](const std::string& where, const std::string& paging) {
-    return q(fmt::format("SELECT {} FROM (SELECT c.* FROM customer c WHERE c.deleted_at IS NULL{} "
-                         "ORDER BY c.id {}) c ORDER BY c.id",
-                         row_columns, where, paging));
+    return q(
+        fmt::format("SELECT {} FROM (SELECT c.* FROM customer c WHERE c.deleted_at IS NULL{} "
+                    "ORDER BY c.id {}) c ORDER BY c.id",
+                    row_columns, where, paging));
   };
-  const std::string search =
-      fmt::format(" AND (c.email {0} $1 OR c.first_name {0} $1 OR c.last_name {0} $1 OR "
-                  "c.company_name {0} $1 OR c.phone {0} $1)",
-                  like);
+  const std::string search = fmt::format(
+      " AND (c.email {0} $1 OR c.first_name {0} $1 OR c.last_name {0} $1 OR "
+      "c.company_name {0} $1 OR c.phone {0} $1)",
+      like);
   return {
-      .retrieve = q(fmt::format("SELECT {} FROM customer c WHERE c.deleted_at IS NULL AND c.id = $1",
-                                row_columns)),
+      .retrieve = q(fmt::format(
+          "SELECT {} FROM customer c WHERE c.deleted_at IS NULL AND c.id = $1", row_columns)),
       .by_email = page(" AND c.email = $1", "LIMIT 15"),
       .first_page = page("", "LIMIT 15"),
       .deep_page = page("", "LIMIT 15 OFFSET $1"),
@@ -121,10 +129,10 @@ query_texts queries(dialect d) {
       .insert_customer =
           q("INSERT INTO customer (id, email, first_name, has_account, created_at, updated_at) "
             "VALUES ($1, $2, $3, false, $4, $4)"),
-      .update_customer = q(
-          "UPDATE customer SET last_name = $2, updated_at = $3 WHERE id = $1 AND deleted_at IS "
-          "NULL RETURNING id, company_name, first_name, last_name, email, phone, has_account, "
-          "metadata, created_by, created_at, updated_at, deleted_at"),
+      .update_customer =
+          q("UPDATE customer SET last_name = $2, updated_at = $3 WHERE id = $1 AND deleted_at IS "
+            "NULL RETURNING id, company_name, first_name, last_name, email, phone, has_account, "
+            "metadata, created_by, created_at, updated_at, deleted_at"),
   };
 }
 

@@ -25,18 +25,39 @@ void fsync_path(const std::filesystem::path& path) {
   ::close(fd);
 }
 
-// Binds an optional text column.
-void bind_optional(sqlite_statement& s, int index, const std::optional<std::string>& v) {
-  if (v) s.bind(index, std::string_view(*v));
-  else s.bind_null(index);
+// Binds one parameter: text, NULL for no text, a boolean as 0 or 1.
+void bind_value(sqlite_statement& s, int index, const std::string& v) {
+  s.bind(index, std::string_view(v));
+}
+void bind_value(sqlite_statement& s, int index, const std::optional<std::string>& v) {
+  if (v)
+    bind_value(s, index, *v);
+  else
+    s.bind_null(index);
+}
+void bind_value(sqlite_statement& s, int index, bool v) { s.bind(index, std::int64_t{v}); }
+
+// Binds `values` to ?1, ?2, ... in order and runs the statement to its end.
+template <class... Values>
+void run_with(sqlite_statement& s, const Values&... values) {
+  int index = 0;
+  (bind_value(s, ++index, values), ...);
+  s.run();
+}
+
+// Runs `sql` once for each element of `rows`, by `insert(statement, row)`.
+template <class Row, class Insert>
+void insert_rows(sqlite_connection& c, const std::string& sql, const std::vector<Row>& rows,
+                 Insert insert) {
+  sqlite_statement s(c.handle(), sql);
+  for (const auto& row : rows) insert(s, row);
 }
 
 }  // namespace
 
 // A connection and the statements of every operation, prepared once.
 struct sqlite_peer::database {
-  explicit database(const std::string& path)
-      : connection(path), q(queries(dialect::sqlite)) {}
+  explicit database(const std::string& path) : connection(path), q(queries(dialect::sqlite)) {}
 
   // Prepares the statements (after the schema exists).
   void prepare() {
@@ -78,12 +99,7 @@ struct sqlite_peer::database {
   }
 
   void insert(const new_customer& c) {
-    const auto at = iso(c.at);
-    insert_customer->bind(1, std::string_view(c.id))
-        .bind(2, std::string_view(c.email))
-        .bind(3, std::string_view(c.first_name))
-        .bind(4, std::string_view(at));
-    insert_customer->run();
+    run_with(*insert_customer, c.id, c.email, c.first_name, iso(c.at));
   }
 
   void update(const std::string& id, const std::string& last_name) {
@@ -118,76 +134,43 @@ void sqlite_peer::load(const data_set& data) {
   for (const auto& s : schema_statements(dialect::sqlite)) c.exec(s);
   c.exec("BEGIN");
   const auto& r = data.records();
-  {
-    sqlite_statement s(c.handle(),
-                       "INSERT INTO customer_group (id, name, metadata, created_by, created_at, "
-                       "updated_at) VALUES (?1, ?2, NULL, NULL, ?3, ?4)");
-    for (const auto& g : r.customer_groups) {
-      const auto created = iso(g.created_at), updated = iso(g.updated_at);
-      s.bind(1, std::string_view(g.id)).bind(3, std::string_view(created));
-      bind_optional(s, 2, g.name);
-      s.bind(4, std::string_view(updated)).run();
-    }
-  }
-  {
-    sqlite_statement s(c.handle(),
-                       "INSERT INTO customer (id, company_name, first_name, last_name, email, "
-                       "phone, has_account, metadata, created_by, created_at, updated_at, "
-                       "deleted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, NULL, ?8, ?9, NULL)");
-    for (const auto& x : r.customers) {
-      const auto created = iso(x.created_at), updated = iso(x.updated_at);
-      s.bind(1, std::string_view(x.id));
-      bind_optional(s, 2, x.company_name);
-      bind_optional(s, 3, x.first_name);
-      bind_optional(s, 4, x.last_name);
-      bind_optional(s, 5, x.email);
-      bind_optional(s, 6, x.phone);
-      s.bind(7, std::int64_t{x.has_account})
-          .bind(8, std::string_view(created))
-          .bind(9, std::string_view(updated))
-          .run();
-    }
-  }
-  {
-    sqlite_statement s(c.handle(),
-                       "INSERT INTO customer_address (id, customer_id, address_name, "
-                       "is_default_shipping, is_default_billing, company, first_name, last_name, "
-                       "address_1, address_2, city, country_code, province, postal_code, phone, "
-                       "metadata, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                       "?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, ?16, ?17)");
-    for (const auto& a : r.customer_addresses) {
-      const auto created = iso(a.created_at), updated = iso(a.updated_at);
-      s.bind(1, std::string_view(a.id)).bind(2, std::string_view(a.customer_id));
-      bind_optional(s, 3, a.address_name);
-      s.bind(4, std::int64_t{a.is_default_shipping}).bind(5, std::int64_t{a.is_default_billing});
-      bind_optional(s, 6, a.company);
-      bind_optional(s, 7, a.first_name);
-      bind_optional(s, 8, a.last_name);
-      bind_optional(s, 9, a.address_1);
-      bind_optional(s, 10, a.address_2);
-      bind_optional(s, 11, a.city);
-      bind_optional(s, 12, a.country_code);
-      bind_optional(s, 13, a.province);
-      bind_optional(s, 14, a.postal_code);
-      bind_optional(s, 15, a.phone);
-      s.bind(16, std::string_view(created)).bind(17, std::string_view(updated)).run();
-    }
-  }
-  {
-    sqlite_statement s(c.handle(),
-                       "INSERT INTO customer_group_customer (id, customer_id, customer_group_id, "
-                       "metadata, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, NULL, "
-                       "NULL, ?4, ?5)");
-    for (const auto& m : r.customer_group_customers) {
-      const auto created = iso(m.created_at), updated = iso(m.updated_at);
-      s.bind(1, std::string_view(m.id))
-          .bind(2, std::string_view(m.customer_id))
-          .bind(3, std::string_view(m.customer_group_id))
-          .bind(4, std::string_view(created))
-          .bind(5, std::string_view(updated))
-          .run();
-    }
-  }
+  insert_rows(c,
+              "INSERT INTO customer_group (id, name, metadata, created_by, created_at, "
+              "updated_at) VALUES (?1, ?2, NULL, NULL, ?3, ?4)",
+              r.customer_groups,
+              [](sqlite_statement& s, const customerdb::customer_group_record& g) {
+                run_with(s, g.id, g.name, iso(g.created_at), iso(g.updated_at));
+              });
+  insert_rows(c,
+              "INSERT INTO customer (id, company_name, first_name, last_name, email, phone, "
+              "has_account, metadata, created_by, created_at, updated_at, deleted_at) VALUES "
+              "(?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, NULL, ?8, ?9, NULL)",
+              r.customers, [](sqlite_statement& s, const customerdb::customer_record& x) {
+                run_with(s, x.id, x.company_name, x.first_name, x.last_name, x.email, x.phone,
+                         x.has_account, iso(x.created_at), iso(x.updated_at));
+              });
+  insert_rows(c,
+              "INSERT INTO customer_address (id, customer_id, address_name, is_default_shipping, "
+              "is_default_billing, company, first_name, last_name, address_1, address_2, city, "
+              "country_code, province, postal_code, phone, metadata, created_at, updated_at) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, "
+              "?16, ?17)",
+              r.customer_addresses,
+              [](sqlite_statement& s, const customerdb::customer_address_record& a) {
+                run_with(s, a.id, a.customer_id, a.address_name, a.is_default_shipping,
+                         a.is_default_billing, a.company, a.first_name, a.last_name, a.address_1,
+                         a.address_2, a.city, a.country_code, a.province, a.postal_code, a.phone,
+                         iso(a.created_at), iso(a.updated_at));
+              });
+  insert_rows(c,
+              "INSERT INTO customer_group_customer (id, customer_id, customer_group_id, "
+              "metadata, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, NULL, NULL, "
+              "?4, ?5)",
+              r.customer_group_customers,
+              [](sqlite_statement& s, const customerdb::customer_group_customer_record& m) {
+                run_with(s, m.id, m.customer_id, m.customer_group_id, iso(m.created_at),
+                         iso(m.updated_at));
+              });
   c.exec("COMMIT");
   c.exec("ANALYZE");
   memory_->prepare();
@@ -195,8 +178,8 @@ void sqlite_peer::load(const data_set& data) {
 
 void sqlite_peer::prepare_durable(const data_set&) {
   std::filesystem::create_directories(work_dir_);
-  for (const char* f : {"durable.sqlite", "durable.sqlite-wal", "durable.sqlite-shm",
-                        "saved.sqlite"})
+  for (const char* f :
+       {"durable.sqlite", "durable.sqlite-wal", "durable.sqlite-shm", "saved.sqlite"})
     std::filesystem::remove(work_dir_ / f);
   const auto path = (work_dir_ / "durable.sqlite").string();
   {

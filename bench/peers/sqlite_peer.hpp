@@ -5,9 +5,9 @@
 // commit fsyncs the WAL) and foreign keys on, made from the in-memory one with the backup API.
 // Concurrent writers each open their own connection to that file and take turns through a
 // mutex: SQLite admits one writer at a time, and its busy handler, the alternative, sleeps
-// between retries (up to 100 ms), which measures the sleeps rather than the database. Save is the backup API from `:memory:` to a
-// file, fsynced; the restart opens that file in a new process, backs it up into `:memory:` and
-// answers the first page.
+// between retries (up to 100 ms), which measures the sleeps rather than the database. Save is the
+// backup API from `:memory:` to a file, fsynced; the restart opens that file in a new process,
+// backs it up into `:memory:` and answers the first page.
 #pragma once
 
 #include <filesystem>
@@ -30,23 +30,7 @@ class sqlite_peer final : public peer {
   bool supports(op) const override { return true; }
 
   void load(const data_set& data) override;
-  void prepare_durable(const data_set& data) override;
-
-  answer retrieve(const std::string& id) override;
-  answer list_by_email(const std::string& email) override;
-  answer first_page() override;
-  answer deep_page(std::size_t skip) override;
-  answer group_page(const std::string& group_id) override;
-  answer company_count(const std::string& company) override;
-  answer search(const std::string& text) override;
-  void create(const new_customer& c) override;
-  void update_tx(const std::string& id, const std::string& last_name) override;
-
-  void durable_create(const new_customer& c) override;
-  void durable_update(const std::string& id, const std::string& last_name) override;
-  void open_writers(int n) override;
-  void durable_create_on(int writer, const new_customer& c) override;
-  void close_writers() override;
+  CUSTOMERDB_PEER_OPERATIONS(, override)
 
   void save() override;
   std::vector<std::string> restart_arguments() override;
