@@ -94,7 +94,7 @@ std::vector<row_ptr<Row>> update_targets(const view& v, const std::vector<std::s
   std::vector<std::string> missing;
   for (const auto& id : unique_ids(ids)) {
     if (const auto* s = v.find_slot<Row>(id); s && !s->deleted) {
-      prefetch_key_text(*s);  // update_rows copies the row
+      prefetch_row(*s);  // update_rows copies the row
       rows.push_back(s->row);
     } else {
       missing.push_back(id);

@@ -5,8 +5,10 @@
 // three pointers for every node it compares: every level of an ordered index, every node of a
 // hash bucket. A key instead holds the text's hash and its first 40 bytes inline (every id the
 // engine generates fits: `cusgroup_` + 26 is the longest, 35), so that comparisons stop at the
-// node, and refers to the whole text only to break a tie beyond those 40 bytes (or to confirm
-// equal hashes of longer text). With the view of the text, a key is 64 bytes.
+// node. Longer text is compared whole: a stored key (key::stored, the keys of a table's
+// elements) keeps its own copy of it, a probe refers to the caller's. A stored key so depends on
+// nothing else, and an element's keys stay valid while its row is swapped for another with
+// the same keys (tables.hpp, table::put). A key is 64 bytes.
 #pragma once
 
 #include <algorithm>
@@ -20,31 +22,60 @@
 
 namespace customerdb::detail {
 
-// Thread-compatible. Refers to text it does not own: for a key in an index, the row's own
-// string, which lives as long as the row; for a probe, the caller's string.
+// Thread-compatible.
 class key {
  public:
   static constexpr std::size_t inline_size = 40;
   static_assert(inline_size % sizeof(std::uint64_t) == 0, "the head compares in whole words");
 
   key() noexcept : key(std::string_view()) {}
-  explicit key(std::string_view text) noexcept
-      : hash_(std::hash<std::string_view>{}(text)), text_(text) {
-    head_.fill('\0');
-    if (!text.empty()) std::memcpy(head_.data(), text.data(), std::min(text.size(), inline_size));
+  // A probe: text beyond the inline head is the caller's, which must outlive the key.
+  explicit key(std::string_view text) noexcept : key(text, nullptr) {}
+  // A key to keep: text beyond the inline head is copied.
+  static key stored(std::string_view text) {
+    if (text.size() <= inline_size) return key(text);
+    char* copy = new char[text.size()];
+    std::memcpy(copy, text.data(), text.size());
+    return key(text, copy);
   }
 
-  // The whole text.
-  std::string_view text() const noexcept { return text_; }
-  // The same text, read from the inline copy when it fits (no access to the text's own memory).
-  std::string_view view() const noexcept {
-    return text_.size() <= inline_size ? std::string_view(head_.data(), text_.size()) : text_;
+  key(const key& o)
+      : hash_(o.hash_), head_(o.head_), long_(o.long_), size_(o.size_), owned_(false) {
+    if (o.owned_) adopt_copy_of(o.long_);
   }
+  key(key&& o) noexcept
+      : hash_(o.hash_), head_(o.head_), long_(o.long_), size_(o.size_), owned_(o.owned_) {
+    o.owned_ = false;
+  }
+  key& operator=(const key& o) {
+    if (this != &o) *this = key(o);
+    return *this;
+  }
+  key& operator=(key&& o) noexcept {
+    if (this != &o) {
+      release();
+      hash_ = o.hash_;
+      head_ = o.head_;
+      long_ = o.long_;
+      size_ = o.size_;
+      owned_ = o.owned_;
+      o.owned_ = false;
+    }
+    return *this;
+  }
+  ~key() { release(); }
+
+  // The whole text: the inline copy when it fits, else the long text (own or borrowed).
+  std::string_view text() const noexcept {
+    return size_ <= inline_size ? std::string_view(head_.data(), size_)
+                                : std::string_view(long_, size_);
+  }
+  std::string_view view() const noexcept { return text(); }
   std::size_t hash() const noexcept { return hash_; }
 
   friend bool operator==(const key& a, const key& b) noexcept {
-    return a.hash_ == b.hash_ && a.text_.size() == b.text_.size() && a.head_ == b.head_ &&
-           (a.text_.size() <= inline_size || a.text_ == b.text_);
+    return a.hash_ == b.hash_ && a.size_ == b.size_ && a.head_ == b.head_ &&
+           (a.size_ <= inline_size || std::memcmp(a.long_, b.long_, a.size_) == 0);
   }
 
   // The order of the texts as std::string compares them (bytes as unsigned char).
@@ -57,12 +88,32 @@ class key {
       const std::uint64_t x = a.word(i), y = b.word(i);
       if (x != y) return x < y;
     }
-    if (a.text_.size() <= inline_size && b.text_.size() <= inline_size)
-      return a.text_.size() < b.text_.size();
-    return a.text_ < b.text_;
+    if (a.size_ <= inline_size && b.size_ <= inline_size) return a.size_ < b.size_;
+    return a.text() < b.text();
   }
 
  private:
+  // `copy`: the key's own copy of `text` (text longer than the head), or null to borrow it.
+  key(std::string_view text, const char* copy) noexcept
+      : hash_(std::hash<std::string_view>{}(text)),
+        long_(copy ? copy : text.data()),
+        size_(static_cast<std::uint32_t>(text.size())),
+        owned_(copy != nullptr) {
+    head_.fill('\0');
+    if (!text.empty()) std::memcpy(head_.data(), text.data(), std::min(text.size(), inline_size));
+  }
+
+  void adopt_copy_of(const char* text) {
+    char* copy = new char[size_];
+    std::memcpy(copy, text, size_);
+    long_ = copy;
+    owned_ = true;
+  }
+  void release() noexcept {
+    if (owned_) delete[] long_;
+    owned_ = false;
+  }
+
   // The 8 bytes of the head at `offset` as a number that orders as the bytes do (big-endian).
   std::uint64_t word(std::size_t offset) const noexcept {
     std::uint64_t w;
@@ -73,7 +124,9 @@ class key {
 
   std::size_t hash_;
   std::array<char, inline_size> head_;
-  std::string_view text_;
+  const char* long_;  // the whole text when longer than the head; else unused
+  std::uint32_t size_;
+  bool owned_;  // long_ is this key's own copy
 };
 
 struct key_hash {

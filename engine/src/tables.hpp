@@ -10,7 +10,7 @@
 // A table is the only code that names its indexes: callers find rows by id, by an indexed field
 // (lookup<"customer_id">), in id order (scan, page, in_id_order) or as a group's members, and
 // change them through put/insert/append/erase, which update every index through the container
-// (replace; an element whose keys all stay is overwritten in place, see put). The prefetching that
+// (replace; an element whose keys all stay only takes the new row, see put). The prefetching that
 // hides the indexes' cache misses lives here too. Thread-compatible.
 #pragma once
 
@@ -80,8 +80,9 @@ struct default_addresses {
 
 template <>
 struct extra_keys<customer_row> {
-  explicit extra_keys(const customer_row& r) noexcept
-      : email(r.email.value_or_empty()), company(r.company_name.value_or_empty()) {}
+  explicit extra_keys(const customer_row& r)
+      : email(key::stored(r.email.value_or_empty())),
+        company(key::stored(r.company_name.value_or_empty())) {}
   key email;
   key company;
   bool operator==(const extra_keys&) const = default;
@@ -89,14 +90,14 @@ struct extra_keys<customer_row> {
 };
 template <>
 struct extra_keys<group_row> {
-  explicit extra_keys(const group_row& r) noexcept : name(r.name.value_or_empty()) {}
+  explicit extra_keys(const group_row& r) : name(key::stored(r.name.value_or_empty())) {}
   key name;
   bool operator==(const extra_keys&) const = default;
 };
 template <>
 struct extra_keys<address_row> {
-  explicit extra_keys(const address_row& r) noexcept
-      : customer(r.customer_id),
+  explicit extra_keys(const address_row& r)
+      : customer(key::stored(r.customer_id)),
         default_billing(r.is_default_billing),
         default_shipping(r.is_default_shipping) {}
   key customer;
@@ -106,21 +107,21 @@ struct extra_keys<address_row> {
 };
 template <>
 struct extra_keys<membership_row> {
-  explicit extra_keys(const membership_row& r) noexcept
-      : customer(r.customer_id), group(r.customer_group_id) {}
+  explicit extra_keys(const membership_row& r)
+      : customer(key::stored(r.customer_id)), group(key::stored(r.customer_group_id)) {}
   key customer;
   key group;
   bool operator==(const extra_keys&) const = default;
 };
 
 // An element of a table: the row and, inline, the keys its indexes compare (keys.hpp). Reads
-// like the row pointer it holds. Immutable, but for table::put's overwrite of an element by one
-// with the same keys (same_keys).
+// like the row pointer it holds. Its keys never change in place: a change of key goes through
+// the container (replace); only the row, which no index reads, is swapped in place.
 template <class Row>
 struct slot {
-  explicit slot(row_ptr<Row> r) noexcept
+  explicit slot(row_ptr<Row> r)
       : row(std::move(r)),
-        id(row->id),
+        id(key::stored(row->id)),
         created_at(row->created_at),
         deleted(is_deleted(*row)),
         extra(*row) {}
@@ -136,28 +137,21 @@ struct slot {
            a.extra == b.extra;
   }
 
-  row_ptr<Row> row;
+  // The row: the one member no index reads, so the one a table may swap in a live element for a
+  // row with the same keys (table::put). The keys own their text (key::stored) and do not
+  // refer to the row.
+  mutable row_ptr<Row> row;
   key id;
   timestamp created_at;
   bool deleted;
   extra_keys<Row> extra;
 };
 
-// Asks the CPU to fetch the row in `s` and the text of its keys kept outside the slot, so that
-// the misses of several rows overlap instead of following one another.
+// Asks the CPU to fetch the row in `s`, so that the misses of several rows overlap instead of
+// following one another.
 template <class Row>
 void prefetch_row(const slot<Row>& s) noexcept {
   prefetch_lines(s.row.get());
-  if constexpr (std::is_same_v<Row, customer_row>) prefetch_text(s.extra.email.text());
-}
-
-// Asks the CPU to fetch the heap text of the row in `s` that its keys point to (the id, and a
-// customer's e-mail), for a caller about to copy the row: the slot has these addresses as soon
-// as it arrives, so their misses overlap with the row's own instead of following it.
-template <class Row>
-void prefetch_key_text(const slot<Row>& s) noexcept {
-  prefetch_text(s.id.text());
-  if constexpr (std::is_same_v<Row, customer_row>) prefetch_text(s.extra.email.text());
 }
 
 template <class Row>
@@ -279,13 +273,12 @@ class table {
     // A customer's addresses do not change when its row does.
     if constexpr (std::is_same_v<Row, customer_row>) s.extra.defaults = found->extra.defaults;
     if (same_keys(*found, s)) {
-      // Every key is equal (the keys refer to the new row's text, so the slot is written as a
-      // whole): no index can tell the new element from the old, and it is overwritten in
-      // place, the table's one write to a live node. replace() would have every ordered index
-      // read the node's neighbours to check its position, cold cache lines in a large table:
-      // 16-18% more per one-row transaction at 10,000 customers and 7-18% at 1,000,000
-      // (commit benchmark, docs/performance-history.md).
-      const_cast<slot<Row>&>(*found) = std::move(s);
+      // Every key is equal, and the element's keys own their text: the element takes the new
+      // row, the member no index reads, and keeps its keys. replace() would have every ordered
+      // index read the node's neighbours to check a position that cannot have changed, cold
+      // cache lines in a large table: 16-18% more per one-row transaction at 10,000 customers
+      // and 7-18% at 1,000,000 (commit benchmark, docs/performance-history.md).
+      found->row = std::move(s.row);
     } else {
       // Every index checks the new keys. The node, and so `found`, stays.
       auto& idx = rows_.template get<by_order>();

@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(order_and_equality_are_those_of_the_texts) {
   const auto all = texts(3, 400);
   int checked = 0;
   for (const auto& a : all) {
-    const key ka(a);
+    const key ka = key::stored(a);  // kept keys and probes compare alike
     BOOST_TEST(ka.view() == a);
     BOOST_TEST(ka.text() == a);
     for (const auto& b : all) {
@@ -56,6 +56,27 @@ BOOST_AUTO_TEST_CASE(order_and_equality_are_those_of_the_texts) {
     }
   }
   BOOST_TEST(checked == 409 * 409);
+}
+
+BOOST_AUTO_TEST_CASE(stored_keys_keep_their_own_text) {
+  std::string text(key::inline_size + 10, 'k');
+  text.back() = 'z';
+  const std::string original = text;
+  key stored = key::stored(text);
+  const key probe(original);
+  text.assign(text.size(), '?');  // the source changes: a stored key does not see it
+  BOOST_TEST(stored.text() == original);
+  BOOST_TEST((stored == probe));
+  key copy = stored;
+  key moved = std::move(stored);
+  BOOST_TEST(copy.text() == original);
+  BOOST_TEST(moved.text() == original);
+  BOOST_TEST((copy == moved));
+  copy = key::stored("short");  // a copy and its source own separate texts
+  BOOST_TEST(moved.text() == original);
+  moved = copy;
+  BOOST_TEST(moved.text() == "short");
+  BOOST_TEST((probe < moved) == (original < std::string("short")));
 }
 
 BOOST_AUTO_TEST_CASE(long_caller_ids_with_a_common_prefix) {
