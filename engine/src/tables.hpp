@@ -1,5 +1,5 @@
 // One small class per entity over boost::multi_index_container, holding immutable rows in
-// slots that carry the rows' index keys inline (keys.hpp).
+// slots that carry the rows' index keys inline (slot.hpp, keys.hpp).
 //
 // Every table has a ranked unique index by id (the default `id ASC` order, and `skip` in
 // O(log n)) and, next to the container, a flat hash index by id for point lookups
@@ -39,6 +39,7 @@
 #include "keys.hpp"
 #include "prefetch.hpp"
 #include "rows.hpp"
+#include "slot.hpp"
 
 namespace customerdb::detail {
 
@@ -61,98 +62,6 @@ struct string_hash {
     return std::hash<std::string_view>{}(s);
   }
 };
-
-// The keys of a row that only some tables index.
-template <class Row>
-struct extra_keys {
-  explicit extra_keys(const Row&) noexcept {}
-  bool operator==(const extra_keys&) const = default;
-};
-// A customer's default billing and shipping address ids (decision D9), kept with the
-// customer in the committed table (empty keys: none). Valid only while `valid`; maintained by
-// refresh_default_addresses (store.hpp) under the store's exclusive latch.
-struct default_addresses {
-  bool valid = false;
-  key billing;
-  key shipping;
-  bool operator==(const default_addresses&) const = default;
-};
-
-template <>
-struct extra_keys<customer_row> {
-  explicit extra_keys(const customer_row& r)
-      : email(key::stored(r.email.value_or_empty())),
-        company(key::stored(r.company_name.value_or_empty())) {}
-  key email;
-  key company;
-  bool operator==(const extra_keys&) const = default;
-  mutable default_addresses defaults;  // not a key: no index reads it
-};
-template <>
-struct extra_keys<group_row> {
-  explicit extra_keys(const group_row& r) : name(key::stored(r.name.value_or_empty())) {}
-  key name;
-  bool operator==(const extra_keys&) const = default;
-};
-template <>
-struct extra_keys<address_row> {
-  explicit extra_keys(const address_row& r)
-      : customer(key::stored(r.customer_id)),
-        default_billing(r.is_default_billing),
-        default_shipping(r.is_default_shipping) {}
-  key customer;
-  bool default_billing;
-  bool default_shipping;
-  bool operator==(const extra_keys&) const = default;
-};
-template <>
-struct extra_keys<membership_row> {
-  explicit extra_keys(const membership_row& r)
-      : customer(key::stored(r.customer_id)), group(key::stored(r.customer_group_id)) {}
-  key customer;
-  key group;
-  bool operator==(const extra_keys&) const = default;
-};
-
-// An element of a table: the row and, inline, the keys its indexes compare (keys.hpp). Reads
-// like the row pointer it holds. Its keys never change in place: a change of key goes through
-// the container (replace); only the row, which no index reads, is swapped in place.
-template <class Row>
-struct slot {
-  explicit slot(row_ptr<Row> r)
-      : row(std::move(r)),
-        id(key::stored(row->id)),
-        created_at(row->created_at),
-        deleted(is_deleted(*row)),
-        extra(*row) {}
-
-  const Row& operator*() const noexcept { return *row; }
-  const Row* operator->() const noexcept { return row.get(); }
-  operator const row_ptr<Row>&() const noexcept { return row; }
-
-  // The keys (and the cached facts kept with them) of `a` and `b` are equal: no index would
-  // move or rehash an element that changed from one to the other.
-  friend bool same_keys(const slot& a, const slot& b) noexcept {
-    return a.id == b.id && a.created_at == b.created_at && a.deleted == b.deleted &&
-           a.extra == b.extra;
-  }
-
-  // The row: the one member no index reads, so the one a table may swap in a live element for a
-  // row with the same keys (table::put). The keys own their text (key::stored) and do not
-  // refer to the row.
-  mutable row_ptr<Row> row;
-  key id;
-  timestamp created_at;
-  bool deleted;
-  extra_keys<Row> extra;
-};
-
-// Asks the CPU to fetch the row in `s`, so that the misses of several rows overlap instead of
-// following one another.
-template <class Row>
-void prefetch_row(const slot<Row>& s) noexcept {
-  prefetch_lines(s.row.get());
-}
 
 template <class Row>
 const key& id_of(const slot<Row>& s) noexcept {
