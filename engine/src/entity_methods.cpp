@@ -1,8 +1,9 @@
 // customer_module: the methods the entities have alike, each family defined once and stated
 // per entity below: retrieve, the one-row forms of create, update and delete (by id, by ids, by
-// selector), list, listAndCount, softDelete and restore. What differs between entities lives
-// in the entity's own file (customers.cpp, groups.cpp, addresses.cpp, memberships.cpp): how rows
-// are created, and the hooks of entity_hooks.hpp.
+// selector), list, listAndCount, softDelete and restore. What differs between entities: how
+// rows are created (customers.cpp, groups.cpp, addresses.cpp, memberships.cpp), what an update
+// checks afterwards (entity_hooks.hpp), and what a deletion takes with it (erase_with_dependents,
+// below).
 #include <span>
 #include <string>
 #include <type_traits>
