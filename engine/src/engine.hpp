@@ -134,8 +134,8 @@ class engine final : private persistence::table_source {
 
   // Adds every row of `rows` (new rows, unpublished) as one commit. Throws invalid_data for an
   // id already taken (in `rows` or the store), a missing customer or group, or a unique rule
-  // broken; nothing is added then. See customer_module::import_records.
-  void import(row_batch rows);
+  // broken; nothing is added then. See customer_module::import_rows for `options`.
+  void import(row_batch rows, const import_options& options);
 
   std::shared_ptr<transaction> begin(const transaction_options& options);
   // Validates and publishes `tx` (see customer_module::commit); the transaction is over after.

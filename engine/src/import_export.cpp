@@ -7,6 +7,9 @@
 // wait while an import is inserted, checked and (with a
 // data directory) appended to the journal.
 #include <boost/tuple/tuple.hpp>
+#include <algorithm>
+#include <atomic>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -15,6 +18,7 @@
 
 #include "customerdb/customer_module.hpp"
 #include "customerdb/persistence/commit_hook.hpp"
+#include "customerdb/staged_rows.hpp"
 #include "customerdb/persistence/parallel.hpp"
 #include "engine.hpp"
 #include "error_messages.hpp"
@@ -38,6 +42,56 @@ error missing_in_import(std::string_view column, std::string_view id) {
 template <class>
 using counter = std::size_t;
 
+// Counts the rows one phase of an import has done, on any of its threads, and reports them to
+// the caller's callback every `step` rows, one call at a time.
+class import_meter {
+ public:
+  static constexpr std::size_t step = 1 << 16;
+
+  explicit import_meter(const import_progress_callback& callback) : callback_(callback) {}
+
+  void start(std::string_view phase, std::uint64_t total) {
+    phase_ = phase;
+    total_ = total;
+    done_ = 0;
+    report(0);
+  }
+  void add(std::uint64_t rows) {
+    if (callback_) report(done_.fetch_add(rows) + rows);
+  }
+  // Calls f(row) for every row of `rows`, counting them.
+  template <class Rows, class F>
+  void each(const Rows& rows, F&& f) {
+    std::size_t counted = 0;
+    for (const auto& row : rows) {
+      f(row);
+      if (++counted == step) {
+        add(counted);
+        counted = 0;
+      }
+    }
+    add(counted);
+  }
+
+ private:
+  void report(std::uint64_t done) {
+    if (!callback_) return;
+    std::lock_guard one_at_a_time(mutex_);
+    callback_(import_progress{phase_, std::min(done, total_), total_});
+  }
+
+  const import_progress_callback& callback_;
+  std::mutex mutex_;
+  std::string_view phase_;
+  std::uint64_t total_ = 0;
+  std::atomic<std::uint64_t> done_{0};
+};
+
+std::uint64_t row_count(const row_batch& rows) {
+  return rows.groups.size() + rows.customers.size() + rows.addresses.size() +
+         rows.memberships.size();
+}
+
 // Stamps unpublished rows with the commit sequence that publishes them.
 template <class Row>
 void stamp(const row_vector<Row>& rows, std::uint64_t sequence) {
@@ -47,13 +101,14 @@ void stamp(const row_vector<Row>& rows, std::uint64_t sequence) {
 // Inserts `rows` into `table`, counting in `inserted` the rows that went in; throws
 // invalid_data "<Table words> with id: <id>, already exists." at the first id taken.
 template <class Row>
-void insert_rows(table_for_t<Row>& table, const row_vector<Row>& rows, std::size_t& inserted) {
+void insert_rows(table_for_t<Row>& table, const row_vector<Row>& rows, std::size_t& inserted,
+                 import_meter& meter) {
   table.reserve(table.size() + rows.size());
-  for (const auto& row : rows) {
+  meter.each(rows, [&](const row_ptr<Row>& row) {
     if (!table.insert(row))
       throw already_exists(schema_of<Row>().table_words, {{"id", row->id.str()}});
     ++inserted;
-  }
+  });
 }
 
 // Takes the first `inserted` rows of `rows` out of `table` again.
@@ -64,24 +119,24 @@ void take_out(table_for_t<Row>& table, const row_vector<Row>& rows, std::size_t 
 
 // The references and unique rules of imported rows, which `v` already holds; one function per
 // table, so that the tables are checked in parallel.
-void check_imported_groups(const view& v, const row_batch& rows) {
-  for (const auto& g : rows.groups) check_group(v, *g);
+void check_imported_groups(const view& v, const row_batch& rows, import_meter& meter) {
+  meter.each(rows.groups, [&](const auto& g) { check_group(v, *g); });
 }
 
-void check_imported_customers(const view& v, const row_batch& rows) {
-  for (const auto& c : rows.customers) check_customer(v, *c);
+void check_imported_customers(const view& v, const row_batch& rows, import_meter& meter) {
+  meter.each(rows.customers, [&](const auto& c) { check_customer(v, *c); });
 }
 
-void check_imported_addresses(const view& v, const row_batch& rows) {
-  for (const auto& a : rows.addresses) {
+void check_imported_addresses(const view& v, const row_batch& rows, import_meter& meter) {
+  meter.each(rows.addresses, [&](const auto& a) {
     if (!v.find<customer_row>(a->customer_id))
       throw missing_in_import("customer_id", a->customer_id);
     check_address(v, *a);
-  }
+  });
 }
 
-void check_imported_memberships(const view& v, const row_batch& rows) {
-  for (const auto& m : rows.memberships) {
+void check_imported_memberships(const view& v, const row_batch& rows, import_meter& meter) {
+  meter.each(rows.memberships, [&](const auto& m) {
     if (!v.find<customer_row>(m->customer_id))
       throw missing_in_import("customer_id", m->customer_id);
     if (!v.find<group_row>(m->customer_group_id))
@@ -91,7 +146,7 @@ void check_imported_memberships(const view& v, const row_batch& rows) {
       throw already_exists(schema_of<membership_row>().table_words,
                            {{"customer_id", m->customer_id.str()},
                             {"customer_group_id", m->customer_group_id.str()}});
-  }
+  });
 }
 
 // Keeps the default address ids stored with the customers right after an import: every
@@ -104,13 +159,22 @@ void refresh_imported_defaults(const store& s, const row_batch& rows) {
   for (const auto& a : rows.addresses) refresh_default_addresses(s, a->customer_id);
 }
 
+// Appends a row for each of `records` to `rows`, and empties `records`.
 template <class Record>
-row_vector<row_for_t<Record>> to_rows(std::vector<Record>&& records) {
-  row_vector<row_for_t<Record>> rows;
-  rows.reserve(records.size());
-  for (auto& r : records) rows.push_back(make_row(std::move(r)));
-  records.clear();
-  return rows;
+void stage(std::vector<Record>&& records, row_vector<row_for_t<Record>>& rows) {
+  rows.reserve(rows.size() + records.size());
+  for (auto& r : records) rows.push_back(make_row(r));
+  std::vector<Record>().swap(records);
+}
+
+template <class Row>
+void append_rows(row_vector<Row>& to, row_vector<Row>&& from) {
+  if (to.empty()) {
+    to = std::move(from);
+  } else {  // grows geometrically: appending many parts stays linear
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  }
+  row_vector<Row>().swap(from);
 }
 
 template <class Row>
@@ -123,10 +187,11 @@ void visit_table(const view& v, const record_visitor& visit) {
 
 }  // namespace
 
-void engine::import(row_batch rows) {
-  if (rows.groups.empty() && rows.customers.empty() && rows.addresses.empty() &&
-      rows.memberships.empty())
-    return;
+void engine::import(row_batch rows, const import_options& options) {
+  const std::uint64_t total = row_count(rows);
+  if (total == 0) return;
+  import_meter meter(options.progress);
+  const bool in_snapshot = options.snapshot_instead_of_journal && durable_;
   std::uint64_t sequence = 0;
   {
     std::lock_guard writer(writer_);
@@ -136,7 +201,14 @@ void engine::import(row_batch rows) {
     stamp(rows.addresses, sequence);
     stamp(rows.memberships, sequence);
     std::optional<persistence::commit_changes> changes;
-    if (hook_) changes.emplace(changes_of(rows, sequence));
+    if (hook_ && in_snapshot) {
+      changes.emplace(sequence);
+      changes->keep_in_snapshot();
+    } else if (hook_) {
+      meter.start("journal", total);
+      changes.emplace(changes_of(rows, sequence));
+    }
+    meter.start("inserting", total);
     std::unique_lock lock(latch_);
     per_entity<counter> inserted{};
     try {
@@ -144,21 +216,26 @@ void engine::import(row_batch rows) {
       // error reported is the first table's, in table order, as a sequential import would.
       persistence::run_in_parallel<3>(
           {[&] {
-             insert_rows<group_row>(store_.groups, rows.groups, inserted.groups);
-             insert_rows<customer_row>(store_.customers, rows.customers, inserted.customers);
+             insert_rows<group_row>(store_.groups, rows.groups, inserted.groups, meter);
+             insert_rows<customer_row>(store_.customers, rows.customers, inserted.customers,
+                                       meter);
            },
-           [&] { insert_rows<address_row>(store_.addresses, rows.addresses, inserted.addresses); },
+           [&] {
+             insert_rows<address_row>(store_.addresses, rows.addresses, inserted.addresses,
+                                      meter);
+           },
            [&] {
              insert_rows<membership_row>(store_.memberships, rows.memberships,
-                                         inserted.memberships);
+                                         inserted.memberships, meter);
            }});
+      meter.start("checking", total);
       const view v(store_, nullptr);
       persistence::run_in_parallel<3>({[&] {
-                                         check_imported_groups(v, rows);
-                                         check_imported_customers(v, rows);
+                                         check_imported_groups(v, rows, meter);
+                                         check_imported_customers(v, rows, meter);
                                        },
-                                       [&] { check_imported_addresses(v, rows); },
-                                       [&] { check_imported_memberships(v, rows); }});
+                                       [&] { check_imported_addresses(v, rows, meter); },
+                                       [&] { check_imported_memberships(v, rows, meter); }});
       if (changes) hook_->append(std::move(*changes));
       refresh_imported_defaults(store_, rows);
     } catch (...) {
@@ -171,21 +248,65 @@ void engine::import(row_batch rows) {
     store_.sequence = sequence;
   }
   committed(sequence);
+  if (in_snapshot) {
+    meter.start("snapshot", total);
+    snapshot();
+    meter.add(total);
+  }
 }
 
 }  // namespace detail
 
-void customer_module::import_records(record_set records) {
-  row_batch rows;
+// ---- staged_rows ---------------------------------------------------------------------------
+
+staged_rows::staged_rows() : rows_(std::make_unique<row_batch>()) {}
+staged_rows::~staged_rows() = default;
+staged_rows::staged_rows(staged_rows&&) noexcept = default;
+staged_rows& staged_rows::operator=(staged_rows&&) noexcept = default;
+
+void staged_rows::add(const customer_group_record& r) { rows_->groups.push_back(make_row(r)); }
+void staged_rows::add(const customer_record& r) { rows_->customers.push_back(make_row(r)); }
+void staged_rows::add(const customer_address_record& r) {
+  rows_->addresses.push_back(make_row(r));
+}
+void staged_rows::add(const customer_group_customer_record& r) {
+  rows_->memberships.push_back(make_row(r));
+}
+void staged_rows::add(const record& r) {
+  std::visit([&](const auto& x) { add(x); }, r);
+}
+
+void staged_rows::add(record_set&& records) {
   // Making a million rows is mostly the kernel handing out fresh pages: three threads.
+  auto& rows = *rows_;
   persistence::run_in_parallel<3>(
       {[&] {
-         rows.groups = to_rows(std::move(records.customer_groups));
-         rows.customers = to_rows(std::move(records.customers));
+         stage(std::move(records.customer_groups), rows.groups);
+         stage(std::move(records.customers), rows.customers);
        },
-       [&] { rows.addresses = to_rows(std::move(records.customer_addresses)); },
-       [&] { rows.memberships = to_rows(std::move(records.customer_group_customers)); }});
-  engine_->import(std::move(rows));
+       [&] { stage(std::move(records.customer_addresses), rows.addresses); },
+       [&] { stage(std::move(records.customer_group_customers), rows.memberships); }});
+}
+
+void staged_rows::append(staged_rows&& later) {
+  for_each_entity([&](auto row) {
+    using row_type = typename decltype(row)::type;
+    append_rows(rows_->of<row_type>(), std::move(later.rows_->of<row_type>()));
+  });
+}
+
+std::size_t staged_rows::size() const noexcept { return row_count(*rows_); }
+
+// ---- customer_module -----------------------------------------------------------------------
+
+void customer_module::import_records(record_set records) {
+  staged_rows rows;
+  rows.add(std::move(records));
+  import_rows(std::move(rows));
+}
+
+void customer_module::import_rows(staged_rows rows, const import_options& options) {
+  engine_->import(std::move(*rows.rows_), options);
 }
 
 void customer_module::export_records(const record_visitor& visit) const {

@@ -24,6 +24,9 @@ enum class tag : std::uint8_t {
   put_address = 3,
   put_membership = 4,
   erase = 5,  // u8 table, then the id
+  // The commit's rows are not in the journal but in the snapshot that the engine takes at or
+  // after it (commit_changes::keep_in_snapshot): the payload's only entry, before the end tag.
+  kept_in_snapshot = 6,
 };
 
 // The table a put tag writes to: the tags put_* follow the tables' order.
@@ -130,6 +133,11 @@ void commit_changes::erase(table t, const std::string& id) {
   *encoder_->archive << code << which << id;
 }
 
+void commit_changes::keep_in_snapshot() {
+  const auto code = static_cast<std::uint8_t>(tag::kept_in_snapshot);
+  *encoder_->archive << code;
+}
+
 std::string finish_record(commit_changes&& changes) {
   auto& e = *changes.encoder_;
   const auto code = static_cast<std::uint8_t>(tag::end);
@@ -163,6 +171,14 @@ void load_put(boost::archive::binary_iarchive& archive, record_sink& sink) {
 
 }  // namespace
 
+bool is_kept_in_snapshot(std::string_view payload) {
+  memory_buffer buffer(payload);
+  boost::archive::binary_iarchive archive(buffer, archive_flags);
+  std::uint8_t code = 0;
+  archive >> code;
+  return static_cast<tag>(code) == tag::kept_in_snapshot;
+}
+
 void decode_commit(std::string_view payload, record_sink& sink) {
   memory_buffer buffer(payload);
   boost::archive::binary_iarchive archive(buffer, archive_flags);
@@ -180,6 +196,8 @@ void decode_commit(std::string_view payload, record_sink& sink) {
         with_record_of(table_of(static_cast<tag>(code)),
                        [&]<class Record>() { load_put<Record>(archive, sink); });
         break;
+      case tag::kept_in_snapshot:
+        throw std::logic_error("decode_commit: a commit kept in its snapshot has no rows");
       case tag::erase: {
         std::uint8_t which = 0;
         std::string id;

@@ -7,7 +7,8 @@
 //                           u64 XXH3-64 of the payload
 //   payload:                a Boost.Serialization binary archive (no archive header) of the
 //                           commit's writes: tagged after-images of the rows written and the
-//                           ids erased, then an end tag.
+//                           ids erased, then an end tag; or, for a commit whose rows only a
+//                           snapshot holds (a large import), that tag alone, then the end tag.
 //
 // All integers little-endian. Sequences in a file are consecutive.
 #pragma once
@@ -55,8 +56,12 @@ record_header decode_record_header(std::string_view bytes);
 // its frame and its payload. `changes` is spent after.
 std::string finish_record(commit_changes&& changes);
 
+// Whether a record's payload is that of a commit whose rows only a snapshot at or after it
+// holds (commit_changes::keep_in_snapshot). Throws std::exception when it does not decode.
+bool is_kept_in_snapshot(std::string_view payload);
+
 // Passes the writes of a record's payload to `sink` (puts and erases, in their order). Throws
-// std::exception when the payload does not decode.
+// std::exception when the payload does not decode or is that of a commit kept in a snapshot.
 void decode_commit(std::string_view payload, record_sink& sink);
 
 }  // namespace customerdb::persistence

@@ -75,6 +75,13 @@ recovery_result recover(file_system& fs, const std::filesystem::path& dir, recor
                                           rec.sequence, r.sequence));
       }
       try {
+        if (is_kept_in_snapshot(rec.payload)) {
+          if (skipped) throw *skipped;  // the damaged snapshot held the import
+          throw corrupt_journal(path, rec.offset,
+                                fmt::format("commit {} is an import whose rows only a snapshot "
+                                            "holds, and no snapshot of commit {} or later loads",
+                                            rec.sequence, rec.sequence));
+        }
         sink.begin_commit(rec.sequence);
         decode_commit(rec.payload, sink);
       } catch (const error&) {

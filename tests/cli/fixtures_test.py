@@ -183,6 +183,49 @@ class Fixtures(unittest.TestCase):
         with open(self.path("back.jsonl"), "rb") as f:
             self.assertEqual(f.read(), generated)
 
+    def test_bad_lines_across_blocks_name_the_first(self) -> None:
+        # A file of several 4 MiB blocks, which are decoded on several threads: the error
+        # names the first bad line of the file, with its number counted across blocks.
+        out = self.path("big.jsonl")
+        done = run("generate", "--customers", "25000", "--groups", "10", "--out", out)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(out, encoding="utf-8") as f:
+            lines = f.readlines()
+        self.assertGreater(sum(map(len, lines)), 9 << 20)
+        late = len(lines) - 10
+        lines[late] = '{"type":"customer","id":"cus_late"}\n'
+        with open(self.path("late.jsonl"), "w", encoding="utf-8") as f:
+            f.writelines(lines)
+        done = run("import", self.path("late.jsonl"))
+        self.assertEqual(done.returncode, 1)
+        self.assertIn(f"late.jsonl: line {late + 1}: customer.created_at is missing",
+                      done.stderr.decode())
+        early = 30
+        lines[early] = "not json\n"
+        with open(self.path("both.jsonl"), "w", encoding="utf-8") as f:
+            f.writelines(lines)
+        done = run("import", self.path("both.jsonl"))
+        self.assertEqual(done.returncode, 1)
+        self.assertIn(f"both.jsonl: line {early + 1}: not valid JSON", done.stderr.decode())
+        self.assertNotIn("cus_late", done.stderr.decode())
+
+    def test_import_writes_its_rows_once_to_a_snapshot(self) -> None:
+        self.generate("a.jsonl")
+        data = self.path("data")
+        done = run("import", self.path("a.jsonl"), "--data", data)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertRegex(done.stderr.decode(),
+                         r"\(read [0-9.]+ s, inserting [0-9.]+ s, checking [0-9.]+ s, "
+                         r"snapshot [0-9.]+ s\) into ")
+        names = sorted(os.listdir(data))
+        self.assertEqual(names[-1], "snapshot-00000000000000000001.snap")
+        # The journal holds a marker of the import, not its rows.
+        journals = [n for n in names if n.startswith("journal-")]
+        self.assertLess(sum(os.path.getsize(os.path.join(data, n)) for n in journals), 200)
+        done = run("export", "-", "--data", data)
+        with open(self.path("a.jsonl"), "rb") as f:
+            self.assertEqual(done.stdout, f.read())
+
     def test_failed_import_leaves_the_store_as_it_was(self) -> None:
         count = len(self.generate("a.jsonl").splitlines())
         data = self.path("data")

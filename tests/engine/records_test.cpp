@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
@@ -408,6 +410,71 @@ BOOST_AUTO_TEST_CASE(import_of_many_rows) {
   BOOST_CHECK_EQUAL(s.customers, static_cast<std::size_t>(n));
   BOOST_CHECK_EQUAL(s.customer_addresses, static_cast<std::size_t>(n));
   BOOST_CHECK_EQUAL(m.retrieve("cus_000999").default_shipping_address_id, "cuaddr_000999");
+}
+
+// Rows staged in parts keep their order: the first of two rows with one id is the one that
+// goes in, and the second is the one refused.
+BOOST_AUTO_TEST_CASE(staged_parts_keep_their_order) {
+  staged_rows first;
+  first.add(cust("cus_1", "a@b.c"));
+  staged_rows second;
+  second.add(record(cust("cus_2", "d@e.f")));
+  second.add(address("cuaddr_1", "cus_2"));
+  first.append(std::move(second));
+  BOOST_CHECK_EQUAL(first.size(), 3u);
+  BOOST_CHECK_EQUAL(second.size(), 0u);
+  staged_rows clash;
+  clash.add(cust("cus_2", "g@h.i"));
+  first.append(std::move(clash));
+  customer_module m;
+  CUSTOMERDB_CHECK_ERROR(m.import_rows(std::move(first)), error_code::invalid_data,
+                         "Customer with id: cus_2, already exists.");
+  BOOST_CHECK_EQUAL(m.stats().customers, 0u);
+
+  staged_rows again;
+  record_set rs;
+  rs.customers = {cust("cus_1", "a@b.c"), cust("cus_2", "d@e.f")};
+  again.add(std::move(rs));
+  BOOST_CHECK(rs.customers.empty());
+  m.import_rows(std::move(again));
+  BOOST_CHECK_EQUAL(m.retrieve("cus_2").email.value_or(""), "d@e.f");
+}
+
+// import_rows reports each step from 0 to all of its rows, in order; in memory there is no
+// journal and no snapshot step.
+BOOST_AUTO_TEST_CASE(import_reports_its_progress) {
+  staged_rows rows;
+  constexpr int n = 100;
+  for (int i = 0; i < n; ++i) rows.add(cust(fmt::format("cus_{:06}", i)));
+  std::vector<std::string> steps;
+  std::vector<std::uint64_t> last_done;
+  import_options options;
+  options.progress = [&](const import_progress& p) {
+    BOOST_CHECK_EQUAL(p.total, static_cast<std::uint64_t>(n));
+    if (steps.empty() || steps.back() != p.phase) {
+      BOOST_CHECK_EQUAL(p.done, 0u);
+      steps.emplace_back(p.phase);
+      last_done.push_back(0);
+    }
+    BOOST_CHECK_GE(p.done, last_done.back());
+    last_done.back() = p.done;
+  };
+  customer_module m;
+  m.import_rows(std::move(rows), options);
+  BOOST_TEST(steps == (std::vector<std::string>{"inserting", "checking"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(last_done == (std::vector<std::uint64_t>{n, n}), boost::test_tools::per_element());
+  BOOST_CHECK_EQUAL(m.stats().customers, static_cast<std::size_t>(n));
+
+  // A callback that throws aborts the import: nothing is added.
+  staged_rows more;
+  more.add(cust("cus_new"));
+  options.progress = [](const import_progress& p) {
+    if (p.phase == "checking") throw std::runtime_error("stop");
+  };
+  BOOST_CHECK_THROW(m.import_rows(std::move(more), options), std::runtime_error);
+  BOOST_CHECK_EQUAL(m.stats().customers, static_cast<std::size_t>(n));
+  BOOST_CHECK_THROW(m.retrieve("cus_new"), error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,8 @@
 // Injected I/O failures (a failing write, fsync, rename, directory sync): the commit or the
 // snapshot fails with io_error, nothing acknowledged is lost, and a failed snapshot leaves the
 // previous one in place (persistence/src/journal_writer.cpp, snapshot_writer.cpp).
+#include <fmt/format.h>
+
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <memory>
@@ -116,6 +118,49 @@ BOOST_FIXTURE_TEST_CASE(failed_snapshot_leaves_the_previous_one, fixture) {
   }
   customer_module again(on_disk(dir.path()));
   BOOST_CHECK(rows_of(again) == acknowledged);
+}
+
+// An import written to a snapshot instead of the journal (import_options::
+// snapshot_instead_of_journal) whose snapshot fails stays applied, and is durable once a later
+// snapshot succeeds; until then, reopening the directory is refused and names the import.
+BOOST_FIXTURE_TEST_CASE(failed_snapshot_of_an_import_is_refused_until_a_snapshot_covers_it,
+                        fixture) {
+  const auto import_one = [&](customer_module& m, const std::string& id) {
+    staged_rows rows;
+    rows.add(customer_record{.id = id, .email = id + "@x.y"});
+    import_options options;
+    options.snapshot_instead_of_journal = true;
+    m.import_rows(std::move(rows), options);
+  };
+  std::vector<record> acknowledged;
+  {
+    customer_module m(options());
+    m.create(create_customer_dto{.email = email(1)});
+    fs->fail(fs_op::rename, "snapshot");
+    check_io_error([&] { import_one(m, "cus_imported"); });
+    BOOST_CHECK_EQUAL(m.retrieve("cus_imported").email.value_or(""), "cus_imported@x.y");
+    BOOST_CHECK_EQUAL(m.stats().sequence, 2u);
+  }
+  const auto journal = dir.path() / "journal-00000000000000000001.log";
+  CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path())), error_code::corruption,
+                         fmt::format("Journal {} is corrupt at offset {}: commit 2 is an import "
+                                     "whose rows only a snapshot holds, and no snapshot of commit "
+                                     "2 or later loads",
+                                     journal.string(), journal_offset_of(journal, 2)));
+  // With the snapshot in place the import is there, written once.
+  temp_dir other;
+  {
+    customer_module m(on_disk(other.path()));
+    m.create(create_customer_dto{.email = email(1)});
+    import_one(m, "cus_imported");
+    acknowledged = rows_of(m);
+    BOOST_TEST(files_in(other.path(), "snapshot") ==
+                   std::vector<std::string>{"snapshot-00000000000000000002.snap"},
+               boost::test_tools::per_element());
+  }
+  customer_module again(on_disk(other.path()));
+  BOOST_CHECK(rows_of(again) == acknowledged);
+  BOOST_CHECK_EQUAL(again.retrieve("cus_imported").email.value_or(""), "cus_imported@x.y");
 }
 
 BOOST_FIXTURE_TEST_CASE(failed_directory_sync_after_rename, fixture) {

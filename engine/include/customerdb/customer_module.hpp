@@ -33,11 +33,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -50,6 +52,7 @@
 #include "customerdb/inputs.hpp"
 #include "customerdb/persistence_options.hpp"
 #include "customerdb/records.hpp"
+#include "customerdb/staged_rows.hpp"
 #include "customerdb/timestamp.hpp"
 
 namespace customerdb {
@@ -64,6 +67,31 @@ struct module_options {
   std::function<timestamp()> clock;
   // Where and how the data is kept on disk; by default in memory only.
   persistence_options persistence{};
+};
+
+// How far customer_module::import_rows has got: `done` of `total` rows in `phase`: "journal"
+// (encoding the rows for the journal, reported at its start only), "inserting" (into the
+// tables), "checking" (references and unique rules), "snapshot" (with
+// import_options::snapshot_instead_of_journal; reported at its start and end).
+struct import_progress {
+  std::string_view phase;
+  std::uint64_t done = 0;
+  std::uint64_t total = 0;
+};
+using import_progress_callback = std::function<void(const import_progress&)>;
+
+struct import_options {
+  // Called now and then with how far the import has got, from the import's threads but one
+  // call at a time; an exception it throws aborts the import (nothing is added).
+  import_progress_callback progress;
+  // With a data directory, write the rows once, to a snapshot, instead of to the journal and
+  // later again to a snapshot: the journal gets a marker of the commit, and the import takes a
+  // snapshot before it returns (readers and other commits go on). Much faster for a large
+  // import. If that snapshot fails, the import throws io_error with its rows applied, and they
+  // are durable only once a later snapshot succeeds (the next scheduled one, or the final one at
+  // close): reopening the directory before then is refused with a corruption error naming the
+  // commit. Ignored without a data directory.
+  bool snapshot_instead_of_journal = false;
 };
 
 template <class Dto>
@@ -287,6 +315,9 @@ class customer_module {
   // an address or membership whose customer or group is missing from both; nothing is added
   // then.
   void import_records(record_set records);
+  // The same for rows staged beforehand (staged_rows.hpp), which lets a large import hold each
+  // row once, with progress and durability as `options` say.
+  void import_rows(staged_rows rows, const import_options& options = {});
 
   // Calls `visit` for every committed row (soft-deleted included) of one consistent cut:
   // groups, then customers, then addresses, then memberships, each table in id order. Commits

@@ -65,9 +65,7 @@ int generate_command(const arguments& args) {
   store_import job;
   job.persistence = p.persistence;
   job.source = fmt::format("generated fixture (seed {})", fixture.seed);
-  job.read = [&](record_set& rows) {
-    produce([&](const record& r) { server::add_record(rows, r); });
-  };
+  job.read = [&](staged_rows& rows) { produce([&](const record& r) { rows.add(r); }); };
   return run_import(job);
 }
 

@@ -54,7 +54,7 @@ int import_command(const arguments& args) {
   store_import job;
   job.persistence = c.persistence;
   job.source = c.path;
-  job.read = [&](record_set& rows) { read_jsonl_file(c.path, rows); };
+  job.read = [&](staged_rows& rows) { read_jsonl_file(c.path, rows); };
   if (c.path != "-") {
     job.reopen = [&]() -> std::unique_ptr<std::istream> {
       try {

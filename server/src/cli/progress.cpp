@@ -47,11 +47,31 @@ void progress::finish(std::uint64_t bytes, std::uint64_t rows) {
   drawn_ = false;
 }
 
-void progress::draw(std::uint64_t bytes, std::uint64_t rows, bool final) {
+bool progress::due(bool final) {
   const auto now = clock::now();
-  if (!final && (now - start_ < first_draw || now - last_ < redraw)) return;
+  if (!final && (now - start_ < first_draw || now - last_ < redraw)) return false;
   last_ = now;
-  const double seconds = std::chrono::duration<double>(now - start_).count();
+  return true;
+}
+
+void progress::step(std::string_view name, std::uint64_t done, std::uint64_t total) {
+  if (!enabled_) return;
+  if (name != step_) {  // a new step: its rate counts from now
+    step_ = name;
+    step_start_ = clock::now();
+  }
+  if (!due(false)) return;
+  const double seconds = std::chrono::duration<double>(last_ - step_start_).count();
+  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+  fmt::print(stderr, "\r{}: {} {} of {} rows ({}%), {:.1f}M rows/s\x1b[K", label_, name, done,
+             total, total > 0 ? done * 100 / total : 100, rate / 1e6);
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+void progress::draw(std::uint64_t bytes, std::uint64_t rows, bool final) {
+  if (!due(final)) return;
+  const double seconds = std::chrono::duration<double>(last_ - start_).count();
   const double rate = seconds > 0 ? static_cast<double>(bytes) / seconds : 0;
   std::string done = human_bytes(static_cast<double>(bytes));
   if (total_bytes_ > 0) {

@@ -1,7 +1,8 @@
 // Loading rows into a store: the one path of `customerdb import` and `customerdb generate
-// --data`. Opens the store, gathers every row, hands them to customer_module::import_records
-// in one call (all or nothing) and, with a data directory, takes a snapshot so that they are
-// durable when the command returns.
+// --data`. Opens the store, stages every row (staged_rows.hpp), hands them to
+// customer_module::import_rows in one call (all or nothing), showing its progress on a terminal,
+// and, with a data directory, takes a snapshot so that they are durable when the command
+// returns.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 
 #include "customerdb/customer_module.hpp"
 #include "customerdb/records.hpp"
+#include "customerdb/staged_rows.hpp"
 
 namespace customerdb::cli {
 
@@ -21,9 +23,9 @@ struct store_import {
   persistence_options persistence{};
   // The input in messages: a file name, "-", "generated fixture".
   std::string source;
-  // Fills `rows`; throws to give up (nothing is imported then). Errors are printed as
+  // Stages the rows; throws to give up (nothing is imported then). Errors are printed as
   // "customerdb: <source>: <what()>".
-  std::function<void(record_set& rows)> read;
+  std::function<void(staged_rows& rows)> read;
   // Opens the input again to find the line an error of the engine is about; empty when the
   // input cannot be read twice (standard input, generated rows).
   std::function<std::unique_ptr<std::istream>()> reopen;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
@@ -61,6 +62,23 @@ inline void copy_dir(const std::filesystem::path& from, const std::filesystem::p
   std::filesystem::create_directories(to);
   for (const auto& e : std::filesystem::directory_iterator(from))
     std::filesystem::copy_file(e.path(), to / e.path().filename());
+}
+
+// The offset of commit `sequence`'s record in the journal file `path`: records follow the
+// 32-byte file header, each a 32-byte header (its u64 sequence at 8, payload length at 16) and
+// its payload. 0 when the file has no such record.
+inline std::uint64_t journal_offset_of(const std::filesystem::path& path, std::uint64_t sequence) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto u64 = [&](std::size_t at) {
+    std::uint64_t v = 0;
+    for (std::size_t i = 8; i-- > 0;) v = v << 8 | static_cast<unsigned char>(bytes[at + i]);
+    return v;
+  };
+  for (std::size_t at = 32; at + 32 <= bytes.size(); at += 32 + u64(at + 16)) {
+    if (u64(at + 8) == sequence) return at;
+  }
+  return 0;
 }
 
 }  // namespace customerdb::testing

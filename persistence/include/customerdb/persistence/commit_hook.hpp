@@ -44,6 +44,11 @@ class commit_changes {
   void put(const customer_group_customer_record& r);
   // The row `id` of `t` is erased.
   void erase(table t, const std::string& id);
+  // The commit's rows are not given here: the engine makes them durable with a snapshot that
+  // it takes at or after this commit (a large import, whose rows so are written once). Recovery
+  // refuses a data directory where no snapshot covers such a commit, naming the commit.
+  // REQUIRES: nothing put or erased, and nothing after.
+  void keep_in_snapshot();
 
  private:
   struct encoder;
