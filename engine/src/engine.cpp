@@ -80,8 +80,9 @@ engine::engine(module_options options)
     : clock_(options.clock ? std::move(options.clock)
                            : std::function<timestamp()>(&customerdb::now)) {
   if (options.persistence.data_dir.empty()) return;
-  store_loader loader(store_);
+  store_loader loader(store_, options.open_progress);
   durable_ = std::make_unique<persistence::durable_store>(options.persistence, loader);
+  loader.finish();
   store_.sequence = durable_->recovered_sequence();
   refresh_all_default_addresses(store_);
   durable_->start(*this);  // background snapshots read this engine from now on

@@ -22,6 +22,7 @@
 #include "customerdb/persistence/parallel.hpp"
 #include "engine.hpp"
 #include "error_messages.hpp"
+#include "progress_meter.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
 #include "store_records.hpp"
@@ -42,51 +43,6 @@ error missing_in_import(std::string_view column, std::string_view id) {
 template <class>
 using counter = std::size_t;
 
-// Counts the rows one phase of an import has done, on any of its threads, and reports them to
-// the caller's callback every `step` rows, one call at a time.
-class import_meter {
- public:
-  static constexpr std::size_t step = 1 << 16;
-
-  explicit import_meter(const import_progress_callback& callback) : callback_(callback) {}
-
-  void start(std::string_view phase, std::uint64_t total) {
-    phase_ = phase;
-    total_ = total;
-    done_ = 0;
-    report(0);
-  }
-  void add(std::uint64_t rows) {
-    if (callback_) report(done_.fetch_add(rows) + rows);
-  }
-  // Calls f(row) for every row of `rows`, counting them.
-  template <class Rows, class F>
-  void each(const Rows& rows, F&& f) {
-    std::size_t counted = 0;
-    for (const auto& row : rows) {
-      f(row);
-      if (++counted == step) {
-        add(counted);
-        counted = 0;
-      }
-    }
-    add(counted);
-  }
-
- private:
-  void report(std::uint64_t done) {
-    if (!callback_) return;
-    std::lock_guard one_at_a_time(mutex_);
-    callback_(import_progress{phase_, std::min(done, total_), total_});
-  }
-
-  const import_progress_callback& callback_;
-  std::mutex mutex_;
-  std::string_view phase_;
-  std::uint64_t total_ = 0;
-  std::atomic<std::uint64_t> done_{0};
-};
-
 std::uint64_t row_count(const row_batch& rows) {
   return rows.groups.size() + rows.customers.size() + rows.addresses.size() +
          rows.memberships.size();
@@ -102,7 +58,7 @@ void stamp(const row_vector<Row>& rows, std::uint64_t sequence) {
 // invalid_data "<Table words> with id: <id>, already exists." at the first id taken.
 template <class Row>
 void insert_rows(table_for_t<Row>& table, const row_vector<Row>& rows, std::size_t& inserted,
-                 import_meter& meter) {
+                 progress_meter& meter) {
   table.reserve(table.size() + rows.size());
   meter.each(rows, [&](const row_ptr<Row>& row) {
     if (!table.insert(row))
@@ -119,15 +75,15 @@ void take_out(table_for_t<Row>& table, const row_vector<Row>& rows, std::size_t 
 
 // The references and unique rules of imported rows, which `v` already holds; one function per
 // table, so that the tables are checked in parallel.
-void check_imported_groups(const view& v, const row_batch& rows, import_meter& meter) {
+void check_imported_groups(const view& v, const row_batch& rows, progress_meter& meter) {
   meter.each(rows.groups, [&](const auto& g) { check_group(v, *g); });
 }
 
-void check_imported_customers(const view& v, const row_batch& rows, import_meter& meter) {
+void check_imported_customers(const view& v, const row_batch& rows, progress_meter& meter) {
   meter.each(rows.customers, [&](const auto& c) { check_customer(v, *c); });
 }
 
-void check_imported_addresses(const view& v, const row_batch& rows, import_meter& meter) {
+void check_imported_addresses(const view& v, const row_batch& rows, progress_meter& meter) {
   meter.each(rows.addresses, [&](const auto& a) {
     if (!v.find<customer_row>(a->customer_id))
       throw missing_in_import("customer_id", a->customer_id);
@@ -135,7 +91,7 @@ void check_imported_addresses(const view& v, const row_batch& rows, import_meter
   });
 }
 
-void check_imported_memberships(const view& v, const row_batch& rows, import_meter& meter) {
+void check_imported_memberships(const view& v, const row_batch& rows, progress_meter& meter) {
   meter.each(rows.memberships, [&](const auto& m) {
     if (!v.find<customer_row>(m->customer_id))
       throw missing_in_import("customer_id", m->customer_id);
@@ -190,7 +146,7 @@ void visit_table(const view& v, const record_visitor& visit) {
 void engine::import(row_batch rows, const import_options& options) {
   const std::uint64_t total = row_count(rows);
   if (total == 0) return;
-  import_meter meter(options.progress);
+  progress_meter meter(options.progress);
   const bool in_snapshot = options.snapshot_instead_of_journal && durable_;
   std::uint64_t sequence = 0;
   {
@@ -228,6 +184,7 @@ void engine::import(row_batch rows, const import_options& options) {
              insert_rows<membership_row>(store_.memberships, rows.memberships,
                                          inserted.memberships, meter);
            }});
+      meter.flush();
       meter.start("checking", total);
       const view v(store_, nullptr);
       persistence::run_in_parallel<3>({[&] {
@@ -236,6 +193,7 @@ void engine::import(row_batch rows, const import_options& options) {
                                        },
                                        [&] { check_imported_addresses(v, rows, meter); },
                                        [&] { check_imported_memberships(v, rows, meter); }});
+      meter.flush();
       if (changes) hook_->append(std::move(*changes));
       refresh_imported_defaults(store_, rows);
     } catch (...) {
@@ -252,6 +210,7 @@ void engine::import(row_batch rows, const import_options& options) {
     meter.start("snapshot", total);
     snapshot();
     meter.add(total);
+    meter.flush();
   }
 }
 

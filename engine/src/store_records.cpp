@@ -85,10 +85,12 @@ void store_loader::insert_pending(Table& t) {
     if (!t.append(std::move(s)))  // a snapshot holds each table in id order
       throw std::runtime_error(fmt::format("the row {} appears twice", s->id.view()));
   }
+  meter_.add(pending.size());
   pending.clear();
 }
 
 void store_loader::begin_table(table_id t, std::uint64_t count) {
+  meter_.add_total(count);
   on_table(t, [&](auto& table) { table.reserve(count); });
 }
 
@@ -97,6 +99,11 @@ void store_loader::end_table(table_id t) {
 }
 
 void store_loader::begin_commit(std::uint64_t sequence) {
+  if (!replaying_) {
+    meter_.flush();
+    meter_.start("journal", 0);
+  }
+  meter_.add(1);
   version_ = sequence;
   replaying_ = true;
 }

@@ -10,6 +10,7 @@
 
 #include "customerdb/persistence/commit_hook.hpp"
 #include "customerdb/persistence/record_sink.hpp"
+#include "progress_meter.hpp"
 #include "view.hpp"
 
 namespace customerdb::detail {
@@ -26,7 +27,13 @@ persistence::commit_changes changes_of(const row_batch& rows, std::uint64_t sequ
 // record_sink says; the store is not shared yet.
 class store_loader final : public persistence::record_sink {
  public:
-  explicit store_loader(store& s) : store_(s) {}
+  // Reports to `progress` (when set) the snapshot's rows loaded, then the journal's commits
+  // replayed (progress_report).
+  store_loader(store& s, const progress_callback& progress) : store_(s), meter_(progress) {
+    meter_.start("snapshot", 0);
+  }
+  // Reports the last figures. Call once everything was delivered.
+  void finish() { meter_.flush(); }
 
   void begin_table(persistence::table t, std::uint64_t count) override;
   void end_table(persistence::table t) override;
@@ -53,6 +60,7 @@ class store_loader final : public persistence::record_sink {
   std::uint64_t version_ = 0;
   bool replaying_ = false;
   per_entity<batch> pending_;  // snapshot rows not inserted yet, per table
+  progress_meter meter_;
 };
 
 }  // namespace customerdb::detail

@@ -449,7 +449,7 @@ BOOST_AUTO_TEST_CASE(import_reports_its_progress) {
   std::vector<std::string> steps;
   std::vector<std::uint64_t> last_done;
   import_options options;
-  options.progress = [&](const import_progress& p) {
+  options.progress = [&](const progress_report& p) {
     BOOST_CHECK_EQUAL(p.total, static_cast<std::uint64_t>(n));
     if (steps.empty() || steps.back() != p.phase) {
       BOOST_CHECK_EQUAL(p.done, 0u);
@@ -469,7 +469,7 @@ BOOST_AUTO_TEST_CASE(import_reports_its_progress) {
   // A callback that throws aborts the import: nothing is added.
   staged_rows more;
   more.add(cust("cus_new"));
-  options.progress = [](const import_progress& p) {
+  options.progress = [](const progress_report& p) {
     if (p.phase == "checking") throw std::runtime_error("stop");
   };
   BOOST_CHECK_THROW(m.import_rows(std::move(more), options), std::runtime_error);

@@ -183,6 +183,40 @@ BOOST_AUTO_TEST_CASE(missing_directory_is_created) {
   BOOST_CHECK_EQUAL(again.list().size(), 1u);
 }
 
+// Opening reports the snapshot's rows loaded, then the journal's commits replayed.
+BOOST_AUTO_TEST_CASE(open_reports_its_progress) {
+  temp_dir dir;
+  std::uint64_t rows = 0;
+  {
+    customer_module m(on_disk(dir.path()));
+    fill(m, "one");
+    m.snapshot();
+    const auto s = m.stats();
+    rows = s.customers + s.customer_groups + s.customer_addresses + s.customer_group_customers;
+    fill(m, "two");  // 7 commits
+    fill(m, "three");
+  }
+  std::vector<std::string> phases;
+  std::vector<std::uint64_t> done;
+  std::vector<std::uint64_t> totals;
+  auto options = on_disk(dir.path());
+  options.open_progress = [&](const progress_report& p) {
+    if (phases.empty() || phases.back() != p.phase) {
+      phases.emplace_back(p.phase);
+      done.push_back(0);
+      totals.push_back(0);
+    }
+    BOOST_CHECK_GE(p.done, done.back());
+    done.back() = p.done;
+    totals.back() = p.total;
+  };
+  customer_module again(options);
+  BOOST_TEST(phases == (std::vector<std::string>{"snapshot", "journal"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(done == (std::vector<std::uint64_t>{rows, 14}), boost::test_tools::per_element());
+  BOOST_TEST(totals == (std::vector<std::uint64_t>{rows, 0}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(import_is_journaled) {
   temp_dir dir;
   std::vector<record> before;

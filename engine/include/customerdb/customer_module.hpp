@@ -61,29 +61,35 @@ namespace detail {
 class engine;
 }
 
+// How far a long operation has got: `done` of `total` (0: not known yet) in `phase`.
+//   customer_module::import_rows: rows in "journal" (encoding them for the journal, reported
+//     at its start only), "inserting" (into the tables), "checking" (references and unique
+//     rules), "snapshot" (with import_options::snapshot_instead_of_journal; at start and end).
+//   opening a data directory (module_options::open_progress): rows in "snapshot" (the total
+//     grows as the snapshot's tables start), then commits in "journal" (no total).
+struct progress_report {
+  std::string_view phase;
+  std::uint64_t done = 0;
+  std::uint64_t total = 0;
+};
+// Called from the operation's threads, one call at a time; an exception it throws aborts the
+// operation.
+using progress_callback = std::function<void(const progress_report&)>;
+
 struct module_options {
   // The clock for created_at / updated_at / deleted_at; customerdb::now when empty.
   // Used by tests to control time.
   std::function<timestamp()> clock;
   // Where and how the data is kept on disk; by default in memory only.
   persistence_options persistence{};
+  // Called now and then while the constructor recovers the store from the data directory.
+  progress_callback open_progress{};
 };
-
-// How far customer_module::import_rows has got: `done` of `total` rows in `phase`: "journal"
-// (encoding the rows for the journal, reported at its start only), "inserting" (into the
-// tables), "checking" (references and unique rules), "snapshot" (with
-// import_options::snapshot_instead_of_journal; reported at its start and end).
-struct import_progress {
-  std::string_view phase;
-  std::uint64_t done = 0;
-  std::uint64_t total = 0;
-};
-using import_progress_callback = std::function<void(const import_progress&)>;
 
 struct import_options {
-  // Called now and then with how far the import has got, from the import's threads but one
-  // call at a time; an exception it throws aborts the import (nothing is added).
-  import_progress_callback progress;
+  // Called now and then with how far the import has got; an exception it throws aborts the
+  // import (nothing is added).
+  progress_callback progress{};
   // With a data directory, write the rows once, to a snapshot, instead of to the journal and
   // later again to a snapshot: the journal gets a marker of the commit, and the import takes a
   // snapshot before it returns (readers and other commits go on). Much faster for a large

@@ -6,6 +6,8 @@
 #include <exception>
 #include <iostream>
 
+#include "progress.hpp"
+
 namespace customerdb::cli {
 
 void report_error(std::string_view message) { fmt::print(stderr, "customerdb: {}\n", message); }
@@ -94,6 +96,11 @@ std::unique_ptr<customer_module> open_module(const persistence_options& options)
   try {
     module_options m;
     m.persistence = options;
+    // Opening a large data directory takes a while: show it on a terminal.
+    progress bar(fmt::format("opening {}", options.data_dir.string()), 0, true);
+    m.open_progress = [&](const progress_report& p) {
+      bar.step(p.phase, p.done, p.total, p.phase == "journal" ? "commits" : "rows");
+    };
     return std::make_unique<customer_module>(std::move(m));
   } catch (const std::exception& e) {
     report_error(e.what());

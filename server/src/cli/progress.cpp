@@ -54,7 +54,8 @@ bool progress::due(bool final) {
   return true;
 }
 
-void progress::step(std::string_view name, std::uint64_t done, std::uint64_t total) {
+void progress::step(std::string_view name, std::uint64_t done, std::uint64_t total,
+                    std::string_view unit) {
   if (!enabled_) return;
   if (name != step_) {  // a new step: its rate counts from now
     step_ = name;
@@ -63,8 +64,11 @@ void progress::step(std::string_view name, std::uint64_t done, std::uint64_t tot
   if (!due(false)) return;
   const double seconds = std::chrono::duration<double>(last_ - step_start_).count();
   const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-  fmt::print(stderr, "\r{}: {} {} of {} rows ({}%), {:.1f}M rows/s\x1b[K", label_, name, done,
-             total, total > 0 ? done * 100 / total : 100, rate / 1e6);
+  const std::string of =
+      total > 0 ? fmt::format(" of {} {} ({}%)", total, unit, done * 100 / total)
+                : fmt::format(" {}", unit);
+  fmt::print(stderr, "\r{}: {} {}{}, {:.2f}M {}/s\x1b[K", label_, name, done, of, rate / 1e6,
+             unit);
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -36,8 +36,10 @@ class progress {
   void refresh(std::uint64_t bytes, std::uint64_t rows) {
     if (enabled_) draw(bytes, rows, false);
   }
-  // Reports a step counted in rows only: "<label>: <step> 1234567 of 4017484 rows (30%)".
-  void step(std::string_view name, std::uint64_t done, std::uint64_t total);
+  // Reports a step counted in `unit`s: "<label>: <step> 1234567 of 4017484 rows (30%),
+  // 2.1M rows/s", or without "of ..." when `total` is 0 (not known).
+  void step(std::string_view name, std::uint64_t done, std::uint64_t total,
+            std::string_view unit = "rows");
   // Draws the final figures (when a line was drawn before) and ends the line.
   void finish(std::uint64_t bytes, std::uint64_t rows);
 

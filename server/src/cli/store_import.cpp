@@ -36,7 +36,7 @@ int run_import(const store_import& job) {
     const std::size_t total = rows.size();
     progress bar(fmt::format("importing {}", job.source), total, total >= 100'000);
     import_options options;
-    options.progress = [&](const import_progress& p) {
+    options.progress = [&](const progress_report& p) {
       if (steps.empty() || steps.back().first != p.phase)
         steps.emplace_back(p.phase, std::chrono::steady_clock::now());
       bar.step(p.phase, p.done, p.total);
