@@ -71,9 +71,9 @@ journal_header decode_journal_header(std::string_view bytes, const std::filesyst
   if (get_le<std::uint64_t>(bytes, 24) != checksum(bytes.substr(0, 24)))
     throw corrupt(path, 24, "file header checksum mismatch");
   const auto version = get_le<std::uint32_t>(bytes, 8);
-  if (version != journal_format_version) {
+  if (version == 0 || version > journal_format_version) {
     throw error(error_code::corruption,
-                fmt::format("Journal {} has format version {}; this build reads version {}",
+                fmt::format("Journal {} has format version {}; this build reads versions 1 to {}",
                             path.string(), version, journal_format_version));
   }
   journal_header h;

@@ -25,7 +25,9 @@
 namespace customerdb::persistence {
 
 inline constexpr std::string_view journal_magic = "CDBJRNL\n";
-inline constexpr std::uint32_t journal_format_version = 1;
+// Version 2 added the payload tag of a commit kept in a snapshot; a build reads every version
+// up to its own.
+inline constexpr std::uint32_t journal_format_version = 2;
 inline constexpr std::size_t journal_header_size = 32;
 inline constexpr std::uint32_t record_magic = 0x52424443;  // "CDBR"
 inline constexpr std::size_t record_header_size = 32;

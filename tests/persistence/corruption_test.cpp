@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "checksum.hpp"
 #include "customerdb/customerdb.hpp"
 #include "customerdb/file_system.hpp"
 #include "journal_format.hpp"
@@ -262,6 +263,26 @@ BOOST_AUTO_TEST_CASE(large_store_random_positions) {
     BOOST_CHECK(std::find(states.begin(), states.end(), *o.rows) != states.end());
   }
   (void)base;
+}
+
+// A journal of a newer format version (here 3) is refused with a message that says so; the
+// versions this build writes or wrote before (1: tests/persistence/fixtures) open.
+BOOST_AUTO_TEST_CASE(a_newer_journal_format_is_refused) {
+  temp_dir dir(true);
+  {
+    customer_module m(on_disk(dir.path(), fsync_policy::no));
+    commit(m, 1);
+  }
+  const auto name = only_file(dir.path(), "journal");
+  std::string bytes = read_bytes(dir.path() / name);
+  BOOST_CHECK_EQUAL(static_cast<int>(bytes[8]), 2);
+  bytes[8] = 3;
+  const auto sum = persistence::checksum(std::string_view(bytes).substr(0, 24));
+  for (int i = 0; i < 8; ++i) bytes[24 + i] = static_cast<char>(sum >> (8 * i));
+  const auto o = open_damaged(dir.path(), name, bytes);
+  BOOST_CHECK(!o.rows);
+  BOOST_CHECK_NE(o.error.find("has format version 3; this build reads versions 1 to 2"),
+                 std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(missing_journal_records_are_refused) {
