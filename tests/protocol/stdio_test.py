@@ -709,6 +709,29 @@ class Transactions(ServerTest):
                          "list", {}, {}, ["tx_x"])
         self.assertEqual(self.call("stats")["customers"], 0)
 
+    def test_an_empty_context_is_no_transaction(self) -> None:
+        # {} is the sharedContext Medusa's callers pass outside a transaction: each call is a
+        # transaction of its own, seen by everyone at once, even while another one is open.
+        tx = self.begin()
+        c = self.call("create", {"email": "a@x.com"}, {})
+        g = self.call("createCustomerGroup", {"name": "G"}, {})
+        self.assertEqual(self.call("retrieve", c["id"], None, {}), c)
+        self.assertEqual(self.call("retrieve", c["id"], {"select": ["email"]}, {}),
+                         {"id": c["id"], "email": "a@x.com"})
+        self.assertEqual(self.call("listAndCount", None, None, {}), [[c], 1])
+        self.assertEqual(self.call("listAndCount", {"email": "a@x.com"}, {"select": ["email"]},
+                                   {}), [[{"id": c["id"], "email": "a@x.com"}], 1])
+        self.assertEqual(self.ids(self.call("list", {}, None, tx)), [c["id"]])
+        self.assertEqual(self.call("softDelete", [c["id"]], None, {}), {"customer_id": [c["id"]]})
+        self.assertEqual(self.call("restore", [c["id"]], {}, {}), {"customer_id": [c["id"]]})
+        self.assertIsNone(self.call("deleteCustomerGroups", g["id"], {}))
+        self.assertEqual(self.call("listCustomerGroups", None, None, tx), [])
+        self.call("rollbackTransaction", tx)
+        self.assertEqual(self.ids(self.call("list")), [c["id"]])
+        # The transaction methods still need the id.
+        self.assertError(invalid_params("params[0].transactionId must be a string"),
+                         "commitTransaction", {})
+
     def test_end_of_input_with_an_open_transaction_exits_cleanly(self) -> None:
         tx = self.begin()
         self.call("create", {}, tx)
