@@ -304,6 +304,23 @@ class HttpTest(unittest.TestCase):
         status, _, body = post(self.conn, [request("ping", id=None), request("ping", id=None)])
         self.assertEqual((status, body), (204, None))
 
+    def test_number_ids_come_back_as_sent(self):
+        def raw(body):
+            self.conn.request("POST", "/rpc", body=body)
+            r = self.conn.getresponse()
+            self.assertEqual(r.status, 200)
+            return r.read()
+
+        ids = [b"123456789012345678901234567890", b"1.50", b"-0", b"1E+2"]
+        for id in ids:
+            with self.subTest(id=id):
+                self.assertEqual(raw(b'{"jsonrpc":"2.0","id":%s,"method":"ping"}' % id),
+                                 b'{"jsonrpc":"2.0","id":%s,"result":"pong"}' % id)
+        batch = b",".join(b'{"jsonrpc":"2.0","id":%s,"method":"ping"}' % id for id in ids)
+        self.assertEqual(raw(b"[" + batch + b"]"),
+                         b"[" + b",".join(b'{"jsonrpc":"2.0","id":%s,"result":"pong"}' % id
+                                          for id in ids) + b"]")
+
     # ---- bad input ---------------------------------------------------------------------------
 
     def test_truncated_json(self):

@@ -944,6 +944,73 @@ class Batches(ServerTest):
                                  for i in range(10000)])
 
 
+class Ids(ServerTest):
+    """A response echoes its request's id as sent: numbers keep their characters."""
+
+    NUMBERS = ("123456789012345678901234567890", "1.50", "-0", "1E+2", "1e-7",
+               "9007199254740993", "18446744073709551616", "-9223372036854775809", "7")
+
+    def raw_line(self, line: bytes) -> bytes:
+        self.rpc.send(line)
+        return self.rpc.read_line()
+
+    def test_number_ids_come_back_as_sent(self) -> None:
+        for id in self.NUMBERS:
+            with self.subTest(id=id):
+                self.assertEqual(
+                    self.raw_line(b'{"jsonrpc":"2.0","id":%s,"method":"ping"}' % id.encode()),
+                    b'{"jsonrpc":"2.0","id":%s,"result":"pong"}' % id.encode())
+                self.assertEqual(
+                    self.raw_line(b'{"id" : %s ,"jsonrpc":"2.0","method":"nope"}' % id.encode()),
+                    b'{"jsonrpc":"2.0","id":%s,"error":{"code":-32601,"message":"Method not '
+                    b'found: nope","data":{"type":"method_not_found"}}}' % id.encode())
+
+    def test_batch_ids_come_back_as_sent(self) -> None:
+        batch = b",".join(b'{"jsonrpc":"2.0","id":%s,"method":"ping"}' % id.encode()
+                          for id in self.NUMBERS)
+        self.assertEqual(
+            self.raw_line(b'[' + batch + b',{"jsonrpc":"2.0","method":"ping"},7,'
+                          b'{"jsonrpc":"2.0","id":"s","method":"ping"},'
+                          b'{"jsonrpc":"2.0","id":2.50,"method":"ping","params":{}}]'),
+            b'[' + b",".join(b'{"jsonrpc":"2.0","id":%s,"result":"pong"}' % id.encode()
+                             for id in self.NUMBERS) +
+            b',{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid request: '
+            b'not an object","data":{"type":"invalid_request"}}},'
+            b'{"jsonrpc":"2.0","id":"s","result":"pong"},'
+            b'{"jsonrpc":"2.0","id":2.50,"error":{"code":-32602,"message":"params must be an '
+            b'array","data":{"type":"invalid_params"}}}]')
+
+    def test_only_the_request_id_counts(self) -> None:
+        # Members named id elsewhere (params, nested objects) are not the request's id; of two
+        # id members, the last one counts; a string keeps being a string.
+        cases = [
+            (b'{"jsonrpc":"2.0","method":"list","params":[{"id":"cus_1.0"},'
+             b'{"select":["id"],"id":1.0}],"id":3.10}',
+             b'{"jsonrpc":"2.0","id":3.10,"error":{"code":-32602,"message":"params[1].id is not '
+             b'a find config key (select, relations, skip, take, order, withDeleted)","data":'
+             b'{"type":"invalid_params"}}}'),
+            (b'{"jsonrpc":"2.0","id":1.0,"method":"ping","id":2.0}',
+             b'{"jsonrpc":"2.0","id":2.0,"result":"pong"}'),
+            (b'{"jsonrpc":"2.0","id":1.0,"method":"ping","id":"two"}',
+             b'{"jsonrpc":"2.0","id":"two","result":"pong"}'),
+            (b'{"jsonrpc":"2.0","id":"1.0","method":"ping"}',
+             b'{"jsonrpc":"2.0","id":"1.0","result":"pong"}'),
+            (b'{"jsonrpc":"2.0","\\u0069d":1.50,"method":"p\\u0069ng"}',
+             b'{"jsonrpc":"2.0","id":1.50,"result":"pong"}'),
+            (b'[{"jsonrpc":"2.0","method":"ping","params":[],"id":1.0},'
+             b'{"jsonrpc":"2.0","method":"list","params":[{"q":"%s"},{"take":0}],"id":2.0}]'
+             % ("\\u00e9" * 3000).encode(),
+             b'[{"jsonrpc":"2.0","id":1.0,"result":"pong"},'
+             b'{"jsonrpc":"2.0","id":2.0,"result":[]}]'),
+            (b'{"jsonrpc":"2.0","id":1e400,"method":"ping"}',
+             b'{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid request: id '
+             b'must be a string, a finite number or null","data":{"type":"invalid_request"}}}'),
+        ]
+        for line, answer in cases:
+            with self.subTest(line=line):
+                self.assertEqual(self.raw_line(line), answer)
+
+
 class Notifications(ServerTest):
 
     def test_notifications_get_no_line_but_run(self) -> None:
