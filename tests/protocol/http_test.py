@@ -707,6 +707,36 @@ class CommandLineTest(unittest.TestCase):
                                    capture_output=True, timeout=TIMEOUT)
                 self.assertEqual(p.returncode, 2, p.stderr)
 
+    def test_numeric_options_are_whole_numbers_in_range(self):
+        cases = [
+            (["--threads", "100000"], "--threads 100000: expected a whole number from 0 to 256"),
+            (["--threads", "-1"], "--threads -1: expected a whole number from 0 to 256"),
+            (["--threads", "257"], "--threads 257: expected a whole number from 0 to 256"),
+            (["--threads", "two"], "--threads two: expected a whole number from 0 to 256"),
+            (["--port", "-1"], "--port -1: expected a whole number from 0 to 65535"),
+            (["--port", "70000"], "--port 70000: expected a whole number from 0 to 65535"),
+            (["--port", "80.0"], "--port 80.0: expected a whole number from 0 to 65535"),
+            (["--max-request-bytes", "-5"],
+             "--max-request-bytes -5: expected a whole number from 1 to 18446744073709551615"),
+            (["--snapshot-interval", "-1"],
+             "--snapshot-interval -1: expected a whole number from 0 to 4294967295"),
+            (["--snapshot-commits", "1k"],
+             "--snapshot-commits 1k: expected a whole number from 0 to 18446744073709551615"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                p = subprocess.run([BINARY, "serve", *args],
+                                   stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertEqual(p.stdout, b"")
+                self.assertEqual(p.stderr.decode(),
+                                 f"customerdb: {message}\nUsage: customerdb serve [options]\n"
+                                 "(run with --help for the options)\n")
+
+    def test_the_most_threads(self):
+        server = Server("--threads", "256")
+        self.assertEqual(server.stop(), 0)
+
     def test_port_in_use(self):
         server = Server()
         try:

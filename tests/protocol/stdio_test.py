@@ -1288,6 +1288,31 @@ class OverLimit(ServerTest):
 class WholeInput(unittest.TestCase):
     """Runs the server over a whole input at once (no driver)."""
 
+    def test_numeric_options_are_whole_numbers_in_range(self) -> None:
+        cases = [
+            (("--max-request-bytes", "-1"), "--max-request-bytes -1: expected a whole number "
+                                            "from 1 to 18446744073709551615"),
+            (("--max-request-bytes", "0"), "--max-request-bytes 0: expected a whole number "
+                                           "from 1 to 18446744073709551615"),
+            (("--snapshot-interval", "-1"), "--snapshot-interval -1: expected a whole number "
+                                            "from 0 to 4294967295"),
+            (("--snapshot-interval", "4294967296"), "--snapshot-interval 4294967296: expected a "
+                                                    "whole number from 0 to 4294967295"),
+            (("--snapshot-commits", "ten"), "--snapshot-commits ten: expected a whole number "
+                                            "from 0 to 18446744073709551615"),
+            (("--snapshot-commits=-3",), "--snapshot-commits -3: expected a whole number "
+                                         "from 0 to 18446744073709551615"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                done = subprocess.run([BINARY, "rpc", *args], input=PING, capture_output=True,
+                                      timeout=60)
+                self.assertEqual(done.returncode, 2)
+                self.assertEqual(done.stdout, b"")
+                self.assertEqual(done.stderr.decode(),
+                                 f"customerdb: {message}\nUsage: customerdb rpc [options]\n"
+                                 "(run with --help for the options)\n")
+
     def test_last_line_without_newline_and_pipelined_input(self) -> None:
         lines = [dumps(request("create", [{"email": f"{i}@x.com"}], i)) for i in range(50)]
         data = b"\n".join(lines + [b"", b"garbage", PING])  # no final newline

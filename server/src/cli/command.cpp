@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <charconv>
 #include <exception>
 #include <iostream>
 
@@ -35,6 +36,31 @@ parsed parse(std::string_view usage, std::string_view summary, po::options_descr
 
 namespace {
 
+template <class T>
+class whole_number_value final : public po::typed_value<T> {
+ public:
+  whole_number_value(T min, T max) : po::typed_value<T>(nullptr), min_(min), max_(max) {}
+
+  void xparse(boost::any& store, const std::vector<std::string>& tokens) const override {
+    po::validators::check_first_occurrence(store);
+    const std::string& text = po::validators::get_single_string(tokens);
+    T value{};
+    const char* end = text.data() + text.size();
+    const auto [stop, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc() || stop != end || value < min_ || value > max_) {
+      po::error_with_option_name e(
+          fmt::format("%canonical_option% %value%: expected a whole number from {} to {}", min_,
+                      max_));
+      e.set_substitute("value", text);
+      throw e;
+    }
+    store = value;
+  }
+
+ private:
+  T min_, max_;
+};
+
 void add_persistence_flags(po::options_description& options) {
   options.add_options()  //
       ("data", po::value<std::string>()->value_name("DIR"),
@@ -42,9 +68,10 @@ void add_persistence_flags(po::options_description& options) {
        "only")  //
       ("fsync", po::value<std::string>()->default_value("everysec")->value_name("POLICY"),
        "journal flush policy: always (a write is on disk before its answer), everysec, no")  //
-      ("snapshot-interval", po::value<unsigned>()->default_value(60)->value_name("SECONDS"),
+      ("snapshot-interval", whole_number<unsigned>()->default_value(60)->value_name("SECONDS"),
        "take a snapshot this often (0: never on time)")  //
-      ("snapshot-commits", po::value<std::uint64_t>()->default_value(100'000)->value_name("N"),
+      ("snapshot-commits",
+       whole_number<std::uint64_t>()->default_value(100'000)->value_name("N"),
        "take a snapshot after N commits (0: never on count)");
 }
 
@@ -73,6 +100,14 @@ persistence_options persistence_from(const po::variables_map& vars) {
 }
 
 }  // namespace
+
+template <class T>
+po::typed_value<T>* whole_number(T min, T max) {
+  return new whole_number_value<T>(min, max);
+}
+template po::typed_value<unsigned>* whole_number(unsigned, unsigned);
+template po::typed_value<unsigned long>* whole_number(unsigned long, unsigned long);
+template po::typed_value<unsigned long long>* whole_number(unsigned long long, unsigned long long);
 
 parsed_with_persistence parse_with_persistence(std::string_view usage, std::string_view summary,
                                                po::options_description options,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,16 @@ struct parsed {
 // printed under it for --help. Adds --help (-h) to `options`. `positional` may be null.
 parsed parse(std::string_view usage, std::string_view summary, po::options_description options,
              const po::positional_options_description* positional, const arguments& args);
+
+// The value of an option that is a whole number from `min` to `max`, in place of po::value<T>():
+// decimal digits only, no sign, fraction, exponent or space. Anything else is a usage error
+// (printed by parse(), exit status 2): "--threads -1: expected a whole number from 0 to 256".
+template <class T>
+po::typed_value<T>* whole_number(T min = 0, T max = std::numeric_limits<T>::max());
+extern template po::typed_value<unsigned>* whole_number(unsigned, unsigned);
+extern template po::typed_value<unsigned long>* whole_number(unsigned long, unsigned long);
+extern template po::typed_value<unsigned long long>* whole_number(unsigned long long,
+                                                                  unsigned long long);
 
 // parse() for a subcommand that keeps a store: adds --data, --fsync, --snapshot-interval and
 // --snapshot-commits (docs/persistence.md) to `options` and reads the persistence options they

@@ -79,7 +79,8 @@ cleanly.)";
 int rpc_command(const arguments& args) {
   po::options_description options("Options");
   options.add_options()  //
-      ("max-request-bytes", po::value<std::size_t>()->default_value(64u << 20)->value_name("N"),
+      ("max-request-bytes",
+       whole_number<std::size_t>(1)->default_value(64u << 20)->value_name("N"),
        "the longest request line accepted");
   auto parsed = parse_with_persistence("customerdb rpc [options]", summary, options, nullptr, args);
   if (parsed.exit_status) return *parsed.exit_status;
