@@ -99,6 +99,16 @@ class SnapshotTools(unittest.TestCase):
         done = run("snapshot", "verify", os.path.join(self.tmp.name, "missing"))
         self.assertEqual(done.returncode, 1)
 
+    def test_output_errors_exit_1(self) -> None:
+        for args in (("stats", "--data", self.data), ("snapshot", "info", self.data),
+                     ("snapshot", "verify", self.data)):
+            with self.subTest(args=args), open("/dev/full", "w") as full:
+                done = subprocess.run([BINARY, *args], stdout=full, stderr=subprocess.PIPE,
+                                      timeout=300, text=True)
+                self.assertEqual(done.returncode, 1)
+                self.assertEqual(done.stderr, "customerdb: cannot write to standard output: "
+                                              "No space left on device\n")
+
 
 class EarlierFormats(unittest.TestCase):
     """Data directories written by earlier releases still load, every column in its place."""

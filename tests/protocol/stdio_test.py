@@ -15,6 +15,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 from typing import Any, Callable
@@ -1287,6 +1288,32 @@ class OverLimit(ServerTest):
 
 class WholeInput(unittest.TestCase):
     """Runs the server over a whole input at once (no driver)."""
+
+    def test_output_errors_end_the_server_with_status_1(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "data")
+            create = dumps(request("create", [{"email": "kept@x.com"}], 1))
+            with open("/dev/full", "wb") as full:
+                done = subprocess.run([BINARY, "rpc", "--data", data], input=create + b"\n" + PING,
+                                      stdout=full, stderr=subprocess.PIPE, timeout=60)
+            self.assertEqual(done.returncode, 1)
+            self.assertEqual(done.stderr, b"customerdb: cannot write to standard output: "
+                                          b"No space left on device\n")
+            # The call whose answer could not be written was carried out and made durable.
+            done = subprocess.run([BINARY, "rpc", "--data", data], capture_output=True,
+                                  input=dumps(request("list", [{}, {"select": ["email"]}], 1)),
+                                  timeout=60)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertEqual(parse_strict(done.stdout)["result"][0]["email"], "kept@x.com")
+
+    def test_a_reader_that_went_away_ends_the_server_with_status_1(self) -> None:
+        proc = subprocess.Popen([BINARY, "rpc"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        proc.stdout.close()
+        proc.stdout = None
+        _, err = proc.communicate(PING + b"\n", timeout=60)
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(err, b"customerdb: cannot write to standard output: Broken pipe\n")
 
     def test_numeric_options_are_whole_numbers_in_range(self) -> None:
         cases = [

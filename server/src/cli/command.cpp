@@ -3,13 +3,23 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 
 namespace customerdb::cli {
 
 void report_error(std::string_view message) { fmt::print(stderr, "customerdb: {}\n", message); }
+
+bool flush_stdout() {
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return true;
+  report_error(fmt::format("cannot write to standard output: {}",
+                           errno != 0 ? std::strerror(errno) : "write error"));
+  return false;
+}
 
 parsed parse(std::string_view usage, std::string_view summary, po::options_description options,
              const po::positional_options_description* positional, const arguments& args) {

@@ -69,4 +69,9 @@ std::unique_ptr<customer_module> open_module(const persistence_options& options)
 // Prints "customerdb: <message>" to stderr.
 void report_error(std::string_view message);
 
+// Flushes standard output. When it or an earlier write to it failed (a full disk, a closed
+// pipe), prints "customerdb: cannot write to standard output: <reason>" and returns false: the
+// caller stops and exits 1.
+bool flush_stdout();
+
 }  // namespace customerdb::cli

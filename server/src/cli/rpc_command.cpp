@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -72,7 +73,8 @@ class line_reader {
 constexpr std::string_view summary =
     R"(Answers JSON-RPC 2.0 requests (docs/protocol.md describes them), one request or batch per
 line on standard input, one response line each on standard output. End of input shuts down
-cleanly.)";
+cleanly (exit status 0); when standard output cannot be written (a full disk, a reader that went
+away), the store is made durable and the exit status is 1.)";
 
 }  // namespace
 
@@ -91,10 +93,14 @@ int rpc_command(const arguments& args) {
   dopts.max_request_bytes = parsed.vars["max-request-bytes"].as<std::size_t>();
   server::dispatcher dispatcher(*module, dopts);
 
+  // A reader that went away is a write error below, not a signal that kills the process
+  // before the store is made durable.
+  std::signal(SIGPIPE, SIG_IGN);
   auto input = std::make_unique<line_reader>(STDIN_FILENO);
   std::string line;
   bool too_long = false;
-  while (input->next(line, dopts.max_request_bytes, too_long)) {
+  bool written = true;
+  while (written && input->next(line, dopts.max_request_bytes, too_long)) {
     std::optional<std::string> reply;
     if (too_long) {
       reply = dispatcher.request_too_large();
@@ -105,13 +111,14 @@ int rpc_command(const arguments& args) {
     }
     if (reply) {
       reply->push_back('\n');
+      errno = 0;
       std::fwrite(reply->data(), 1, reply->size(), stdout);
-      std::fflush(stdout);
+      written = flush_stdout();
     }
   }
   dispatcher.close();
   module.reset();  // clean shutdown: the module makes its data durable
-  return 0;
+  return written ? 0 : 1;
 }
 
 }  // namespace customerdb::cli

@@ -46,8 +46,7 @@ int stats_command(const arguments& args) {
                                              to_iso8601(*s.last_snapshot_at))
                                : std::string("none"),
       mib(s.memory_bytes), mib(s.heap_bytes), mib(s.pool_bytes), mib(s.resident_bytes));
-  std::fflush(stdout);
-  return 0;
+  return flush_stdout() ? 0 : 1;
 }
 
 }  // namespace customerdb::cli
