@@ -71,7 +71,12 @@ class whole_number_value final : public po::typed_value<T> {
   T min_, max_;
 };
 
-void add_persistence_flags(po::options_description& options) {
+void add_persistence_flags(po::options_description& options, store_access access) {
+  if (access == store_access::read_only) {
+    options.add_options()("data", po::value<std::string>()->value_name("DIR"),
+                          "the data directory to read (it must exist; nothing in it changes)");
+    return;
+  }
   options.add_options()  //
       ("data", po::value<std::string>()->value_name("DIR"),
        "keep the store in DIR (snapshots and journal); without it the store lives in memory "
@@ -85,9 +90,10 @@ void add_persistence_flags(po::options_description& options) {
        "take a snapshot after N commits (0: never on count)");
 }
 
-persistence_options persistence_from(const po::variables_map& vars) {
+persistence_options persistence_from(const po::variables_map& vars, store_access access) {
   persistence_options p;
   if (vars.count("data")) p.data_dir = vars["data"].as<std::string>();
+  p.read_only = access == store_access::read_only;
   if (vars.count("fsync")) {
     const auto& policy = vars["fsync"].as<std::string>();
     if (policy == "always") {
@@ -122,12 +128,12 @@ template po::typed_value<unsigned long long>* whole_number(unsigned long long, u
 parsed_with_persistence parse_with_persistence(std::string_view usage, std::string_view summary,
                                                po::options_description options,
                                                const po::positional_options_description* positional,
-                                               const arguments& args) {
-  add_persistence_flags(options);
+                                               const arguments& args, store_access access) {
+  add_persistence_flags(options, access);
   parsed_with_persistence result{parse(usage, summary, std::move(options), positional, args), {}};
   if (result.exit_status) return result;
   try {
-    result.persistence = persistence_from(result.vars);
+    result.persistence = persistence_from(result.vars, access);
   } catch (const po::error& e) {
     report_error(e.what());
     result.exit_status = 2;
