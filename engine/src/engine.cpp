@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "customerdb/persistence/durable_store.hpp"
+#include "customerdb/persistence/read_only_store.hpp"
 #include "error_messages.hpp"
 #include "memory_usage.hpp"
 #include "rules.hpp"
@@ -81,6 +82,14 @@ engine::engine(module_options options)
                            : std::function<timestamp()>(&customerdb::now)) {
   if (options.persistence.data_dir.empty()) return;
   store_loader loader(store_, options.open_progress);
+  if (options.persistence.read_only) {
+    read_only_ = std::make_unique<persistence::read_only_store>(options.persistence, loader);
+    loader.finish();
+    store_.sequence = read_only_->recovered_sequence();
+    refresh_all_default_addresses(store_);
+    hook_ = read_only_.get();
+    return;
+  }
   durable_ = std::make_unique<persistence::durable_store>(options.persistence, loader);
   loader.finish();
   store_.sequence = durable_->recovered_sequence();
@@ -96,6 +105,7 @@ engine::~engine() {
 }
 
 snapshot_info engine::snapshot() {
+  if (read_only_) return read_only_->snapshot();
   if (!durable_) throw error(error_code::invalid_data, "Snapshots need a data directory");
   return durable_->snapshot();
 }
@@ -120,11 +130,12 @@ module_stats engine::stats() const {
   s.pool_bytes = memory.pool_bytes;
   s.memory_bytes = memory.heap_bytes + memory.pool_bytes;
   s.resident_bytes = memory.resident_bytes;
-  if (durable_) {
-    if (const auto last = durable_->latest()) {
-      s.last_snapshot_at = last->created_at;
-      s.last_snapshot_sequence = last->info.sequence;
-    }
+  const auto last = durable_     ? durable_->latest()
+                    : read_only_ ? read_only_->latest()
+                                 : std::nullopt;
+  if (last) {
+    s.last_snapshot_at = last->created_at;
+    s.last_snapshot_sequence = last->info.sequence;
   }
   return s;
 }

@@ -11,9 +11,11 @@
 // `durable_` (a persistence::durable_store) recovers the store at construction, and is the
 // commit hook: each commit's changes are handed to it (appended to the journal) before they are
 // published, and the commit waits for durability after it released `writer_`, so that
-// concurrent commits share fsyncs. For snapshots the engine is persistence's table_source: a
-// read fixes a cut under `writer_` and reads view_, a snapshot_cut of the store, in short chunks
-// under the shared latch; commits keep before-images for it (snapshots.cpp).
+// concurrent commits share fsyncs. A directory opened read-only is recovered by `read_only_`
+// instead, which as the commit hook refuses every commit. For snapshots the engine is
+// persistence's table_source: a read fixes a cut under `writer_` and reads view_, a snapshot_cut
+// of the store, in short chunks under the shared latch; commits keep before-images for it
+// (snapshots.cpp).
 #pragma once
 
 #include <chrono>
@@ -35,6 +37,7 @@
 namespace customerdb::persistence {
 class commit_hook;
 class durable_store;
+class read_only_store;
 }  // namespace customerdb::persistence
 
 namespace customerdb::detail {
@@ -171,8 +174,11 @@ class engine final : private persistence::table_source {
   store store_;
   std::function<timestamp()> clock_;
   snapshot_cut view_;                                    // the cut a snapshot in progress reads
-  std::unique_ptr<persistence::durable_store> durable_;  // null without a data directory
-  persistence::commit_hook* hook_ = nullptr;             // durable_, or null
+  // With a data directory, one of these two (persistence_options::read_only): the owner of
+  // the directory, or its read-only view.
+  std::unique_ptr<persistence::durable_store> durable_;
+  std::unique_ptr<persistence::read_only_store> read_only_;
+  persistence::commit_hook* hook_ = nullptr;  // durable_ or read_only_, or null
 };
 
 }  // namespace customerdb::detail

@@ -222,9 +222,19 @@ class posix_file_system_impl final : public file_system {
   }
 
   std::shared_ptr<void> lock_directory(const fs::path& dir) override {
+    return lock(dir, LOCK_EX);
+  }
+
+  std::shared_ptr<void> lock_directory_shared(const fs::path& dir) override {
+    return lock(dir, LOCK_SH);
+  }
+
+ private:
+  // flock(2) of `dir` with `operation` (LOCK_EX or LOCK_SH), without waiting.
+  static std::shared_ptr<void> lock(const fs::path& dir, int operation) {
     auto fd = std::make_shared<descriptor>(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd->get() < 0) fail("open", dir, errno);
-    if (::flock(fd->get(), LOCK_EX | LOCK_NB) != 0) {
+    if (::flock(fd->get(), operation | LOCK_NB) != 0) {
       if (errno == EWOULDBLOCK) {
         throw error(error_code::io_error,
                     fmt::format("Cannot lock {}: another process is using it", dir.string()));
@@ -239,6 +249,10 @@ class posix_file_system_impl final : public file_system {
 
 std::unique_ptr<const file_bytes> readable_file::bytes(std::uint64_t offset, std::size_t n) const {
   return std::make_unique<buffered_bytes>(*this, offset, n);
+}
+
+std::shared_ptr<void> file_system::lock_directory_shared(const fs::path& dir) {
+  return lock_directory(dir);
 }
 
 std::shared_ptr<file_system> posix_file_system() {

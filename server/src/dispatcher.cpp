@@ -1,12 +1,13 @@
 // The JSON-RPC envelope: parsing, batches, ids, notifications and the mapping of failures to
 // error objects. The methods are in methods.cpp, the open transactions in
-// transaction_registry.cpp.
+// transaction_registry.cpp, the parsing that keeps numeric ids' text in request_parser.cpp.
 #include "customerdb/server/dispatcher.hpp"
 
 #include <fmt/format.h>
 
-#include <boost/json/parse.hpp>
+#include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 #include <cmath>
 #include <exception>
 #include <new>
@@ -16,6 +17,7 @@
 #include "customerdb/error.hpp"
 #include "customerdb/server/json_codec.hpp"
 #include "methods.hpp"
+#include "request_parser.hpp"
 #include "transaction_registry.hpp"
 
 namespace customerdb::server {
@@ -66,8 +68,35 @@ json::object error_object(int code, std::string_view message, std::string_view t
   return {{"code", code}, {"message", message}, {"data", {{"type", type}}}};
 }
 
-json::object response(const json::value& id, json::object error) {
-  return {{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}};
+// Appends `v` as JSON text to `out`.
+void append_json(std::string& out, const json::value& v) {
+  json::serializer writer;
+  writer.reset(&v);
+  while (!writer.done()) {
+    const std::size_t used = out.size();
+    out.resize(std::max<std::size_t>(used * 2, used + 4096));
+    const std::size_t n = writer.read(out.data() + used, out.size() - used).size();
+    out.resize(used + n);
+  }
+}
+
+// Appends {"jsonrpc":"2.0","id":<id>,"<member>":<value>} to `out`; `id` is JSON text.
+void append_response(std::string& out, std::string_view id, std::string_view member,
+                     const json::value& value) {
+  out += R"({"jsonrpc":"2.0","id":)";
+  out += id;
+  out += ",\"";
+  out += member;
+  out += "\":";
+  append_json(out, value);
+  out += '}';
+}
+
+// The text of an error response whose id cannot be known.
+std::string error_response(int code, std::string_view message) {
+  std::string out;
+  append_response(out, "null", "error", error_object(code, message, type_of(code)));
+  return out;
 }
 
 bool non_finite(const json::value& v) { return v.is_double() && !std::isfinite(v.get_double()); }
@@ -119,19 +148,31 @@ struct dispatcher::impl {
 
   // ---- Requests ----------------------------------------------------------------------------
 
-  // The response to one request object, or nullopt for a notification.
-  std::optional<json::object> answer(const json::value& request) {
-    static const json::value null_id;
+  // Appends the response to one request object to `out`, or nothing for a notification
+  // (returns false then). `id_text` is the text of the request's id as sent when that is a
+  // number (request_parser.hpp): the response echoes it unchanged.
+  bool answer(const json::value& request, std::string_view id_text, std::string& out) {
     if (!request.is_object()) {
-      return response(null_id, error_object(invalid_request, "Invalid request: not an object",
-                                            type_of(invalid_request)));
+      append_response(out, "null", "error",
+                      error_object(invalid_request, "Invalid request: not an object",
+                                   type_of(invalid_request)));
+      return true;
     }
     const json::object& r = request.get_object();
     const json::value* id = r.if_contains("id");
     const bool notification = id == nullptr;
     const bool good_id =
         id && (id->is_string() || id->is_null() || (id->is_number() && !non_finite(*id)));
-    const json::value& reply_id = good_id ? *id : null_id;
+    std::string reply_id = "null";
+    if (good_id && id->is_number() && !id_text.empty()) {
+      reply_id = id_text;
+    } else if (good_id) {
+      reply_id = json::serialize(*id);
+    }
+    const auto reply = [&](std::string_view member, const json::value& value) {
+      append_response(out, reply_id, member, value);
+      return true;
+    };
     try {
       if (id && !good_id) {
         fail(invalid_request, "Invalid request: id must be a string, a finite number or null");
@@ -163,65 +204,56 @@ struct dispatcher::impl {
       }
       const std::string_view name = method->get_string();
       json::value result = call(name, detail::params(name, values));
-      if (notification) return std::nullopt;
-      return json::object{{"jsonrpc", "2.0"}, {"id", reply_id}, {"result", std::move(result)}};
+      if (notification) return false;
+      return reply("result", result);
     } catch (const rpc_error& e) {
-      if (notification && e.code != invalid_request) return std::nullopt;
-      return response(reply_id, error_object(e.code, e.message, type_of(e.code)));
+      if (notification && e.code != invalid_request) return false;
+      return reply("error", error_object(e.code, e.message, type_of(e.code)));
     } catch (const error& e) {
-      if (notification) return std::nullopt;
-      return response(reply_id, error_object(code_of(e.code()), e.what(), to_string(e.code())));
+      if (notification) return false;
+      return reply("error", error_object(code_of(e.code()), e.what(), to_string(e.code())));
     } catch (const std::bad_alloc&) {
       throw;
     } catch (const std::exception& e) {
-      if (notification) return std::nullopt;
-      return response(reply_id,
-                      error_object(internal_error, fmt::format("Internal error: {}", e.what()),
-                                   type_of(internal_error)));
+      if (notification) return false;
+      return reply("error", error_object(internal_error,
+                                         fmt::format("Internal error: {}", e.what()),
+                                         type_of(internal_error)));
     }
   }
 
   std::optional<std::string> handle(std::string_view text) {
     transactions.sweep();
     if (text.size() > options.max_request_bytes) return too_large();
-    json::parse_options po;
-    po.max_depth = options.max_depth;
-    std::error_code ec;
-    const json::value request = json::parse(text, ec, json::storage_ptr(), po);
-    if (ec) {
-      return json::serialize(
-          response(nullptr, error_object(parse_error, fmt::format("Parse error: {}", ec.message()),
-                                         type_of(parse_error))));
+    json::error_code ec;
+    const detail::parsed_request parsed = detail::parse_request(text, options.max_depth, ec);
+    if (ec) return error_response(parse_error, fmt::format("Parse error: {}", ec.message()));
+    std::string out;
+    if (!parsed.value.is_array()) {
+      if (!answer(parsed.value, parsed.request_id, out)) return std::nullopt;
+      return out;
     }
-    if (!request.is_array()) {
-      auto r = answer(request);
-      if (!r) return std::nullopt;
-      return json::serialize(*r);
+    const json::array& batch = parsed.value.get_array();
+    if (batch.empty()) return error_response(invalid_request, "Invalid request: empty batch");
+    if (batch.size() > options.max_batch) {
+      return error_response(
+          invalid_request,
+          fmt::format("Invalid request: a batch holds at most {} requests", options.max_batch));
     }
-    const json::array& batch = request.get_array();
-    if (batch.empty() || batch.size() > options.max_batch) {
-      return json::serialize(response(
-          nullptr, error_object(invalid_request,
-                                batch.empty() ? std::string("Invalid request: empty batch")
-                                              : fmt::format("Invalid request: a batch holds at "
-                                                            "most {} requests",
-                                                            options.max_batch),
-                                type_of(invalid_request))));
+    out.push_back('[');
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const std::size_t mark = out.size();
+      if (mark > 1) out.push_back(',');
+      if (!answer(batch[i], parsed.batch_id(i), out)) out.resize(mark);
     }
-    json::array out;
-    for (const json::value& item : batch) {
-      if (auto r = answer(item)) out.push_back(std::move(*r));
-    }
-    if (out.empty()) return std::nullopt;
-    return json::serialize(out);
+    if (out.size() == 1) return std::nullopt;
+    out.push_back(']');
+    return out;
   }
 
   std::string too_large() const {
-    return json::serialize(
-        response(nullptr, error_object(invalid_request,
-                                       fmt::format("Invalid request: larger than {} bytes",
-                                                   options.max_request_bytes),
-                                       type_of(invalid_request))));
+    return error_response(invalid_request, fmt::format("Invalid request: larger than {} bytes",
+                                                       options.max_request_bytes));
   }
 
   void close() { transactions.close(); }

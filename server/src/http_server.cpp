@@ -495,6 +495,10 @@ struct http_server::impl {
 
 http_server::http_server(http_server_options options)
     : impl_(std::make_unique<impl>(std::move(options))) {
+  if (impl_->options.threads > max_http_threads) {
+    throw std::runtime_error(fmt::format("at most {} threads can serve connections, not {}",
+                                         max_http_threads, impl_->options.threads));
+  }
   impl_->listen();
 }
 

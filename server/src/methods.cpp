@@ -88,12 +88,15 @@ const context& no_transaction() {
 }
 
 // Runs `call(ctx)` with the context at param `i`, the last param a method takes: none when it
-// is null or absent, else the open transaction it names (held during the call).
+// is null, absent or {} (the empty sharedContext Medusa's callers pass), else the open
+// transaction it names (held during the call).
 template <class F>
 json::value with_context(method_env& env, const params& p, std::size_t i, F&& call) {
   p.at_most(i + 1);
   const json::value& v = p[i];
-  if (v.is_null()) return std::forward<F>(call)(no_transaction());
+  if (v.is_null() || (v.is_object() && v.get_object().empty())) {
+    return std::forward<F>(call)(no_transaction());
+  }
   const std::shared_ptr<const context> held =
       env.transactions.find(transaction_id_param(v, params::path(i)));
   return std::forward<F>(call)(*held);

@@ -262,6 +262,39 @@ class Fixtures(unittest.TestCase):
         self.assertEqual(done.returncode, 1)
         self.assertIn("cannot open", done.stderr.decode())
 
+    def test_numeric_options_are_whole_numbers_in_range(self) -> None:
+        any_number = "from 0 to 18446744073709551615"
+        cases = [
+            (("generate", "--customers", "-5", "--out", "-"), "--customers -5", any_number),
+            (("generate", "--customers", "5x", "--out", "-"), "--customers 5x", any_number),
+            (("generate", "--customers", "5", "--groups", "1.5", "--out", "-"), "--groups 1.5",
+             any_number),
+            (("generate", "--customers", "5", "--addresses-per-customer", "+2", "--out", "-"),
+             "--addresses-per-customer +2", any_number),
+            (("generate", "--customers", "5", "--seed", "-1", "--out", "-"), "--seed -1",
+             any_number),
+            (("generate", "--customers", "5", "--seed", "18446744073709551616", "--out", "-"),
+             "--seed 18446744073709551616", any_number),
+            (("generate", "--customers", "5", "--data", self.path("d"), "--snapshot-commits",
+              "-1"), "--snapshot-commits -1", any_number),
+            (("import", "x.jsonl", "--snapshot-interval", "-1"), "--snapshot-interval -1",
+             "from 0 to 4294967295"),
+            (("import", "x.jsonl", "--snapshot-interval", "1e3"), "--snapshot-interval 1e3",
+             "from 0 to 4294967295"),
+        ]
+        for args, given, expected in cases:
+            with self.subTest(args=args):
+                done = run(*args)
+                self.assertEqual(done.returncode, 2)
+                self.assertEqual(done.stdout, b"")
+                self.assertEqual(done.stderr.decode().splitlines()[0],
+                                 f"customerdb: {given}: expected a whole number {expected}")
+        self.assertFalse(os.path.exists(self.path("d")))
+        # The bounds of the fixture generator itself are usage errors too.
+        done = run("generate", "--customers", "100000001", "--out", "-")
+        self.assertEqual(done.returncode, 2)
+        self.assertEqual(done.stderr, b"customerdb: at most 100000000 customers\n")
+
 
 if __name__ == "__main__":
     BINARY = sys.argv.pop(1)

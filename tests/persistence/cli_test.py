@@ -1,10 +1,13 @@
-"""Command-line tests of `customerdb snapshot info|verify` and `customerdb stats`, and of
-data directories written by earlier releases.
+"""Command-line tests of `customerdb snapshot info|verify`, `customerdb stats` and `customerdb
+export --data`, and of data directories written by earlier releases.
 
     python3 tests/persistence/cli_test.py path/to/customerdb [unittest options]
 
 Makes a data directory with `customerdb generate --data`, then checks the snapshot tools on
-it, on a damaged copy (exit status 1, the file and offset named) and the usage errors.
+it, on a damaged copy (exit status 1, the file and offset named) and the usage errors; and that
+the inspection commands change nothing: not a data directory (read-only, or holding a torn
+journal tail and a leftover temporary file that a writable open would clean up), nor a path
+that is not one (refused with exit status 1, nothing created).
 """
 
 from __future__ import annotations
@@ -26,14 +29,23 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([BINARY, *args], capture_output=True, timeout=300, text=True)
 
 
-class SnapshotTools(unittest.TestCase):
+class DataDirectoryTest(unittest.TestCase):
+    """Each test has a temporary directory, `tmp`, holding `data`: a data directory generated
+    with the options FIXTURE."""
+
+    FIXTURE: tuple[str, ...] = ("--customers", "150", "--groups", "5", "--seed", "3")
+
     def setUp(self) -> None:
         self.tmp = tempfile.TemporaryDirectory()
         self.addCleanup(self.tmp.cleanup)
         self.data = os.path.join(self.tmp.name, "data")
-        done = run("generate", "--customers", "150", "--groups", "5", "--seed", "3",
-                   "--data", self.data)
+        done = run("generate", *self.FIXTURE, "--data", self.data)
         self.assertEqual(done.returncode, 0, done.stderr)
+
+
+class SnapshotTools(DataDirectoryTest):
+    def setUp(self) -> None:
+        super().setUp()
         snapshots = sorted(glob.glob(os.path.join(self.data, "snapshot-*.snap")))
         self.assertTrue(snapshots, "generate --data left no snapshot")
         self.snapshot = snapshots[-1]
@@ -98,6 +110,120 @@ class SnapshotTools(unittest.TestCase):
         self.assertEqual(run("stats").returncode, 2)
         done = run("snapshot", "verify", os.path.join(self.tmp.name, "missing"))
         self.assertEqual(done.returncode, 1)
+        # The inspection commands take no option that would only matter to a writer.
+        for command in (("stats",), ("export", "-")):
+            for option in ("--fsync", "--snapshot-interval", "--snapshot-commits"):
+                with self.subTest(command=command, option=option):
+                    done = run(*command, "--data", self.data, option, "1")
+                    self.assertEqual(done.returncode, 2)
+                    self.assertEqual(done.stderr.splitlines()[0],
+                                     f"customerdb: unrecognised option '{option}'")
+
+    def test_output_errors_exit_1(self) -> None:
+        for args in (("stats", "--data", self.data), ("snapshot", "info", self.data),
+                     ("snapshot", "verify", self.data)):
+            with self.subTest(args=args), open("/dev/full", "w") as full:
+                done = subprocess.run([BINARY, *args], stdout=full, stderr=subprocess.PIPE,
+                                      timeout=300, text=True)
+                self.assertEqual(done.returncode, 1)
+                self.assertEqual(done.stderr, "customerdb: cannot write to standard output: "
+                                              "No space left on device\n")
+
+
+def listing(path: str) -> dict[str, tuple[int, int, int, bytes]]:
+    """Every entry under `path` (itself included): mode, size, modification time and, for a
+    file, its bytes."""
+    out = {}
+    for root, dirs, files in os.walk(path):
+        for name in [""] + dirs + files:
+            full = os.path.join(root, name) if name else root
+            st = os.lstat(full)
+            data = b""
+            if os.path.isfile(full):
+                with open(full, "rb") as f:
+                    data = f.read()
+            out[os.path.relpath(full, path)] = (st.st_mode, st.st_size, st.st_mtime_ns, data)
+    return out
+
+
+class Inspection(DataDirectoryTest):
+    """stats, export, snapshot info and snapshot verify never create or change a data
+    directory."""
+
+    FIXTURE = ("--customers", "20", "--groups", "2", "--seed", "5")
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.export = run("export", "-", "--data", self.data).stdout
+
+    def path(self, name: str) -> str:
+        return os.path.join(self.tmp.name, name)
+
+    def inspect(self, data: str) -> list[tuple[tuple[str, ...], subprocess.CompletedProcess]]:
+        """Runs every inspection command on `data`."""
+        commands = [("stats", "--data", data), ("export", self.path("out.jsonl"), "--data", data),
+                    ("export", "-", "--data", data), ("snapshot", "info", data),
+                    ("snapshot", "verify", data)]
+        return [(c, run(*c)) for c in commands]
+
+    def test_a_read_only_directory_is_read_and_left_as_it_was(self) -> None:
+        # What a writable open would clean up: a torn tail on the journal (zero bytes after its
+        # last record) and a snapshot left half-written.
+        journal = sorted(glob.glob(os.path.join(self.data, "journal-*.log")))[-1]
+        with open(journal, "ab") as f:
+            f.write(bytes(16))
+        snapshot = sorted(glob.glob(os.path.join(self.data, "snapshot-*.snap")))[-1]
+        with open(snapshot + ".tmp", "wb") as f:
+            f.write(b"half a snapshot")
+        subprocess.run(["chmod", "-R", "a-w", self.data], check=True)
+        self.addCleanup(subprocess.run, ["chmod", "-R", "u+w", self.data], check=True)
+        before = listing(self.data)
+        for command, done in self.inspect(self.data):
+            with self.subTest(command=command):
+                self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(listing(self.data), before)
+        self.assertEqual(run("export", "-", "--data", self.data).stdout, self.export)
+        done = run("stats", "--data", self.data)
+        self.assertIn("customers            20\n", done.stdout)
+        self.assertIn("dropping a torn record at the end of the journal", done.stderr)
+
+    def test_a_missing_directory_is_refused_and_not_created(self) -> None:
+        missing = self.path("missing")
+        for command, done in self.inspect(missing):
+            with self.subTest(command=command):
+                self.assertEqual(done.returncode, 1)
+                self.assertEqual(done.stdout, "")
+                self.assertEqual(done.stderr,
+                                 f"customerdb: Cannot open {missing}: No such file or directory\n")
+        self.assertFalse(os.path.exists(missing))
+        self.assertFalse(os.path.exists(self.path("out.jsonl")))
+
+    def test_a_path_that_is_not_a_data_directory_is_refused(self) -> None:
+        file = self.path("file")
+        with open(file, "w") as f:
+            f.write("not a data directory")
+        other = self.path("other")
+        os.mkdir(other)
+        with open(os.path.join(other, "notes.txt"), "w") as f:
+            f.write("hello")
+        empty = self.path("empty")
+        os.mkdir(empty)
+        not_a_directory = f"customerdb: Cannot open {file}: Not a directory\n"
+        no_store = " is not a data directory: it holds no snapshot or journal file\n"
+        for data, message in ((file, not_a_directory), (other, f"customerdb: {other}{no_store}"),
+                              (empty, f"customerdb: {empty}{no_store}")):
+            before = listing(self.tmp.name)
+            # snapshot info|verify read a file given as PATH as a snapshot.
+            snapshot_message = (f"customerdb: Snapshot {file} is corrupt at offset 0: "
+                                "not a snapshot file (bad magic)\n" if data == file else
+                                f"customerdb: no snapshot files in {data}\n")
+            for command, done in self.inspect(data):
+                with self.subTest(data=data, command=command):
+                    self.assertEqual(done.returncode, 1)
+                    self.assertEqual(done.stdout, "")
+                    self.assertEqual(done.stderr, snapshot_message if command[0] == "snapshot"
+                                     else message)
+            self.assertEqual(listing(self.tmp.name), before)
 
 
 class EarlierFormats(unittest.TestCase):

@@ -304,6 +304,23 @@ class HttpTest(unittest.TestCase):
         status, _, body = post(self.conn, [request("ping", id=None), request("ping", id=None)])
         self.assertEqual((status, body), (204, None))
 
+    def test_number_ids_come_back_as_sent(self):
+        def raw(body):
+            self.conn.request("POST", "/rpc", body=body)
+            r = self.conn.getresponse()
+            self.assertEqual(r.status, 200)
+            return r.read()
+
+        ids = [b"123456789012345678901234567890", b"1.50", b"-0", b"1E+2"]
+        for id in ids:
+            with self.subTest(id=id):
+                self.assertEqual(raw(b'{"jsonrpc":"2.0","id":%s,"method":"ping"}' % id),
+                                 b'{"jsonrpc":"2.0","id":%s,"result":"pong"}' % id)
+        batch = b",".join(b'{"jsonrpc":"2.0","id":%s,"method":"ping"}' % id for id in ids)
+        self.assertEqual(raw(b"[" + batch + b"]"),
+                         b"[" + b",".join(b'{"jsonrpc":"2.0","id":%s,"result":"pong"}' % id
+                                          for id in ids) + b"]")
+
     # ---- bad input ---------------------------------------------------------------------------
 
     def test_truncated_json(self):
@@ -689,6 +706,36 @@ class CommandLineTest(unittest.TestCase):
                 p = subprocess.run([BINARY, "serve", *args], stdin=subprocess.DEVNULL,
                                    capture_output=True, timeout=TIMEOUT)
                 self.assertEqual(p.returncode, 2, p.stderr)
+
+    def test_numeric_options_are_whole_numbers_in_range(self):
+        cases = [
+            (["--threads", "100000"], "--threads 100000: expected a whole number from 0 to 256"),
+            (["--threads", "-1"], "--threads -1: expected a whole number from 0 to 256"),
+            (["--threads", "257"], "--threads 257: expected a whole number from 0 to 256"),
+            (["--threads", "two"], "--threads two: expected a whole number from 0 to 256"),
+            (["--port", "-1"], "--port -1: expected a whole number from 0 to 65535"),
+            (["--port", "70000"], "--port 70000: expected a whole number from 0 to 65535"),
+            (["--port", "80.0"], "--port 80.0: expected a whole number from 0 to 65535"),
+            (["--max-request-bytes", "-5"],
+             "--max-request-bytes -5: expected a whole number from 1 to 18446744073709551615"),
+            (["--snapshot-interval", "-1"],
+             "--snapshot-interval -1: expected a whole number from 0 to 4294967295"),
+            (["--snapshot-commits", "1k"],
+             "--snapshot-commits 1k: expected a whole number from 0 to 18446744073709551615"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                p = subprocess.run([BINARY, "serve", *args],
+                                   stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertEqual(p.stdout, b"")
+                self.assertEqual(p.stderr.decode(),
+                                 f"customerdb: {message}\nUsage: customerdb serve [options]\n"
+                                 "(run with --help for the options)\n")
+
+    def test_the_most_threads(self):
+        server = Server("--threads", "256")
+        self.assertEqual(server.stop(), 0)
 
     def test_port_in_use(self):
         server = Server()

@@ -15,6 +15,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 from typing import Any, Callable
@@ -709,6 +710,29 @@ class Transactions(ServerTest):
                          "list", {}, {}, ["tx_x"])
         self.assertEqual(self.call("stats")["customers"], 0)
 
+    def test_an_empty_context_is_no_transaction(self) -> None:
+        # {} is the sharedContext Medusa's callers pass outside a transaction: each call is a
+        # transaction of its own, seen by everyone at once, even while another one is open.
+        tx = self.begin()
+        c = self.call("create", {"email": "a@x.com"}, {})
+        g = self.call("createCustomerGroup", {"name": "G"}, {})
+        self.assertEqual(self.call("retrieve", c["id"], None, {}), c)
+        self.assertEqual(self.call("retrieve", c["id"], {"select": ["email"]}, {}),
+                         {"id": c["id"], "email": "a@x.com"})
+        self.assertEqual(self.call("listAndCount", None, None, {}), [[c], 1])
+        self.assertEqual(self.call("listAndCount", {"email": "a@x.com"}, {"select": ["email"]},
+                                   {}), [[{"id": c["id"], "email": "a@x.com"}], 1])
+        self.assertEqual(self.ids(self.call("list", {}, None, tx)), [c["id"]])
+        self.assertEqual(self.call("softDelete", [c["id"]], None, {}), {"customer_id": [c["id"]]})
+        self.assertEqual(self.call("restore", [c["id"]], {}, {}), {"customer_id": [c["id"]]})
+        self.assertIsNone(self.call("deleteCustomerGroups", g["id"], {}))
+        self.assertEqual(self.call("listCustomerGroups", None, None, tx), [])
+        self.call("rollbackTransaction", tx)
+        self.assertEqual(self.ids(self.call("list")), [c["id"]])
+        # The transaction methods still need the id.
+        self.assertError(invalid_params("params[0].transactionId must be a string"),
+                         "commitTransaction", {})
+
     def test_end_of_input_with_an_open_transaction_exits_cleanly(self) -> None:
         tx = self.begin()
         self.call("create", {}, tx)
@@ -919,6 +943,73 @@ class Batches(ServerTest):
         reply = self.rpc.raw(dumps(big[:10000]))
         self.assertEqual(reply, [{"jsonrpc": "2.0", "id": i, "result": "pong"}
                                  for i in range(10000)])
+
+
+class Ids(ServerTest):
+    """A response echoes its request's id as sent: numbers keep their characters."""
+
+    NUMBERS = ("123456789012345678901234567890", "1.50", "-0", "1E+2", "1e-7",
+               "9007199254740993", "18446744073709551616", "-9223372036854775809", "7")
+
+    def raw_line(self, line: bytes) -> bytes:
+        self.rpc.send(line)
+        return self.rpc.read_line()
+
+    def test_number_ids_come_back_as_sent(self) -> None:
+        for id in self.NUMBERS:
+            with self.subTest(id=id):
+                self.assertEqual(
+                    self.raw_line(b'{"jsonrpc":"2.0","id":%s,"method":"ping"}' % id.encode()),
+                    b'{"jsonrpc":"2.0","id":%s,"result":"pong"}' % id.encode())
+                self.assertEqual(
+                    self.raw_line(b'{"id" : %s ,"jsonrpc":"2.0","method":"nope"}' % id.encode()),
+                    b'{"jsonrpc":"2.0","id":%s,"error":{"code":-32601,"message":"Method not '
+                    b'found: nope","data":{"type":"method_not_found"}}}' % id.encode())
+
+    def test_batch_ids_come_back_as_sent(self) -> None:
+        batch = b",".join(b'{"jsonrpc":"2.0","id":%s,"method":"ping"}' % id.encode()
+                          for id in self.NUMBERS)
+        self.assertEqual(
+            self.raw_line(b'[' + batch + b',{"jsonrpc":"2.0","method":"ping"},7,'
+                          b'{"jsonrpc":"2.0","id":"s","method":"ping"},'
+                          b'{"jsonrpc":"2.0","id":2.50,"method":"ping","params":{}}]'),
+            b'[' + b",".join(b'{"jsonrpc":"2.0","id":%s,"result":"pong"}' % id.encode()
+                             for id in self.NUMBERS) +
+            b',{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid request: '
+            b'not an object","data":{"type":"invalid_request"}}},'
+            b'{"jsonrpc":"2.0","id":"s","result":"pong"},'
+            b'{"jsonrpc":"2.0","id":2.50,"error":{"code":-32602,"message":"params must be an '
+            b'array","data":{"type":"invalid_params"}}}]')
+
+    def test_only_the_request_id_counts(self) -> None:
+        # Members named id elsewhere (params, nested objects) are not the request's id; of two
+        # id members, the last one counts; a string keeps being a string.
+        cases = [
+            (b'{"jsonrpc":"2.0","method":"list","params":[{"id":"cus_1.0"},'
+             b'{"select":["id"],"id":1.0}],"id":3.10}',
+             b'{"jsonrpc":"2.0","id":3.10,"error":{"code":-32602,"message":"params[1].id is not '
+             b'a find config key (select, relations, skip, take, order, withDeleted)","data":'
+             b'{"type":"invalid_params"}}}'),
+            (b'{"jsonrpc":"2.0","id":1.0,"method":"ping","id":2.0}',
+             b'{"jsonrpc":"2.0","id":2.0,"result":"pong"}'),
+            (b'{"jsonrpc":"2.0","id":1.0,"method":"ping","id":"two"}',
+             b'{"jsonrpc":"2.0","id":"two","result":"pong"}'),
+            (b'{"jsonrpc":"2.0","id":"1.0","method":"ping"}',
+             b'{"jsonrpc":"2.0","id":"1.0","result":"pong"}'),
+            (b'{"jsonrpc":"2.0","\\u0069d":1.50,"method":"p\\u0069ng"}',
+             b'{"jsonrpc":"2.0","id":1.50,"result":"pong"}'),
+            (b'[{"jsonrpc":"2.0","method":"ping","params":[],"id":1.0},'
+             b'{"jsonrpc":"2.0","method":"list","params":[{"q":"%s"},{"take":0}],"id":2.0}]'
+             % ("\\u00e9" * 3000).encode(),
+             b'[{"jsonrpc":"2.0","id":1.0,"result":"pong"},'
+             b'{"jsonrpc":"2.0","id":2.0,"result":[]}]'),
+            (b'{"jsonrpc":"2.0","id":1e400,"method":"ping"}',
+             b'{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid request: id '
+             b'must be a string, a finite number or null","data":{"type":"invalid_request"}}}'),
+        ]
+        for line, answer in cases:
+            with self.subTest(line=line):
+                self.assertEqual(self.raw_line(line), answer)
 
 
 class Notifications(ServerTest):
@@ -1197,6 +1288,57 @@ class OverLimit(ServerTest):
 
 class WholeInput(unittest.TestCase):
     """Runs the server over a whole input at once (no driver)."""
+
+    def test_output_errors_end_the_server_with_status_1(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "data")
+            create = dumps(request("create", [{"email": "kept@x.com"}], 1))
+            with open("/dev/full", "wb") as full:
+                done = subprocess.run([BINARY, "rpc", "--data", data], input=create + b"\n" + PING,
+                                      stdout=full, stderr=subprocess.PIPE, timeout=60)
+            self.assertEqual(done.returncode, 1)
+            self.assertEqual(done.stderr, b"customerdb: cannot write to standard output: "
+                                          b"No space left on device\n")
+            # The call whose answer could not be written was carried out and made durable.
+            done = subprocess.run([BINARY, "rpc", "--data", data], capture_output=True,
+                                  input=dumps(request("list", [{}, {"select": ["email"]}], 1)),
+                                  timeout=60)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertEqual(parse_strict(done.stdout)["result"][0]["email"], "kept@x.com")
+
+    def test_a_reader_that_went_away_ends_the_server_with_status_1(self) -> None:
+        proc = subprocess.Popen([BINARY, "rpc"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        proc.stdout.close()
+        proc.stdout = None
+        _, err = proc.communicate(PING + b"\n", timeout=60)
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(err, b"customerdb: cannot write to standard output: Broken pipe\n")
+
+    def test_numeric_options_are_whole_numbers_in_range(self) -> None:
+        cases = [
+            (("--max-request-bytes", "-1"), "--max-request-bytes -1: expected a whole number "
+                                            "from 1 to 18446744073709551615"),
+            (("--max-request-bytes", "0"), "--max-request-bytes 0: expected a whole number "
+                                           "from 1 to 18446744073709551615"),
+            (("--snapshot-interval", "-1"), "--snapshot-interval -1: expected a whole number "
+                                            "from 0 to 4294967295"),
+            (("--snapshot-interval", "4294967296"), "--snapshot-interval 4294967296: expected a "
+                                                    "whole number from 0 to 4294967295"),
+            (("--snapshot-commits", "ten"), "--snapshot-commits ten: expected a whole number "
+                                            "from 0 to 18446744073709551615"),
+            (("--snapshot-commits=-3",), "--snapshot-commits -3: expected a whole number "
+                                         "from 0 to 18446744073709551615"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                done = subprocess.run([BINARY, "rpc", *args], input=PING, capture_output=True,
+                                      timeout=60)
+                self.assertEqual(done.returncode, 2)
+                self.assertEqual(done.stdout, b"")
+                self.assertEqual(done.stderr.decode(),
+                                 f"customerdb: {message}\nUsage: customerdb rpc [options]\n"
+                                 "(run with --help for the options)\n")
 
     def test_last_line_without_newline_and_pipelined_input(self) -> None:
         lines = [dumps(request("create", [{"email": f"{i}@x.com"}], i)) for i in range(50)]

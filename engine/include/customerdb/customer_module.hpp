@@ -10,7 +10,9 @@
 //   not_found     an id or a relationship target does not exist,
 //   invalid_data  unknown fields, null in a non-nullable field, bad paging values, unique
 //                 violations ("Customer with email: a@b.c, has_account: false, already exists."),
-// and a call that throws has changed nothing: every call is atomic.
+// and a call that throws has changed nothing: every call is atomic. With a data directory opened
+// read-only (persistence_options::read_only), a call that would change something, and
+// snapshot(), throw not_allowed "The store is open read-only".
 //
 // Batch arguments are spans (a std::vector, an array) or braced lists of inputs; a single
 // braced input, `create({.email = "a@b.c"})`, picks the single overload.

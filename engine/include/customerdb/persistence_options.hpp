@@ -35,6 +35,13 @@ struct persistence_options {
   std::size_t keep_snapshots = 2;
   // Take a final snapshot when the module is destroyed (clean shutdown).
   bool snapshot_on_close = false;
+  // Open the data directory only to read it (`customerdb stats` and `export`), changing nothing
+  // in it, also when the process may not write there. It must exist and hold a store (a
+  // snapshot or journal file): it is not created, is locked shared only while it is read, no
+  // journal is opened, no torn journal tail is cut, no snapshot is taken (the snapshot and
+  // fsync options are ignored). Every commit that changes something, and snapshot(), then fail
+  // with not_allowed "The store is open read-only".
+  bool read_only = false;
   // The file system under the data directory; the operating system's (posix_file_system())
   // when null. Tests pass one that injects failures.
   std::shared_ptr<customerdb::file_system> file_system{};

@@ -80,6 +80,12 @@ class file_system {
   // Takes an exclusive lock on the directory `dir` for as long as the result lives; fails with
   // io_error when another holder (in any process) has it.
   virtual std::shared_ptr<void> lock_directory(const std::filesystem::path& dir) = 0;
+  // Takes a shared lock on the directory `dir` for as long as the result lives: any number of
+  // shared holders at once, but none beside an exclusive one (lock_directory fails while a
+  // shared holder has it, and this fails with io_error while an exclusive holder has it). Needs
+  // no write permission. This default takes the exclusive lock, which is stricter;
+  // posix_file_system() takes a shared one.
+  virtual std::shared_ptr<void> lock_directory_shared(const std::filesystem::path& dir);
 };
 
 // The operating system's file system (POSIX calls). Thread-safe.

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 
@@ -11,6 +15,13 @@
 namespace customerdb::cli {
 
 void report_error(std::string_view message) { fmt::print(stderr, "customerdb: {}\n", message); }
+
+bool flush_stdout() {
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return true;
+  report_error(fmt::format("cannot write to standard output: {}",
+                           errno != 0 ? std::strerror(errno) : "write error"));
+  return false;
+}
 
 parsed parse(std::string_view usage, std::string_view summary, po::options_description options,
              const po::positional_options_description* positional, const arguments& args) {
@@ -37,22 +48,54 @@ parsed parse(std::string_view usage, std::string_view summary, po::options_descr
 
 namespace {
 
-void add_persistence_flags(po::options_description& options) {
+template <class T>
+class whole_number_value final : public po::typed_value<T> {
+ public:
+  whole_number_value(T min, T max) : po::typed_value<T>(nullptr), min_(min), max_(max) {}
+
+  void xparse(boost::any& store, const std::vector<std::string>& tokens) const override {
+    po::validators::check_first_occurrence(store);
+    const std::string& text = po::validators::get_single_string(tokens);
+    T value{};
+    const char* end = text.data() + text.size();
+    const auto [stop, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc() || stop != end || value < min_ || value > max_) {
+      po::error_with_option_name e(
+          fmt::format("%canonical_option% %value%: expected a whole number from {} to {}", min_,
+                      max_));
+      e.set_substitute("value", text);
+      throw e;
+    }
+    store = value;
+  }
+
+ private:
+  T min_, max_;
+};
+
+void add_persistence_flags(po::options_description& options, store_access access) {
+  if (access == store_access::read_only) {
+    options.add_options()("data", po::value<std::string>()->value_name("DIR"),
+                          "the data directory to read (it must exist; nothing in it changes)");
+    return;
+  }
   options.add_options()  //
       ("data", po::value<std::string>()->value_name("DIR"),
        "keep the store in DIR (snapshots and journal); without it the store lives in memory "
        "only")  //
       ("fsync", po::value<std::string>()->default_value("everysec")->value_name("POLICY"),
        "journal flush policy: always (a write is on disk before its answer), everysec, no")  //
-      ("snapshot-interval", po::value<unsigned>()->default_value(60)->value_name("SECONDS"),
+      ("snapshot-interval", whole_number<unsigned>()->default_value(60)->value_name("SECONDS"),
        "take a snapshot this often (0: never on time)")  //
-      ("snapshot-commits", po::value<std::uint64_t>()->default_value(100'000)->value_name("N"),
+      ("snapshot-commits",
+       whole_number<std::uint64_t>()->default_value(100'000)->value_name("N"),
        "take a snapshot after N commits (0: never on count)");
 }
 
-persistence_options persistence_from(const po::variables_map& vars) {
+persistence_options persistence_from(const po::variables_map& vars, store_access access) {
   persistence_options p;
   if (vars.count("data")) p.data_dir = vars["data"].as<std::string>();
+  p.read_only = access == store_access::read_only;
   if (vars.count("fsync")) {
     const auto& policy = vars["fsync"].as<std::string>();
     if (policy == "always") {
@@ -76,15 +119,23 @@ persistence_options persistence_from(const po::variables_map& vars) {
 
 }  // namespace
 
+template <class T>
+po::typed_value<T>* whole_number(T min, T max) {
+  return new whole_number_value<T>(min, max);
+}
+template po::typed_value<unsigned>* whole_number(unsigned, unsigned);
+template po::typed_value<unsigned long>* whole_number(unsigned long, unsigned long);
+template po::typed_value<unsigned long long>* whole_number(unsigned long long, unsigned long long);
+
 parsed_with_persistence parse_with_persistence(std::string_view usage, std::string_view summary,
                                                po::options_description options,
                                                const po::positional_options_description* positional,
-                                               const arguments& args) {
-  add_persistence_flags(options);
+                                               const arguments& args, store_access access) {
+  add_persistence_flags(options, access);
   parsed_with_persistence result{parse(usage, summary, std::move(options), positional, args), {}};
   if (result.exit_status) return result;
   try {
-    result.persistence = persistence_from(result.vars);
+    result.persistence = persistence_from(result.vars, access);
   } catch (const po::error& e) {
     report_error(e.what());
     result.exit_status = 2;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,22 +41,45 @@ struct parsed {
 parsed parse(std::string_view usage, std::string_view summary, po::options_description options,
              const po::positional_options_description* positional, const arguments& args);
 
-// parse() for a subcommand that keeps a store: adds --data, --fsync, --snapshot-interval and
-// --snapshot-commits (docs/persistence.md) to `options` and reads the persistence options they
-// give. A bad value (`--fsync sometimes`) is a usage error: printed, exit status 2.
+// The value of an option that is a whole number from `min` to `max`, in place of po::value<T>():
+// decimal digits only, no sign, fraction, exponent or space. Anything else is a usage error
+// (printed by parse(), exit status 2): "--threads -1: expected a whole number from 0 to 256".
+template <class T>
+po::typed_value<T>* whole_number(T min = 0, T max = std::numeric_limits<T>::max());
+extern template po::typed_value<unsigned>* whole_number(unsigned, unsigned);
+extern template po::typed_value<unsigned long>* whole_number(unsigned long, unsigned long);
+extern template po::typed_value<unsigned long long>* whole_number(unsigned long long,
+                                                                  unsigned long long);
+
+// How a subcommand uses its data directory.
+enum class store_access {
+  read_write,  // it keeps the store: --data, --fsync, --snapshot-interval, --snapshot-commits
+  read_only,   // it inspects the store: --data only, opened with persistence_options::read_only
+};
+
+// parse() for a subcommand that has a store: adds the persistence flags of `access`
+// (docs/persistence.md) to `options` and reads the persistence options they give. A bad value
+// (`--fsync sometimes`) is a usage error: printed, exit status 2.
 struct parsed_with_persistence : parsed {
   persistence_options persistence;
 };
 parsed_with_persistence parse_with_persistence(std::string_view usage, std::string_view summary,
                                                po::options_description options,
                                                const po::positional_options_description* positional,
-                                               const arguments& args);
+                                               const arguments& args,
+                                               store_access access = store_access::read_write);
 
-// Opens the module with `options`. On failure prints "customerdb: <message>" to stderr and
-// returns null (the caller exits 1).
+// Opens the module with `options`. On failure (for a read-only open also: a data directory
+// that does not exist or holds no store) prints "customerdb: <message>" to stderr and returns
+// null (the caller exits 1).
 std::unique_ptr<customer_module> open_module(const persistence_options& options);
 
 // Prints "customerdb: <message>" to stderr.
 void report_error(std::string_view message);
+
+// Flushes standard output. When it or an earlier write to it failed (a full disk, a closed
+// pipe), prints "customerdb: cannot write to standard output: <reason>" and returns false: the
+// caller stops and exits 1.
+bool flush_stdout();
 
 }  // namespace customerdb::cli

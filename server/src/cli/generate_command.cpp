@@ -18,14 +18,16 @@ int generate_command(const arguments& args) {
   server::fixture_options fixture;
   po::options_description options("Options");
   options.add_options()  //
-      ("customers", po::value<std::uint64_t>()->required()->value_name("N"),
+      ("customers", whole_number<std::uint64_t>()->required()->value_name("N"),
        "number of customers (required; at most 100,000,000)")  //
-      ("groups", po::value<std::uint64_t>()->default_value(fixture.groups)->value_name("G"),
+      ("groups", whole_number<std::uint64_t>()->default_value(fixture.groups)->value_name("G"),
        "number of customer groups (at most 1,000,000)")  //
       ("addresses-per-customer",
-       po::value<std::uint64_t>()->default_value(fixture.addresses_per_customer)->value_name("A"),
+       whole_number<std::uint64_t>()
+           ->default_value(fixture.addresses_per_customer)
+           ->value_name("A"),
        "addresses of each customer (at most 100)")  //
-      ("seed", po::value<std::uint64_t>()->default_value(fixture.seed)->value_name("S"),
+      ("seed", whole_number<std::uint64_t>()->default_value(fixture.seed)->value_name("S"),
        "the same seed gives the same bytes on every machine")  //
       ("out", po::value<std::string>()->value_name("FILE"),
        "write JSON Lines to FILE (- for standard output), streaming: memory does not grow with "

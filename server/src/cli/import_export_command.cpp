@@ -17,7 +17,7 @@ namespace {
 // Stores of this many rows or more get a progress line when exported (on a terminal).
 constexpr std::uint64_t large_store = 100'000;
 
-// A command of the form `customerdb <name> FILE [--data DIR] [persistence flags]`.
+// A command of the form `customerdb <name> FILE [--data DIR] [persistence flags of access]`.
 struct file_command {
   std::optional<int> exit_status;  // set: return it at once (help printed, or bad usage)
   std::string path;
@@ -25,13 +25,14 @@ struct file_command {
 };
 
 file_command parse_file_command(std::string_view usage, std::string_view summary,
-                                const char* file_help, const arguments& args) {
+                                const char* file_help, store_access access,
+                                const arguments& args) {
   po::options_description options("Options");
   options.add_options()("file", po::value<std::string>()->required()->value_name("FILE"),
                         file_help);
   po::positional_options_description positional;
   positional.add("file", 1);
-  auto p = parse_with_persistence(usage, summary, options, &positional, args);
+  auto p = parse_with_persistence(usage, summary, options, &positional, args, access);
   file_command c;
   c.exit_status = p.exit_status;
   if (c.exit_status) return c;
@@ -49,7 +50,8 @@ int import_command(const arguments& args) {
       "`generate` write\nit) into the store in DIR, all or nothing: a bad line or a broken rule "
       "(duplicate id or e-mail,\ntwo default addresses, a missing customer or group) imports "
       "nothing and names the line.\nWithout --data the file is only checked.",
-      "the JSON Lines file to load (the first argument); - reads standard input", args);
+      "the JSON Lines file to load (the first argument); - reads standard input",
+      store_access::read_write, args);
   if (c.exit_status) return *c.exit_status;
   store_import job;
   job.persistence = c.persistence;
@@ -69,11 +71,13 @@ int import_command(const arguments& args) {
 
 int export_command(const arguments& args) {
   const auto c = parse_file_command(
-      "customerdb export FILE [--data DIR] [options]",
+      "customerdb export FILE [--data DIR]",
       "Writes every row of the store in DIR (soft-deleted ones included) as JSON Lines, one row "
       "per line\nwith a \"type\" tag: groups, customers, addresses, then memberships, each in "
-      "id order. `import`\nreads the file back.",
-      "the JSON Lines file to write (the first argument); - writes standard output", args);
+      "id order. `import`\nreads the file back. DIR is only read: it must exist and hold a "
+      "store, nothing in it changes,\nand it may be read-only; a server must not be using it.",
+      "the JSON Lines file to write (the first argument); - writes standard output",
+      store_access::read_only, args);
   if (c.exit_status) return *c.exit_status;
   const auto module = open_module(c.persistence);
   if (!module) return 1;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -72,14 +73,16 @@ class line_reader {
 constexpr std::string_view summary =
     R"(Answers JSON-RPC 2.0 requests (docs/protocol.md describes them), one request or batch per
 line on standard input, one response line each on standard output. End of input shuts down
-cleanly.)";
+cleanly (exit status 0); when standard output cannot be written (a full disk, a reader that went
+away), the store is made durable and the exit status is 1.)";
 
 }  // namespace
 
 int rpc_command(const arguments& args) {
   po::options_description options("Options");
   options.add_options()  //
-      ("max-request-bytes", po::value<std::size_t>()->default_value(64u << 20)->value_name("N"),
+      ("max-request-bytes",
+       whole_number<std::size_t>(1)->default_value(64u << 20)->value_name("N"),
        "the longest request line accepted");
   auto parsed = parse_with_persistence("customerdb rpc [options]", summary, options, nullptr, args);
   if (parsed.exit_status) return *parsed.exit_status;
@@ -90,10 +93,14 @@ int rpc_command(const arguments& args) {
   dopts.max_request_bytes = parsed.vars["max-request-bytes"].as<std::size_t>();
   server::dispatcher dispatcher(*module, dopts);
 
+  // A reader that went away is a write error below, not a signal that kills the process
+  // before the store is made durable.
+  std::signal(SIGPIPE, SIG_IGN);
   auto input = std::make_unique<line_reader>(STDIN_FILENO);
   std::string line;
   bool too_long = false;
-  while (input->next(line, dopts.max_request_bytes, too_long)) {
+  bool written = true;
+  while (written && input->next(line, dopts.max_request_bytes, too_long)) {
     std::optional<std::string> reply;
     if (too_long) {
       reply = dispatcher.request_too_large();
@@ -104,13 +111,14 @@ int rpc_command(const arguments& args) {
     }
     if (reply) {
       reply->push_back('\n');
+      errno = 0;
       std::fwrite(reply->data(), 1, reply->size(), stdout);
-      std::fflush(stdout);
+      written = flush_stdout();
     }
   }
   dispatcher.close();
   module.reset();  // clean shutdown: the module makes its data durable
-  return 0;
+  return written ? 0 : 1;
 }
 
 }  // namespace customerdb::cli

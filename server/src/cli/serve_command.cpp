@@ -25,33 +25,28 @@ flight are answered and, with --data, the store is made durable.)";
 int serve_command(const arguments& args) {
   server::http_server_options http;
   server::dispatcher_options rpc;
+  const std::string threads_help =
+      fmt::format("threads serving requests, at most {} (0: one per hardware thread)",
+                  server::max_http_threads);
   po::options_description options("Options");
   options.add_options()  //
       ("host", po::value<std::string>()->default_value(http.host)->value_name("ADDRESS"),
        "listen on ADDRESS; an address that is not loopback needs a token")  //
-      ("port", po::value<unsigned>()->default_value(http.port)->value_name("PORT"),
+      ("port", whole_number<unsigned>(0, 65535)->default_value(http.port)->value_name("PORT"),
        "listen on PORT (0: any free port; the port is printed on standard error)")  //
       ("token", po::value<std::string>()->value_name("TOKEN"),
        "require `Authorization: Bearer TOKEN` on every request (default: the environment "
        "variable CUSTOMERDB_TOKEN)")  //
       ("max-request-bytes",
-       po::value<std::size_t>()->default_value(rpc.max_request_bytes)->value_name("N"),
+       whole_number<std::size_t>(1)->default_value(rpc.max_request_bytes)->value_name("N"),
        "the largest request body; larger ones get 413 with a JSON-RPC invalid_request error")  //
-      ("threads", po::value<unsigned>()->default_value(0)->value_name("N"),
-       "threads serving requests (0: one per hardware thread)");
+      ("threads",
+       whole_number<unsigned>(0, server::max_http_threads)->default_value(0)->value_name("N"),
+       threads_help.c_str());
   auto p = parse_with_persistence("customerdb serve [options]", summary, options, nullptr, args);
   if (p.exit_status) return *p.exit_status;
 
-  try {
-    const unsigned port = p.vars["port"].as<unsigned>();
-    if (port > 65535) {
-      throw po::error(fmt::format("--port {}: expected 0 to 65535", port));
-    }
-    http.port = static_cast<std::uint16_t>(port);
-  } catch (const po::error& e) {
-    report_error(e.what());
-    return 2;
-  }
+  http.port = static_cast<std::uint16_t>(p.vars["port"].as<unsigned>());
   http.host = p.vars["host"].as<std::string>();
   if (p.vars.count("token")) {
     http.token = p.vars["token"].as<std::string>();

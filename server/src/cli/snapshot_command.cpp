@@ -98,8 +98,7 @@ int snapshot_command(const arguments& args) {
       status = 1;
     }
   }
-  std::fflush(stdout);
-  return status;
+  return flush_stdout() ? status : 1;
 }
 
 }  // namespace customerdb::cli

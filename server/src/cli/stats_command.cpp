@@ -1,5 +1,6 @@
-// `customerdb stats --data DIR`: opens the data directory (recovering it as a server would) and
-// prints its row counts, commit sequence, last snapshot and the memory the loaded store takes.
+// `customerdb stats --data DIR`: reads the data directory (recovering it as a server would, but
+// read-only: nothing in it changes) and prints its row counts, commit sequence, last snapshot and
+// the memory the loaded store takes.
 #include <fmt/format.h>
 
 #include <string>
@@ -17,12 +18,12 @@ double mib(std::size_t bytes) { return static_cast<double>(bytes) / (1 << 20); }
 int stats_command(const arguments& args) {
   po::options_description options("Options");
   const auto p = parse_with_persistence(
-      "customerdb stats --data DIR [options]",
-      "Opens the store in DIR (the newest valid snapshot and the journal after "
-      "it, as `serve` and\n`rpc` do at start-up) and prints its row counts, "
-      "commit sequence, last snapshot and memory.\nThe directory must not be in use by "
-      "another process.",
-      options, nullptr, args);
+      "customerdb stats --data DIR",
+      "Reads the store in DIR (the newest valid snapshot and the journal after it, as `serve` "
+      "and `rpc`\ndo at start-up) and prints its row counts, commit sequence, last snapshot and "
+      "memory. DIR is only\nread: it must exist and hold a store, nothing in it changes, and it "
+      "may be read-only; a server\nmust not be using it.",
+      options, nullptr, args, store_access::read_only);
   if (p.exit_status) return *p.exit_status;
   if (p.persistence.data_dir.empty()) {
     report_error("stats needs --data DIR");
@@ -46,8 +47,7 @@ int stats_command(const arguments& args) {
                                              to_iso8601(*s.last_snapshot_at))
                                : std::string("none"),
       mib(s.memory_bytes), mib(s.heap_bytes), mib(s.pool_bytes), mib(s.resident_bytes));
-  std::fflush(stdout);
-  return 0;
+  return flush_stdout() ? 0 : 1;
 }
 
 }  // namespace customerdb::cli

@@ -8,6 +8,9 @@
 // protocol errors are -32700 parse_error, -32600 invalid_request, -32601 method_not_found,
 // -32602 invalid_params (wrong number or JSON types of params) and -32603 internal_error.
 //
+// A response carries its request's id as sent: a number id keeps its characters
+// (`1.50`, `123456789012345678901234567890`), which a parsed double would not.
+//
 // Transactions opened with beginTransaction live in a table keyed by an unguessable id
 // ("tx_" + 32 hex digits) with a deadline; an expired transaction is rolled back and its id
 // then fails with conflict.

@@ -31,6 +31,9 @@
 
 namespace customerdb::server {
 
+// The most threads an http_server runs (http_server_options::threads).
+inline constexpr unsigned max_http_threads = 256;
+
 struct http_server_options {
   // The address to listen on: an IPv4 or IPv6 literal, or a host name resolved at start.
   std::string host = "127.0.0.1";
@@ -41,7 +44,8 @@ struct http_server_options {
   std::string token;
   // The largest request body accepted; 0 means the dispatcher's max_request_bytes.
   std::size_t max_body_bytes = 0;
-  // Threads serving connections and running requests; 0 means one per hardware thread.
+  // Threads serving connections and running requests, at most max_http_threads; 0 means one
+  // per hardware thread.
   unsigned threads = 0;
   // A connection is closed when waiting for the next request, reading one request's headers,
   // reading its body, or writing its response takes longer than this.
@@ -58,9 +62,9 @@ struct http_server_options {
 class http_server {
  public:
   // Resolves the host, checks the options and starts listening (connections wait in the
-  // backlog until run()). Throws std::runtime_error with a message for the user when the host
-  // does not resolve, when it is not a loopback address and no token is set, or when the port
-  // cannot be bound.
+  // backlog until run()). Throws std::runtime_error with a message for the user when `threads`
+  // is over max_http_threads, when the host does not resolve, when it is not a loopback address
+  // and no token is set, or when the port cannot be bound.
   explicit http_server(http_server_options options);
   ~http_server();
   http_server(const http_server&) = delete;

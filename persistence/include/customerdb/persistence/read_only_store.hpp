@@ -1,0 +1,55 @@
+// customerdb::persistence::read_only_store: a data directory opened only to be read, as the
+// inspection commands (`customerdb stats`, `customerdb export`) open it. Constructing one
+// recovers the store the directory holds into a record_sink, exactly as durable_store does
+// (docs/persistence.md, "Recovery"), and changes nothing on disk: the directory is not created;
+// it is locked shared, and only while it is read (so that no writer changes it meanwhile); no
+// journal is opened, a torn journal tail is left in place (recovery drops it from what it
+// loads), leftover temporary files stay, and no snapshot is taken. It needs no write permission.
+//
+// As the engine's commit hook it refuses every commit, and it takes no snapshot: both throw
+// not_allowed "The store is open read-only".
+//
+// Errors: customerdb::error with code io_error when the directory cannot be opened ("Cannot
+// open DIR: No such file or directory", "...: Not a directory"), when it holds no snapshot or
+// journal file ("DIR is not a data directory: it holds no snapshot or journal file"), when a
+// writer holds it ("Cannot lock DIR: another process is using it") or a file cannot be read;
+// corruption as durable_store's recovery. Warnings (a snapshot skipped, a torn journal tail
+// left out) go to standard error.
+//
+// Thread-safety: immutable once constructed; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "customerdb/persistence/commit_hook.hpp"
+#include "customerdb/persistence/durable_store.hpp"
+#include "customerdb/persistence/record_sink.hpp"
+#include "customerdb/persistence_options.hpp"
+
+namespace customerdb::persistence {
+
+class read_only_store final : public commit_hook {
+ public:
+  // Recovers the store of `options.data_dir` into `loader`; of the options, only data_dir and
+  // file_system count. REQUIRES: a data directory.
+  read_only_store(const persistence_options& options, record_sink& loader);
+
+  // The last commit recovered.
+  std::uint64_t recovered_sequence() const noexcept { return recovered_; }
+
+  // The newest snapshot recovery loaded, if any.
+  std::optional<durable_store::last_snapshot> latest() const { return latest_; }
+
+  // Throw not_allowed "The store is open read-only".
+  void append(commit_changes&& changes) override;
+  snapshot_info snapshot() const;
+  // Nothing to wait for (append() let no commit through).
+  void committed(std::uint64_t) override {}
+
+ private:
+  std::uint64_t recovered_ = 0;
+  std::optional<durable_store::last_snapshot> latest_;
+};
+
+}  // namespace customerdb::persistence
