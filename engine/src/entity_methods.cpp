@@ -56,21 +56,21 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
 #define CUSTOMERDB_RETRIEVE_METHOD(Row, name)                                                  \
   dto_t<Row> customer_module::name(id_view id, const find_config& config, const context& ctx)  \
       const {                                                                                  \
-    return engine_->read(call_of(ctx),                                                           \
+    return engine_->read(call_of(ctx),                                                         \
                          [&](const view& v) { return detail::retrieve<Row>(v, id, config); }); \
   }
 
-#define CUSTOMERDB_UPDATE_METHODS(Row, name, Data)                                           \
-  dto_t<Row> customer_module::name(id_view id, const Data& data, const context& ctx) {       \
+#define CUSTOMERDB_UPDATE_METHODS(Row, name, Data)                                             \
+  dto_t<Row> customer_module::name(id_view id, const Data& data, const context& ctx) {         \
     return update_targets_with<Row>(*engine_, call_of(ctx), single_id<Row>(id), data).front(); \
-  }                                                                                          \
-  std::vector<dto_t<Row>> customer_module::name(const std::vector<std::string>& ids,         \
-                                                const Data& data, const context& ctx) {      \
-    if (ids.empty()) return {};                                                              \
+  }                                                                                            \
+  std::vector<dto_t<Row>> customer_module::name(const std::vector<std::string>& ids,           \
+                                                const Data& data, const context& ctx) {        \
+    if (ids.empty()) return {};                                                                \
     return update_targets_with<Row>(*engine_, call_of(ctx), ids, data);                        \
-  }                                                                                          \
-  std::vector<dto_t<Row>> customer_module::name(const filter& selector, const Data& data,    \
-                                                const context& ctx) {                        \
+  }                                                                                            \
+  std::vector<dto_t<Row>> customer_module::name(const filter& selector, const Data& data,      \
+                                                const context& ctx) {                          \
     return update_targets_with<Row>(*engine_, call_of(ctx), selector, data);                   \
   }
 
@@ -78,11 +78,11 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
   void customer_module::name(id_view id, const context& ctx) { name(single_id<Row>(id), ctx); } \
   void customer_module::name(const std::vector<std::string>& ids, const context& ctx) {         \
     if (ids.empty()) return;                                                                    \
-    engine_->write(call_of(ctx),                                                                  \
+    engine_->write(call_of(ctx),                                                                \
                    [&](write_view& t) { erase_with_dependents<Row>(t, unique_ids(ids)); });     \
   }                                                                                             \
   void customer_module::name(const filter& selector, const context& ctx) {                      \
-    engine_->write(call_of(ctx), [&](write_view& t) {                                             \
+    engine_->write(call_of(ctx), [&](write_view& t) {                                           \
       erase_with_dependents<Row>(                                                               \
           t, ids_of(select_rows<Row>(t, selector, query_kind::delete_selector)));               \
     });                                                                                         \
@@ -91,7 +91,7 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
 #define CUSTOMERDB_LIST_METHOD(Row, name, Result, run)                                         \
   Result customer_module::name(const filter& filters, const find_config& config,               \
                                const context& ctx) const {                                     \
-    return engine_->read(call_of(ctx),                                                           \
+    return engine_->read(call_of(ctx),                                                         \
                          [&](const view& v) { return detail::run<Row>(v, filters, config); }); \
   }
 
@@ -99,7 +99,7 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
   linkable_ids customer_module::name(const std::vector<std::string>& ids,                    \
                                      const soft_delete_config& config, const context& ctx) { \
     if (ids.empty()) return {};                                                              \
-    return engine_->write(call_of(ctx), [&](write_view& t) {                                   \
+    return engine_->write(call_of(ctx), [&](write_view& t) {                                 \
       return detail::run<Row>(t, ids, config, engine_->now());                               \
     });                                                                                      \
   }                                                                                          \
