@@ -8,8 +8,9 @@
 // stops within about a millisecond of its deadline.
 //
 // A read may also give way to commits at its pauses (pause(), pinned_reads.hpp): the budget
-// then calls its `yielder` every check_interval rows, which may release and retake the store's
-// latch. Callers pause only where they hold no iterator into a table.
+// then calls its `yielder`, which may release and retake the store's
+// latch (every yield_interval rows). Callers pause only where they hold no iterator into a
+// table.
 //
 // Thread-compatible: one budget belongs to one call on one thread; the cancellation flag it
 // reads is atomic.
@@ -37,6 +38,8 @@ class call_budget {
 
   // Rows visited between two checks: a few tens of microseconds of work.
   static constexpr std::uint32_t check_interval = 256;
+  // Rows visited between two chances for a waiting commit (pause): a few microseconds.
+  static constexpr std::uint32_t yield_interval = 32;
 
   call_budget(std::optional<clock::time_point> deadline, const std::atomic<bool>& cancelled,
               yielder* yields_to = nullptr)
@@ -56,14 +59,11 @@ class call_budget {
     }
   }
 
-  // tick(), and at each check also gives way to commits. REQUIRES: the caller holds no
-  // iterator into a table.
+  // tick(), and every yield_interval rows also gives way to a waiting commit. REQUIRES: the
+  // caller holds no iterator into a table.
   void pause() {
-    if (++ticks_ == check_interval) {
-      ticks_ = 0;
-      check();
-      if (yielder_) yielder_->yield();
-    }
+    tick();
+    if (yielder_ && ticks_ % yield_interval == 0) yielder_->yield();
   }
 
  private:

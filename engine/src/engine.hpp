@@ -2,7 +2,7 @@
 //
 // Concurrency: `latch_` guards the committed store. Readers hold it shared for one call; a
 // commit holds it exclusively only while it publishes its write set. A long read outside a
-// transaction does not keep a commit waiting: at its pauses (every few hundred rows of a scan,
+// transaction does not keep a commit waiting: at its pauses (every few dozen rows of a scan,
 // a sort or an answer) it lets a waiting commit in and goes on reading the state it began with
 // (pinned_reads.hpp). `writer_` lets one writer at a time (an auto-commit call or a commit)
 // change the store, so an auto-commit call reads a store that cannot change under it, without
