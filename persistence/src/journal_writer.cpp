@@ -24,16 +24,16 @@ error journal_failed(const std::string& reason) {
 
 journal_writer::journal_writer(file_system& fs, std::filesystem::path dir, fsync_policy policy,
                                std::uint64_t next_sequence,
-                               const std::optional<std::string>& continue_name)
+                               const std::optional<numbered_file>& continue_file)
     : fs_(fs), dir_(std::move(dir)), policy_(policy) {
   appended_ = synced_ = next_sequence - 1;
   // With `no`, nothing is synced before close: even the recovered records may stay in the
   // page cache (as they may have been before).
   const bool sync = policy_ != fsync_policy::no;
-  if (continue_name) {
-    current_ = fs_.open_append(dir_ / *continue_name);
-    if (sync) current_->sync();      // what recovery read may have been in the page cache only
-    current_first_ = next_sequence;  // at most; only compared with next sequences
+  if (continue_file) {
+    current_ = fs_.open_append(dir_ / continue_file->name);
+    if (sync) current_->sync();  // what recovery read may have been in the page cache only
+    current_first_ = continue_file->sequence;
   } else {
     const auto path = dir_ / journal_file_name(next_sequence);
     current_ = fs_.create(path);

@@ -26,16 +26,17 @@
 
 #include "customerdb/file_system.hpp"
 #include "customerdb/persistence_options.hpp"
+#include "data_dir.hpp"
 
 namespace customerdb::persistence {
 
 class journal_writer {
  public:
-  // Appends to the existing file `continue_name` in `dir` (whose records end with commit
-  // `next_sequence - 1` and which recovery checked), or when empty creates
+  // Appends to the existing file `continue_file` in `dir` (whose records end with commit
+  // `next_sequence - 1` and which recovery checked), or when empty creates (or replaces)
   // journal-<next_sequence>.log. Syncs the file it continues. Throws io_error.
   journal_writer(file_system& fs, std::filesystem::path dir, fsync_policy policy,
-                 std::uint64_t next_sequence, const std::optional<std::string>& continue_name);
+                 std::uint64_t next_sequence, const std::optional<numbered_file>& continue_file);
   // Stops the background thread and syncs (errors ignored: call close() to see them).
   ~journal_writer();
   journal_writer(const journal_writer&) = delete;
@@ -45,7 +46,9 @@ class journal_writer {
   // than the last appended. Throws io_error; the record is then not in the journal.
   void append(std::uint64_t sequence, std::string_view record);
   // Starts a new file for the commits after the last appended one; does nothing when the
-  // current file has no records. Throws io_error (the current file stays in use).
+  // current file has no records. Either way the file being appended to is then
+  // journal-<last appended + 1>.log (a snapshot of that commit relies on it). Throws io_error
+  // (the current file stays in use).
   void rotate();
   // With `always`, returns once an fsync covers commit `sequence`; throws io_error when the
   // fsync failed. With the other policies returns at once.
