@@ -41,15 +41,27 @@ void check_unchanged(const write_view& t, std::uint64_t begin_sequence) {
 // Keeps the default address ids stored with the customers right after `w` is published: a new
 // customer has no committed addresses but the ones `w` adds, and a customer whose addresses
 // `w` changed is recomputed. (A replaced customer row keeps its ids: see table::put.)
-void refresh_published_defaults(const write_set& w, const store& s) {
+// Refreshes the default address ids kept with customer `customer_id`; when there is no memory
+// to look them up, marks them unknown instead (readers then find them among the addresses), so
+// that a published commit never fails here.
+void refresh_or_forget_defaults(const store& s, std::string_view customer_id) noexcept {
+  try {
+    refresh_default_addresses(s, customer_id);
+  } catch (...) {
+    if (const auto* slot = s.customers.find_slot(key(customer_id)))
+      slot->extra.defaults.valid = false;
+  }
+}
+
+void refresh_published_defaults(const write_set& w, const store& s) noexcept {
   w.customers.for_each([&](const std::string& id, const change<customer_row>& c) {
     if (c.before || !c.after) return;
     if (const auto* slot = s.customers.find_slot(key(id))) slot->extra.defaults.valid = true;
   });
   w.addresses.for_each([&](const std::string&, const change<address_row>& c) {
-    if (c.before) refresh_default_addresses(s, c.before->customer_id);
+    if (c.before) refresh_or_forget_defaults(s, c.before->customer_id);
     if (c.after && !(c.before && c.before->customer_id == c.after->customer_id))
-      refresh_default_addresses(s, c.after->customer_id);
+      refresh_or_forget_defaults(s, c.after->customer_id);
   });
 }
 
@@ -60,20 +72,48 @@ void keep_before_images(const change_set<Row>& changes, const store& s, snapshot
       [&](const std::string& id, const change<Row>&) { view.before_write<Row>(s.of<Row>(), id); });
 }
 
+// One table's changes of a commit, ready to publish: the slots of the rows it inserts and of
+// those it replaces are built (allocating their keys) before anything is published.
 template <class Row>
-void publish_changes(const change_set<Row>& changes, store& s, std::uint64_t sequence) {
-  auto& table = s.of<Row>();
-  changes.for_each([&](const std::string& id, const change<Row>& c) {
-    if (c.after) {
+struct prepared_changes {
+  std::vector<slot<Row>> inserted, replaced;
+  std::vector<std::string_view> inserted_ids, erased;  // ids, in the change set
+
+  prepared_changes(const change_set<Row>& changes, std::uint64_t sequence) {
+    changes.for_each([&](const std::string& id, const change<Row>& c) {
+      if (!c.after) {
+        erased.push_back(id);
+        return;
+      }
       // After-images are built fresh by each write and unpublished until now, so stamping the
       // sequence does not change a row anyone else can see.
       std::const_pointer_cast<Row>(c.after)->version = sequence;
-      table.put(c.after);
-    } else {
-      table.erase(id);
+      (c.before ? replaced : inserted).emplace_back(c.after);
+      if (!c.before) inserted_ids.push_back(id);
+    });
+  }
+
+  // Inserts the new rows: the one step of publishing that allocates (a node each). Throws
+  // std::bad_alloc with none of them inserted.
+  void insert_into(table_for_t<Row>& table) {
+    std::size_t done = 0;
+    try {
+      for (; done < inserted.size(); ++done) table.put(std::move(inserted[done]));
+    } catch (...) {
+      erase_inserted(table, done);
+      throw;
     }
-  });
-}
+  }
+  // Removes the first `count` inserted rows again.
+  void erase_inserted(table_for_t<Row>& table, std::size_t count) noexcept {
+    for (std::size_t i = 0; i < count; ++i) table.erase(inserted_ids[i]);
+  }
+  // Replaces and erases rows: allocates nothing (see table::put).
+  void replace_and_erase_in(table_for_t<Row>& table) {
+    for (auto& s : replaced) table.put(std::move(s));
+    for (const auto id : erased) table.erase(id);
+  }
+};
 
 }  // namespace
 
@@ -190,18 +230,40 @@ std::uint64_t engine::publish(const write_view& t) {
   if (w.customers.empty() && w.groups.empty() && w.addresses.empty() && w.memberships.empty())
     return 0;
   const std::uint64_t sequence = store_.sequence + 1;
+  prepared_changes<customer_row> customers(w.customers, sequence);
+  prepared_changes<group_row> groups(w.groups, sequence);
+  prepared_changes<address_row> addresses(w.addresses, sequence);
+  prepared_changes<membership_row> memberships(w.memberships, sequence);
   if (hook_) hook_->append(changes_of(w, sequence));
   std::unique_lock lock(latch_);
-  if (view_.active()) {
-    keep_before_images(w.customers, store_, view_);
-    keep_before_images(w.groups, store_, view_);
-    keep_before_images(w.addresses, store_, view_);
-    keep_before_images(w.memberships, store_, view_);
+  // Until every new row is in, running out of memory leaves the store as it was (and the
+  // journal: its record is cut off again).
+  int inserted = 0;  // tables whose rows are in
+  try {
+    if (view_.active()) {
+      keep_before_images(w.customers, store_, view_);
+      keep_before_images(w.groups, store_, view_);
+      keep_before_images(w.addresses, store_, view_);
+      keep_before_images(w.memberships, store_, view_);
+    }
+    customers.insert_into(store_.customers);
+    ++inserted;
+    groups.insert_into(store_.groups);
+    ++inserted;
+    addresses.insert_into(store_.addresses);
+    ++inserted;
+    memberships.insert_into(store_.memberships);
+  } catch (...) {
+    if (inserted > 2) addresses.erase_inserted(store_.addresses, addresses.inserted.size());
+    if (inserted > 1) groups.erase_inserted(store_.groups, groups.inserted.size());
+    if (inserted > 0) customers.erase_inserted(store_.customers, customers.inserted.size());
+    if (hook_) hook_->abandon(sequence);
+    throw;
   }
-  publish_changes(w.customers, store_, sequence);
-  publish_changes(w.groups, store_, sequence);
-  publish_changes(w.addresses, store_, sequence);
-  publish_changes(w.memberships, store_, sequence);
+  customers.replace_and_erase_in(store_.customers);
+  groups.replace_and_erase_in(store_.groups);
+  addresses.replace_and_erase_in(store_.addresses);
+  memberships.replace_and_erase_in(store_.memberships);
   refresh_published_defaults(w, store_);
   store_.sequence = sequence;
   return sequence;

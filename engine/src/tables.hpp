@@ -172,8 +172,12 @@ class table {
   std::size_t size() const noexcept { return rows_.size(); }
 
   // Inserts `row`, or replaces the row with the same id.
-  void put(row_ptr<Row> row) {
-    slot<Row> s(std::move(row));
+  void put(row_ptr<Row> row) { put(slot<Row>(std::move(row))); }
+  // put(), with the row's slot built: replacing a row then allocates nothing, unless it is a
+  // customer whose default address ids are longer than a key keeps inline (copied below).
+  // Inserting one allocates its node, and throws std::bad_alloc with the table unchanged when
+  // it cannot.
+  void put(slot<Row>&& s) {
     const slot<Row>* found = ids_.find(s.id);
     if (!found) {
       add(std::move(s));

@@ -114,6 +114,10 @@ void durable_store::committed(std::uint64_t sequence) {
   impl_->journal->wait_durable(sequence);
 }
 
+void durable_store::abandon(std::uint64_t sequence) noexcept {
+  impl_->journal->abandon(sequence);
+}
+
 snapshot_info durable_store::snapshot() { return impl_->take_snapshot(); }
 
 std::optional<durable_store::last_snapshot> durable_store::latest() const {
