@@ -41,15 +41,27 @@ void check_unchanged(const write_view& t, std::uint64_t begin_sequence) {
 // Keeps the default address ids stored with the customers right after `w` is published: a new
 // customer has no committed addresses but the ones `w` adds, and a customer whose addresses
 // `w` changed is recomputed. (A replaced customer row keeps its ids: see table::put.)
-void refresh_published_defaults(const write_set& w, const store& s) {
+// Refreshes the default address ids kept with customer `customer_id`; when there is no memory
+// to look them up, marks them unknown instead (readers then find them among the addresses), so
+// that a published commit never fails here.
+void refresh_or_forget_defaults(const store& s, std::string_view customer_id) noexcept {
+  try {
+    refresh_default_addresses(s, customer_id);
+  } catch (...) {
+    if (const auto* slot = s.customers.find_slot(key(customer_id)))
+      slot->extra.defaults.valid = false;
+  }
+}
+
+void refresh_published_defaults(const write_set& w, const store& s) noexcept {
   w.customers.for_each([&](const std::string& id, const change<customer_row>& c) {
     if (c.before || !c.after) return;
     if (const auto* slot = s.customers.find_slot(key(id))) slot->extra.defaults.valid = true;
   });
   w.addresses.for_each([&](const std::string&, const change<address_row>& c) {
-    if (c.before) refresh_default_addresses(s, c.before->customer_id);
+    if (c.before) refresh_or_forget_defaults(s, c.before->customer_id);
     if (c.after && !(c.before && c.before->customer_id == c.after->customer_id))
-      refresh_default_addresses(s, c.after->customer_id);
+      refresh_or_forget_defaults(s, c.after->customer_id);
   });
 }
 
@@ -60,30 +72,63 @@ void keep_before_images(const change_set<Row>& changes, const store& s, snapshot
       [&](const std::string& id, const change<Row>&) { view.before_write<Row>(s.of<Row>(), id); });
 }
 
-// Applies `changes` to the store as commit `sequence`. With pinned reads (`pinned` set) the
-// replaced or erased elements are retired, not changed (pinned_reads.hpp).
+// One table's changes of a commit, ready to publish: the slots of the rows it inserts and of
+// those it replaces are built (allocating their keys) before anything is published.
 template <class Row>
-void publish_changes(const change_set<Row>& changes, store& s, std::uint64_t sequence,
-                     pinned_reads* pinned) {
-  auto& table = s.of<Row>();
-  retired_nodes<Row>* retired = pinned ? &pinned->retire_list<Row>(sequence) : nullptr;
-  changes.for_each([&](const std::string& id, const change<Row>& c) {
-    if (c.after) {
+struct prepared_changes {
+  std::vector<slot<Row>> inserted, replaced;
+  std::vector<std::string_view> inserted_ids, erased;  // ids, in the change set
+
+  prepared_changes(const change_set<Row>& changes, std::uint64_t sequence) {
+    changes.for_each([&](const std::string& id, const change<Row>& c) {
+      if (!c.after) {
+        erased.push_back(id);
+        return;
+      }
       // After-images are built fresh by each write and unpublished until now, so stamping the
       // sequence does not change a row anyone else can see.
       std::const_pointer_cast<Row>(c.after)->version = sequence;
-      if (retired) {
-        table.put_retiring(c.after, *retired);
-      } else {
-        table.put(c.after);
-      }
-    } else if (retired) {
-      table.erase_retiring(id, *retired);
-    } else {
-      table.erase(id);
+      (c.before ? replaced : inserted).emplace_back(c.after);
+      if (!c.before) inserted_ids.push_back(id);
+    });
+  }
+
+  // Inserts the new rows: the one step of publishing that allocates (a node each). Throws
+  // std::bad_alloc with none of them inserted.
+  void insert_into(table_for_t<Row>& table) {
+    std::size_t done = 0;
+    try {
+      for (; done < inserted.size(); ++done) table.put(std::move(inserted[done]));
+    } catch (...) {
+      erase_inserted(table, done);
+      throw;
     }
-  });
-}
+  }
+  // Removes the first `count` inserted rows again.
+  void erase_inserted(table_for_t<Row>& table, std::size_t count) noexcept {
+    for (std::size_t i = 0; i < count; ++i) table.erase(inserted_ids[i]);
+  }
+  // With pinned reads: makes the new elements of the replaced rows and room for the elements
+  // they retire (allocating), so that replace_and_erase_in allocates nothing then either.
+  void prepare_retiring(pinned_reads& pinned, std::uint64_t sequence) {
+    retired = &pinned.retire_list<Row>(sequence);
+    retired->reserve(retired->size() + replaced.size() + erased.size());
+    replacing = table_for_t<Row>::make_nodes(replaced);
+  }
+  // Replaces and erases rows: allocates nothing (see table::put, table::put_node_retiring).
+  void replace_and_erase_in(table_for_t<Row>& table) {
+    if (retired) {
+      for (auto& n : replacing) table.put_node_retiring(std::move(n), *retired);
+      for (const auto id : erased) table.erase_retiring(id, *retired);
+      return;
+    }
+    for (auto& s : replaced) table.put(std::move(s));
+    for (const auto id : erased) table.erase(id);
+  }
+
+  std::vector<typename table_for_t<Row>::node_type> replacing;  // pinned reads: new elements
+  retired_nodes<Row>* retired = nullptr;  // pinned reads: where replaced elements go
+};
 
 }  // namespace
 
@@ -201,29 +246,55 @@ std::uint64_t engine::publish(const write_view& t) {
   if (w.customers.empty() && w.groups.empty() && w.addresses.empty() && w.memberships.empty())
     return 0;
   const std::uint64_t sequence = store_.sequence + 1;
+  prepared_changes<customer_row> customers(w.customers, sequence);
+  prepared_changes<group_row> groups(w.groups, sequence);
+  prepared_changes<address_row> addresses(w.addresses, sequence);
+  prepared_changes<membership_row> memberships(w.memberships, sequence);
   if (hook_) hook_->append(changes_of(w, sequence));
   writers_waiting_.fetch_add(1, std::memory_order_relaxed);  // long reads give way (pinned_reads)
   std::unique_lock lock(latch_);
   writers_waiting_.fetch_sub(1, std::memory_order_relaxed);
-  if (view_.active()) {
-    keep_before_images(w.customers, store_, view_);
-    keep_before_images(w.groups, store_, view_);
-    keep_before_images(w.addresses, store_, view_);
-    keep_before_images(w.memberships, store_, view_);
-  }
-  // Pinned reads get the images as of their pin of every row this commit changes, before any
-  // change is applied.
+  // Until every new row is in, running out of memory leaves the store as it was (and the
+  // journal: its record is cut off again).
+  int inserted = 0;  // tables whose rows are in
   pinned_reads* pinned = pinned_.any() ? &pinned_ : nullptr;
-  if (pinned) {
-    pinned->keep_images(w.customers, store_);
-    pinned->keep_images(w.groups, store_);
-    pinned->keep_images(w.addresses, store_);
-    pinned->keep_images(w.memberships, store_);
+  try {
+    if (view_.active()) {
+      keep_before_images(w.customers, store_, view_);
+      keep_before_images(w.groups, store_, view_);
+      keep_before_images(w.addresses, store_, view_);
+      keep_before_images(w.memberships, store_, view_);
+    }
+    if (pinned) {
+      // Pinned reads get the images as of their pin of every row this commit changes, and
+      // what retiring elements needs is made, before any change is applied.
+      pinned->keep_images(w.customers, store_);
+      pinned->keep_images(w.groups, store_);
+      pinned->keep_images(w.addresses, store_);
+      pinned->keep_images(w.memberships, store_);
+      customers.prepare_retiring(*pinned, sequence);
+      groups.prepare_retiring(*pinned, sequence);
+      addresses.prepare_retiring(*pinned, sequence);
+      memberships.prepare_retiring(*pinned, sequence);
+    }
+    customers.insert_into(store_.customers);
+    ++inserted;
+    groups.insert_into(store_.groups);
+    ++inserted;
+    addresses.insert_into(store_.addresses);
+    ++inserted;
+    memberships.insert_into(store_.memberships);
+  } catch (...) {
+    if (inserted > 2) addresses.erase_inserted(store_.addresses, addresses.inserted.size());
+    if (inserted > 1) groups.erase_inserted(store_.groups, groups.inserted.size());
+    if (inserted > 0) customers.erase_inserted(store_.customers, customers.inserted.size());
+    if (hook_) hook_->abandon(sequence);
+    throw;
   }
-  publish_changes(w.customers, store_, sequence, pinned);
-  publish_changes(w.groups, store_, sequence, pinned);
-  publish_changes(w.addresses, store_, sequence, pinned);
-  publish_changes(w.memberships, store_, sequence, pinned);
+  customers.replace_and_erase_in(store_.customers);
+  groups.replace_and_erase_in(store_.groups);
+  addresses.replace_and_erase_in(store_.addresses);
+  memberships.replace_and_erase_in(store_.memberships);
   refresh_published_defaults(w, store_);
   store_.sequence = sequence;
   if (pinned) pinned->release();

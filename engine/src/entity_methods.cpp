@@ -47,10 +47,11 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
 
 }  // namespace
 
-// `Result name(const Input&, ctx)`: the one-row form of `name(span<const Input>, ctx)`.
+// `Result name(const Input&, ctx)`: the one-row form of `name(span<const Input>, ctx)`. The
+// result is moved out, not copied: a copy could run out of memory after the commit.
 #define CUSTOMERDB_ONE_ROW_METHOD(Result, name, Input)                  \
   Result customer_module::name(const Input& data, const context& ctx) { \
-    return name(std::span(&data, 1), ctx).front();                      \
+    return std::move(name(std::span(&data, 1), ctx).front());           \
   }
 
 #define CUSTOMERDB_RETRIEVE_METHOD(Row, name)                                                  \
@@ -60,18 +61,19 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
                          [&](const view& v) { return detail::retrieve<Row>(v, id, config); }); \
   }
 
-#define CUSTOMERDB_UPDATE_METHODS(Row, name, Data)                                             \
-  dto_t<Row> customer_module::name(id_view id, const Data& data, const context& ctx) {         \
-    return update_targets_with<Row>(*engine_, call_of(ctx), single_id<Row>(id), data).front(); \
-  }                                                                                            \
-  std::vector<dto_t<Row>> customer_module::name(const std::vector<std::string>& ids,           \
-                                                const Data& data, const context& ctx) {        \
-    if (ids.empty()) return {};                                                                \
-    return update_targets_with<Row>(*engine_, call_of(ctx), ids, data);                        \
-  }                                                                                            \
-  std::vector<dto_t<Row>> customer_module::name(const filter& selector, const Data& data,      \
-                                                const context& ctx) {                          \
-    return update_targets_with<Row>(*engine_, call_of(ctx), selector, data);                   \
+#define CUSTOMERDB_UPDATE_METHODS(Row, name, Data)                                           \
+  dto_t<Row> customer_module::name(id_view id, const Data& data, const context& ctx) {       \
+    return std::move(                                                                        \
+        update_targets_with<Row>(*engine_, call_of(ctx), single_id<Row>(id), data).front()); \
+  }                                                                                          \
+  std::vector<dto_t<Row>> customer_module::name(const std::vector<std::string>& ids,         \
+                                                const Data& data, const context& ctx) {      \
+    if (ids.empty()) return {};                                                              \
+    return update_targets_with<Row>(*engine_, call_of(ctx), ids, data);                      \
+  }                                                                                          \
+  std::vector<dto_t<Row>> customer_module::name(const filter& selector, const Data& data,    \
+                                                const context& ctx) {                        \
+    return update_targets_with<Row>(*engine_, call_of(ctx), selector, data);                 \
   }
 
 #define CUSTOMERDB_DELETE_METHODS(Row, name)                                                    \

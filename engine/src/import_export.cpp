@@ -115,6 +115,22 @@ void refresh_imported_defaults(const store& s, const row_batch& rows) {
   for (const auto& a : rows.addresses) refresh_default_addresses(s, a->customer_id);
 }
 
+// refresh_imported_defaults, or when memory runs out, marks the kept default address ids of the
+// customers it concerns unknown (readers then find them among the addresses): the import's
+// rows are in the journal by then, and it must not fail.
+void refresh_or_forget_imported_defaults(const store& s, const row_batch& rows) noexcept {
+  try {
+    refresh_imported_defaults(s, rows);
+  } catch (...) {
+    const auto forget = [&](std::string_view customer_id) {
+      if (const auto* slot = s.customers.find_slot(key(customer_id)))
+        slot->extra.defaults.valid = false;
+    };
+    for (const auto& c : rows.customers) forget(c->id);
+    for (const auto& a : rows.addresses) forget(a->customer_id);
+  }
+}
+
 // Appends a row for each of `records` to `rows`, and empties `records`.
 template <class Record>
 void stage(std::vector<Record>&& records, row_vector<row_for_t<Record>>& rows) {
@@ -203,7 +219,7 @@ void engine::import(row_batch rows, const import_options& options) {
                                        [&] { check_imported_memberships(v, rows, meter); }});
       meter.flush();
       if (changes) hook_->append(std::move(*changes));
-      refresh_imported_defaults(store_, rows);
+      refresh_or_forget_imported_defaults(store_, rows);
     } catch (...) {
       take_out<membership_row>(store_.memberships, rows.memberships, inserted.memberships);
       take_out<address_row>(store_.addresses, rows.addresses, inserted.addresses);

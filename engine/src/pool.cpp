@@ -168,9 +168,17 @@ constexpr std::size_t class_size(std::size_t bytes) noexcept {
   return (bytes + alignment - 1) / alignment * alignment;
 }
 
+std::atomic<failure_injector> injected_failure{nullptr};
+
 }  // namespace
 
+void set_failure_injector(failure_injector injector) noexcept {
+  injected_failure.store(injector, std::memory_order_relaxed);
+}
+
 void* allocate(std::size_t bytes) {
+  if (const auto fail = injected_failure.load(std::memory_order_relaxed); fail && fail())
+    throw std::bad_alloc();
   const std::size_t size = class_size(bytes);
   auto& s = the_state();
   auto& f = s.freed[size / alignment - 1];

@@ -34,6 +34,13 @@ void* allocate(std::size_t bytes);
 // Returns a block from allocate(bytes), with the same `bytes`.
 void deallocate(void* block, std::size_t bytes) noexcept;
 
+// A test seam: when set, allocate() calls `injector` first and throws std::bad_alloc when it
+// returns true, as if no memory were left for the block (a block from a chunk in hand can
+// never fail otherwise). tests/engine/allocation_failure_test.cpp sets it to count pool blocks
+// with the heap's allocations. Null by default; set it only while no other thread allocates.
+using failure_injector = bool (*)() noexcept;
+void set_failure_injector(failure_injector injector) noexcept;
+
 struct statistics {
   std::size_t chunks_mapped;             // chunks obtained from the system so far
   std::size_t chunks_reserved;           // faulted-in chunks waiting in the reserve now

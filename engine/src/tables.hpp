@@ -172,8 +172,12 @@ class table {
   std::size_t size() const noexcept { return rows_.size(); }
 
   // Inserts `row`, or replaces the row with the same id.
-  void put(row_ptr<Row> row) {
-    slot<Row> s(std::move(row));
+  void put(row_ptr<Row> row) { put(slot<Row>(std::move(row))); }
+  // put(), with the row's slot built: replacing a row then allocates nothing, unless it is a
+  // customer whose default address ids are longer than a key keeps inline (copied below).
+  // Inserting one allocates its node, and throws std::bad_alloc with the table unchanged when
+  // it cannot.
+  void put(slot<Row>&& s) {
     const slot<Row>* found = ids_.find(s.id);
     if (!found) {
       add(std::move(s));
@@ -244,18 +248,27 @@ class table {
   // put() and erase() for a table whose slots readers may still hold (pinned reads,
   // pinned_reads.hpp): the element replaced or erased is taken out of the container whole and
   // appended to `retired`, so that its address and contents stay as they were until the caller
-  // drops the node; a replaced row gets a new element.
-  void put_retiring(row_ptr<Row> row, std::vector<node_type>& retired) {
-    slot<Row> s(std::move(row));
-    retired.reserve(retired.size() + 1);
-    if (const slot<Row>* found = ids_.find(s.id)) {
-      if constexpr (std::is_same_v<Row, customer_row>) s.extra.defaults = found->extra.defaults;
+  // drops the node; a replaced row gets a new element, made ahead by make_nodes. Neither
+  // allocates when `retired` has room (the caller reserves it) and, for put_node_retiring, the
+  // table held the id already (a customer's default address ids longer than a key keeps inline
+  // aside, as for put).
+  static std::vector<node_type> make_nodes(std::vector<slot<Row>>& slots) {
+    std::vector<node_type> nodes;
+    nodes.reserve(slots.size());
+    Container scratch;
+    for (auto& s : slots) nodes.push_back(scratch.extract(scratch.insert(std::move(s)).first));
+    return nodes;
+  }
+  void put_node_retiring(node_type&& n, std::vector<node_type>& retired) {
+    if (const slot<Row>* found = ids_.find(n.value().id)) {
+      if constexpr (std::is_same_v<Row, customer_row>)
+        n.value().extra.defaults = found->extra.defaults;
       retired.push_back(extract(*found));
     }
-    if (!add(std::move(s))) throw std::logic_error("table::put_retiring: the id is taken");
+    ids_.reserve(ids_.size() + 1);
+    ids_.insert(*rows_.template get<by_order>().insert(std::move(n)).position);
   }
   void erase_retiring(std::string_view id, std::vector<node_type>& retired) {
-    retired.reserve(retired.size() + 1);
     if (const slot<Row>* found = ids_.find(key(id))) retired.push_back(extract(*found));
   }
 

@@ -240,14 +240,23 @@ class write_view : public view {
   void record(const std::string& id, row_ptr<Row> after) {
     auto& changes = writes_.of<Row>();
     const auto* c = changes.find(id);
+    // Whatever allocates comes before the write is recorded, or undoes it: out of memory, the
+    // write is not made, and rollback_to() pairs each touch with its undo.
+    touch t{entity_of<Row>(), id};
+    touched_.reserve(touched_.size() + 1);
     if (savepoints_) {
       std::optional<change<Row>> previous;
       if (c) previous = *c;
       undo_.push_back([&changes, id, previous] { changes.undo(id, previous); });
     }
     row_ptr<Row> before = c ? c->before : committed().of<Row>().find(id);
-    changes.record(id, before, std::move(after));
-    touched_.push_back({entity_of<Row>(), id});
+    try {
+      changes.record(id, before, std::move(after));
+    } catch (...) {
+      if (savepoints_) undo_.pop_back();
+      throw;
+    }
+    touched_.push_back(std::move(t));
   }
 
   write_set writes_;

@@ -36,12 +36,20 @@ class change_set {
     return it == changes_.end() ? nullptr : &it->second;
   }
 
-  // Records `after` as the new image of `id`; the first before-image is kept.
+  // Records `after` as the new image of `id`; the first before-image is kept. Throws
+  // std::bad_alloc with nothing recorded.
   void record(const std::string& id, const row_ptr<Row>& before, row_ptr<Row> after) {
+    std::string first = changes_.contains(id) ? std::string() : id;
+    order_.reserve(order_.size() + 1);
     auto [it, inserted] = changes_.try_emplace(id, change<Row>{before, nullptr});
-    if (inserted) order_.push_back(id);
-    it->second.after = after;
-    set_after(id, std::move(after));
+    try {
+      set_after(id, after);
+    } catch (...) {
+      if (inserted) changes_.erase(it);
+      throw;
+    }
+    if (inserted) order_.push_back(std::move(first));
+    it->second.after = std::move(after);
   }
 
   // Undoes the last record() of `id`; `previous` is its change before that record (nullopt

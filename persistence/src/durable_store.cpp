@@ -114,6 +114,10 @@ void durable_store::committed(std::uint64_t sequence) {
   impl_->journal->wait_durable(sequence);
 }
 
+void durable_store::abandon(std::uint64_t sequence) noexcept {
+  impl_->journal->abandon(sequence);
+}
+
 snapshot_info durable_store::snapshot() { return impl_->take_snapshot(); }
 
 std::optional<durable_store::last_snapshot> durable_store::latest() const {
@@ -150,6 +154,7 @@ snapshot_info durable_store::impl::take_snapshot() {
   table_cut cut;
   std::uint64_t covered = 0;
   std::optional<snapshot_info> current;  // the newest snapshot, when it holds the cut
+  bool journal_follows = false;          // journal-<cut + 1>.log holds the commits after it
   auto reader = source->begin_read([&](const table_cut& c) {
     cut = c;
     covered = scheduler->commits();
@@ -158,6 +163,7 @@ snapshot_info durable_store::impl::take_snapshot() {
       return false;
     }
     journal->rotate();  // the journal files before this one end at the cut
+    journal_follows = journal->current_first_sequence() == c.sequence + 1;
     return true;
   });
   if (!reader) {
@@ -168,7 +174,8 @@ snapshot_info durable_store::impl::take_snapshot() {
       std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
   snapshot_info info;
   {
-    snapshot_writer out(*fs, options.data_dir, cut.sequence, created_at, cut.rows);
+    snapshot_writer out(*fs, options.data_dir, cut.sequence, created_at, cut.rows,
+                        journal_follows);
     copy_table<customer_group_record>(*reader, out, table::groups);
     copy_table<customer_record>(*reader, out, table::customers);
     copy_table<customer_address_record>(*reader, out, table::addresses);

@@ -24,16 +24,16 @@ error journal_failed(const std::string& reason) {
 
 journal_writer::journal_writer(file_system& fs, std::filesystem::path dir, fsync_policy policy,
                                std::uint64_t next_sequence,
-                               const std::optional<std::string>& continue_name)
+                               const std::optional<numbered_file>& continue_file)
     : fs_(fs), dir_(std::move(dir)), policy_(policy) {
   appended_ = synced_ = next_sequence - 1;
   // With `no`, nothing is synced before close: even the recovered records may stay in the
   // page cache (as they may have been before).
   const bool sync = policy_ != fsync_policy::no;
-  if (continue_name) {
-    current_ = fs_.open_append(dir_ / *continue_name);
-    if (sync) current_->sync();      // what recovery read may have been in the page cache only
-    current_first_ = next_sequence;  // at most; only compared with next sequences
+  if (continue_file) {
+    current_ = fs_.open_append(dir_ / continue_file->name);
+    if (sync) current_->sync();  // what recovery read may have been in the page cache only
+    current_first_ = continue_file->sequence;
   } else {
     const auto path = dir_ / journal_file_name(next_sequence);
     current_ = fs_.create(path);
@@ -89,6 +89,36 @@ void journal_writer::append(std::uint64_t sequence, std::string_view record) {
   }
   std::lock_guard lock(mutex_);
   appended_ = sequence;
+  appended_at_ = size;
+}
+
+void journal_writer::abandon(std::uint64_t sequence) noexcept {
+  std::shared_ptr<writable_file> file;
+  std::uint64_t at = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (sequence != appended_ || appended_at_ == 0 || failed_) return;
+    file = current_;
+    at = appended_at_;
+  }
+  std::optional<std::string> failure;
+  try {
+    file->truncate(at);
+  } catch (const std::exception& e) {
+    try {
+      failure = e.what();
+    } catch (...) {
+      failure.emplace();  // no memory for the reason
+    }
+  }
+  std::lock_guard lock(mutex_);
+  if (failure) {
+    failed_ = std::move(failure);
+    return;
+  }
+  appended_ = sequence - 1;
+  appended_at_ = 0;
+  synced_ = std::min(synced_, appended_);
 }
 
 void journal_writer::rotate() {
@@ -117,6 +147,7 @@ void journal_writer::rotate() {
   retired_.push_back(std::move(current_));
   current_ = std::move(file);
   current_first_ = next;
+  appended_at_ = 0;
   ++dir_changes_;
 }
 
@@ -125,17 +156,26 @@ std::uint64_t journal_writer::current_first_sequence() const {
   return current_first_;
 }
 
+// Allocates nothing unless a sync fails: a commit waiting for durability under `always` must
+// not fail for want of memory once it is published (and syncing_ must not stay set).
 void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
   syncing_ = true;
   const std::uint64_t target = appended_;
   const std::uint64_t dir_target = dir_changes_;
-  std::vector<std::shared_ptr<writable_file>> files = retired_;
-  files.push_back(current_);
+  const std::shared_ptr<writable_file> current = current_;
   const std::size_t retired = retired_.size();
   lock.unlock();
   std::optional<std::string> failure;
   try {
-    for (const auto& f : files) f->sync();
+    // The first `retired` files stay (only this sync removes them), but rotate() may grow the
+    // vector meanwhile: each is read under the mutex.
+    for (std::size_t i = 0; i < retired; ++i) {
+      lock.lock();
+      const std::shared_ptr<writable_file> file = retired_[i];
+      lock.unlock();
+      file->sync();
+    }
+    current->sync();
     if (dir_target != dir_synced_) fs_.sync_directory(dir_);
   } catch (const error& e) {
     failure = e.what();

@@ -26,16 +26,17 @@
 
 #include "customerdb/file_system.hpp"
 #include "customerdb/persistence_options.hpp"
+#include "data_dir.hpp"
 
 namespace customerdb::persistence {
 
 class journal_writer {
  public:
-  // Appends to the existing file `continue_name` in `dir` (whose records end with commit
-  // `next_sequence - 1` and which recovery checked), or when empty creates
+  // Appends to the existing file `continue_file` in `dir` (whose records end with commit
+  // `next_sequence - 1` and which recovery checked), or when empty creates (or replaces)
   // journal-<next_sequence>.log. Syncs the file it continues. Throws io_error.
   journal_writer(file_system& fs, std::filesystem::path dir, fsync_policy policy,
-                 std::uint64_t next_sequence, const std::optional<std::string>& continue_name);
+                 std::uint64_t next_sequence, const std::optional<numbered_file>& continue_file);
   // Stops the background thread and syncs (errors ignored: call close() to see them).
   ~journal_writer();
   journal_writer(const journal_writer&) = delete;
@@ -44,8 +45,14 @@ class journal_writer {
   // Appends `record` (finish_record) for commit `sequence`. REQUIRES: sequence is one more
   // than the last appended. Throws io_error; the record is then not in the journal.
   void append(std::uint64_t sequence, std::string_view record);
+  // Cuts the record of commit `sequence`, the last appended, off the journal again (the
+  // commit was not published); the next append may take the same sequence. When cutting fails
+  // every later append throws io_error. Does nothing for any other sequence.
+  void abandon(std::uint64_t sequence) noexcept;
   // Starts a new file for the commits after the last appended one; does nothing when the
-  // current file has no records. Throws io_error (the current file stays in use).
+  // current file has no records. Either way the file being appended to is then
+  // journal-<last appended + 1>.log (a snapshot of that commit relies on it). Throws io_error
+  // (the current file stays in use).
   void rotate();
   // With `always`, returns once an fsync covers commit `sequence`; throws io_error when the
   // fsync failed. With the other policies returns at once.
@@ -74,6 +81,7 @@ class journal_writer {
   std::uint64_t current_first_ = 0;
   std::vector<std::shared_ptr<writable_file>> retired_;  // earlier files not yet synced
   std::uint64_t appended_ = 0;                           // last sequence appended
+  std::uint64_t appended_at_ = 0;  // where its record starts in current_ (0: not in current_)
   std::uint64_t synced_ = 0;                             // last sequence durable
   std::uint64_t dir_changes_ = 0, dir_synced_ = 0;       // files created / made durable
   bool syncing_ = false;

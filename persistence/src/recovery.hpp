@@ -23,7 +23,7 @@ struct recovery_result {
   std::optional<timestamp> snapshot_created_at;
   data_dir_listing files;
   // The journal file to append to (its last record is `sequence`), if any.
-  std::optional<std::string> continue_journal;
+  std::optional<numbered_file> continue_journal;
   // A torn tail to cut off the last journal file: its name and where its valid part ends.
   std::optional<std::pair<std::string, torn_tail>> torn;
 };
@@ -31,8 +31,10 @@ struct recovery_result {
 // Loads the newest snapshot of `dir` whose checks pass into `sink`, then replays every journal
 // record after its sequence. Reports on `warn` each snapshot skipped and a torn tail dropped.
 // Throws corruption naming the file and offset when the journal is damaged anywhere but at its
-// very end, when records are missing, or when no usable snapshot and journal reach the newest
-// snapshot; io_error when a file cannot be read. Changes no file.
+// very end; corruption "Journal <path> is missing: ..." when a journal file of the chain after
+// the snapshot is (one in the middle, or the newest when the snapshot says a journal follows it
+// and older journal files remain; docs/persistence.md); corruption when no usable snapshot and
+// journal reach the newest snapshot; io_error when a file cannot be read. Changes no file.
 recovery_result recover(file_system& fs, const std::filesystem::path& dir, record_sink& sink,
                         const std::function<void(const std::string&)>& warn);
 

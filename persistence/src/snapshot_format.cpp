@@ -22,6 +22,7 @@ constexpr std::size_t at_sections = 64;
 constexpr std::size_t at_payload_length = 96;
 constexpr std::size_t at_payload_checksum = 104;
 constexpr std::size_t at_archive_version = 112;
+constexpr std::size_t at_journal_follows = 116;  // version 2; zero in version 1
 constexpr std::size_t at_header_checksum = 120;
 
 error corrupt(const std::filesystem::path& path, std::uint64_t offset, std::string_view why) {
@@ -42,7 +43,7 @@ std::string encode(const snapshot_header& h) {
   put_le<std::uint64_t>(out, h.payload_length);
   put_le<std::uint64_t>(out, h.payload_checksum);
   put_le<std::uint32_t>(out, h.archive_version);
-  put_le<std::uint32_t>(out, 0);
+  put_le<std::uint32_t>(out, h.journal_follows ? 1 : 0);
   put_le<std::uint64_t>(out, checksum(out));
   return out;
 }
@@ -64,9 +65,18 @@ snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t fil
                 fmt::format("Snapshot {} has format version {}; this build reads versions up to {}",
                             path.string(), version, snapshot_format_version));
   }
-  if (version != snapshot_format_version || header_size != snapshot_header_size)
+  if (version < 1 || header_size != snapshot_header_size)
     throw corrupt(path, at_version, fmt::format("unknown format version {}", version));
   snapshot_header h;
+  h.format_version = version;
+  if (version >= 2) {
+    const auto follows = get_le<std::uint32_t>(bytes, at_journal_follows);
+    if (follows > 1) {
+      throw corrupt(path, at_journal_follows,
+                    fmt::format("bad journal-follows field {}", follows));
+    }
+    h.journal_follows = follows == 1;
+  }
   h.sequence = get_le<std::uint64_t>(bytes, at_sequence);
   h.created_at_ms = get_le<std::int64_t>(bytes, at_created);
   std::uint64_t sections = 0;
@@ -92,7 +102,7 @@ snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t fil
 
 snapshot_file_info info_of(const snapshot_header& h, std::uint64_t file_size) {
   snapshot_file_info info;
-  info.format_version = snapshot_format_version;
+  info.format_version = h.format_version;
   info.sequence = h.sequence;
   info.created_at = timestamp(std::chrono::milliseconds(h.created_at_ms));
   info.customer_groups = h.counts[static_cast<int>(table::groups)];

@@ -17,13 +17,15 @@
 namespace customerdb::persistence {
 
 inline constexpr std::string_view snapshot_magic = "CDBSNAP\n";
-inline constexpr std::uint32_t snapshot_format_version = 1;
+// Version 2 added journal_follows; version 1 files are read as well (journal_follows false).
+inline constexpr std::uint32_t snapshot_format_version = 2;
 inline constexpr std::size_t snapshot_header_size = 128;
 // How many bytes a reader passes to decode_snapshot_header (at most; fewer in a shorter file):
 // room for the larger headers of later format versions.
 inline constexpr std::size_t snapshot_header_read_size = 4096;
 
 struct snapshot_header {
+  std::uint32_t format_version = snapshot_format_version;  // the file's; encode() writes 2
   std::uint64_t sequence = 0;
   std::int64_t created_at_ms = 0;
   std::array<std::uint64_t, table_count> counts{};    // rows, by table
@@ -31,6 +33,11 @@ struct snapshot_header {
   std::uint64_t payload_length = 0;                   // the sections' sum
   std::uint64_t payload_checksum = 0;
   std::uint32_t archive_version = 0;  // Boost's archive library version that wrote the payload
+  // True when the commits after this snapshot start a journal file of their own,
+  // journal-<sequence + 1>.log, created before the snapshot was (a data directory's snapshots
+  // always are); recovery then refuses a directory whose journal lacks that file. False for a
+  // snapshot written without a journal, and for every version 1 file.
+  bool journal_follows = false;
 };
 
 // The header's bytes, its own checksum included.

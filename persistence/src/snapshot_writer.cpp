@@ -64,9 +64,11 @@ struct snapshot_writer::impl {
 
 snapshot_writer::snapshot_writer(file_system& fs, std::filesystem::path dir, std::uint64_t sequence,
                                  timestamp created_at,
-                                 const std::array<std::uint64_t, table_count>& counts)
+                                 const std::array<std::uint64_t, table_count>& counts,
+                                 bool journal_follows)
     : impl_(std::make_unique<impl>(fs, std::move(dir), sequence)) {
   impl_->header.sequence = sequence;
+  impl_->header.journal_follows = journal_follows;
   impl_->header.created_at_ms = created_at.time_since_epoch().count();
   impl_->header.counts = counts;
   impl_->file = fs.create(impl_->temp_path);

@@ -19,9 +19,12 @@ namespace customerdb::persistence {
 class snapshot_writer {
  public:
   // Starts the snapshot of commit `sequence`, which holds `counts` rows of each table, in
-  // `dir`. Throws io_error.
+  // `dir`. `journal_follows` says that journal-<sequence + 1>.log already exists in `dir` and
+  // holds the commits after the snapshot (snapshot_header::journal_follows: recovery then
+  // requires that file). Throws io_error.
   snapshot_writer(file_system& fs, std::filesystem::path dir, std::uint64_t sequence,
-                  timestamp created_at, const std::array<std::uint64_t, table_count>& counts);
+                  timestamp created_at, const std::array<std::uint64_t, table_count>& counts,
+                  bool journal_follows);
   // Removes the temporary file unless finish() succeeded.
   ~snapshot_writer();
   snapshot_writer(const snapshot_writer&) = delete;

@@ -62,7 +62,7 @@ class SnapshotTools(DataDirectoryTest):
         fields = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in done.stdout.splitlines())
         self.assertEqual(fields["customers"], "150")
         self.assertEqual(fields["customer groups"], "5")
-        self.assertEqual(fields["format version"], "1")
+        self.assertEqual(fields["format version"], "2")
         self.assertEqual(int(fields["file bytes"]), os.path.getsize(self.snapshot))
         # A directory: every snapshot in it.
         done = run("snapshot", "info", self.data)
@@ -224,6 +224,45 @@ class Inspection(DataDirectoryTest):
                     self.assertEqual(done.stderr, snapshot_message if command[0] == "snapshot"
                                      else message)
             self.assertEqual(listing(self.tmp.name), before)
+
+
+class MissingJournal(DataDirectoryTest):
+    """A directory whose newest journal file was deleted is refused by every command that opens
+    it, with the file named, exit status 1, and nothing changed."""
+
+    FIXTURE = ("--customers", "10", "--groups", "1", "--seed", "7")
+
+    def test_a_deleted_newest_journal_file_is_refused(self) -> None:
+        # generate: commit 1 (the import) and its snapshot; then commit 2, a snapshot of it,
+        # and commit 3 in the journal file that snapshot started.
+        requests = [{"jsonrpc": "2.0", "id": 1, "method": "create", "params": [{"email": "a@x.y"}]},
+                    {"jsonrpc": "2.0", "id": 2, "method": "snapshot", "params": []},
+                    {"jsonrpc": "2.0", "id": 3, "method": "create", "params": [{"email": "b@x.y"}]}]
+        done = subprocess.run([BINARY, "rpc", "--data", self.data], capture_output=True,
+                              timeout=300, text=True,
+                              input="".join(json.dumps(r) + "\n" for r in requests))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertNotIn('"error"', done.stdout)
+        name = lambda kind, sequence: os.path.join(
+            self.data, f"{kind}-{sequence:020}.{'snap' if kind == 'snapshot' else 'log'}")
+        self.assertEqual(sorted(os.listdir(self.data)),
+                         sorted(os.path.basename(name(*f)) for f in (
+                             ("snapshot", 1), ("snapshot", 2), ("journal", 2), ("journal", 3))))
+        os.remove(name("journal", 3))
+        before = listing(self.data)
+        message = (f"customerdb: Journal {name('journal', 3)} is missing: snapshot "
+                   f"{name('snapshot', 2)} holds the commits up to 2, and the commits after it "
+                   f"start that file, but the newest journal file, {name('journal', 2)}, starts "
+                   "at commit 2\n")
+        for command in (("rpc", "--data", self.data), ("stats", "--data", self.data),
+                        ("export", "-", "--data", self.data)):
+            with self.subTest(command=command):
+                done = subprocess.run([BINARY, *command], capture_output=True, timeout=300,
+                                      text=True, input="")
+                self.assertEqual(done.returncode, 1)
+                self.assertEqual(done.stdout, "")
+                self.assertEqual(done.stderr, message)
+        self.assertEqual(listing(self.data), before)
 
 
 class EarlierFormats(unittest.TestCase):

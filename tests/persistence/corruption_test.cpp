@@ -15,8 +15,10 @@
 #include "checksum.hpp"
 #include "customerdb/customerdb.hpp"
 #include "customerdb/file_system.hpp"
+#include "customerdb/snapshot_file.hpp"
 #include "journal_format.hpp"
 #include "journal_reader.hpp"
+#include "persistence/support/faulty_file_system.hpp"
 #include "persistence/support/store_helpers.hpp"
 #include "persistence/support/temp_dir.hpp"
 #include "snapshot_format.hpp"
@@ -314,6 +316,124 @@ BOOST_AUTO_TEST_CASE(missing_journal_records_are_refused) {
   BOOST_CHECK_NE(o.error.find("payload checksum mismatch"), std::string::npos);
 }
 
+// The newest journal file is deleted: the newest snapshot says the commits after it start
+// journal-<its sequence + 1>.log, so the directory is refused, by a writable and a read-only
+// open alike, instead of opening without those commits, and left as it was. Then a snapshot
+// is rewritten as format version 1 (which records no such thing): the directory opens as it
+// did before version 2, with the commits up to that snapshot.
+BOOST_AUTO_TEST_CASE(a_missing_newest_journal_file_is_refused) {
+  temp_dir dir(true);
+  std::vector<record> at_newest_snapshot;
+  {
+    customer_module m(on_disk(dir.path(), fsync_policy::no));
+    commit(m, 1);
+    m.snapshot();  // 3
+    commit(m, 2);
+    m.snapshot();  // 6
+    at_newest_snapshot = rows_of(m);
+    commit(m, 3);  // 7 to 9, lost with the file below
+  }
+  const auto p = [&](const std::string& name) { return (dir.path() / name).string(); };
+  BOOST_TEST(files_in(dir.path()) ==
+                 (std::vector<std::string>{"journal-00000000000000000004.log",
+                                           "journal-00000000000000000007.log",
+                                           "snapshot-00000000000000000003.snap",
+                                           "snapshot-00000000000000000006.snap"}),
+             boost::test_tools::per_element());
+  std::filesystem::remove(dir.path() / "journal-00000000000000000007.log");
+  const auto before = contents(dir.path());
+  const auto message = fmt::format(
+      "Journal {} is missing: snapshot {} holds the commits up to 6, and the commits after it "
+      "start that file, but the newest journal file, {}, starts at commit 4",
+      p("journal-00000000000000000007.log"), p("snapshot-00000000000000000006.snap"),
+      p("journal-00000000000000000004.log"));
+  CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
+                         error_code::corruption, message);
+  auto read_only = on_disk(dir.path());
+  read_only.persistence.read_only = true;
+  CUSTOMERDB_CHECK_ERROR(customer_module(read_only), error_code::corruption, message);
+  BOOST_CHECK(contents(dir.path()) == before);
+
+  // Format version 1: the same header with the version 1 and bytes 116-119 zero.
+  const auto newest = dir.path() / "snapshot-00000000000000000006.snap";
+  auto bytes = read_bytes(newest);
+  BOOST_REQUIRE_EQUAL(bytes[8], 2);
+  BOOST_REQUIRE_EQUAL(bytes[116], 1);
+  bytes[8] = 1;
+  bytes[116] = 0;
+  const auto sum = persistence::checksum(std::string_view(bytes).substr(0, 120));
+  for (int i = 0; i < 8; ++i) bytes[120 + i] = static_cast<char>(sum >> (8 * i));
+  write_bytes(newest, bytes);
+  BOOST_CHECK_EQUAL(read_snapshot_info(newest).format_version, 1u);
+  customer_module m(on_disk(dir.path(), fsync_policy::no));
+  BOOST_CHECK_EQUAL(m.stats().sequence, 6u);
+  BOOST_CHECK(rows_of(m) == at_newest_snapshot);
+}
+
+// A journal file after the newest snapshot, followed by others, is deleted: the journal has a
+// gap, and the directory is refused with the name of the file that held the commits there and
+// what precedes and follows it, and left as it was. The later files come from snapshots that
+// failed after the journal had started a file for them.
+BOOST_AUTO_TEST_CASE(a_missing_journal_file_in_the_middle_is_refused) {
+  temp_dir source(true);
+  auto fs = std::make_shared<faulty_file_system>();
+  {
+    auto options = on_disk(source.path(), fsync_policy::no);
+    options.persistence.file_system = fs;
+    customer_module m(options);
+    commit(m, 1);
+    m.snapshot();  // 3
+    for (int i = 2; i <= 4; ++i) {
+      commit(m, i);
+      fs->fail(fs_op::rename, "snapshot");
+      BOOST_CHECK_THROW(m.snapshot(), error);  // the journal went on in a new file all the same
+    }
+  }
+  BOOST_TEST(files_in(source.path()) ==
+                 (std::vector<std::string>{
+                     "journal-00000000000000000004.log", "journal-00000000000000000007.log",
+                     "journal-00000000000000000010.log", "journal-00000000000000000013.log",
+                     "snapshot-00000000000000000003.snap"}),
+             boost::test_tools::per_element());
+  struct missing_case {
+    std::string file;
+    std::string message;  // after "Journal <file> is missing: "
+  };
+  temp_dir copy(true);
+  const auto p = [&](const std::string& name) { return (copy.path() / name).string(); };
+  const std::vector<missing_case> cases = {
+      {"journal-00000000000000000004.log",
+       fmt::format("snapshot {} holds the commits up to 3, and the next journal file, {}, starts "
+                   "at commit 7",
+                   p("snapshot-00000000000000000003.snap"), p("journal-00000000000000000007.log"))},
+      {"journal-00000000000000000007.log",
+       fmt::format("journal {} ends with commit 6, and the next journal file, {}, starts at "
+                   "commit 10",
+                   p("journal-00000000000000000004.log"), p("journal-00000000000000000010.log"))},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.file) {
+      copy_dir(source.path(), copy.path());
+      std::filesystem::remove(copy.path() / c.file);
+      const auto before = contents(copy.path());
+      CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(copy.path(), fsync_policy::no)),
+                             error_code::corruption,
+                             fmt::format("Journal {} is missing: {}", p(c.file), c.message));
+      BOOST_CHECK(contents(copy.path()) == before);
+    }
+  }
+  // Without a snapshot the journal starts at commit 1.
+  copy_dir(source.path(), copy.path());
+  std::filesystem::remove(copy.path() / "snapshot-00000000000000000003.snap");
+  const auto before = contents(copy.path());
+  CUSTOMERDB_CHECK_ERROR(
+      customer_module(on_disk(copy.path(), fsync_policy::no)), error_code::corruption,
+      fmt::format("Journal {} is missing: the directory holds no snapshot, so the journal starts "
+                  "at commit 1, and the next journal file, {}, starts at commit 4",
+                  p("journal-00000000000000000001.log"), p("journal-00000000000000000004.log")));
+  BOOST_CHECK(contents(copy.path()) == before);
+}
+
 // A snapshot whose checksums match but whose customers repeat an id (a writer's bug, not
 // damage): opening refuses with a corruption error naming the id and an offset in the
 // customers' section. Rows are inserted in batches, so the offset is where decoding had got to
@@ -333,7 +453,7 @@ BOOST_AUTO_TEST_CASE(a_repeated_id_in_a_snapshot_is_refused) {
         customers[7 + distance].id = repeated;
         const std::uint64_t n = customers.size();
         auto& fs = *posix_file_system();
-        persistence::snapshot_writer w(fs, dir.path(), 1, now(), {0, n, 0, 0});
+        persistence::snapshot_writer w(fs, dir.path(), 1, now(), {0, n, 0, 0}, false);
         w.begin_table(persistence::table::groups);
         w.begin_table(persistence::table::customers);
         for (const auto& c : customers) w.write(c);

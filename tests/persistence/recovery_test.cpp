@@ -239,6 +239,61 @@ BOOST_AUTO_TEST_CASE(import_is_journaled) {
 // A snapshot taken while another thread commits holds exactly the store at its sequence: the
 // snapshot alone (copied without the journal) loads to the state a model reaches after the same
 // commits.
+// A directory holding snapshots and no journal file at all (a snapshot restored on its own)
+// opens as its newest snapshot, and the journal then starts after it.
+BOOST_AUTO_TEST_CASE(snapshots_without_any_journal_file_load) {
+  temp_dir dir;
+  std::vector<record> at_snapshot;
+  {
+    customer_module m(on_disk(dir.path()));
+    fill(m, "one");
+    m.snapshot();
+    fill(m, "two");
+    m.snapshot();
+    at_snapshot = rows_of(m);
+  }
+  for (const auto& name : files_in(dir.path(), "journal"))
+    std::filesystem::remove(dir.path() / name);
+  std::vector<record> after;
+  std::uint64_t sequence = 0;
+  {
+    customer_module m(on_disk(dir.path()));
+    BOOST_CHECK(rows_of(m) == at_snapshot);
+    sequence = m.stats().sequence;
+    fill(m, "three");
+    after = rows_of(m);
+  }
+  BOOST_TEST(files_in(dir.path(), "journal") ==
+                 std::vector<std::string>{fmt::format("journal-{:020}.log", sequence + 1)},
+             boost::test_tools::per_element());
+  customer_module again(on_disk(dir.path()));
+  BOOST_CHECK(rows_of(again) == after);
+}
+
+// A snapshot taken after reopening, before any commit, while the journal file being continued
+// holds commits, starts a journal file of its own: the commits after it are in
+// journal-<its sequence + 1>.log, which recovery requires when the snapshot is the newest.
+BOOST_AUTO_TEST_CASE(a_snapshot_after_reopening_starts_a_journal_file) {
+  temp_dir dir;
+  {
+    customer_module m(on_disk(dir.path()));
+    fill(m, "one");
+  }
+  std::vector<record> after;
+  std::uint64_t sequence = 0;
+  {
+    customer_module m(on_disk(dir.path()));
+    sequence = m.snapshot().sequence;
+    fill(m, "two");
+    after = rows_of(m);
+  }
+  BOOST_TEST(files_in(dir.path(), "journal") ==
+                 std::vector<std::string>{fmt::format("journal-{:020}.log", sequence + 1)},
+             boost::test_tools::per_element());
+  customer_module again(on_disk(dir.path()));
+  BOOST_CHECK(rows_of(again) == after);
+}
+
 BOOST_AUTO_TEST_CASE(snapshot_is_a_consistent_cut_under_commits) {
   constexpr int customers = 300;
   // Commit k (one commit each): updates, inserts, erases, and erase-then-re-add of rows the

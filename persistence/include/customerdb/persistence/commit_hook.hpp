@@ -76,6 +76,12 @@ class commit_hook {
   // fsync that was to cover it failed: the commit stays published, and whether it reached the
   // disk is unknown.
   virtual void committed(std::uint64_t sequence) = 0;
+
+  // Called instead of committed() when commit `sequence`, the last appended, could not be
+  // published after all (memory ran out while publishing it), before any other append: its
+  // record is cut off the journal, so that the next commit may take the same sequence. When
+  // cutting fails, every later append fails with io_error until the directory is reopened.
+  virtual void abandon(std::uint64_t sequence) noexcept = 0;
 };
 
 }  // namespace customerdb::persistence

@@ -54,6 +54,7 @@ class durable_store final : public commit_hook {
   // background snapshots.
   void append(commit_changes&& changes) override;
   void committed(std::uint64_t sequence) override;
+  void abandon(std::uint64_t sequence) noexcept override;
 
   // Writes a snapshot of a cut of the tables now and returns once it is durable; when the
   // newest snapshot already holds the last commit, returns that one. One snapshot at a time:

@@ -46,6 +46,7 @@ class read_only_store final : public commit_hook {
   snapshot_info snapshot() const;
   // Nothing to wait for (append() let no commit through).
   void committed(std::uint64_t) override {}
+  void abandon(std::uint64_t) noexcept override {}
 
  private:
   std::uint64_t recovered_ = 0;
