@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,6 +33,11 @@ struct json_combine final : json_pred {
   }
 };
 
+// A JSON number as a double.
+double number_of(const boost::json::value& j) {
+  return j.is_double() ? j.get_double() : j.is_int64() ? double(j.get_int64()) : double(j.get_uint64());
+}
+
 // Orders a JSON value against an operand of the same type; nullopt when the types differ.
 std::optional<int> compare_json(const boost::json::value& j, const value& v) {
   const auto sign = [](auto a, auto b) { return a < b ? -1 : b < a ? 1 : 0; };
@@ -46,21 +52,67 @@ std::optional<int> compare_json(const boost::json::value& j, const value& v) {
                                               std::string_view(to_iso8601(*t))))
                          : std::nullopt;
   if (!j.is_number()) return std::nullopt;
-  const double d = j.is_double()  ? j.get_double()
-                   : j.is_int64() ? double(j.get_int64())
-                                  : double(j.get_uint64());
+  const double d = number_of(j);
   if (const auto* i = std::get_if<std::int64_t>(&v)) return sign(d, double(*i));
   if (const auto* x = std::get_if<double>(&v)) return sign(d, *x);
   return std::nullopt;
 }
 
+// The operands of `in` / `nin`, sorted once per query so that a key costs one binary search
+// however long the list is. Equality as compare_json's: strings (and timestamps, as their ISO
+// text) with strings, booleans with booleans, numbers numerically.
+class json_operand_set {
+ public:
+  explicit json_operand_set(const std::vector<value>& operands) {
+    for (const auto& v : operands) {
+      if (const auto* s = std::get_if<std::string>(&v)) {
+        texts_.push_back(*s);
+      } else if (const auto* t = std::get_if<timestamp>(&v)) {
+        texts_.push_back(to_iso8601(*t));
+      } else if (const auto* b = std::get_if<bool>(&v)) {
+        (*b ? has_true_ : has_false_) = true;
+      } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
+        numbers_.push_back(double(*i));
+      } else if (const auto* x = std::get_if<double>(&v)) {
+        numbers_.push_back(*x);
+      } else {
+        has_null = true;
+      }
+    }
+    std::sort(texts_.begin(), texts_.end());
+    std::sort(numbers_.begin(), numbers_.end());
+  }
+
+  // Whether the non-null JSON value `j` equals an operand.
+  bool contains(const boost::json::value& j) const {
+    if (j.is_string())
+      return std::binary_search(texts_.begin(), texts_.end(), std::string_view(j.get_string()));
+    if (j.is_bool()) return j.get_bool() ? has_true_ : has_false_;
+    if (j.is_number()) return std::binary_search(numbers_.begin(), numbers_.end(), number_of(j));
+    return false;
+  }
+
+  bool has_null = false;  // the list holds null
+
+ private:
+  std::vector<std::string> texts_;
+  std::vector<double> numbers_;
+  bool has_true_ = false, has_false_ = false;
+};
+
 struct json_condition final : json_pred {
   std::string key;
   filter_op op = filter_op::eq;
   std::vector<value> operands;
+  std::optional<json_operand_set> set;   // in / nin
+  std::optional<like_pattern> pattern;   // like / ilike
   tri eval(const boost::json::object* o) const override {
     const boost::json::value* j = o ? o->if_contains(key) : nullptr;
     const bool null_value = !j || j->is_null();
+    if (set) {
+      return membership(
+          op, operands.empty(), null_value, [&] { return set->contains(*j); }, set->has_null);
+    }
     return apply_op(
         op, null_value, operands.size(),
         [&](std::size_t i) { return std::holds_alternative<std::nullptr_t>(operands[i]); },
@@ -68,9 +120,7 @@ struct json_condition final : json_pred {
         [&] {
           if (op == filter_op::exists) return std::get<bool>(operands[0]);
           // like / ilike ($re is rejected when compiled): strings only.
-          return j->is_string() &&
-                 like_match(std::string_view(j->get_string()), std::get<std::string>(operands[0]),
-                            op == filter_op::ilike);
+          return j->is_string() && pattern->matches(std::string_view(j->get_string()));
         });
   }
 };
@@ -120,6 +170,9 @@ json_pred_ptr compile_json(const filter_node& n, std::string_view model, std::st
       p->key = n.field;
       p->op = n.op;
       p->operands = n.operands;
+      if (n.list) p->set.emplace(p->operands);
+      if (n.op == filter_op::like || n.op == filter_op::ilike)
+        p->pattern.emplace(std::get<std::string>(p->operands[0]), n.op == filter_op::ilike);
       return p;
     }
     case kind::nested: {

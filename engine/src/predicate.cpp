@@ -5,10 +5,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <iterator>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 // Pathological patterns fail after this many matcher steps instead of running for seconds.
@@ -66,17 +68,62 @@ std::optional<int> compare_cell(const cell& c, const operand& o) {
   return std::nullopt;
 }
 
+// The operands of `in` / `nin`, sorted once per query so that a row costs one binary search
+// however long the list is. Equality as compare_cell's: operands are of the field's kind.
+class operand_set {
+ public:
+  // REQUIRES: `operands` outlives the set and does not change.
+  explicit operand_set(const std::vector<operand>& operands) {
+    for (const auto& o : operands) {
+      if (const auto* s = std::get_if<std::string>(&o)) {
+        texts_.push_back(*s);
+      } else if (const auto* t = std::get_if<timestamp>(&o)) {
+        times_.push_back(*t);
+      } else if (const auto* b = std::get_if<bool>(&o)) {
+        (*b ? has_true_ : has_false_) = true;
+      } else {
+        has_null = true;
+      }
+    }
+    std::sort(texts_.begin(), texts_.end());
+    std::sort(times_.begin(), times_.end());
+  }
+
+  // Whether the non-null cell `c` equals an operand.
+  bool contains(const cell& c) const {
+    if (const auto* s = std::get_if<std::string_view>(&c))
+      return std::binary_search(texts_.begin(), texts_.end(), *s);
+    if (const auto* t = std::get_if<timestamp>(&c))
+      return std::binary_search(times_.begin(), times_.end(), *t);
+    if (const auto* b = std::get_if<bool>(&c)) return *b ? has_true_ : has_false_;
+    return false;
+  }
+
+  bool has_null = false;  // the list holds null
+
+ private:
+  std::vector<std::string_view> texts_;
+  std::vector<timestamp> times_;
+  bool has_true_ = false, has_false_ = false;
+};
+
 template <class Row>
 struct condition_pred final : pred<Row> {
   const field_desc<Row>* field = nullptr;
   filter_op op = filter_op::eq;
   std::vector<operand> operands;
-  std::optional<boost::regex> regex;
+  std::optional<operand_set> set;         // in / nin
+  std::optional<like_pattern> pattern;    // like / ilike
+  std::optional<boost::regex> regex;      // re
 
   tri eval(const Row& r, const view& v) const override { return eval_cell(field->get(r, v)); }
   tri eval_null(const view&) const override { return eval_cell(nullptr); }
 
   tri eval_cell(const cell& c) const {
+    if (set) {
+      return membership(
+          op, operands.empty(), is_null(c), [&] { return set->contains(c); }, set->has_null);
+    }
     return apply_op(
         op, is_null(c), operands.size(),
         [&](std::size_t i) { return std::holds_alternative<std::nullptr_t>(operands[i]); },
@@ -84,8 +131,7 @@ struct condition_pred final : pred<Row> {
         [&] {
           if (op == filter_op::exists) return std::get<bool>(operands[0]);
           const auto text = std::get<std::string_view>(c);
-          if (op != filter_op::re)
-            return like_match(text, std::get<std::string>(operands[0]), op == filter_op::ilike);
+          if (pattern) return pattern->matches(text);
           try {
             return boost::regex_search(text.begin(), text.end(), *regex);
           } catch (const std::runtime_error&) {
@@ -208,6 +254,8 @@ pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) 
           throw error(error_code::invalid_data,
                       fmt::format("Invalid regular expression \"{}\": {}", pattern, e.what()));
         }
+      } else {
+        p->pattern.emplace(pattern, n.op == filter_op::ilike);
       }
       p->operands.emplace_back(pattern);
       return p;
@@ -222,6 +270,7 @@ pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) 
       throw invalid_field_value(s.model, f.name, "null, or a filter on its keys");
   }
   for (const auto& v : n.operands) p->operands.push_back(coerce(f, v));
+  if (n.list) p->set.emplace(p->operands);
   return p;
 }
 
@@ -246,6 +295,59 @@ pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel) {
   });
 }
 
+// Whether `n` is an equality with a value (not IS NULL) or an `in` list.
+bool is_membership(const filter_node& n) {
+  if (n.k != kind::condition) return false;
+  if (n.op == filter_op::in) return n.list;
+  return n.op == filter_op::eq && !n.list && n.operands.size() == 1 &&
+         !std::holds_alternative<std::nullptr_t>(n.operands[0]);
+}
+
+// In an $or, the branches that are equalities or `in` lists on one field become one `in` of all
+// their values, compiled in place of the first of them: x = a OR x IN (b, c) is x IN (a, b, c)
+// under SQL's NULL rules, for columns and relations alike, so a long $or of equalities costs a
+// row one binary search instead of one test per branch. `compiled` holds the predicates of the
+// branches of `n` that are not `{}`, in order; each branch compiled alone already, so that a
+// filter with several faults reports the one it reported before merging.
+template <class Row>
+void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compiled) {
+  struct group {
+    std::size_t first;  // index into `compiled`
+    filter_node merged;
+    std::size_t count = 0;
+  };
+  std::vector<group> groups;
+  std::unordered_map<std::string_view, std::size_t> group_of_field;
+  std::vector<bool> dropped(compiled.size());
+  std::size_t i = 0;
+  for (const auto& c : n.children) {
+    const filter_node& b = c.node();
+    if (b.k == kind::all) continue;
+    const std::size_t at = i++;
+    if (!is_membership(b)) continue;
+    const auto [it, fresh] = group_of_field.try_emplace(b.field, groups.size());
+    if (fresh) {
+      filter_node merged;
+      merged.k = kind::condition;
+      merged.field = b.field;
+      merged.op = filter_op::in;
+      merged.list = true;
+      groups.push_back({at, std::move(merged)});
+    } else {
+      dropped[at] = true;
+    }
+    auto& g = groups[it->second];
+    g.merged.operands.insert(g.merged.operands.end(), b.operands.begin(), b.operands.end());
+    ++g.count;
+  }
+  for (auto& g : groups)
+    if (g.count > 1) compiled[g.first] = compile<Row>(g.merged);
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < compiled.size(); ++k)
+    if (!dropped[k]) compiled[kept++] = std::move(compiled[k]);
+  compiled.resize(kept);
+}
+
 }  // namespace
 
 template <class Row>
@@ -263,6 +365,7 @@ pred_ptr<Row> compile(const filter_node& n) {
       for (const auto& c : n.children)
         if (c.node().k != kind::all) p->children.push_back(compile<Row>(c.node()));
       if (p->children.empty()) return std::make_unique<all_pred<Row>>();
+      if (n.k == kind::or_) merge_memberships(n, p->children);
       return p;
     }
     case kind::not_: {

@@ -124,23 +124,32 @@ bool contains_folded(std::string_view text, std::string_view folded_needle) {
   return false;
 }
 
-bool like_match(std::string_view text, std::string_view pattern, bool ignore_case) {
-  const std::u32string t = code_points(text, ignore_case);
-  // The pattern as tokens: a literal code point, or any-one (_) / any-run (%).
-  constexpr char32_t any_one = 0xFFFFFFFE, any_run = 0xFFFFFFFF;
-  std::vector<char32_t> p;
+namespace {
+constexpr char32_t any_one = 0xFFFFFFFE, any_run = 0xFFFFFFFF;
+}  // namespace
+
+like_pattern::like_pattern(std::string_view pattern, bool ignore_case) : ignore_case_(ignore_case) {
   const std::u32string raw = code_points(pattern, ignore_case);
   for (std::size_t i = 0; i < raw.size(); ++i) {
     if (raw[i] == U'\\' && i + 1 < raw.size()) {
-      p.push_back(raw[++i]);
+      tokens_.push_back(raw[++i]);
     } else if (raw[i] == U'%') {
-      if (p.empty() || p.back() != any_run) p.push_back(any_run);
+      if (tokens_.empty() || tokens_.back() != any_run) tokens_.push_back(any_run);
     } else if (raw[i] == U'_') {
-      p.push_back(any_one);
+      tokens_.push_back(any_one);
     } else {
-      p.push_back(raw[i]);
+      tokens_.push_back(raw[i]);
     }
   }
+  for (const char32_t t : tokens_) min_length_ += t != any_run;
+}
+
+bool like_pattern::matches(std::string_view text) const {
+  // Every code point takes at least one byte: a text of fewer bytes cannot match.
+  if (text.size() < min_length_) return false;
+  const std::u32string t = code_points(text, ignore_case_);
+  if (t.size() < min_length_) return false;
+  const auto& p = tokens_;
   // Greedy matching with backtracking to the last `%`: O(|t| * |p|) at worst.
   std::size_t ti = 0, pi = 0, star = SIZE_MAX, mark = 0;
   while (ti < t.size()) {
@@ -159,6 +168,12 @@ bool like_match(std::string_view text, std::string_view pattern, bool ignore_cas
   }
   while (pi < p.size() && p[pi] == any_run) ++pi;
   return pi == p.size();
+}
+
+std::size_t code_point_count(std::string_view text) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < text.size(); ++n) decode(text, i);
+  return n;
 }
 
 namespace {
