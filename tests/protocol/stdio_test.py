@@ -1286,6 +1286,72 @@ class OverLimit(ServerTest):
         self.assertAlive()
 
 
+def over_cap(what: str, limit: int, member: str) -> dict[str, Any]:
+    """The invalid_data error of a call past a cap (docs/protocol.md "Limits")."""
+    return invalid_data(f"{what}; the limit is {limit} (module_options.limits.{member}, "
+                        f"--{member.replace('_', '-')})")
+
+
+class DefaultCaps(ServerTest):
+    """The caps on one call at their documented defaults."""
+
+    def test_default_caps(self) -> None:
+        a = self.customer(email="a@x.com")
+        self.assertEqual(self.ids(self.call("list", {"email": ["x"] * 65534 + ["a@x.com"]})),
+                         [a["id"]])
+        self.assertError(over_cap('$in of "email" has 65536 values', 65535, "max_list_values"),
+                         "list", {"email": {"$in": ["x"] * 65536}})
+        self.assertError(over_cap("q has 1001 characters", 1000, "max_pattern_length"),
+                         "list", {"q": "é" * 1001})
+        self.assertError(over_cap("The filter has 1001 nodes", 1000, "max_filter_nodes"),
+                         "list", {"$or": [{"email": str(i)} for i in range(1000)]})
+        deep = {"groups": {"customers": {"groups": {"customers": {"email": "a@x.com"}}}}}
+        self.assertError(over_cap('The filter on "groups.customers.groups.customers" goes 4 '
+                                  'relations deep', 3, "max_relation_depth"), "list", deep)
+        self.assertError(over_cap('Relation "groups.customers.groups.customers" goes 4 '
+                                  'relations deep', 3, "max_relation_depth"),
+                         "retrieve", a["id"], {"relations": ["groups.customers.groups.customers"]})
+        self.assertEqual(self.call("retrieve", a["id"], {"relations": ["groups.customers.addresses"],
+                                                         "select": ["email"]}),
+                         {"id": a["id"], "email": "a@x.com", "groups": []})
+
+
+class RaisedAndLoweredCaps(ServerTest):
+    server_args = ("--max-list-values", "2", "--max-pattern-length", "3",
+                   "--max-filter-nodes", "6", "--max-relation-depth", "0",
+                   "--max-answer-rows", "3")
+
+    def test_each_cap_follows_its_option(self) -> None:
+        a = self.customer(email="a@x.com")
+        b = self.customer(email="b@x.com")
+        g = self.group(name="G")
+        self.call("addCustomerToGroup", [{"customer_id": a["id"], "customer_group_id": g["id"]},
+                                         {"customer_id": b["id"], "customer_group_id": g["id"]}])
+        self.assertEqual(self.ids(self.call("list", {"email": ["a@x.com", "b@x.com"]})),
+                         [a["id"], b["id"]])
+        self.assertError(over_cap('$nin of "metadata.k" has 3 values', 2, "max_list_values"),
+                         "list", {"metadata": {"k": {"$nin": [1, 2, 3]}}})
+        self.assertEqual(self.call("list", {"email": {"$like": "%@%"}, "q": "b@x"},
+                                   {"select": ["id"]}), [{"id": b["id"]}])
+        self.assertError(over_cap('$ilike pattern of "groups.name" has 4 characters', 3,
+                                  "max_pattern_length"),
+                         "list", {"groups": {"name": {"$ilike": "%G%%"}}})
+        self.assertError(over_cap("The filter has 7 nodes", 6, "max_filter_nodes"),
+                         "update", {"$or": [{"email": e} for e in "abcdef"]},
+                         {"first_name": "x"})
+        # No depth cap: five relations deep (six nodes).
+        self.assertEqual(self.call("listCustomerGroups",
+                                   {"customers": {"groups": {"customers": {"groups": {
+                                       "customers": {"email": "a@x.com"}}}}}},
+                                   {"select": ["name"]}), [{"id": g["id"], "name": "G"}])
+        # G and its two customers are 3 rows; listing both customers with G is 4.
+        self.assertEqual(len(self.call("retrieveCustomerGroup", g["id"],
+                                       {"relations": ["customers"]})["customers"]), 2)
+        self.assertError(over_cap("The answer has more than 3 rows, related rows included", 3,
+                                  "max_answer_rows"), "list", {}, {"relations": ["groups"]})
+        self.assertEqual(self.call("stats")["customers"], 2)
+
+
 class WholeInput(unittest.TestCase):
     """Runs the server over a whole input at once (no driver)."""
 
@@ -1329,6 +1395,17 @@ class WholeInput(unittest.TestCase):
                                             "from 0 to 18446744073709551615"),
             (("--snapshot-commits=-3",), "--snapshot-commits -3: expected a whole number "
                                          "from 0 to 18446744073709551615"),
+            (("--max-list-values", "-1"), "--max-list-values -1: expected a whole number "
+                                          "from 0 to 18446744073709551615"),
+            (("--max-pattern-length", "1e3"), "--max-pattern-length 1e3: expected a whole "
+                                              "number from 0 to 18446744073709551615"),
+            (("--max-filter-nodes", "many"), "--max-filter-nodes many: expected a whole number "
+                                             "from 0 to 18446744073709551615"),
+            (("--max-relation-depth", "2.5"), "--max-relation-depth 2.5: expected a whole "
+                                              "number from 0 to 18446744073709551615"),
+            (("--max-answer-rows", "18446744073709551616"),
+             "--max-answer-rows 18446744073709551616: expected a whole number "
+             "from 0 to 18446744073709551615"),
         ]
         for args, message in cases:
             with self.subTest(args=args):
