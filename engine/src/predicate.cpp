@@ -295,22 +295,28 @@ pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel) {
   });
 }
 
-// Whether `n` is an equality with a value (not IS NULL) or an `in` list.
-bool is_membership(const filter_node& n) {
+// Whether `n` is `one` (eq or ne) with a value (not IS NULL / IS NOT NULL) or `list` (in or
+// nin) with a list.
+bool is_member_test(const filter_node& n, filter_op one, filter_op list) {
   if (n.k != kind::condition) return false;
-  if (n.op == filter_op::in) return n.list;
-  return n.op == filter_op::eq && !n.list && n.operands.size() == 1 &&
+  if (n.op == list) return n.list;
+  return n.op == one && !n.list && n.operands.size() == 1 &&
          !std::holds_alternative<std::nullptr_t>(n.operands[0]);
 }
 
 // In an $or, the branches that are equalities or `in` lists on one field become one `in` of all
 // their values, compiled in place of the first of them: x = a OR x IN (b, c) is x IN (a, b, c)
-// under SQL's NULL rules, for columns and relations alike, so a long $or of equalities costs a
-// row one binary search instead of one test per branch. `compiled` holds the predicates of the
-// branches of `n` that are not `{}`, in order; each branch compiled alone already, so that a
-// filter with several faults reports the one it reported before merging.
+// under SQL's NULL rules, for columns and relations alike. In an $and, likewise `$ne` and `nin`
+// become one `nin`: x <> a AND x NOT IN (b, c) is x NOT IN (a, b, c). So a long $or of
+// equalities (or $and of inequalities) costs a row one binary search instead of one test per
+// branch. `compiled` holds the predicates of the branches of `n` that are not `{}`, in order;
+// each branch compiled alone already, so that a filter with several faults reports the one it
+// reported before merging.
 template <class Row>
 void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compiled) {
+  const bool any = n.k == kind::or_;
+  const filter_op one = any ? filter_op::eq : filter_op::ne;
+  const filter_op list = any ? filter_op::in : filter_op::nin;
   struct group {
     std::size_t first;  // index into `compiled`
     filter_node merged;
@@ -324,13 +330,13 @@ void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compile
     const filter_node& b = c.node();
     if (b.k == kind::all) continue;
     const std::size_t at = i++;
-    if (!is_membership(b)) continue;
+    if (!is_member_test(b, one, list)) continue;
     const auto [it, fresh] = group_of_field.try_emplace(b.field, groups.size());
     if (fresh) {
       filter_node merged;
       merged.k = kind::condition;
       merged.field = b.field;
-      merged.op = filter_op::in;
+      merged.op = list;
       merged.list = true;
       groups.push_back({at, std::move(merged)});
     } else {
@@ -365,7 +371,7 @@ pred_ptr<Row> compile(const filter_node& n) {
       for (const auto& c : n.children)
         if (c.node().k != kind::all) p->children.push_back(compile<Row>(c.node()));
       if (p->children.empty()) return std::make_unique<all_pred<Row>>();
-      if (n.k == kind::or_) merge_memberships(n, p->children);
+      merge_memberships(n, p->children);
       return p;
     }
     case kind::not_: {
