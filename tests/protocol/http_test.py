@@ -698,7 +698,8 @@ class CommandLineTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0)
         for flag in [b"--host", b"--port", b"--token", b"--max-request-bytes", b"--threads",
                      b"--data", b"--fsync", b"--max-list-values", b"--max-pattern-length",
-                     b"--max-filter-nodes", b"--max-relation-depth", b"--max-answer-rows"]:
+                     b"--max-filter-nodes", b"--max-relation-depth", b"--max-answer-rows",
+                     b"--request-timeout-ms"]:
             self.assertIn(flag, p.stdout)
 
     def test_bad_usage(self):
@@ -727,6 +728,8 @@ class CommandLineTest(unittest.TestCase):
              "--max-list-values +5: expected a whole number from 0 to 18446744073709551615"),
             (["--max-answer-rows", "-1"],
              "--max-answer-rows -1: expected a whole number from 0 to 18446744073709551615"),
+            (["--request-timeout-ms", "86400001"],
+             "--request-timeout-ms 86400001: expected a whole number from 0 to 86400000"),
         ]
         for args, message in cases:
             with self.subTest(args=args):

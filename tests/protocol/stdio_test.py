@@ -704,6 +704,9 @@ class Transactions(ServerTest):
         self.assertError(invalid_params("params[0].other is not a context key "
                                         "(expected transactionId)"),
                          "commitTransaction", {"transactionId": "tx_x", "other": 1})
+        self.assertError(invalid_params("params[2].other is not a context key "
+                                        "(expected transactionId or timeoutMs)"),
+                         "list", {}, None, {"other": 1})
         self.assertError(invalid_params("params[1] must be an object or null"),
                          "create", {}, "tx_x")
         self.assertError(invalid_params("params[2] must be an object or null"),
@@ -999,8 +1002,9 @@ class Ids(ServerTest):
             (b'{"jsonrpc":"2.0","\\u0069d":1.50,"method":"p\\u0069ng"}',
              b'{"jsonrpc":"2.0","id":1.50,"result":"pong"}'),
             (b'[{"jsonrpc":"2.0","method":"ping","params":[],"id":1.0},'
-             b'{"jsonrpc":"2.0","method":"list","params":[{"q":"%s"},{"take":0}],"id":2.0}]'
-             % ("\\u00e9" * 3000).encode(),
+             b'{"jsonrpc":"2.0","method":"list","params":[{"q":"%s","first_name":"%s"},'
+             b'{"take":0}],"id":2.0}]'
+             % (("\\u00e9" * 1000).encode(), ("\\u00e9" * 2000).encode()),
              b'[{"jsonrpc":"2.0","id":1.0,"result":"pong"},'
              b'{"jsonrpc":"2.0","id":2.0,"result":[]}]'),
             (b'{"jsonrpc":"2.0","id":1e400,"method":"ping"}',
@@ -1316,6 +1320,56 @@ class DefaultCaps(ServerTest):
                          {"id": a["id"], "email": "a@x.com", "groups": []})
 
 
+class TimeBudgets(ServerTest):
+    """A call's context may carry timeoutMs, its time budget (docs/protocol.md "Time budgets").
+    Whether a call runs past its budget depends on the machine's speed, so no test here waits
+    for one to; the engine's tests stop calls at a deadline already past, and the dispatcher's
+    map timed_out to -32005."""
+
+    def test_a_context_takes_timeoutMs_with_or_without_a_transaction(self) -> None:
+        c = self.customer(email="a@x.com")
+        self.assertEqual(self.call("list", {}, None, {"timeoutMs": 60000}), [c])
+        self.assertEqual(self.call("list", {}, None, {"timeoutMs": None}), [c])
+        self.assertEqual(self.call("retrieve", c["id"], None, {"timeoutMs": 86400000}), c)
+        tx = self.call("beginTransaction")
+        d = self.call("create", {"email": "b@x.com"}, {**tx, "timeoutMs": 5000})
+        self.assertEqual(self.ids(self.call("list", {}, None, {"timeoutMs": 1000, **tx})),
+                         [c["id"], d["id"]])
+        self.assertEqual(self.ids(self.call("list")), [c["id"]])
+        self.call("commitTransaction", tx)
+        self.assertEqual(self.ids(self.call("list")), [c["id"], d["id"]])
+
+    def test_bad_timeouts_are_invalid_params(self) -> None:
+        limit = "params[2].timeoutMs must be an integer from 1 to 86400000"
+        for value in (0, -5, 1.5, "100", 86400001, 18446744073709551615, True, [1], {}):
+            with self.subTest(value=value):
+                self.assertError(invalid_params(limit), "list", {}, None, {"timeoutMs": value})
+        self.assertError(invalid_params("params[1].timeoutMs must be an integer from 1 to "
+                                        "86400000"), "create", {}, {"timeoutMs": 0})
+        self.assertError(invalid_params("params[1].timeoutMs must be an integer from 1 to "
+                                        "86400000"),
+                         "create", {}, {"transactionId": "tx_x", "timeoutMs": 0})
+        self.assertError(invalid_params("params[1].timeout is not a context key (expected "
+                                        "transactionId or timeoutMs)"),
+                         "delete", "cus_1", {"timeout": 5})
+        self.assertError(invalid_params("params[1].transactionId must be a string"),
+                         "delete", "cus_1", {"transactionId": None, "timeoutMs": 5})
+        # commitTransaction and rollbackTransaction take no budget.
+        self.assertError(invalid_params("params[0].timeoutMs is not a context key "
+                                        "(expected transactionId)"),
+                         "commitTransaction", {"transactionId": "tx_x", "timeoutMs": 5})
+        self.assertEqual(self.call("stats")["customers"], 0)
+
+
+class NoDefaultBudget(ServerTest):
+    server_args = ("--request-timeout-ms", "0")
+
+    def test_calls_run_without_a_budget_or_with_their_own(self) -> None:
+        c = self.customer(email="a@x.com")
+        self.assertEqual(self.call("list"), [c])
+        self.assertEqual(self.call("list", {}, None, {"timeoutMs": 60000}), [c])
+
+
 class RaisedAndLoweredCaps(ServerTest):
     server_args = ("--max-list-values", "2", "--max-pattern-length", "3",
                    "--max-filter-nodes", "6", "--max-relation-depth", "0",
@@ -1395,6 +1449,10 @@ class WholeInput(unittest.TestCase):
                                             "from 0 to 18446744073709551615"),
             (("--snapshot-commits=-3",), "--snapshot-commits -3: expected a whole number "
                                          "from 0 to 18446744073709551615"),
+            (("--request-timeout-ms", "86400001"), "--request-timeout-ms 86400001: expected a "
+                                                   "whole number from 0 to 86400000"),
+            (("--request-timeout-ms", "-1"), "--request-timeout-ms -1: expected a whole number "
+                                             "from 0 to 86400000"),
             (("--max-list-values", "-1"), "--max-list-values -1: expected a whole number "
                                           "from 0 to 18446744073709551615"),
             (("--max-pattern-length", "1e3"), "--max-pattern-length 1e3: expected a whole "
@@ -1406,6 +1464,10 @@ class WholeInput(unittest.TestCase):
             (("--max-answer-rows", "18446744073709551616"),
              "--max-answer-rows 18446744073709551616: expected a whole number "
              "from 0 to 18446744073709551615"),
+            (("--request-timeout-ms", "86400001"), "--request-timeout-ms 86400001: expected a "
+                                                   "whole number from 0 to 86400000"),
+            (("--request-timeout-ms", "-1"), "--request-timeout-ms -1: expected a whole number "
+                                             "from 0 to 86400000"),
         ]
         for args, message in cases:
             with self.subTest(args=args):

@@ -98,6 +98,13 @@ void add_serving_flags(po::options_description& options) {
     options.add_options()(flag.name,
                           whole_number<std::size_t>()->default_value(defaults.*flag.member)->value_name("N"),
                           flag.help);
+  options.add_options()("request-timeout-ms",
+                        whole_number<std::uint64_t>(0, static_cast<std::uint64_t>(
+                                                           max_request_timeout.count()))
+                            ->default_value(30'000)
+                            ->value_name("MS"),
+                        "the time budget of one call when its context gives no timeoutMs; past "
+                        "it the call fails with timed_out (0: none)");
 }
 
 void add_persistence_flags(po::options_description& options, store_access access) {
@@ -161,7 +168,7 @@ parsed_with_persistence parse_with_persistence(std::string_view usage, std::stri
   add_persistence_flags(options, access);
   if (access == store_access::serving) add_serving_flags(options);
   parsed_with_persistence result{parse(usage, summary, std::move(options), positional, args), {},
-                                 {}};
+                                 {}, std::chrono::milliseconds{0}};
   if (result.exit_status) return result;
   try {
     result.persistence = persistence_from(result.vars, access);
@@ -172,6 +179,8 @@ parsed_with_persistence parse_with_persistence(std::string_view usage, std::stri
   if (access == store_access::serving) {
     for (const auto& flag : limit_flags)
       result.limits.*flag.member = result.vars[flag.name].as<std::size_t>();
+    result.request_timeout =
+        std::chrono::milliseconds(result.vars["request-timeout-ms"].as<std::uint64_t>());
   }
   return result;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -57,16 +58,20 @@ enum class store_access {
   read_only,   // it inspects the store: --data only, opened with persistence_options::read_only
   serving,     // read_write, and it answers requests (rpc, serve): also the caps on one call
                // (--max-list-values, --max-pattern-length, --max-filter-nodes,
-               // --max-relation-depth, --max-answer-rows)
+               // --max-relation-depth, --max-answer-rows) and --request-timeout-ms
 };
+
+// The longest --request-timeout-ms (and a call's timeoutMs): 24 hours.
+constexpr std::chrono::milliseconds max_request_timeout{24 * 3600 * 1000};
 
 // parse() for a subcommand that has a store: adds the persistence flags of `access`
 // (docs/persistence.md) to `options` and reads the persistence options they give. A bad value
 // (`--fsync sometimes`) is a usage error: printed, exit status 2. With store_access::serving,
-// also the caps on one call (docs/protocol.md, "Limits").
+// also the caps and the time budget of one call (docs/protocol.md, "Limits").
 struct parsed_with_persistence : parsed {
   persistence_options persistence;
-  query_limits limits;  // serving only
+  query_limits limits;                            // serving only
+  std::chrono::milliseconds request_timeout{0};  // serving only; 0: none
 };
 parsed_with_persistence parse_with_persistence(std::string_view usage, std::string_view summary,
                                                po::options_description options,

@@ -92,6 +92,7 @@ int rpc_command(const arguments& args) {
   if (!module) return 1;
   server::dispatcher_options dopts;
   dopts.max_request_bytes = parsed.vars["max-request-bytes"].as<std::size_t>();
+  dopts.request_timeout = parsed.request_timeout;
   server::dispatcher dispatcher(*module, dopts);
 
   // A reader that went away is a write error below, not a signal that kills the process

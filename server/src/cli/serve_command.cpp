@@ -55,6 +55,7 @@ int serve_command(const arguments& args) {
     http.token = env;
   }
   rpc.max_request_bytes = p.vars["max-request-bytes"].as<std::size_t>();
+  rpc.request_timeout = p.request_timeout;
   http.threads = p.vars["threads"].as<unsigned>();
   http.stop_on_signals = true;
 
