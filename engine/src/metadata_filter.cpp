@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "error_messages.hpp"
+#include "sorted_operands.hpp"
 #include "text_match.hpp"
 
 namespace customerdb::detail {
@@ -58,46 +59,40 @@ std::optional<int> compare_json(const boost::json::value& j, const value& v) {
   return std::nullopt;
 }
 
-// The operands of `in` / `nin`, sorted once per query so that a key costs one binary search
-// however long the list is. Equality as compare_json's: strings (and timestamps, as their ISO
-// text) with strings, booleans with booleans, numbers numerically.
+// The operands of `in` / `nin` for a metadata key: equality as compare_json's: strings (and
+// timestamps, as their ISO text) with strings, booleans with booleans, numbers numerically.
 class json_operand_set {
  public:
   explicit json_operand_set(const std::vector<value>& operands) {
     for (const auto& v : operands) {
       if (const auto* s = std::get_if<std::string>(&v)) {
-        texts_.push_back(*s);
+        set_.add_text(*s);
       } else if (const auto* t = std::get_if<timestamp>(&v)) {
-        texts_.push_back(to_iso8601(*t));
+        set_.add_text(to_iso8601(*t));
       } else if (const auto* b = std::get_if<bool>(&v)) {
-        (*b ? has_true_ : has_false_) = true;
+        set_.add_bool(*b);
       } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
-        numbers_.push_back(double(*i));
+        set_.add_other(double(*i));
       } else if (const auto* x = std::get_if<double>(&v)) {
-        numbers_.push_back(*x);
+        set_.add_other(*x);
       } else {
-        has_null = true;
+        set_.add_null();
       }
     }
-    std::sort(texts_.begin(), texts_.end());
-    std::sort(numbers_.begin(), numbers_.end());
+    set_.seal();
   }
 
   // Whether the non-null JSON value `j` equals an operand.
   bool contains(const boost::json::value& j) const {
-    if (j.is_string())
-      return std::binary_search(texts_.begin(), texts_.end(), std::string_view(j.get_string()));
-    if (j.is_bool()) return j.get_bool() ? has_true_ : has_false_;
-    if (j.is_number()) return std::binary_search(numbers_.begin(), numbers_.end(), number_of(j));
+    if (j.is_string()) return set_.has_text(std::string_view(j.get_string()));
+    if (j.is_bool()) return set_.has_bool(j.get_bool());
+    if (j.is_number()) return set_.has_other(number_of(j));
     return false;
   }
-
-  bool has_null = false;  // the list holds null
+  const bool& has_null() const { return set_.has_null(); }
 
  private:
-  std::vector<std::string> texts_;
-  std::vector<double> numbers_;
-  bool has_true_ = false, has_false_ = false;
+  sorted_operands<std::string, double> set_;
 };
 
 struct json_condition final : json_pred {
@@ -111,7 +106,7 @@ struct json_condition final : json_pred {
     const bool null_value = !j || j->is_null();
     if (set) {
       return membership(
-          op, operands.empty(), null_value, [&] { return set->contains(*j); }, set->has_null);
+          op, operands.empty(), null_value, [&] { return set->contains(*j); }, set->has_null());
     }
     return apply_op(
         op, null_value, operands.size(),

@@ -20,6 +20,7 @@
 #include "error_messages.hpp"
 #include "metadata_filter.hpp"
 #include "schema.hpp"
+#include "sorted_operands.hpp"
 #include "text_match.hpp"
 
 namespace customerdb::detail {
@@ -68,43 +69,37 @@ std::optional<int> compare_cell(const cell& c, const operand& o) {
   return std::nullopt;
 }
 
-// The operands of `in` / `nin`, sorted once per query so that a row costs one binary search
-// however long the list is. Equality as compare_cell's: operands are of the field's kind.
+// The operands of `in` / `nin` for a column: equality as compare_cell's, since operands are of
+// the field's kind.
 class operand_set {
  public:
   // REQUIRES: `operands` outlives the set and does not change.
   explicit operand_set(const std::vector<operand>& operands) {
     for (const auto& o : operands) {
       if (const auto* s = std::get_if<std::string>(&o)) {
-        texts_.push_back(*s);
+        set_.add_text(*s);
       } else if (const auto* t = std::get_if<timestamp>(&o)) {
-        times_.push_back(*t);
+        set_.add_other(*t);
       } else if (const auto* b = std::get_if<bool>(&o)) {
-        (*b ? has_true_ : has_false_) = true;
+        set_.add_bool(*b);
       } else {
-        has_null = true;
+        set_.add_null();
       }
     }
-    std::sort(texts_.begin(), texts_.end());
-    std::sort(times_.begin(), times_.end());
+    set_.seal();
   }
 
   // Whether the non-null cell `c` equals an operand.
   bool contains(const cell& c) const {
-    if (const auto* s = std::get_if<std::string_view>(&c))
-      return std::binary_search(texts_.begin(), texts_.end(), *s);
-    if (const auto* t = std::get_if<timestamp>(&c))
-      return std::binary_search(times_.begin(), times_.end(), *t);
-    if (const auto* b = std::get_if<bool>(&c)) return *b ? has_true_ : has_false_;
+    if (const auto* s = std::get_if<std::string_view>(&c)) return set_.has_text(*s);
+    if (const auto* t = std::get_if<timestamp>(&c)) return set_.has_other(*t);
+    if (const auto* b = std::get_if<bool>(&c)) return set_.has_bool(*b);
     return false;
   }
-
-  bool has_null = false;  // the list holds null
+  const bool& has_null() const { return set_.has_null(); }
 
  private:
-  std::vector<std::string_view> texts_;
-  std::vector<timestamp> times_;
-  bool has_true_ = false, has_false_ = false;
+  sorted_operands<std::string_view, timestamp> set_;
 };
 
 template <class Row>
@@ -122,7 +117,7 @@ struct condition_pred final : pred<Row> {
   tri eval_cell(const cell& c) const {
     if (set) {
       return membership(
-          op, operands.empty(), is_null(c), [&] { return set->contains(c); }, set->has_null);
+          op, operands.empty(), is_null(c), [&] { return set->contains(c); }, set->has_null());
     }
     return apply_op(
         op, is_null(c), operands.size(),
