@@ -142,7 +142,7 @@ struct condition_pred final : pred<Row> {
 template <class Row>
 struct search_pred final : pred<Row> {
   std::vector<const field_desc<Row>*> fields;
-  std::string needle;  // folded
+  std::optional<folded_search> needle;
   tri eval(const Row& r, const view& v) const override {
     tri result = tri::no;
     for (const auto* f : fields) {
@@ -151,7 +151,7 @@ struct search_pred final : pred<Row> {
         result = tri::unknown;
         continue;
       }
-      if (contains_folded(std::get<std::string_view>(c), needle)) return tri::yes;
+      if (needle->found_in(std::get<std::string_view>(c))) return tri::yes;
     }
     return result;
   }
@@ -380,7 +380,7 @@ pred_ptr<Row> compile(const filter_node& n) {
         if (f.searchable) p->fields.push_back(&f);
       // An empty q, or an entity without searchable fields (memberships): no effect.
       if (n.text.empty() || p->fields.empty()) return std::make_unique<all_pred<Row>>();
-      p->needle = fold(n.text);
+      p->needle.emplace(n.text);
       return p;
     }
     case kind::condition:

@@ -104,22 +104,25 @@ std::string fold(std::string_view text) {
   return out;
 }
 
-bool contains_folded(std::string_view text, std::string_view folded_needle) {
-  if (folded_needle.empty()) return true;
-  bool ascii_needle = true;
-  for (char c : folded_needle) ascii_needle &= static_cast<unsigned char>(c) < 0x80;
-  if (!ascii_needle) return fold(text).find(folded_needle) != std::string::npos;
+folded_search::folded_search(std::string_view needle) : needle_(fold(needle)) {
+  for (char c : needle_) ascii_ &= static_cast<unsigned char>(c) < 0x80;
+}
+
+bool folded_search::found_in(std::string_view text) const {
+  if (needle_.empty()) return true;
+  // Folding never makes a text longer (each capital folds to as many bytes or fewer).
+  if (needle_.size() > text.size()) return false;
+  if (!ascii_) return fold(text).find(needle_) != std::string::npos;
   // An ASCII needle: folding maps ASCII to ASCII and everything else to non-ASCII, so comparing
   // raw bytes with ASCII lower-casing is exact.
-  if (folded_needle.size() > text.size()) return false;
   const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  const char first = folded_needle[0];
-  const std::size_t last = text.size() - folded_needle.size();
+  const char first = needle_[0];
+  const std::size_t last = text.size() - needle_.size();
   for (std::size_t i = 0; i <= last; ++i) {
     if (lower(text[i]) != first) continue;
     std::size_t k = 1;
-    while (k < folded_needle.size() && lower(text[i + k]) == folded_needle[k]) ++k;
-    if (k == folded_needle.size()) return true;
+    while (k < needle_.size() && lower(text[i + k]) == needle_[k]) ++k;
+    if (k == needle_.size()) return true;
   }
   return false;
 }

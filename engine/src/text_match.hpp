@@ -1,4 +1,5 @@
-// Text matching for filters: case folding, substring search (q) and SQL LIKE.
+// Text matching for filters: case folding, substring search (q) and SQL LIKE, each compiled
+// once per query.
 #pragma once
 
 #include <cstddef>
@@ -11,8 +12,18 @@ namespace customerdb::detail {
 // Lower-cases UTF-8 text: ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic capitals.
 std::string fold(std::string_view text);
 
-// Whether `text` contains `folded_needle` (already folded), ignoring case.
-bool contains_folded(std::string_view text, std::string_view folded_needle);
+// q's text folded once per query: found_in(text) is whether `text` contains it, ignoring case,
+// in O(|text| * |needle|) at worst and at once false for a text shorter than the needle.
+// Immutable once built; thread-safe to share.
+class folded_search {
+ public:
+  explicit folded_search(std::string_view needle);
+  bool found_in(std::string_view text) const;
+
+ private:
+  std::string needle_;  // folded
+  bool ascii_ = true;   // the needle is ASCII
+};
 
 // A SQL LIKE pattern compiled once per query: `%` matches any run of characters, `_` exactly
 // one character (a UTF-8 code point), `\` escapes the next character. With `ignore_case`, ILIKE.
