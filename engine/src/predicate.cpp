@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <variant>
 #include <vector>
 // Pathological patterns fail after this many matcher steps instead of running for seconds.
@@ -160,16 +161,24 @@ struct search_pred final : pred<Row> {
 
 // "has at least one related row matching", as a join sees the related rows: soft-deleted ones
 // included, and, when there is none, the row of nulls of a left join (decision D28). Never
-// unknown.
+// unknown. The sub-filter's result is kept per related row, so that a related row shared by
+// many rows (a group and its customers, and their groups, in a nested relation filter) is
+// matched once per call: the cost grows with the related rows, not with their product.
 template <class Row, class Target>
 struct relation_pred final : pred<Row> {
   relation_kind relation;
   pred_ptr<Target> sub;
+  // Whether sub matched each related row met so far, by address; the row is held, so that its
+  // address names no other row during the call.
+  mutable std::unordered_map<const Target*, std::pair<row_ptr<Target>, bool>> matched;
   tri eval(const Row& r, const view& v) const override {
     const auto rows = related<Target>(relation, r, v, true);
     if (rows.empty()) return eval_null(v);
-    for (const auto& t : rows)
-      if (sub->eval(*t, v) == tri::yes) return tri::yes;
+    for (const auto& t : rows) {
+      auto [it, fresh] = matched.try_emplace(t.get(), t, false);
+      if (fresh) it->second.second = sub->eval(*t, v) == tri::yes;
+      if (it->second.second) return tri::yes;
+    }
     return tri::no;
   }
   tri eval_null(const view& v) const override { return of(sub->eval_null(v) == tri::yes); }
