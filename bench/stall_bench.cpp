@@ -50,6 +50,9 @@ struct round_result {
   double scan_ms = 0;  // median full scan
 };
 
+// Each commit writes a value no earlier commit wrote, so that none is a no-op.
+std::atomic<std::size_t> commit_number{0};
+
 round_result run(customer_module& m, std::size_t customers, int scanners, double seconds) {
   std::atomic<bool> stop{false};
   std::vector<double> commits, reads;
@@ -65,7 +68,8 @@ round_result run(customer_module& m, std::size_t customers, int scanners, double
     });
   }
   threads.emplace_back([&] {
-    for (std::size_t i = 0; !stop.load(); ++i) {
+    while (!stop.load()) {
+      const std::size_t i = commit_number++;
       const auto id = bench::sample_id("cus", (i * 7919) % customers);
       const auto t = clock_type::now();
       m.update(id, {.last_name = fmt::format("n{}", i)});

@@ -60,18 +60,13 @@ void keep_before_images(const change_set<Row>& changes, const store& s, snapshot
       [&](const std::string& id, const change<Row>&) { view.before_write<Row>(s.of<Row>(), id); });
 }
 
-// Applies `changes` to the store as commit `sequence`. With pinned reads, the images as of each
-// read's pin are handed to it first, and replaced or erased elements are retired, not changed
-// (pinned_reads.hpp).
+// Applies `changes` to the store as commit `sequence`. With pinned reads (`pinned` set) the
+// replaced or erased elements are retired, not changed (pinned_reads.hpp).
 template <class Row>
 void publish_changes(const change_set<Row>& changes, store& s, std::uint64_t sequence,
-                     pinned_reads& pinned) {
+                     pinned_reads* pinned) {
   auto& table = s.of<Row>();
-  retired_nodes<Row>* retired = nullptr;
-  if (pinned.any()) {
-    pinned.keep_images(changes, s);
-    retired = &pinned.retire_list<Row>(sequence);
-  }
+  retired_nodes<Row>* retired = pinned ? &pinned->retire_list<Row>(sequence) : nullptr;
   changes.for_each([&](const std::string& id, const change<Row>& c) {
     if (c.after) {
       // After-images are built fresh by each write and unpublished until now, so stamping the
@@ -216,13 +211,22 @@ std::uint64_t engine::publish(const write_view& t) {
     keep_before_images(w.addresses, store_, view_);
     keep_before_images(w.memberships, store_, view_);
   }
-  publish_changes(w.customers, store_, sequence, pinned_);
-  publish_changes(w.groups, store_, sequence, pinned_);
-  publish_changes(w.addresses, store_, sequence, pinned_);
-  publish_changes(w.memberships, store_, sequence, pinned_);
+  // Pinned reads get the images as of their pin of every row this commit changes, before any
+  // change is applied.
+  pinned_reads* pinned = pinned_.any() ? &pinned_ : nullptr;
+  if (pinned) {
+    pinned->keep_images(w.customers, store_);
+    pinned->keep_images(w.groups, store_);
+    pinned->keep_images(w.addresses, store_);
+    pinned->keep_images(w.memberships, store_);
+  }
+  publish_changes(w.customers, store_, sequence, pinned);
+  publish_changes(w.groups, store_, sequence, pinned);
+  publish_changes(w.addresses, store_, sequence, pinned);
+  publish_changes(w.memberships, store_, sequence, pinned);
   refresh_published_defaults(w, store_);
   store_.sequence = sequence;
-  if (pinned_.any()) pinned_.release();
+  if (pinned) pinned->release();
   return sequence;
 }
 

@@ -33,9 +33,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "call_budget.hpp"
 #include "customerdb/customer_module.hpp"
 #include "customerdb/persistence/table_source.hpp"
-#include "call_budget.hpp"
 #include "latch.hpp"
 #include "pinned_reads.hpp"
 #include "snapshot_cut.hpp"
@@ -241,12 +241,12 @@ class engine final : private persistence::table_source {
 
   mutable latch latch_;
   mutable std::mutex writer_;
-  std::atomic<bool> cancelled_{false};  // cancel_calls()
+  std::atomic<bool> cancelled_{false};   // cancel_calls()
   std::atomic<int> writers_waiting_{0};  // commits waiting for the exclusive latch
   mutable pinned_reads pinned_;          // reads that gave way to commits
   store store_;
   std::function<timestamp()> clock_;
-  snapshot_cut view_;                                    // the cut a snapshot in progress reads
+  snapshot_cut view_;  // the cut a snapshot in progress reads
   // With a data directory, one of these two (persistence_options::read_only): the owner of
   // the directory, or its read-only view.
   std::unique_ptr<persistence::durable_store> durable_;

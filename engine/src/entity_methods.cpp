@@ -54,27 +54,27 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
     return name(std::span(&data, 1), ctx).front();                      \
   }
 
-#define CUSTOMERDB_RETRIEVE_METHOD(Row, name)                                                  \
-  dto_t<Row> customer_module::name(id_view id, const find_config& config, const context& ctx)  \
-      const {                                                                                  \
-    check_relation_limits(config, limits_);                                                    \
-    return engine_->read(call_of(ctx), [&](const view& v) {                                      \
-      return detail::retrieve<Row>(v, id, config, limits_.max_answer_rows);                    \
-    });                                                                                        \
+#define CUSTOMERDB_RETRIEVE_METHOD(Row, name)                                                 \
+  dto_t<Row> customer_module::name(id_view id, const find_config& config, const context& ctx) \
+      const {                                                                                 \
+    check_relation_limits(config, limits_);                                                   \
+    return engine_->read(call_of(ctx), [&](const view& v) {                                   \
+      return detail::retrieve<Row>(v, id, config, limits_.max_answer_rows);                   \
+    });                                                                                       \
   }
 
-#define CUSTOMERDB_UPDATE_METHODS(Row, name, Data)                                           \
-  dto_t<Row> customer_module::name(id_view id, const Data& data, const context& ctx) {       \
+#define CUSTOMERDB_UPDATE_METHODS(Row, name, Data)                                             \
+  dto_t<Row> customer_module::name(id_view id, const Data& data, const context& ctx) {         \
     return update_targets_with<Row>(*engine_, call_of(ctx), single_id<Row>(id), data).front(); \
-  }                                                                                          \
-  std::vector<dto_t<Row>> customer_module::name(const std::vector<std::string>& ids,         \
-                                                const Data& data, const context& ctx) {      \
-    if (ids.empty()) return {};                                                              \
+  }                                                                                            \
+  std::vector<dto_t<Row>> customer_module::name(const std::vector<std::string>& ids,           \
+                                                const Data& data, const context& ctx) {        \
+    if (ids.empty()) return {};                                                                \
     return update_targets_with<Row>(*engine_, call_of(ctx), ids, data);                        \
-  }                                                                                          \
-  std::vector<dto_t<Row>> customer_module::name(const filter& selector, const Data& data,    \
-                                                const context& ctx) {                        \
-    check_filter_limits<Row>(selector, limits_);                                             \
+  }                                                                                            \
+  std::vector<dto_t<Row>> customer_module::name(const filter& selector, const Data& data,      \
+                                                const context& ctx) {                          \
+    check_filter_limits<Row>(selector, limits_);                                               \
     return update_targets_with<Row>(*engine_, call_of(ctx), selector, data);                   \
   }
 
@@ -82,12 +82,12 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
   void customer_module::name(id_view id, const context& ctx) { name(single_id<Row>(id), ctx); } \
   void customer_module::name(const std::vector<std::string>& ids, const context& ctx) {         \
     if (ids.empty()) return;                                                                    \
-    engine_->write(call_of(ctx),                                                                  \
+    engine_->write(call_of(ctx),                                                                \
                    [&](write_view& t) { erase_with_dependents<Row>(t, unique_ids(ids)); });     \
   }                                                                                             \
   void customer_module::name(const filter& selector, const context& ctx) {                      \
     check_filter_limits<Row>(selector, limits_);                                                \
-    engine_->write(call_of(ctx), [&](write_view& t) {                                             \
+    engine_->write(call_of(ctx), [&](write_view& t) {                                           \
       erase_with_dependents<Row>(                                                               \
           t, ids_of(select_rows<Row>(t, selector, query_kind::delete_selector)));               \
     });                                                                                         \
@@ -98,7 +98,7 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
                                const context& ctx) const {                       \
     check_filter_limits<Row>(filters, limits_);                                  \
     check_relation_limits(config, limits_);                                      \
-    return engine_->read(call_of(ctx), [&](const view& v) {                        \
+    return engine_->read(call_of(ctx), [&](const view& v) {                      \
       return detail::run<Row>(v, filters, config, limits_.max_answer_rows);      \
     });                                                                          \
   }
@@ -107,7 +107,7 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
   linkable_ids customer_module::name(const std::vector<std::string>& ids,                    \
                                      const soft_delete_config& config, const context& ctx) { \
     if (ids.empty()) return {};                                                              \
-    return engine_->write(call_of(ctx), [&](write_view& t) {                                   \
+    return engine_->write(call_of(ctx), [&](write_view& t) {                                 \
       return detail::run<Row>(t, ids, config, engine_->now());                               \
     });                                                                                      \
   }                                                                                          \

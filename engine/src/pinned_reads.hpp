@@ -107,7 +107,8 @@ class pinned_reads {
   template <class Row>
   retired_nodes<Row>& retire_list(std::uint64_t sequence) {
     std::lock_guard lock(mutex_);
-    if (retired_.empty() || retired_.back().sequence != sequence) retired_.push_back({sequence, {}});
+    if (retired_.empty() || retired_.back().sequence != sequence)
+      retired_.push_back({sequence, {}});
     return retired_.back().nodes.of<Row>();
   }
 

@@ -1,14 +1,15 @@
 // Call budgets: a call through a context with a deadline that has passed, or any call after
 // customer_module::cancel_calls, fails with timed_out and changes nothing; transactions stay
 // usable and commits still work. The budget itself (call_budget.hpp) checks every 256 rows.
-#include <boost/test/unit_test.hpp>
+#include "call_budget.hpp"
+
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <string>
 #include <variant>
 #include <vector>
 
-#include "call_budget.hpp"
 #include "customerdb/customerdb.hpp"
 #include "support/helpers.hpp"
 
@@ -38,10 +39,11 @@ BOOST_AUTO_TEST_SUITE(call_budgets)
 BOOST_AUTO_TEST_CASE(the_budget_checks_its_deadline_and_the_cancellation) {
   std::atomic<bool> flag{false};
   BOOST_CHECK_NO_THROW(detail::call_budget(std::nullopt, flag).check());
-  BOOST_CHECK_NO_THROW(detail::call_budget(clock_type::now() + std::chrono::hours(1), flag).check());
-  BOOST_CHECK_EXCEPTION(detail::call_budget(clock_type::now() - std::chrono::milliseconds(1), flag)
-                            .check(),
-                        error, [](const error& e) { return timed_out_with(e, past_deadline); });
+  BOOST_CHECK_NO_THROW(
+      detail::call_budget(clock_type::now() + std::chrono::hours(1), flag).check());
+  BOOST_CHECK_EXCEPTION(
+      detail::call_budget(clock_type::now() - std::chrono::milliseconds(1), flag).check(), error,
+      [](const error& e) { return timed_out_with(e, past_deadline); });
   flag = true;
   BOOST_CHECK_EXCEPTION(detail::call_budget(std::nullopt, flag).check(), error,
                         [](const error& e) { return timed_out_with(e, cancelled); });
@@ -98,7 +100,8 @@ BOOST_AUTO_TEST_CASE(cancelled_calls_fail_but_commits_still_work) {
   context tx = m.begin_transaction();
   m.create(create_customer_dto{.email = "a@x.y"}, tx);
   m.cancel_calls();
-  BOOST_CHECK_EXCEPTION(m.list(), error, [](const error& e) { return timed_out_with(e, cancelled); });
+  BOOST_CHECK_EXCEPTION(m.list(), error,
+                        [](const error& e) { return timed_out_with(e, cancelled); });
   BOOST_CHECK_EXCEPTION(m.create(create_customer_dto{.email = "b@x.y"}, tx), error,
                         [](const error& e) { return timed_out_with(e, cancelled); });
   m.commit(tx);

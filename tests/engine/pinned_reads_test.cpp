@@ -9,8 +9,8 @@
 // readers go on until several of their reads were pinned.
 #include <fmt/format.h>
 
-#include <boost/test/unit_test.hpp>
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <set>
 #include <string>
 #include <thread>
@@ -53,7 +53,8 @@ BOOST_AUTO_TEST_CASE(every_read_shows_one_commit_while_commits_go_on) {
       const std::string name = generation % 2 ? "odd" : "even";
       m.update(filter{}, {.first_name = name}, tx);
       m.delete_customers(extra, tx);
-      extra = m.create({.email = fmt::format("extra{}@x.y", generation), .first_name = name}, tx).id;
+      extra =
+          m.create({.email = fmt::format("extra{}@x.y", generation), .first_name = name}, tx).id;
       m.commit(tx);
     }
   });
@@ -69,7 +70,8 @@ BOOST_AUTO_TEST_CASE(every_read_shows_one_commit_while_commits_go_on) {
     if (auto f = check_one_generation(m.list({}, by_email)); !f.empty()) failures.push_back(f);
     auto [found, count] = m.list_and_count(search("x.y"), all);
     if (auto f = check_one_generation(found); !f.empty()) failures.push_back(f);
-    if (count != found.size()) failures.push_back(fmt::format("count {} for {} rows", count, found.size()));
+    if (count != found.size())
+      failures.push_back(fmt::format("count {} for {} rows", count, found.size()));
     // A count alone: the whole read is a scan.
     const auto even = m.list_and_count(where("first_name") == "even", {.take = 0}).second;
     if (even != 0 && even != customers + 1) failures.push_back(fmt::format("{} even rows", even));
