@@ -95,10 +95,10 @@ std::optional<candidates<Row>> served(const view& v, const filter_node& n) {
   if (!keys) return std::nullopt;
   std::optional<candidates<Row>> found;
   with_indexed_field<Row>(n.field, [&](const auto& field) {
-    found = candidates<Row>{
-        look_up<Row, std::decay_t<decltype(field)>>(v, *keys),
-        field.exact &&
-            std::none_of(keys->begin(), keys->end(), [](std::string_view k) { return k.empty(); })};
+    found =
+        candidates<Row>{look_up<Row, std::decay_t<decltype(field)>>(v, *keys),
+                        field.exact && std::none_of(keys->begin(), keys->end(),
+                                                    [](std::string_view k) { return k.empty(); })};
   });
   return found;
 }

@@ -116,8 +116,8 @@ to_one<dto_t<Target>> load_one(const Row& row, const Dto& d, const view& v, cons
   auto rows = related<Target>(kind, row, v, plan.with_deleted);
   if (rows.empty()) return to_one<dto_t<Target>>::loaded_as(nullptr);
   if (plan.budget) plan.budget->take(1);
-  return to_one<dto_t<Target>>::loaded_as(std::make_shared<const dto_t<Target>>(
-      to_dto(*rows.front(), v, nested_plan(*node, plan))));
+  return to_one<dto_t<Target>>::loaded_as(
+      std::make_shared<const dto_t<Target>>(to_dto(*rows.front(), v, nested_plan(*node, plan))));
 }
 
 // A column's value as the DTO holds it.

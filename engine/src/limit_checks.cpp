@@ -57,12 +57,14 @@ class filter_walk {
     if (n.k == kind::condition) check_condition(n, path);
     if (n.k == kind::condition || n.k == kind::nested) {
       const relation_desc* relation = nullptr;
-      if (e) with_entity(*e, [&](auto row) {
+      if (e)
+        with_entity(*e, [&](auto row) {
           relation = schema_of<typename decltype(row)::type>().relation(n.field);
         });
       if (relation) {
         check_relation_depth("The filter on", path, depth + 1, limits_);
-        if (n.k == kind::nested) walk(n.children[0].node(), relation->target, path + ".", depth + 1);
+        if (n.k == kind::nested)
+          walk(n.children[0].node(), relation->target, path + ".", depth + 1);
         return;
       }
       if (n.k == kind::nested) walk(n.children[0].node(), std::nullopt, path + ".", depth);
@@ -74,8 +76,8 @@ class filter_walk {
   // Checks the count of nodes walked.
   void finish() const {
     if (over(nodes_, limits_.max_filter_nodes))
-      throw limit_exceeded(fmt::format("The filter has {} nodes", nodes_),
-                           limits_.max_filter_nodes, "max_filter_nodes", "max-filter-nodes");
+      throw limit_exceeded(fmt::format("The filter has {} nodes", nodes_), limits_.max_filter_nodes,
+                           "max_filter_nodes", "max-filter-nodes");
   }
 
  private:

@@ -36,7 +36,9 @@ struct json_combine final : json_pred {
 
 // A JSON number as a double.
 double number_of(const boost::json::value& j) {
-  return j.is_double() ? j.get_double() : j.is_int64() ? double(j.get_int64()) : double(j.get_uint64());
+  return j.is_double()  ? j.get_double()
+         : j.is_int64() ? double(j.get_int64())
+                        : double(j.get_uint64());
 }
 
 // Orders a JSON value against an operand of the same type; nullopt when the types differ.
@@ -99,8 +101,8 @@ struct json_condition final : json_pred {
   std::string key;
   filter_op op = filter_op::eq;
   std::vector<value> operands;
-  std::optional<json_operand_set> set;   // in / nin
-  std::optional<like_pattern> pattern;   // like / ilike
+  std::optional<json_operand_set> set;  // in / nin
+  std::optional<like_pattern> pattern;  // like / ilike
   tri eval(const boost::json::object* o) const override {
     const boost::json::value* j = o ? o->if_contains(key) : nullptr;
     const bool null_value = !j || j->is_null();

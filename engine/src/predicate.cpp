@@ -108,9 +108,9 @@ struct condition_pred final : pred<Row> {
   const field_desc<Row>* field = nullptr;
   filter_op op = filter_op::eq;
   std::vector<operand> operands;
-  std::optional<operand_set> set;         // in / nin
-  std::optional<like_pattern> pattern;    // like / ilike
-  std::optional<boost::regex> regex;      // re
+  std::optional<operand_set> set;       // in / nin
+  std::optional<like_pattern> pattern;  // like / ilike
+  std::optional<boost::regex> regex;    // re
 
   tri eval(const Row& r, const view& v) const override { return eval_cell(field->get(r, v)); }
   tri eval_null(const view&) const override { return eval_cell(nullptr); }

@@ -104,13 +104,14 @@ call_context call_context_param(const json::value& v, std::string_view path,
     const std::string_view key = entry.key();
     const json::value& x = entry.value();
     if (key == "transactionId") {
-      if (!x.is_string()) fail(invalid_params, fmt::format("{}.transactionId must be a string", path));
+      if (!x.is_string())
+        fail(invalid_params, fmt::format("{}.transactionId must be a string", path));
       c.transaction_id = x.get_string();
     } else if (key == "timeoutMs") {
       if (x.is_null()) continue;
       if (!x.is_int64() || x.get_int64() <= 0 || x.get_int64() > max.count()) {
-        fail(invalid_params, fmt::format("{}.timeoutMs must be an integer from 1 to {}", path,
-                                         max.count()));
+        fail(invalid_params,
+             fmt::format("{}.timeoutMs must be an integer from 1 to {}", path, max.count()));
       }
       c.timeout = std::chrono::milliseconds(x.get_int64());
     } else {
@@ -129,8 +130,7 @@ call_context call_context_param(const json::value& v, std::string_view path,
 template <class F>
 json::value with_context(method_env& env, const params& p, std::size_t i, F&& call) {
   p.at_most(i + 1);
-  const call_context c =
-      call_context_param(p[i], params::path(i), env.transactions.max_timeout());
+  const call_context c = call_context_param(p[i], params::path(i), env.transactions.max_timeout());
   std::shared_ptr<const context> held;
   if (c.transaction_id) held = env.transactions.find(*c.transaction_id);
   const context& ctx = held ? *held : no_transaction();
@@ -356,8 +356,8 @@ constexpr method methods[] = {
     {"createCustomerGroup",
      create_like<decode_input<create_customer_group_dto>>(CUSTOMERDB_CALL(create_customer_group))},
     {"retrieveCustomerGroup", retrieve_like(CUSTOMERDB_CALL(retrieve_customer_group))},
-    {"updateCustomerGroups",
-     update_like<decode_input<customer_group_updatable_fields>>(CUSTOMERDB_CALL(update_customer_groups))},
+    {"updateCustomerGroups", update_like<decode_input<customer_group_updatable_fields>>(
+                                 CUSTOMERDB_CALL(update_customer_groups))},
     {"deleteCustomerGroups", delete_like(CUSTOMERDB_CALL(delete_customer_groups))},
     {"listCustomerGroups", list_like(CUSTOMERDB_CALL(list_customer_groups))},
     {"listAndCountCustomerGroups", list_like(CUSTOMERDB_CALL(list_and_count_customer_groups))},

@@ -60,9 +60,8 @@ class whole_number_value final : public po::typed_value<T> {
     const char* end = text.data() + text.size();
     const auto [stop, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc() || stop != end || value < min_ || value > max_) {
-      po::error_with_option_name e(
-          fmt::format("%canonical_option% %value%: expected a whole number from {} to {}", min_,
-                      max_));
+      po::error_with_option_name e(fmt::format(
+          "%canonical_option% %value%: expected a whole number from {} to {}", min_, max_));
       e.set_substitute("value", text);
       throw e;
     }
@@ -95,16 +94,17 @@ constexpr limit_flag limit_flags[] = {
 void add_serving_flags(po::options_description& options) {
   const query_limits defaults;
   for (const auto& flag : limit_flags)
-    options.add_options()(flag.name,
-                          whole_number<std::size_t>()->default_value(defaults.*flag.member)->value_name("N"),
-                          flag.help);
-  options.add_options()("request-timeout-ms",
-                        whole_number<std::uint64_t>(0, static_cast<std::uint64_t>(
-                                                           max_request_timeout.count()))
-                            ->default_value(30'000)
-                            ->value_name("MS"),
-                        "the time budget of one call when its context gives no timeoutMs; past "
-                        "it the call fails with timed_out (0: none)");
+    options.add_options()(
+        flag.name,
+        whole_number<std::size_t>()->default_value(defaults.*flag.member)->value_name("N"),
+        flag.help);
+  options.add_options()(
+      "request-timeout-ms",
+      whole_number<std::uint64_t>(0, static_cast<std::uint64_t>(max_request_timeout.count()))
+          ->default_value(30'000)
+          ->value_name("MS"),
+      "the time budget of one call when its context gives no timeoutMs; past "
+      "it the call fails with timed_out (0: none)");
 }
 
 void add_persistence_flags(po::options_description& options, store_access access) {
@@ -121,8 +121,7 @@ void add_persistence_flags(po::options_description& options, store_access access
        "journal flush policy: always (a write is on disk before its answer), everysec, no")  //
       ("snapshot-interval", whole_number<unsigned>()->default_value(60)->value_name("SECONDS"),
        "take a snapshot this often (0: never on time)")  //
-      ("snapshot-commits",
-       whole_number<std::uint64_t>()->default_value(100'000)->value_name("N"),
+      ("snapshot-commits", whole_number<std::uint64_t>()->default_value(100'000)->value_name("N"),
        "take a snapshot after N commits (0: never on count)");
 }
 
@@ -167,8 +166,10 @@ parsed_with_persistence parse_with_persistence(std::string_view usage, std::stri
                                                const arguments& args, store_access access) {
   add_persistence_flags(options, access);
   if (access == store_access::serving) add_serving_flags(options);
-  parsed_with_persistence result{parse(usage, summary, std::move(options), positional, args), {},
-                                 {}, std::chrono::milliseconds{0}};
+  parsed_with_persistence result{parse(usage, summary, std::move(options), positional, args),
+                                 {},
+                                 {},
+                                 std::chrono::milliseconds{0}};
   if (result.exit_status) return result;
   try {
     result.persistence = persistence_from(result.vars, access);
