@@ -61,21 +61,55 @@ std::vector<const slot<Row>*> look_up(const view& v, const std::vector<std::stri
   return out;
 }
 
-// The rows that may match the top-level condition `n` of `root`, through an index; nullopt
-// when no index applies. They are exact when `n` is the whole filter, the index keys the field
-// exactly, and no key is "" (which the text indexes share with null).
+// The rows that may match the sub-filter `n` through indexes, and whether they are exactly its
+// matches; nullopt when no index serves it. An equality or `in` on an indexed field: that
+// index, exact when the index keys the field exactly and no key is "" (which the text indexes
+// share with null). An $or: the union of its branches' rows when an index serves every branch
+// (a `{}` branch is dropped, as compile drops it: decision D25), exact when every branch is. An
+// $and: the rows of its first branch an index serves, exact when it is the only branch.
 template <class Row>
-std::optional<candidates<Row>> candidates_for(const view& v, const filter_node& root,
-                                              const filter_node& n) {
+std::optional<candidates<Row>> served(const view& v, const filter_node& n) {
+  if (n.k == kind::or_ || n.k == kind::and_) {
+    std::optional<candidates<Row>> found;
+    std::size_t branches = 0;
+    for (const auto& c : n.children) {
+      if (c.node().k == kind::all) continue;
+      ++branches;
+      if (n.k == kind::and_) {
+        if (!found) found = served<Row>(v, c.node());
+        continue;
+      }
+      auto part = served<Row>(v, c.node());
+      if (!part) return std::nullopt;
+      if (!found) {
+        found = std::move(part);
+      } else {
+        found->rows.insert(found->rows.end(), part->rows.begin(), part->rows.end());
+        found->exact = found->exact && part->exact;
+      }
+    }
+    if (found && branches > 1 && n.k == kind::and_) found->exact = false;
+    return found;
+  }
   const auto keys = index_keys(n);
   if (!keys) return std::nullopt;
   std::optional<candidates<Row>> found;
   with_indexed_field<Row>(n.field, [&](const auto& field) {
-    found = candidates<Row>{
-        look_up<Row, std::decay_t<decltype(field)>>(v, *keys),
-        field.exact && whole_filter(root, n) &&
-            std::none_of(keys->begin(), keys->end(), [](std::string_view k) { return k.empty(); })};
+    found =
+        candidates<Row>{look_up<Row, std::decay_t<decltype(field)>>(v, *keys),
+                        field.exact && std::none_of(keys->begin(), keys->end(),
+                                                    [](std::string_view k) { return k.empty(); })};
   });
+  return found;
+}
+
+// The rows that may match the top-level condition `n` of `root` (served), exact only when `n`
+// is the whole filter.
+template <class Row>
+std::optional<candidates<Row>> candidates_for(const view& v, const filter_node& root,
+                                              const filter_node& n) {
+  auto found = served<Row>(v, n);
+  if (found) found->exact = found->exact && whole_filter(root, n);
   return found;
 }
 

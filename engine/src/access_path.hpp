@@ -2,7 +2,8 @@
 //
 // The planner reads no field names of its own: each table declares the fields its indexes can
 // find rows by (tables.hpp, `indexed_fields`), and a top-level equality or `in` condition on
-// one of them is served by that index (an `id` condition first). A customer query on one
+// one of them is served by that index (an `id` condition first), as is a top-level $or whose
+// every branch is so served (the union of the branches' rows). A customer query on one
 // group (`groups == g`) in id order walks the group's memberships, which come in customer
 // order, and stops when the page is full. The rows an index gives are then checked against the
 // full predicate, unless the index served the whole filter exactly.
@@ -35,8 +36,8 @@ struct candidates {
 };
 
 // The rows of the first top-level condition that an index of `Row`'s table serves (one on a
-// field the table finds by id first), in no particular order and possibly with duplicates;
-// nullopt when no index serves any.
+// field the table finds by id first; an $or or $and of such conditions next), in no particular
+// order and possibly with duplicates; nullopt when no index serves any.
 template <class Row>
 std::optional<candidates<Row>> index_candidates(const view& v, const filter_node& root);
 

@@ -41,7 +41,7 @@ context::~context() {
 customer_module::customer_module() : customer_module(module_options{}) {}
 
 customer_module::customer_module(module_options options)
-    : engine_(std::make_unique<detail::engine>(std::move(options))) {}
+    : limits_(options.limits), engine_(std::make_unique<detail::engine>(std::move(options))) {}
 
 customer_module::~customer_module() = default;
 

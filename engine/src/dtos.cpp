@@ -94,8 +94,8 @@ void narrow(std::vector<relation_node>& nodes, std::vector<std::string>& fields,
 }
 
 // The plan of the items of a loaded relation.
-load_plan nested_plan(const relation_node& node, bool with_deleted) {
-  return load_plan{node.selection, node.children, with_deleted};
+load_plan nested_plan(const relation_node& node, const load_plan& outer) {
+  return load_plan{node.selection, node.children, outer.with_deleted, outer.budget};
 }
 
 template <class Target, class Row>
@@ -103,8 +103,7 @@ std::optional<std::vector<dto_t<Target>>> load_many(const Row& row, const view& 
                                                     const load_plan& plan, relation_kind kind) {
   const auto* node = find_relation(plan.relations, kind);
   if (!node) return std::nullopt;
-  return to_dtos(related<Target>(kind, row, v, plan.with_deleted), v,
-                 nested_plan(*node, plan.with_deleted));
+  return to_dtos(related<Target>(kind, row, v, plan.with_deleted), v, nested_plan(*node, plan));
 }
 
 // A to-one relation: loaded when asked for and its foreign key is selected (decision D22);
@@ -116,8 +115,9 @@ to_one<dto_t<Target>> load_one(const Row& row, const Dto& d, const view& v, cons
   if (!node || !d.has_field(node->relation->foreign_key)) return {};
   auto rows = related<Target>(kind, row, v, plan.with_deleted);
   if (rows.empty()) return to_one<dto_t<Target>>::loaded_as(nullptr);
-  return to_one<dto_t<Target>>::loaded_as(std::make_shared<const dto_t<Target>>(
-      to_dto(*rows.front(), v, nested_plan(*node, plan.with_deleted))));
+  if (plan.budget) plan.budget->take(1);
+  return to_one<dto_t<Target>>::loaded_as(
+      std::make_shared<const dto_t<Target>>(to_dto(*rows.front(), v, nested_plan(*node, plan))));
 }
 
 // A column's value as the DTO holds it.

@@ -7,6 +7,7 @@
 
 #include "customerdb/dto.hpp"
 #include "customerdb/find_config.hpp"
+#include "limit_checks.hpp"
 #include "rows.hpp"
 #include "schema.hpp"
 #include "view.hpp"
@@ -29,6 +30,9 @@ struct load_plan {
   std::shared_ptr<const field_selection> selection;  // null: every field
   std::vector<relation_node> relations;
   bool with_deleted = false;  // soft-deleted rows visible inside relations
+  // Counts the rows of the answer, related rows included, before their DTOs are built; null:
+  // no cap. Outlives the plan.
+  answer_budget* budget = nullptr;
 };
 
 // Validates config.select and config.relations for `Row`; throws invalid_data
@@ -51,12 +55,14 @@ dto_t<Row> to_dto(const slot<Row>& s, const view& v, const load_plan& plan) {
 }
 customer to_dto(const slot<customer_row>& s, const view& v, const load_plan& plan);
 
-// DTOs of `rows` (row pointers or slot pointers), in order.
+// DTOs of `rows` (row pointers or slot pointers), in order. Throws invalid_data when they pass
+// the plan's answer budget.
 template <class Pointer>
 auto to_dtos(const std::vector<Pointer>& rows, const view& v, const load_plan& plan) {
   if constexpr (std::is_pointer_v<Pointer>) {
     for (const auto* s : rows) prefetch_row(*s);  // a page's rows, fetched together
   }
+  if (plan.budget) plan.budget->take(rows.size());
   std::vector<decltype(to_dto(*rows.front(), v, plan))> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {

@@ -13,6 +13,7 @@
 #include "engine.hpp"
 #include "entity_hooks.hpp"
 #include "entity_steps.hpp"
+#include "limit_checks.hpp"
 
 namespace customerdb {
 
@@ -54,11 +55,13 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
     return std::move(name(std::span(&data, 1), ctx).front());           \
   }
 
-#define CUSTOMERDB_RETRIEVE_METHOD(Row, name)                                                  \
-  dto_t<Row> customer_module::name(id_view id, const find_config& config, const context& ctx)  \
-      const {                                                                                  \
-    return engine_->read(call_of(ctx),                                                         \
-                         [&](const view& v) { return detail::retrieve<Row>(v, id, config); }); \
+#define CUSTOMERDB_RETRIEVE_METHOD(Row, name)                                                 \
+  dto_t<Row> customer_module::name(id_view id, const find_config& config, const context& ctx) \
+      const {                                                                                 \
+    check_relation_limits(config, limits_);                                                   \
+    return engine_->read(call_of(ctx), [&](const view& v) {                                   \
+      return detail::retrieve<Row>(v, id, config, limits_.max_answer_rows);                   \
+    });                                                                                       \
   }
 
 #define CUSTOMERDB_UPDATE_METHODS(Row, name, Data)                                           \
@@ -73,6 +76,7 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
   }                                                                                          \
   std::vector<dto_t<Row>> customer_module::name(const filter& selector, const Data& data,    \
                                                 const context& ctx) {                        \
+    check_filter_limits<Row>(selector, limits_);                                             \
     return update_targets_with<Row>(*engine_, call_of(ctx), selector, data);                 \
   }
 
@@ -84,17 +88,21 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
                    [&](write_view& t) { erase_with_dependents<Row>(t, unique_ids(ids)); });     \
   }                                                                                             \
   void customer_module::name(const filter& selector, const context& ctx) {                      \
+    check_filter_limits<Row>(selector, limits_);                                                \
     engine_->write(call_of(ctx), [&](write_view& t) {                                           \
       erase_with_dependents<Row>(                                                               \
           t, ids_of(select_rows<Row>(t, selector, query_kind::delete_selector)));               \
     });                                                                                         \
   }
 
-#define CUSTOMERDB_LIST_METHOD(Row, name, Result, run)                                         \
-  Result customer_module::name(const filter& filters, const find_config& config,               \
-                               const context& ctx) const {                                     \
-    return engine_->read(call_of(ctx),                                                         \
-                         [&](const view& v) { return detail::run<Row>(v, filters, config); }); \
+#define CUSTOMERDB_LIST_METHOD(Row, name, Result, run)                           \
+  Result customer_module::name(const filter& filters, const find_config& config, \
+                               const context& ctx) const {                       \
+    check_filter_limits<Row>(filters, limits_);                                  \
+    check_relation_limits(config, limits_);                                      \
+    return engine_->read(call_of(ctx), [&](const view& v) {                      \
+      return detail::run<Row>(v, filters, config, limits_.max_answer_rows);      \
+    });                                                                          \
   }
 
 #define CUSTOMERDB_SOFT_DELETE_METHODS(Row, name, run)                                       \

@@ -16,6 +16,7 @@
 #include "engine.hpp"
 #include "error_messages.hpp"
 #include "ids.hpp"
+#include "limit_checks.hpp"
 #include "metadata.hpp"
 #include "query.hpp"
 #include "rules.hpp"
@@ -59,31 +60,48 @@ row_ptr<Row> find_visible(const view& v, std::string_view id, bool with_deleted)
 
 // retrieve(): the row's DTO, or not_found. The config is checked as list checks it, and its
 // skip and take apply to the one-row result as a list by id would (decision D21): `take: 0`,
-// or a skip with a limit, finds nothing.
+// or a skip with a limit, finds nothing. The answer holds at most `max_answer_rows` rows,
+// related rows included (0: no cap); invalid_data past it.
 template <class Row>
-dto_t<Row> retrieve(const view& v, id_view id, const find_config& config) {
+dto_t<Row> retrieve(const view& v, id_view id, const find_config& config,
+                    std::size_t max_answer_rows) {
   const auto& s = schema_of<Row>();
   if (!id.defined()) throw id_must_be_defined(s.model_lower);
-  const auto plan = make_load_plan<Row>(config, config.with_deleted);
+  auto plan = make_load_plan<Row>(config, config.with_deleted);
   check_order<Row>(config);
   const auto window = window_of(config, !id.value().empty());
   const auto* found = v.find_slot<Row>(id.value());
   if (!found || (!config.with_deleted && found->deleted) || !window.contains(0))
     throw not_found_by_id(s.model, id.value());
+  answer_budget budget(max_answer_rows);
+  budget.take(1);
+  plan.budget = &budget;
   return to_dto(*found, v, plan);
 }
 
+// The DTOs of a query's page, at most `max_answer_rows` rows with the related ones (0: no cap);
+// invalid_data past it.
 template <class Row>
-std::vector<dto_t<Row>> list(const view& v, const filter& f, const find_config& config) {
-  auto result = run_query<Row>(v, f, config, query_kind::list);
-  return to_dtos(result.rows, v, make_load_plan<Row>(config, result.with_deleted));
+std::vector<dto_t<Row>> page_dtos(const view& v, const query_result<Row>& result,
+                                  const find_config& config, std::size_t max_answer_rows) {
+  answer_budget budget(max_answer_rows);
+  auto plan = make_load_plan<Row>(config, result.with_deleted);
+  plan.budget = &budget;
+  return to_dtos(result.rows, v, plan);
+}
+
+template <class Row>
+std::vector<dto_t<Row>> list(const view& v, const filter& f, const find_config& config,
+                             std::size_t max_answer_rows) {
+  return page_dtos(v, run_query<Row>(v, f, config, query_kind::list), config, max_answer_rows);
 }
 
 template <class Row>
 std::pair<std::vector<dto_t<Row>>, std::size_t> list_and_count(const view& v, const filter& f,
-                                                               const find_config& config) {
-  auto result = run_query<Row>(v, f, config, query_kind::list_and_count);
-  return {to_dtos(result.rows, v, make_load_plan<Row>(config, result.with_deleted)), result.count};
+                                                               const find_config& config,
+                                                               std::size_t max_answer_rows) {
+  const auto result = run_query<Row>(v, f, config, query_kind::list_and_count);
+  return {page_dtos(v, result, config, max_answer_rows), result.count};
 }
 
 // Update targets by ids: every id must be visible and live, else not_found

@@ -104,5 +104,12 @@ error invalid_field_value(std::string_view model, std::string_view key, std::str
       fmt::format("Invalid value for field \"{}\" of {}: expected {}", key, model, expected));
 }
 
+error limit_exceeded(std::string_view what, std::size_t limit, std::string_view member,
+                     std::string_view option) {
+  return error(error_code::invalid_data,
+               fmt::format("{}; the limit is {} (module_options.limits.{}, --{})", what, limit,
+                           member, option));
+}
+
 }  // namespace detail
 }  // namespace customerdb

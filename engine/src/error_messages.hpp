@@ -2,6 +2,7 @@
 // D1-D18). Every throw in the engine goes through these.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,5 +40,9 @@ error search_below_top_level(std::string_view model);
 error search_in_delete_selector(std::string_view model);
 // `Invalid value for field "<key>" of <Model>: expected <expected>`
 error invalid_field_value(std::string_view model, std::string_view key, std::string_view expected);
+// "<what>; the limit is <limit> (module_options.limits.<member>, --<option>)": a call past a
+// cap of query_limits.
+error limit_exceeded(std::string_view what, std::size_t limit, std::string_view member,
+                     std::string_view option);
 
 }  // namespace customerdb::detail

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "error_messages.hpp"
+#include "sorted_operands.hpp"
 #include "text_match.hpp"
 
 namespace customerdb::detail {
@@ -32,6 +34,13 @@ struct json_combine final : json_pred {
   }
 };
 
+// A JSON number as a double.
+double number_of(const boost::json::value& j) {
+  return j.is_double()  ? j.get_double()
+         : j.is_int64() ? double(j.get_int64())
+                        : double(j.get_uint64());
+}
+
 // Orders a JSON value against an operand of the same type; nullopt when the types differ.
 std::optional<int> compare_json(const boost::json::value& j, const value& v) {
   const auto sign = [](auto a, auto b) { return a < b ? -1 : b < a ? 1 : 0; };
@@ -46,21 +55,61 @@ std::optional<int> compare_json(const boost::json::value& j, const value& v) {
                                               std::string_view(to_iso8601(*t))))
                          : std::nullopt;
   if (!j.is_number()) return std::nullopt;
-  const double d = j.is_double()  ? j.get_double()
-                   : j.is_int64() ? double(j.get_int64())
-                                  : double(j.get_uint64());
+  const double d = number_of(j);
   if (const auto* i = std::get_if<std::int64_t>(&v)) return sign(d, double(*i));
   if (const auto* x = std::get_if<double>(&v)) return sign(d, *x);
   return std::nullopt;
 }
 
+// The operands of `in` / `nin` for a metadata key: equality as compare_json's: strings (and
+// timestamps, as their ISO text) with strings, booleans with booleans, numbers numerically.
+class json_operand_set {
+ public:
+  explicit json_operand_set(const std::vector<value>& operands) {
+    for (const auto& v : operands) {
+      if (const auto* s = std::get_if<std::string>(&v)) {
+        set_.add_text(*s);
+      } else if (const auto* t = std::get_if<timestamp>(&v)) {
+        set_.add_text(to_iso8601(*t));
+      } else if (const auto* b = std::get_if<bool>(&v)) {
+        set_.add_bool(*b);
+      } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
+        set_.add_other(double(*i));
+      } else if (const auto* x = std::get_if<double>(&v)) {
+        set_.add_other(*x);
+      } else {
+        set_.add_null();
+      }
+    }
+    set_.seal();
+  }
+
+  // Whether the non-null JSON value `j` equals an operand.
+  bool contains(const boost::json::value& j) const {
+    if (j.is_string()) return set_.has_text(std::string_view(j.get_string()));
+    if (j.is_bool()) return set_.has_bool(j.get_bool());
+    if (j.is_number()) return set_.has_other(number_of(j));
+    return false;
+  }
+  const bool& has_null() const { return set_.has_null(); }
+
+ private:
+  sorted_operands<std::string, double> set_;
+};
+
 struct json_condition final : json_pred {
   std::string key;
   filter_op op = filter_op::eq;
   std::vector<value> operands;
+  std::optional<json_operand_set> set;  // in / nin
+  std::optional<like_pattern> pattern;  // like / ilike
   tri eval(const boost::json::object* o) const override {
     const boost::json::value* j = o ? o->if_contains(key) : nullptr;
     const bool null_value = !j || j->is_null();
+    if (set) {
+      return membership(
+          op, operands.empty(), null_value, [&] { return set->contains(*j); }, set->has_null());
+    }
     return apply_op(
         op, null_value, operands.size(),
         [&](std::size_t i) { return std::holds_alternative<std::nullptr_t>(operands[i]); },
@@ -68,9 +117,7 @@ struct json_condition final : json_pred {
         [&] {
           if (op == filter_op::exists) return std::get<bool>(operands[0]);
           // like / ilike ($re is rejected when compiled): strings only.
-          return j->is_string() &&
-                 like_match(std::string_view(j->get_string()), std::get<std::string>(operands[0]),
-                            op == filter_op::ilike);
+          return j->is_string() && pattern->matches(std::string_view(j->get_string()));
         });
   }
 };
@@ -120,6 +167,9 @@ json_pred_ptr compile_json(const filter_node& n, std::string_view model, std::st
       p->key = n.field;
       p->op = n.op;
       p->operands = n.operands;
+      if (n.list) p->set.emplace(p->operands);
+      if (n.op == filter_op::like || n.op == filter_op::ilike)
+        p->pattern.emplace(std::get<std::string>(p->operands[0]), n.op == filter_op::ilike);
       return p;
     }
     case kind::nested: {

@@ -5,10 +5,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <iterator>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <variant>
 #include <vector>
 // Pathological patterns fail after this many matcher steps instead of running for seconds.
@@ -18,6 +21,7 @@
 #include "error_messages.hpp"
 #include "metadata_filter.hpp"
 #include "schema.hpp"
+#include "sorted_operands.hpp"
 #include "text_match.hpp"
 
 namespace customerdb::detail {
@@ -66,17 +70,56 @@ std::optional<int> compare_cell(const cell& c, const operand& o) {
   return std::nullopt;
 }
 
+// The operands of `in` / `nin` for a column: equality as compare_cell's, since operands are of
+// the field's kind.
+class operand_set {
+ public:
+  // REQUIRES: `operands` outlives the set and does not change.
+  explicit operand_set(const std::vector<operand>& operands) {
+    for (const auto& o : operands) {
+      if (const auto* s = std::get_if<std::string>(&o)) {
+        set_.add_text(*s);
+      } else if (const auto* t = std::get_if<timestamp>(&o)) {
+        set_.add_other(*t);
+      } else if (const auto* b = std::get_if<bool>(&o)) {
+        set_.add_bool(*b);
+      } else {
+        set_.add_null();
+      }
+    }
+    set_.seal();
+  }
+
+  // Whether the non-null cell `c` equals an operand.
+  bool contains(const cell& c) const {
+    if (const auto* s = std::get_if<std::string_view>(&c)) return set_.has_text(*s);
+    if (const auto* t = std::get_if<timestamp>(&c)) return set_.has_other(*t);
+    if (const auto* b = std::get_if<bool>(&c)) return set_.has_bool(*b);
+    return false;
+  }
+  const bool& has_null() const { return set_.has_null(); }
+
+ private:
+  sorted_operands<std::string_view, timestamp> set_;
+};
+
 template <class Row>
 struct condition_pred final : pred<Row> {
   const field_desc<Row>* field = nullptr;
   filter_op op = filter_op::eq;
   std::vector<operand> operands;
-  std::optional<boost::regex> regex;
+  std::optional<operand_set> set;       // in / nin
+  std::optional<like_pattern> pattern;  // like / ilike
+  std::optional<boost::regex> regex;    // re
 
   tri eval(const Row& r, const view& v) const override { return eval_cell(field->get(r, v)); }
   tri eval_null(const view&) const override { return eval_cell(nullptr); }
 
   tri eval_cell(const cell& c) const {
+    if (set) {
+      return membership(
+          op, operands.empty(), is_null(c), [&] { return set->contains(c); }, set->has_null());
+    }
     return apply_op(
         op, is_null(c), operands.size(),
         [&](std::size_t i) { return std::holds_alternative<std::nullptr_t>(operands[i]); },
@@ -84,8 +127,7 @@ struct condition_pred final : pred<Row> {
         [&] {
           if (op == filter_op::exists) return std::get<bool>(operands[0]);
           const auto text = std::get<std::string_view>(c);
-          if (op != filter_op::re)
-            return like_match(text, std::get<std::string>(operands[0]), op == filter_op::ilike);
+          if (pattern) return pattern->matches(text);
           try {
             return boost::regex_search(text.begin(), text.end(), *regex);
           } catch (const std::runtime_error&) {
@@ -101,7 +143,7 @@ struct condition_pred final : pred<Row> {
 template <class Row>
 struct search_pred final : pred<Row> {
   std::vector<const field_desc<Row>*> fields;
-  std::string needle;  // folded
+  std::optional<folded_search> needle;
   tri eval(const Row& r, const view& v) const override {
     tri result = tri::no;
     for (const auto* f : fields) {
@@ -110,7 +152,7 @@ struct search_pred final : pred<Row> {
         result = tri::unknown;
         continue;
       }
-      if (contains_folded(std::get<std::string_view>(c), needle)) return tri::yes;
+      if (needle->found_in(std::get<std::string_view>(c))) return tri::yes;
     }
     return result;
   }
@@ -119,16 +161,24 @@ struct search_pred final : pred<Row> {
 
 // "has at least one related row matching", as a join sees the related rows: soft-deleted ones
 // included, and, when there is none, the row of nulls of a left join (decision D28). Never
-// unknown.
+// unknown. The sub-filter's result is kept per related row, so that a related row shared by
+// many rows (a group and its customers, and their groups, in a nested relation filter) is
+// matched once per call: the cost grows with the related rows, not with their product.
 template <class Row, class Target>
 struct relation_pred final : pred<Row> {
   relation_kind relation;
   pred_ptr<Target> sub;
+  // Whether sub matched each related row met so far, by address; the row is held, so that its
+  // address names no other row during the call.
+  mutable std::unordered_map<const Target*, std::pair<row_ptr<Target>, bool>> matched;
   tri eval(const Row& r, const view& v) const override {
     const auto rows = related<Target>(relation, r, v, true);
     if (rows.empty()) return eval_null(v);
-    for (const auto& t : rows)
-      if (sub->eval(*t, v) == tri::yes) return tri::yes;
+    for (const auto& t : rows) {
+      auto [it, fresh] = matched.try_emplace(t.get(), t, false);
+      if (fresh) it->second.second = sub->eval(*t, v) == tri::yes;
+      if (it->second.second) return tri::yes;
+    }
     return tri::no;
   }
   tri eval_null(const view& v) const override { return of(sub->eval_null(v) == tri::yes); }
@@ -208,6 +258,8 @@ pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) 
           throw error(error_code::invalid_data,
                       fmt::format("Invalid regular expression \"{}\": {}", pattern, e.what()));
         }
+      } else {
+        p->pattern.emplace(pattern, n.op == filter_op::ilike);
       }
       p->operands.emplace_back(pattern);
       return p;
@@ -222,6 +274,7 @@ pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) 
       throw invalid_field_value(s.model, f.name, "null, or a filter on its keys");
   }
   for (const auto& v : n.operands) p->operands.push_back(coerce(f, v));
+  if (n.list) p->set.emplace(p->operands);
   return p;
 }
 
@@ -246,6 +299,65 @@ pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel) {
   });
 }
 
+// Whether `n` is `one` (eq or ne) with a value (not IS NULL / IS NOT NULL) or `list` (in or
+// nin) with a list.
+bool is_member_test(const filter_node& n, filter_op one, filter_op list) {
+  if (n.k != kind::condition) return false;
+  if (n.op == list) return n.list;
+  return n.op == one && !n.list && n.operands.size() == 1 &&
+         !std::holds_alternative<std::nullptr_t>(n.operands[0]);
+}
+
+// In an $or, the branches that are equalities or `in` lists on one field become one `in` of all
+// their values, compiled in place of the first of them: x = a OR x IN (b, c) is x IN (a, b, c)
+// under SQL's NULL rules, for columns and relations alike. In an $and, likewise `$ne` and `nin`
+// become one `nin`: x <> a AND x NOT IN (b, c) is x NOT IN (a, b, c). So a long $or of
+// equalities (or $and of inequalities) costs a row one binary search instead of one test per
+// branch. `compiled` holds the predicates of the branches of `n` that are not `{}`, in order;
+// each branch compiled alone already, so that a filter with several faults reports the one it
+// reported before merging.
+template <class Row>
+void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compiled) {
+  const bool any = n.k == kind::or_;
+  const filter_op one = any ? filter_op::eq : filter_op::ne;
+  const filter_op list = any ? filter_op::in : filter_op::nin;
+  struct group {
+    std::size_t first;  // index into `compiled`
+    filter_node merged;
+    std::size_t count = 0;
+  };
+  std::vector<group> groups;
+  std::unordered_map<std::string_view, std::size_t> group_of_field;
+  std::vector<bool> dropped(compiled.size());
+  std::size_t i = 0;
+  for (const auto& c : n.children) {
+    const filter_node& b = c.node();
+    if (b.k == kind::all) continue;
+    const std::size_t at = i++;
+    if (!is_member_test(b, one, list)) continue;
+    const auto [it, fresh] = group_of_field.try_emplace(b.field, groups.size());
+    if (fresh) {
+      filter_node merged;
+      merged.k = kind::condition;
+      merged.field = b.field;
+      merged.op = list;
+      merged.list = true;
+      groups.push_back({at, std::move(merged)});
+    } else {
+      dropped[at] = true;
+    }
+    auto& g = groups[it->second];
+    g.merged.operands.insert(g.merged.operands.end(), b.operands.begin(), b.operands.end());
+    ++g.count;
+  }
+  for (auto& g : groups)
+    if (g.count > 1) compiled[g.first] = compile<Row>(g.merged);
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < compiled.size(); ++k)
+    if (!dropped[k]) compiled[kept++] = std::move(compiled[k]);
+  compiled.resize(kept);
+}
+
 }  // namespace
 
 template <class Row>
@@ -263,6 +375,7 @@ pred_ptr<Row> compile(const filter_node& n) {
       for (const auto& c : n.children)
         if (c.node().k != kind::all) p->children.push_back(compile<Row>(c.node()));
       if (p->children.empty()) return std::make_unique<all_pred<Row>>();
+      merge_memberships(n, p->children);
       return p;
     }
     case kind::not_: {
@@ -276,7 +389,7 @@ pred_ptr<Row> compile(const filter_node& n) {
         if (f.searchable) p->fields.push_back(&f);
       // An empty q, or an entity without searchable fields (memberships): no effect.
       if (n.text.empty() || p->fields.empty()) return std::make_unique<all_pred<Row>>();
-      p->needle = fold(n.text);
+      p->needle.emplace(n.text);
       return p;
     }
     case kind::condition:

@@ -6,7 +6,9 @@
 // fields, wrong operand types and bad patterns with invalid_data; eval() then runs per row. A
 // relation condition means "has at least one related row that matches", and a row without
 // related rows is matched as a left join matches it: against a related row of nulls (decision
-// D28). Immutable once compiled.
+// D28). A relation condition keeps its sub-filter's result per related row as eval() meets them
+// (the rows of one view do not change during a call), so a compiled predicate belongs to one
+// call: not thread-safe.
 #pragma once
 
 #include <memory>

@@ -104,43 +104,55 @@ std::string fold(std::string_view text) {
   return out;
 }
 
-bool contains_folded(std::string_view text, std::string_view folded_needle) {
-  if (folded_needle.empty()) return true;
-  bool ascii_needle = true;
-  for (char c : folded_needle) ascii_needle &= static_cast<unsigned char>(c) < 0x80;
-  if (!ascii_needle) return fold(text).find(folded_needle) != std::string::npos;
+folded_search::folded_search(std::string_view needle) : needle_(fold(needle)) {
+  for (char c : needle_) ascii_ &= static_cast<unsigned char>(c) < 0x80;
+}
+
+bool folded_search::found_in(std::string_view text) const {
+  if (needle_.empty()) return true;
+  // Folding never makes a text longer (each capital folds to as many bytes or fewer).
+  if (needle_.size() > text.size()) return false;
+  if (!ascii_) return fold(text).find(needle_) != std::string::npos;
   // An ASCII needle: folding maps ASCII to ASCII and everything else to non-ASCII, so comparing
   // raw bytes with ASCII lower-casing is exact.
-  if (folded_needle.size() > text.size()) return false;
   const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  const char first = folded_needle[0];
-  const std::size_t last = text.size() - folded_needle.size();
+  const char first = needle_[0];
+  const std::size_t last = text.size() - needle_.size();
   for (std::size_t i = 0; i <= last; ++i) {
     if (lower(text[i]) != first) continue;
     std::size_t k = 1;
-    while (k < folded_needle.size() && lower(text[i + k]) == folded_needle[k]) ++k;
-    if (k == folded_needle.size()) return true;
+    while (k < needle_.size() && lower(text[i + k]) == needle_[k]) ++k;
+    if (k == needle_.size()) return true;
   }
   return false;
 }
 
-bool like_match(std::string_view text, std::string_view pattern, bool ignore_case) {
-  const std::u32string t = code_points(text, ignore_case);
-  // The pattern as tokens: a literal code point, or any-one (_) / any-run (%).
-  constexpr char32_t any_one = 0xFFFFFFFE, any_run = 0xFFFFFFFF;
-  std::vector<char32_t> p;
+namespace {
+constexpr char32_t any_one = 0xFFFFFFFE, any_run = 0xFFFFFFFF;
+}  // namespace
+
+like_pattern::like_pattern(std::string_view pattern, bool ignore_case) : ignore_case_(ignore_case) {
   const std::u32string raw = code_points(pattern, ignore_case);
   for (std::size_t i = 0; i < raw.size(); ++i) {
     if (raw[i] == U'\\' && i + 1 < raw.size()) {
-      p.push_back(raw[++i]);
+      tokens_.push_back(raw[++i]);
     } else if (raw[i] == U'%') {
-      if (p.empty() || p.back() != any_run) p.push_back(any_run);
+      if (tokens_.empty() || tokens_.back() != any_run) tokens_.push_back(any_run);
     } else if (raw[i] == U'_') {
-      p.push_back(any_one);
+      tokens_.push_back(any_one);
     } else {
-      p.push_back(raw[i]);
+      tokens_.push_back(raw[i]);
     }
   }
+  for (const char32_t t : tokens_) min_length_ += t != any_run;
+}
+
+bool like_pattern::matches(std::string_view text) const {
+  // Every code point takes at least one byte: a text of fewer bytes cannot match.
+  if (text.size() < min_length_) return false;
+  const std::u32string t = code_points(text, ignore_case_);
+  if (t.size() < min_length_) return false;
+  const auto& p = tokens_;
   // Greedy matching with backtracking to the last `%`: O(|t| * |p|) at worst.
   std::size_t ti = 0, pi = 0, star = SIZE_MAX, mark = 0;
   while (ti < t.size()) {
@@ -159,6 +171,12 @@ bool like_match(std::string_view text, std::string_view pattern, bool ignore_cas
   }
   while (pi < p.size() && p[pi] == any_run) ++pi;
   return pi == p.size();
+}
+
+std::size_t code_point_count(std::string_view text) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < text.size(); ++n) decode(text, i);
+  return n;
 }
 
 namespace {

@@ -34,6 +34,19 @@ tri combine(tri stop, std::size_t count, Eval&& eval) {
   return result;
 }
 
+// `in` / `nin` with SQL's NULL rules: x IN () is false and x NOT IN () true, NULL or not;
+// otherwise NULL is unknown, and x IN (a, NULL) is unknown when x matches nothing, x NOT IN
+// (.., NULL) never true. `no_operands`: the list is empty; `found()`: the (non-null) value
+// equals a non-null operand; `has_null`: the list holds NULL (read after found() ran).
+template <class Found>
+tri membership(filter_op op, bool no_operands, bool null_value, Found&& found,
+               const bool& has_null) {
+  if (no_operands) return of(op == filter_op::nin);
+  if (null_value) return tri::unknown;
+  if (found()) return of(op == filter_op::in);
+  return has_null ? tri::unknown : of(op == filter_op::nin);
+}
+
 // One operator with SQL's NULL rules, for columns and metadata keys alike. `null_value`: the
 // value is NULL; `operand_null(i)`: operand i is NULL; `compare(i)`: orders the (non-null) value
 // against operand i, nullopt when they cannot be compared; `special()`: the result of like,
@@ -53,20 +66,19 @@ tri apply_op(filter_op op, bool null_value, std::size_t operand_count, OperandNu
     }
     case filter_op::in:
     case filter_op::nin: {
-      // x IN () is false and x NOT IN () true, NULL or not; otherwise NULL is unknown, and
-      // x IN (a, NULL) is unknown when x matches nothing, x NOT IN (.., NULL) never true.
-      if (operand_count == 0) return of(op == filter_op::nin);
-      if (null_value) return tri::unknown;
       bool saw_null = false;
-      for (std::size_t i = 0; i < operand_count; ++i) {
-        if (operand_null(i)) {
-          saw_null = true;
-          continue;
+      const auto found = [&] {
+        for (std::size_t i = 0; i < operand_count; ++i) {
+          if (operand_null(i)) {
+            saw_null = true;
+            continue;
+          }
+          const auto cmp = compare(i);
+          if (cmp && *cmp == 0) return true;
         }
-        const auto cmp = compare(i);
-        if (cmp && *cmp == 0) return of(op == filter_op::in);
-      }
-      return saw_null ? tri::unknown : of(op == filter_op::nin);
+        return false;
+      };
+      return membership(op, operand_count == 0, null_value, found, saw_null);
     }
     case filter_op::gt:
     case filter_op::gte:

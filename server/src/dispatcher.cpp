@@ -135,7 +135,7 @@ struct dispatcher::impl {
   impl(customer_module& module, dispatcher_options o)
       : options(std::move(o)),
         transactions(module, options.default_transaction_timeout, options.max_transaction_timeout),
-        env{module, transactions} {}
+        env{module, transactions, options.request_timeout} {}
 
   dispatcher_options options;
   transaction_registry transactions;

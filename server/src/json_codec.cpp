@@ -10,6 +10,7 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "customerdb/error.hpp"
 #include "customerdb/patch.hpp"
@@ -176,9 +177,26 @@ std::vector<value> decode_values(const json::value& v, std::string_view path) {
 
 filter decode_field(const std::string& field, const json::value& v, std::string_view path);
 
+// The filters of one object's keys joined with operator&&, which keeps them one implicit AND
+// (the engine looks for a top-level `id` or `deleted_at` there), in order. Joined pairwise, level
+// by level: each && copies both sides' conditions, so joining them one after another would
+// cost the square of the number of keys.
+filter all_keys(std::vector<filter> keys) {
+  if (keys.empty()) return filter();
+  while (keys.size() > 1) {
+    std::vector<filter> joined;
+    joined.reserve((keys.size() + 1) / 2);
+    for (std::size_t i = 0; i + 1 < keys.size(); i += 2)
+      joined.push_back(std::move(keys[i]) && std::move(keys[i + 1]));
+    if (keys.size() % 2 == 1) joined.push_back(std::move(keys.back()));
+    keys = std::move(joined);
+  }
+  return std::move(keys.front());
+}
+
 filter decode_operator_map(const std::string& field, const json::object& ops,
                            std::string_view path) {
-  filter f;
+  std::vector<filter> conditions;
   for (const auto& entry : ops) {
     const std::string_view name = entry.key();
     const std::string p = child(path, name);
@@ -193,13 +211,13 @@ filter decode_operator_map(const std::string& field, const json::object& ops,
     const auto op = find_operator(name);
     if (!op) fail(path, fmt::format("has an unknown operator \"{}\"", name));
     if (*op == filter_op::in || *op == filter_op::nin) {
-      f = std::move(f) && where(field).compare(*op, decode_values(entry.value(), p));
+      conditions.push_back(where(field).compare(*op, decode_values(entry.value(), p)));
     } else {
       // The engine checks that the operand suits the operator and the field.
-      f = std::move(f) && where(field).compare(*op, decode_value(entry.value(), p));
+      conditions.push_back(where(field).compare(*op, decode_value(entry.value(), p)));
     }
   }
-  return f;
+  return all_keys(std::move(conditions));
 }
 
 filter decode_field(const std::string& field, const json::value& v, std::string_view path) {
@@ -442,14 +460,12 @@ soft_delete_config decode_soft_delete_config(const json::value& v, std::string_v
 }
 
 filter decode_filter(const json::value& v, std::string_view path) {
-  filter f;
+  std::vector<filter> keys;
   for (const auto& entry : as_object(v, path)) {
     const std::string_view key = entry.key();
-    // operator&& keeps the top-level conditions one implicit AND (the engine looks for a
-    // top-level `id` or `deleted_at` there).
-    f = std::move(f) && decode_filter_key(key, entry.value(), child(path, key));
+    keys.push_back(decode_filter_key(key, entry.value(), child(path, key)));
   }
-  return f;
+  return all_keys(std::move(keys));
 }
 
 // ---- Encoding ------------------------------------------------------------------------------

@@ -87,19 +87,56 @@ const context& no_transaction() {
   return none;
 }
 
-// Runs `call(ctx)` with the context at param `i`, the last param a method takes: none when it
-// is null, absent or {} (the empty sharedContext Medusa's callers pass), else the open
-// transaction it names (held during the call).
+// A module call's context param: {"transactionId": "tx_...", "timeoutMs": n}, both optional
+// (a null member is left out); null or absent is {}.
+struct call_context {
+  std::optional<std::string_view> transaction_id;
+  std::optional<std::chrono::milliseconds> timeout;
+};
+
+// Decodes the context param `v` at `path`; timeoutMs from 1 to `max` ms.
+call_context call_context_param(const json::value& v, std::string_view path,
+                                std::chrono::milliseconds max) {
+  call_context c;
+  if (v.is_null()) return c;
+  if (!v.is_object()) fail(invalid_params, fmt::format("{} must be an object or null", path));
+  for (const auto& entry : v.get_object()) {
+    const std::string_view key = entry.key();
+    const json::value& x = entry.value();
+    if (key == "transactionId") {
+      if (!x.is_string())
+        fail(invalid_params, fmt::format("{}.transactionId must be a string", path));
+      c.transaction_id = x.get_string();
+    } else if (key == "timeoutMs") {
+      if (x.is_null()) continue;
+      if (!x.is_int64() || x.get_int64() <= 0 || x.get_int64() > max.count()) {
+        fail(invalid_params,
+             fmt::format("{}.timeoutMs must be an integer from 1 to {}", path, max.count()));
+      }
+      c.timeout = std::chrono::milliseconds(x.get_int64());
+    } else {
+      fail(invalid_params,
+           fmt::format("{}.{} is not a context key (expected transactionId or timeoutMs)", path,
+                       key));
+    }
+  }
+  return c;
+}
+
+// Runs `call(ctx)` with the context at param `i`, the last param a method takes: the open
+// transaction it names (held during the call), none when it names none (null, absent or {}:
+// the empty sharedContext Medusa's callers pass), with a deadline of now + its timeoutMs, or of
+// now + the server's request timeout when it gives none (no deadline when that is 0).
 template <class F>
 json::value with_context(method_env& env, const params& p, std::size_t i, F&& call) {
   p.at_most(i + 1);
-  const json::value& v = p[i];
-  if (v.is_null() || (v.is_object() && v.get_object().empty())) {
-    return std::forward<F>(call)(no_transaction());
-  }
-  const std::shared_ptr<const context> held =
-      env.transactions.find(transaction_id_param(v, params::path(i)));
-  return std::forward<F>(call)(*held);
+  const call_context c = call_context_param(p[i], params::path(i), env.transactions.max_timeout());
+  std::shared_ptr<const context> held;
+  if (c.transaction_id) held = env.transactions.find(*c.transaction_id);
+  const context& ctx = held ? *held : no_transaction();
+  const std::chrono::milliseconds budget = c.timeout.value_or(env.request_timeout);
+  if (budget.count() == 0) return std::forward<F>(call)(ctx);
+  return std::forward<F>(call)(ctx.with_deadline(std::chrono::steady_clock::now() + budget));
 }
 
 // Calls f with the target at params[0] of update/delete methods, decoded as what its JSON
@@ -319,8 +356,8 @@ constexpr method methods[] = {
     {"createCustomerGroup",
      create_like<decode_input<create_customer_group_dto>>(CUSTOMERDB_CALL(create_customer_group))},
     {"retrieveCustomerGroup", retrieve_like(CUSTOMERDB_CALL(retrieve_customer_group))},
-    {"updateCustomerGroups",
-     update_like<decode_input<customer_group_updatable_fields>>(CUSTOMERDB_CALL(update_customer_groups))},
+    {"updateCustomerGroups", update_like<decode_input<customer_group_updatable_fields>>(
+                                 CUSTOMERDB_CALL(update_customer_groups))},
     {"deleteCustomerGroups", delete_like(CUSTOMERDB_CALL(delete_customer_groups))},
     {"listCustomerGroups", list_like(CUSTOMERDB_CALL(list_customer_groups))},
     {"listAndCountCustomerGroups", list_like(CUSTOMERDB_CALL(list_and_count_customer_groups))},

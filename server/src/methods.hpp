@@ -18,6 +18,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -73,6 +74,8 @@ class params {
 struct method_env {
   customer_module& module;
   transaction_registry& transactions;
+  // The time budget of a module call whose context gives no timeoutMs; 0: none.
+  std::chrono::milliseconds request_timeout;
 };
 
 // Runs one method: its result (JSON null for methods that return nothing).

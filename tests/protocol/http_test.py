@@ -697,7 +697,9 @@ class CommandLineTest(unittest.TestCase):
         p = subprocess.run([BINARY, "serve", "--help"], capture_output=True, timeout=TIMEOUT)
         self.assertEqual(p.returncode, 0)
         for flag in [b"--host", b"--port", b"--token", b"--max-request-bytes", b"--threads",
-                     b"--data", b"--fsync"]:
+                     b"--data", b"--fsync", b"--max-list-values", b"--max-pattern-length",
+                     b"--max-filter-nodes", b"--max-relation-depth", b"--max-answer-rows",
+                     b"--request-timeout-ms"]:
             self.assertIn(flag, p.stdout)
 
     def test_bad_usage(self):
@@ -722,6 +724,12 @@ class CommandLineTest(unittest.TestCase):
              "--snapshot-interval -1: expected a whole number from 0 to 4294967295"),
             (["--snapshot-commits", "1k"],
              "--snapshot-commits 1k: expected a whole number from 0 to 18446744073709551615"),
+            (["--max-list-values", "+5"],
+             "--max-list-values +5: expected a whole number from 0 to 18446744073709551615"),
+            (["--max-answer-rows", "-1"],
+             "--max-answer-rows -1: expected a whole number from 0 to 18446744073709551615"),
+            (["--request-timeout-ms", "86400001"],
+             "--request-timeout-ms 86400001: expected a whole number from 0 to 86400000"),
         ]
         for args, message in cases:
             with self.subTest(args=args):

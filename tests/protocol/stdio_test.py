@@ -704,6 +704,9 @@ class Transactions(ServerTest):
         self.assertError(invalid_params("params[0].other is not a context key "
                                         "(expected transactionId)"),
                          "commitTransaction", {"transactionId": "tx_x", "other": 1})
+        self.assertError(invalid_params("params[2].other is not a context key "
+                                        "(expected transactionId or timeoutMs)"),
+                         "list", {}, None, {"other": 1})
         self.assertError(invalid_params("params[1] must be an object or null"),
                          "create", {}, "tx_x")
         self.assertError(invalid_params("params[2] must be an object or null"),
@@ -999,8 +1002,9 @@ class Ids(ServerTest):
             (b'{"jsonrpc":"2.0","\\u0069d":1.50,"method":"p\\u0069ng"}',
              b'{"jsonrpc":"2.0","id":1.50,"result":"pong"}'),
             (b'[{"jsonrpc":"2.0","method":"ping","params":[],"id":1.0},'
-             b'{"jsonrpc":"2.0","method":"list","params":[{"q":"%s"},{"take":0}],"id":2.0}]'
-             % ("\\u00e9" * 3000).encode(),
+             b'{"jsonrpc":"2.0","method":"list","params":[{"q":"%s","first_name":"%s"},'
+             b'{"take":0}],"id":2.0}]'
+             % (("\\u00e9" * 1000).encode(), ("\\u00e9" * 2000).encode()),
              b'[{"jsonrpc":"2.0","id":1.0,"result":"pong"},'
              b'{"jsonrpc":"2.0","id":2.0,"result":[]}]'),
             (b'{"jsonrpc":"2.0","id":1e400,"method":"ping"}',
@@ -1286,6 +1290,122 @@ class OverLimit(ServerTest):
         self.assertAlive()
 
 
+def over_cap(what: str, limit: int, member: str) -> dict[str, Any]:
+    """The invalid_data error of a call past a cap (docs/protocol.md "Limits")."""
+    return invalid_data(f"{what}; the limit is {limit} (module_options.limits.{member}, "
+                        f"--{member.replace('_', '-')})")
+
+
+class DefaultCaps(ServerTest):
+    """The caps on one call at their documented defaults."""
+
+    def test_default_caps(self) -> None:
+        a = self.customer(email="a@x.com")
+        self.assertEqual(self.ids(self.call("list", {"email": ["x"] * 65534 + ["a@x.com"]})),
+                         [a["id"]])
+        self.assertError(over_cap('$in of "email" has 65536 values', 65535, "max_list_values"),
+                         "list", {"email": {"$in": ["x"] * 65536}})
+        self.assertError(over_cap("q has 1001 characters", 1000, "max_pattern_length"),
+                         "list", {"q": "é" * 1001})
+        self.assertError(over_cap("The filter has 1001 nodes", 1000, "max_filter_nodes"),
+                         "list", {"$or": [{"email": str(i)} for i in range(1000)]})
+        deep = {"groups": {"customers": {"groups": {"customers": {"email": "a@x.com"}}}}}
+        self.assertError(over_cap('The filter on "groups.customers.groups.customers" goes 4 '
+                                  'relations deep', 3, "max_relation_depth"), "list", deep)
+        self.assertError(over_cap('Relation "groups.customers.groups.customers" goes 4 '
+                                  'relations deep', 3, "max_relation_depth"),
+                         "retrieve", a["id"], {"relations": ["groups.customers.groups.customers"]})
+        self.assertEqual(self.call("retrieve", a["id"], {"relations": ["groups.customers.addresses"],
+                                                         "select": ["email"]}),
+                         {"id": a["id"], "email": "a@x.com", "groups": []})
+
+
+class TimeBudgets(ServerTest):
+    """A call's context may carry timeoutMs, its time budget (docs/protocol.md "Time budgets").
+    Whether a call runs past its budget depends on the machine's speed, so no test here waits
+    for one to; the engine's tests stop calls at a deadline already past, and the dispatcher's
+    map timed_out to -32005."""
+
+    def test_a_context_takes_timeoutMs_with_or_without_a_transaction(self) -> None:
+        c = self.customer(email="a@x.com")
+        self.assertEqual(self.call("list", {}, None, {"timeoutMs": 60000}), [c])
+        self.assertEqual(self.call("list", {}, None, {"timeoutMs": None}), [c])
+        self.assertEqual(self.call("retrieve", c["id"], None, {"timeoutMs": 86400000}), c)
+        tx = self.call("beginTransaction")
+        d = self.call("create", {"email": "b@x.com"}, {**tx, "timeoutMs": 5000})
+        self.assertEqual(self.ids(self.call("list", {}, None, {"timeoutMs": 1000, **tx})),
+                         [c["id"], d["id"]])
+        self.assertEqual(self.ids(self.call("list")), [c["id"]])
+        self.call("commitTransaction", tx)
+        self.assertEqual(self.ids(self.call("list")), [c["id"], d["id"]])
+
+    def test_bad_timeouts_are_invalid_params(self) -> None:
+        limit = "params[2].timeoutMs must be an integer from 1 to 86400000"
+        for value in (0, -5, 1.5, "100", 86400001, 18446744073709551615, True, [1], {}):
+            with self.subTest(value=value):
+                self.assertError(invalid_params(limit), "list", {}, None, {"timeoutMs": value})
+        self.assertError(invalid_params("params[1].timeoutMs must be an integer from 1 to "
+                                        "86400000"), "create", {}, {"timeoutMs": 0})
+        self.assertError(invalid_params("params[1].timeoutMs must be an integer from 1 to "
+                                        "86400000"),
+                         "create", {}, {"transactionId": "tx_x", "timeoutMs": 0})
+        self.assertError(invalid_params("params[1].timeout is not a context key (expected "
+                                        "transactionId or timeoutMs)"),
+                         "delete", "cus_1", {"timeout": 5})
+        self.assertError(invalid_params("params[1].transactionId must be a string"),
+                         "delete", "cus_1", {"transactionId": None, "timeoutMs": 5})
+        # commitTransaction and rollbackTransaction take no budget.
+        self.assertError(invalid_params("params[0].timeoutMs is not a context key "
+                                        "(expected transactionId)"),
+                         "commitTransaction", {"transactionId": "tx_x", "timeoutMs": 5})
+        self.assertEqual(self.call("stats")["customers"], 0)
+
+
+class NoDefaultBudget(ServerTest):
+    server_args = ("--request-timeout-ms", "0")
+
+    def test_calls_run_without_a_budget_or_with_their_own(self) -> None:
+        c = self.customer(email="a@x.com")
+        self.assertEqual(self.call("list"), [c])
+        self.assertEqual(self.call("list", {}, None, {"timeoutMs": 60000}), [c])
+
+
+class RaisedAndLoweredCaps(ServerTest):
+    server_args = ("--max-list-values", "2", "--max-pattern-length", "3",
+                   "--max-filter-nodes", "6", "--max-relation-depth", "0",
+                   "--max-answer-rows", "3")
+
+    def test_each_cap_follows_its_option(self) -> None:
+        a = self.customer(email="a@x.com")
+        b = self.customer(email="b@x.com")
+        g = self.group(name="G")
+        self.call("addCustomerToGroup", [{"customer_id": a["id"], "customer_group_id": g["id"]},
+                                         {"customer_id": b["id"], "customer_group_id": g["id"]}])
+        self.assertEqual(self.ids(self.call("list", {"email": ["a@x.com", "b@x.com"]})),
+                         [a["id"], b["id"]])
+        self.assertError(over_cap('$nin of "metadata.k" has 3 values', 2, "max_list_values"),
+                         "list", {"metadata": {"k": {"$nin": [1, 2, 3]}}})
+        self.assertEqual(self.call("list", {"email": {"$like": "%@%"}, "q": "b@x"},
+                                   {"select": ["id"]}), [{"id": b["id"]}])
+        self.assertError(over_cap('$ilike pattern of "groups.name" has 4 characters', 3,
+                                  "max_pattern_length"),
+                         "list", {"groups": {"name": {"$ilike": "%G%%"}}})
+        self.assertError(over_cap("The filter has 7 nodes", 6, "max_filter_nodes"),
+                         "update", {"$or": [{"email": e} for e in "abcdef"]},
+                         {"first_name": "x"})
+        # No depth cap: five relations deep (six nodes).
+        self.assertEqual(self.call("listCustomerGroups",
+                                   {"customers": {"groups": {"customers": {"groups": {
+                                       "customers": {"email": "a@x.com"}}}}}},
+                                   {"select": ["name"]}), [{"id": g["id"], "name": "G"}])
+        # G and its two customers are 3 rows; listing both customers with G is 4.
+        self.assertEqual(len(self.call("retrieveCustomerGroup", g["id"],
+                                       {"relations": ["customers"]})["customers"]), 2)
+        self.assertError(over_cap("The answer has more than 3 rows, related rows included", 3,
+                                  "max_answer_rows"), "list", {}, {"relations": ["groups"]})
+        self.assertEqual(self.call("stats")["customers"], 2)
+
+
 class WholeInput(unittest.TestCase):
     """Runs the server over a whole input at once (no driver)."""
 
@@ -1329,6 +1449,25 @@ class WholeInput(unittest.TestCase):
                                             "from 0 to 18446744073709551615"),
             (("--snapshot-commits=-3",), "--snapshot-commits -3: expected a whole number "
                                          "from 0 to 18446744073709551615"),
+            (("--request-timeout-ms", "86400001"), "--request-timeout-ms 86400001: expected a "
+                                                   "whole number from 0 to 86400000"),
+            (("--request-timeout-ms", "-1"), "--request-timeout-ms -1: expected a whole number "
+                                             "from 0 to 86400000"),
+            (("--max-list-values", "-1"), "--max-list-values -1: expected a whole number "
+                                          "from 0 to 18446744073709551615"),
+            (("--max-pattern-length", "1e3"), "--max-pattern-length 1e3: expected a whole "
+                                              "number from 0 to 18446744073709551615"),
+            (("--max-filter-nodes", "many"), "--max-filter-nodes many: expected a whole number "
+                                             "from 0 to 18446744073709551615"),
+            (("--max-relation-depth", "2.5"), "--max-relation-depth 2.5: expected a whole "
+                                              "number from 0 to 18446744073709551615"),
+            (("--max-answer-rows", "18446744073709551616"),
+             "--max-answer-rows 18446744073709551616: expected a whole number "
+             "from 0 to 18446744073709551615"),
+            (("--request-timeout-ms", "86400001"), "--request-timeout-ms 86400001: expected a "
+                                                   "whole number from 0 to 86400000"),
+            (("--request-timeout-ms", "-1"), "--request-timeout-ms -1: expected a whole number "
+                                             "from 0 to 86400000"),
         ]
         for args, message in cases:
             with self.subTest(args=args):

@@ -52,6 +52,28 @@ std::string error_message(const json::value& response) {
 
 BOOST_AUTO_TEST_SUITE(dispatcher_tests)
 
+// timed_out is -32005, with the engine's message. A module that cancelled its calls gives it
+// whatever the call's budget (timeoutMs, or the server's default): no test waits for a
+// deadline to pass during a call, which would guess the machine's speed.
+BOOST_FIXTURE_TEST_CASE(a_call_stopped_by_its_budget_answers_timed_out, fixture) {
+  BOOST_TEST(rpc.options().request_timeout == 30'000ms);
+  module.cancel_calls();
+  const std::string cancelled =
+      R"("error":{"code":-32005,"message":"The call was cancelled: the module is shutting )"
+      R"(down","data":{"type":"timed_out"}}})";
+  BOOST_TEST(*rpc.handle(R"({"jsonrpc":"2.0","id":1,"method":"list","params":[{},null,)"
+                         R"({"timeoutMs":60000}]})") ==
+             R"({"jsonrpc":"2.0","id":1,)" + cancelled);
+  BOOST_TEST(*rpc.handle(R"({"jsonrpc":"2.0","id":2,"method":"create","params":[{}]})") ==
+             R"({"jsonrpc":"2.0","id":2,)" + cancelled);
+  // The budget is checked after the params: a bad timeoutMs is still invalid_params.
+  BOOST_TEST(error_message(call(R"({"jsonrpc":"2.0","id":3,"method":"list","params":[{},null,)"
+                                R"({"timeoutMs":0}]})")) ==
+             "params[2].timeoutMs must be an integer from 1 to 86400000");
+  BOOST_TEST(*rpc.handle(R"({"jsonrpc":"2.0","id":4,"method":"ping"})") ==
+             R"({"jsonrpc":"2.0","id":4,"result":"pong"})");
+}
+
 BOOST_FIXTURE_TEST_CASE(responses_have_the_exact_shape, fixture) {
   BOOST_TEST(*rpc.handle(R"({"jsonrpc":"2.0","id":"a","method":"ping"})") ==
              R"({"jsonrpc":"2.0","id":"a","result":"pong"})");

@@ -3,6 +3,8 @@
 // encoding of DTOs with select and relations.
 #include "customerdb/server/json_codec.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -393,6 +395,31 @@ BOOST_AUTO_TEST_CASE(filters_select_the_right_rows) {
   // A top-level deleted_at condition shows soft-deleted rows, also next to other keys.
   BOOST_CHECK_EQUAL(f.list(R"({"deleted_at": {"$ne": null}})"), "d");
   BOOST_CHECK_EQUAL(f.list(R"({"first_name": "x", "deleted_at": {"$ne": null}})"), "d");
+}
+
+// The keys of one object (and the operators of one operator map) are one AND, in key order:
+// every key applies, a top-level `deleted_at` shows soft-deleted rows (D28), and of several
+// faults the first key's is reported.
+BOOST_AUTO_TEST_CASE(the_keys_of_a_filter_object_are_one_and_in_order) {
+  filter_fixture f;
+  BOOST_CHECK_EQUAL(f.list(R"({"first_name": {"$ne": "y", "$like": "%", "$gte": "A"},
+                               "email": ["a", "b", "d"], "metadata": null,
+                               "has_account": false, "deleted_at": {"$exists": false}})"),
+                    "a,b");
+  BOOST_CHECK_EQUAL(f.list(R"({"first_name": "x", "email": ["a", "b", "d"], "metadata": null,
+                               "has_account": false, "deleted_at": {"$exists": true}})"),
+                    "d");
+  std::string many = "{";
+  for (int i = 0; i < 999; ++i) many += fmt::format(R"("k{}": {{"$gt": 1, "$lt": 2}},)", i);
+  many += R"("email": "a"})";
+  BOOST_CHECK_EQUAL(engine_message([&] { f.list(many); }),
+                    "invalid_data: The filter has 1999 nodes; the limit is 1000 "
+                    "(module_options.limits.max_filter_nodes, --max-filter-nodes)");
+  module_options no_node_cap;
+  no_node_cap.limits.max_filter_nodes = 0;
+  customer_module unlimited{std::move(no_node_cap)};
+  BOOST_CHECK_EQUAL(engine_message([&] { unlimited.list(decode_filter(parse(many), "p")); }),
+                    "invalid_data: Unknown field \"k0\" for Customer");
 }
 
 BOOST_AUTO_TEST_CASE(filter_selectors_drive_writes) {

@@ -10,6 +10,8 @@
 //   not_found     an id or a relationship target does not exist,
 //   invalid_data  unknown fields, null in a non-nullable field, bad paging values, unique
 //                 violations ("Customer with email: a@b.c, has_account: false, already exists."),
+//                 a filter, config or answer past a cap of module_options::limits
+//                 (query_limits.hpp),
 // and a call that throws has changed nothing: every call is atomic. With a data directory opened
 // read-only (persistence_options::read_only), a call that would change something, and
 // snapshot(), throw not_allowed "The store is open read-only".
@@ -53,6 +55,7 @@
 #include "customerdb/id_view.hpp"
 #include "customerdb/inputs.hpp"
 #include "customerdb/persistence_options.hpp"
+#include "customerdb/query_limits.hpp"
 #include "customerdb/records.hpp"
 #include "customerdb/staged_rows.hpp"
 #include "customerdb/timestamp.hpp"
@@ -86,6 +89,9 @@ struct module_options {
   persistence_options persistence{};
   // Called now and then while the constructor recovers the store from the data directory.
   progress_callback open_progress{};
+  // Caps on the work of one call (query_limits.hpp); past one, the call fails with
+  // invalid_data before it starts working.
+  query_limits limits{};
 };
 
 struct import_options {
@@ -346,6 +352,7 @@ class customer_module {
     return {ctx.tx_.get(), ctx.deadline_};
   }
 
+  query_limits limits_;
   std::unique_ptr<detail::engine> engine_;
 };
 

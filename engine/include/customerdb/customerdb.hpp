@@ -10,5 +10,6 @@
 #include "customerdb/inputs.hpp"
 #include "customerdb/patch.hpp"
 #include "customerdb/persistence_options.hpp"
+#include "customerdb/query_limits.hpp"
 #include "customerdb/records.hpp"
 #include "customerdb/timestamp.hpp"

@@ -60,9 +60,8 @@ class whole_number_value final : public po::typed_value<T> {
     const char* end = text.data() + text.size();
     const auto [stop, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc() || stop != end || value < min_ || value > max_) {
-      po::error_with_option_name e(
-          fmt::format("%canonical_option% %value%: expected a whole number from {} to {}", min_,
-                      max_));
+      po::error_with_option_name e(fmt::format(
+          "%canonical_option% %value%: expected a whole number from {} to {}", min_, max_));
       e.set_substitute("value", text);
       throw e;
     }
@@ -72,6 +71,41 @@ class whole_number_value final : public po::typed_value<T> {
  private:
   T min_, max_;
 };
+
+// The caps of query_limits as flags: name, member, help.
+struct limit_flag {
+  const char* name;
+  std::size_t query_limits::*member;
+  const char* help;
+};
+constexpr limit_flag limit_flags[] = {
+    {"max-list-values", &query_limits::max_list_values,
+     "the most values in one $in or $nin list (0: no cap)"},
+    {"max-pattern-length", &query_limits::max_pattern_length,
+     "the most characters in a $like, $ilike or $re pattern or in q (0: no cap)"},
+    {"max-filter-nodes", &query_limits::max_filter_nodes,
+     "the most conditions and operators in one filter (0: no cap)"},
+    {"max-relation-depth", &query_limits::max_relation_depth,
+     "the most relations one inside another, in a filter or a relations path (0: no cap)"},
+    {"max-answer-rows", &query_limits::max_answer_rows,
+     "the most rows in one answer, related rows included (0: no cap)"},
+};
+
+void add_serving_flags(po::options_description& options) {
+  const query_limits defaults;
+  for (const auto& flag : limit_flags)
+    options.add_options()(
+        flag.name,
+        whole_number<std::size_t>()->default_value(defaults.*flag.member)->value_name("N"),
+        flag.help);
+  options.add_options()(
+      "request-timeout-ms",
+      whole_number<std::uint64_t>(0, static_cast<std::uint64_t>(max_request_timeout.count()))
+          ->default_value(30'000)
+          ->value_name("MS"),
+      "the time budget of one call when its context gives no timeoutMs; past "
+      "it the call fails with timed_out (0: none)");
+}
 
 void add_persistence_flags(po::options_description& options, store_access access) {
   if (access == store_access::read_only) {
@@ -87,8 +121,7 @@ void add_persistence_flags(po::options_description& options, store_access access
        "journal flush policy: always (a write is on disk before its answer), everysec, no")  //
       ("snapshot-interval", whole_number<unsigned>()->default_value(60)->value_name("SECONDS"),
        "take a snapshot this often (0: never on time)")  //
-      ("snapshot-commits",
-       whole_number<std::uint64_t>()->default_value(100'000)->value_name("N"),
+      ("snapshot-commits", whole_number<std::uint64_t>()->default_value(100'000)->value_name("N"),
        "take a snapshot after N commits (0: never on count)");
 }
 
@@ -132,7 +165,11 @@ parsed_with_persistence parse_with_persistence(std::string_view usage, std::stri
                                                const po::positional_options_description* positional,
                                                const arguments& args, store_access access) {
   add_persistence_flags(options, access);
-  parsed_with_persistence result{parse(usage, summary, std::move(options), positional, args), {}};
+  if (access == store_access::serving) add_serving_flags(options);
+  parsed_with_persistence result{parse(usage, summary, std::move(options), positional, args),
+                                 {},
+                                 {},
+                                 std::chrono::milliseconds{0}};
   if (result.exit_status) return result;
   try {
     result.persistence = persistence_from(result.vars, access);
@@ -140,13 +177,21 @@ parsed_with_persistence parse_with_persistence(std::string_view usage, std::stri
     report_error(e.what());
     result.exit_status = 2;
   }
+  if (access == store_access::serving) {
+    for (const auto& flag : limit_flags)
+      result.limits.*flag.member = result.vars[flag.name].as<std::size_t>();
+    result.request_timeout =
+        std::chrono::milliseconds(result.vars["request-timeout-ms"].as<std::uint64_t>());
+  }
   return result;
 }
 
-std::unique_ptr<customer_module> open_module(const persistence_options& options) {
+std::unique_ptr<customer_module> open_module(const persistence_options& options,
+                                             const query_limits& limits) {
   try {
     module_options m;
     m.persistence = options;
+    m.limits = limits;
     // Opening a large data directory takes a while: show it on a terminal.
     progress bar(fmt::format("opening {}", options.data_dir.string()), 0, true);
     m.open_progress = [&](const progress_report& p) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -55,13 +56,22 @@ extern template po::typed_value<unsigned long long>* whole_number(unsigned long 
 enum class store_access {
   read_write,  // it keeps the store: --data, --fsync, --snapshot-interval, --snapshot-commits
   read_only,   // it inspects the store: --data only, opened with persistence_options::read_only
+  serving,     // read_write, and it answers requests (rpc, serve): also the caps on one call
+               // (--max-list-values, --max-pattern-length, --max-filter-nodes,
+               // --max-relation-depth, --max-answer-rows) and --request-timeout-ms
 };
+
+// The longest --request-timeout-ms (and a call's timeoutMs): 24 hours.
+constexpr std::chrono::milliseconds max_request_timeout{24 * 3600 * 1000};
 
 // parse() for a subcommand that has a store: adds the persistence flags of `access`
 // (docs/persistence.md) to `options` and reads the persistence options they give. A bad value
-// (`--fsync sometimes`) is a usage error: printed, exit status 2.
+// (`--fsync sometimes`) is a usage error: printed, exit status 2. With store_access::serving,
+// also the caps and the time budget of one call (docs/protocol.md, "Limits").
 struct parsed_with_persistence : parsed {
   persistence_options persistence;
+  query_limits limits;                            // serving only
+  std::chrono::milliseconds request_timeout{0};  // serving only; 0: none
 };
 parsed_with_persistence parse_with_persistence(std::string_view usage, std::string_view summary,
                                                po::options_description options,
@@ -72,7 +82,8 @@ parsed_with_persistence parse_with_persistence(std::string_view usage, std::stri
 // Opens the module with `options`. On failure (for a read-only open also: a data directory
 // that does not exist or holds no store) prints "customerdb: <message>" to stderr and returns
 // null (the caller exits 1).
-std::unique_ptr<customer_module> open_module(const persistence_options& options);
+std::unique_ptr<customer_module> open_module(const persistence_options& options,
+                                             const query_limits& limits = {});
 
 // Prints "customerdb: <message>" to stderr.
 void report_error(std::string_view message);

@@ -84,13 +84,15 @@ int rpc_command(const arguments& args) {
       ("max-request-bytes",
        whole_number<std::size_t>(1)->default_value(64u << 20)->value_name("N"),
        "the longest request line accepted");
-  auto parsed = parse_with_persistence("customerdb rpc [options]", summary, options, nullptr, args);
+  auto parsed = parse_with_persistence("customerdb rpc [options]", summary, options, nullptr, args,
+                                       store_access::serving);
   if (parsed.exit_status) return *parsed.exit_status;
 
-  auto module = open_module(parsed.persistence);
+  auto module = open_module(parsed.persistence, parsed.limits);
   if (!module) return 1;
   server::dispatcher_options dopts;
   dopts.max_request_bytes = parsed.vars["max-request-bytes"].as<std::size_t>();
+  dopts.request_timeout = parsed.request_timeout;
   server::dispatcher dispatcher(*module, dopts);
 
   // A reader that went away is a write error below, not a signal that kills the process

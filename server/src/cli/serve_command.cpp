@@ -43,7 +43,8 @@ int serve_command(const arguments& args) {
       ("threads",
        whole_number<unsigned>(0, server::max_http_threads)->default_value(0)->value_name("N"),
        threads_help.c_str());
-  auto p = parse_with_persistence("customerdb serve [options]", summary, options, nullptr, args);
+  auto p = parse_with_persistence("customerdb serve [options]", summary, options, nullptr, args,
+                                  store_access::serving);
   if (p.exit_status) return *p.exit_status;
 
   http.port = static_cast<std::uint16_t>(p.vars["port"].as<unsigned>());
@@ -54,6 +55,7 @@ int serve_command(const arguments& args) {
     http.token = env;
   }
   rpc.max_request_bytes = p.vars["max-request-bytes"].as<std::size_t>();
+  rpc.request_timeout = p.request_timeout;
   http.threads = p.vars["threads"].as<unsigned>();
   http.stop_on_signals = true;
 
@@ -65,7 +67,7 @@ int serve_command(const arguments& args) {
     report_error(e.what());
     return 1;
   }
-  auto module = open_module(p.persistence);
+  auto module = open_module(p.persistence, p.limits);
   if (!module) return 1;
   server::dispatcher dispatcher(*module, rpc);
   server->run(dispatcher);

@@ -38,8 +38,11 @@ struct dispatcher_options {
   std::size_t max_depth = 512;
   // Timeout of a transaction whose beginTransaction gives none (protocol default 30 s).
   std::chrono::milliseconds default_transaction_timeout{30'000};
-  // The longest timeout beginTransaction accepts.
+  // The longest timeout beginTransaction accepts, and the longest timeoutMs of a call's context.
   std::chrono::milliseconds max_transaction_timeout{24 * 3600 * 1000};
+  // The time budget of a module call whose context gives no timeoutMs (protocol default 30 s);
+  // 0: none. Past its budget a call fails with timed_out and changes nothing.
+  std::chrono::milliseconds request_timeout{30'000};
 };
 
 class dispatcher {
