@@ -132,7 +132,11 @@ std::optional<std::string> find_non_finite(const json::value& v, std::string_vie
 struct dispatcher::impl {
   impl(customer_module& module, dispatcher_options o)
       : options(std::move(o)),
-        transactions(module, options.default_transaction_timeout, options.max_transaction_timeout),
+        transactions(module, {.default_timeout = options.default_transaction_timeout,
+                              .max_timeout = options.max_transaction_timeout,
+                              .max_open = options.max_transactions,
+                              .max_bytes = options.max_transaction_bytes,
+                              .max_total_bytes = options.max_open_transaction_bytes}),
         env{module, transactions} {}
 
   dispatcher_options options;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/json/object.hpp>
+#include <boost/json/serializer.hpp>
 #include <cstdint>
 #include <iterator>
 #include <optional>
@@ -37,6 +38,15 @@ const json::value& params::required(std::size_t i) const {
   const json::value& v = (*this)[i];
   if (v.is_null()) fail(invalid_params, fmt::format("{} is required", path(i)));
   return v;
+}
+
+std::size_t params::text_bytes() const {
+  json::serializer writer;
+  writer.reset(&values_);
+  std::array<char, 4096> scratch{};
+  std::size_t n = 0;
+  while (!writer.done()) n += writer.read(scratch.data(), scratch.size()).size();
+  return n;
 }
 
 std::string params::path(std::size_t i) { return fmt::format("params[{}]", i); }
@@ -87,18 +97,22 @@ const context& no_transaction() {
   return none;
 }
 
+// Whether a method writes: a write call in a transaction counts toward its write limits.
+enum class access { reads, writes };
+
 // Runs `call(ctx)` with the context at param `i`, the last param a method takes: none when it
 // is null, absent or {} (the empty sharedContext Medusa's callers pass), else the open
 // transaction it names (held during the call).
-template <class F>
+template <access Access = access::reads, class F>
 json::value with_context(method_env& env, const params& p, std::size_t i, F&& call) {
   p.at_most(i + 1);
   const json::value& v = p[i];
   if (v.is_null() || (v.is_object() && v.get_object().empty())) {
     return std::forward<F>(call)(no_transaction());
   }
+  const std::string_view id = transaction_id_param(v, params::path(i));
   const std::shared_ptr<const context> held =
-      env.transactions.find(transaction_id_param(v, params::path(i)));
+      env.transactions.find(id, Access == access::writes ? p.text_bytes() : 0);
   return std::forward<F>(call)(*held);
 }
 
@@ -167,7 +181,7 @@ template <auto Decode, class Call>
 constexpr method_handler create_like(Call) {
   return [](method_env& env, const params& p) -> json::value {
     const json::value& data = p.required(0);
-    return with_context(env, p, 1, [&](const context& ctx) -> json::value {
+    return with_context<access::writes>(env, p, 1, [&](const context& ctx) -> json::value {
       if (data.is_array()) {
         using dto = std::invoke_result_t<decltype(Decode), const json::value&, std::string_view>;
         const auto items = decode_each<dto>(data.get_array(), "params[0]", Decode);
@@ -184,7 +198,7 @@ template <auto Decode, class Call>
 constexpr method_handler update_like(Call) {
   return [](method_env& env, const params& p) -> json::value {
     const auto data = Decode(p.required(1), "params[1]");
-    return with_context(env, p, 2, [&](const context& ctx) {
+    return with_context<access::writes>(env, p, 2, [&](const context& ctx) {
       return with_target(
           p[0], [&](const auto& target) { return run(env.module, Call{}, target, data, ctx); });
     });
@@ -195,7 +209,7 @@ constexpr method_handler update_like(Call) {
 template <class Call>
 constexpr method_handler delete_like(Call) {
   return [](method_env& env, const params& p) -> json::value {
-    return with_context(env, p, 1, [&](const context& ctx) {
+    return with_context<access::writes>(env, p, 1, [&](const context& ctx) {
       return with_target(p[0],
                          [&](const auto& target) { return run(env.module, Call{}, target, ctx); });
     });
@@ -231,7 +245,7 @@ constexpr method_handler soft_delete_like(Call) {
   return [](method_env& env, const params& p) -> json::value {
     const json::value& ids = p.required(0);
     const soft_delete_config config = decode_soft_delete_config(p[1], "params[1]");
-    return with_context(env, p, 2, [&](const context& ctx) {
+    return with_context<access::writes>(env, p, 2, [&](const context& ctx) {
       if (ids.is_string()) return run(env.module, Call{}, id_param(ids, "params[0]"), config, ctx);
       return run(env.module, Call{}, decode_string_array(ids, "params[0]"), config, ctx);
     });

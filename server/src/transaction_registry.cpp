@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sys/random.h>
 
+#include <algorithm>
 #include <array>
 #include <utility>
 #include <vector>
@@ -33,19 +34,45 @@ struct transaction_registry::entry {
   context ctx;
   clock::time_point deadline;
   std::optional<clock::time_point> ended_at;  // guarded by mutex_
+  std::size_t bytes = 0;                      // guarded by mutex_
 };
 
-transaction_registry::transaction_registry(customer_module& module,
-                                           std::chrono::milliseconds default_timeout,
-                                           std::chrono::milliseconds max_timeout)
-    : module_(module), default_timeout_(default_timeout), max_timeout_(max_timeout) {}
+transaction_registry::transaction_registry(customer_module& module, transaction_limits limits)
+    : module_(module), limits_(limits) {}
 
 transaction_registry::~transaction_registry() = default;
 
 std::string transaction_registry::begin(std::optional<std::chrono::milliseconds> timeout) {
-  const auto deadline = clock::now() + timeout.value_or(default_timeout_);
-  auto t = std::make_shared<entry>(
-      entry{module_.begin_transaction({.deadline = deadline}), deadline, {}});
+  const auto reserve = [this] {
+    std::lock_guard lock(mutex_);
+    if (open_ >= limits_.max_open) return false;
+    ++open_;
+    return true;
+  };
+  if (!reserve()) {
+    std::vector<std::shared_ptr<entry>> expired;
+    {
+      std::lock_guard lock(mutex_);
+      expired = take_expired_locked(clock::now());
+    }
+    roll_back_expired(expired);
+    if (!reserve()) {
+      throw error(error_code::not_allowed,
+                  fmt::format("Too many open transactions: at most {} may be open at once; "
+                              "commit or roll back one first",
+                              limits_.max_open));
+    }
+  }
+  std::shared_ptr<entry> t;
+  try {
+    const auto deadline = clock::now() + timeout.value_or(limits_.default_timeout);
+    t = std::make_shared<entry>(
+        entry{module_.begin_transaction({.deadline = deadline}), deadline, {}, 0});
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    --open_;
+    throw;
+  }
   std::string id = new_transaction_id();
   {
     std::lock_guard lock(mutex_);
@@ -63,15 +90,53 @@ std::shared_ptr<transaction_registry::entry> transaction_registry::lookup(std::s
   return it->second;
 }
 
-std::shared_ptr<const context> transaction_registry::find(std::string_view id) {
+std::shared_ptr<const context> transaction_registry::find(std::string_view id,
+                                                          std::size_t write_bytes) {
   std::shared_ptr<entry> t = lookup(id);
+  if (write_bytes > 0) {
+    std::lock_guard lock(mutex_);
+    if (!t->ended_at) {
+      if (write_bytes > limits_.max_bytes - std::min(t->bytes, limits_.max_bytes)) {
+        throw error(error_code::not_allowed,
+                    fmt::format("Transaction write limit reached: the write calls of a "
+                                "transaction may send at most {} bytes; commit it or roll it back",
+                                limits_.max_bytes));
+      }
+      if (write_bytes > limits_.max_total_bytes - std::min(open_bytes_, limits_.max_total_bytes)) {
+        throw error(error_code::not_allowed,
+                    fmt::format("Open transactions' write limit reached: the write calls of all "
+                                "open transactions may send at most {} bytes; retry once some "
+                                "have ended",
+                                limits_.max_total_bytes));
+      }
+      t->bytes += write_bytes;
+      open_bytes_ += write_bytes;
+    }
+  }
   const context& ctx = t->ctx;
   return {std::move(t), &ctx};  // shares the entry's ownership
 }
 
+std::size_t transaction_registry::open_count() {
+  std::lock_guard lock(mutex_);
+  return open_;
+}
+
+std::size_t transaction_registry::open_bytes() {
+  std::lock_guard lock(mutex_);
+  return open_bytes_;
+}
+
 void transaction_registry::mark_ended(entry& t) {
   std::lock_guard lock(mutex_);
-  if (!t.ended_at) t.ended_at = clock::now();
+  end_locked(t);
+}
+
+void transaction_registry::end_locked(entry& t) {
+  if (t.ended_at) return;
+  t.ended_at = clock::now();
+  --open_;
+  open_bytes_ -= t.bytes;
 }
 
 void transaction_registry::commit(std::string_view id) {
@@ -103,27 +168,41 @@ void transaction_registry::sweep() {
   {
     std::lock_guard lock(mutex_);
     if (now - last_sweep_ < std::chrono::seconds(1)) return;
-    last_sweep_ = now;
-    for (auto it = transactions_.begin(); it != transactions_.end();) {
-      entry& t = *it->second;
-      if (!t.ended_at && now >= t.deadline) expired.push_back(it->second);
-      if (t.ended_at && now - *t.ended_at >= tombstone_ttl) {
-        it = transactions_.erase(it);
-      } else {
-        ++it;
-      }
+    expired = take_expired_locked(now);
+  }
+  roll_back_expired(expired);
+}
+
+std::vector<std::shared_ptr<transaction_registry::entry>>
+transaction_registry::take_expired_locked(clock::time_point now) {
+  last_sweep_ = now;
+  std::vector<std::shared_ptr<entry>> expired;
+  for (auto it = transactions_.begin(); it != transactions_.end();) {
+    entry& t = *it->second;
+    if (!t.ended_at && now >= t.deadline) {
+      expired.push_back(it->second);
+      end_locked(t);  // ended now, so that no other sweep takes it too
+    }
+    if (t.ended_at && now - *t.ended_at >= tombstone_ttl) {
+      it = transactions_.erase(it);
+    } else {
+      ++it;
     }
   }
-  for (const auto& t : expired) {
-    module_.rollback(t->ctx);  // past its deadline: the engine records it as expired
-    mark_ended(*t);
-  }
+  return expired;
+}
+
+void transaction_registry::roll_back_expired(const std::vector<std::shared_ptr<entry>>& expired) {
+  // Past their deadlines: the engine records them as expired.
+  for (const auto& t : expired) module_.rollback(t->ctx);
 }
 
 void transaction_registry::close() {
   std::lock_guard lock(mutex_);
   for (auto& [id, t] : transactions_) module_.rollback(t->ctx);
   transactions_.clear();
+  open_ = 0;
+  open_bytes_ = 0;
 }
 
 }  // namespace customerdb::server

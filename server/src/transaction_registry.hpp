@@ -13,11 +13,18 @@
 //     active"); then it is forgotten and its id is unknown.
 //   - sweep() rolls back the transactions past their deadline (freeing their writes) and
 //     forgets old tombstones, at most once a second; the dispatcher calls it before each request.
+//   - Limits (transaction_limits) bound what open transactions hold: their number (begin()
+//     refuses one more), the timeout one may ask for (checked by the caller, see max_timeout()),
+//     and the bytes of params their write calls sent, per transaction and in total (find() with
+//     write_bytes refuses the call that would go over). A transaction's bytes count from its
+//     begin to its end (commit, rollback, expiry), failed calls included; an ended transaction
+//     no longer counts toward any limit.
 //   - close() rolls back every transaction and forgets them all (clean shutdown); destroying
 //     the registry rolls back the transactions still open.
 //
 // Errors: find(), commit() and rollback() throw customerdb::error (conflict) "Transaction <id>
-// was not found" for an id never issued or already forgotten; commit() and rollback() throw the
+// was not found" for an id never issued or already forgotten; begin() and find() throw
+// not_allowed with the messages of transaction_limits when a limit would be passed; commit() and rollback() throw the
 // engine's errors (conflict for an expired or ended transaction, and commit's conflicts and
 // unique rules), after which the transaction is over. begin() throws what the module's
 // begin_transaction throws.
@@ -29,16 +36,38 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "customerdb/customer_module.hpp"
 
 namespace customerdb::server {
+
+// What open transactions may hold (docs/protocol.md, "Limits"). Each refusal is a
+// customerdb::error with code not_allowed; the transaction is left as it was.
+struct transaction_limits {
+  // The timeout of a transaction whose beginTransaction gives none.
+  std::chrono::milliseconds default_timeout{30'000};
+  // The longest timeout beginTransaction may ask for.
+  std::chrono::milliseconds max_timeout{600'000};
+  // Open transactions at once; one more is refused with "Too many open transactions: at most
+  // <N> may be open at once; commit or roll back one first".
+  std::size_t max_open = 1000;
+  // Bytes of params (as compact JSON) the write calls of one transaction may send; the call
+  // that would pass it is refused with "Transaction write limit reached: the write calls of a
+  // transaction may send at most <N> bytes; commit it or roll it back".
+  std::size_t max_bytes = 64u << 20;
+  // The same, over every open transaction; refused with "Open transactions' write limit
+  // reached: the write calls of all open transactions may send at most <N> bytes; retry once
+  // some have ended".
+  std::size_t max_total_bytes = std::size_t{1} << 30;
+};
 
 class transaction_registry {
  public:
@@ -47,22 +76,29 @@ class transaction_registry {
   // Ended transactions are forgotten this long after their end (then their ids are unknown).
   static constexpr std::chrono::minutes tombstone_ttl{10};
 
-  // REQUIRES: `module` outlives the registry; 0 < default_timeout <= max_timeout.
-  transaction_registry(customer_module& module, std::chrono::milliseconds default_timeout,
-                       std::chrono::milliseconds max_timeout);
+  // REQUIRES: `module` outlives the registry; 0 < default_timeout <= max_timeout; every
+  // other limit at least 1.
+  transaction_registry(customer_module& module, transaction_limits limits);
   ~transaction_registry();
   transaction_registry(const transaction_registry&) = delete;
   transaction_registry& operator=(const transaction_registry&) = delete;
 
   // The longest timeout begin() accepts.
-  std::chrono::milliseconds max_timeout() const noexcept { return max_timeout_; }
+  std::chrono::milliseconds max_timeout() const noexcept { return limits_.max_timeout; }
 
   // Begins a transaction that expires `timeout` from now (nullopt: the default timeout) and
-  // returns its id. REQUIRES: 0 < *timeout <= max_timeout().
+  // returns its id. When max_open are open, expired ones are rolled back first; if none was,
+  // refuses (not_allowed). REQUIRES: 0 < *timeout <= max_timeout().
   std::string begin(std::optional<std::chrono::milliseconds> timeout);
 
-  // The context of transaction `id`, for calls made in it.
-  std::shared_ptr<const context> find(std::string_view id);
+  // The context of transaction `id`, for calls made in it. A write call passes the bytes of
+  // its params: they are counted toward the limits, or the call is refused (not_allowed) and
+  // nothing is counted. An ended transaction counts nothing (the engine refuses its use).
+  std::shared_ptr<const context> find(std::string_view id, std::size_t write_bytes = 0);
+
+  // Open transactions and the bytes their write calls sent, for tests and stats.
+  std::size_t open_count();
+  std::size_t open_bytes();
 
   // Commits transaction `id`; it is over even when the commit fails.
   void commit(std::string_view id);
@@ -81,12 +117,20 @@ class transaction_registry {
 
   std::shared_ptr<entry> lookup(std::string_view id);
   void mark_ended(entry& t);
+  // REQUIRES: mutex_ held. Marks `t` ended (once), so that it no longer counts as open.
+  void end_locked(entry& t);
+  // REQUIRES: mutex_ held. Ends the transactions past their deadline and returns them (to roll
+  // back once mutex_ is released), and forgets old tombstones.
+  std::vector<std::shared_ptr<entry>> take_expired_locked(clock::time_point now);
+  void roll_back_expired(const std::vector<std::shared_ptr<entry>>& expired);
 
   customer_module& module_;
-  const std::chrono::milliseconds default_timeout_;
-  const std::chrono::milliseconds max_timeout_;
-  std::mutex mutex_;  // guards transactions_, every entry's ended_at and last_sweep_
+  const transaction_limits limits_;
+  // Guards transactions_, every entry's ended_at and bytes, open_, open_bytes_, last_sweep_.
+  std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<entry>> transactions_;
+  std::size_t open_ = 0;        // begun (or being begun) and not ended
+  std::size_t open_bytes_ = 0;  // the bytes of the open ones
   clock::time_point last_sweep_ = clock::now();
 };
 

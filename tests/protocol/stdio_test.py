@@ -10,6 +10,7 @@ the module's own texts (engine/src/error_messages.hpp); protocol messages are th
 from __future__ import annotations
 
 import functools
+import json
 import os
 import random
 import re
@@ -681,9 +682,9 @@ class Transactions(ServerTest):
         self.assertError(conflict("Transaction is no longer active"), "list", None, None, t2)
 
     def test_bad_transaction_arguments(self) -> None:
-        limit = "params[0].timeoutMs must be an integer from 1 to 86400000"
+        limit = "params[0].timeoutMs must be an integer from 1 to 600000"
         for options in ({"timeoutMs": 0}, {"timeoutMs": -5}, {"timeoutMs": 1.5},
-                        {"timeoutMs": "100"}, {"timeoutMs": 86400001},
+                        {"timeoutMs": "100"}, {"timeoutMs": 600001}, {"timeoutMs": 86400000},
                         {"timeoutMs": 18446744073709551615}):
             with self.subTest(options=options):
                 self.assertError(invalid_params(limit), "beginTransaction", options)
@@ -1284,6 +1285,80 @@ class OverLimit(ServerTest):
         self.assertEqual(self.rpc.raw(PING + b" " * (1048577 - len(PING))), too_large)
         self.assertEqual(self.call("stats")["customers"], 0)
         self.assertAlive()
+
+
+class TransactionLimits(ServerTest):
+    """Small caps, so that reaching them is quick (docs/protocol.md, "Limits")."""
+
+    server_args = ("--max-transactions", "3", "--max-transaction-timeout-ms", "5000",
+                   "--max-transaction-bytes", "400", "--max-open-transaction-bytes", "1000")
+
+    def create_in(self, tx: dict[str, str], n: int) -> dict[str, Any]:
+        """The answer to a create in `tx` whose params are exactly 200 bytes as compact JSON."""
+        params = [{"email": "", "metadata": {"n": n}}, tx]
+        pad = 200 - len(json.dumps(params, separators=(",", ":")))
+        params[0]["email"] = (f"{n}@" + "x" * 200)[:pad]  # distinct e-mails
+        self.assertEqual(len(json.dumps(params, separators=(",", ":"))), 200)
+        return self.rpc.respond("create", *params)
+
+    def test_at_most_max_transactions_are_open(self) -> None:
+        txs = [self.call("beginTransaction") for _ in range(3)]
+        too_many = error_of("not_allowed", "Too many open transactions: at most 3 may be open at "
+                                           "once; commit or roll back one first")
+        self.assertError(too_many, "beginTransaction")
+        self.assertIsNone(self.call("commitTransaction", txs[0]))
+        txs[0] = self.call("beginTransaction")
+        self.assertError(too_many, "beginTransaction")
+        self.assertIsNone(self.call("rollbackTransaction", txs[1]))
+        self.call("beginTransaction")
+
+    def test_the_longest_timeout_is_the_option(self) -> None:
+        self.call("beginTransaction", {"timeoutMs": 5000})
+        self.assertError(invalid_params("params[0].timeoutMs must be an integer from 1 to 5000"),
+                         "beginTransaction", {"timeoutMs": 5001})
+
+    def test_write_bytes_per_transaction_and_in_total(self) -> None:
+        a, b, c = (self.call("beginTransaction") for _ in range(3))
+        per_transaction = error_of("not_allowed", "Transaction write limit reached: the write "
+                                   "calls of a transaction may send at most 400 bytes; commit it "
+                                   "or roll it back")
+        in_total = error_of("not_allowed", "Open transactions' write limit reached: the write "
+                            "calls of all open transactions may send at most 1000 bytes; retry "
+                            "once some have ended")
+        self.assertIn("result", self.create_in(a, 1))
+        self.assertIn("result", self.create_in(a, 2))  # 400 bytes: exactly the limit
+        self.assertEqual(self.create_in(a, 3)["error"], per_transaction)
+        # Reads in the transaction are not counted.
+        self.assertEqual(len(self.call("list", {}, None, a)), 2)
+        self.assertIn("result", self.create_in(b, 4))
+        self.assertIn("result", self.create_in(b, 5))
+        self.assertIn("result", self.create_in(c, 6))  # 1000 bytes in all
+        self.assertEqual(self.create_in(c, 7)["error"], in_total)
+        # The refused calls changed nothing; a committed transaction frees its bytes.
+        self.assertIsNone(self.call("commitTransaction", a))
+        self.assertEqual(sorted(r["metadata"]["n"] for r in self.call("list")), [1, 2])
+        self.assertIn("result", self.create_in(c, 8))
+        self.assertIsNone(self.call("commitTransaction", c))
+        self.assertEqual(sorted(r["metadata"]["n"] for r in self.call("list")), [1, 2, 6, 8])
+
+    def test_bad_limit_options_are_usage_errors(self) -> None:
+        for args, message in [
+            (("--max-transactions", "0"),
+             "--max-transactions 0: expected a whole number from 1 to 18446744073709551615"),
+            (("--max-transaction-timeout-ms", "86400001"), "--max-transaction-timeout-ms "
+             "86400001: expected a whole number from 1 to 86400000"),
+            (("--max-transaction-bytes", "-1"), "--max-transaction-bytes -1: expected a whole "
+             "number from 1 to 18446744073709551615"),
+            (("--shutdown-timeout-ms", "1s"), "--shutdown-timeout-ms 1s: expected a whole number "
+             "from 0 to 86400000"),
+        ]:
+            with self.subTest(args=args):
+                done = subprocess.run([BINARY, "rpc", *args], input=PING, capture_output=True,
+                                      timeout=60)
+                self.assertEqual(done.returncode, 2)
+                self.assertEqual(done.stderr.decode(),
+                                 f"customerdb: {message}\nUsage: customerdb rpc [options]\n"
+                                 "(run with --help for the options)\n")
 
 
 class WholeInput(unittest.TestCase):

@@ -13,6 +13,7 @@
 
 #include "command.hpp"
 #include "customerdb/server/dispatcher.hpp"
+#include "server_flags.hpp"
 
 namespace customerdb::cli {
 
@@ -84,12 +85,14 @@ int rpc_command(const arguments& args) {
       ("max-request-bytes",
        whole_number<std::size_t>(1)->default_value(64u << 20)->value_name("N"),
        "the longest request line accepted");
+  add_server_flags(options);
   auto parsed = parse_with_persistence("customerdb rpc [options]", summary, options, nullptr, args);
   if (parsed.exit_status) return *parsed.exit_status;
+  const server_flags flags = read_server_flags(parsed.vars);
 
   auto module = open_module(parsed.persistence);
   if (!module) return 1;
-  server::dispatcher_options dopts;
+  server::dispatcher_options dopts = flags.dispatcher;
   dopts.max_request_bytes = parsed.vars["max-request-bytes"].as<std::size_t>();
   server::dispatcher dispatcher(*module, dopts);
 

@@ -10,6 +10,7 @@
 #include "command.hpp"
 #include "customerdb/server/dispatcher.hpp"
 #include "customerdb/server/http_server.hpp"
+#include "server_flags.hpp"
 
 namespace customerdb::cli {
 
@@ -43,8 +44,11 @@ int serve_command(const arguments& args) {
       ("threads",
        whole_number<unsigned>(0, server::max_http_threads)->default_value(0)->value_name("N"),
        threads_help.c_str());
+  add_server_flags(options);
   auto p = parse_with_persistence("customerdb serve [options]", summary, options, nullptr, args);
   if (p.exit_status) return *p.exit_status;
+  const server_flags flags = read_server_flags(p.vars);
+  rpc = flags.dispatcher;
 
   http.port = static_cast<std::uint16_t>(p.vars["port"].as<unsigned>());
   http.host = p.vars["host"].as<std::string>();
@@ -56,6 +60,7 @@ int serve_command(const arguments& args) {
   rpc.max_request_bytes = p.vars["max-request-bytes"].as<std::size_t>();
   http.threads = p.vars["threads"].as<unsigned>();
   http.stop_on_signals = true;
+  http.shutdown_timeout = flags.shutdown_timeout;
 
   // Listen before loading the data: a refused address or a busy port fails at once.
   std::optional<server::http_server> server;
