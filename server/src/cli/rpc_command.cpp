@@ -1,28 +1,57 @@
 // `customerdb rpc`: the stdio transport of docs/protocol.md. One request or batch per line on
 // standard input, one response line per answered line on standard output, flushed at once;
 // logs on standard error; end of input is a clean shutdown.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "command.hpp"
 #include "customerdb/server/dispatcher.hpp"
 #include "server_flags.hpp"
+#include "stop_signals.hpp"
 
 namespace customerdb::cli {
 
 namespace {
 
-// Reads standard input line by line, with a bound on the bytes kept per line.
+// A pipe whose read end becomes readable once stop() is called: it wakes a reader waiting
+// for standard input.
+class stop_pipe {
+ public:
+  stop_pipe() {
+    if (::pipe2(fds_, O_CLOEXEC | O_NONBLOCK) != 0) {
+      throw std::runtime_error(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+    }
+  }
+  ~stop_pipe() {
+    ::close(fds_[0]);
+    ::close(fds_[1]);
+  }
+  stop_pipe(const stop_pipe&) = delete;
+  stop_pipe& operator=(const stop_pipe&) = delete;
+
+  int read_end() const noexcept { return fds_[0]; }
+  void stop() noexcept { (void)!::write(fds_[1], "s", 1); }
+
+ private:
+  int fds_[2] = {-1, -1};
+};
+
+// Reads standard input line by line, with a bound on the bytes kept per line. Once `stop`
+// is readable, no more is read: the lines already read are still returned, then end of input.
 class line_reader {
  public:
-  explicit line_reader(int fd) : fd_(fd) {}
+  line_reader(int fd, int stop) : fd_(fd), stop_(stop) {}
 
   // Reads the next line (without its '\n'; a last line without one counts). Returns false at
   // end of input. A line longer than `limit` is read to its end but not kept: `too_long` is set.
@@ -55,6 +84,12 @@ class line_reader {
  private:
   bool fill() {
     for (;;) {
+      pollfd fds[2] = {{fd_, POLLIN, 0}, {stop_, POLLIN, 0}};
+      if (::poll(fds, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        return false;
+      }
+      if (fds[1].revents != 0) return false;
       const ssize_t got = ::read(fd_, buffer_, sizeof buffer_);
       if (got > 0) {
         pos_ = 0;
@@ -66,6 +101,7 @@ class line_reader {
   }
 
   int fd_;
+  int stop_;
   char buffer_[1 << 16];
   std::size_t pos_ = 0;
   std::size_t end_ = 0;
@@ -73,8 +109,11 @@ class line_reader {
 
 constexpr std::string_view summary =
     R"(Answers JSON-RPC 2.0 requests (docs/protocol.md describes them), one request or batch per
-line on standard input, one response line each on standard output. End of input shuts down
-cleanly (exit status 0); when standard output cannot be written (a full disk, a reader that went
+line on standard input, one response line each on standard output. End of input, SIGINT or
+SIGTERM shut down cleanly: the lines already read are answered (a request still running after
+--shutdown-timeout-ms is cancelled), open transactions are rolled back, the store is made
+durable, exit status 0. A second signal stops at once (exit status 128 + the signal), skipping
+the final snapshot. When standard output cannot be written (a full disk, a reader that went
 away), the store is made durable and the exit status is 1.)";
 
 }  // namespace
@@ -89,8 +128,23 @@ int rpc_command(const arguments& args) {
   auto parsed = parse_with_persistence("customerdb rpc [options]", summary, options, nullptr, args);
   if (parsed.exit_status) return *parsed.exit_status;
   const server_flags flags = read_server_flags(parsed.vars);
+  // Before any thread starts, so that every thread leaves the signals to it.
+  stop_signals signals;
 
-  auto module = open_module(parsed.persistence);
+  // A signal stops the reading of standard input (and, during start-up, the program once it
+  // has started); a request still running after the grace period is cancelled.
+  stop_pipe stop;
+  std::atomic<bool> stopped{false};
+  std::atomic<int> in_flight{0};
+  std::unique_ptr<customer_module> module;
+  stop_handler_scope on_signal(signals, [&](int signal) {
+    report_error(fmt::format("signal {}: finishing {} request(s) in flight, then stopping",
+                             signal, in_flight.load()));
+    stopped.store(true);
+    stop.stop();
+  });
+
+  module = open_module(parsed.persistence);
   if (!module) return 1;
   server::dispatcher_options dopts = flags.dispatcher;
   dopts.max_request_bytes = parsed.vars["max-request-bytes"].as<std::size_t>();
@@ -99,7 +153,7 @@ int rpc_command(const arguments& args) {
   // A reader that went away is a write error below, not a signal that kills the process
   // before the store is made durable.
   std::signal(SIGPIPE, SIG_IGN);
-  auto input = std::make_unique<line_reader>(STDIN_FILENO);
+  auto input = std::make_unique<line_reader>(STDIN_FILENO, stop.read_end());
   std::string line;
   bool too_long = false;
   bool written = true;
@@ -110,7 +164,9 @@ int rpc_command(const arguments& args) {
     } else if (line.find_first_not_of(" \t\r") == std::string::npos) {
       continue;  // blank lines are ignored
     } else {
+      in_flight.store(1);
       reply = dispatcher.handle(line);
+      in_flight.store(0);
     }
     if (reply) {
       reply->push_back('\n');
@@ -119,8 +175,12 @@ int rpc_command(const arguments& args) {
       written = flush_stdout();
     }
   }
+  // What is left is rolling back and making the store durable: one more signal is ignored, a
+  // second one stops at once (stop_signals.hpp).
+  on_signal.reset();
   dispatcher.close();
   module.reset();  // clean shutdown: the module makes its data durable
+  if (stopped.load()) report_error("stopped");
   return written ? 0 : 1;
 }
 
