@@ -9,6 +9,8 @@ the module's own texts (engine/src/error_messages.hpp); protocol messages are th
 
 from __future__ import annotations
 
+import array
+import fcntl
 import functools
 import json
 import os
@@ -18,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 import unittest
 from typing import Any, Callable
@@ -1370,6 +1373,21 @@ def stored_emails(data: str) -> list[str]:
     return sorted(row["email"] for row in parse_strict(done.stdout)["result"])
 
 
+def wait_until_read(proc: subprocess.Popen[bytes]) -> None:
+    """Waits until the child has read everything written to its standard input (the pipe is
+    empty), within a hang detector's bound."""
+    assert proc.stdin is not None
+    deadline = time.monotonic() + 60
+    unread = array.array("i", [1])
+    while True:
+        fcntl.ioctl(proc.stdin.fileno(), termios.FIONREAD, unread)
+        if unread[0] == 0:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the server did not read its input: {unread[0]} bytes left")
+        time.sleep(0.001)
+
+
 class Signals(unittest.TestCase):
     """SIGINT and SIGTERM: a clean shutdown, as at end of input."""
 
@@ -1387,10 +1405,25 @@ class Signals(unittest.TestCase):
                 self.assertEqual(rpc.proc.wait(timeout=60), 0)
                 rpc._err_reader.join(60)
                 self.assertEqual(rpc.stderr,
-                                 f"customerdb: signal {int(sig)}: finishing 0 request(s) in "
-                                 "flight, then stopping\ncustomerdb: stopped\n")
+                                 f"customerdb: signal {int(sig)}: answering the lines already "
+                                 "read, then stopping\ncustomerdb: stopped\n")
                 # The acknowledged write is kept; the open transaction was rolled back.
                 self.assertEqual(stored_emails(data), ["acked@x.com"])
+
+    def test_a_line_read_in_part_is_dropped(self) -> None:
+        proc = subprocess.Popen([BINARY, "rpc"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        assert proc.stdin is not None
+        proc.stdin.write(PING[:20])
+        proc.stdin.flush()
+        wait_until_read(proc)
+        proc.send_signal(signal.SIGTERM)
+        # Standard input stays open: only the signal can end the reading.
+        self.assertEqual(proc.wait(timeout=60), 0)
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(out, b"")
+        self.assertEqual(err, b"customerdb: signal 15: answering the lines already read, then "
+                              b"stopping\ncustomerdb: stopped\n")
 
 
 class WholeInput(unittest.TestCase):

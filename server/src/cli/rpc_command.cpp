@@ -48,7 +48,8 @@ class stop_pipe {
 };
 
 // Reads standard input line by line, with a bound on the bytes kept per line. Once `stop`
-// is readable, no more is read: the lines already read are still returned, then end of input.
+// is readable, no more is read: the lines already read whole are still returned, then end of
+// input (a line read only in part is dropped).
 class line_reader {
  public:
   line_reader(int fd, int stop) : fd_(fd), stop_(stop) {}
@@ -60,7 +61,11 @@ class line_reader {
     too_long = false;
     bool any = false;
     for (;;) {
-      if (pos_ == end_ && !fill()) return any;
+      if (pos_ == end_) {
+        const input got = fill();
+        if (got == input::stopped) return false;  // a line only partly read is dropped
+        if (got == input::end) return any;
+      }
       any = true;
       const char* start = buffer_ + pos_;
       const auto* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - pos_));
@@ -82,21 +87,23 @@ class line_reader {
   }
 
  private:
-  bool fill() {
+  enum class input { data, end, stopped };
+
+  input fill() {
     for (;;) {
       pollfd fds[2] = {{fd_, POLLIN, 0}, {stop_, POLLIN, 0}};
       if (::poll(fds, 2, -1) < 0) {
         if (errno == EINTR) continue;
-        return false;
+        return input::end;
       }
-      if (fds[1].revents != 0) return false;
+      if (fds[1].revents != 0) return input::stopped;
       const ssize_t got = ::read(fd_, buffer_, sizeof buffer_);
       if (got > 0) {
         pos_ = 0;
         end_ = static_cast<std::size_t>(got);
-        return true;
+        return input::data;
       }
-      if (got == 0 || errno != EINTR) return false;
+      if (got == 0 || errno != EINTR) return input::end;
     }
   }
 
@@ -135,11 +142,10 @@ int rpc_command(const arguments& args) {
   // has started); a request still running after the grace period is cancelled.
   stop_pipe stop;
   std::atomic<bool> stopped{false};
-  std::atomic<int> in_flight{0};
   std::unique_ptr<customer_module> module;
   stop_handler_scope on_signal(signals, [&](int signal) {
-    report_error(fmt::format("signal {}: finishing {} request(s) in flight, then stopping",
-                             signal, in_flight.load()));
+    report_error(fmt::format("signal {}: answering the lines already read, then stopping",
+                             signal));
     stopped.store(true);
     stop.stop();
   });
@@ -164,9 +170,7 @@ int rpc_command(const arguments& args) {
     } else if (line.find_first_not_of(" \t\r") == std::string::npos) {
       continue;  // blank lines are ignored
     } else {
-      in_flight.store(1);
       reply = dispatcher.handle(line);
-      in_flight.store(0);
     }
     if (reply) {
       reply->push_back('\n');
