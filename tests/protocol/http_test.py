@@ -146,6 +146,21 @@ def stored_emails(data):
     return sorted(row["email"] for row in json.loads(done.stdout)["result"])
 
 
+def open_stalled(server, count):
+    """`count` connections that never send a whole request: every other one stops halfway
+    through its headers, the others after the first byte of a 100-byte body. The first one
+    stops in its headers."""
+    stalled = []
+    for i in range(count):
+        s = server.raw_socket()
+        stalled.append(s)
+        if i % 2 == 0:
+            s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Le")
+        else:
+            s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+    return stalled
+
+
 def request(method, params=None, id=1):
     req = {"jsonrpc": "2.0", "method": method, "params": params if params is not None else []}
     if id is not None:
@@ -487,13 +502,7 @@ class HttpTest(unittest.TestCase):
         server = Server("--threads", "1")
         stalled = []
         try:
-            for i in range(20):
-                s = server.raw_socket()
-                if i % 2 == 0:
-                    s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Le")  # half the headers
-                else:
-                    s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
-                stalled.append(s)
+            stalled = open_stalled(server, 20)
             # No wait needed: the listening socket hands out connections in the order they were
             # made, so the server takes every stalled connection before the pings below.
             started = time.monotonic()
@@ -611,11 +620,7 @@ class ConnectionLimitTest(unittest.TestCase):
         server = Server("--max-connections", "4", "--threads", "1")
         stalled = []
         try:
-            for i in range(4):
-                s = server.raw_socket()
-                if i % 2 == 0:
-                    s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Le")  # half the headers
-                stalled.append(s)
+            stalled = open_stalled(server, 4)
             # The listening socket hands out connections in the order they were made: the four
             # above are taken before these clients.
             for i in range(20):
