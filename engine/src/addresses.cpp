@@ -37,7 +37,7 @@ std::vector<customer_address> customer_module::add_addresses(
   // Input checks, then every row's unique rules, then the references (decision D19).
   for (const auto& d : data)
     if (!d.customer_id) throw required_value(schema_of<address_row>().model, "customer_id");
-  return engine_->write(tx_of(ctx), [&](write_view& t) {
+  return engine_->write(call_of(ctx), [&](write_view& t) {
     std::vector<row_ptr<address_row>> rows;
     for (const auto& d : data) rows.push_back(insert_address(t, d, engine_->now()));
     for (const auto& d : data) check_customer_exists(t, *d.customer_id);

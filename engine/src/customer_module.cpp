@@ -8,15 +8,24 @@ context::context() noexcept = default;
 context::context(std::shared_ptr<detail::transaction> tx, bool owner) noexcept
     : tx_(std::move(tx)), owner_(owner) {}
 context::context(context&& other) noexcept
-    : tx_(std::move(other.tx_)), owner_(std::exchange(other.owner_, false)) {}
+    : tx_(std::move(other.tx_)),
+      owner_(std::exchange(other.owner_, false)),
+      deadline_(other.deadline_) {}
 
 context& context::operator=(context&& other) noexcept {
   if (this != &other) {
     context old(std::move(*this));  // an owned transaction being replaced rolls back
     tx_ = std::move(other.tx_);
     owner_ = std::exchange(other.owner_, false);
+    deadline_ = other.deadline_;
   }
   return *this;
+}
+
+context context::with_deadline(std::chrono::steady_clock::time_point deadline) const {
+  context c(tx_, false);
+  c.deadline_ = deadline;
+  return c;
 }
 
 context::~context() {
@@ -55,8 +64,10 @@ void customer_module::rollback(context& ctx) {
 }
 
 void customer_module::check_transaction(const context& ctx) const {
-  engine_->read(tx_of(ctx), [](const detail::view&) {});
+  engine_->read(call_of(ctx), [](const detail::view&) {});
 }
+
+void customer_module::cancel_calls() noexcept { engine_->cancel_calls(); }
 
 snapshot_info customer_module::snapshot() { return engine_->snapshot(); }
 

@@ -44,7 +44,7 @@ std::vector<customer> create_customers(write_view& t, std::span<const create_cus
 std::vector<customer> customer_module::create(std::span<const create_customer_dto> data,
                                               const context& ctx) {
   if (data.empty()) return {};
-  return engine_->write(tx_of(ctx),
+  return engine_->write(call_of(ctx),
                         [&](write_view& t) { return create_customers(t, data, engine_->now()); });
 }
 

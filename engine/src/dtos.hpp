@@ -59,7 +59,10 @@ auto to_dtos(const std::vector<Pointer>& rows, const view& v, const load_plan& p
   }
   std::vector<decltype(to_dto(*rows.front(), v, plan))> out;
   out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(to_dto(*r, v, plan));
+  for (const auto& r : rows) {
+    v.pause();  // no iterator is held while an answer is built
+    out.push_back(to_dto(*r, v, plan));
+  }
   return out;
 }
 

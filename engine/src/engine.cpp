@@ -60,15 +60,30 @@ void keep_before_images(const change_set<Row>& changes, const store& s, snapshot
       [&](const std::string& id, const change<Row>&) { view.before_write<Row>(s.of<Row>(), id); });
 }
 
+// Applies `changes` to the store as commit `sequence`. With pinned reads, the images as of each
+// read's pin are handed to it first, and replaced or erased elements are retired, not changed
+// (pinned_reads.hpp).
 template <class Row>
-void publish_changes(const change_set<Row>& changes, store& s, std::uint64_t sequence) {
+void publish_changes(const change_set<Row>& changes, store& s, std::uint64_t sequence,
+                     pinned_reads& pinned) {
   auto& table = s.of<Row>();
+  retired_nodes<Row>* retired = nullptr;
+  if (pinned.any()) {
+    pinned.keep_images(changes, s);
+    retired = &pinned.retire_list<Row>(sequence);
+  }
   changes.for_each([&](const std::string& id, const change<Row>& c) {
     if (c.after) {
       // After-images are built fresh by each write and unpublished until now, so stamping the
       // sequence does not change a row anyone else can see.
       std::const_pointer_cast<Row>(c.after)->version = sequence;
-      table.put(c.after);
+      if (retired) {
+        table.put_retiring(c.after, *retired);
+      } else {
+        table.put(c.after);
+      }
+    } else if (retired) {
+      table.erase_retiring(id, *retired);
     } else {
       table.erase(id);
     }
@@ -125,6 +140,7 @@ module_stats engine::stats() const {
     s.customer_group_customers = store_.of<membership_row>().size();
     s.sequence = store_.sequence;
   }
+  s.pinned_reads = pinned_.pins();
   const memory_usage memory = measure_memory_usage();
   s.heap_bytes = memory.heap_bytes;
   s.pool_bytes = memory.pool_bytes;
@@ -191,19 +207,22 @@ std::uint64_t engine::publish(const write_view& t) {
     return 0;
   const std::uint64_t sequence = store_.sequence + 1;
   if (hook_) hook_->append(changes_of(w, sequence));
+  writers_waiting_.fetch_add(1, std::memory_order_relaxed);  // long reads give way (pinned_reads)
   std::unique_lock lock(latch_);
+  writers_waiting_.fetch_sub(1, std::memory_order_relaxed);
   if (view_.active()) {
     keep_before_images(w.customers, store_, view_);
     keep_before_images(w.groups, store_, view_);
     keep_before_images(w.addresses, store_, view_);
     keep_before_images(w.memberships, store_, view_);
   }
-  publish_changes(w.customers, store_, sequence);
-  publish_changes(w.groups, store_, sequence);
-  publish_changes(w.addresses, store_, sequence);
-  publish_changes(w.memberships, store_, sequence);
+  publish_changes(w.customers, store_, sequence, pinned_);
+  publish_changes(w.groups, store_, sequence, pinned_);
+  publish_changes(w.addresses, store_, sequence, pinned_);
+  publish_changes(w.memberships, store_, sequence, pinned_);
   refresh_published_defaults(w, store_);
   store_.sequence = sequence;
+  if (pinned_.any()) pinned_.release();
   return sequence;
 }
 

@@ -1,11 +1,15 @@
 // detail::engine: the state behind customer_module, its latches, transactions and commits.
 //
 // Concurrency: `latch_` guards the committed store. Readers hold it shared for one call; a
-// commit holds it exclusively only while it publishes its write set. `writer_` lets one writer
-// at a time (an auto-commit call or a commit) change the store, so an auto-commit call reads a
-// store that cannot change under it, without holding the latch, and a commit validates against
-// a stable store. Calls inside an explicit transaction read under the shared latch and write to
-// the transaction's private write set. Thread-safe.
+// commit holds it exclusively only while it publishes its write set. A long read outside a
+// transaction does not keep a commit waiting: at its pauses (every few hundred rows of a scan,
+// a sort or an answer) it lets a waiting commit in and goes on reading the state it began with
+// (pinned_reads.hpp). `writer_` lets one writer at a time (an auto-commit call or a commit)
+// change the store, so an auto-commit call reads a store that cannot change under it, without
+// holding the latch, and a commit validates against a stable store. Calls inside an explicit
+// transaction read under the shared latch and write to the transaction's private write set.
+// Every call counts its work against its budget (call_budget.hpp: deadline, cancellation).
+// Thread-safe.
 //
 // Persistence hangs off the commit path (customerdb/persistence/): with a data directory,
 // `durable_` (a persistence::durable_store) recovers the store at construction, and is the
@@ -18,6 +22,7 @@
 // (snapshots.cpp).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -30,7 +35,9 @@
 
 #include "customerdb/customer_module.hpp"
 #include "customerdb/persistence/table_source.hpp"
+#include "call_budget.hpp"
 #include "latch.hpp"
+#include "pinned_reads.hpp"
 #include "snapshot_cut.hpp"
 #include "view.hpp"
 
@@ -70,27 +77,36 @@ class engine final : private persistence::table_source {
   // The time to stamp on rows written now.
   timestamp now() const { return clock_(); }
 
-  // Runs f(const view&) over the committed state, or inside `tx` when given.
+  // Runs f(const view&) over the committed state, or inside the call's transaction when it has
+  // one, counting the rows f visits against the call's budget (call_budget.hpp). Throws
+  // timed_out before f runs when the call may not start.
   template <class F>
-  auto read(transaction* tx, F&& f) const {
-    if (tx) {
-      std::unique_lock call = enter(*tx);
+  auto read(const call& c, F&& f) const {
+    call_budget budget = budget_of(c);
+    if (c.tx) {
+      std::unique_lock entered = enter(*c.tx);
+      counted_against counting(c.tx->writes, budget);
       std::shared_lock lock(latch_);
-      return std::forward<F>(f)(static_cast<const view&>(tx->writes));
+      return std::forward<F>(f)(static_cast<const view&>(c.tx->writes));
     }
-    std::shared_lock lock(latch_);
-    const view v(store_, nullptr);
-    return std::forward<F>(f)(v);
+    committed_read session(*this);
+    call_budget paced(c.deadline, cancelled_, &session);
+    session.read_view().count_against(&paced);
+    return std::forward<F>(f)(std::as_const(session.read_view()));
   }
 
-  // Runs f(write_view&) as one atomic step: inside `tx` when given (undone on failure), otherwise
-  // as a transaction of its own that commits at once. `f` checks the unique rules of the rows it
-  // writes as it writes them (put_checked, rules.hpp).
+  // Runs f(write_view&) as one atomic step: inside the call's transaction when it has one
+  // (undone on failure), otherwise as a transaction of its own that commits at once. `f`
+  // checks the unique rules of the rows it writes as it writes them (put_checked, rules.hpp).
+  // The rows f visits count against the call's budget; a call that runs out of it is undone.
   template <class F>
-  auto write(transaction* tx, F&& f) {
+  auto write(const call& c, F&& f) {
     using result = std::invoke_result_t<F, write_view&>;
-    if (tx) {
-      std::unique_lock call = enter(*tx);
+    call_budget budget = budget_of(c);
+    if (c.tx) {
+      transaction* tx = c.tx;
+      std::unique_lock entered = enter(*tx);
+      counted_against counting(tx->writes, budget);
       std::shared_lock lock(latch_);
       const std::size_t mark = tx->writes.mark();
       try {
@@ -109,6 +125,7 @@ class engine final : private persistence::table_source {
         {
           std::lock_guard writer(writer_);
           write_view t(store_);
+          t.count_against(&budget);
           std::forward<F>(f)(t);
           sequence = publish(t);
         }
@@ -117,6 +134,7 @@ class engine final : private persistence::table_source {
         auto r = [&] {
           std::lock_guard writer(writer_);
           write_view t(store_);
+          t.count_against(&budget);
           auto r = std::forward<F>(f)(t);
           sequence = publish(t);
           return r;
@@ -141,6 +159,8 @@ class engine final : private persistence::table_source {
   void import(row_batch rows, const import_options& options);
 
   std::shared_ptr<transaction> begin(const transaction_options& options);
+  // See customer_module::cancel_calls.
+  void cancel_calls() noexcept { cancelled_.store(true, std::memory_order_relaxed); }
   // Validates and publishes `tx` (see customer_module::commit); the transaction is over after.
   void commit(transaction& tx);
   void rollback(transaction& tx);
@@ -150,6 +170,56 @@ class engine final : private persistence::table_source {
   module_stats stats() const;
 
  private:
+  // The budget of call `c`, checked once: throws timed_out when the call may not start.
+  call_budget budget_of(const call& c) const {
+    call_budget budget(c.deadline, cancelled_);
+    budget.check();
+    return budget;
+  }
+  // Counts the rows a transaction's view visits against one call's budget, for that call.
+  class counted_against {
+   public:
+    counted_against(write_view& v, call_budget& budget) : view_(v) { v.count_against(&budget); }
+    ~counted_against() { view_.count_against(nullptr); }
+    counted_against(const counted_against&) = delete;
+    counted_against& operator=(const counted_against&) = delete;
+
+   private:
+    write_view& view_;
+  };
+
+  // A read of the committed store outside any transaction: holds the shared latch, and at its
+  // pauses lets a waiting commit in, pinning the state it reads the first time
+  // (pinned_reads.hpp).
+  class committed_read final : public yielder {
+   public:
+    explicit committed_read(const engine& e)
+        : engine_(e), lock_(e.latch_), view_(e.store_, nullptr) {}
+    ~committed_read() {
+      if (pinned_) engine_.pinned_.unpin(*pinned_);  // still under the shared latch
+    }
+    committed_read(const committed_read&) = delete;
+    committed_read& operator=(const committed_read&) = delete;
+
+    view& read_view() noexcept { return view_; }
+
+    void yield() override {
+      if (engine_.writers_waiting_.load(std::memory_order_relaxed) == 0) return;
+      if (!pinned_) {
+        pinned_ = &engine_.pinned_.pin(engine_.store_.sequence);
+        view_.read_through(&pinned_->images);
+      }
+      lock_.unlock();
+      lock_.lock();
+    }
+
+   private:
+    const engine& engine_;
+    std::shared_lock<latch> lock_;
+    view view_;
+    pinned_read* pinned_ = nullptr;
+  };
+
   // Locks `tx` for one call; throws conflict when it expired or ended.
   std::unique_lock<std::mutex> enter(transaction& tx) const;
   // Checks that no row `t` wrote was changed by a commit after `begin_sequence`, that the rows
@@ -171,6 +241,9 @@ class engine final : private persistence::table_source {
 
   mutable latch latch_;
   mutable std::mutex writer_;
+  std::atomic<bool> cancelled_{false};  // cancel_calls()
+  std::atomic<int> writers_waiting_{0};  // commits waiting for the exclusive latch
+  mutable pinned_reads pinned_;          // reads that gave way to commits
   store store_;
   std::function<timestamp()> clock_;
   snapshot_cut view_;                                    // the cut a snapshot in progress reads

@@ -22,10 +22,10 @@ namespace {
 
 // Updates `target` (ids or a selector) with `data`, then checks the data's references.
 template <class Row, class Target, class Data>
-std::vector<dto_t<Row>> update_targets_with(engine& e, transaction* tx, const Target& target,
+std::vector<dto_t<Row>> update_targets_with(engine& e, const call& c, const Target& target,
                                             const Data& data) {
   return update_entities<Row>(
-      e, tx, target, [&](Row& r) { return apply_update(r, data); },
+      e, c, target, [&](Row& r) { return apply_update(r, data); },
       [&](const view& v) { check_update_references(v, data); });
 }
 
@@ -56,33 +56,33 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
 #define CUSTOMERDB_RETRIEVE_METHOD(Row, name)                                                  \
   dto_t<Row> customer_module::name(id_view id, const find_config& config, const context& ctx)  \
       const {                                                                                  \
-    return engine_->read(tx_of(ctx),                                                           \
+    return engine_->read(call_of(ctx),                                                           \
                          [&](const view& v) { return detail::retrieve<Row>(v, id, config); }); \
   }
 
 #define CUSTOMERDB_UPDATE_METHODS(Row, name, Data)                                           \
   dto_t<Row> customer_module::name(id_view id, const Data& data, const context& ctx) {       \
-    return update_targets_with<Row>(*engine_, tx_of(ctx), single_id<Row>(id), data).front(); \
+    return update_targets_with<Row>(*engine_, call_of(ctx), single_id<Row>(id), data).front(); \
   }                                                                                          \
   std::vector<dto_t<Row>> customer_module::name(const std::vector<std::string>& ids,         \
                                                 const Data& data, const context& ctx) {      \
     if (ids.empty()) return {};                                                              \
-    return update_targets_with<Row>(*engine_, tx_of(ctx), ids, data);                        \
+    return update_targets_with<Row>(*engine_, call_of(ctx), ids, data);                        \
   }                                                                                          \
   std::vector<dto_t<Row>> customer_module::name(const filter& selector, const Data& data,    \
                                                 const context& ctx) {                        \
-    return update_targets_with<Row>(*engine_, tx_of(ctx), selector, data);                   \
+    return update_targets_with<Row>(*engine_, call_of(ctx), selector, data);                   \
   }
 
 #define CUSTOMERDB_DELETE_METHODS(Row, name)                                                    \
   void customer_module::name(id_view id, const context& ctx) { name(single_id<Row>(id), ctx); } \
   void customer_module::name(const std::vector<std::string>& ids, const context& ctx) {         \
     if (ids.empty()) return;                                                                    \
-    engine_->write(tx_of(ctx),                                                                  \
+    engine_->write(call_of(ctx),                                                                  \
                    [&](write_view& t) { erase_with_dependents<Row>(t, unique_ids(ids)); });     \
   }                                                                                             \
   void customer_module::name(const filter& selector, const context& ctx) {                      \
-    engine_->write(tx_of(ctx), [&](write_view& t) {                                             \
+    engine_->write(call_of(ctx), [&](write_view& t) {                                             \
       erase_with_dependents<Row>(                                                               \
           t, ids_of(select_rows<Row>(t, selector, query_kind::delete_selector)));               \
     });                                                                                         \
@@ -91,7 +91,7 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
 #define CUSTOMERDB_LIST_METHOD(Row, name, Result, run)                                         \
   Result customer_module::name(const filter& filters, const find_config& config,               \
                                const context& ctx) const {                                     \
-    return engine_->read(tx_of(ctx),                                                           \
+    return engine_->read(call_of(ctx),                                                           \
                          [&](const view& v) { return detail::run<Row>(v, filters, config); }); \
   }
 
@@ -99,7 +99,7 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
   linkable_ids customer_module::name(const std::vector<std::string>& ids,                    \
                                      const soft_delete_config& config, const context& ctx) { \
     if (ids.empty()) return {};                                                              \
-    return engine_->write(tx_of(ctx), [&](write_view& t) {                                   \
+    return engine_->write(call_of(ctx), [&](write_view& t) {                                   \
       return detail::run<Row>(t, ids, config, engine_->now());                               \
     });                                                                                      \
   }                                                                                          \

@@ -220,9 +220,9 @@ struct no_references {
 // update(): resolves `target` (ids or a selector), applies `apply(Row&) -> bool changed` to
 // each row, then `check_references(const view&)`, in one transaction.
 template <class Row, class Target, class Apply, class CheckReferences = no_references>
-std::vector<dto_t<Row>> update_entities(engine& e, transaction* tx, const Target& target,
+std::vector<dto_t<Row>> update_entities(engine& e, const call& c, const Target& target,
                                         Apply&& apply, CheckReferences&& check_references = {}) {
-  return e.write(tx, [&](write_view& t) {
+  return e.write(c, [&](write_view& t) {
     auto dtos = update_rows<Row>(t, update_targets<Row>(t, target), e.now(), apply);
     if (!dtos.empty()) check_references(static_cast<const view&>(t));
     return dtos;

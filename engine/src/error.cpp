@@ -14,8 +14,8 @@ std::string_view to_string(error_code code) noexcept {
   // In the order of error_code.
   static constexpr std::string_view names[] = {"not_found",     "invalid_data", "conflict",
                                                "not_allowed",   "io_error",     "corruption",
-                                               "invalid_params"};
-  static_assert(std::size(names) == static_cast<std::size_t>(error_code::invalid_params) + 1);
+                                               "invalid_params", "timed_out"};
+  static_assert(std::size(names) == static_cast<std::size_t>(error_code::timed_out) + 1);
   const auto i = static_cast<std::size_t>(code);
   return i < std::size(names) ? names[i] : "unknown";
 }

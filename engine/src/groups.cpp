@@ -12,7 +12,7 @@ using namespace detail;
 std::vector<customer_group> customer_module::create_customer_group(
     std::span<const create_customer_group_dto> data, const context& ctx) {
   if (data.empty()) return {};
-  return engine_->write(tx_of(ctx), [&](write_view& t) {
+  return engine_->write(call_of(ctx), [&](write_view& t) {
     std::vector<row_ptr<group_row>> rows;
     const timestamp now = engine_->now();
     for (const auto& d : data) {

@@ -165,7 +165,15 @@ void engine::import(row_batch rows, const import_options& options) {
       changes.emplace(changes_of(rows, sequence));
     }
     meter.start("inserting", total);
+    writers_waiting_.fetch_add(1, std::memory_order_relaxed);
     std::unique_lock lock(latch_);
+    writers_waiting_.fetch_sub(1, std::memory_order_relaxed);
+    if (pinned_.any()) {  // reads pinned before the import do not see its rows
+      pinned_.keep_absent(rows.groups);
+      pinned_.keep_absent(rows.customers);
+      pinned_.keep_absent(rows.addresses);
+      pinned_.keep_absent(rows.memberships);
+    }
     per_entity<counter> inserted{};
     try {
       // The tables on three threads: ids first, then (all rows in) references and rules. The

@@ -11,7 +11,7 @@ using namespace detail;
 std::vector<std::string> customer_module::add_customer_to_group(
     std::span<const group_customer_pair> pairs, const context& ctx) {
   if (pairs.empty()) return {};
-  return engine_->write(tx_of(ctx), [&](write_view& t) {
+  return engine_->write(call_of(ctx), [&](write_view& t) {
     std::vector<std::string> ids;
     const timestamp now = engine_->now();
     for (const auto& p : pairs) {
@@ -46,7 +46,7 @@ void customer_module::remove_customer_from_group(const group_customer_pair& pair
 void customer_module::remove_customer_from_group(std::span<const group_customer_pair> pairs,
                                                  const context& ctx) {
   if (pairs.empty()) return;
-  engine_->write(tx_of(ctx), [&](write_view& t) {
+  engine_->write(call_of(ctx), [&](write_view& t) {
     for (const auto& p : pairs)
       for (const auto& m : t.memberships_of_pair(p.customer_id, p.customer_group_id))
         t.erase<membership_row>(m->id);

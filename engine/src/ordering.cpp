@@ -87,11 +87,13 @@ void sort_by(const std::vector<order_key<Row>>& order, const view& v,
   const std::size_t width = order.size();
   std::vector<cell> keys(rows.size() * width);
   for (std::size_t i = 0; i < rows.size(); ++i) {
+    v.pause();
     for (std::size_t k = 0; k < width; ++k) keys[i * width + k] = order[k].get(**rows[i], v);
   }
   std::vector<std::size_t> positions(rows.size());
   std::iota(positions.begin(), positions.end(), std::size_t{0});
   std::stable_sort(positions.begin(), positions.end(), [&](std::size_t a, std::size_t b) {
+    v.pause();  // a sort that throws leaves `positions` unspecified: it is dropped
     for (std::size_t k = 0; k < width; ++k) {
       const int c = compare_cells(keys[a * width + k], keys[b * width + k], order[k].descending);
       if (c != 0) return c < 0;

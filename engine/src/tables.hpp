@@ -238,6 +238,48 @@ class table {
     reserve_hashed<0>(n);
   }
 
+  // An element taken out of the container whole (put_retiring, erase_retiring).
+  using node_type = typename Container::node_type;
+
+  // put() and erase() for a table whose slots readers may still hold (pinned reads,
+  // pinned_reads.hpp): the element replaced or erased is taken out of the container whole and
+  // appended to `retired`, so that its address and contents stay as they were until the caller
+  // drops the node; a replaced row gets a new element.
+  void put_retiring(row_ptr<Row> row, std::vector<node_type>& retired) {
+    slot<Row> s(std::move(row));
+    retired.reserve(retired.size() + 1);
+    if (const slot<Row>* found = ids_.find(s.id)) {
+      if constexpr (std::is_same_v<Row, customer_row>) s.extra.defaults = found->extra.defaults;
+      retired.push_back(extract(*found));
+    }
+    if (!add(std::move(s))) throw std::logic_error("table::put_retiring: the id is taken");
+  }
+  void erase_retiring(std::string_view id, std::vector<node_type>& retired) {
+    retired.reserve(retired.size() + 1);
+    if (const slot<Row>* found = ids_.find(key(id))) retired.push_back(extract(*found));
+  }
+
+  // Appends to `out` the slots of up to `n` rows that follow the id `after` in id order (from
+  // the first row when null), soft-deleted ones included, walking several stretches of the
+  // index at once when there are many (see scan). Returns whether rows remain after them.
+  bool gather_after(const key* after, std::size_t n, std::vector<const slot<Row>*>& out) const {
+    const auto& idx = rows_.template get<by_order>();
+    const std::size_t begin = after ? idx.rank(idx.upper_bound(*after)) : 0;
+    const std::size_t count = std::min(n, idx.size() - begin);
+    out.reserve(out.size() + count);
+    const auto push = [&](const slot<Row>& s) {
+      out.push_back(&s);
+      return true;
+    };
+    if (count >= gathered_scan_minimum / 4) {
+      scan_gathered(idx, begin, count, push);
+    } else {
+      auto it = idx.nth(begin);
+      for (std::size_t i = 0; i < count; ++i, ++it) push(*it);
+    }
+    return begin + count < idx.size();
+  }
+
   // Removes the row with `id`, if any.
   void erase(std::string_view id) {
     const slot<Row>* found = ids_.find(key(id));
@@ -434,6 +476,13 @@ class table {
         prefetch_bucket(idx, idx.key_extractor()(s));
       prefetch_buckets<I + 1>(s);
     }
+  }
+
+  // Takes the element `s` out of the container and the id index.
+  node_type extract(const slot<Row>& s) noexcept {
+    ids_.erase(s);
+    auto& idx = rows_.template get<by_order>();
+    return idx.extract(idx.iterator_to(s));
   }
 
   // Inserts `s` into the container and the id index unless its id is taken.

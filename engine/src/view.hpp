@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "call_budget.hpp"
 #include "rows.hpp"
 #include "store.hpp"
 #include "tables.hpp"
@@ -21,9 +22,29 @@ namespace customerdb::detail {
 
 // Reads the committed tables with an optional write set on top. Thread-compatible; the caller
 // holds the store's latch while it reads.
+//
+// With a budget (set by the engine for the call it serves), every row a scan, a lookup or a
+// caller's loop visits is counted against it (tick), which throws timed_out when the call must
+// stop (call_budget.hpp).
 class view {
  public:
   view(const store& s, const write_set* writes) : store_(&s), writes_(writes) {}
+
+  // Counts the rows visited from now on against `budget` (null: none). Not thread-safe: the
+  // call that owns the view sets it.
+  void count_against(call_budget* budget) noexcept { budget_ = budget; }
+  // Counts one row visited by the caller (see call_budget::tick).
+  void tick() const {
+    if (budget_) budget_->tick();
+  }
+  // tick(), where the caller holds no iterator into a table, so that a read may give way to
+  // commits here (call_budget::pause, pinned_reads.hpp).
+  void pause() const {
+    if (budget_) budget_->pause();
+  }
+  // Reads `writes` on top of the committed tables from now on: for a pinned read, the images of
+  // the rows changed since its pin.
+  void read_through(const write_set* writes) noexcept { writes_ = writes; }
 
   // The visible row with `id` (soft-deleted rows included), or null.
   template <class Row>
@@ -45,12 +66,17 @@ class view {
   // lets a large scan walk several stretches of the index at once (table::scan).
   template <class Row, class F>
   void scan(bool live_only, F&& f, bool whole = false) const {
+    if (budget_ && budget_->may_yield()) return scan_in_chunks<Row>(live_only, f);
+    const auto visit = [&](const slot<Row>& s) {
+      tick();
+      return f(s);
+    };
     const auto& table = store_->of<Row>();
-    if (!has_writes<Row>()) return table.scan(live_only, whole, f);
+    if (!has_writes<Row>()) return table.scan(live_only, whole, visit);
     const auto& changes = writes_->of<Row>();
     table.scan_under(
         changes.afters(), live_only,
-        [&](const slot<Row>& s) { return changes.find(s.id.text()) != nullptr; }, f);
+        [&](const slot<Row>& s) { return changes.find(s.id.text()) != nullptr; }, visit);
   }
 
   // Rows [skip, end) of the rows in id order (live ones when `live_only`) and how many such
@@ -67,6 +93,7 @@ class view {
   void lookup_by(const key& k, F&& f) const {
     const auto* changes = has_writes<Row>() ? &writes_->of<Row>() : nullptr;
     store_->of<Row>().template lookup_by<Field>(k, [&](const slot<Row>& s) {
+      tick();
       if (!changes || !changes->find(s.id.text())) f(s);
     });
     if (changes) changes->afters().template lookup_by<Field>(k, f);
@@ -109,9 +136,57 @@ class view {
   const store& committed() const noexcept { return *store_; }
 
  private:
+  // scan() for a read that may give way to commits: gathers the rows a chunk at a time (holding
+  // no iterator between chunks), pausing before each row, and resumes after the last id read.
+  template <class Row, class F>
+  void scan_in_chunks(bool live_only, F& f) const;
+
   const store* store_;
   const write_set* writes_;
+  call_budget* budget_ = nullptr;
 };
+
+template <class Row, class F>
+void view::scan_in_chunks(bool live_only, F& f) const {
+  constexpr std::size_t first_chunk = 64, largest_chunk = 4096, prefetch_distance = 16;
+  const auto& table = store_->of<Row>();
+  std::vector<const slot<Row>*> gathered, rows;
+  std::string last;  // the id the next chunk follows, once started
+  bool started = false;
+  for (std::size_t n = first_chunk;; n = std::min(2 * n, largest_chunk)) {
+    const key after(last);
+    gathered.clear();
+    const bool more = table.gather_after(started ? &after : nullptr, n, gathered);
+    // The chunk covers the ids after `last` up to the last one gathered (all, at the end); a
+    // write set on top replaces the rows it wrote there.
+    const std::string bound = more ? std::string(gathered.back()->id.text()) : std::string();
+    rows.clear();
+    const auto keep = [&](const slot<Row>& s) {
+      if (!live_only || !s.deleted) rows.push_back(&s);
+    };
+    if (!has_writes<Row>()) {
+      for (const auto* s : gathered) keep(*s);
+    } else {
+      const auto& changes = writes_->of<Row>();
+      const auto& written = changes.afters().in_id_order();
+      auto next = started ? written.upper_bound(after) : written.begin();
+      const auto within = [&](const slot<Row>& s) { return !more || s.id.text() <= bound; };
+      for (const auto* s : gathered) {
+        for (; next != written.end() && next->id < s->id; ++next) keep(*next);
+        if (!changes.find(s->id.text())) keep(*s);
+      }
+      for (; next != written.end() && within(*next); ++next) keep(*next);
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (i + prefetch_distance < rows.size()) prefetch_row(*rows[i + prefetch_distance]);
+      pause();
+      if (!f(*rows[i])) return;
+    }
+    if (!more) return;
+    last = bound;
+    started = true;
+  }
+}
 
 // A view with a private write set: the unit of every write. Thread-compatible.
 //

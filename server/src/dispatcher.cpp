@@ -40,6 +40,8 @@ int code_of(error_code c) {
       return -32003;
     case error_code::not_allowed:
       return -32004;
+    case error_code::timed_out:
+      return -32005;
     case error_code::invalid_params:
       return invalid_params;
     case error_code::io_error:

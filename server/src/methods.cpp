@@ -163,6 +163,7 @@ json::value encode_stats(const module_stats& s) {
       {"heapBytes", s.heap_bytes},
       {"poolBytes", s.pool_bytes},
       {"residentBytes", s.resident_bytes},
+      {"pinnedReads", s.pinned_reads},
       {"lastSnapshotAt", nullptr},
       {"lastSnapshotSequence", nullptr},
   };

@@ -1054,7 +1054,7 @@ class Administration(ServerTest):
         self.assertEqual(set(before), {"customers", "customerGroups", "customerAddresses",
                                        "customerGroupCustomers", "sequence", "memoryBytes",
                                        "heapBytes", "poolBytes", "residentBytes",
-                                       "lastSnapshotAt", "lastSnapshotSequence"})
+                                       "pinnedReads", "lastSnapshotAt", "lastSnapshotSequence"})
         self.assertEqual({k: before[k] for k in ("customers", "customerGroups",
                                                  "customerAddresses", "customerGroupCustomers",
                                                  "lastSnapshotAt", "lastSnapshotSequence")},

@@ -31,7 +31,13 @@ namespace customerdb {
 
 namespace detail {
 class transaction;
-}
+
+// What the engine needs of a call's context: its transaction (null: none) and its deadline.
+struct call {
+  transaction* tx = nullptr;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+};
+}  // namespace detail
 
 struct transaction_options {
   // Past this point any use of the transaction, commit included, fails with `conflict`, and
@@ -55,12 +61,24 @@ class context {
   // True when this context began its transaction (commit and rollback act through it).
   bool owns_transaction() const noexcept { return owner_; }
 
+  // A context for the same transaction as this one (joining it, never owning it: commit and
+  // rollback through it do nothing), or for none, whose calls each fail with `timed_out`
+  // "The call ran past its deadline and was stopped; it changed nothing" once `deadline` has
+  // passed: checked when the call starts and every few hundred rows of its scans, sorts and
+  // answer building, so a call stops within about a millisecond of its deadline.
+  context with_deadline(std::chrono::steady_clock::time_point deadline) const;
+  // The deadline set by with_deadline, if any.
+  std::optional<std::chrono::steady_clock::time_point> deadline() const noexcept {
+    return deadline_;
+  }
+
  private:
   friend class customer_module;
   context(std::shared_ptr<detail::transaction> tx, bool owner) noexcept;
 
   std::shared_ptr<detail::transaction> tx_;
   bool owner_ = false;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
 };
 
 }  // namespace customerdb

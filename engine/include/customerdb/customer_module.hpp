@@ -335,8 +335,16 @@ class customer_module {
   // Row counts, commit sequence, memory in use and the last snapshot. Never throws.
   module_stats stats() const;
 
+  // Makes every call in progress fail at its next check (see context::with_deadline), and
+  // every later call at once, with `timed_out` "The call was cancelled: the module is shutting
+  // down"; such calls change nothing. Commits, rollbacks, snapshots and the destructor still
+  // work. For a server that must stop within a bounded time. Thread-safe; cannot be undone.
+  void cancel_calls() noexcept;
+
  private:
-  static detail::transaction* tx_of(const context& ctx) noexcept { return ctx.tx_.get(); }
+  static detail::call call_of(const context& ctx) noexcept {
+    return {ctx.tx_.get(), ctx.deadline_};
+  }
 
   std::unique_ptr<detail::engine> engine_;
 };

@@ -22,10 +22,12 @@ enum class error_code {
   corruption,      // persisted data failed its checks (persistence)
   invalid_params,  // external input of the wrong shape: a decoder found a JSON value of the wrong
                    // type or structure (the server's JSON codec; JSON-RPC "invalid params")
+  timed_out,       // the call ran past its deadline (context::with_deadline) or was cancelled
+                   // (customer_module::cancel_calls); it changed nothing
 };
 
 // The name of a code as it appears in Medusa and on the wire: "not_found", "invalid_data", ...
-// (invalid_params is the server's: "invalid_params").
+// (invalid_params and timed_out are customerdb's own: "invalid_params", "timed_out").
 std::string_view to_string(error_code code) noexcept;
 
 // Thread-safe (immutable once thrown).

@@ -70,6 +70,9 @@ struct module_stats {
   std::size_t pool_bytes = 0;      // the engine's pool (rows, index nodes, text): every chunk
                                    // mapped, with its free blocks and the faulted-in reserve
   std::size_t resident_bytes = 0;  // the process's resident set size
+  // Reads (outside transactions) that let a commit in while they worked and went on reading the
+  // state they had begun with, since the module opened.
+  std::uint64_t pinned_reads = 0;
   std::optional<timestamp> last_snapshot_at{};
   std::optional<std::uint64_t> last_snapshot_sequence{};
 };

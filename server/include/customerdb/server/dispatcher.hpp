@@ -4,7 +4,7 @@
 //
 // Errors: every failure becomes a JSON-RPC error object; handle() itself never throws except
 // std::bad_alloc. Module errors carry the module's message and `data.type`:
-//   -32001 not_found, -32002 invalid_data, -32003 conflict, -32004 not_allowed,
+//   -32001 not_found, -32002 invalid_data, -32003 conflict, -32004 not_allowed, -32005 timed_out,
 // protocol errors are -32700 parse_error, -32600 invalid_request, -32601 method_not_found,
 // -32602 invalid_params (wrong number or JSON types of params) and -32603 internal_error.
 //
