@@ -611,6 +611,89 @@ class HttpTest(unittest.TestCase):
             conn.close()
 
 
+CANCELLED = {"code": -32005, "message": "The call was cancelled: the module is shutting down",
+             "data": {"type": "timed_out"}}
+
+
+LONG_BATCH_CALLS = 5_000
+STORE_CUSTOMERS = 1_000
+
+
+def long_batch(marker_email):
+    """A batch that runs for minutes over a store of STORE_CUSTOMERS customers: each call tests
+    every customer against 100 patterns and matches none. Its first call creates a customer
+    with `marker_email`."""
+    patterns = {"$or": [{"first_name": {"$ilike": f"%zq{i}%"}} for i in range(100)]}
+    scan = request("list", [patterns, {"take": None}])
+    return ([request("create", [{"email": marker_email}], id="marker")]
+            + [dict(scan, id=i) for i in range(LONG_BATCH_CALLS)])
+
+
+def check_cancelled_batch(test, answers, calls=LONG_BATCH_CALLS):
+    """The answers of long_batch() after a cancellation: the marker's create, then results, then
+    from the first cancelled call on only cancellations, at least one."""
+    test.assertEqual(len(answers), calls + 1)
+    test.assertEqual(answers[0]["id"], "marker")
+    test.assertIn("result", answers[0])
+    rest = answers[1:]
+    done = next(i for i, a in enumerate(rest) if "error" in a)
+    test.assertTrue(all(a["result"] == [] for a in rest[:done]))
+    test.assertEqual([a["error"] for a in rest[done:]], [CANCELLED] * (calls - done))
+
+
+class LongRequestShutdownTest(unittest.TestCase):
+    """SIGTERM during a request that would run for minutes: the request is cancelled once the
+    grace period (here 0 ms) has passed, and the server stops with every acknowledged write."""
+
+    def test_sigterm_cancels_a_long_request(self):
+        data = temporary_directory(self)
+        server = Server("--data", data, "--fsync", "always", "--threads", "2",
+                        "--shutdown-timeout-ms", "0")
+        try:
+            conn = server.connect(timeout=600)
+            customers = [{"email": f"c{i}@example.com", "first_name": f"n{i}"}
+                         for i in range(STORE_CUSTOMERS)]
+            status, _, body = post(conn, request("create", [customers]))
+            self.assertEqual((status, len(body["result"])), (200, STORE_CUSTOMERS))
+            answer = {}
+
+            def send_batch():
+                c = server.connect(timeout=600)
+                try:
+                    answer["status"], _, answer["body"] = post(c, long_batch("marker@example.com"))
+                except Exception as e:  # noqa: BLE001 (checked below)
+                    answer["error"] = e
+                finally:
+                    c.close()
+            sender = threading.Thread(target=send_batch)
+            sender.start()
+            # The batch is running once its first call's customer is visible (a hang detector's
+            # bound: a Debug build takes a while to parse it).
+            deadline = time.monotonic() + 300
+            while not post(conn, request("list", [{"email": "marker@example.com"}]))[2]["result"]:
+                self.assertLess(time.monotonic(), deadline, "the batch did not start")
+            conn.close()
+            server.proc.send_signal(signal.SIGTERM)
+            # 60 s is a hang detector: the batch alone would run for minutes.
+            self.assertEqual(server.proc.wait(timeout=60), 0)
+            sender.join(timeout=60)
+            self.assertNotIn("error", answer)
+            self.assertEqual(answer["status"], 200)
+            check_cancelled_batch(self, answer["body"])
+            server.drainer.join(timeout=TIMEOUT)
+            log = "".join(server.stderr)
+            self.assertRegex(log, r"customerdb: signal 15: finishing [12] request\(s\) in "
+                                  r"flight, then stopping\n"
+                                  r"customerdb: shutdown: cancelling [12] request\(s\) still "
+                                  r"running after 0 ms\n"
+                                  r"customerdb: stopped\n$")
+            emails = stored_emails(data)
+            self.assertEqual(len(emails), STORE_CUSTOMERS + 1)
+            self.assertIn("marker@example.com", emails)
+        finally:
+            server.stop()
+
+
 class ConnectionLimitTest(unittest.TestCase):
     """--max-connections and --idle-timeout-ms (docs/protocol.md, HTTP)."""
 

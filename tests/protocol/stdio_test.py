@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import termios
 import time
 import unittest
@@ -62,6 +63,7 @@ RICH_METADATA = {
 
 # The codes of docs/protocol.md "Errors", by `data.type`.
 CODES = {"not_found": -32001, "invalid_data": -32002, "conflict": -32003, "not_allowed": -32004,
+         "timed_out": -32005,
          "parse_error": -32700, "invalid_request": -32600, "method_not_found": -32601,
          "invalid_params": -32602, "internal_error": -32603}
 
@@ -1390,6 +1392,82 @@ class Signals(unittest.TestCase):
                                  "read, then stopping\ncustomerdb: stopped\n")
                 # The acknowledged write is kept; the open transaction was rolled back.
                 self.assertEqual(stored_emails(data), ["acked@x.com"])
+
+    def start_long_batch(self, data: str, *args: str) -> subprocess.Popen[bytes]:
+        """Starts `rpc --data DATA ARGS` on a store of 1,000 customers and hands it a batch that
+        would run for minutes (each of its 5,000 calls tests every customer against 100
+        patterns), whose first call creates marker@x.com. Returns once the server has read the
+        whole batch: from then on it is answering it."""
+        proc = subprocess.Popen([BINARY, "rpc", "--data", data, "--fsync", "always", *args],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        self.addCleanup(proc.kill)
+        assert proc.stdin is not None and proc.stdout is not None
+        customers = [{"email": f"c{i}@x.com", "first_name": f"n{i}"} for i in range(1_000)]
+        proc.stdin.write(dumps(request("create", [customers], 1)) + b"\n")
+        proc.stdin.flush()
+        self.assertEqual(len(parse_strict(proc.stdout.readline())["result"]), 1_000)
+        patterns = {"$or": [{"first_name": {"$ilike": f"%zq{i}%"}} for i in range(100)]}
+        scan = request("list", [patterns, {"take": None}], 0)
+        batch = [request("create", [{"email": "marker@x.com"}], "marker")]
+        batch += [dict(scan, id=i) for i in range(5_000)]
+        line = dumps(batch) + b"\n"
+        writer = threading.Thread(target=lambda: (proc.stdin.write(line), proc.stdin.flush()))
+        writer.start()
+        writer.join(timeout=300)
+        wait_until_read(proc)  # the whole line is read: it will be answered
+        return proc
+
+    def test_a_signal_cancels_a_long_request(self) -> None:
+        # The grace period is 0 ms, so the signal cancels the batch at once.
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "data")
+            proc = self.start_long_batch(data, "--shutdown-timeout-ms", "0")
+            output: list[bytes] = []
+            reader = threading.Thread(target=lambda: output.append(proc.stdout.read()))
+            reader.start()  # the answer is larger than the pipe's buffer
+            proc.send_signal(signal.SIGTERM)
+            # Standard input stays open; 60 s is a hang detector.
+            self.assertEqual(proc.wait(timeout=60), 0)
+            reader.join(timeout=60)
+            self.assertEqual(output[0].count(b"\n"), 1)
+            answers = parse_strict(output[0])
+            self.assertEqual(len(answers), 5_001)
+            cancelled = error_of("timed_out",
+                                 "The call was cancelled: the module is shutting down")
+            # Results (perhaps none), then from the first cancelled call on only cancellations.
+            done = next(i for i, a in enumerate(answers) if "error" in a)
+            self.assertTrue(all("result" in a for a in answers[:done]))
+            self.assertEqual([a["error"] for a in answers[done:]],
+                             [cancelled] * (5_001 - done))
+            assert proc.stderr is not None
+            self.assertEqual(proc.stderr.read(),
+                             b"customerdb: signal 15: answering the lines already read, then "
+                             b"stopping\ncustomerdb: shutdown: cancelling the calls still running "
+                             b"after 0 ms\ncustomerdb: stopped\n")
+            # Every acknowledged write is there; the marker only if its call ran.
+            emails = stored_emails(data)
+            self.assertEqual(len(emails), 1_000 + (1 if done > 0 else 0))
+
+    def test_a_second_signal_stops_at_once(self) -> None:
+        # A grace period of 10 minutes: only the second signal can end the batch.
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "data")
+            proc = self.start_long_batch(data, "--shutdown-timeout-ms", "600000")
+            assert proc.stderr is not None and proc.stdout is not None
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.stderr.readline(), b"customerdb: signal 15: answering the "
+                                                     b"lines already read, then stopping\n")
+            proc.send_signal(signal.SIGINT)
+            self.assertEqual(proc.wait(timeout=60), 130)  # 128 + SIGINT
+            self.assertEqual(proc.stderr.read(), b"customerdb: signal 2 again: stopping now, "
+                                                 b"skipping the final snapshot (acknowledged "
+                                                 b"writes are in the journal)\n")
+            self.assertEqual(proc.stdout.read(), b"")  # the batch's answer is dropped
+            # The acknowledged creates are there (and the marker, if its call had run).
+            emails = stored_emails(data)
+            self.assertIn(len(emails), (1_000, 1_001))
+            self.assertEqual(emails[:1_000], sorted(f"c{i}@x.com" for i in range(1_000)))
 
     def test_a_line_read_in_part_is_dropped(self) -> None:
         proc = subprocess.Popen([BINARY, "rpc"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -17,6 +17,7 @@
 
 #include "command.hpp"
 #include "customerdb/server/dispatcher.hpp"
+#include "grace_timer.hpp"
 #include "server_flags.hpp"
 #include "stop_signals.hpp"
 
@@ -143,15 +144,23 @@ int rpc_command(const arguments& args) {
   stop_pipe stop;
   std::atomic<bool> stopped{false};
   std::unique_ptr<customer_module> module;
+  std::atomic<customer_module*> opened{nullptr};  // the module once it is open
+  grace_timer cancel_timer;
   stop_handler_scope on_signal(signals, [&](int signal) {
     report_error(fmt::format("signal {}: answering the lines already read, then stopping",
                              signal));
     stopped.store(true);
     stop.stop();
+    cancel_timer.start(flags.shutdown_timeout, [&] {
+      report_error(fmt::format("shutdown: cancelling the calls still running after {} ms",
+                               flags.shutdown_timeout.count()));
+      if (customer_module* m = opened.load()) m->cancel_calls();
+    });
   });
 
   module = open_module(parsed.persistence);
   if (!module) return 1;
+  opened.store(module.get());
   server::dispatcher_options dopts = flags.dispatcher;
   dopts.max_request_bytes = parsed.vars["max-request-bytes"].as<std::size_t>();
   server::dispatcher dispatcher(*module, dopts);
@@ -182,6 +191,7 @@ int rpc_command(const arguments& args) {
   // What is left is rolling back and making the store durable: one more signal is ignored, a
   // second one stops at once (stop_signals.hpp).
   on_signal.reset();
+  cancel_timer.disarm();
   dispatcher.close();
   module.reset();  // clean shutdown: the module makes its data durable
   if (stopped.load()) report_error("stopped");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -82,6 +83,9 @@ int serve_command(const arguments& args) {
   }
   http.idle_timeout = std::chrono::milliseconds(p.vars["idle-timeout-ms"].as<std::uint64_t>());
   http.shutdown_timeout = flags.shutdown_timeout;
+  // Called only once run() has started, so when the module is open.
+  std::unique_ptr<customer_module> module;
+  http.cancel = [&module] { module->cancel_calls(); };
 
   // Listen before loading the data: a refused address or a busy port fails at once.
   std::optional<server::http_server> server;
@@ -97,7 +101,7 @@ int serve_command(const arguments& args) {
                              signal, server->answering()));
     server->stop();
   });
-  auto module = open_module(p.persistence);
+  module = open_module(p.persistence);
   if (!module) return 1;
   server::dispatcher dispatcher(*module, rpc);
   server->run(dispatcher);
