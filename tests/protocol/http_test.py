@@ -125,7 +125,7 @@ def read_ok_head(test, reader):
     return length
 
 
-SECOND_SIGNAL = ("customerdb: signal 15 again: stopping now, skipping the final snapshot "
+SECOND_SIGNAL = ("customerdb: signal 15 again: stopping now, skipping the journal's final sync "
                  "(acknowledged writes are in the journal)")
 
 

@@ -1461,7 +1461,7 @@ class Signals(unittest.TestCase):
             proc.send_signal(signal.SIGINT)
             self.assertEqual(proc.wait(timeout=60), 130)  # 128 + SIGINT
             self.assertEqual(proc.stderr.read(), b"customerdb: signal 2 again: stopping now, "
-                                                 b"skipping the final snapshot (acknowledged "
+                                                 b"skipping the journal's final sync (acknowledged "
                                                  b"writes are in the journal)\n")
             self.assertEqual(proc.stdout.read(), b"")  # the batch's answer is dropped
             # The acknowledged creates are there (and the marker, if its call had run).

@@ -121,7 +121,7 @@ line on standard input, one response line each on standard output. End of input,
 SIGTERM shut down cleanly: the lines already read are answered (a request still running after
 --shutdown-timeout-ms is cancelled), open transactions are rolled back, the store is made
 durable, exit status 0. A second signal stops at once (exit status 128 + the signal), skipping
-the final snapshot. When standard output cannot be written (a full disk, a reader that went
+the journal's final sync. When standard output cannot be written (a full disk, a reader that went
 away), the store is made durable and the exit status is 1.)";
 
 }  // namespace

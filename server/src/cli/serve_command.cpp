@@ -24,7 +24,7 @@ constexpr std::string_view summary =
 request or batch as the body, GET /health. Stops cleanly on SIGINT or SIGTERM: requests in
 flight are answered (those still running after --shutdown-timeout-ms are cancelled), open
 transactions are rolled back and, with --data, the store is made durable; exit status 0. A
-second signal stops at once (exit status 128 + the signal), skipping the final snapshot.)";
+second signal stops at once (exit status 128 + the signal), skipping the journal's final sync.)";
 
 }  // namespace
 

@@ -41,7 +41,7 @@ struct stop_signals::impl {
 
   [[noreturn]] static void stop_now(int signal) {
     fmt::print(stderr,
-               "customerdb: signal {} again: stopping now, skipping the final snapshot "
+               "customerdb: signal {} again: stopping now, skipping the journal's final sync "
                "(acknowledged writes are in the journal)\n",
                signal);
     std::fflush(stderr);

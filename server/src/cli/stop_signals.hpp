@@ -6,8 +6,8 @@
 //
 //   - The first signal calls the stop handler with its number (once a handler is set; a signal
 //     that came earlier is handed to the handler as soon as it is set).
-//   - A later signal writes "customerdb: signal <N> again: stopping now, skipping the final
-//     snapshot (acknowledged writes are in the journal)" to standard error and ends the process
+//   - A later signal writes "customerdb: signal <N> again: stopping now, skipping the journal's
+//     final sync (acknowledged writes are in the journal)" to standard error and ends the process
 //     with _exit(128 + N): requests in flight are dropped and nothing more is written, as after
 //     kill -9. Every commit already acknowledged is in the journal (docs/persistence.md: a
 //     process crash loses nothing acknowledged, whatever the fsync policy); the journal is not
