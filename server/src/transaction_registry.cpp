@@ -50,12 +50,7 @@ std::string transaction_registry::begin(std::optional<std::chrono::milliseconds>
     return true;
   };
   if (!reserve()) {
-    std::vector<std::shared_ptr<entry>> expired;
-    {
-      std::lock_guard lock(mutex_);
-      expired = take_expired_locked(clock::now());
-    }
-    roll_back_expired(expired);
+    roll_back_expired_now();
     if (!reserve()) {
       throw error(error_code::not_allowed,
                   fmt::format("Too many open transactions: at most {} may be open at once; "
@@ -94,23 +89,38 @@ std::shared_ptr<const context> transaction_registry::find(std::string_view id,
                                                           std::size_t write_bytes) {
   std::shared_ptr<entry> t = lookup(id);
   if (write_bytes > 0) {
-    std::lock_guard lock(mutex_);
-    if (!t->ended_at) {
+    enum class refusal { none, per_transaction, in_total };
+    // Counts the bytes, or says which limit they would pass.
+    const auto charge = [&] {
+      std::lock_guard lock(mutex_);
+      if (t->ended_at) return refusal::none;  // the engine refuses its use
       if (write_bytes > limits_.max_bytes - std::min(t->bytes, limits_.max_bytes)) {
-        throw error(error_code::not_allowed,
-                    fmt::format("Transaction write limit reached: the write calls of a "
-                                "transaction may send at most {} bytes; commit it or roll it back",
-                                limits_.max_bytes));
+        return refusal::per_transaction;
       }
       if (write_bytes > limits_.max_total_bytes - std::min(open_bytes_, limits_.max_total_bytes)) {
-        throw error(error_code::not_allowed,
-                    fmt::format("Open transactions' write limit reached: the write calls of all "
-                                "open transactions may send at most {} bytes; retry once some "
-                                "have ended",
-                                limits_.max_total_bytes));
+        return refusal::in_total;
       }
       t->bytes += write_bytes;
       open_bytes_ += write_bytes;
+      return refusal::none;
+    };
+    refusal r = charge();
+    if (r == refusal::in_total) {
+      roll_back_expired_now();  // expired transactions' bytes no longer count
+      r = charge();
+    }
+    if (r == refusal::per_transaction) {
+      throw error(error_code::not_allowed,
+                  fmt::format("Transaction write limit reached: the write calls of a "
+                              "transaction may send at most {} bytes; commit it or roll it back",
+                              limits_.max_bytes));
+    }
+    if (r == refusal::in_total) {
+      throw error(error_code::not_allowed,
+                  fmt::format("Open transactions' write limit reached: the write calls of all "
+                              "open transactions may send at most {} bytes; retry once some "
+                              "have ended",
+                              limits_.max_total_bytes));
     }
   }
   const context& ctx = t->ctx;
@@ -190,6 +200,15 @@ transaction_registry::take_expired_locked(clock::time_point now) {
     }
   }
   return expired;
+}
+
+void transaction_registry::roll_back_expired_now() {
+  std::vector<std::shared_ptr<entry>> expired;
+  {
+    std::lock_guard lock(mutex_);
+    expired = take_expired_locked(clock::now());
+  }
+  roll_back_expired(expired);
 }
 
 void transaction_registry::roll_back_expired(const std::vector<std::shared_ptr<entry>>& expired) {

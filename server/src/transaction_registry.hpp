@@ -93,7 +93,8 @@ class transaction_registry {
 
   // The context of transaction `id`, for calls made in it. A write call passes the bytes of
   // its params: they are counted toward the limits, or the call is refused (not_allowed) and
-  // nothing is counted. An ended transaction counts nothing (the engine refuses its use).
+  // nothing is counted; before refusing for the total, expired transactions are rolled back.
+  // An ended transaction counts nothing (the engine refuses its use).
   std::shared_ptr<const context> find(std::string_view id, std::size_t write_bytes = 0);
 
   // Open transactions and the bytes their write calls sent, for tests and stats.
@@ -123,6 +124,8 @@ class transaction_registry {
   // back once mutex_ is released), and forgets old tombstones.
   std::vector<std::shared_ptr<entry>> take_expired_locked(clock::time_point now);
   void roll_back_expired(const std::vector<std::shared_ptr<entry>>& expired);
+  // sweep() without its once-a-second rate, for a limit about to refuse.
+  void roll_back_expired_now();
 
   customer_module& module_;
   const transaction_limits limits_;

@@ -335,6 +335,21 @@ BOOST_AUTO_TEST_CASE(write_bytes_are_limited_per_transaction_and_in_total) {
   BOOST_TEST(registry.open_bytes() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(an_expired_transaction_frees_its_bytes_before_a_refusal) {
+  customer_module module;
+  transaction_registry registry(module, {.max_bytes = 100, .max_total_bytes = 150});
+  const std::string expiring = registry.begin(1ms);
+  registry.find(expiring, 100);
+  const auto deadline = std::chrono::steady_clock::now() + 1ms;  // after expiring's
+  while (std::chrono::steady_clock::now() <= deadline) std::this_thread::yield();
+  const std::string other = registry.begin(std::nullopt);
+  registry.find(other, 100);  // room made by rolling back the expired one
+  BOOST_TEST(registry.open_bytes() == 100u);
+  BOOST_TEST(registry.open_count() == 1u);
+  CUSTOMERDB_CHECK_ERROR(registry.commit(expiring), error_code::conflict,
+                         "Transaction has expired");
+}
+
 BOOST_FIXTURE_TEST_CASE(close_rolls_back_and_forgets_but_held_contexts_stay_valid,
                         registry_fixture) {
   const std::string tx = registry.begin(std::nullopt);
