@@ -10,7 +10,9 @@
 //   - An ended transaction (committed, rolled back, a failed commit, or expired and rolled back
 //     by sweep()) stays for `tombstone_ttl` as a tombstone, so that a late use of its id gets
 //     the engine's own conflict message ("Transaction has expired", "Transaction is no longer
-//     active"); then it is forgotten and its id is unknown.
+//     active"); then it is forgotten and its id is unknown. A tombstone keeps only that message:
+//     the transaction itself (its write set, which may hold rows the store no longer has) goes
+//     at its end, once no call holds its context.
 //   - sweep() rolls back the transactions past their deadline (freeing their writes) and
 //     forgets old tombstones, at most once a second; the dispatcher calls it before each request.
 //   - Limits (transaction_limits) bound what open transactions hold: their number (begin()
@@ -23,11 +25,11 @@
 //     the registry rolls back the transactions still open.
 //
 // Errors: find(), commit() and rollback() throw customerdb::error (conflict) "Transaction <id>
-// was not found" for an id never issued or already forgotten; begin() and find() throw
-// not_allowed with the messages of transaction_limits when a limit would be passed; commit() and rollback() throw the
-// engine's errors (conflict for an expired or ended transaction, and commit's conflicts and
-// unique rules), after which the transaction is over. begin() throws what the module's
-// begin_transaction throws.
+// was not found" for an id never issued or already forgotten, and the tombstone's message for
+// an ended one; begin() and find() throw not_allowed with the messages of transaction_limits
+// when a limit would be passed; commit() and rollback() throw the engine's errors (conflict
+// for an expired transaction, and commit's conflicts and unique rules), after which the
+// transaction is over. begin() throws what the module's begin_transaction throws.
 //
 // Thread-safe: every member may be called from any number of threads at once. One mutex guards
 // the table, held only to look up, insert or erase entries (and by close()); the engine's commit
@@ -94,12 +96,14 @@ class transaction_registry {
   // The context of transaction `id`, for calls made in it. A write call passes the bytes of
   // its params: they are counted toward the limits, or the call is refused (not_allowed) and
   // nothing is counted; before refusing for the total, expired transactions are rolled back.
-  // An ended transaction counts nothing (the engine refuses its use).
+  // For an ended transaction, throws its tombstone's message (conflict).
   std::shared_ptr<const context> find(std::string_view id, std::size_t write_bytes = 0);
 
-  // Open transactions and the bytes their write calls sent, for tests and stats.
+  // Open transactions, the bytes their write calls sent, and the transactions the registry
+  // still holds (open ones, and ended ones whose last call has not returned), for tests.
   std::size_t open_count();
   std::size_t open_bytes();
+  std::size_t held_transactions();
 
   // Commits transaction `id`; it is over even when the commit fails.
   void commit(std::string_view id);
@@ -116,20 +120,27 @@ class transaction_registry {
  private:
   struct entry;
 
+  using held = std::shared_ptr<context>;
+
   std::shared_ptr<entry> lookup(std::string_view id);
-  void mark_ended(entry& t);
-  // REQUIRES: mutex_ held. Marks `t` ended (once), so that it no longer counts as open.
-  void end_locked(entry& t);
-  // REQUIRES: mutex_ held. Ends the transactions past their deadline and returns them (to roll
-  // back once mutex_ is released), and forgets old tombstones.
-  std::vector<std::shared_ptr<entry>> take_expired_locked(clock::time_point now);
-  void roll_back_expired(const std::vector<std::shared_ptr<entry>>& expired);
+  // The context of `t`; throws the tombstone's message when it has ended.
+  held live_context(entry& t);
+  // Marks `t` ended (once) with the engine's message for a later use of `ctx`, its context,
+  // and lets go of the transaction.
+  void mark_ended(entry& t, const context& ctx);
+  // REQUIRES: mutex_ held. Marks `t` ended (once) with `message`: it no longer counts as open,
+  // and its context is released (returned, to be destroyed once mutex_ is released).
+  held end_locked(entry& t, std::string message);
+  // REQUIRES: mutex_ held. Ends the transactions past their deadline and returns their
+  // contexts (to roll back once mutex_ is released), and forgets old tombstones.
+  std::vector<held> take_expired_locked(clock::time_point now);
+  void roll_back_expired(const std::vector<held>& expired);
   // sweep() without its once-a-second rate, for a limit about to refuse.
   void roll_back_expired_now();
 
   customer_module& module_;
   const transaction_limits limits_;
-  // Guards transactions_, every entry's ended_at and bytes, open_, open_bytes_, last_sweep_.
+  // Guards transactions_, every entry's members but deadline, open_, open_bytes_, last_sweep_.
   std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<entry>> transactions_;
   std::size_t open_ = 0;        // begun (or being begun) and not ended

@@ -252,6 +252,38 @@ BOOST_FIXTURE_TEST_CASE(an_ended_transaction_stays_as_a_tombstone, registry_fixt
                          "Transaction is no longer active");
 }
 
+// A tombstone answers with the engine's message but no longer holds the transaction (and its
+// write set): only a call still holding the context keeps it.
+BOOST_FIXTURE_TEST_CASE(a_tombstone_lets_go_of_the_transaction, registry_fixture) {
+  const std::string committed = registry.begin(std::nullopt);
+  const std::string rolled_back = registry.begin(std::nullopt);
+  const std::string expired = registry.begin(1ms);
+  module.create({.id = "cus_c"}, *registry.find(committed));
+  const auto held = registry.find(rolled_back);
+  module.create({.id = "cus_r"}, *held);
+  BOOST_TEST(registry.held_transactions() == 3u);
+  registry.commit(committed);
+  registry.rollback(rolled_back);
+  const auto deadline = std::chrono::steady_clock::now() + 1ms;  // after expired's
+  while (std::chrono::steady_clock::now() <= deadline) std::this_thread::yield();
+  CUSTOMERDB_CHECK_ERROR(registry.rollback(expired), error_code::conflict,
+                         "Transaction has expired");
+  BOOST_TEST(registry.held_transactions() == 0u);
+  BOOST_TEST(registry.open_count() == 0u);
+  CUSTOMERDB_CHECK_ERROR(registry.find(committed), error_code::conflict,
+                         "Transaction is no longer active");
+  CUSTOMERDB_CHECK_ERROR(registry.commit(rolled_back), error_code::conflict,
+                         "Transaction is no longer active");
+  CUSTOMERDB_CHECK_ERROR(registry.find(expired, 10), error_code::conflict,
+                         "Transaction has expired");
+  // The held context stays valid, and the engine refuses it.
+  CUSTOMERDB_CHECK_ERROR(module.list({}, {}, *held), error_code::conflict,
+                         "Transaction is no longer active");
+  const auto rows = module.list();
+  BOOST_REQUIRE(rows.size() == 1u);
+  BOOST_TEST(rows[0].id == "cus_c");
+}
+
 BOOST_FIXTURE_TEST_CASE(a_failed_commit_ends_the_transaction, registry_fixture) {
   const std::string a = registry.begin(std::nullopt);
   const std::string b = registry.begin(std::nullopt);
@@ -329,7 +361,8 @@ BOOST_AUTO_TEST_CASE(write_bytes_are_limited_per_transaction_and_in_total) {
   BOOST_TEST(registry.open_bytes() == 50u);
   registry.find(b, 50);
   CUSTOMERDB_CHECK_ERROR(registry.find(b, 1), error_code::not_allowed, per_transaction);
-  registry.find(a, 1000);  // ended: nothing is counted, the engine refuses its use
+  CUSTOMERDB_CHECK_ERROR(registry.find(a, 1000), error_code::conflict,
+                         "Transaction is no longer active");  // ended: nothing is counted
   BOOST_TEST(registry.open_bytes() == 100u);
   registry.rollback(b);
   BOOST_TEST(registry.open_bytes() == 0u);
