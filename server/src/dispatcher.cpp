@@ -134,7 +134,11 @@ std::optional<std::string> find_non_finite(const json::value& v, std::string_vie
 struct dispatcher::impl {
   impl(customer_module& module, dispatcher_options o)
       : options(std::move(o)),
-        transactions(module, options.default_transaction_timeout, options.max_transaction_timeout),
+        transactions(module, {.default_timeout = options.default_transaction_timeout,
+                              .max_timeout = options.max_transaction_timeout,
+                              .max_open = options.max_transactions,
+                              .max_bytes = options.max_transaction_bytes,
+                              .max_total_bytes = options.max_open_transaction_bytes}),
         env{module, transactions, options.request_timeout} {}
 
   dispatcher_options options;
@@ -218,9 +222,9 @@ struct dispatcher::impl {
       throw;
     } catch (const std::exception& e) {
       if (notification) return false;
-      return reply("error", error_object(internal_error,
-                                         fmt::format("Internal error: {}", e.what()),
-                                         type_of(internal_error)));
+      return reply("error",
+                   error_object(internal_error, fmt::format("Internal error: {}", e.what()),
+                                type_of(internal_error)));
     }
   }
 

@@ -18,9 +18,16 @@
 // client still sends for a moment ("lingering close"), so that the client sees the answer
 // rather than a reset.
 //
+// Connection cap: every live connection has an `activity` record (shared with the table of
+// sessions, so the acceptor reads it without touching the session): whether it is waiting for a
+// request (idle or reading one) and since when. At the cap the acceptor closes the one that has
+// waited longest, or, when none is waiting, answers the new connection 503 and closes it.
+//
 // Shutdown: the acceptor closes, connections that are not answering a request are closed, the
-// others finish their answer (with `Connection: close`) and close; run() returns when no
-// connection is left, or after shutdown_timeout by stopping the io_context.
+// others finish their answer (with `Connection: close`) and close. After shutdown_timeout the
+// cancel hook runs, every connection not computing an answer is closed, and the answers still
+// being computed (which the hook makes fail soon) are written with a short timeout. run()
+// returns when no connection is left; it never abandons a thread inside dispatcher::handle().
 #include "customerdb/server/http_server.hpp"
 
 #include <fmt/format.h>
@@ -31,7 +38,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -40,9 +46,11 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <csignal>
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -66,6 +74,20 @@ using response = http::response<http::string_body>;
 constexpr std::chrono::seconds lingering_time{2};
 // How often a shutdown checks whether every connection is gone.
 constexpr std::chrono::milliseconds shutdown_poll{20};
+// Refused connections (503) being answered at once; beyond them new ones are closed unanswered.
+constexpr std::size_t max_refusing = 64;
+
+using steady = std::chrono::steady_clock;
+
+// What the acceptor knows of a connection, shared by the session and the table of sessions.
+struct activity {
+  // True while the connection waits for a request or reads one (it may be closed for room).
+  std::atomic<bool> waiting{true};
+  // When that wait began (steady clock ticks).
+  std::atomic<steady::rep> since{steady::now().time_since_epoch().count()};
+  // Chosen to be closed for room (guarded by shared_state::mutex).
+  bool evicting = false;
+};
 
 bool is_loopback(const asio::ip::address& address) {
   if (address.is_v6() && address.to_v6().is_v4_mapped()) {
@@ -109,45 +131,111 @@ struct shared_state {
   std::string token;
   std::size_t body_limit = 0;
   std::chrono::milliseconds idle_timeout{};
+  std::size_t max_connections = 0;
   std::function<void(std::string_view)> log;
 
   std::atomic<bool> stopping{false};
+  // Set when the shutdown timeout passed: answers still to write get a short timeout.
+  std::atomic<bool> cancelled{false};
   // Connections answering a request (computing or writing its answer), for the log of a signal.
   std::atomic<std::size_t> answering{0};
+  // Connections being refused with 503.
+  std::atomic<std::size_t> refusing{0};
   std::mutex mutex;
-  // Live sessions, for stop(). Guarded by mutex.
-  std::unordered_map<const session*, std::weak_ptr<session>> sessions;
+  struct entry {
+    std::weak_ptr<session> s;
+    std::shared_ptr<activity> a;
+  };
+  // Live sessions, for stop() and the cap. Guarded by mutex.
+  std::unordered_map<const session*, entry> sessions;
+  // Sessions in `sessions` chosen to be closed for room. Guarded by mutex.
+  std::size_t evicting = 0;
 
-  // Registers `s`; false once stopping (the caller then drops the connection).
-  bool add(const std::shared_ptr<session>& s) {
+  enum class admission { admitted, refused, stopping };
+
+  // Registers `s` if there is room, making room by choosing the connection that has waited
+  // longest to be closed (returned in `evict`).
+  admission admit(const std::shared_ptr<session>& s, const std::shared_ptr<activity>& a,
+                  std::weak_ptr<session>& evict) {
     std::lock_guard lock(mutex);
-    if (stopping.load()) return false;
-    sessions.emplace(s.get(), s);
-    return true;
+    if (stopping.load()) return admission::stopping;
+    if (sessions.size() - evicting >= max_connections) {
+      entry* oldest = nullptr;
+      for (auto& [key, e] : sessions) {
+        if (e.a->evicting || !e.a->waiting.load()) continue;
+        if (!oldest || e.a->since.load() < oldest->a->since.load()) oldest = &e;
+      }
+      if (!oldest) return admission::refused;
+      oldest->a->evicting = true;
+      ++evicting;
+      evict = oldest->s;
+    }
+    sessions.emplace(s.get(), entry{s, a});
+    return admission::admitted;
+  }
+  // Undoes the choice of `a` to be closed for room (it started answering a request first).
+  void keep(activity& a) {
+    std::lock_guard lock(mutex);
+    if (a.evicting) {
+      a.evicting = false;
+      --evicting;
+    }
   }
   void remove(const session* s) {
     std::lock_guard lock(mutex);
-    sessions.erase(s);
+    const auto it = sessions.find(s);
+    if (it == sessions.end()) return;
+    if (it->second.a->evicting) --evicting;
+    sessions.erase(it);
   }
   std::size_t live_sessions() {
     std::lock_guard lock(mutex);
     return sessions.size();
+  }
+  std::vector<std::weak_ptr<session>> all_sessions() {
+    std::lock_guard lock(mutex);
+    std::vector<std::weak_ptr<session>> out;
+    out.reserve(sessions.size());
+    for (const auto& [key, e] : sessions) out.push_back(e.s);
+    return out;
   }
 };
 
 // One connection. All its members are used on its strand only.
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(tcp::socket socket, shared_state& state) : stream_(std::move(socket)), state_(state) {}
+  session(tcp::socket socket, shared_state& state)
+      : stream_(std::move(socket)), state_(state), activity_(std::make_shared<activity>()) {}
   ~session() {
     set_phase(phase::closing);
+    if (refused_) state_.refusing.fetch_sub(1);
     state_.remove(this);
   }
   session(const session&) = delete;
   session& operator=(const session&) = delete;
 
+  const std::shared_ptr<activity>& activity_record() const noexcept { return activity_; }
+
   void start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  }
+
+  // Answers 503 (the server is at its connection cap and every connection is answering) and
+  // closes. The session is not in the table and does not count as answering.
+  void refuse(std::size_t max_connections) {
+    refused_ = true;
+    state_.refusing.fetch_add(1);
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), max_connections] {
+      response res{http::status::service_unavailable, 11};
+      res.set(http::field::content_type, "application/json");
+      res.set(http::field::retry_after, "1");
+      res.body() = fmt::format(
+          R"({{"jsonrpc":"2.0","id":null,"error":{{"code":-32004,"message":"Too many )"
+          R"(connections: all {} are answering requests; retry later","data":{{"type":)"
+          R"("not_allowed"}}}}}})",
+          max_connections);
+      self->send(std::move(res), /*close=*/true);
+    });
   }
 
   // Closes the connection unless it is answering a request (then it closes after the answer).
@@ -155,23 +243,51 @@ class session : public std::enable_shared_from_this<session> {
   // must not hold up the shutdown.
   void stop() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->phase_ != phase::busy) self->stream_.cancel();
+      if (self->phase_ != phase::computing && self->phase_ != phase::busy) self->stream_.cancel();
+    });
+  }
+
+  // After the shutdown timeout: closes the connection unless it is computing an answer (that
+  // answer is then written with a short timeout, see send()).
+  void abort() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->phase_ != phase::computing) self->close();
+    });
+  }
+
+  // Closes the connection to make room for a new one, unless it started answering a request.
+  void evict() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->phase_ == phase::idle || self->phase_ == phase::reading_body) {
+        self->close();
+      } else {
+        self->state_.keep(*self->activity_);
+      }
     });
   }
 
  private:
-  // idle: waiting for a request's headers; reading_body: reading its body; busy: answering it
-  // and writing the answer; closing: after the last answer.
-  enum class phase { idle, reading_body, busy, closing };
+  // idle: waiting for a request's headers; reading_body: reading its body; computing: running
+  // it in dispatcher::handle(); busy: writing an answer; closing: after the last answer.
+  enum class phase { idle, reading_body, computing, busy, closing };
 
-  // Sets phase_, keeping state_.answering the number of sessions that are busy.
+  static bool answering(phase p) { return p == phase::computing || p == phase::busy; }
+
+  // Sets phase_, keeping state_.answering the number of sessions computing or writing an
+  // answer, and the activity record the acceptor reads.
   void set_phase(phase p) {
-    if ((phase_ == phase::busy) != (p == phase::busy)) {
-      if (p == phase::busy) {
+    if (!refused_ && answering(phase_) != answering(p)) {
+      if (answering(p)) {
         state_.answering.fetch_add(1);
       } else {
         state_.answering.fetch_sub(1);
       }
+    }
+    if (p == phase::idle) {
+      activity_->since.store(steady::now().time_since_epoch().count());
+      activity_->waiting.store(true);
+    } else if (p != phase::reading_body) {
+      activity_->waiting.store(false);
     }
     phase_ = p;
   }
@@ -218,7 +334,7 @@ class session : public std::enable_shared_from_this<session> {
 
   void on_body(error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
-    set_phase(phase::busy);  // handle() runs inline, so a stop() can only see this once written
+    set_phase(phase::computing);  // handle() runs inline: stop() and abort() see it afterwards
     auto req = parser_->release();
     send(answer(req), /*close=*/!req.keep_alive());
   }
@@ -296,7 +412,9 @@ class session : public std::enable_shared_from_this<session> {
     res_->keep_alive(!close && !state_.stopping.load());
     // A 204 has neither a body nor a Content-Length (RFC 9110, 8.6).
     if (res_->result() != http::status::no_content) res_->prepare_payload();
-    stream_.expires_after(state_.idle_timeout);
+    // Past the shutdown timeout a client that does not read its answer cannot hold the shutdown.
+    stream_.expires_after(state_.cancelled.load() ? std::chrono::milliseconds(lingering_time)
+                                                  : state_.idle_timeout);
     http::async_write(stream_, *res_,
                       beast::bind_front_handler(&session::on_write, shared_from_this()));
   }
@@ -342,7 +460,9 @@ class session : public std::enable_shared_from_this<session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<response> res_;
   std::vector<char> scratch_;
+  std::shared_ptr<activity> activity_;
   phase phase_ = phase::idle;
+  bool refused_ = false;
 };
 
 }  // namespace
@@ -404,33 +524,29 @@ struct http_server::impl {
       error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       auto s = std::make_shared<session>(std::move(socket), state);
-      if (state.add(s)) s->start();
+      std::weak_ptr<session> evict;
+      switch (state.admit(s, s->activity_record(), evict)) {
+        case shared_state::admission::admitted:
+          if (auto victim = evict.lock()) victim->evict();
+          s->start();
+          break;
+        case shared_state::admission::refused:
+          // Beyond max_refusing the connection is closed unanswered (s goes here).
+          if (state.refusing.load() < max_refusing) s->refuse(state.max_connections);
+          break;
+        case shared_state::admission::stopping:
+          break;
+      }
       accept();
     });
   }
 
-  void wait_for_signal() {
-    signals->async_wait([this](error_code ec, int signal) {
-      if (ec) return;
-      if (state.stopping.load()) {
-        state.log(fmt::format("signal {} again: stopping now", signal));
-        ioc.stop();
-        return;
-      }
-      state.log(fmt::format("signal {}: finishing {} request(s) in flight, then stopping", signal,
-                            state.answering.load()));
-      stop();
-      wait_for_signal();
-    });
-  }
-
   void stop() {
-    std::vector<std::weak_ptr<session>> live;
     {
       std::lock_guard lock(state.mutex);
       if (state.stopping.exchange(true)) return;
-      for (const auto& [key, s] : state.sessions) live.push_back(s);
     }
+    const auto live = state.all_sessions();
     asio::post(acceptor.get_executor(), [this] {
       error_code ignored;
       acceptor.close(ignored);
@@ -443,25 +559,65 @@ struct http_server::impl {
     asio::post(shutdown_timer.get_executor(), [this] { watch_shutdown(); });
   }
 
-  // Polls until no connection is left (then lets the io_context run out of work) or until the
-  // deadline (then stops it, dropping what is left).
+  // Polls until no connection is left (then lets the io_context run out of work). At the
+  // deadline, cancels the requests still running and closes every connection not computing.
   void watch_shutdown() {
-    if (const auto left = state.live_sessions(); left > 0) {
-      if (std::chrono::steady_clock::now() < shutdown_deadline) {
-        shutdown_timer.expires_after(shutdown_poll);
-        shutdown_timer.async_wait([this](error_code) { watch_shutdown(); });
-        return;
+    if (state.live_sessions() == 0) return;
+    if (!state.cancelled.load() && std::chrono::steady_clock::now() >= shutdown_deadline) {
+      state.cancelled.store(true);
+      state.log(fmt::format("shutdown: cancelling {} request(s) still running after {} ms",
+                            state.answering.load(), options.shutdown_timeout.count()));
+      if (options.cancel) options.cancel();
+      for (const auto& weak : state.all_sessions()) {
+        if (auto s = weak.lock()) s->abort();
       }
-      state.log(fmt::format("shutdown timeout: dropping {} connection(s)", left));
-      ioc.stop();
+    }
+    shutdown_timer.expires_after(shutdown_poll);
+    shutdown_timer.async_wait([this](error_code) { watch_shutdown(); });
+  }
+
+  // Settles max_connections against the process's file limit (see the header).
+  void fit_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+      state.max_connections =
+          options.max_connections != 0 ? options.max_connections : default_max_connections;
       return;
     }
-    if (signals) {
-      asio::post(signals->get_executor(), [this] {
-        error_code ignored;
-        signals->cancel(ignored);
-      });
+    // The connections `files` descriptors leave room for.
+    const auto room = [](rlim_t files) -> std::size_t {
+      if (files == RLIM_INFINITY) return std::numeric_limits<std::size_t>::max();
+      return files > reserved_descriptors ? static_cast<std::size_t>(files) - reserved_descriptors
+                                          : 0;
+    };
+    std::size_t wanted = options.max_connections;
+    if (wanted == 0) {
+      wanted = std::min(default_max_connections, room(limit.rlim_max));
+      if (wanted == 0) {
+        throw std::runtime_error(fmt::format(
+            "the process may open only {} files (ulimit -n): too few to serve connections",
+            limit.rlim_max));
+      }
+      if (wanted < default_max_connections) {
+        state.log(fmt::format("at most {} connections: the process may open {} files", wanted,
+                              limit.rlim_max));
+      }
     }
+    if (room(limit.rlim_cur) < wanted) {
+      if (room(limit.rlim_max) < wanted) {
+        throw std::runtime_error(fmt::format(
+            "{} connections need {} file descriptors, but the process may open at most {} "
+            "(ulimit -Hn)",
+            wanted, wanted + reserved_descriptors, limit.rlim_max));
+      }
+      limit.rlim_cur = static_cast<rlim_t>(wanted + reserved_descriptors);
+      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        throw std::runtime_error(fmt::format(
+            "{} connections need {} file descriptors, and the file limit could not be raised",
+            wanted, wanted + reserved_descriptors));
+      }
+    }
+    state.max_connections = wanted;
   }
 
   void run_loop() {
@@ -488,7 +644,6 @@ struct http_server::impl {
   asio::steady_timer accept_retry{acceptor.get_executor()};
   asio::steady_timer shutdown_timer{asio::make_strand(ioc)};
   std::chrono::steady_clock::time_point shutdown_deadline{};
-  std::optional<asio::signal_set> signals;
   tcp::endpoint bound;
   bool ran = false;
 };
@@ -499,6 +654,7 @@ http_server::http_server(http_server_options options)
     throw std::runtime_error(fmt::format("at most {} threads can serve connections, not {}",
                                          max_http_threads, impl_->options.threads));
   }
+  impl_->fit_file_limit();
   impl_->listen();
 }
 
@@ -508,14 +664,9 @@ std::uint16_t http_server::port() const noexcept { return impl_->bound.port(); }
 
 std::string http_server::url() const { return impl_->url(); }
 
-void http_server::hold_stop_signals() {
-  // Asio restores a signal's default action when the last signal set holding it goes; this one
-  // never goes (it is reachable from a static, so not a leak), and its handler only notes the
-  // signal.
-  static auto* const context = new asio::io_context;
-  static auto* const held = new asio::signal_set(*context, SIGINT, SIGTERM);
-  (void)held;
-}
+std::size_t http_server::max_connections() const noexcept { return impl_->state.max_connections; }
+
+std::size_t http_server::answering() const noexcept { return impl_->state.answering.load(); }
 
 void http_server::run(dispatcher& dispatcher) {
   auto& m = *impl_;
@@ -524,10 +675,6 @@ void http_server::run(dispatcher& dispatcher) {
   m.state.rpc = &dispatcher;
   m.state.body_limit = m.options.max_body_bytes != 0 ? m.options.max_body_bytes
                                                      : dispatcher.options().max_request_bytes;
-  if (m.options.stop_on_signals) {
-    m.signals.emplace(asio::make_strand(m.ioc), SIGINT, SIGTERM);
-    m.wait_for_signal();
-  }
   asio::post(m.acceptor.get_executor(), [&m] {
     if (!m.state.stopping.load()) m.accept();
   });

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/json/object.hpp>
+#include <boost/json/serializer.hpp>
 #include <cstdint>
 #include <iterator>
 #include <optional>
@@ -37,6 +38,15 @@ const json::value& params::required(std::size_t i) const {
   const json::value& v = (*this)[i];
   if (v.is_null()) fail(invalid_params, fmt::format("{} is required", path(i)));
   return v;
+}
+
+std::size_t params::text_bytes() const {
+  json::serializer writer;
+  writer.reset(&values_);
+  std::array<char, 4096> scratch{};
+  std::size_t n = 0;
+  while (!writer.done()) n += writer.read(scratch.data(), scratch.size()).size();
+  return n;
 }
 
 std::string params::path(std::size_t i) { return fmt::format("params[{}]", i); }
@@ -87,6 +97,9 @@ const context& no_transaction() {
   return none;
 }
 
+// Whether a method writes: a write call in a transaction counts toward its write limits.
+enum class access { reads, writes };
+
 // A module call's context param: {"transactionId": "tx_...", "timeoutMs": n}, both optional
 // (a null member is left out); null or absent is {}.
 struct call_context {
@@ -127,12 +140,13 @@ call_context call_context_param(const json::value& v, std::string_view path,
 // transaction it names (held during the call), none when it names none (null, absent or {}:
 // the empty sharedContext Medusa's callers pass), with a deadline of now + its timeoutMs, or of
 // now + the server's request timeout when it gives none (no deadline when that is 0).
-template <class F>
+template <access Access = access::reads, class F>
 json::value with_context(method_env& env, const params& p, std::size_t i, F&& call) {
   p.at_most(i + 1);
   const call_context c = call_context_param(p[i], params::path(i), env.transactions.max_timeout());
   std::shared_ptr<const context> held;
-  if (c.transaction_id) held = env.transactions.find(*c.transaction_id);
+  if (c.transaction_id)
+    held = env.transactions.find(*c.transaction_id, Access == access::writes ? p.text_bytes() : 0);
   const context& ctx = held ? *held : no_transaction();
   const std::chrono::milliseconds budget = c.timeout.value_or(env.request_timeout);
   if (budget.count() == 0) return std::forward<F>(call)(ctx);
@@ -205,7 +219,7 @@ template <auto Decode, class Call>
 constexpr method_handler create_like(Call) {
   return [](method_env& env, const params& p) -> json::value {
     const json::value& data = p.required(0);
-    return with_context(env, p, 1, [&](const context& ctx) -> json::value {
+    return with_context<access::writes>(env, p, 1, [&](const context& ctx) -> json::value {
       if (data.is_array()) {
         using dto = std::invoke_result_t<decltype(Decode), const json::value&, std::string_view>;
         const auto items = decode_each<dto>(data.get_array(), "params[0]", Decode);
@@ -222,7 +236,7 @@ template <auto Decode, class Call>
 constexpr method_handler update_like(Call) {
   return [](method_env& env, const params& p) -> json::value {
     const auto data = Decode(p.required(1), "params[1]");
-    return with_context(env, p, 2, [&](const context& ctx) {
+    return with_context<access::writes>(env, p, 2, [&](const context& ctx) {
       return with_target(
           p[0], [&](const auto& target) { return run(env.module, Call{}, target, data, ctx); });
     });
@@ -233,7 +247,7 @@ constexpr method_handler update_like(Call) {
 template <class Call>
 constexpr method_handler delete_like(Call) {
   return [](method_env& env, const params& p) -> json::value {
-    return with_context(env, p, 1, [&](const context& ctx) {
+    return with_context<access::writes>(env, p, 1, [&](const context& ctx) {
       return with_target(p[0],
                          [&](const auto& target) { return run(env.module, Call{}, target, ctx); });
     });
@@ -269,7 +283,7 @@ constexpr method_handler soft_delete_like(Call) {
   return [](method_env& env, const params& p) -> json::value {
     const json::value& ids = p.required(0);
     const soft_delete_config config = decode_soft_delete_config(p[1], "params[1]");
-    return with_context(env, p, 2, [&](const context& ctx) {
+    return with_context<access::writes>(env, p, 2, [&](const context& ctx) {
       if (ids.is_string()) return run(env.module, Call{}, id_param(ids, "params[0]"), config, ctx);
       return run(env.module, Call{}, decode_string_array(ids, "params[0]"), config, ctx);
     });

@@ -61,6 +61,9 @@ class params {
   // The param at `i`, which must be given (not null).
   const boost::json::value& required(std::size_t i) const;
 
+  // The size of the params written as compact JSON (what a write call sends).
+  std::size_t text_bytes() const;
+
   // "params[i]", the JSON path of the param at `i`.
   static std::string path(std::size_t i);
   std::string_view method() const noexcept { return method_; }

@@ -125,11 +125,87 @@ def read_ok_head(test, reader):
     return length
 
 
+SECOND_SIGNAL = ("customerdb: signal 15 again: stopping now, skipping the journal's final sync "
+                 "(acknowledged writes are in the journal)")
+
+
+def temporary_directory(test):
+    """A data directory path (not created) removed after `test`."""
+    parent = tempfile.mkdtemp(prefix="customerdb-http-test-")
+    test.addCleanup(subprocess.run, ["rm", "-rf", parent])
+    return os.path.join(parent, "data")
+
+
+def stored_emails(data):
+    """The e-mails of the customers a data directory holds, sorted (read with `customerdb rpc`,
+    which also shows that the directory reopens)."""
+    line = json.dumps(request("list", [{}, {"select": ["email"], "take": None}]))
+    done = subprocess.run([BINARY, "rpc", "--data", data], input=line.encode() + b"\n",
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return sorted(row["email"] for row in json.loads(done.stdout)["result"])
+
+
+def open_stalled(server, count):
+    """`count` connections that never send a whole request: every other one stops halfway
+    through its headers, the others after the first byte of a 100-byte body. The first one
+    stops in its headers."""
+    stalled = []
+    for i in range(count):
+        s = server.raw_socket()
+        stalled.append(s)
+        if i % 2 == 0:
+            s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Le")
+        else:
+            s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+    return stalled
+
+
 def request(method, params=None, id=1):
     req = {"jsonrpc": "2.0", "method": method, "params": params if params is not None else []}
     if id is not None:
         req["id"] = id
     return req
+
+
+def start_answer_held_by_the_client(test, *args):
+    """Starts a server and a batch of 400 creates whose answer is larger than every socket
+    buffer between the server and this client, and reads the answer's status line and
+    headers. From then on the server is known to be answering the batch: it has run it
+    and started writing the answer, and it cannot finish writing until this client reads
+    on. Returns (server, socket, reader, Content-Length)."""
+    try:
+        with open("/proc/sys/net/ipv4/tcp_wmem") as f:
+            largest_send_buffer = int(f.read().split()[2])
+    except (OSError, ValueError, IndexError):
+        largest_send_buffer = 4 << 20  # Linux's default
+    receive_buffer = 64 << 10
+    # The server's send buffer grows to at most tcp_wmem's maximum, and this client's
+    # receive buffer is fixed at twice the size asked for: an answer more than twice as
+    # large as both cannot be written whole before this client reads on. (Were it written
+    # whole anyway, the test would fail on the signal's log line, not pass by chance.)
+    least_answer = 2 * (largest_send_buffer + 2 * receive_buffer) + (1 << 20)
+    pad = "x" * (least_answer // 400)
+    batch = [request("create", [{"email": f"inflight-{i}@example.com",
+                                 "metadata": {"pad": pad}}], id=i)
+             for i in range(400)]
+    body = json.dumps(batch).encode()
+    server = Server("--max-request-bytes", str(max(64 << 20, len(body))), *args)
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        s.settimeout(TIMEOUT)
+        s.connect(("127.0.0.1", server.port))
+        s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        reader = s.makefile("rb")
+        length = read_ok_head(test, reader)
+        test.assertGreater(length, least_answer)
+        return server, s, reader, length
+    except BaseException:
+        s.close()
+        server.stop()
+        raise
 
 
 class HttpTest(unittest.TestCase):
@@ -426,13 +502,7 @@ class HttpTest(unittest.TestCase):
         server = Server("--threads", "1")
         stalled = []
         try:
-            for i in range(20):
-                s = server.raw_socket()
-                if i % 2 == 0:
-                    s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Le")  # half the headers
-                else:
-                    s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
-                stalled.append(s)
+            stalled = open_stalled(server, 20)
             # No wait needed: the listening socket hands out connections in the order they were
             # made, so the server takes every stalled connection before the pings below.
             started = time.monotonic()
@@ -451,64 +521,36 @@ class HttpTest(unittest.TestCase):
                 s.close()
             server.stop()
 
-    def test_repeated_signals_after_stopping_do_not_kill(self):
-        # Once the server has stopped, a signal repeated while the store is made durable and the
-        # process exits must not end it with the signal's default action (exit status -15).
-        server = Server()
+    def test_repeated_signals_never_kill_and_keep_acknowledged_writes(self):
+        # Signals sent over and over, at any moment of the shutdown: the process never ends by
+        # the signal's default action (exit status -15). Either it was done before the second
+        # signal was taken (exit status 0, "stopped"), or the second one stopped it at once
+        # (exit status 143 and its message); the acknowledged write is kept either way.
+        data = temporary_directory(self)
+        server = Server("--data", data)
         conn = server.connect()
         try:
             status, _, body = post(conn, request("create", [{"email": "again@example.com"}], id=1))
             self.assertEqual(status, 200)
-            server.proc.send_signal(signal.SIGTERM)
             deadline = time.monotonic() + TIMEOUT
             while server.proc.poll() is None and time.monotonic() < deadline:
                 server.proc.send_signal(signal.SIGTERM)
                 time.sleep(0.001)
-            self.assertEqual(server.stop(), 0)
+            status = server.stop()
+            server.drainer.join(timeout=TIMEOUT)
+            log = "".join(server.stderr)
+            if status == 0:
+                self.assertIn("customerdb: stopped\n", log)
+                self.assertNotIn(" again: ", log)
+            else:
+                self.assertEqual(status, 143, log)
+                self.assertIn(SECOND_SIGNAL, log)
+            self.assertEqual(stored_emails(data), ["again@example.com"])
         finally:
             conn.close()
 
-    def start_answer_held_by_the_client(self):
-        """Starts a server and a batch of 400 creates whose answer is larger than every socket
-        buffer between the server and this client, and reads the answer's status line and
-        headers. From then on the server is known to be answering the batch: it has run it
-        and started writing the answer, and it cannot finish writing until this client reads
-        on. Returns (server, socket, reader, Content-Length)."""
-        try:
-            with open("/proc/sys/net/ipv4/tcp_wmem") as f:
-                largest_send_buffer = int(f.read().split()[2])
-        except (OSError, ValueError, IndexError):
-            largest_send_buffer = 4 << 20  # Linux's default
-        receive_buffer = 64 << 10
-        # The server's send buffer grows to at most tcp_wmem's maximum, and this client's
-        # receive buffer is fixed at twice the size asked for: an answer more than twice as
-        # large as both cannot be written whole before this client reads on. (Were it written
-        # whole anyway, the test would fail on the signal's log line, not pass by chance.)
-        least_answer = 2 * (largest_send_buffer + 2 * receive_buffer) + (1 << 20)
-        pad = "x" * (least_answer // 400)
-        batch = [request("create", [{"email": f"inflight-{i}@example.com",
-                                     "metadata": {"pad": pad}}], id=i)
-                 for i in range(400)]
-        body = json.dumps(batch).encode()
-        server = Server("--max-request-bytes", str(max(64 << 20, len(body))))
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
-            s.settimeout(TIMEOUT)
-            s.connect(("127.0.0.1", server.port))
-            s.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                      b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
-            reader = s.makefile("rb")
-            length = read_ok_head(self, reader)
-            self.assertGreater(length, least_answer)
-            return server, s, reader, length
-        except BaseException:
-            s.close()
-            server.stop()
-            raise
-
     def test_shutdown_answers_the_request_in_flight(self):
-        server, s, reader, length = self.start_answer_held_by_the_client()
+        server, s, reader, length = start_answer_held_by_the_client(self)
         try:
             server.proc.send_signal(signal.SIGTERM)
             # The server counts the batch as in flight: the signal did not come too late.
@@ -519,27 +561,38 @@ class HttpTest(unittest.TestCase):
             self.assertEqual(len(answers), 400)
             self.assertTrue(all("result" in item for item in answers))
             self.assertEqual(reader.read(), b"")  # then the connection is closed
-            self.assertEqual(server.stop(), 0)
+            self.assertEqual(server.proc.wait(timeout=TIMEOUT), 0)
             self.assertTrue(any("stopped" in line for line in server.stderr), server.stderr)
         finally:
             reader.close()
             s.close()
             server.stop()
 
-    def test_second_signal_drops_the_request_in_flight(self):
-        server, s, reader, length = self.start_answer_held_by_the_client()
+    def test_second_signal_stops_at_once_keeping_acknowledged_writes(self):
+        data = temporary_directory(self)
+        server, s, reader, length = start_answer_held_by_the_client(self, "--data", data,
+                                                                    "--fsync", "no")
         try:
+            conn = server.connect()
+            status, _, body = post(conn, request("create", [{"email": "acked@example.com"}]))
+            conn.close()
+            self.assertEqual(status, 200)
             server.proc.send_signal(signal.SIGTERM)
-            server.wait_for_line(r"signal 15: finishing 1 request\(s\) in flight")
+            # The create's connection may still count: its answer was read, but the server may
+            # not have seen the end of its write yet.
+            server.wait_for_line(r"signal 15: finishing [12] request\(s\) in flight")
             server.proc.send_signal(signal.SIGTERM)
-            server.wait_for_line(r"signal 15 again: stopping now")
-            self.assertEqual(server.proc.wait(timeout=TIMEOUT), 0)
+            server.wait_for_line(re.escape(SECOND_SIGNAL))
+            self.assertEqual(server.proc.wait(timeout=TIMEOUT), 143)
             # The answer is cut short: the connection closes before its end.
             received = 0
             while chunk := reader.read(1 << 20):
                 received += len(chunk)
             self.assertLess(received, length)
-            self.assertEqual(server.stop(), 0)
+            # Every acknowledged write is there; the batch had run, but its answer was dropped.
+            emails = stored_emails(data)
+            self.assertIn("acked@example.com", emails)
+            self.assertEqual(len(emails), 401)
         finally:
             reader.close()
             s.close()
@@ -556,6 +609,196 @@ class HttpTest(unittest.TestCase):
             self.assertTrue(any("stopped" in line for line in server.stderr), server.stderr)
         finally:
             conn.close()
+
+
+CANCELLED = {"code": -32005, "message": "The call was cancelled: the module is shutting down",
+             "data": {"type": "timed_out"}}
+
+
+LONG_BATCH_CALLS = 5_000
+STORE_CUSTOMERS = 1_000
+
+
+def long_batch(marker_email):
+    """A batch that runs for minutes over a store of STORE_CUSTOMERS customers: each call tests
+    every customer against 100 patterns and matches none. Its first call creates a customer
+    with `marker_email`."""
+    patterns = {"$or": [{"first_name": {"$ilike": f"%zq{i}%"}} for i in range(100)]}
+    scan = request("list", [patterns, {"take": None}])
+    return ([request("create", [{"email": marker_email}], id="marker")]
+            + [dict(scan, id=i) for i in range(LONG_BATCH_CALLS)])
+
+
+def check_cancelled_batch(test, answers, calls=LONG_BATCH_CALLS):
+    """The answers of long_batch() after a cancellation: the marker's create, then results, then
+    from the first cancelled call on only cancellations, at least one."""
+    test.assertEqual(len(answers), calls + 1)
+    test.assertEqual(answers[0]["id"], "marker")
+    test.assertIn("result", answers[0])
+    rest = answers[1:]
+    done = next(i for i, a in enumerate(rest) if "error" in a)
+    test.assertTrue(all(a["result"] == [] for a in rest[:done]))
+    test.assertEqual([a["error"] for a in rest[done:]], [CANCELLED] * (calls - done))
+
+
+class LongRequestShutdownTest(unittest.TestCase):
+    """SIGTERM during a request that would run for minutes: the request is cancelled once the
+    grace period (here 0 ms) has passed, and the server stops with every acknowledged write."""
+
+    def test_sigterm_cancels_a_long_request(self):
+        data = temporary_directory(self)
+        server = Server("--data", data, "--fsync", "always", "--threads", "2",
+                        "--shutdown-timeout-ms", "0")
+        try:
+            conn = server.connect(timeout=600)
+            customers = [{"email": f"c{i}@example.com", "first_name": f"n{i}"}
+                         for i in range(STORE_CUSTOMERS)]
+            status, _, body = post(conn, request("create", [customers]))
+            self.assertEqual((status, len(body["result"])), (200, STORE_CUSTOMERS))
+            answer = {}
+
+            def send_batch():
+                c = server.connect(timeout=600)
+                try:
+                    answer["status"], _, answer["body"] = post(c, long_batch("marker@example.com"))
+                except Exception as e:  # noqa: BLE001 (checked below)
+                    answer["error"] = e
+                finally:
+                    c.close()
+            sender = threading.Thread(target=send_batch)
+            sender.start()
+            # The batch is running once its first call's customer is visible (a hang detector's
+            # bound: a Debug build takes a while to parse it).
+            deadline = time.monotonic() + 300
+            while not post(conn, request("list", [{"email": "marker@example.com"}]))[2]["result"]:
+                self.assertLess(time.monotonic(), deadline, "the batch did not start")
+            conn.close()
+            server.proc.send_signal(signal.SIGTERM)
+            # 60 s is a hang detector: the batch alone would run for minutes.
+            self.assertEqual(server.proc.wait(timeout=60), 0)
+            sender.join(timeout=60)
+            self.assertNotIn("error", answer)
+            self.assertEqual(answer["status"], 200)
+            check_cancelled_batch(self, answer["body"])
+            server.drainer.join(timeout=TIMEOUT)
+            log = "".join(server.stderr)
+            self.assertRegex(log, r"customerdb: signal 15: finishing [12] request\(s\) in "
+                                  r"flight, then stopping\n"
+                                  r"customerdb: shutdown: cancelling [12] request\(s\) still "
+                                  r"running after 0 ms\n"
+                                  r"customerdb: stopped\n$")
+            emails = stored_emails(data)
+            self.assertEqual(len(emails), STORE_CUSTOMERS + 1)
+            self.assertIn("marker@example.com", emails)
+        finally:
+            server.stop()
+
+
+class ConnectionLimitTest(unittest.TestCase):
+    """--max-connections and --idle-timeout-ms (docs/protocol.md, HTTP)."""
+
+    def test_idle_and_stalled_connections_make_room(self):
+        # At the cap, each new connection closes the one that has waited longest for a request,
+        # so sockets that never send a whole request cannot keep clients out.
+        server = Server("--max-connections", "4", "--threads", "1")
+        stalled = []
+        try:
+            stalled = open_stalled(server, 4)
+            # The listening socket hands out connections in the order they were made: the four
+            # above are taken before these clients.
+            for i in range(20):
+                conn = server.connect()
+                status, _, body = post(conn, request("ping", id=i))
+                conn.close()
+                self.assertEqual((status, body["result"]), (200, "pong"))
+            # The first to be closed was the oldest, with half its headers sent.
+            self.assertEqual(stalled[0].recv(100), b"")
+        finally:
+            for s in stalled:
+                s.close()
+            self.assertEqual(server.stop(), 0)
+
+    def test_refused_with_503_when_every_connection_is_answering(self):
+        server, s, reader, length = start_answer_held_by_the_client(self, "--max-connections",
+                                                                    "1")
+        try:
+            conn = server.connect()
+            conn.request("POST", "/rpc", body=json.dumps(request("ping")))
+            r = conn.getresponse()
+            self.assertEqual(r.status, 503)
+            self.assertEqual(r.getheader("Content-Type"), "application/json")
+            self.assertEqual(r.getheader("Retry-After"), "1")
+            self.assertEqual(r.getheader("Connection"), "close")
+            self.assertEqual(json.loads(r.read()), {
+                "jsonrpc": "2.0", "id": None,
+                "error": {"code": -32004, "data": {"type": "not_allowed"},
+                          "message": "Too many connections: all 1 are answering requests; "
+                                     "retry later"}})
+            conn.close()
+            # Once the server has written the whole answer, that connection waits for its next
+            # request, and a new client gets in (closing it). Until the server has seen the end of
+            # its write, a new client may still get the same 503: it retries, as Retry-After says.
+            self.assertEqual(len(reader.read(length)), length)
+            deadline = time.monotonic() + TIMEOUT
+            while True:
+                conn = server.connect()
+                status, _, body = post(conn, request("ping", id="after"))
+                conn.close()
+                if status != 503:
+                    break
+                self.assertEqual(body["error"]["code"], -32004)
+                self.assertLess(time.monotonic(), deadline)
+            self.assertEqual((status, body["result"]), (200, "pong"))
+        finally:
+            reader.close()
+            s.close()
+            self.assertEqual(server.stop(), 0)
+
+    def test_idle_connections_are_closed_after_the_idle_timeout(self):
+        server = Server("--idle-timeout-ms", "50")
+        try:
+            quiet = server.raw_socket()
+            stalled = server.raw_socket()
+            stalled.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+            kept_alive = server.connect()
+            self.assertEqual(post(kept_alive, request("ping"))[0], 200)
+            # The server closes each of them: reads end (within TIMEOUT, a hang detector).
+            self.assertEqual(quiet.recv(100), b"")
+            self.assertEqual(stalled.recv(100), b"")
+            self.assertEqual(kept_alive.sock.recv(100), b"")
+            for s in (quiet, stalled):
+                s.close()
+            kept_alive.close()
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+    @staticmethod
+    def run_with_file_limit(files, *args):
+        import resource
+
+        def limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
+        return subprocess.Popen([BINARY, "serve", "--port", "0", *args], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                preexec_fn=limit)
+
+    def test_the_default_cap_fits_the_file_limit(self):
+        proc = self.run_with_file_limit(128)
+        try:
+            self.assertEqual(proc.stderr.readline(),
+                             b"customerdb: at most 64 connections: the process may open 128 files\n")
+            self.assertRegex(proc.stderr.readline(), rb"^customerdb: listening on ")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(timeout=TIMEOUT), 0)
+            proc.stderr.close()
+
+    def test_a_cap_over_the_file_limit_is_refused(self):
+        proc = self.run_with_file_limit(128, "--max-connections", "100")
+        _, err = proc.communicate(timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(err, b"customerdb: 100 connections need 164 file descriptors, but the "
+                              b"process may open at most 128 (ulimit -Hn)\n")
 
 
 class BodyLimitTest(unittest.TestCase):

@@ -9,13 +9,19 @@ the module's own texts (engine/src/error_messages.hpp); protocol messages are th
 
 from __future__ import annotations
 
+import array
+import fcntl
 import functools
+import json
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import termios
 import time
 import unittest
 from typing import Any, Callable
@@ -57,6 +63,7 @@ RICH_METADATA = {
 
 # The codes of docs/protocol.md "Errors", by `data.type`.
 CODES = {"not_found": -32001, "invalid_data": -32002, "conflict": -32003, "not_allowed": -32004,
+         "timed_out": -32005,
          "parse_error": -32700, "invalid_request": -32600, "method_not_found": -32601,
          "invalid_params": -32602, "internal_error": -32603}
 
@@ -681,9 +688,9 @@ class Transactions(ServerTest):
         self.assertError(conflict("Transaction is no longer active"), "list", None, None, t2)
 
     def test_bad_transaction_arguments(self) -> None:
-        limit = "params[0].timeoutMs must be an integer from 1 to 86400000"
+        limit = "params[0].timeoutMs must be an integer from 1 to 600000"
         for options in ({"timeoutMs": 0}, {"timeoutMs": -5}, {"timeoutMs": 1.5},
-                        {"timeoutMs": "100"}, {"timeoutMs": 86400001},
+                        {"timeoutMs": "100"}, {"timeoutMs": 600001}, {"timeoutMs": 86400000},
                         {"timeoutMs": 18446744073709551615}):
             with self.subTest(options=options):
                 self.assertError(invalid_params(limit), "beginTransaction", options)
@@ -1330,7 +1337,7 @@ class TimeBudgets(ServerTest):
         c = self.customer(email="a@x.com")
         self.assertEqual(self.call("list", {}, None, {"timeoutMs": 60000}), [c])
         self.assertEqual(self.call("list", {}, None, {"timeoutMs": None}), [c])
-        self.assertEqual(self.call("retrieve", c["id"], None, {"timeoutMs": 86400000}), c)
+        self.assertEqual(self.call("retrieve", c["id"], None, {"timeoutMs": 600000}), c)
         tx = self.call("beginTransaction")
         d = self.call("create", {"email": "b@x.com"}, {**tx, "timeoutMs": 5000})
         self.assertEqual(self.ids(self.call("list", {}, None, {"timeoutMs": 1000, **tx})),
@@ -1340,14 +1347,15 @@ class TimeBudgets(ServerTest):
         self.assertEqual(self.ids(self.call("list")), [c["id"], d["id"]])
 
     def test_bad_timeouts_are_invalid_params(self) -> None:
-        limit = "params[2].timeoutMs must be an integer from 1 to 86400000"
-        for value in (0, -5, 1.5, "100", 86400001, 18446744073709551615, True, [1], {}):
+        # At most --max-transaction-timeout-ms (600000 by default).
+        limit = "params[2].timeoutMs must be an integer from 1 to 600000"
+        for value in (0, -5, 1.5, "100", 600001, 18446744073709551615, True, [1], {}):
             with self.subTest(value=value):
                 self.assertError(invalid_params(limit), "list", {}, None, {"timeoutMs": value})
         self.assertError(invalid_params("params[1].timeoutMs must be an integer from 1 to "
-                                        "86400000"), "create", {}, {"timeoutMs": 0})
+                                        "600000"), "create", {}, {"timeoutMs": 0})
         self.assertError(invalid_params("params[1].timeoutMs must be an integer from 1 to "
-                                        "86400000"),
+                                        "600000"),
                          "create", {}, {"transactionId": "tx_x", "timeoutMs": 0})
         self.assertError(invalid_params("params[1].timeout is not a context key (expected "
                                         "transactionId or timeoutMs)"),
@@ -1404,6 +1412,196 @@ class RaisedAndLoweredCaps(ServerTest):
         self.assertError(over_cap("The answer has more than 3 rows, related rows included", 3,
                                   "max_answer_rows"), "list", {}, {"relations": ["groups"]})
         self.assertEqual(self.call("stats")["customers"], 2)
+class TransactionLimits(ServerTest):
+    """Small caps, so that reaching them is quick (docs/protocol.md, "Limits")."""
+
+    server_args = ("--max-transactions", "3", "--max-transaction-timeout-ms", "5000",
+                   "--max-transaction-bytes", "400", "--max-open-transaction-bytes", "1000")
+
+    def create_in(self, tx: dict[str, str], n: int) -> dict[str, Any]:
+        """The answer to a create in `tx` whose params are exactly 200 bytes as compact JSON."""
+        params = [{"email": "", "metadata": {"n": n}}, tx]
+        pad = 200 - len(json.dumps(params, separators=(",", ":")))
+        params[0]["email"] = (f"{n}@" + "x" * 200)[:pad]  # distinct e-mails
+        self.assertEqual(len(json.dumps(params, separators=(",", ":"))), 200)
+        return self.rpc.respond("create", *params)
+
+    def test_at_most_max_transactions_are_open(self) -> None:
+        txs = [self.call("beginTransaction") for _ in range(3)]
+        too_many = error_of("not_allowed", "Too many open transactions: at most 3 may be open at "
+                                           "once; commit or roll back one first")
+        self.assertError(too_many, "beginTransaction")
+        self.assertIsNone(self.call("commitTransaction", txs[0]))
+        txs[0] = self.call("beginTransaction")
+        self.assertError(too_many, "beginTransaction")
+        self.assertIsNone(self.call("rollbackTransaction", txs[1]))
+        self.call("beginTransaction")
+
+    def test_the_longest_timeout_is_the_option(self) -> None:
+        self.call("beginTransaction", {"timeoutMs": 5000})
+        self.assertError(invalid_params("params[0].timeoutMs must be an integer from 1 to 5000"),
+                         "beginTransaction", {"timeoutMs": 5001})
+
+    def test_write_bytes_per_transaction_and_in_total(self) -> None:
+        a, b, c = (self.call("beginTransaction") for _ in range(3))
+        per_transaction = error_of("not_allowed", "Transaction write limit reached: the write "
+                                   "calls of a transaction may send at most 400 bytes; commit it "
+                                   "or roll it back")
+        in_total = error_of("not_allowed", "Open transactions' write limit reached: the write "
+                            "calls of all open transactions may send at most 1000 bytes; retry "
+                            "once some have ended")
+        self.assertIn("result", self.create_in(a, 1))
+        self.assertIn("result", self.create_in(a, 2))  # 400 bytes: exactly the limit
+        self.assertEqual(self.create_in(a, 3)["error"], per_transaction)
+        # Reads in the transaction are not counted.
+        self.assertEqual(len(self.call("list", {}, None, a)), 2)
+        self.assertIn("result", self.create_in(b, 4))
+        self.assertIn("result", self.create_in(b, 5))
+        self.assertIn("result", self.create_in(c, 6))  # 1000 bytes in all
+        self.assertEqual(self.create_in(c, 7)["error"], in_total)
+        # The refused calls changed nothing; a committed transaction frees its bytes.
+        self.assertIsNone(self.call("commitTransaction", a))
+        self.assertEqual(sorted(r["metadata"]["n"] for r in self.call("list")), [1, 2])
+        self.assertIn("result", self.create_in(c, 8))
+        self.assertIsNone(self.call("commitTransaction", c))
+        self.assertEqual(sorted(r["metadata"]["n"] for r in self.call("list")), [1, 2, 6, 8])
+
+
+def stored_emails(data: str) -> list[str]:
+    """The e-mails of the customers in a data directory, sorted (it must reopen)."""
+    done = subprocess.run([BINARY, "rpc", "--data", data], capture_output=True, timeout=120,
+                          input=dumps(request("list", [{}, {"select": ["email"], "take": None}], 1)))
+    assert done.returncode == 0, done.stderr
+    return sorted(row["email"] for row in parse_strict(done.stdout)["result"])
+
+
+def wait_until_read(proc: subprocess.Popen[bytes]) -> None:
+    """Waits until the child has read everything written to its standard input (the pipe is
+    empty), within a hang detector's bound."""
+    assert proc.stdin is not None
+    deadline = time.monotonic() + 60
+    unread = array.array("i", [1])
+    while True:
+        fcntl.ioctl(proc.stdin.fileno(), termios.FIONREAD, unread)
+        if unread[0] == 0:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the server did not read its input: {unread[0]} bytes left")
+        time.sleep(0.001)
+
+
+class Signals(unittest.TestCase):
+    """SIGINT and SIGTERM: a clean shutdown, as at end of input."""
+
+    def test_a_signal_shuts_down_cleanly(self) -> None:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with self.subTest(signal=sig), tempfile.TemporaryDirectory() as tmp:
+                data = os.path.join(tmp, "data")
+                rpc = RpcServer(BINARY, "--data", data)
+                self.addCleanup(rpc.kill)
+                rpc.call("create", {"email": "acked@x.com"})
+                tx = rpc.call("beginTransaction")
+                rpc.call("create", {"email": "open@x.com"}, tx)
+                rpc.proc.send_signal(sig)
+                # A hang detector, not a speed guess.
+                self.assertEqual(rpc.proc.wait(timeout=60), 0)
+                rpc._err_reader.join(60)
+                self.assertEqual(rpc.stderr,
+                                 f"customerdb: signal {int(sig)}: answering the lines already "
+                                 "read, then stopping\ncustomerdb: stopped\n")
+                # The acknowledged write is kept; the open transaction was rolled back.
+                self.assertEqual(stored_emails(data), ["acked@x.com"])
+
+    def start_long_batch(self, data: str, *args: str) -> subprocess.Popen[bytes]:
+        """Starts `rpc --data DATA ARGS` on a store of 1,000 customers and hands it a batch that
+        would run for minutes (each of its 5,000 calls tests every customer against 100
+        patterns), whose first call creates marker@x.com. Returns once the server has read the
+        whole batch: from then on it is answering it."""
+        proc = subprocess.Popen([BINARY, "rpc", "--data", data, "--fsync", "always", *args],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        self.addCleanup(proc.kill)
+        assert proc.stdin is not None and proc.stdout is not None
+        customers = [{"email": f"c{i}@x.com", "first_name": f"n{i}"} for i in range(1_000)]
+        proc.stdin.write(dumps(request("create", [customers], 1)) + b"\n")
+        proc.stdin.flush()
+        self.assertEqual(len(parse_strict(proc.stdout.readline())["result"]), 1_000)
+        patterns = {"$or": [{"first_name": {"$ilike": f"%zq{i}%"}} for i in range(100)]}
+        scan = request("list", [patterns, {"take": None}], 0)
+        batch = [request("create", [{"email": "marker@x.com"}], "marker")]
+        batch += [dict(scan, id=i) for i in range(5_000)]
+        line = dumps(batch) + b"\n"
+        writer = threading.Thread(target=lambda: (proc.stdin.write(line), proc.stdin.flush()))
+        writer.start()
+        writer.join(timeout=300)
+        wait_until_read(proc)  # the whole line is read: it will be answered
+        return proc
+
+    def test_a_signal_cancels_a_long_request(self) -> None:
+        # The grace period is 0 ms, so the signal cancels the batch at once.
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "data")
+            proc = self.start_long_batch(data, "--shutdown-timeout-ms", "0")
+            output: list[bytes] = []
+            reader = threading.Thread(target=lambda: output.append(proc.stdout.read()))
+            reader.start()  # the answer is larger than the pipe's buffer
+            proc.send_signal(signal.SIGTERM)
+            # Standard input stays open; 60 s is a hang detector.
+            self.assertEqual(proc.wait(timeout=60), 0)
+            reader.join(timeout=60)
+            self.assertEqual(output[0].count(b"\n"), 1)
+            answers = parse_strict(output[0])
+            self.assertEqual(len(answers), 5_001)
+            cancelled = error_of("timed_out",
+                                 "The call was cancelled: the module is shutting down")
+            # Results (perhaps none), then from the first cancelled call on only cancellations.
+            done = next(i for i, a in enumerate(answers) if "error" in a)
+            self.assertTrue(all("result" in a for a in answers[:done]))
+            self.assertEqual([a["error"] for a in answers[done:]],
+                             [cancelled] * (5_001 - done))
+            assert proc.stderr is not None
+            self.assertEqual(proc.stderr.read(),
+                             b"customerdb: signal 15: answering the lines already read, then "
+                             b"stopping\ncustomerdb: shutdown: cancelling the calls still running "
+                             b"after 0 ms\ncustomerdb: stopped\n")
+            # Every acknowledged write is there; the marker only if its call ran.
+            emails = stored_emails(data)
+            self.assertEqual(len(emails), 1_000 + (1 if done > 0 else 0))
+
+    def test_a_second_signal_stops_at_once(self) -> None:
+        # A grace period of 10 minutes: only the second signal can end the batch.
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "data")
+            proc = self.start_long_batch(data, "--shutdown-timeout-ms", "600000")
+            assert proc.stderr is not None and proc.stdout is not None
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.stderr.readline(), b"customerdb: signal 15: answering the "
+                                                     b"lines already read, then stopping\n")
+            proc.send_signal(signal.SIGINT)
+            self.assertEqual(proc.wait(timeout=60), 130)  # 128 + SIGINT
+            self.assertEqual(proc.stderr.read(), b"customerdb: signal 2 again: stopping now, "
+                                                 b"skipping the journal's final sync (acknowledged "
+                                                 b"writes are in the journal)\n")
+            self.assertEqual(proc.stdout.read(), b"")  # the batch's answer is dropped
+            # The acknowledged creates are there (and the marker, if its call had run).
+            emails = stored_emails(data)
+            self.assertIn(len(emails), (1_000, 1_001))
+            self.assertEqual(emails[:1_000], sorted(f"c{i}@x.com" for i in range(1_000)))
+
+    def test_a_line_read_in_part_is_dropped(self) -> None:
+        proc = subprocess.Popen([BINARY, "rpc"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        assert proc.stdin is not None
+        proc.stdin.write(PING[:20])
+        proc.stdin.flush()
+        wait_until_read(proc)
+        proc.send_signal(signal.SIGTERM)
+        # Standard input stays open: only the signal can end the reading.
+        self.assertEqual(proc.wait(timeout=60), 0)
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(out, b"")
+        self.assertEqual(err, b"customerdb: signal 15: answering the lines already read, then "
+                              b"stopping\ncustomerdb: stopped\n")
 
 
 class WholeInput(unittest.TestCase):
@@ -1468,6 +1666,14 @@ class WholeInput(unittest.TestCase):
                                                    "whole number from 0 to 86400000"),
             (("--request-timeout-ms", "-1"), "--request-timeout-ms -1: expected a whole number "
                                              "from 0 to 86400000"),
+            (("--max-transactions", "0"),
+             "--max-transactions 0: expected a whole number from 1 to 18446744073709551615"),
+            (("--max-transaction-timeout-ms", "86400001"), "--max-transaction-timeout-ms "
+             "86400001: expected a whole number from 1 to 86400000"),
+            (("--max-transaction-bytes", "-1"), "--max-transaction-bytes -1: expected a whole "
+             "number from 1 to 18446744073709551615"),
+            (("--shutdown-timeout-ms", "1s"), "--shutdown-timeout-ms 1s: expected a whole number "
+             "from 0 to 86400000"),
         ]
         for args, message in cases:
             with self.subTest(args=args):

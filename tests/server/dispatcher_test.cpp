@@ -69,7 +69,7 @@ BOOST_FIXTURE_TEST_CASE(a_call_stopped_by_its_budget_answers_timed_out, fixture)
   // The budget is checked after the params: a bad timeoutMs is still invalid_params.
   BOOST_TEST(error_message(call(R"({"jsonrpc":"2.0","id":3,"method":"list","params":[{},null,)"
                                 R"({"timeoutMs":0}]})")) ==
-             "params[2].timeoutMs must be an integer from 1 to 86400000");
+             "params[2].timeoutMs must be an integer from 1 to 600000");
   BOOST_TEST(*rpc.handle(R"({"jsonrpc":"2.0","id":4,"method":"ping"})") ==
              R"({"jsonrpc":"2.0","id":4,"result":"pong"})");
 }
@@ -175,6 +175,41 @@ BOOST_FIXTURE_TEST_CASE(concurrent_clients_share_one_dispatcher, fixture) {
   BOOST_TEST(count.at("result").as_array().at(1).as_int64() == threads * rounds / 2);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_write_call_over_the_transaction_byte_limit_is_refused, fixture) {
+  customer_module m;
+  // The params of the first create, as compact JSON (a transaction id has 35 characters).
+  const std::string create_a =
+      fmt::format(R"([{{"id":"cus_a"}},{{"transactionId":"{}"}}])", std::string(35, 'x'));
+  // Room for one such create and not two; reads are not counted.
+  dispatcher small(m, {.max_transaction_bytes = create_a.size() + 40});
+  const auto begun = json::parse(*small.handle(R"({"jsonrpc":"2.0","id":1,"method":"beginTransaction"})"));
+  const std::string tx(begun.at("result").at("transactionId").as_string());
+  const auto in_tx = [&](std::string_view method, std::string_view first) {
+    return *small.handle(fmt::format(
+        R"({{"jsonrpc":"2.0","id":2,"method":"{}","params":[{},{{"transactionId":"{}"}}]}})",
+        method, first, tx));
+  };
+  BOOST_TEST(json::parse(in_tx("create", R"({"id":"cus_a"})")).at("result").at("id") == "cus_a");
+  for (int i = 0; i < 3; ++i) {
+    BOOST_TEST(json::parse(in_tx("listCustomerGroups", "{},null")).at("result") == json::array{});
+  }
+  BOOST_TEST(in_tx("create", R"({"id":"cus_b"})") ==
+             fmt::format(R"({{"jsonrpc":"2.0","id":2,"error":{{"code":-32004,"message":)"
+                         R"("Transaction write limit reached: the write calls of a transaction )"
+                         R"(may send at most {} bytes; commit it or roll it back","data":)"
+                         R"({{"type":"not_allowed"}}}}}})",
+                         create_a.size() + 40));
+  BOOST_TEST(json::parse(*small.handle(fmt::format(
+                             R"({{"jsonrpc":"2.0","id":3,"method":"commitTransaction",)"
+                             R"("params":[{{"transactionId":"{}"}}]}})",
+                             tx)))
+                 .at("result")
+                 .is_null());
+  const auto rows = m.list();
+  BOOST_REQUIRE(rows.size() == 1u);
+  BOOST_TEST(rows[0].id == "cus_a");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(transaction_registry_tests)
@@ -183,7 +218,7 @@ namespace {
 
 struct registry_fixture {
   customer_module module;
-  transaction_registry registry{module, 60'000ms, 24h};
+  transaction_registry registry{module, {.default_timeout = 60'000ms, .max_timeout = 24h}};
 };
 
 }  // namespace
@@ -239,6 +274,38 @@ BOOST_FIXTURE_TEST_CASE(an_ended_transaction_stays_as_a_tombstone, registry_fixt
                          "Transaction is no longer active");
 }
 
+// A tombstone answers with the engine's message but no longer holds the transaction (and its
+// write set): only a call still holding the context keeps it.
+BOOST_FIXTURE_TEST_CASE(a_tombstone_lets_go_of_the_transaction, registry_fixture) {
+  const std::string committed = registry.begin(std::nullopt);
+  const std::string rolled_back = registry.begin(std::nullopt);
+  const std::string expired = registry.begin(1ms);
+  module.create({.id = "cus_c"}, *registry.find(committed));
+  const auto held = registry.find(rolled_back);
+  module.create({.id = "cus_r"}, *held);
+  BOOST_TEST(registry.held_transactions() == 3u);
+  registry.commit(committed);
+  registry.rollback(rolled_back);
+  const auto deadline = std::chrono::steady_clock::now() + 1ms;  // after expired's
+  while (std::chrono::steady_clock::now() <= deadline) std::this_thread::yield();
+  CUSTOMERDB_CHECK_ERROR(registry.rollback(expired), error_code::conflict,
+                         "Transaction has expired");
+  BOOST_TEST(registry.held_transactions() == 0u);
+  BOOST_TEST(registry.open_count() == 0u);
+  CUSTOMERDB_CHECK_ERROR(registry.find(committed), error_code::conflict,
+                         "Transaction is no longer active");
+  CUSTOMERDB_CHECK_ERROR(registry.commit(rolled_back), error_code::conflict,
+                         "Transaction is no longer active");
+  CUSTOMERDB_CHECK_ERROR(registry.find(expired, 10), error_code::conflict,
+                         "Transaction has expired");
+  // The held context stays valid, and the engine refuses it.
+  CUSTOMERDB_CHECK_ERROR(module.list({}, {}, *held), error_code::conflict,
+                         "Transaction is no longer active");
+  const auto rows = module.list();
+  BOOST_REQUIRE(rows.size() == 1u);
+  BOOST_TEST(rows[0].id == "cus_c");
+}
+
 BOOST_FIXTURE_TEST_CASE(a_failed_commit_ends_the_transaction, registry_fixture) {
   const std::string a = registry.begin(std::nullopt);
   const std::string b = registry.begin(std::nullopt);
@@ -252,7 +319,7 @@ BOOST_FIXTURE_TEST_CASE(a_failed_commit_ends_the_transaction, registry_fixture) 
 
 BOOST_AUTO_TEST_CASE(timeouts_apply_and_the_sweep_rolls_back_expired_transactions) {
   customer_module module;
-  transaction_registry registry(module, 50ms, 10min);
+  transaction_registry registry(module, {.default_timeout = 50ms, .max_timeout = 10min});
   const std::string by_default = registry.begin(std::nullopt);
   const std::string longer = registry.begin(10min);
   module.create({.id = "cus_short"}, *registry.find(by_default));
@@ -265,6 +332,77 @@ BOOST_AUTO_TEST_CASE(timeouts_apply_and_the_sweep_rolls_back_expired_transaction
   const auto rows = module.list();
   BOOST_REQUIRE(rows.size() == 1u);
   BOOST_TEST(rows[0].id == "cus_long");
+}
+
+BOOST_AUTO_TEST_CASE(at_most_max_open_transactions_are_open) {
+  customer_module module;
+  transaction_registry registry(module, {.max_open = 2});
+  const std::string a = registry.begin(std::nullopt);
+  const std::string b = registry.begin(std::nullopt);
+  const auto too_many = "Too many open transactions: at most 2 may be open at once; commit or "
+                        "roll back one first";
+  CUSTOMERDB_CHECK_ERROR(registry.begin(std::nullopt), error_code::not_allowed, too_many);
+  BOOST_TEST(registry.open_count() == 2u);
+  registry.commit(a);
+  const std::string c = registry.begin(std::nullopt);
+  CUSTOMERDB_CHECK_ERROR(registry.begin(std::nullopt), error_code::not_allowed, too_many);
+  registry.rollback(b);
+  BOOST_TEST(registry.open_count() == 1u);
+  // An expired transaction is rolled back to make room, without waiting for a sweep.
+  const std::string d = registry.begin(1ms);
+  const auto deadline = std::chrono::steady_clock::now() + 1ms;  // after d's
+  while (std::chrono::steady_clock::now() <= deadline) std::this_thread::yield();
+  const std::string e = registry.begin(std::nullopt);
+  CUSTOMERDB_CHECK_ERROR(registry.commit(d), error_code::conflict, "Transaction has expired");
+  BOOST_TEST(registry.open_count() == 2u);
+  registry.commit(c);
+  registry.commit(e);
+  BOOST_TEST(registry.open_count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(write_bytes_are_limited_per_transaction_and_in_total) {
+  customer_module module;
+  transaction_registry registry(module, {.max_bytes = 100, .max_total_bytes = 150});
+  const std::string a = registry.begin(std::nullopt);
+  const std::string b = registry.begin(std::nullopt);
+  const auto per_transaction =
+      "Transaction write limit reached: the write calls of a transaction may send at most 100 "
+      "bytes; commit it or roll it back";
+  const auto in_total =
+      "Open transactions' write limit reached: the write calls of all open transactions may "
+      "send at most 150 bytes; retry once some have ended";
+  registry.find(a, 60);
+  CUSTOMERDB_CHECK_ERROR(registry.find(a, 41), error_code::not_allowed, per_transaction);
+  registry.find(a, 40);  // exactly the limit
+  CUSTOMERDB_CHECK_ERROR(registry.find(a, 1), error_code::not_allowed, per_transaction);
+  registry.find(a);  // a read counts nothing
+  CUSTOMERDB_CHECK_ERROR(registry.find(b, 51), error_code::not_allowed, in_total);
+  registry.find(b, 50);
+  BOOST_TEST(registry.open_bytes() == 150u);
+  registry.commit(a);  // an ended transaction no longer counts
+  BOOST_TEST(registry.open_bytes() == 50u);
+  registry.find(b, 50);
+  CUSTOMERDB_CHECK_ERROR(registry.find(b, 1), error_code::not_allowed, per_transaction);
+  CUSTOMERDB_CHECK_ERROR(registry.find(a, 1000), error_code::conflict,
+                         "Transaction is no longer active");  // ended: nothing is counted
+  BOOST_TEST(registry.open_bytes() == 100u);
+  registry.rollback(b);
+  BOOST_TEST(registry.open_bytes() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(an_expired_transaction_frees_its_bytes_before_a_refusal) {
+  customer_module module;
+  transaction_registry registry(module, {.max_bytes = 100, .max_total_bytes = 150});
+  const std::string expiring = registry.begin(1ms);
+  registry.find(expiring, 100);
+  const auto deadline = std::chrono::steady_clock::now() + 1ms;  // after expiring's
+  while (std::chrono::steady_clock::now() <= deadline) std::this_thread::yield();
+  const std::string other = registry.begin(std::nullopt);
+  registry.find(other, 100);  // room made by rolling back the expired one
+  BOOST_TEST(registry.open_bytes() == 100u);
+  BOOST_TEST(registry.open_count() == 1u);
+  CUSTOMERDB_CHECK_ERROR(registry.commit(expiring), error_code::conflict,
+                         "Transaction has expired");
 }
 
 BOOST_FIXTURE_TEST_CASE(close_rolls_back_and_forgets_but_held_contexts_stay_valid,

@@ -13,7 +13,9 @@
 //
 // Transactions opened with beginTransaction live in a table keyed by an unguessable id
 // ("tx_" + 32 hex digits) with a deadline; an expired transaction is rolled back and its id
-// then fails with conflict.
+// then fails with conflict. Their number, timeouts and the bytes their write calls send are
+// limited (dispatcher_options); a call beyond a limit gets -32004 not_allowed and changes
+// nothing.
 //
 // Thread-safe: handle() may be called from any number of threads at once.
 #pragma once
@@ -38,11 +40,18 @@ struct dispatcher_options {
   std::size_t max_depth = 512;
   // Timeout of a transaction whose beginTransaction gives none (protocol default 30 s).
   std::chrono::milliseconds default_transaction_timeout{30'000};
-  // The longest timeout beginTransaction accepts, and the longest timeoutMs of a call's context.
-  std::chrono::milliseconds max_transaction_timeout{24 * 3600 * 1000};
+  // The longest timeout beginTransaction accepts, and the longest timeoutMs of a call's context;
+  // a longer one is invalid_params.
+  std::chrono::milliseconds max_transaction_timeout{600'000};
   // The time budget of a module call whose context gives no timeoutMs (protocol default 30 s);
   // 0: none. Past its budget a call fails with timed_out and changes nothing.
   std::chrono::milliseconds request_timeout{30'000};
+  // Open transactions at once; beginTransaction beyond it is not_allowed.
+  std::size_t max_transactions = 1000;
+  // Bytes of params (compact JSON) the write calls of one transaction may send, and of all
+  // open transactions together; the call that would pass either is not_allowed.
+  std::size_t max_transaction_bytes = 64u << 20;
+  std::size_t max_open_transaction_bytes = std::size_t{1} << 30;
 };
 
 class dispatcher {

@@ -16,7 +16,15 @@
 // Connections are served asynchronously by a pool of threads, so a slow or stalled client holds
 // a socket, never a thread. Each request is answered on a pool thread by dispatcher::handle().
 //
-// Thread-safety: stop() and port() may be called from any thread; run() once, from one thread.
+// At most max_connections connections are open at once. When a new one arrives at the cap, the
+// connection that has waited longest without a request being answered (idle keep-alive, or
+// still sending its headers or body) is closed to make room, so idle or stalled clients cannot
+// keep others out; only when every connection is answering a request is the new one refused:
+// 503 Service Unavailable with a JSON-RPC error body (code -32004, type not_allowed,
+// "Too many connections: all <N> are answering requests; retry later"), then closed.
+//
+// Thread-safety: stop(), answering() and port() may be called from any thread; run() once,
+// from one thread.
 #pragma once
 
 #include <chrono>
@@ -33,6 +41,11 @@ namespace customerdb::server {
 
 // The most threads an http_server runs (http_server_options::threads).
 inline constexpr unsigned max_http_threads = 256;
+// Connections open at once when http_server_options::max_connections is 0 and the file limit
+// allows it.
+inline constexpr std::size_t default_max_connections = 512;
+// File descriptors kept for everything but connections (data files, the listening socket, ...).
+inline constexpr std::size_t reserved_descriptors = 64;
 
 struct http_server_options {
   // The address to listen on: an IPv4 or IPv6 literal, or a host name resolved at start.
@@ -50,10 +63,15 @@ struct http_server_options {
   // A connection is closed when waiting for the next request, reading one request's headers,
   // reading its body, or writing its response takes longer than this.
   std::chrono::milliseconds idle_timeout{60'000};
-  // On stop(), requests already read are answered; those not done after this long are dropped.
+  // Connections open at once (see above); 0 means default_max_connections, lowered to fit the
+  // process's file limit (RLIMIT_NOFILE) less reserved_descriptors.
+  std::size_t max_connections = 0;
+  // On stop(), requests already read get this long to be answered. Then `cancel` is called
+  // (it should make the calls in progress fail soon, e.g. customer_module::cancel_calls()),
+  // connections not computing an answer are closed, and those computing one close once its
+  // answer is written (within 2 s).
   std::chrono::milliseconds shutdown_timeout{10'000};
-  // When true, run() also stops on SIGINT and SIGTERM (a second signal stops at once).
-  bool stop_on_signals = false;
+  std::function<void()> cancel;
   // Receives the start-up line ("listening on http://127.0.0.1:7070") and error messages.
   // Null: they are printed to standard error as "customerdb: <message>".
   std::function<void(std::string_view)> log;
@@ -62,9 +80,11 @@ struct http_server_options {
 class http_server {
  public:
   // Resolves the host, checks the options and starts listening (connections wait in the
-  // backlog until run()). Throws std::runtime_error with a message for the user when `threads`
-  // is over max_http_threads, when the host does not resolve, when it is not a loopback address
-  // and no token is set, or when the port cannot be bound.
+  // backlog until run()). Raises the process's soft file limit when max_connections needs it
+  // and the hard limit allows it. Throws std::runtime_error with a message for the user when
+  // `threads` is over max_http_threads, when max_connections plus reserved_descriptors is over
+  // the hard file limit, when the host does not resolve, when it is not a loopback address and
+  // no token is set, or when the port cannot be bound.
   explicit http_server(http_server_options options);
   ~http_server();
   http_server(const http_server&) = delete;
@@ -72,12 +92,16 @@ class http_server {
 
   // The port listened on (the one picked when options.port was 0).
   std::uint16_t port() const noexcept;
+  // The connections open at most (max_connections, or the default it was given).
+  std::size_t max_connections() const noexcept;
+  // Connections answering a request now (computing or writing an answer).
+  std::size_t answering() const noexcept;
   // "http://127.0.0.1:7070" (IPv6 addresses in brackets).
   std::string url() const;
 
-  // Logs "listening on <url>" and serves until stop() (or a signal, with stop_on_signals).
-  // Then it stops accepting, closes idle connections, answers the requests already read and
-  // returns once every connection is closed (or shutdown_timeout has passed). The caller then
+  // Logs "listening on <url>" and serves until stop(). Then it stops accepting, closes idle
+  // connections, answers the requests already read (cancelling those still running after
+  // shutdown_timeout, see there) and returns once every connection is closed. The caller then
   // calls dispatcher::close().
   // REQUIRES: called at most once; `dispatcher` outlives the call.
   void run(dispatcher& dispatcher);
@@ -85,13 +109,6 @@ class http_server {
   // Asks run() to shut down as described there; returns at once. Safe before run() too (run()
   // then returns as soon as it has started).
   void stop();
-
-  // From now until the process exits, SIGINT and SIGTERM are caught and ignored, also once
-  // every http_server is destroyed. (Destroying a server whose stop_on_signals is set restores
-  // the signals' default action, which ends the process, unless they are still held: call this
-  // before destroying it when signals must not end what follows, e.g. making a store durable.)
-  // Thread-safe; calling it again does nothing.
-  static void hold_stop_signals();
 
  private:
   struct impl;
