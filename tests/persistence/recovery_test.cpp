@@ -236,6 +236,17 @@ BOOST_AUTO_TEST_CASE(import_is_journaled) {
   BOOST_CHECK_EQUAL(again.stats().sequence, 1u);
 }
 
+// The only journal file in `dir` is journal-<sequence + 1>.log, and reopening `dir` gives the
+// rows `after`.
+void check_journal_follows(const temp_dir& dir, std::uint64_t sequence,
+                           const std::vector<record>& after) {
+  BOOST_TEST(files_in(dir.path(), "journal") ==
+                 std::vector<std::string>{fmt::format("journal-{:020}.log", sequence + 1)},
+             boost::test_tools::per_element());
+  customer_module again(on_disk(dir.path()));
+  BOOST_CHECK(rows_of(again) == after);
+}
+
 // A snapshot taken while another thread commits holds exactly the store at its sequence: the
 // snapshot alone (copied without the journal) loads to the state a model reaches after the same
 // commits.
@@ -263,11 +274,7 @@ BOOST_AUTO_TEST_CASE(snapshots_without_any_journal_file_load) {
     fill(m, "three");
     after = rows_of(m);
   }
-  BOOST_TEST(files_in(dir.path(), "journal") ==
-                 std::vector<std::string>{fmt::format("journal-{:020}.log", sequence + 1)},
-             boost::test_tools::per_element());
-  customer_module again(on_disk(dir.path()));
-  BOOST_CHECK(rows_of(again) == after);
+  check_journal_follows(dir, sequence, after);
 }
 
 // A snapshot taken after reopening, before any commit, while the journal file being continued
@@ -287,11 +294,7 @@ BOOST_AUTO_TEST_CASE(a_snapshot_after_reopening_starts_a_journal_file) {
     fill(m, "two");
     after = rows_of(m);
   }
-  BOOST_TEST(files_in(dir.path(), "journal") ==
-                 std::vector<std::string>{fmt::format("journal-{:020}.log", sequence + 1)},
-             boost::test_tools::per_element());
-  customer_module again(on_disk(dir.path()));
-  BOOST_CHECK(rows_of(again) == after);
+  check_journal_follows(dir, sequence, after);
 }
 
 BOOST_AUTO_TEST_CASE(snapshot_is_a_consistent_cut_under_commits) {

@@ -1662,10 +1662,6 @@ class WholeInput(unittest.TestCase):
             (("--max-answer-rows", "18446744073709551616"),
              "--max-answer-rows 18446744073709551616: expected a whole number "
              "from 0 to 18446744073709551615"),
-            (("--request-timeout-ms", "86400001"), "--request-timeout-ms 86400001: expected a "
-                                                   "whole number from 0 to 86400000"),
-            (("--request-timeout-ms", "-1"), "--request-timeout-ms -1: expected a whole number "
-                                             "from 0 to 86400000"),
             (("--max-transactions", "0"),
              "--max-transactions 0: expected a whole number from 1 to 18446744073709551615"),
             (("--max-transaction-timeout-ms", "86400001"), "--max-transaction-timeout-ms "
