@@ -17,6 +17,7 @@
 #include "customerdb/file_system.hpp"
 #include "journal_format.hpp"
 #include "journal_reader.hpp"
+#include "little_endian.hpp"
 #include "persistence/support/store_helpers.hpp"
 #include "persistence/support/temp_dir.hpp"
 #include "snapshot_format.hpp"
@@ -365,6 +366,99 @@ BOOST_AUTO_TEST_CASE(a_repeated_id_in_a_snapshot_is_refused) {
         }
       }
     }
+  }
+}
+
+// Files whose checksums match but in which a string's length (8 bytes before its text) says
+// more bytes than follow: a crafted file, or one a bug wrote; found by fuzzing (fuzz/). The
+// reader grows the string only as its bytes arrive, so it refuses the file with the archive's
+// "input stream error" instead of first sizing the string to the length it read (which allocated
+// and zeroed gigabytes for a length of a few billion, and failed with std::bad_alloc here).
+namespace {
+
+constexpr std::uint64_t damaged_length = 0x7000'0000'0000'0000;
+
+// `bytes` with the length stored before the text `text` replaced by damaged_length.
+std::string with_damaged_length(std::string bytes, const std::string& text) {
+  std::string needle;
+  persistence::put_le<std::uint64_t>(needle, text.size());
+  needle += text;
+  const auto at = bytes.find(needle);
+  BOOST_REQUIRE(at != std::string::npos);
+  std::string length;
+  persistence::put_le<std::uint64_t>(length, damaged_length);
+  bytes.replace(at, 8, length);
+  return bytes;
+}
+
+// A journal file holding commit 1 as `changes` encode it, with the length before `text`
+// damaged and every checksum matching.
+std::string journal_with_damaged_length(persistence::commit_changes&& changes,
+                                        const std::string& text) {
+  std::string record = with_damaged_length(persistence::finish_record(std::move(changes)), text);
+  const auto payload = std::string_view(record).substr(persistence::record_header_size);
+  std::string sums;
+  persistence::put_le<std::uint64_t>(sums, persistence::checksum(payload));
+  record.replace(24, 8, sums);
+  std::string check;
+  persistence::put_le<std::uint32_t>(
+      check, static_cast<std::uint32_t>(persistence::checksum(std::string_view(record).substr(8, 24))));
+  record.replace(4, 4, check);
+  return persistence::encode_journal_header(1) + record;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_damaged_string_length_in_a_snapshot_is_refused) {
+  temp_dir dir(true);
+  auto& fs = *posix_file_system();
+  persistence::snapshot_writer w(fs, dir.path(), 1, now(), {1, 0, 0, 0});
+  w.begin_table(persistence::table::groups);
+  w.write(customer_group_record{.id = "cusgroup_long", .name = "Long"});
+  w.begin_table(persistence::table::customers);
+  w.begin_table(persistence::table::addresses);
+  w.begin_table(persistence::table::memberships);
+  const auto info = w.finish();
+  std::uint64_t size = 0;
+  auto h = persistence::read_snapshot_header(fs, info.path, size);
+  const std::string payload = with_damaged_length(
+      read_bytes(info.path).substr(persistence::snapshot_header_size), "cusgroup_long");
+  h.payload_checksum = persistence::checksum(payload);
+  write_bytes(info.path, persistence::encode(h) + payload);
+  CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
+                         error_code::corruption,
+                         fmt::format("Snapshot {} is corrupt at offset {}: the payload does not "
+                                     "decode (input stream error)",
+                                     info.path.string(),
+                                     persistence::snapshot_header_size + h.sections[0]));
+}
+
+BOOST_AUTO_TEST_CASE(a_damaged_string_length_in_a_journal_is_refused) {
+  const auto journal = [](const std::filesystem::path& dir, const std::string& bytes) {
+    const auto path = dir / "journal-00000000000000000001.log";
+    write_bytes(path, bytes);
+    return path;
+  };
+  const auto expected = [](const std::filesystem::path& path) {
+    return fmt::format("Journal {} is corrupt at offset 32: the record does not decode (input "
+                       "stream error)",
+                       path.string());
+  };
+  {  // a column of a row put
+    temp_dir dir(true);
+    persistence::commit_changes put(1);
+    put.put(customer_group_record{.id = "cusgroup_long", .name = "Long"});
+    const auto path = journal(dir.path(), journal_with_damaged_length(std::move(put), "Long"));
+    CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
+                           error_code::corruption, expected(path));
+  }
+  {  // the id of a row erased
+    temp_dir dir(true);
+    persistence::commit_changes erase(1);
+    erase.erase(persistence::table::customers, "cus_erased");
+    const auto path = journal(dir.path(), journal_with_damaged_length(std::move(erase), "cus_erased"));
+    CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
+                           error_code::corruption, expected(path));
   }
 }
 
