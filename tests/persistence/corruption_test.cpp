@@ -370,7 +370,8 @@ BOOST_AUTO_TEST_CASE(a_repeated_id_in_a_snapshot_is_refused) {
 }
 
 // Files whose checksums match but in which a string's length (8 bytes before its text) says
-// more bytes than follow: a crafted file, or one a bug wrote; found by fuzzing (fuzz/). The
+// more bytes than follow: a crafted file, or one a bug wrote; found by fuzzing (fuzz/,
+// docs/testing.md). The
 // reader grows the string only as its bytes arrive, so it refuses the file with the archive's
 // "input stream error" instead of first sizing the string to the length it read (which allocated
 // and zeroed gigabytes for a length of a few billion, and failed with std::bad_alloc here).
@@ -407,30 +408,58 @@ std::string journal_with_damaged_length(persistence::commit_changes&& changes,
   return persistence::encode_journal_header(1) + record;
 }
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(a_damaged_string_length_in_a_snapshot_is_refused) {
-  temp_dir dir(true);
-  auto& fs = *posix_file_system();
-  persistence::snapshot_writer w(fs, dir.path(), 1, now(), {1, 0, 0, 0});
+// A snapshot in `dir` of commit 1 holding one group, "cusgroup_long" named "Long"; its path.
+std::filesystem::path one_group_snapshot(const std::filesystem::path& dir) {
+  persistence::snapshot_writer w(*posix_file_system(), dir, 1, now(), {1, 0, 0, 0});
   w.begin_table(persistence::table::groups);
   w.write(customer_group_record{.id = "cusgroup_long", .name = "Long"});
   w.begin_table(persistence::table::customers);
   w.begin_table(persistence::table::addresses);
   w.begin_table(persistence::table::memberships);
-  const auto info = w.finish();
+  return w.finish().path;
+}
+
+// Replaces the payload of the snapshot file `path` by `payload` (of the same length), with the
+// checksums made to match; returns its header.
+persistence::snapshot_header reseal_snapshot(const std::filesystem::path& path,
+                                             const std::string& payload) {
   std::uint64_t size = 0;
-  auto h = persistence::read_snapshot_header(fs, info.path, size);
-  const std::string payload = with_damaged_length(
-      read_bytes(info.path).substr(persistence::snapshot_header_size), "cusgroup_long");
+  auto h = persistence::read_snapshot_header(*posix_file_system(), path, size);
   h.payload_checksum = persistence::checksum(payload);
-  write_bytes(info.path, persistence::encode(h) + payload);
+  write_bytes(path, persistence::encode(h) + payload);
+  return h;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_damaged_string_length_in_a_snapshot_is_refused) {
+  temp_dir dir(true);
+  const auto path = one_group_snapshot(dir.path());
+  const auto h = reseal_snapshot(
+      path, with_damaged_length(read_bytes(path).substr(persistence::snapshot_header_size),
+                                "cusgroup_long"));
   CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
                          error_code::corruption,
                          fmt::format("Snapshot {} is corrupt at offset {}: the payload does not "
                                      "decode (input stream error)",
-                                     info.path.string(),
+                                     path.string(),
                                      persistence::snapshot_header_size + h.sections[0]));
+}
+
+// The same for the length of the signature that starts each section (a Boost archive's header,
+// read by Boost's own code before a row): the signature is checked before Boost reads it.
+BOOST_AUTO_TEST_CASE(a_damaged_signature_length_in_a_snapshot_is_refused) {
+  temp_dir dir(true);
+  const auto path = one_group_snapshot(dir.path());
+  std::string payload = read_bytes(path).substr(persistence::snapshot_header_size);
+  BOOST_REQUIRE_EQUAL(payload.substr(8, 22), "serialization::archive");
+  payload[7] = 0x70;  // the length's last byte: 0x7000000000000016
+  reseal_snapshot(path, payload);
+  CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
+                         error_code::corruption,
+                         fmt::format("Snapshot {} is corrupt at offset {}: the payload does not "
+                                     "decode (invalid signature)",
+                                     path.string(), persistence::snapshot_header_size));
 }
 
 BOOST_AUTO_TEST_CASE(a_damaged_string_length_in_a_journal_is_refused) {
