@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 
@@ -46,11 +47,25 @@ void load_text(Archive& ar, std::string& s) {
   }
 }
 
-// A record's column into or out of `ar`: strings are loaded with load_text.
+// Loads a bool as Boost's binary archives write it, one byte, 0 or 1. Boost's own load copies the
+// byte into the bool whatever it is: any other value was undefined behaviour (and failed an
+// assertion in Boost's debug builds). Throws std::runtime_error "a boolean holds <n>" for one.
+template <class Archive>
+void load_flag(Archive& ar, bool& b) {
+  std::uint8_t byte = 0;
+  ar >> byte;
+  if (byte > 1) throw std::runtime_error("a boolean holds " + std::to_string(byte));
+  b = byte == 1;
+}
+
+// A record's column into or out of `ar`: strings are loaded with load_text, booleans with
+// load_flag.
 template <class Archive, class T>
 void archive_column(Archive& ar, T& member) {
   if constexpr (Archive::is_loading::value && std::is_same_v<T, std::string>) {
     load_text(ar, member);
+  } else if constexpr (Archive::is_loading::value && std::is_same_v<T, bool>) {
+    load_flag(ar, member);
   } else {
     ar & member;
   }
@@ -72,7 +87,7 @@ void save(Archive& ar, const std::optional<T>& value, const unsigned int /*versi
 template <class Archive, class T>
 void load(Archive& ar, std::optional<T>& value, const unsigned int /*version*/) {
   bool present = false;
-  ar >> present;
+  customerdb::persistence::load_flag(ar, present);
   if (!present) {
     value.reset();
     return;

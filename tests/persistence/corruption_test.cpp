@@ -392,11 +392,9 @@ std::string with_damaged_length(std::string bytes, const std::string& text) {
   return bytes;
 }
 
-// A journal file holding commit 1 as `changes` encode it, with the length before `text`
-// damaged and every checksum matching.
-std::string journal_with_damaged_length(persistence::commit_changes&& changes,
-                                        const std::string& text) {
-  std::string record = with_damaged_length(persistence::finish_record(std::move(changes)), text);
+// A journal file holding `record` (a whole record of commit 1, however damaged) with its
+// checksums made to match.
+std::string sealed_journal(std::string record) {
   const auto payload = std::string_view(record).substr(persistence::record_header_size);
   std::string sums;
   persistence::put_le<std::uint64_t>(sums, persistence::checksum(payload));
@@ -406,6 +404,27 @@ std::string journal_with_damaged_length(persistence::commit_changes&& changes,
       check, static_cast<std::uint32_t>(persistence::checksum(std::string_view(record).substr(8, 24))));
   record.replace(4, 4, check);
   return persistence::encode_journal_header(1) + record;
+}
+
+// A journal file holding commit 1 as `changes` encode it, with the length before `text`
+// damaged and every checksum matching.
+std::string journal_with_damaged_length(persistence::commit_changes&& changes,
+                                        const std::string& text) {
+  return sealed_journal(with_damaged_length(persistence::finish_record(std::move(changes)), text));
+}
+
+// `bytes` with the presence flag of the optional text `text` (the byte before its length) set to
+// 2; its offset in `bytes` in `at`.
+std::string with_flag_of_2(std::string bytes, const std::string& text, std::size_t& at) {
+  std::string needle;
+  persistence::put_le<std::uint64_t>(needle, text.size());
+  needle += text;
+  at = bytes.find(needle);
+  BOOST_REQUIRE(at != std::string::npos && at > 0);
+  --at;
+  BOOST_REQUIRE_EQUAL(static_cast<int>(bytes[at]), 1);
+  bytes[at] = 2;
+  return bytes;
 }
 
 // A snapshot in `dir` of commit 1 holding one group, "cusgroup_long" named "Long"; its path.
@@ -460,6 +479,37 @@ BOOST_AUTO_TEST_CASE(a_damaged_signature_length_in_a_snapshot_is_refused) {
                          fmt::format("Snapshot {} is corrupt at offset {}: the payload does not "
                                      "decode (invalid signature)",
                                      path.string(), persistence::snapshot_header_size));
+}
+
+// A boolean stored as a byte other than 0 or 1 (found by fuzzing: undefined behaviour in Boost's
+// loader, and an assertion failure in debug builds) is refused as corruption.
+BOOST_AUTO_TEST_CASE(a_boolean_that_is_not_0_or_1_is_refused) {
+  {
+    temp_dir dir(true);
+    const auto path = one_group_snapshot(dir.path());
+    std::size_t at = 0;
+    reseal_snapshot(path, with_flag_of_2(
+                              read_bytes(path).substr(persistence::snapshot_header_size), "Long", at));
+    CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
+                           error_code::corruption,
+                           fmt::format("Snapshot {} is corrupt at offset {}: the payload does not "
+                                       "decode (a boolean holds 2)",
+                                       path.string(), persistence::snapshot_header_size + at + 1));
+  }
+  {
+    temp_dir dir(true);
+    persistence::commit_changes put(1);
+    put.put(customer_group_record{.id = "cusgroup_long", .name = "Long"});
+    std::size_t at = 0;
+    const auto path = dir.path() / "journal-00000000000000000001.log";
+    write_bytes(path, sealed_journal(with_flag_of_2(persistence::finish_record(std::move(put)),
+                                                    "Long", at)));
+    CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
+                           error_code::corruption,
+                           fmt::format("Journal {} is corrupt at offset 32: the record does not "
+                                       "decode (a boolean holds 2)",
+                                       path.string()));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_damaged_string_length_in_a_journal_is_refused) {
