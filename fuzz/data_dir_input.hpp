@@ -8,10 +8,14 @@
 // which the fuzzer reports as a crash.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace customerdb::fuzz {
+
+// Files longer than this are skipped (scripts/fuzz also passes it as -max_len).
+inline constexpr std::size_t max_file_bytes = 16384;
 
 // The directory the file appears in ("/fuzz-data"; it exists only in memory).
 inline constexpr std::string_view data_dir_path = "/fuzz-data";

@@ -26,6 +26,7 @@ extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t s
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size > customerdb::fuzz::max_file_bytes) return 0;
   std::string bytes(reinterpret_cast<const char*>(data), size);
   const std::uint64_t sequence =
       size >= 24 ? customerdb::persistence::get_le<std::uint64_t>(bytes, 16) : 0;
