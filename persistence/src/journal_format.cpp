@@ -201,7 +201,8 @@ void decode_commit(std::string_view payload, record_sink& sink) {
       case tag::erase: {
         std::uint8_t which = 0;
         std::string id;
-        archive >> which >> id;
+        archive >> which;
+        load_text(archive, id);
         if (which >= table_count) throw std::runtime_error("unknown table in an erase");
         sink.erase(static_cast<table>(which), std::move(id));
         break;

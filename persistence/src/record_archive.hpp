@@ -16,12 +16,62 @@
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/tracking.hpp>
 #include <boost/serialization/version.hpp>
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 
 #include "customerdb/records.hpp"
+
+namespace customerdb::persistence {
+
+// Loads a string as Boost's binary archives write it (its length, then its bytes), growing it
+// only as its bytes arrive, a piece of at most 1 MiB at a time. Boost's own load sizes the string
+// to the length it reads before reading a byte, so that a damaged length (in a file whose
+// checksums match: a crafted file, or one a bug wrote) made it allocate and zero up to exabytes;
+// this allocates at most 1 MiB beyond what the archive holds. A short archive throws
+// boost::archive::archive_exception (input stream error), as Boost's load does.
+template <class Archive>
+void load_text(Archive& ar, std::string& s) {
+  std::size_t length = 0;
+  ar >> length;
+  s.clear();
+  constexpr std::size_t piece = std::size_t{1} << 20;
+  while (s.size() < length) {
+    const std::size_t start = s.size();
+    s.resize(start + std::min(piece, length - start));
+    ar.load_binary(s.data() + start, s.size() - start);
+  }
+}
+
+// Loads a bool as Boost's binary archives write it, one byte, 0 or 1. Boost's own load copies the
+// byte into the bool whatever it is: any other value was undefined behaviour (and failed an
+// assertion in Boost's debug builds). Throws std::runtime_error "a boolean holds <n>" for one.
+template <class Archive>
+void load_flag(Archive& ar, bool& b) {
+  std::uint8_t byte = 0;
+  ar >> byte;
+  if (byte > 1) throw std::runtime_error("a boolean holds " + std::to_string(byte));
+  b = byte == 1;
+}
+
+// A record's column into or out of `ar`: strings are loaded with load_text, booleans with
+// load_flag.
+template <class Archive, class T>
+void archive_column(Archive& ar, T& member) {
+  if constexpr (Archive::is_loading::value && std::is_same_v<T, std::string>) {
+    load_text(ar, member);
+  } else if constexpr (Archive::is_loading::value && std::is_same_v<T, bool>) {
+    load_flag(ar, member);
+  } else {
+    ar & member;
+  }
+}
+
+}  // namespace customerdb::persistence
 
 namespace boost::serialization {
 
@@ -37,13 +87,17 @@ void save(Archive& ar, const std::optional<T>& value, const unsigned int /*versi
 template <class Archive, class T>
 void load(Archive& ar, std::optional<T>& value, const unsigned int /*version*/) {
   bool present = false;
-  ar >> present;
+  customerdb::persistence::load_flag(ar, present);
   if (!present) {
     value.reset();
     return;
   }
   if (!value) value.emplace();
-  ar >> *value;
+  if constexpr (std::is_same_v<T, std::string>) {
+    customerdb::persistence::load_text(ar, *value);
+  } else {
+    ar >> *value;
+  }
 }
 
 template <class Archive, class T>
@@ -101,7 +155,7 @@ void save(Archive& ar, const customerdb::metadata& m, const unsigned int /*versi
 template <class Archive>
 void load(Archive& ar, customerdb::metadata& m, const unsigned int /*version*/) {
   std::string text;
-  ar >> text;
+  customerdb::persistence::load_text(ar, text);
   m = boost::json::parse(text).as_object();  // throws for text that is not an object
 }
 
@@ -120,11 +174,12 @@ void serialize(Archive& ar, Record& r, const unsigned int version) {
     if (Archive::is_loading::value && version == 0) {
       // Version 0 held the customer's text columns in the order company_name, first_name,
       // last_name, email, phone; the columns after them are as today.
-      ar& r.id& r.company_name& r.first_name& r.last_name& r.email& r.phone;
+      customerdb::persistence::archive_column(ar, r.id);
+      ar& r.company_name& r.first_name& r.last_name& r.email& r.phone;
       bool after_phone = false;
       customerdb::for_each_column<customerdb::customer_columns>([&](const auto& column) {
         if constexpr (std::remove_cvref_t<decltype(column)>::stored) {
-          if (after_phone) ar& column.member(r);
+          if (after_phone) customerdb::persistence::archive_column(ar, column.member(r));
         }
         after_phone = after_phone || column.name == "phone";
       });
@@ -132,7 +187,9 @@ void serialize(Archive& ar, Record& r, const unsigned int version) {
     }
   }
   customerdb::for_each_column<typename Record::columns>([&](const auto& column) {
-    if constexpr (std::remove_cvref_t<decltype(column)>::stored) ar& column.member(r);
+    if constexpr (std::remove_cvref_t<decltype(column)>::stored) {
+      customerdb::persistence::archive_column(ar, column.member(r));
+    }
   });
 }
 

@@ -7,11 +7,14 @@
 #include <boost/archive/binary_iarchive.hpp>
 #include <exception>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "archive_streams.hpp"
 #include "checksum.hpp"
 #include "customerdb/error.hpp"
 #include "customerdb/persistence/parallel.hpp"
+#include "little_endian.hpp"
 #include "record_archive.hpp"
 
 namespace customerdb::persistence {
@@ -31,6 +34,16 @@ void read_rows(boost::archive::binary_iarchive& archive, std::uint64_t count, re
   }
 }
 
+// Whether `section` starts as every Boost binary archive does: its signature, a string (its
+// length, then "serialization::archive").
+bool starts_with_signature(std::string_view section) {
+  const std::string_view signature = boost::archive::BOOST_ARCHIVE_SIGNATURE();
+  std::string expected;
+  put_le<std::uint64_t>(expected, signature.size());
+  expected += signature;
+  return section.starts_with(expected);
+}
+
 // Decodes the section of table `t`, which starts at `offset` in the file, into `sink`.
 void decode_section(std::string_view section, std::uint64_t offset, table t,
                     const snapshot_header& h, record_sink& sink,
@@ -38,6 +51,10 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
   memory_buffer buffer(section);
   const auto at = [&] { return offset + section.size() - buffer.remaining(); };
   const std::uint64_t expected = h.counts[static_cast<std::size_t>(t)];
+  // Boost reads the signature as a string sized by the length before it, which it trusts: a
+  // damaged length made it allocate that many bytes. So the signature is checked first.
+  if (!starts_with_signature(section))
+    throw corrupt(path, offset, "the payload does not decode (invalid signature)");
   try {
     boost::archive::binary_iarchive archive(buffer);
     std::uint64_t count = 0;

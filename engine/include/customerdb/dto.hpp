@@ -89,13 +89,17 @@ struct selected_fields {
 // derived columns, default_billing_address_id and default_shipping_address_id, are the id of
 // its default billing / shipping address, or nullopt (decision D9).
 
+// The to-many relations have no default member initializer (`{}`): there clang would instantiate
+// the destructors of the DTOs they hold while a DTO they hold in turn (customer_address) is
+// still incomplete. They start empty all the same (std::optional's default constructor).
+
 // A customer (id prefix "cus").
 struct customer : selected_fields {
   using columns = customer_columns;
   CUSTOMERDB_CUSTOMER_COLUMNS(CUSTOMERDB_DTO_MEMBER)
   // Relations, ordered by id.
-  std::optional<std::vector<customer_group>> groups{};
-  std::optional<std::vector<customer_address>> addresses{};
+  std::optional<std::vector<customer_group>> groups;
+  std::optional<std::vector<customer_address>> addresses;
 };
 
 // A customer group (id prefix "cusgroup").
@@ -103,7 +107,7 @@ struct customer_group : selected_fields {
   using columns = customer_group_columns;
   CUSTOMERDB_GROUP_COLUMNS(CUSTOMERDB_DTO_MEMBER)
   // Relation, ordered by id.
-  std::optional<std::vector<customerdb::customer>> customers{};
+  std::optional<std::vector<customerdb::customer>> customers;
 };
 
 // A customer address (id prefix "cuaddr").

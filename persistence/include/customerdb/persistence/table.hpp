@@ -25,10 +25,10 @@ static_assert(std::tuple_size_v<table_records> == table_count);
 template <class F>
 void with_record_of(table t, F&& f) {
   [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((static_cast<std::size_t>(t) == I
-          ? (f.template operator()<std::tuple_element_t<I, table_records>>(), true)
-          : false) ||
-     ...);
+    (void)((static_cast<std::size_t>(t) == I
+                ? (f.template operator()<std::tuple_element_t<I, table_records>>(), true)
+                : false) ||
+           ...);
   }
   (std::make_index_sequence<table_count>{});
 }
