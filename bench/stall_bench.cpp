@@ -4,7 +4,9 @@
 // the program reports the latency percentiles of the commits and point reads, with and without
 // the scanners, and how many reads let commits in (stats().pinned_reads).
 //
-//   customerdb_stall_bench [--customers 1000000] [--scanners 4] [--seconds 20]
+//   customerdb_stall_bench [--customers 1000000] [--scanners 4] [--seconds 20] [--long-reads N]
+//
+// --long-reads: module_options::long_reads (default 0: one per hardware thread).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -105,13 +107,16 @@ void print(std::string_view what, const percentiles& p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bench::check_options(argc, argv, {"--customers", "--scanners", "--seconds"},
-                       "[--customers N] [--scanners N] [--seconds S]");
+  bench::check_options(argc, argv, {"--customers", "--scanners", "--seconds", "--long-reads"},
+                       "[--customers N] [--scanners N] [--seconds S] [--long-reads N]");
   const auto customers = std::stoul(bench::option(argc, argv, "--customers", "1000000"));
   const int scanners = std::stoi(bench::option(argc, argv, "--scanners", "4"));
   const double seconds = std::stod(bench::option(argc, argv, "--seconds", "20"));
 
-  customer_module m;
+  module_options options;
+  options.long_reads =
+      static_cast<unsigned>(std::stoul(bench::option(argc, argv, "--long-reads", "0")));
+  customer_module m(std::move(options));
   m.import_records(bench::sample_records(customers, now(), 1000));
   fmt::print("{} customers; {} s per run; {} hardware threads\n", customers, seconds,
              std::thread::hardware_concurrency());

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "customerdb/persistence/durable_store.hpp"
 #include "customerdb/persistence/read_only_store.hpp"
 #include "error_messages.hpp"
@@ -133,7 +136,9 @@ struct prepared_changes {
 }  // namespace
 
 engine::engine(module_options options)
-    : clock_(options.clock ? std::move(options.clock)
+    : long_reads_(options.long_reads != 0 ? options.long_reads
+                                          : std::max(1u, std::thread::hardware_concurrency())),
+      clock_(options.clock ? std::move(options.clock)
                            : std::function<timestamp()>(&customerdb::now)) {
   if (options.persistence.data_dir.empty()) return;
   store_loader loader(store_, options.open_progress);
@@ -241,6 +246,13 @@ void engine::validate(const write_view& t, std::uint64_t begin_sequence) const {
   check_unique(t);
 }
 
+std::unique_lock<latch> engine::lock_for_commit() {
+  writers_waiting_.fetch_add(1, std::memory_order_relaxed);  // long reads give way (pinned_reads)
+  latch_.lock();
+  writers_waiting_.fetch_sub(1, std::memory_order_relaxed);
+  return std::unique_lock(latch_, std::adopt_lock);
+}
+
 std::uint64_t engine::publish(const write_view& t) {
   const auto& w = t.writes();
   if (w.customers.empty() && w.groups.empty() && w.addresses.empty() && w.memberships.empty())
@@ -251,9 +263,7 @@ std::uint64_t engine::publish(const write_view& t) {
   prepared_changes<address_row> addresses(w.addresses, sequence);
   prepared_changes<membership_row> memberships(w.memberships, sequence);
   if (hook_) hook_->append(changes_of(w, sequence));
-  writers_waiting_.fetch_add(1, std::memory_order_relaxed);  // long reads give way (pinned_reads)
-  std::unique_lock lock(latch_);
-  writers_waiting_.fetch_sub(1, std::memory_order_relaxed);
+  auto lock = lock_for_commit();
   // Until every new row is in, running out of memory leaves the store as it was (and the
   // journal: its record is cut off again).
   int inserted = 0;  // tables whose rows are in

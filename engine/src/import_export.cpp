@@ -181,9 +181,7 @@ void engine::import(row_batch rows, const import_options& options) {
       changes.emplace(changes_of(rows, sequence));
     }
     meter.start("inserting", total);
-    writers_waiting_.fetch_add(1, std::memory_order_relaxed);
-    std::unique_lock lock(latch_);
-    writers_waiting_.fetch_sub(1, std::memory_order_relaxed);
+    auto lock = lock_for_commit();
     if (pinned_.any()) {  // reads pinned before the import do not see its rows
       pinned_.keep_absent(rows.groups);
       pinned_.keep_absent(rows.customers);

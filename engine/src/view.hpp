@@ -148,7 +148,7 @@ class view {
 
 template <class Row, class F>
 void view::scan_in_chunks(bool live_only, F& f) const {
-  constexpr std::size_t first_chunk = 64, largest_chunk = 1024, prefetch_distance = 16;
+  constexpr std::size_t first_chunk = 64, largest_chunk = 256, prefetch_distance = 16;
   const auto& table = store_->of<Row>();
   std::vector<const slot<Row>*> gathered, rows;
   std::string last;  // the id the next chunk follows, once started

@@ -76,7 +76,7 @@ class transaction_registry {
   using clock = std::chrono::steady_clock;
 
   // Ended transactions are forgotten this long after their end (then their ids are unknown).
-  static constexpr std::chrono::minutes tombstone_ttl{10};
+  static constexpr std::chrono::minutes tombstone_ttl{1};
 
   // REQUIRES: `module` outlives the registry; 0 < default_timeout <= max_timeout; every
   // other limit at least 1.

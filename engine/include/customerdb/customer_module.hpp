@@ -92,6 +92,11 @@ struct module_options {
   // Caps on the work of one call (query_limits.hpp); past one, the call fails with
   // invalid_data before it starts working.
   query_limits limits{};
+  // How many long reads (reads outside a transaction that visit more than a few dozen rows)
+  // work at once; others wait their turn, and past 2 ms a read hands its turn on to one that
+  // waits. 0: one per hardware thread. More than the cores only lets the operating system
+  // preempt reads that hold the store's latch, and commits then wait for them.
+  unsigned long_reads = 0;
 };
 
 struct import_options {
