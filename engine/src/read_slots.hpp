@@ -69,8 +69,9 @@ class read_slots {
     next->woken.notify_one();  // under the mutex: `next` lives until it has seen `granted`
   }
 
-  // Whether a read waits for a slot (a hint: it may change at once).
-  bool contended() const noexcept { return waiting_.load(std::memory_order_relaxed) != 0; }
+  // How many reads wait for a slot (a hint: it may change at once).
+  std::size_t waiting() const noexcept { return waiting_.load(std::memory_order_relaxed); }
+  bool contended() const noexcept { return waiting() != 0; }
 
  private:
   struct waiter {
