@@ -73,4 +73,10 @@ snapshot_info customer_module::snapshot() { return engine_->snapshot(); }
 
 module_stats customer_module::stats() const { return engine_->stats(); }
 
+std::uint64_t customer_module::mark() { return engine_->mark(); }
+
+std::size_t customer_module::rewind() { return engine_->rewind(); }
+
+std::size_t customer_module::clear() { return engine_->clear(); }
+
 }  // namespace customerdb

@@ -262,6 +262,12 @@ std::uint64_t engine::publish(const write_view& t) {
   prepared_changes<group_row> groups(w.groups, sequence);
   prepared_changes<address_row> addresses(w.addresses, sequence);
   prepared_changes<membership_row> memberships(w.memberships, sequence);
+  if (mark_) {
+    mark_->keep(w.customers, store_);
+    mark_->keep(w.groups, store_);
+    mark_->keep(w.addresses, store_);
+    mark_->keep(w.memberships, store_);
+  }
   if (hook_) hook_->append(changes_of(w, sequence));
   auto lock = lock_for_commit();
   // Until every new row is in, running out of memory leaves the store as it was (and the
@@ -309,6 +315,59 @@ std::uint64_t engine::publish(const write_view& t) {
   store_.sequence = sequence;
   if (pinned) pinned->release();
   return sequence;
+}
+
+std::uint64_t engine::mark() {
+  std::lock_guard writer(writer_);
+  mark_.emplace(store_.sequence);
+  return store_.sequence;
+}
+
+std::size_t engine::rewind() {
+  std::uint64_t sequence = 0;
+  std::size_t restored = 0;
+  {
+    std::lock_guard writer(writer_);
+    if (!mark_) throw error(error_code::not_allowed, "There is no mark to rewind to: call mark first");
+    write_view t(store_);
+    mark_->undo_into(t);
+    restored = t.touched().size();
+    // Published without the log, which then starts again empty: the store is as at the mark.
+    std::optional<undo_log> log;
+    log.swap(mark_);
+    try {
+      sequence = publish(t);
+    } catch (...) {
+      mark_.swap(log);
+      throw;
+    }
+    mark_.emplace(log->sequence());
+  }
+  committed(sequence);
+  return restored;
+}
+
+std::size_t engine::clear() {
+  std::uint64_t sequence = 0;
+  std::size_t erased = 0;
+  {
+    std::lock_guard writer(writer_);
+    write_view t(store_);
+    const auto erase_all = [&]<class Row>(const table_for_t<Row>& table) {
+      table.scan(false, false, [&](const slot<Row>& s) {
+        t.erase<Row>(s.id.text());
+        return true;
+      });
+    };
+    erase_all.operator()<membership_row>(store_.memberships);
+    erase_all.operator()<address_row>(store_.addresses);
+    erase_all.operator()<customer_row>(store_.customers);
+    erase_all.operator()<group_row>(store_.groups);
+    erased = t.touched().size();
+    sequence = publish(t);
+  }
+  committed(sequence);
+  return erased;
 }
 
 std::shared_ptr<transaction> engine::begin(const transaction_options& options) {

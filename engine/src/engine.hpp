@@ -41,6 +41,7 @@
 #include "pinned_reads.hpp"
 #include "read_slots.hpp"
 #include "snapshot_cut.hpp"
+#include "undo_log.hpp"
 #include "view.hpp"
 
 namespace customerdb::persistence {
@@ -167,6 +168,11 @@ class engine final : private persistence::table_source {
   void commit(transaction& tx);
   void rollback(transaction& tx);
 
+  // See customer_module::mark, rewind and clear.
+  std::uint64_t mark();
+  std::size_t rewind();
+  std::size_t clear();
+
   // See customer_module::snapshot and customer_module::stats.
   snapshot_info snapshot();
   module_stats stats() const;
@@ -282,6 +288,7 @@ class engine final : private persistence::table_source {
   std::atomic<int> writers_waiting_{0};  // commits waiting for the exclusive latch
   mutable pinned_reads pinned_;          // reads that gave way to commits
   mutable read_slots long_reads_;        // long reads working at once
+  std::optional<undo_log> mark_;         // the state at the mark (mark()); under writer_
   store store_;
   std::function<timestamp()> clock_;
   snapshot_cut view_;  // the cut a snapshot in progress reads

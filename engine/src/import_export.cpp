@@ -168,6 +168,12 @@ void engine::import(row_batch rows, const import_options& options) {
   {
     std::lock_guard writer(writer_);
     sequence = store_.sequence + 1;
+    if (mark_) {  // a rewind removes the rows again
+      mark_->keep_absent(rows.groups);
+      mark_->keep_absent(rows.customers);
+      mark_->keep_absent(rows.addresses);
+      mark_->keep_absent(rows.memberships);
+    }
     stamp(rows.groups, sequence);
     stamp(rows.customers, sequence);
     stamp(rows.addresses, sequence);

@@ -346,6 +346,21 @@ json::value stats(method_env& env, const params& p) {
   return encode_stats(env.module.stats());
 }
 
+json::value mark(method_env& env, const params& p) {
+  p.at_most(0);
+  return json::object{{"sequence", env.module.mark()}};
+}
+
+json::value rewind(method_env& env, const params& p) {
+  p.at_most(0);
+  return json::object{{"restored", env.module.rewind()}};
+}
+
+json::value clear(method_env& env, const params& p) {
+  p.at_most(0);
+  return json::object{{"erased", env.module.clear()}};
+}
+
 // ---- The table -------------------------------------------------------------------------------
 
 struct method {
@@ -398,6 +413,10 @@ constexpr method methods[] = {
     {"ping", ping},
     {"snapshot", snapshot},
     {"stats", stats},
+    // Fixtures.
+    {"mark", mark},
+    {"rewind", rewind},
+    {"clear", clear},
 };
 
 #undef CUSTOMERDB_CALL

@@ -77,7 +77,8 @@ def _errors_of(type: str) -> Callable[[str], dict[str, Any]]:
     return functools.partial(error_of, type)
 
 
-not_found, invalid_data, conflict = map(_errors_of, ("not_found", "invalid_data", "conflict"))
+not_found, invalid_data, conflict, not_allowed = map(
+    _errors_of, ("not_found", "invalid_data", "conflict", "not_allowed"))
 parse_error, invalid_request, method_not_found, invalid_params = map(
     _errors_of, ("parse_error", "invalid_request", "method_not_found", "invalid_params"))
 
@@ -757,9 +758,9 @@ class Transactions(ServerTest):
 class ErrorCodes(ServerTest):
     """Each code of the table in docs/protocol.md "Errors".
 
-    Two codes cannot be produced over the protocol, so no test here asks for them:
-    - -32004 not_allowed: reserved; no rule of the module uses the type (docs/protocol.md
-      "Errors") and the engine never raises it.
+    -32004 not_allowed comes from the server's caps (tests elsewhere in this file) and from
+    `rewind` without a mark (Administration). One code cannot be produced over the protocol, so
+    no test here asks for it:
     - -32603 internal_error: it comes from io_error/corruption (persistence, which refuses to
       start with --data in this build) and from unexpected exceptions; no input found raises
       one. The bad-input tests assert exact other codes, so -32603 never answers bad input.
@@ -1084,6 +1085,22 @@ class Administration(ServerTest):
     def test_snapshot_without_data_dir(self) -> None:
         self.assertError(invalid_data("Snapshots need a data directory"), "snapshot")
         self.assertError(invalid_params("snapshot takes at most 0 params, got 1"), "snapshot", {})
+
+    def test_mark_rewind_and_clear(self) -> None:
+        self.assertError(not_allowed("There is no mark to rewind to: call mark first"), "rewind")
+        ann = self.customer(email="ann@x.io", addresses=[{"city": "Oslo"}])
+        listed = self.call("list", {}, {"relations": ["addresses"]})
+        sequence = self.call("stats")["sequence"]
+        self.assertEqual(self.call("mark"), {"sequence": sequence})
+        self.call("update", ann["id"], {"first_name": "Ann"})
+        self.customer(email="bob@x.io")
+        self.assertEqual(self.call("rewind"), {"restored": 2})
+        self.assertEqual(self.call("list", {}, {"relations": ["addresses"]}), listed)
+        self.assertEqual(self.call("clear"), {"erased": 2})
+        self.assertEqual(self.call("list"), [])
+        self.assertEqual(self.call("rewind"), {"restored": 2})
+        self.assertEqual(self.call("list", {}, {"relations": ["addresses"]}), listed)
+        self.assertError(invalid_params("rewind takes at most 0 params, got 1"), "rewind", {})
 
 
 # ============================================================================================

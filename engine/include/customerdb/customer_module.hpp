@@ -343,6 +343,24 @@ class customer_module {
   // wait until it returns. Throws whatever `visit` throws.
   void export_records(const record_visitor& visit) const;
 
+  // ---- Fixtures: a clean store for every test ------------------------------------------
+
+  // Marks the committed state, to come back to with rewind(); returns its commit sequence. A
+  // new mark replaces the previous one. While a mark is set, each commit also keeps the image
+  // at the mark of every row it changes (a pointer and the id: rows are shared, not copied).
+  std::uint64_t mark();
+  // Brings every row changed since the mark back to its state at the mark (rows added since
+  // are removed, changed or deleted ones restored, timestamps and all), as one commit, in time
+  // proportional to the rows changed since the mark, not to the store; the mark stays, for the
+  // next rewind. Returns the rows written back. With a data directory the rewind is journaled
+  // like any commit. A transaction begun before the rewind that wrote a row it restores fails
+  // its commit with conflict. Throws not_allowed "There is no mark to rewind to: call mark
+  // first" without a mark.
+  std::size_t rewind();
+  // Erases every row, as one commit (so a mark can bring them back); returns how many. Time
+  // proportional to the store.
+  std::size_t clear();
+
   // Row counts, commit sequence, memory in use and the last snapshot. Never throws.
   module_stats stats() const;
 
