@@ -7,9 +7,18 @@
 // a thread and its stack until its timeout, so a few hundred such clients exhaust the process.
 // Asynchronously a stalled client holds only a socket and a small buffer; the threads are free
 // for the connections that have a complete request. Requests are answered inline on a pool
-// thread: dispatcher::handle() is CPU-bound and never waits on I/O, so more threads than cores
-// would not answer more requests, and a request that takes long occupies one thread, not the
-// server.
+// thread: dispatcher::handle() never waits on I/O, and a request that takes long occupies one
+// thread, not the server.
+//
+// Pool size: more threads than cores, by default four per hardware thread and at least 8
+// (default_http_threads()). A pool of one thread per core would answer no fewer requests per
+// second, but a few clients sending full scans back to back would keep every thread busy for
+// seconds, and a `ping` or a one-row read would wait behind a scan. The extra threads cost
+// commits nothing: no more long reads (scans, sorts, large answers) work at once than there are
+// cores (engine/src/read_slots.hpp), and a long read waiting for its slot holds no latch, so a
+// thread beyond the cores either runs a short request at once or waits, holding nothing, for a
+// slot. Only as many long requests at once as the pool has threads would make short requests
+// queue again; `--threads` sets the pool for such a load.
 //
 // A connection goes through: wait for a request's headers (idle) → check the token → read the
 // body (reading_body) → answer (busy) → write → back to idle, or close. A request that is
@@ -648,6 +657,11 @@ struct http_server::impl {
   bool ran = false;
 };
 
+unsigned default_http_threads() noexcept {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::min(max_http_threads, std::max(8u, 4 * std::min(cores, max_http_threads)));
+}
+
 http_server::http_server(http_server_options options)
     : impl_(std::make_unique<impl>(std::move(options))) {
   if (impl_->options.threads > max_http_threads) {
@@ -680,9 +694,7 @@ void http_server::run(dispatcher& dispatcher) {
   });
   m.state.log(fmt::format("listening on {}", m.url()));
 
-  const unsigned threads = m.options.threads != 0
-                               ? m.options.threads
-                               : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = m.options.threads != 0 ? m.options.threads : default_http_threads();
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&m] { m.run_loop(); });

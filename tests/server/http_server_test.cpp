@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 using namespace customerdb::server;
 
@@ -23,6 +24,11 @@ BOOST_AUTO_TEST_CASE(runs_at_most_max_http_threads) {
   BOOST_CHECK_EXCEPTION(http_server{options}, std::runtime_error, [](const std::runtime_error& e) {
     return std::string(e.what()) == "at most 256 threads can serve connections, not 257";
   });
+}
+
+BOOST_AUTO_TEST_CASE(runs_more_threads_than_cores_by_default) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  BOOST_TEST(default_http_threads() == std::min(max_http_threads, std::max(8u, 4 * cores)));
 }
 
 BOOST_AUTO_TEST_CASE(max_connections_fit_the_file_limit) {

@@ -32,8 +32,11 @@ int serve_command(const arguments& args) {
   server::http_server_options http;
   server::dispatcher_options rpc;
   const std::string threads_help =
-      fmt::format("threads serving requests, at most {} (0: one per hardware thread)",
-                  server::max_http_threads);
+      fmt::format("threads serving requests, at most {} (0: four per hardware thread, at least "
+                  "8: {} here). More than the cores, so that short requests are answered while "
+                  "long reads run: those beyond the cores wait for a turn without holding up "
+                  "commits",
+                  server::max_http_threads, server::default_http_threads());
   const std::string max_connections_help = fmt::format(
       "connections open at once; at the cap the longest-waiting idle one is closed, and when "
       "all are answering requests a new one gets 503 (default: {}, lowered to fit the file "

@@ -47,6 +47,12 @@ inline constexpr std::size_t default_max_connections = 512;
 // File descriptors kept for everything but connections (data files, the listening socket, ...).
 inline constexpr std::size_t reserved_descriptors = 64;
 
+// The threads an http_server runs when http_server_options::threads is 0: four per hardware
+// thread, at least 8, at most max_http_threads. More than the cores, so that short requests are
+// answered while long reads (which work no more at once than there are cores) run; see
+// http_server.cpp.
+unsigned default_http_threads() noexcept;
+
 struct http_server_options {
   // The address to listen on: an IPv4 or IPv6 literal, or a host name resolved at start.
   std::string host = "127.0.0.1";
@@ -57,8 +63,8 @@ struct http_server_options {
   std::string token;
   // The largest request body accepted; 0 means the dispatcher's max_request_bytes.
   std::size_t max_body_bytes = 0;
-  // Threads serving connections and running requests, at most max_http_threads; 0 means one
-  // per hardware thread.
+  // Threads serving connections and running requests, at most max_http_threads; 0 means
+  // default_http_threads().
   unsigned threads = 0;
   // A connection is closed when waiting for the next request, reading one request's headers,
   // reading its body, or writing its response takes longer than this.
