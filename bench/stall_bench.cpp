@@ -7,11 +7,14 @@
 //   customerdb_stall_bench [--customers 1000000] [--scanners 4] [--seconds 20] [--long-reads N]
 //
 // --long-reads: module_options::long_reads (default 0: one per hardware thread).
+// --data DIR: keep a journal there (fsync every second, no snapshots), as `serve --data` does;
+// DIR must be new, and is removed at the end.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <cstddef>
 #include <string>
 #include <thread>
@@ -107,8 +110,9 @@ void print(std::string_view what, const percentiles& p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bench::check_options(argc, argv, {"--customers", "--scanners", "--seconds", "--long-reads"},
-                       "[--customers N] [--scanners N] [--seconds S] [--long-reads N]");
+  bench::check_options(argc, argv,
+                       {"--customers", "--scanners", "--seconds", "--long-reads", "--data"},
+                       "[--customers N] [--scanners N] [--seconds S] [--long-reads N] [--data DIR]");
   const auto customers = std::stoul(bench::option(argc, argv, "--customers", "1000000"));
   const int scanners = std::stoi(bench::option(argc, argv, "--scanners", "4"));
   const double seconds = std::stod(bench::option(argc, argv, "--seconds", "20"));
@@ -116,6 +120,14 @@ int main(int argc, char** argv) {
   module_options options;
   options.long_reads =
       static_cast<unsigned>(std::stoul(bench::option(argc, argv, "--long-reads", "0")));
+  // With --data, commits go to the journal (fsync about once a second), as in `serve --data`;
+  // the directory must not exist yet, and is removed at the end.
+  const std::string data = bench::option(argc, argv, "--data", "");
+  if (!data.empty()) {
+    options.persistence.data_dir = data;
+    options.persistence.snapshot_interval = std::chrono::seconds(0);
+    options.persistence.snapshot_every_commits = 0;
+  }
   customer_module m(std::move(options));
   m.import_records(bench::sample_records(customers, now(), 1000));
   fmt::print("{} customers; {} s per run; {} hardware threads\n", customers, seconds,
@@ -128,4 +140,5 @@ int main(int argc, char** argv) {
     print("commit", r.commits);
     print("point read", r.reads);
   }
+  if (!data.empty()) std::filesystem::remove_all(data);
 }

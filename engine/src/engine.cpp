@@ -136,8 +136,9 @@ struct prepared_changes {
 }  // namespace
 
 engine::engine(module_options options)
-    : long_reads_(options.long_reads != 0 ? options.long_reads
-                                          : std::max(1u, std::thread::hardware_concurrency())),
+    : long_reads_(options.long_reads != 0
+                      ? options.long_reads
+                      : std::max(2u, std::thread::hardware_concurrency()) - 1),
       clock_(options.clock ? std::move(options.clock)
                            : std::function<timestamp()>(&customerdb::now)) {
   if (options.persistence.data_dir.empty()) return;

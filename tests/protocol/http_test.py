@@ -942,7 +942,7 @@ class CommandLineTest(unittest.TestCase):
         for flag in [b"--host", b"--port", b"--token", b"--max-request-bytes", b"--threads",
                      b"--data", b"--fsync", b"--max-list-values", b"--max-pattern-length",
                      b"--max-filter-nodes", b"--max-relation-depth", b"--max-answer-rows",
-                     b"--request-timeout-ms"]:
+                     b"--request-timeout-ms", b"--long-reads"]:
             self.assertIn(flag, p.stdout)
 
     def test_bad_usage(self):
@@ -973,6 +973,7 @@ class CommandLineTest(unittest.TestCase):
              "--max-answer-rows -1: expected a whole number from 0 to 18446744073709551615"),
             (["--request-timeout-ms", "86400001"],
              "--request-timeout-ms 86400001: expected a whole number from 0 to 86400000"),
+            (["--long-reads", "1025"], "--long-reads 1025: expected a whole number from 0 to 1024"),
         ]
         for args, message in cases:
             with self.subTest(args=args):

@@ -1668,6 +1668,7 @@ class WholeInput(unittest.TestCase):
                                                    "whole number from 0 to 86400000"),
             (("--request-timeout-ms", "-1"), "--request-timeout-ms -1: expected a whole number "
                                              "from 0 to 86400000"),
+            (("--long-reads", "-1"), "--long-reads -1: expected a whole number from 0 to 1024"),
             (("--max-list-values", "-1"), "--max-list-values -1: expected a whole number "
                                           "from 0 to 18446744073709551615"),
             (("--max-pattern-length", "1e3"), "--max-pattern-length 1e3: expected a whole "

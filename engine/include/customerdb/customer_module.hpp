@@ -94,8 +94,9 @@ struct module_options {
   query_limits limits{};
   // How many long reads (reads outside a transaction that visit more than a few dozen rows)
   // work at once; others wait their turn, and past 2 ms a read hands its turn on to one that
-  // waits. 0: one per hardware thread. More than the cores only lets the operating system
-  // preempt reads that hold the store's latch, and commits then wait for them.
+  // waits. 0: one less than the hardware threads, at least one, so that a core is left for
+  // commits and short reads. More than the cores only lets the operating system preempt reads
+  // that hold the store's latch, and commits then wait for them.
   unsigned long_reads = 0;
 };
 

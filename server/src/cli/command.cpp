@@ -105,6 +105,11 @@ void add_serving_flags(po::options_description& options) {
           ->value_name("MS"),
       "the time budget of one call when its context gives no timeoutMs; past "
       "it the call fails with timed_out (0: none)");
+  options.add_options()(
+      "long-reads", whole_number<unsigned>(0, 1024)->default_value(0)->value_name("N"),
+      "how many long reads (scans, large sorts and answers) work at once; the others wait "
+      "their turn (0: one less than the hardware threads, at least one, so that a core is "
+      "left for short requests and commits)");
 }
 
 void add_persistence_flags(po::options_description& options, store_access access) {
@@ -182,16 +187,18 @@ parsed_with_persistence parse_with_persistence(std::string_view usage, std::stri
       result.limits.*flag.member = result.vars[flag.name].as<std::size_t>();
     result.request_timeout =
         std::chrono::milliseconds(result.vars["request-timeout-ms"].as<std::uint64_t>());
+    result.long_reads = result.vars["long-reads"].as<unsigned>();
   }
   return result;
 }
 
 std::unique_ptr<customer_module> open_module(const persistence_options& options,
-                                             const query_limits& limits) {
+                                             const query_limits& limits, unsigned long_reads) {
   try {
     module_options m;
     m.persistence = options;
     m.limits = limits;
+    m.long_reads = long_reads;
     // Opening a large data directory takes a while: show it on a terminal.
     progress bar(fmt::format("opening {}", options.data_dir.string()), 0, true);
     m.open_progress = [&](const progress_report& p) {

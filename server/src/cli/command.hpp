@@ -58,7 +58,8 @@ enum class store_access {
   read_only,   // it inspects the store: --data only, opened with persistence_options::read_only
   serving,     // read_write, and it answers requests (rpc, serve): also the caps on one call
                // (--max-list-values, --max-pattern-length, --max-filter-nodes,
-               // --max-relation-depth, --max-answer-rows) and --request-timeout-ms
+               // --max-relation-depth, --max-answer-rows), --request-timeout-ms and
+               // --long-reads
 };
 
 // The longest --request-timeout-ms (and a call's timeoutMs): 24 hours.
@@ -72,6 +73,7 @@ struct parsed_with_persistence : parsed {
   persistence_options persistence;
   query_limits limits;                            // serving only
   std::chrono::milliseconds request_timeout{0};  // serving only; 0: none
+  unsigned long_reads = 0;                        // serving only; 0: the module's default
 };
 parsed_with_persistence parse_with_persistence(std::string_view usage, std::string_view summary,
                                                po::options_description options,
@@ -79,11 +81,13 @@ parsed_with_persistence parse_with_persistence(std::string_view usage, std::stri
                                                const arguments& args,
                                                store_access access = store_access::read_write);
 
-// Opens the module with `options`. On failure (for a read-only open also: a data directory
+// Opens the module with `options`, the caps `limits` and `long_reads`
+// (module_options::long_reads). On failure (for a read-only open also: a data directory
 // that does not exist or holds no store) prints "customerdb: <message>" to stderr and returns
 // null (the caller exits 1).
 std::unique_ptr<customer_module> open_module(const persistence_options& options,
-                                             const query_limits& limits = {});
+                                             const query_limits& limits = {},
+                                             unsigned long_reads = 0);
 
 // Prints "customerdb: <message>" to stderr.
 void report_error(std::string_view message);

@@ -157,7 +157,7 @@ int rpc_command(const arguments& args) {
     });
   });
 
-  module = open_module(parsed.persistence, parsed.limits);
+  module = open_module(parsed.persistence, parsed.limits, parsed.long_reads);
   if (!module) return 1;
   opened.store(module.get());
   server::dispatcher_options dopts = flags.dispatcher;

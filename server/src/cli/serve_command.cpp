@@ -106,7 +106,7 @@ int serve_command(const arguments& args) {
                              server->answering()));
     server->stop();
   });
-  module = open_module(p.persistence, p.limits);
+  module = open_module(p.persistence, p.limits, p.long_reads);
   if (!module) return 1;
   server::dispatcher dispatcher(*module, rpc);
   server->run(dispatcher);
