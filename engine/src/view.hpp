@@ -243,7 +243,7 @@ class write_view : public view {
     // Whatever allocates comes before the write is recorded, or undoes it: out of memory, the
     // write is not made, and rollback_to() pairs each touch with its undo.
     touch t{entity_of<Row>(), id};
-    touched_.reserve(touched_.size() + 1);
+    reserve_one_more(touched_);
     if (savepoints_) {
       std::optional<change<Row>> previous;
       if (c) previous = *c;

@@ -19,6 +19,13 @@
 
 namespace customerdb::detail {
 
+// Makes room in `v` for one more element, growing it geometrically (reserve(size() + 1) alone
+// would grow it by one, and copy it whole, at every call).
+template <class Vector>
+void reserve_one_more(Vector& v) {
+  if (v.size() == v.capacity()) v.reserve(v.empty() ? 8 : 2 * v.size());
+}
+
 template <class Row>
 struct change {
   row_ptr<Row> before;  // the committed row when first written; null for an insert
@@ -40,7 +47,7 @@ class change_set {
   // std::bad_alloc with nothing recorded.
   void record(const std::string& id, const row_ptr<Row>& before, row_ptr<Row> after) {
     std::string first = changes_.contains(id) ? std::string() : id;
-    order_.reserve(order_.size() + 1);
+    reserve_one_more(order_);
     auto [it, inserted] = changes_.try_emplace(id, change<Row>{before, nullptr});
     try {
       set_after(id, after);
@@ -65,6 +72,9 @@ class change_set {
   }
 
   bool empty() const noexcept { return order_.empty(); }
+
+  // The ids, in the order they were first written.
+  const std::vector<std::string>& ids() const noexcept { return order_; }
 
   // Calls f(id, change) in the order the ids were first written.
   template <class F>
