@@ -64,6 +64,13 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
                     fmt::format("table {} holds {} rows, the header counts {}", static_cast<int>(t),
                                 count, expected));
     }
+    // Every row takes bytes of the section: a count beyond them is damage (with checksums that
+    // match), and believing it would reserve room for as many rows.
+    if (count > buffer.remaining()) {
+      throw corrupt(path, at(),
+                    fmt::format("table {} counts {} rows in {} bytes", static_cast<int>(t), count,
+                                buffer.remaining()));
+    }
     sink.begin_table(t, count);
     with_record_of(t, [&]<class Record>() { read_rows<Record>(archive, count, sink); });
     sink.end_table(t);

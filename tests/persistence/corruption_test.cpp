@@ -601,6 +601,32 @@ BOOST_AUTO_TEST_CASE(a_damaged_signature_length_in_a_snapshot_is_refused) {
                                      path.string(), persistence::snapshot_header_size));
 }
 
+// A row count larger than the bytes of its section (found by fuzzing: with the checksums made
+// to match, the load reserved room for 2^50 rows) is refused as corruption.
+BOOST_AUTO_TEST_CASE(a_row_count_beyond_the_section_is_refused) {
+  temp_dir dir(true);
+  const auto path = one_group_snapshot(dir.path());
+  std::string payload = read_bytes(path).substr(persistence::snapshot_header_size);
+  // The groups' section: the archive's signature (8 + 22 bytes), its library version (2), the
+  // sizes of its types (4) and an integer 1 (4), then the row count.
+  BOOST_REQUIRE_EQUAL(persistence::get_le<std::uint64_t>(payload, 40), 1u);
+  const std::uint64_t huge = std::uint64_t{1} << 50;
+  std::string count;
+  persistence::put_le<std::uint64_t>(count, huge);
+  payload.replace(40, 8, count);
+  std::uint64_t size = 0;
+  auto h = persistence::read_snapshot_header(*posix_file_system(), path, size);
+  h.counts[static_cast<std::size_t>(persistence::table::groups)] = huge;
+  h.payload_checksum = persistence::checksum(payload);
+  write_bytes(path, persistence::encode(h) + payload);
+  CUSTOMERDB_CHECK_ERROR(
+      customer_module(on_disk(dir.path(), fsync_policy::no)), error_code::corruption,
+      fmt::format("Snapshot {} is corrupt at offset {}: table 0 counts 1125899906842624 rows in "
+                  "{} bytes",
+                  path.string(), persistence::snapshot_header_size + 48,
+                  h.sections[0] - 48));
+}
+
 // A boolean stored as a byte other than 0 or 1 (found by fuzzing: undefined behaviour in Boost's
 // loader, and an assertion failure in debug builds) is refused as corruption.
 BOOST_AUTO_TEST_CASE(a_boolean_that_is_not_0_or_1_is_refused) {
