@@ -50,33 +50,24 @@ std::vector<row_ptr<membership_row>> view::memberships_of_pair(std::string_view 
 
 namespace {
 
-// The id keys of the default addresses among those `lookup` visits: the smallest id of each
+// The slots of the default addresses among those `lookup` visits: the smallest id of each
 // kind (null: none). The flags and the ids are in the address slots: no address row is read.
-struct default_keys {
-  const key* billing = nullptr;
-  const key* shipping = nullptr;
-};
-
 template <class Lookup>
-default_keys collect_defaults(Lookup&& lookup) {
-  default_keys ids;
-  const auto keep = [](const key*& kept, const key& id) {
-    if (!kept || id < *kept) kept = &id;
+default_addresses collect_defaults(Lookup&& lookup) {
+  default_addresses found;
+  const auto keep = [](const slot<address_row>*& kept, const slot<address_row>& a) {
+    if (!kept || a.id < kept->id) kept = &a;
   };
   lookup([&](const slot<address_row>& a) {
-    if (a.extra.default_billing) keep(ids.billing, a.id);
-    if (a.extra.default_shipping) keep(ids.shipping, a.id);
+    if (a.extra.default_billing) keep(found.billing, a);
+    if (a.extra.default_shipping) keep(found.shipping, a);
   });
-  return ids;
+  return found;
 }
 
-view::default_ids texts(const default_keys& k) {
-  return {k.billing ? k.billing->text() : std::string_view(),
-          k.shipping ? k.shipping->text() : std::string_view()};
-}
-
-view::default_ids cached(const default_addresses& d) {
-  return {d.billing.view(), d.shipping.view()};
+view::default_ids texts(const default_addresses& d) {
+  return {d.billing ? d.billing->id.text() : std::string_view(),
+          d.shipping ? d.shipping->id.text() : std::string_view()};
 }
 
 }  // namespace
@@ -88,7 +79,7 @@ view::default_ids view::default_addresses_of(std::string_view customer_id) const
     const auto* written = writes_ ? writes_->customers.find(customer_id) : nullptr;
     if (written && !written->before) return {};
     const auto* committed = store_->customers.find_slot(key(customer_id));
-    if (committed && committed->extra.defaults.valid) return cached(committed->extra.defaults);
+    if (committed && committed->extra.defaults.valid) return texts(committed->extra.defaults);
   }
   return texts(collect_defaults(
       [&](const auto& f) { lookup<address_row, "customer_id">(key(customer_id), f); }));
@@ -96,7 +87,7 @@ view::default_ids view::default_addresses_of(std::string_view customer_id) const
 
 view::default_ids view::default_addresses_of(const slot<customer_row>& customer) const {
   if (!has_writes<address_row>() && customer.extra.defaults.valid)
-    return cached(customer.extra.defaults);
+    return texts(customer.extra.defaults);
   return default_addresses_of(customer.id.text());
 }
 
@@ -104,12 +95,10 @@ namespace {
 
 void refresh(const store& s, const slot<customer_row>& c) {
   const view v(s, nullptr);
-  const auto ids =
+  auto found =
       collect_defaults([&](const auto& f) { v.lookup<address_row, "customer_id">(c.id, f); });
-  auto& d = c.extra.defaults;
-  d.billing = ids.billing ? *ids.billing : key();
-  d.shipping = ids.shipping ? *ids.shipping : key();
-  d.valid = true;
+  found.valid = true;
+  c.extra.defaults = found;
 }
 
 }  // namespace
