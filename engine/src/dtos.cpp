@@ -127,6 +127,7 @@ const T& dto_value(const T& column) noexcept {
 }
 std::optional<std::string> dto_value(const packed_optional& column) { return column.copy(); }
 std::string dto_value(const packed_string& column) { return column.str(); }
+std::optional<metadata> dto_value(const packed_metadata& column) { return column.copy(); }
 
 // Copies the stored columns of `r` that the DTO's selection keeps into `d`, but for the id
 // (always there, set by the caller) and the column named `elsewhere` (the caller's too).

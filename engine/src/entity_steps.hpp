@@ -155,7 +155,7 @@ bool apply_required(Column& field, const patch<T>& p, std::string_view property,
 }
 
 // Metadata: deep merge (decision D10); null clears.
-inline bool apply_metadata(opt_metadata& field, const patch<metadata>& p) {
+inline bool apply_metadata(packed_metadata& field, const patch<metadata>& p) {
   if (p.is_unset()) return false;
   if (p.is_null()) {
     const bool changed = field.has_value();

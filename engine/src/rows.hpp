@@ -13,13 +13,12 @@
 #include "customerdb/dto.hpp"
 #include "customerdb/records.hpp"
 #include "customerdb/timestamp.hpp"
+#include "packed_metadata.hpp"
 #include "packed_text.hpp"
 #include "pool.hpp"
 #include "prefetch.hpp"
 
 namespace customerdb::detail {
-
-using opt_metadata = std::optional<customerdb::metadata>;
 
 template <class Row>
 using row_ptr = std::shared_ptr<const Row>;
@@ -32,6 +31,7 @@ enum class entity { group, customer, address, membership };
 // after the wider columns, so that they pack together.
 #define CUSTOMERDB_DECLARE_PACKED(name) packed_string name;
 #define CUSTOMERDB_DECLARE_PACKED_OPT(name) packed_optional name;
+#define CUSTOMERDB_DECLARE_PACKED_JSON(name) packed_metadata name;
 #define CUSTOMERDB_ROW_MEMBER(name, kind, flags) \
   CUSTOMERDB_DECLARE(CUSTOMERDB_KIND_##kind(CUSTOMERDB_PICK_ROW), name)
 #define CUSTOMERDB_ROW_FLAG_MEMBER(name, kind, flags) \
@@ -137,6 +137,8 @@ void copy_to_record(const Row& row, typename Row::record_type& out) {
         to->assign(*from);
       else
         to.emplace(*from);
+    } else if constexpr (std::is_same_v<column, packed_metadata>) {
+      to = from.copy();
     } else {
       to = from;
     }

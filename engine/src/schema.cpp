@@ -13,7 +13,7 @@ namespace {
 
 cell value_cell(const packed_optional& s) { return s ? cell(*s) : cell(nullptr); }
 cell value_cell(const packed_string& s) { return cell(s.view()); }
-cell value_cell(const opt_metadata& m) { return m ? cell(&*m) : cell(nullptr); }
+cell value_cell(const packed_metadata& m) { return m ? cell(&*m) : cell(nullptr); }
 cell value_cell(const std::optional<timestamp>& t) { return t ? cell(*t) : cell(nullptr); }
 cell value_cell(timestamp t) { return cell(t); }
 cell value_cell(bool b) { return cell(b); }

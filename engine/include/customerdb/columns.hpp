@@ -206,7 +206,7 @@ CUSTOMERDB_DESCRIBE_COLUMNS(customer_group_customer_columns, CUSTOMERDB_MEMBERSH
 #define CUSTOMERDB_KIND_ref(pick)     pick(STRING,    STRING,    OPT_STRING, PATCH_STRING, PACKED,     NONE)
 #define CUSTOMERDB_KIND_text(pick)    pick(OPT_STRING, OPT_STRING, OPT_STRING, PATCH_STRING, PACKED_OPT, NONE)
 #define CUSTOMERDB_KIND_flag(pick)    pick(BOOL,      BOOL,      BOOL,       PATCH_BOOL,   NONE,       BOOL)
-#define CUSTOMERDB_KIND_json(pick)    pick(OPT_JSON,  OPT_JSON,  OPT_JSON,   PATCH_JSON,   OPT_JSON,   NONE)
+#define CUSTOMERDB_KIND_json(pick)    pick(OPT_JSON,  OPT_JSON,  OPT_JSON,   PATCH_JSON,   PACKED_JSON, NONE)
 #define CUSTOMERDB_KIND_stamp(pick)   pick(TIME,      TIME,      NONE,       NONE,         TIME,       NONE)
 #define CUSTOMERDB_KIND_deleted(pick) pick(OPT_TIME,  OPT_TIME,  NONE,       NONE,         OPT_TIME,   NONE)
 #define CUSTOMERDB_KIND_derived(pick) pick(NONE,      OPT_STRING, NONE,      NONE,         NONE,       NONE)
