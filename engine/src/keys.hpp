@@ -129,8 +129,60 @@ class key {
   bool owned_;  // long_ is this key's own copy
 };
 
+// detail::hashed_key: the key of a field that only hash indexes read (a customer's e-mail and
+// company name, an address's customer id), in 16 bytes: the text's hash and size, and a
+// pointer to the text where its row keeps it. Hash indexes compare the hashes first, so the
+// text is read only for the entry that matches, whose row the caller reads next anyway.
+//
+// A hashed_key refers to its row's text: whoever gives a slot another row with the same keys
+// rebinds the keys to it (slot::take_row) before the old row may go. A probe refers to the
+// caller's text (or key), which must outlive it. Thread-compatible.
+class hashed_key {
+ public:
+  hashed_key() noexcept : hashed_key(std::string_view()) {}
+  explicit hashed_key(std::string_view text) noexcept
+      : hash_(narrow(std::hash<std::string_view>{}(text))),
+        size_(static_cast<std::uint32_t>(text.size())),
+        data_(text.data()) {}
+  // A probe for the same text as `k` (which it borrows).
+  hashed_key(const key& k) noexcept  // NOLINT: implicit, so that indexes take either probe
+      : hash_(narrow(k.hash())), size_(static_cast<std::uint32_t>(k.text().size())),
+        data_(k.text().data()) {}
+
+  std::string_view text() const noexcept { return {data_, size_}; }
+  std::string_view view() const noexcept { return text(); }
+  std::size_t hash() const noexcept { return hash_; }
+
+  friend bool operator==(const hashed_key& a, const hashed_key& b) noexcept {
+    return a.hash_ == b.hash_ && a.text() == b.text();
+  }
+
+  // The hash both key types give a hash index: the low 32 bits of the text's.
+  static std::uint32_t narrow(std::size_t h) noexcept { return static_cast<std::uint32_t>(h); }
+
+ private:
+  std::uint32_t hash_;
+  std::uint32_t size_;
+  const char* data_;
+};
+
+// The hash of either key type, as hash indexes use it (hashed_key::narrow): a probe of one
+// type finds the entries of the other.
 struct key_hash {
-  std::size_t operator()(const key& k) const noexcept { return k.hash(); }
+  std::size_t operator()(const key& k) const noexcept { return hashed_key::narrow(k.hash()); }
+  std::size_t operator()(const hashed_key& k) const noexcept { return k.hash(); }
+};
+
+// Equality of keys of either type, for hash indexes.
+struct key_equal {
+  bool operator()(const key& a, const key& b) const noexcept { return a == b; }
+  bool operator()(const hashed_key& a, const hashed_key& b) const noexcept { return a == b; }
+  bool operator()(const key& a, const hashed_key& b) const noexcept {
+    return hashed_key(a) == b;
+  }
+  bool operator()(const hashed_key& a, const key& b) const noexcept {
+    return a == hashed_key(b);
+  }
 };
 
 }  // namespace customerdb::detail

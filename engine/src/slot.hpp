@@ -10,10 +10,12 @@
 
 namespace customerdb::detail {
 
-// The keys of a row that only some tables index.
+// The keys of a row that only some tables index. rebind(r): the keys that refer to their row's
+// text (hashed_key) refer to `r`'s instead, which holds the same text.
 template <class Row>
 struct extra_keys {
   explicit extra_keys(const Row&) noexcept {}
+  void rebind(const Row&) const noexcept {}
   bool operator==(const extra_keys&) const = default;
 };
 template <class Row>
@@ -35,26 +37,31 @@ struct default_addresses {
 template <>
 struct extra_keys<customer_row> {
   explicit extra_keys(const customer_row& r)
-      : email(key::stored(r.email.value_or_empty())),
-        company(key::stored(r.company_name.value_or_empty())) {}
-  key email;
-  key company;
+      : email(r.email.value_or_empty()), company(r.company_name.value_or_empty()) {}
+  void rebind(const customer_row& r) const noexcept {
+    email = hashed_key(r.email.value_or_empty());
+    company = hashed_key(r.company_name.value_or_empty());
+  }
+  mutable hashed_key email;
+  mutable hashed_key company;
   bool operator==(const extra_keys&) const = default;
   mutable default_addresses defaults;  // not a key: no index reads it
 };
 template <>
 struct extra_keys<group_row> {
   explicit extra_keys(const group_row& r) : name(key::stored(r.name.value_or_empty())) {}
+  void rebind(const group_row&) const noexcept {}
   key name;
   bool operator==(const extra_keys&) const = default;
 };
 template <>
 struct extra_keys<address_row> {
   explicit extra_keys(const address_row& r)
-      : customer(key::stored(r.customer_id)),
+      : customer(r.customer_id.view()),
         default_billing(r.is_default_billing),
         default_shipping(r.is_default_shipping) {}
-  key customer;
+  void rebind(const address_row& r) const noexcept { customer = hashed_key(r.customer_id.view()); }
+  mutable hashed_key customer;
   bool default_billing;
   bool default_shipping;
   bool operator==(const extra_keys&) const = default;
@@ -63,6 +70,7 @@ template <>
 struct extra_keys<membership_row> {
   explicit extra_keys(const membership_row& r)
       : customer(key::stored(r.customer_id)), group(key::stored(r.customer_group_id)) {}
+  void rebind(const membership_row&) const noexcept {}
   key customer;
   key group;
   bool operator==(const extra_keys&) const = default;
@@ -91,9 +99,16 @@ struct slot {
            a.extra == b.extra;
   }
 
+  // Gives the element `r`, a row with the same keys (same_keys), in place: the keys that refer
+  // to the row's text refer to `r`'s from then on (table::put).
+  void take_row(row_ptr<Row> r) const noexcept {
+    row = std::move(r);
+    extra.rebind(*row);
+  }
+
   // The row: the one member no index reads, so the one a table may swap in a live element for a
-  // row with the same keys (table::put). The keys own their text (key::stored) and do not
-  // refer to the row.
+  // row with the same keys (take_row). The id and the other `key`s own their text
+  // (key::stored); hashed keys (keys.hpp) refer to the row's.
   mutable row_ptr<Row> row;
   key id;
   timestamp created_at;

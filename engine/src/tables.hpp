@@ -75,11 +75,13 @@ template <class Row>
 timestamp created_of(const slot<Row>& s) noexcept {
   return s.created_at;
 }
-inline const key& email_of(const slot<customer_row>& s) noexcept { return s.extra.email; }
-inline const key& company_of(const slot<customer_row>& s) noexcept { return s.extra.company; }
+inline const hashed_key& email_of(const slot<customer_row>& s) noexcept { return s.extra.email; }
+inline const hashed_key& company_of(const slot<customer_row>& s) noexcept {
+  return s.extra.company;
+}
 inline const key& name_of(const slot<group_row>& s) noexcept { return s.extra.name; }
 template <class Row>
-const key& customer_of(const slot<Row>& s) noexcept {
+const auto& customer_of(const slot<Row>& s) noexcept {
   return s.extra.customer;
 }
 inline const key& group_of(const slot<membership_row>& s) noexcept { return s.extra.group; }
@@ -87,9 +89,12 @@ inline const key& group_of(const slot<membership_row>& s) noexcept { return s.ex
 template <class Row>
 using id_member = mi::global_fun<const slot<Row>&, const key&, &id_of<Row>>;
 
-template <class Row, class Tag, const key& (*Of)(const slot<Row>&)>
-using hashed_by =
-    mi::hashed_non_unique<mi::tag<Tag>, mi::global_fun<const slot<Row>&, const key&, Of>, key_hash>;
+// A hash index by the key `Of` gives (a key or a hashed_key), found by a probe of either type.
+template <class Row, class Tag, auto Of>
+using hashed_by = mi::hashed_non_unique<
+    mi::tag<Tag>,
+    mi::global_fun<const slot<Row>&, decltype(Of(std::declval<const slot<Row>&>())), Of>, key_hash,
+    key_equal>;
 
 // Live rows first, each partition in id order.
 template <class Row>
@@ -173,9 +178,8 @@ class table {
 
   // Inserts `row`, or replaces the row with the same id.
   void put(row_ptr<Row> row) { put(slot<Row>(std::move(row))); }
-  // put(), with the row's slot built: replacing a row then allocates nothing, unless it is a
-  // customer whose default address ids are longer than a key keeps inline (copied below).
-  // Inserting one allocates its node, and throws std::bad_alloc with the table unchanged when
+  // put(), with the row's slot built: replacing a row then allocates nothing. Inserting one
+  // allocates its node, and throws std::bad_alloc with the table unchanged when
   // it cannot.
   void put(slot<Row>&& s) {
     const slot<Row>* found = ids_.find(s.id);
@@ -186,12 +190,12 @@ class table {
     // A customer's addresses do not change when its row does.
     if constexpr (std::is_same_v<Row, customer_row>) s.extra.defaults = found->extra.defaults;
     if (same_keys(*found, s)) {
-      // Every key is equal, and the element's keys own their text: the element takes the new
-      // row, the member no index reads, and keeps its keys. replace() would have every ordered
+      // Every key is equal: the element takes the new row, the member no index reads, and keeps
+      // its keys (those that refer to the row's text now refer to the new row's). replace() would have every ordered
       // index read the node's neighbours to check a position that cannot have changed, cold
       // cache lines in a large table: 16-18% more per one-row transaction at 10,000 customers
       // and 7-18% at 1,000,000 (commit benchmark, docs/performance-history.md).
-      found->row = std::move(s.row);
+      found->take_row(std::move(s.row));
     } else {
       // Every index checks the new keys. The node, and so `found`, stays.
       auto& idx = rows_.template get<by_order>();

@@ -1,8 +1,11 @@
 // detail::key, the index keys kept inline in the table nodes (engine/src/keys.hpp): its order
 // and equality must be exactly std::string's for any text, inline or longer than the inline
 // part, with embedded NULs and bytes above 0x7F; and ids longer than the inline part, sharing
-// long prefixes, must work through the public API.
+// long prefixes, must work through the public API. detail::hashed_key, the keys that refer to
+// their row's text: equal to a key exactly when the texts are, with the same hash, and kept
+// pointing at the current row when a row is replaced by one with the same keys.
 #include "keys.hpp"
+#include "tables.hpp"
 
 #include <fmt/format.h>
 
@@ -17,7 +20,10 @@
 namespace {
 
 using namespace customerdb;
+using customerdb::detail::hashed_key;
 using customerdb::detail::key;
+using customerdb::detail::key_equal;
+using customerdb::detail::key_hash;
 
 // Texts around the inline size, from a small alphabet so that long common prefixes, equal
 // texts and prefixes of one another are frequent.
@@ -77,6 +83,87 @@ BOOST_AUTO_TEST_CASE(stored_keys_keep_their_own_text) {
   moved = copy;
   BOOST_TEST(moved.text() == "short");
   BOOST_TEST((probe < moved) == (original < std::string("short")));
+}
+
+BOOST_AUTO_TEST_CASE(hashed_keys_match_keys_of_the_same_text) {
+  const auto all = texts(5, 60);
+  for (const auto& a : all) {
+    const hashed_key ha(a);
+    const key ka = key::stored(a);
+    BOOST_TEST(ha.text() == a);
+    BOOST_TEST(key_hash{}(ha) == key_hash{}(ka));  // a probe of either type finds the other
+    BOOST_TEST(key_equal{}(ha, ka));
+    BOOST_TEST(key_equal{}(ka, ha));
+    BOOST_TEST(hashed_key(ka).text() == a);
+    for (const auto& b : all) {
+      if (key_equal{}(ha, key(b)) != (a == b) || key_equal{}(ha, hashed_key(b)) != (a == b)) {
+        BOOST_TEST_INFO("a=" << a.size() << " bytes, b=" << b.size() << " bytes");
+        BOOST_TEST(false);
+      }
+    }
+  }
+}
+
+// The e-mail, the company name and an address's customer id are hashed keys into the current
+// row: after updates that keep them (so the element only takes the new row) and the old rows
+// are gone, lookups by them still find the rows. Texts of both packed forms (inline, pool).
+BOOST_AUTO_TEST_CASE(hashed_keys_follow_the_row_through_updates) {
+  customer_module m;
+  const std::string long_mail = std::string(40, 'm') + "@example.com";
+  const auto a = m.create({.email = "a@x.y", .company_name = "Short Co"});
+  const auto b = m.create({.email = long_mail, .company_name = std::string(30, 'C')});
+  const auto address = m.add_addresses({.customer_id = b.id, .city = "Aarhus"});
+  for (int i = 0; i < 50; ++i) {
+    m.update(a.id, {.first_name = fmt::format("a{}", i)});
+    m.update(b.id, {.first_name = fmt::format("b{}", i)});
+    m.update_addresses(address.id, {.city = fmt::format("City {}", i)});
+    const auto noise = m.create({.email = fmt::format("noise{}@x.y", i),
+                                 .company_name = fmt::format("Noise {}", i)});
+    m.delete_customers(noise.id);
+  }
+  // New rows take the blocks the replaced rows and texts left (the pool reuses them), with
+  // other text of the same sizes.
+  for (int i = 0; i < 300; ++i)
+    m.create({.email = fmt::format("r{:03}@x.y", i) + (i % 2 ? std::string(40, 'r') : ""),
+              .company_name = fmt::format("R{:03}", i) + (i % 2 ? std::string(27, 'R') : "")});
+  BOOST_TEST(m.list(where("email") == "a@x.y").at(0).first_name == "a49");
+  BOOST_TEST(m.list(where("email") == long_mail).at(0).first_name == "b49");
+  BOOST_TEST(m.list(where("company_name") == "Short Co").at(0).id == a.id);
+  BOOST_TEST(m.list(where("company_name") == std::string(30, 'C')).at(0).id == b.id);
+  const auto found = m.list_addresses(where("customer_id") == b.id);
+  BOOST_TEST(found.size() == 1u);
+  BOOST_TEST(found.at(0).city == "City 49");
+  BOOST_TEST(m.list(where("email") == "noise3@x.y").empty());
+}
+
+// The same, at the table: an element that takes a row with the same keys refers to that row's
+// text, whatever form the text has (inline in the row, or in a pool block).
+BOOST_AUTO_TEST_CASE(an_element_refers_to_the_text_of_the_row_it_holds) {
+  using namespace customerdb::detail;
+  customer_table customers;
+  address_table addresses;
+  const std::string long_mail = std::string(40, 'm') + "@example.com";
+  for (const auto& mail : {std::string("a@x.y"), long_mail}) {
+    customer_record c{.id = "cus_" + mail.substr(0, 1), .email = mail, .company_name = mail};
+    customers.put(make_row(c));
+    c.first_name = "Changed";
+    const auto now = make_row(c);
+    customers.put(now);
+    const auto* s = customers.find_slot(key(c.id));
+    BOOST_REQUIRE(s != nullptr);
+    BOOST_TEST(s->row.get() == now.get());
+    BOOST_TEST(s->extra.email.text().data() == now->email.value_or_empty().data());
+    BOOST_TEST(s->extra.company.text().data() == now->company_name.value_or_empty().data());
+
+    customer_address_record a{.id = "cuaddr_" + mail.substr(0, 1), .customer_id = mail};
+    addresses.put(make_row(a));
+    a.city = "Aarhus";
+    const auto address = make_row(a);
+    addresses.put(address);
+    const auto* as = addresses.find_slot(key(a.id));
+    BOOST_REQUIRE(as != nullptr);
+    BOOST_TEST(as->extra.customer.text().data() == address->customer_id.view().data());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(long_caller_ids_with_a_common_prefix) {
