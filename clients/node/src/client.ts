@@ -103,6 +103,8 @@ export class CustomerDb {
   #closing = false;
   #stderrTail = "";
   #ref = true;
+  /** Whether someone waits for `exited`. */
+  #awaited = false;
 
   /**
    * Starts `customerdb rpc` and resolves once it answers. The program is `options.program`,
@@ -208,6 +210,11 @@ export class CustomerDb {
 
   /** Resolves with the exit status once the program's process has ended. */
   get exited(): Promise<ExitStatus> {
+    // Someone waits for the process: it keeps the event loop alive until it ends.
+    if (this.#status === null) {
+      this.#awaited = true;
+      this.#setRef(true);
+    }
     return this.#exited;
   }
 
@@ -223,13 +230,20 @@ export class CustomerDb {
    */
   call<T = unknown>(method: string, params: readonly unknown[] = []): Promise<T> {
     const origin = new Error();
-    if (this.#status !== null || this.#spawnError !== null) {
-      return Promise.reject(this.#goneError(method, "cannot call", origin));
-    }
     if (this.#closing) {
       return Promise.reject(
-        this.#withOrigin(new CustomerDbProcessError(`customerdb is closed: cannot call ${method}`), origin),
+        this.#withOrigin(
+          new CustomerDbProcessError(`customerdb is closed: cannot call ${method}`, {
+            exitCode: this.#status?.code ?? null,
+            signal: this.#status?.signal ?? null,
+            stderr: this.#stderrTail,
+          }),
+          origin,
+        ),
       );
+    }
+    if (this.#status !== null || this.#spawnError !== null) {
+      return Promise.reject(this.#goneError(method, "cannot call", origin));
     }
     const id = this.#nextId++;
     let line: string;
@@ -412,7 +426,7 @@ export class CustomerDb {
       [id, call] = oldest.value;
     }
     this.#pending.delete(id!);
-    if (this.#pending.size === 0 && !this.#closing) this.#setRef(false);
+    if (this.#pending.size === 0 && !this.#closing && !this.#awaited) this.#setRef(false);
     const error = response.error;
     if (error !== undefined && error !== null) {
       const type = typeof error.data?.type === "string" ? error.data.type : "internal_error";
