@@ -16,4 +16,4 @@ fi
 rm -rf dist
 node_modules/.bin/tsc -p tsconfig.json
 node_modules/.bin/tsc -p test/tsconfig.json
-node --test test/*.test.mjs
+node --test test/*.test.mjs examples/*.test.mjs
