@@ -138,18 +138,18 @@ export class CustomerDb {
         );
       }
     } catch (error) {
-      if (error instanceof CustomerDbProcessError && db.#status !== null) {
-        throw new CustomerDbProcessError(
-          `customerdb did not start: it ${describeExit(db.#status)}${db.#stderrSuffix(": ")}`,
-          { exitCode: db.#status.code, signal: db.#status.signal, stderr: db.#stderrTail },
-          { cause: error },
-        );
-      }
       if (error instanceof CustomerDbProcessError && db.#spawnError !== null) {
         throw new CustomerDbProcessError(
           `customerdb did not start: ${program}: ${db.#spawnError.message}`,
           {},
           { cause: db.#spawnError },
+        );
+      }
+      if (error instanceof CustomerDbProcessError && db.#status !== null) {
+        throw new CustomerDbProcessError(
+          `customerdb did not start: it ${describeExit(db.#status)}${db.#stderrSuffix(": ")}`,
+          { exitCode: db.#status.code, signal: db.#status.signal, stderr: db.#stderrTail },
+          { cause: error },
         );
       }
       throw error;

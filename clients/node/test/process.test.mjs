@@ -146,6 +146,16 @@ test("a program that exits at start-up rejects start() with its standard error",
   });
 });
 
+test("a program that cannot be run rejects start() with the system's error", async () => {
+  const program = join(dir, "no-interpreter");
+  await writeFile(program, "#!/nonexistent/interpreter\n");
+  await chmod(program, 0o755);
+  await assert.rejects(CustomerDb.start({ program }), {
+    name: "CustomerDbProcessError",
+    message: `customerdb did not start: ${program}: spawn ${program} ENOENT`,
+  });
+});
+
 test("a process killed while a call is in flight rejects the call, and later calls", async () => {
   const db = await CustomerDb.start({ program: PROGRAM });
   await db.create({ id: "cus_1" });
