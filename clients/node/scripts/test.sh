@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds the package and runs its tests against the customerdb program ($CUSTOMERDB, else
 # customerdb on PATH): `npm ci` when node_modules does not hold what package-lock.json pins
-# (so a second run needs no network), tsc into dist/, the type checks of test/types.ts, then
-# node's test runner on test/*.test.mjs. Runs from any directory; one run at a time per tree.
+# (so a second run needs no network), tsc into dist/, the type checks of test/*.ts, then
+# node's test runner on test/*.test.mjs and examples/*.test.mjs. Runs from any directory; one
+# run at a time per tree.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -16,4 +17,5 @@ fi
 rm -rf dist
 node_modules/.bin/tsc -p tsconfig.json
 node_modules/.bin/tsc -p test/tsconfig.json
+node_modules/.bin/tsc -p test/tsconfig.node.json
 node --test test/*.test.mjs examples/*.test.mjs
