@@ -111,7 +111,8 @@ class CreateMethod(Method, Generic[In, Out]):
     @overload
     def __call__(self, data: In, context: ContextArg = None) -> Out: ...
     @overload
-    def __call__(self, data: list[In] | tuple[In, ...], context: ContextArg = None) -> list[Out]: ...
+    def __call__(self, data: list[In] | tuple[In, ...],
+                 context: ContextArg = None) -> list[Out]: ...
 
     def __call__(self, data: Any, context: ContextArg = None) -> Any:
         return self._module_call([data], [], context)

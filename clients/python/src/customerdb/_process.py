@@ -223,6 +223,8 @@ class StdioConnection:
                     self._answer(line)
         except (OSError, ValueError):
             pass
+        finally:
+            stdout.close()
         # The program's output ended: it exited, or is about to.
         try:
             self.process.wait(60)
@@ -282,6 +284,8 @@ class StdioConnection:
                         pass
         except (OSError, ValueError):
             pass
+        finally:
+            stderr.close()
 
     # ---- messages -------------------------------------------------------------------------
 

@@ -92,7 +92,8 @@ class RpcError(CustomerDbError):
         return f"{self.type}: {self.message}"
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(type={self.type!r}, message={self.message!r}, code={self.code})"
+        return (f"{type(self).__name__}(type={self.type!r}, message={self.message!r}, "
+                f"code={self.code})")
 
 
 class NotFoundError(RpcError):
