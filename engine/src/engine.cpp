@@ -90,7 +90,7 @@ struct prepared_changes {
       }
       // After-images are built fresh by each write and unpublished until now, so stamping the
       // sequence does not change a row anyone else can see.
-      std::const_pointer_cast<Row>(c.after)->version = sequence;
+      const_cast<Row&>(*c.after).version = sequence;
       (c.before ? replaced : inserted).emplace_back(c.after);
       if (!c.before) inserted_ids.push_back(id);
     });

@@ -172,7 +172,7 @@ inline bool apply_metadata(packed_metadata& field, const patch<metadata>& p) {
 // A new row with the columns of the create input `d` (customerdb/inputs.hpp): its id claimed
 // (claim_id), its time stamps `now`. REQUIRES: every `ref` column given (a caller checks).
 template <class Row, class Input>
-std::shared_ptr<Row> row_from_input(const view& v, const Input& d, timestamp now) {
+row_handle<Row> row_from_input(const view& v, const Input& d, timestamp now) {
   auto row = new_row<Row>();
   customerdb::for_each_column<typename Row::columns>([&](const auto& column) {
     using column_type = std::remove_cvref_t<decltype(column)>;

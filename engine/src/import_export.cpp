@@ -51,7 +51,7 @@ std::uint64_t row_count(const row_batch& rows) {
 // Stamps unpublished rows with the commit sequence that publishes them.
 template <class Row>
 void stamp(const row_vector<Row>& rows, std::uint64_t sequence) {
-  for (const auto& row : rows) std::const_pointer_cast<Row>(row)->version = sequence;
+  for (const auto& row : rows) const_cast<Row&>(*row).version = sequence;
 }
 
 // Inserts `rows` into `table`, counting in `inserted` the rows that went in; throws

@@ -17,18 +17,18 @@
 #include "packed_text.hpp"
 #include "pool.hpp"
 #include "prefetch.hpp"
+#include "row_ptr.hpp"
 
 namespace customerdb::detail {
 
-template <class Row>
-using row_ptr = std::shared_ptr<const Row>;
 
 // The entities, in the order of `entity_rows` below (and of customerdb::record).
 enum class entity { group, customer, address, membership };
 
 // Each row holds the stored columns of its entity (customerdb/columns.hpp), with text in
-// packed form (packed_text.hpp), and the commit sequence that published it. The flags come
-// after the wider columns, so that they pack together.
+// packed form (packed_text.hpp), the count of its owners (row_ptr.hpp) and the commit sequence
+// that published it. The flags and the count come after the wider columns, so that they pack
+// together.
 #define CUSTOMERDB_DECLARE_PACKED(name) packed_string name;
 #define CUSTOMERDB_DECLARE_PACKED_OPT(name) packed_optional name;
 #define CUSTOMERDB_DECLARE_PACKED_JSON(name) packed_metadata name;
@@ -38,15 +38,16 @@ enum class entity { group, customer, address, membership };
   CUSTOMERDB_DECLARE(CUSTOMERDB_KIND_##kind(CUSTOMERDB_PICK_ROW_FLAG), name)
 
 // The row type `type` of an entity: its record and DTO types, its columns and its `entity`;
-// after the columns, `version`, the commit sequence that published this image (0 until
-// published).
+// after the columns, `refs` (row_ptr.hpp) and `version`, the commit sequence that published
+// this image (0 until published).
 #define CUSTOMERDB_ROW(type, record, dto, entity_value, list)                               \
   struct type {                                                                             \
     using record_type = record;                                                             \
     using dto_type = dto;                                                                   \
     using columns = record::columns;                                                        \
     static constexpr entity kind = entity::entity_value;                                    \
-    list(CUSTOMERDB_ROW_MEMBER) list(CUSTOMERDB_ROW_FLAG_MEMBER) std::uint64_t version = 0; \
+    list(CUSTOMERDB_ROW_MEMBER) list(CUSTOMERDB_ROW_FLAG_MEMBER) row_refs refs;              \
+    std::uint64_t version = 0;                                                              \
   };
 
 CUSTOMERDB_ROW(customer_row, customer_record, customer, customer, CUSTOMERDB_CUSTOMER_COLUMNS)
@@ -156,8 +157,8 @@ typename Row::record_type to_record(const Row& row) {
 // A new row, in the pool's memory (pool.hpp), e.g. new_row<customer_row>() or a copy of a row
 // to change: new_row<customer_row>(old).
 template <class Row, class... Args>
-std::shared_ptr<Row> new_row(Args&&... args) {
-  return std::allocate_shared<Row>(pool_allocator<Row>(), std::forward<Args>(args)...);
+row_handle<Row> new_row(Args&&... args) {
+  return row_handle<Row>::make(std::forward<Args>(args)...);
 }
 
 // Asks the CPU to fetch the text a row keeps on the heap (strings too long for the string's

@@ -18,7 +18,7 @@ using namespace customerdb;
 using namespace customerdb::detail;
 
 row_ptr<customer_row> row(const std::string& id, const std::string& name, std::uint64_t version) {
-  auto r = std::make_shared<customer_row>();
+  auto r = new_row<customer_row>();
   r->id = id;
   r->first_name = name;
   r->version = version;
