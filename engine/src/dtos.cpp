@@ -184,13 +184,15 @@ customer customer_dto(const customer_row& r, const slot<customer_row>* s, const 
   d.id = s ? s->id.view() : std::string_view(r.id);
   const bool billing = d.has_field("default_billing_address_id");
   const bool shipping = d.has_field("default_shipping_address_id");
+  // The default addresses' slots are fetched while the row's columns are copied.
+  if (s && (billing || shipping)) prefetch_default_addresses(*s);
+  copy_columns(r, d, "email");
+  if (d.has_field("email") && r.email) d.email.emplace(s ? s->extra.email.view() : *r.email);
   if (billing || shipping) {
     const auto ids = s ? v.default_addresses_of(*s) : v.default_addresses_of(r.id);
     if (billing && !ids.billing.empty()) d.default_billing_address_id.emplace(ids.billing);
     if (shipping && !ids.shipping.empty()) d.default_shipping_address_id.emplace(ids.shipping);
   }
-  copy_columns(r, d, "email");
-  if (d.has_field("email") && r.email) d.email.emplace(s ? s->extra.email.view() : *r.email);
   d.groups = load_many<group_row>(r, v, plan, relation_kind::customer_groups);
   d.addresses = load_many<address_row>(r, v, plan, relation_kind::customer_addresses);
   return d;

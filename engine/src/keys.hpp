@@ -8,7 +8,11 @@
 // node. Longer text is compared whole: a stored key (key::stored, the keys of a table's
 // elements) keeps its own copy of it, a probe refers to the caller's. A stored key so depends on
 // nothing else, and an element's keys stay valid while its row is swapped for another with
-// the same keys (tables.hpp, table::put). A key is 64 bytes.
+// the same keys (tables.hpp, table::put). A key is 56 bytes: the low 32 bits of the text's
+// hash, the size (31 bits) and whether the long text is the key's own, the head, the pointer.
+// A stored key holds at most max_size bytes (key::stored throws std::length_error beyond); a
+// longer probe keeps max_size + 1, which orders and compares exactly as the whole text does
+// against every stored key.
 #pragma once
 
 #include <algorithm>
@@ -18,6 +22,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <stdexcept>
 #include <string_view>
 
 namespace customerdb::detail {
@@ -26,6 +31,7 @@ namespace customerdb::detail {
 class key {
  public:
   static constexpr std::size_t inline_size = 40;
+  static constexpr std::size_t max_size = (std::size_t{1} << 31) - 2;
   static_assert(inline_size % sizeof(std::uint64_t) == 0, "the head compares in whole words");
 
   key() noexcept : key(std::string_view()) {}
@@ -33,18 +39,18 @@ class key {
   explicit key(std::string_view text) noexcept : key(text, nullptr) {}
   // A key to keep: text beyond the inline head is copied.
   static key stored(std::string_view text) {
+    if (text.size() > max_size) throw std::length_error("an index key of 2 GiB or more");
     if (text.size() <= inline_size) return key(text);
     char* copy = new char[text.size()];
     std::memcpy(copy, text.data(), text.size());
     return key(text, copy);
   }
 
-  key(const key& o)
-      : hash_(o.hash_), head_(o.head_), long_(o.long_), size_(o.size_), owned_(false) {
+  key(const key& o) : hash_(o.hash_), size_(o.size_), owned_(false), head_(o.head_), long_(o.long_) {
     if (o.owned_) adopt_copy_of(o.long_);
   }
   key(key&& o) noexcept
-      : hash_(o.hash_), head_(o.head_), long_(o.long_), size_(o.size_), owned_(o.owned_) {
+      : hash_(o.hash_), size_(o.size_), owned_(o.owned_), head_(o.head_), long_(o.long_) {
     o.owned_ = false;
   }
   key& operator=(const key& o) {
@@ -55,10 +61,10 @@ class key {
     if (this != &o) {
       release();
       hash_ = o.hash_;
-      head_ = o.head_;
-      long_ = o.long_;
       size_ = o.size_;
       owned_ = o.owned_;
+      head_ = o.head_;
+      long_ = o.long_;
       o.owned_ = false;
     }
     return *this;
@@ -95,10 +101,10 @@ class key {
  private:
   // `copy`: the key's own copy of `text` (text longer than the head), or null to borrow it.
   key(std::string_view text, const char* copy) noexcept
-      : hash_(std::hash<std::string_view>{}(text)),
-        long_(copy ? copy : text.data()),
-        size_(static_cast<std::uint32_t>(text.size())),
-        owned_(copy != nullptr) {
+      : hash_(static_cast<std::uint32_t>(std::hash<std::string_view>{}(text))),
+        size_(static_cast<std::uint32_t>(std::min(text.size(), max_size + 1))),
+        owned_(copy != nullptr),
+        long_(copy ? copy : text.data()) {
     head_.fill('\0');
     if (!text.empty()) std::memcpy(head_.data(), text.data(), std::min(text.size(), inline_size));
   }
@@ -122,12 +128,13 @@ class key {
     return w;
   }
 
-  std::size_t hash_;
+  std::uint32_t hash_;
+  std::uint32_t size_ : 31;
+  std::uint32_t owned_ : 1;  // long_ is this key's own copy
   std::array<char, inline_size> head_;
   const char* long_;  // the whole text when longer than the head; else unused
-  std::uint32_t size_;
-  bool owned_;  // long_ is this key's own copy
 };
+static_assert(sizeof(key) == 56);
 
 // detail::hashed_key: the key of a field that only hash indexes read (a customer's e-mail and
 // company name, an address's customer id), in 16 bytes: the text's hash and size, and a
@@ -157,7 +164,7 @@ class hashed_key {
     return a.hash_ == b.hash_ && a.text() == b.text();
   }
 
-  // The hash both key types give a hash index: the low 32 bits of the text's.
+  // The hash both key types give a hash index (and key::hash): the low 32 bits of the text's.
   static std::uint32_t narrow(std::size_t h) noexcept { return static_cast<std::uint32_t>(h); }
 
  private:

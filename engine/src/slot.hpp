@@ -37,12 +37,12 @@ struct default_addresses {
 template <>
 struct extra_keys<customer_row> {
   explicit extra_keys(const customer_row& r)
-      : email(r.email.value_or_empty()), company(r.company_name.value_or_empty()) {}
+      : email(key::stored(r.email.value_or_empty())), company(r.company_name.value_or_empty()) {}
   void rebind(const customer_row& r) const noexcept {
-    email = hashed_key(r.email.value_or_empty());
     company = hashed_key(r.company_name.value_or_empty());
   }
-  mutable hashed_key email;
+  // The e-mail is a whole key: a retrieve reads it from the slot, without the row's text block.
+  key email;
   mutable hashed_key company;
   bool operator==(const extra_keys&) const = default;
   mutable default_addresses defaults;  // not a key: no index reads it
@@ -121,6 +121,15 @@ struct slot {
 template <class Row>
 void prefetch_row(const slot<Row>& s) noexcept {
   prefetch_lines(s.row.get());
+}
+
+// Asks the CPU to fetch the slots of the default addresses kept with customer `s` (their ids
+// are what a DTO reads), so that their misses overlap with the reading of the customer's row.
+inline void prefetch_default_addresses(const slot<customer_row>& s) noexcept {
+  const auto& d = s.extra.defaults;
+  if (!d.valid) return;
+  if (d.billing) prefetch_lines(d.billing);
+  if (d.shipping && d.shipping != d.billing) prefetch_lines(d.shipping);
 }
 
 }  // namespace customerdb::detail
