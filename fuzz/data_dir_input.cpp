@@ -8,7 +8,11 @@
 
 #include "customerdb/customer_module.hpp"
 #include "customerdb/error.hpp"
+#include "little_endian.hpp"
 #include "memory_file_system.hpp"
+
+extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size,
+                                        std::size_t max_size);
 
 namespace customerdb::fuzz {
 namespace {
@@ -61,6 +65,23 @@ void open_data_dir_file(const std::string& name, std::string bytes) {
   } catch (const std::exception& e) {
     broken_contract("reading a store that opened failed", e.what());
   }
+}
+
+std::size_t mutate_data_file(const data_file_kind& kind, std::uint8_t* data, std::size_t size,
+                             std::size_t max_size, unsigned int seed) {
+  size = LLVMFuzzerMutate(data, size, max_size);
+  if (seed % 8 != 0)
+    kind.repair_file(data, size,
+                     seed % 8 == 1 ? repair::checksums : repair::lengths_and_checksums);
+  return size;
+}
+
+void open_data_file(const data_file_kind& kind, const std::uint8_t* data, std::size_t size) {
+  if (size > max_file_bytes) return;
+  std::string bytes(reinterpret_cast<const char*>(data), size);
+  const std::uint64_t sequence = size >= 24 ? persistence::get_le<std::uint64_t>(bytes, 16)
+                                            : kind.short_input_sequence;
+  open_data_dir_file(kind.file_name(sequence), std::move(bytes));
 }
 
 }  // namespace customerdb::fuzz

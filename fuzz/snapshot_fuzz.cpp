@@ -4,33 +4,21 @@
 // mutation (checksum_repair.hpp), except for one mutation in eight, which keeps them as mutated.
 #include <cstddef>
 #include <cstdint>
-#include <string>
 
-#include "checksum_repair.hpp"
 #include "data_dir.hpp"
 #include "data_dir_input.hpp"
-#include "little_endian.hpp"
 
-extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size,
-                                        std::size_t max_size);
+namespace {
+const customerdb::fuzz::data_file_kind kind{customerdb::fuzz::repair_snapshot,
+                                           customerdb::persistence::snapshot_file_name, 0};
+}
 
 extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size,
                                                std::size_t max_size, unsigned int seed) {
-  using customerdb::fuzz::repair;
-  size = LLVMFuzzerMutate(data, size, max_size);
-  if (seed % 8 != 0) {
-    customerdb::fuzz::repair_snapshot(
-        data, size, seed % 8 == 1 ? repair::checksums : repair::lengths_and_checksums);
-  }
-  return size;
+  return customerdb::fuzz::mutate_data_file(kind, data, size, max_size, seed);
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size > customerdb::fuzz::max_file_bytes) return 0;
-  std::string bytes(reinterpret_cast<const char*>(data), size);
-  const std::uint64_t sequence =
-      size >= 24 ? customerdb::persistence::get_le<std::uint64_t>(bytes, 16) : 0;
-  customerdb::fuzz::open_data_dir_file(customerdb::persistence::snapshot_file_name(sequence),
-                                       std::move(bytes));
+  customerdb::fuzz::open_data_file(kind, data, size);
   return 0;
 }
