@@ -143,11 +143,16 @@ engine::engine(module_options options)
                            : std::function<timestamp()>(&customerdb::now)) {
   if (options.persistence.data_dir.empty()) return;
   store_loader loader(store_, options.open_progress);
-  if (options.persistence.read_only) {
+  if (options.persistence.read_only || options.persistence.copy_on_open) {
     read_only_ = std::make_unique<persistence::read_only_store>(options.persistence, loader);
     loader.finish();
     store_.sequence = read_only_->recovered_sequence();
     refresh_all_default_addresses(store_);
+    if (options.persistence.copy_on_open) {  // from here on an in-memory store
+      read_only_.reset();
+      copy_of_ = options.persistence.data_dir;
+      return;
+    }
     hook_ = read_only_.get();
     return;
   }
@@ -167,6 +172,11 @@ engine::~engine() {
 
 snapshot_info engine::snapshot() {
   if (read_only_) return read_only_->snapshot();
+  if (!copy_of_.empty()) {
+    throw error(error_code::invalid_data,
+                fmt::format("Snapshots need a data directory (the store is an in-memory copy of {})",
+                            copy_of_.string()));
+  }
   if (!durable_) throw error(error_code::invalid_data, "Snapshots need a data directory");
   return durable_->snapshot();
 }

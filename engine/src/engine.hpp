@@ -16,13 +16,15 @@
 // commit hook: each commit's changes are handed to it (appended to the journal) before they are
 // published, and the commit waits for durability after it released `writer_`, so that
 // concurrent commits share fsyncs. A directory opened read-only is recovered by `read_only_`
-// instead, which as the commit hook refuses every commit. For snapshots the engine is
+// instead, which as the commit hook refuses every commit; one opened as a copy
+// (persistence_options::copy_on_open) is recovered the same way and then has no hook. For snapshots the engine is
 // persistence's table_source: a read fixes a cut under `writer_` and reads view_, a snapshot_cut
 // of the store, in short chunks under the shared latch; commits keep before-images for it
 // (snapshots.cpp).
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -297,6 +299,7 @@ class engine final : private persistence::table_source {
   std::unique_ptr<persistence::durable_store> durable_;
   std::unique_ptr<persistence::read_only_store> read_only_;
   persistence::commit_hook* hook_ = nullptr;  // durable_ or read_only_, or null
+  std::filesystem::path copy_of_;  // the directory of a copy_on_open store, else empty
 };
 
 }  // namespace customerdb::detail

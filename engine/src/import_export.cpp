@@ -43,11 +43,6 @@ error missing_in_import(std::string_view column, std::string_view id) {
 template <class>
 using counter = std::size_t;
 
-std::uint64_t row_count(const row_batch& rows) {
-  return rows.groups.size() + rows.customers.size() + rows.addresses.size() +
-         rows.memberships.size();
-}
-
 // Stamps unpublished rows with the commit sequence that publishes them.
 template <class Row>
 void stamp(const row_vector<Row>& rows, std::uint64_t sequence) {

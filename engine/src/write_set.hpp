@@ -127,6 +127,12 @@ using row_vector = std::vector<row_ptr<Row>>;
 // Rows of every table, e.g. the rows an import adds.
 struct row_batch : per_entity<row_vector> {};
 
+// The rows of every table of `rows`.
+inline std::size_t row_count(const row_batch& rows) noexcept {
+  return rows.groups.size() + rows.customers.size() + rows.addresses.size() +
+         rows.memberships.size();
+}
+
 // A transaction's changes.
 struct write_set : per_entity<change_set> {};
 

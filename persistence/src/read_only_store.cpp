@@ -5,12 +5,15 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <fstream>
 #include <string>
+#include <system_error>
 
 #include "customerdb/error.hpp"
 #include "customerdb/file_system.hpp"
 #include "data_dir.hpp"
 #include "recovery.hpp"
+#include "snapshot_reader.hpp"
 
 namespace customerdb::persistence {
 namespace {
@@ -41,5 +44,22 @@ read_only_store::read_only_store(const persistence_options& options, record_sink
 void read_only_store::append(commit_changes&&) { refuse(); }
 
 snapshot_info read_only_store::snapshot() const { refuse(); }
+
+std::uint64_t read_snapshot_file(const std::filesystem::path& path, record_sink& loader) {
+  return read_snapshot(*posix_file_system(), path, loader).sequence;
+}
+
+bool is_snapshot_file(const std::filesystem::path& path) noexcept {
+  try {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return false;
+    std::ifstream in(path, std::ios::binary);
+    std::string head(snapshot_magic.size(), '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    return in && head == snapshot_magic;
+  } catch (...) {
+    return false;
+  }
+}
 
 }  // namespace customerdb::persistence

@@ -139,7 +139,7 @@ struct dispatcher::impl {
                               .max_open = options.max_transactions,
                               .max_bytes = options.max_transaction_bytes,
                               .max_total_bytes = options.max_open_transaction_bytes}),
-        env{module, transactions, options.request_timeout} {}
+        env{module, transactions, options.request_timeout, options.fixture_files} {}
 
   dispatcher_options options;
   transaction_registry transactions;

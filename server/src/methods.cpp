@@ -6,7 +6,10 @@
 #include <array>
 #include <boost/json/object.hpp>
 #include <boost/json/serializer.hpp>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <fstream>
 #include <iterator>
 #include <optional>
 #include <span>
@@ -15,6 +18,7 @@
 #include <vector>
 
 #include "customerdb/server/json_codec.hpp"
+#include "customerdb/server/jsonl_staging.hpp"
 
 namespace customerdb::server::detail {
 
@@ -356,6 +360,46 @@ json::value rewind(method_env& env, const params& p) {
   return json::object{{"restored", env.module.rewind()}};
 }
 
+// [path]: a JSON Lines fixture file, a snapshot file or a data directory of the server's file
+// system, imported as one commit.
+json::value load_fixture(method_env& env, const params& p) {
+  const json::value& given = p.required(0);
+  p.at_most(1);
+  if (!given.is_string()) fail(invalid_params, "params[0] must be a path (a string)");
+  if (!env.fixture_files) {
+    throw error(error_code::not_allowed,
+                "loadFixture is disabled: this server does not read its files for clients "
+                "(customerdb serve --fixture-files allows it)");
+  }
+  const std::string path(given.get_string());
+  const auto about = [&](const error& e) {
+    return error(e.code(), fmt::format("{}: {}", path, e.what()));
+  };
+  if (customer_module::is_store_source(path)) {
+    try {
+      return json::object{{"imported", env.module.import_store(path)}};
+    } catch (const error& e) {
+      throw about(e);
+    }
+  }
+  std::ifstream in(path, std::ios::in | std::ios::binary);
+  if (!in.is_open()) {
+    throw error(error_code::io_error,
+                fmt::format("Cannot open {}: {}", path, std::strerror(errno)));
+  }
+  staged_rows rows;
+  try {
+    stage_jsonl(in, rows);
+    const std::size_t n = rows.size();
+    env.module.import_rows(std::move(rows));
+    return json::object{{"imported", n}};
+  } catch (const error& e) {
+    throw about(e);
+  } catch (const std::exception& e) {  // the stream failed
+    throw error(error_code::io_error, fmt::format("{}: {}", path, e.what()));
+  }
+}
+
 json::value clear(method_env& env, const params& p) {
   p.at_most(0);
   return json::object{{"erased", env.module.clear()}};
@@ -417,6 +461,7 @@ constexpr method methods[] = {
     {"mark", mark},
     {"rewind", rewind},
     {"clear", clear},
+    {"loadFixture", load_fixture},
 };
 
 #undef CUSTOMERDB_CALL

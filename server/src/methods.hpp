@@ -79,6 +79,7 @@ struct method_env {
   transaction_registry& transactions;
   // The time budget of a module call whose context gives no timeoutMs; 0: none.
   std::chrono::milliseconds request_timeout;
+  bool fixture_files;  // dispatcher_options::fixture_files
 };
 
 // Runs one method: its result (JSON null for methods that return nothing).

@@ -935,6 +935,41 @@ class PersistenceTest(unittest.TestCase):
             self.assertEqual(server.stop(), 0)
 
 
+class FixtureFilesTest(unittest.TestCase):
+    """loadFixture reads the server's files only when serve was started with --fixture-files."""
+
+    def load(self, server, path):
+        conn = server.connect()
+        try:
+            status, _, body = post(conn, request("loadFixture", [path]))
+        finally:
+            conn.close()
+        self.assertEqual(status, 200)
+        return body
+
+    def test_off_by_default_on_with_the_flag(self):
+        tmp = tempfile.mkdtemp(prefix="customerdb-http-test-")
+        self.addCleanup(subprocess.run, ["rm", "-rf", tmp])
+        path = os.path.join(tmp, "rows.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write('{"type":"customer","id":"cus_1","created_at":"2024-05-24T10:00:00.000Z",'
+                    '"updated_at":"2024-05-24T10:00:00.000Z"}\n')
+        server = Server()
+        try:
+            body = self.load(server, path)
+            self.assertEqual(body["error"], {
+                "code": -32004, "data": {"type": "not_allowed"},
+                "message": "loadFixture is disabled: this server does not read its files for "
+                           "clients (customerdb serve --fixture-files allows it)"})
+        finally:
+            self.assertEqual(server.stop(), 0)
+        server = Server("--fixture-files")
+        try:
+            self.assertEqual(self.load(server, path)["result"], {"imported": 1})
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+
 class CommandLineTest(unittest.TestCase):
     def test_help(self):
         p = subprocess.run([BINARY, "serve", "--help"], capture_output=True, timeout=TIMEOUT)

@@ -1103,6 +1103,114 @@ class Administration(ServerTest):
         self.assertError(invalid_params("rewind takes at most 0 params, got 1"), "rewind", {})
 
 
+class Fixtures(ServerTest):
+    """loadFixture (a JSON Lines file, a snapshot file or a data directory, imported as one
+    commit) and `rpc --data DIR --copy-on-open` (the directory's store in memory, DIR never
+    written)."""
+
+    GROUP = {"type": "customer_group", "id": "cusgroup_1", "name": "VIP", "metadata": None,
+             "created_by": None, "created_at": "2024-05-24T10:00:00.000Z",
+             "updated_at": "2024-05-24T10:00:00.000Z", "deleted_at": None}
+    ANN = {"type": "customer", "id": "cus_1", "email": "ann@x.io",
+           "created_at": "2024-05-24T10:00:00.000Z", "updated_at": "2024-05-24T10:00:01.000Z"}
+    MEMBER = {"type": "customer_group_customer", "id": "cusgc_1", "customer_id": "cus_1",
+              "customer_group_id": "cusgroup_1", "created_at": "2024-05-24T10:00:00.000Z",
+              "updated_at": "2024-05-24T10:00:00.000Z"}
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def write_lines(self, name: str, *rows: Any, tail: str = "") -> str:
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("".join(json.dumps(r) + "\n" for r in rows) + tail)
+        return path
+
+    def files_of(self, directory: str) -> dict[str, bytes]:
+        out = {}
+        for name in sorted(os.listdir(directory)):
+            with open(os.path.join(directory, name), "rb") as f:
+                out[name] = f.read()
+        return out
+
+    def saved_store(self) -> str:
+        """A data directory holding the three rows of write_lines' fixture."""
+        data = os.path.join(self.tmp.name, "data")
+        saver = RpcServer(BINARY, "--data", data)
+        try:
+            lines = self.write_lines("rows.jsonl", self.GROUP, self.ANN, self.MEMBER)
+            self.assertEqual(saver.call("loadFixture", lines), {"imported": 3})
+            saver.call("snapshot")
+            saver.call("create", {"id": "cus_2", "email": "bob@x.io"})  # in the journal
+        finally:
+            saver.close()
+        return data
+
+    def test_loads_json_lines_as_one_commit_that_a_rewind_undoes(self) -> None:
+        self.customer(id="cus_own", email="own@x.io")
+        mark = self.call("mark")
+        path = self.write_lines("rows.jsonl", self.GROUP, self.ANN, self.MEMBER)
+        self.assertEqual(self.call("loadFixture", path), {"imported": 3})
+        self.assertEqual(self.call("stats")["sequence"], mark["sequence"] + 1)
+        ann = self.call("retrieve", "cus_1", {"relations": ["groups"]})
+        self.assertEqual((ann["email"], ann["updated_at"], self.ids(ann["groups"])),
+                         ("ann@x.io", "2024-05-24T10:00:01.000Z", ["cusgroup_1"]))
+        self.assertEqual(self.call("rewind"), {"restored": 3})
+        self.assertEqual(self.ids(self.call("list")), ["cus_own"])
+
+    def test_loads_a_data_directory_and_a_snapshot_file(self) -> None:
+        data = self.saved_store()
+        before = self.files_of(data)
+        self.assertEqual(self.call("loadFixture", data), {"imported": 4})
+        self.assertEqual(self.ids(self.call("list")), ["cus_1", "cus_2"])
+        self.assertEqual(self.files_of(data), before)
+        self.call("clear")
+        snapshot = [n for n in before if n.endswith(".snap")][-1]
+        self.assertEqual(self.call("loadFixture", os.path.join(data, snapshot)), {"imported": 3})
+        self.assertEqual(self.ids(self.call("list")), ["cus_1"])
+
+    def test_errors_name_the_file_and_import_nothing(self) -> None:
+        missing = os.path.join(self.tmp.name, "missing.jsonl")
+        self.assertError({"code": -32603, "message": f"Cannot open {missing}: No such file or "
+                          "directory", "data": {"type": "io_error"}}, "loadFixture", missing)
+        bad = self.write_lines("bad.jsonl", self.GROUP, tail='{"type":"customer","id":3}\n')
+        self.assertError(invalid_data(f"{bad}: line 2: customer.id must be a string"),
+                         "loadFixture", bad)
+        self.customer(id="cus_1", email="other@x.io")
+        clash = self.write_lines("clash.jsonl", self.GROUP, self.ANN)
+        self.assertError(invalid_data(f"{clash}: Customer with id: cus_1, already exists."),
+                         "loadFixture", clash)
+        self.assertEqual(self.call("stats")["customerGroups"], 0)
+        self.assertError(invalid_params("params[0] is required"), "loadFixture")
+        self.assertError(invalid_params("params[0] must be a path (a string)"), "loadFixture",
+                         {"path": bad})
+        self.assertError(invalid_params("loadFixture takes at most 1 param, got 2"),
+                         "loadFixture", bad, bad)
+
+    def test_copy_on_open_never_writes_the_directory(self) -> None:
+        data = self.saved_store()
+        before = self.files_of(data)
+        copy = RpcServer(BINARY, "--data", data, "--copy-on-open")
+        try:
+            self.assertEqual(self.ids(copy.call("list")), ["cus_1", "cus_2"])
+            copy.call("delete", "cus_1")
+            copy.call("create", {"id": "cus_3", "email": "cy@x.io"})
+            self.assertEqual(self.ids(copy.call("list")), ["cus_2", "cus_3"])
+            self.assertEqual(copy.error("snapshot"), invalid_data(
+                f"Snapshots need a data directory (the store is an in-memory copy of {data})"))
+        finally:
+            copy.close()
+        self.assertEqual(self.files_of(data), before)
+
+    def test_copy_on_open_needs_a_data_directory(self) -> None:
+        done = subprocess.run([BINARY, "rpc", "--copy-on-open"], input=b"", capture_output=True,
+                              timeout=60)
+        self.assertEqual(done.returncode, 2)
+        self.assertIn(b"--copy-on-open needs --data DIR", done.stderr)
+
+
 # ============================================================================================
 # Bad input: each gets the right error, and the server goes on answering
 # ============================================================================================

@@ -10,6 +10,7 @@ import { findProgram, type FindProgramOptions } from "./program.js";
 import type {
   ClearResult,
   Context,
+  LoadFixtureResult,
   MarkResult,
   RewindResult,
   Signal,
@@ -22,6 +23,12 @@ import type {
 export interface StartOptions extends FindProgramOptions {
   /** A data directory (`--data DIR`); without it the store lives in memory only. */
   data?: string;
+  /**
+   * With `data`: load the directory's store and never write to it (`--copy-on-open`): writes
+   * stay in this program's memory, so tests can start from a fixture directory without
+   * changing it.
+   */
+  copyOnOpen?: boolean;
   /** More options for `customerdb rpc`, e.g. `["--max-answer-rows", "0"]`. */
   args?: string[];
   /**
@@ -116,6 +123,7 @@ export class CustomerDb {
     const program = findProgram(options);
     const args = ["rpc"];
     if (options.data !== undefined) args.push("--data", options.data);
+    if (options.copyOnOpen === true) args.push("--copy-on-open");
     args.push(...(options.args ?? []));
     const db = new CustomerDb(program, args, options);
     const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
@@ -294,6 +302,15 @@ export class CustomerDb {
   /** Erases every row, as one commit (a `rewind` brings them back). */
   clear(): Promise<ClearResult> {
     return this.call("clear");
+  }
+
+  /**
+   * Adds the rows of a fixture on the program's machine as one commit: a JSON Lines file (as
+   * `customerdb import` reads), a snapshot file or a data directory (read, never changed). All
+   * or nothing: an error names the file (and the line) and adds nothing.
+   */
+  loadFixture(path: string): Promise<LoadFixtureResult> {
+    return this.call("loadFixture", [path]);
   }
 
   /** Begins a transaction; pass the context it returns as the last argument of module calls. */

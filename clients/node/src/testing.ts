@@ -9,6 +9,11 @@ export type HookRegistrar = (fn: () => Promise<void>) => unknown;
 
 export interface CustomerDbFixtureOptions extends StartOptions {
   /**
+   * A fixture on this machine loaded before `setup` (`loadFixture`): a JSON Lines file, a
+   * snapshot file or a data directory, which is never changed.
+   */
+  fixture?: string;
+  /**
    * Loads the data every test starts from, once, before the mark: create rows through `db`
    * (or start from a data directory with `data`).
    */
@@ -25,7 +30,8 @@ export interface UseCustomerDbOptions extends CustomerDbFixtureOptions {
 }
 
 /**
- * A store for one test file: `start()` starts the program, runs `setup` and marks the state;
+ * A store for one test file: `start()` starts the program, loads `fixture`, runs `setup` and
+ * marks the state;
  * `reset()` rewinds to the mark; `stop()` closes the program. `db` is the client once started.
  */
 export class CustomerDbFixture {
@@ -56,9 +62,10 @@ export class CustomerDbFixture {
   /** Starts the program, loads the data with `setup` and marks the state. */
   async start(): Promise<CustomerDb> {
     if (this.#db !== null) return this.#db;
-    const { setup, ...startOptions } = this.#options;
+    const { setup, fixture, ...startOptions } = this.#options;
     const db = await CustomerDb.start(startOptions);
     try {
+      if (fixture !== undefined) await db.loadFixture(fixture);
       if (setup !== undefined) await setup(db);
       this.#mark = await db.mark();
     } catch (error) {

@@ -379,6 +379,11 @@ export interface ClearResult {
   erased: number;
 }
 
+/** What `loadFixture` returns: the rows added. */
+export interface LoadFixtureResult {
+  imported: number;
+}
+
 // ---- The process ---------------------------------------------------------------------------
 
 /** A signal's name, as Node gives it: `"SIGTERM"`, `"SIGKILL"`, ... */

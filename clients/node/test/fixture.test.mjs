@@ -130,3 +130,58 @@ test("CustomerDbFixture: start, reset and stop by hand", async () => {
   await own.stop();
   assert.deepEqual(await db.exited, { code: 0, signal: null });
 });
+
+test("a fixture file is loaded before setup, and a data directory opens as a copy", async () => {
+  const { mkdtemp, readdir, readFile, rm, writeFile } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = await mkdtemp(join(tmpdir(), "customerdb-fixture-"));
+  try {
+    const lines = join(dir, "rows.jsonl");
+    const stamp = "2024-05-24T10:00:00.000Z";
+    await writeFile(
+      lines,
+      [
+        { type: "customer", id: "cus_file", email: "file@example.com", created_at: stamp, updated_at: stamp },
+        { type: "customer_address", id: "cuaddr_file", customer_id: "cus_file", city: "Oslo", created_at: stamp, updated_at: stamp },
+      ]
+        .map((row) => JSON.stringify(row) + "\n")
+        .join(""),
+    );
+    const ids = async (db) => (await db.list({}, { select: ["id"] })).map((c) => c.id);
+    const data = join(dir, "data");
+    const loaded = new CustomerDbFixture({
+      data,
+      fixture: lines,
+      setup: (db) => db.create({ id: "cus_setup" }),
+    });
+    const db = await loaded.start();
+    assert.deepEqual(await ids(db), ["cus_file", "cus_setup"]);
+    assert.equal((await db.retrieve("cus_file")).created_at, stamp);
+    await db.snapshot();
+    await assert.rejects(db.loadFixture(join(dir, "missing.jsonl")), {
+      name: "CustomerDbError",
+      type: "io_error",
+      message: `Cannot open ${join(dir, "missing.jsonl")}: No such file or directory`,
+    });
+    await loaded.stop();
+
+    const files = async () => {
+      const out = {};
+      for (const name of (await readdir(data)).sort()) out[name] = await readFile(join(data, name));
+      return out;
+    };
+    const before = await files();
+    const copy = new CustomerDbFixture({ data, copyOnOpen: true });
+    const again = await copy.start();
+    assert.deepEqual(await ids(again), ["cus_file", "cus_setup"]);
+    await again.delete("cus_file");
+    await again.create({ id: "cus_copy" });
+    assert.deepEqual(await ids(again), ["cus_copy", "cus_setup"]);
+    assert.equal(await copy.reset(), 3);
+    await copy.stop();
+    assert.deepEqual(await files(), before);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -38,6 +38,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -339,6 +340,17 @@ class customer_module {
   // row once, with progress and durability as `options` say.
   void import_rows(staged_rows rows, const import_options& options = {});
 
+  // Adds every row of another store as import_rows does (one commit, all or nothing, the same
+  // rules and errors): `source` is a data directory, read as persistence_options::read_only
+  // reads one (nothing in it changes), or a snapshot file. For loading a fixture saved by
+  // `customerdb import --data` or snapshot(). Throws io_error when it cannot be read ("Cannot
+  // open <path>: No such file or directory", "<dir> is not a data directory: ..."), corruption
+  // when it is damaged, and as import_rows.
+  // Returns the rows added.
+  std::size_t import_store(const std::filesystem::path& source, const import_options& options = {});
+  // Whether `path` is what import_store reads: a directory, or a file that starts as a snapshot
+  // file does. Never throws.
+  static bool is_store_source(const std::filesystem::path& path) noexcept;
   // Calls `visit` for every committed row (soft-deleted included) of one consistent cut:
   // groups, then customers, then addresses, then memberships, each table in id order. Commits
   // wait until it returns. Throws whatever `visit` throws.

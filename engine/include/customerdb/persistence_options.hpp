@@ -42,6 +42,12 @@ struct persistence_options {
   // fsync options are ignored). Every commit that changes something, and snapshot(), then fail
   // with not_allowed "The store is open read-only".
   bool read_only = false;
+  // Open the data directory as read_only does (nothing in it changes), then keep the store it
+  // held in memory only, writable: commits succeed and are never written back, snapshot() fails
+  // with invalid_data "Snapshots need a data directory (the store is an in-memory copy of
+  // <dir>)". For tests that start from a fixture directory and must never change it. The
+  // snapshot and fsync options are ignored; read_only is implied.
+  bool copy_on_open = false;
   // The file system under the data directory; the operating system's (posix_file_system())
   // when null. Tests pass one that injects failures.
   std::shared_ptr<customerdb::file_system> file_system{};

@@ -113,6 +113,12 @@ void add_serving_flags(po::options_description& options) {
 }
 
 void add_persistence_flags(po::options_description& options, store_access access) {
+  if (access == store_access::serving) {
+    options.add_options()(
+        "copy-on-open", po::bool_switch(),
+        "load the store of --data DIR and leave DIR unchanged: the store is then in memory "
+        "only, and writes are never written back (for tests that start from a fixture)");
+  }
   if (access == store_access::read_only) {
     options.add_options()("data", po::value<std::string>()->value_name("DIR"),
                           "the data directory to read (it must exist; nothing in it changes)");
@@ -134,6 +140,10 @@ persistence_options persistence_from(const po::variables_map& vars, store_access
   persistence_options p;
   if (vars.count("data")) p.data_dir = vars["data"].as<std::string>();
   p.read_only = access == store_access::read_only;
+  if (vars.count("copy-on-open") && vars["copy-on-open"].as<bool>()) {
+    if (p.data_dir.empty()) throw po::error("--copy-on-open needs --data DIR");
+    p.copy_on_open = true;
+  }
   if (vars.count("fsync")) {
     const auto& policy = vars["fsync"].as<std::string>();
     if (policy == "always") {

@@ -56,7 +56,8 @@ extern template po::typed_value<unsigned long long>* whole_number(unsigned long 
 enum class store_access {
   read_write,  // it keeps the store: --data, --fsync, --snapshot-interval, --snapshot-commits
   read_only,   // it inspects the store: --data only, opened with persistence_options::read_only
-  serving,     // read_write, and it answers requests (rpc, serve): also the caps on one call
+  serving,     // read_write, and it answers requests (rpc, serve): also --copy-on-open, the
+               // caps on one call
                // (--max-list-values, --max-pattern-length, --max-filter-nodes,
                // --max-relation-depth, --max-answer-rows), --request-timeout-ms and
                // --long-reads

@@ -63,13 +63,17 @@ int serve_command(const arguments& args) {
        whole_number<std::uint64_t>(1, 24ull * 3600 * 1000)
            ->default_value(static_cast<std::uint64_t>(http.idle_timeout.count()))
            ->value_name("MS"),
-       "close a connection idle (or stalled mid-request) for MS");
+       "close a connection idle (or stalled mid-request) for MS")  //
+      ("fixture-files", po::bool_switch(),
+       "let clients load fixture files and data directories of this machine (loadFixture, "
+       "with this process's permissions); off by default");
   add_server_flags(options);
   auto p = parse_with_persistence("customerdb serve [options]", summary, options, nullptr, args,
                                   store_access::serving);
   if (p.exit_status) return *p.exit_status;
   const server_flags flags = read_server_flags(p.vars);
   rpc = flags.dispatcher;
+  rpc.fixture_files = p.vars["fixture-files"].as<bool>();
   // Before any thread starts, so that every thread leaves the signals to it.
   stop_signals signals;
 

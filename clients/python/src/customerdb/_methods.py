@@ -8,6 +8,7 @@ it is the row itself (``CustomerDb.listAndCount.name == "listAndCount"``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any, Generic, Protocol, Self, TypeVar, overload
 
@@ -25,6 +26,7 @@ __all__ = [
     "ListMethod",
     "Method",
     "NoParamsMethod",
+    "PathMethod",
     "RemovePairsMethod",
     "RetrieveMethod",
     "SoftDeleteMethod",
@@ -229,6 +231,17 @@ class NoParamsMethod(Method, Generic[R]):
 
     def __call__(self) -> R:
         result: R = self._send([])
+        return result
+
+
+class PathMethod(Method, Generic[R]):
+    """``[path]``: a method of the server that takes a path on the program's machine."""
+
+    __slots__ = ()
+    module = False
+
+    def __call__(self, path: str | os.PathLike[str]) -> R:
+        result: R = self._send([os.fspath(path)])
         return result
 
 

@@ -16,15 +16,15 @@ from typing import IO, Any, Literal
 
 from ._methods import (AddPairsMethod, BeginTransactionMethod, CreateMethod, DeleteMethod,
                        EndTransactionMethod, ListAndCountMethod, ListMethod, Method,
-                       NoParamsMethod, RemovePairsMethod, RetrieveMethod, SoftDeleteMethod,
-                       UpdateMethod)
+                       NoParamsMethod, PathMethod, RemovePairsMethod, RetrieveMethod,
+                       SoftDeleteMethod, UpdateMethod)
 from ._process import StdioConnection, describe_status, find_program
 from .errors import CustomerDbError, ProcessError
 from .models import (ClearResult, CreateCustomerAddressDTO, CreateCustomerDTO,
                      CreateCustomerGroupDTO, CustomerAddressDTO, CustomerDTO,
                      CustomerGroupCustomerDTO, CustomerGroupDTO, CustomerGroupUpdatableFields,
-                     CustomerUpdatableFields, MarkResult, RewindResult, SnapshotResult,
-                     StatsResult, UpdateCustomerAddressDTO)
+                     CustomerUpdatableFields, LoadFixtureResult, MarkResult, RewindResult,
+                     SnapshotResult, StatsResult, UpdateCustomerAddressDTO)
 
 __all__ = ["CustomerDb", "MODULE_METHODS", "ModuleMethodsV1", "SERVER_METHODS", "ServerMethods",
            "Transaction"]
@@ -77,6 +77,7 @@ class ServerMethods:
     mark = NoParamsMethod[MarkResult]()
     rewind = NoParamsMethod[RewindResult]()
     clear = NoParamsMethod[ClearResult]()
+    loadFixture = PathMethod[LoadFixtureResult]()
 
 
 def _methods_of(table: type) -> tuple[str, ...]:
@@ -104,13 +105,16 @@ class CustomerDb(ModuleMethodsV1, ServerMethods):
     @classmethod
     def start(cls, program: str | os.PathLike[str] | None = None,
               data: str | os.PathLike[str] | None = None, args: Sequence[str] = (), *,
-              env: Mapping[str, str] | None = None, stderr: IO[str] | None = None) -> CustomerDb:
+              copy_on_open: bool = False, env: Mapping[str, str] | None = None,
+              stderr: IO[str] | None = None) -> CustomerDb:
         """Starts ``customerdb rpc`` and waits until it answers.
 
         ``program`` is the program's path (or a name to look up on ``PATH``); without it the
         ``CUSTOMERDB`` environment variable, and without that ``customerdb`` on ``PATH``
         (:class:`ProgramNotFoundError` otherwise). ``data`` is a data directory
-        (``--data DIR``; without it the store lives in memory), ``args`` more options of
+        (``--data DIR``; without it the store lives in memory); with ``copy_on_open`` the
+        directory's store is loaded and the directory never written (``--copy-on-open``: writes
+        stay in memory, for tests that start from a fixture). ``args`` more options of
         ``customerdb rpc`` (``["--max-answer-rows", "0"]``). ``env`` is the program's
         environment (default: this process's; it is also where ``CUSTOMERDB`` and ``PATH`` are
         read). The program's standard error is kept for error messages and, when ``stderr`` is
@@ -123,6 +127,8 @@ class CustomerDb(ModuleMethodsV1, ServerMethods):
         argv = [path, "rpc"]
         if data is not None:
             argv += ["--data", os.fspath(data)]
+        if copy_on_open:
+            argv.append("--copy-on-open")
         argv += list(args)
         connection = StdioConnection(argv, env=env, stderr=stderr)
         db = cls(connection)

@@ -31,6 +31,7 @@ __all__ = [
     "Metadata",
     "MembershipId",
     "ClearResult",
+    "LoadFixtureResult",
     "RewindResult",
     "SnapshotResult",
     "SoftDeleteConfig",
@@ -276,3 +277,7 @@ class RewindResult(TypedDict):
 
 class ClearResult(TypedDict):
     erased: int
+
+
+class LoadFixtureResult(TypedDict):
+    imported: int

@@ -10,7 +10,8 @@ Enable it in the top-level ``conftest.py`` (or with ``-p customerdb.pytest_plugi
 
 The session starts ``customerdb rpc`` (the program from ``--customerdb PATH``, else the
 ``CUSTOMERDB`` environment variable, else ``PATH``; more options of ``customerdb rpc`` from the
-``customerdb_args`` ini option), calls every ``pytest_customerdb_setup(db, config)`` hook, then
+``customerdb_args`` ini option), loads the ``customerdb_fixture`` ini option's file or data
+directory when it is set (``loadFixture``), calls every ``pytest_customerdb_setup(db, config)`` hook, then
 ``mark`` s the store. A test that asks for the ``customerdb`` fixture gets the client; after the
 test the store is ``rewind`` ed to the mark, so every test starts from the same data, whatever
 the tests before it wrote. ``customerdb_session`` is the same client without the rewind.
@@ -41,6 +42,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "PATH)")
     parser.addini("customerdb_args", type="args", default=[],
                   help="more options of `customerdb rpc` for the session's store")
+    parser.addini("customerdb_fixture", type="string", default="",
+                  help="a JSON Lines file, snapshot file or data directory loaded into the "
+                       "session's store before the setup hooks (loadFixture; relative to the "
+                       "rootdir)")
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +56,9 @@ def customerdb_session(request: pytest.FixtureRequest) -> Iterator[CustomerDb]:
     db = CustomerDb.start(config.getoption("customerdb_program"),
                           args=config.getini("customerdb_args"))
     with db:
+        fixture = config.getini("customerdb_fixture")
+        if fixture:
+            db.loadFixture(config.rootpath / fixture)
         config.hook.pytest_customerdb_setup(db=db, config=config)
         db.mark()
         yield db

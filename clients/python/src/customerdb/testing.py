@@ -11,7 +11,8 @@
             self.db.updateCustomerGroups("cusgroup_vip", {"name": "Gold"})  # undone after
 
 The program is ``customerdb_program`` (default: the ``CUSTOMERDB`` environment variable, then
-``PATH``), started with ``customerdb_args``.
+``PATH``), started with ``customerdb_args``; ``customerdb_fixture`` (a JSON Lines file, snapshot
+file or data directory) is loaded before ``setUpCustomerDb``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class CustomerDbTestCase(unittest.TestCase):
 
     customerdb_program: ClassVar[str | os.PathLike[str] | None] = None
     customerdb_args: ClassVar[Sequence[str]] = ()
+    #: A JSON Lines file, snapshot file or data directory loaded before setUpCustomerDb.
+    customerdb_fixture: ClassVar[str | os.PathLike[str] | None] = None
     db: ClassVar[CustomerDb]
 
     @classmethod
@@ -44,6 +47,8 @@ class CustomerDbTestCase(unittest.TestCase):
         db = CustomerDb.start(cls.customerdb_program, args=cls.customerdb_args)
         cls.addClassCleanup(db.close)
         cls.db = db
+        if cls.customerdb_fixture is not None:
+            db.loadFixture(cls.customerdb_fixture)
         cls.setUpCustomerDb(db)
         db.mark()
 

@@ -128,6 +128,30 @@ def test_without_the_store():
         "ann@example.com, has_account: false, already exists."])
 
 
+def test_the_fixture_ini_option_loads_a_file_before_the_setup_hooks(
+        pytester: pytest.Pytester) -> None:
+    pytester.makeconftest('''
+pytest_plugins = ["customerdb.pytest_plugin"]
+
+def pytest_customerdb_setup(db):
+    assert [c["id"] for c in db.list()] == ["cus_file"]
+    db.create({"id": "cus_setup"})
+''')
+    pytester.makefile(".jsonl", rows='{"type": "customer", "id": "cus_file", '
+                      '"created_at": "2024-05-24T10:00:00.000Z", '
+                      '"updated_at": "2024-05-24T10:00:00.000Z"}\n')
+    pytester.makeini("[pytest]\ncustomerdb_fixture = rows.jsonl\n")
+    pytester.makepyfile(test_x='''
+def test_deletes(customerdb):
+    customerdb.delete("cus_file")
+
+def test_sees_both(customerdb):
+    assert [c["id"] for c in customerdb.list()] == ["cus_file", "cus_setup"]
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
 def test_the_program_and_its_options(pytester: pytest.Pytester) -> None:
     pytester.makeconftest('pytest_plugins = ["customerdb.pytest_plugin"]\n')
     pytester.makeini("[pytest]\ncustomerdb_args = --max-answer-rows 1\n")

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 
 #include "customerdb/persistence/commit_hook.hpp"
@@ -52,5 +53,17 @@ class read_only_store final : public commit_hook {
   std::uint64_t recovered_ = 0;
   std::optional<durable_store::last_snapshot> latest_;
 };
+
+// Reads the snapshot file `path` (in a data directory or anywhere else) into `loader` as recovery
+// reads a data directory's newest snapshot: both checksums checked before a row is delivered,
+// the tables from several threads (record_sink). Changes nothing; the file may be read-only.
+// Returns the commits it covers. Throws io_error when it cannot be read ("Cannot open PATH:
+// ..."), corruption "Snapshot PATH is corrupt at offset N: ..." when it is damaged or of a
+// newer format. Thread-safe.
+std::uint64_t read_snapshot_file(const std::filesystem::path& path, record_sink& loader);
+
+// Whether `path` is a regular file that starts as a snapshot file does (its magic, of any
+// format version); nothing else is checked. Never throws: false when it cannot be read.
+bool is_snapshot_file(const std::filesystem::path& path) noexcept;
 
 }  // namespace customerdb::persistence

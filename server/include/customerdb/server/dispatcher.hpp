@@ -52,6 +52,10 @@ struct dispatcher_options {
   // open transactions together; the call that would pass either is not_allowed.
   std::size_t max_transaction_bytes = 64u << 20;
   std::size_t max_open_transaction_bytes = std::size_t{1} << 30;
+  // Whether loadFixture may read files and directories of the server's file system (with the
+  // server's permissions); when false it fails with not_allowed. `customerdb rpc` allows it,
+  // `customerdb serve` only with --fixture-files: an HTTP client is not trusted with the files.
+  bool fixture_files = true;
 };
 
 class dispatcher {
