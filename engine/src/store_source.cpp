@@ -1,7 +1,11 @@
-// customer_module::import_store: the rows of another store (a data directory or a snapshot
-// file), read as recovery reads them into a store of their own and then imported like staged
-// rows.
+// Stores on disk read without opening them: customer_module::import_store (the rows of a data
+// directory or a snapshot file, recovered into a store of their own and then imported like
+// staged rows) and customer_module::export_snapshot (a data directory's rows straight from its
+// snapshot).
+#include <array>
 #include <filesystem>
+#include <stdexcept>
+#include <string>
 #include <system_error>
 #include <utility>
 
@@ -46,7 +50,46 @@ row_batch rows_of_store(const std::filesystem::path& source) {
   return rows;
 }
 
+// Hands a snapshot's rows, in export order, to a record_visitor; refuses rows out of id order
+// (which the store's loader would refuse as an id twice).
+class visiting_sink final : public persistence::record_sink {
+ public:
+  explicit visiting_sink(const record_visitor& visit) : visit_(visit) {}
+
+  void begin_table(persistence::table t, std::uint64_t) override {
+    last_ = &last_ids_[static_cast<std::size_t>(t)];
+  }
+  void end_table(persistence::table) override {}
+  void begin_commit(std::uint64_t) override { unexpected(); }
+  void put(const customer_group_record& r) override { pass(r); }
+  void put(const customer_record& r) override { pass(r); }
+  void put(const customer_address_record& r) override { pass(r); }
+  void put(const customer_group_customer_record& r) override { pass(r); }
+  void erase(persistence::table, std::string&&) override { unexpected(); }
+
+ private:
+  template <class Record>
+  void pass(const Record& r) {
+    if (!last_->empty() && r.id <= *last_) throw std::runtime_error("rows out of id order at " + r.id);
+    *last_ = r.id;
+    visit_(record(r));
+  }
+  [[noreturn]] static void unexpected() {
+    throw std::logic_error("a snapshot holds no journal records");
+  }
+
+  const record_visitor& visit_;
+  std::array<std::string, 4> last_ids_{};
+  std::string* last_ = &last_ids_[0];
+};
+
 }  // namespace
+
+bool customer_module::export_snapshot(const persistence_options& options,
+                                      const record_visitor& visit) {
+  visiting_sink sink(visit);
+  return persistence::read_complete_snapshot(options, sink);
+}
 
 bool customer_module::is_store_source(const std::filesystem::path& path) noexcept {
   std::error_code ec;

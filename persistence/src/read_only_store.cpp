@@ -12,6 +12,7 @@
 #include "customerdb/error.hpp"
 #include "customerdb/file_system.hpp"
 #include "data_dir.hpp"
+#include "journal_reader.hpp"
 #include "recovery.hpp"
 #include "snapshot_reader.hpp"
 
@@ -20,18 +21,69 @@ namespace {
 
 [[noreturn]] void refuse() { throw error(error_code::not_allowed, "The store is open read-only"); }
 
-}  // namespace
-
-read_only_store::read_only_store(const persistence_options& options, record_sink& loader) {
-  const auto& dir = options.data_dir;
-  const auto fs = options.file_system ? options.file_system : posix_file_system();
-  const auto lock = fs->lock_directory_shared(dir);  // released once the files are read
-  const auto files = list_data_dir(*fs, dir);
+// The files of the data directory `dir`; throws io_error when it holds no store.
+data_dir_listing list_store(file_system& fs, const std::filesystem::path& dir) {
+  auto files = list_data_dir(fs, dir);
   if (files.snapshots.empty() && files.journals.empty()) {
     throw error(error_code::io_error,
                 fmt::format("{} is not a data directory: it holds no snapshot or journal file",
                             dir.string()));
   }
+  return files;
+}
+
+// Whether a journal file of `files` holds a commit after `covered`, or recovery would have
+// something to say about them (a file missing, damage): either way the snapshot alone is not
+// the store.
+bool journal_goes_beyond(file_system& fs, const std::filesystem::path& dir,
+                         const data_dir_listing& files, std::uint64_t covered,
+                         bool journal_follows) {
+  const auto& journals = files.journals;
+  if (journal_follows && !journals.empty() && journals.back().sequence <= covered) return true;
+  for (std::size_t i = 0; i < journals.size(); ++i) {
+    if (journals[i].sequence > covered + 1) return true;
+    const bool last = i + 1 == journals.size();
+    if (!last && journals[i + 1].sequence <= covered + 1) continue;  // ends before `covered`
+    try {
+      const auto contents = read_journal(fs, dir / journals[i].name, journals[i].sequence, last);
+      if (!contents.records.empty() && contents.records.back().sequence > covered) return true;
+    } catch (const error& e) {
+      if (e.code() == error_code::corruption) return true;
+      throw;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool read_complete_snapshot(const persistence_options& options, record_sink& sink) {
+  const auto& dir = options.data_dir;
+  const auto fs = options.file_system ? options.file_system : posix_file_system();
+  const auto lock = fs->lock_directory_shared(dir);
+  const auto files = list_store(*fs, dir);
+  if (files.snapshots.empty()) return false;
+  const auto path = dir / files.snapshots.back().name;
+  checked_snapshot snapshot;
+  try {
+    snapshot = load_snapshot(*fs, path);
+  } catch (const error& e) {
+    if (e.code() == error_code::corruption) return false;
+    throw;
+  }
+  const std::uint64_t covered = snapshot.header.sequence;
+  if (covered != files.snapshots.back().sequence ||
+      journal_goes_beyond(*fs, dir, files, covered, snapshot.header.journal_follows))
+    return false;
+  decode_snapshot_in_order(snapshot, sink, path);
+  return true;
+}
+
+read_only_store::read_only_store(const persistence_options& options, record_sink& loader) {
+  const auto& dir = options.data_dir;
+  const auto fs = options.file_system ? options.file_system : posix_file_system();
+  const auto lock = fs->lock_directory_shared(dir);  // released once the files are read
+  const auto files = list_store(*fs, dir);
   const auto recovered = recover(*fs, dir, loader, [](const std::string& message) {
     fmt::print(stderr, "customerdb: warning: {}\n", message);
   });

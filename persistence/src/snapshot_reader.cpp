@@ -83,9 +83,10 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
 }
 
 // Decodes the payload (checksum already verified) into `sink`: groups and customers on one
-// thread, addresses and memberships on two more.
+// thread, addresses and memberships on two more; or, when `in_order`, every table in turn on
+// the calling thread.
 void decode_payload(std::string_view payload, const snapshot_header& h, record_sink& sink,
-                    const std::filesystem::path& path) {
+                    const std::filesystem::path& path, bool in_order) {
   std::array<std::string_view, table_count> sections;
   std::array<std::uint64_t, table_count> offsets{};
   std::uint64_t start = 0;
@@ -98,6 +99,11 @@ void decode_payload(std::string_view payload, const snapshot_header& h, record_s
     const auto i = static_cast<std::size_t>(t);
     decode_section(sections[i], offsets[i], t, h, sink, path);
   };
+  if (in_order) {
+    for (const table t : {table::groups, table::customers, table::addresses, table::memberships})
+      decode(t);
+    return;
+  }
   run_in_parallel<3>({[&] {
                         decode(table::groups);
                         decode(table::customers);
@@ -132,7 +138,12 @@ checked_snapshot load_snapshot(file_system& fs, const std::filesystem::path& pat
 
 void decode_snapshot(const checked_snapshot& s, record_sink& sink,
                      const std::filesystem::path& path) {
-  decode_payload(s.payload->view(), s.header, sink, path);
+  decode_payload(s.payload->view(), s.header, sink, path, false);
+}
+
+void decode_snapshot_in_order(const checked_snapshot& s, record_sink& sink,
+                              const std::filesystem::path& path) {
+  decode_payload(s.payload->view(), s.header, sink, path, true);
 }
 
 snapshot_header read_snapshot(file_system& fs, const std::filesystem::path& path,

@@ -37,6 +37,11 @@ checked_snapshot load_snapshot(file_system& fs, const std::filesystem::path& pat
 void decode_snapshot(const checked_snapshot& s, record_sink& sink,
                      const std::filesystem::path& path);
 
+// As decode_snapshot, on the calling thread: groups, customers, addresses, then memberships,
+// each table whole (begin_table, its rows in id order, end_table) before the next.
+void decode_snapshot_in_order(const checked_snapshot& s, record_sink& sink,
+                              const std::filesystem::path& path);
+
 // Reads the snapshot file `path` and passes its rows to `sink` as decode_snapshot does: for
 // each table, begin_table then its rows. Throws as read_snapshot_header, and corruption when the
 // payload's checksum does not match or it does not decode into the counted rows; `sink` may have

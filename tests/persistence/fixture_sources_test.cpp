@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -183,6 +184,78 @@ BOOST_AUTO_TEST_CASE(refuses_what_is_not_a_store) {
                          empty.string() + " is not a data directory: it holds no snapshot or "
                                           "journal file");
   BOOST_CHECK(rows_of(m).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(export_snapshot)
+
+// The rows export_snapshot passes, or nothing when it returns false.
+std::pair<bool, std::vector<record>> exported(const std::filesystem::path& dir) {
+  std::vector<record> rows;
+  persistence_options o;
+  o.data_dir = dir;
+  const bool done = customer_module::export_snapshot(o, [&](const record& r) { rows.push_back(r); });
+  return {done, rows};
+}
+
+BOOST_AUTO_TEST_CASE(reads_a_snapshot_that_holds_every_commit_as_export_records_would) {
+  temp_dir dir;
+  std::vector<record> rows;
+  {
+    customer_module m(on_disk(dir.path()));
+    const auto a = m.create(create_customer_dto{.id = "cus_b", .email = "b@x.y",
+                                                .addresses = {{{.id = "cuaddr_2"}, {.id = "cuaddr_1"}}}});
+    m.create(create_customer_dto{.id = "cus_a", .email = "a@x.y"});
+    const auto g = m.create_customer_group(create_customer_group_dto{.id = "cusgroup_1", .name = "G"});
+    m.add_customer_to_group({.customer_id = a.id, .customer_group_id = g.id});
+    m.soft_delete("cus_a");
+    m.snapshot();
+    m.export_records([&](const record& r) { rows.push_back(r); });
+  }
+  const auto before = contents_of(dir.path());
+  const auto [done, streamed] = exported(dir.path());
+  BOOST_CHECK(done);
+  BOOST_CHECK(streamed == rows);
+  BOOST_CHECK_EQUAL(streamed.size(), 6u);
+  BOOST_CHECK(contents_of(dir.path()) == before);
+}
+
+BOOST_AUTO_TEST_CASE(declines_when_commits_follow_the_snapshot_or_there_is_none) {
+  temp_dir dir;
+  write_fixture(dir.path());  // commits after its snapshot
+  BOOST_CHECK(!exported(dir.path()).first);
+  temp_dir journal_only;
+  {
+    customer_module m(on_disk(journal_only.path()));
+    m.create(create_customer_dto{.email = "a@x.y"});
+  }
+  BOOST_CHECK(!exported(journal_only.path()).first);
+  // A snapshot taken after the last commit holds everything again.
+  {
+    customer_module m(on_disk(dir.path()));
+    m.snapshot();
+  }
+  const auto [done, rows] = exported(dir.path());
+  BOOST_CHECK(done);
+  BOOST_CHECK(rows == rows_of(customer_module(on_disk(dir.path()))));
+}
+
+BOOST_AUTO_TEST_CASE(declines_a_damaged_snapshot_and_refuses_what_is_not_a_store) {
+  temp_dir dir;
+  {
+    customer_module m(on_disk(dir.path()));
+    m.create(create_customer_dto{.email = "a@x.y"});
+    m.snapshot();
+  }
+  const auto snapshot = dir.path() / files_in(dir.path(), "snapshot-").back();
+  auto bytes = read_bytes(snapshot);
+  bytes[bytes.size() - 3] ^= 0x40;
+  write_bytes(snapshot, bytes);
+  BOOST_CHECK(!exported(dir.path()).first);
+  const auto missing = dir.path() / "missing";
+  CUSTOMERDB_CHECK_ERROR(exported(missing), error_code::io_error,
+                         "Cannot open " + missing.string() + ": No such file or directory");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -348,6 +348,14 @@ class customer_module {
   // when it is damaged, and as import_rows.
   // Returns the rows added.
   std::size_t import_store(const std::filesystem::path& source, const import_options& options = {});
+  // Calls `visit` for every row of the store the data directory `options.data_dir` holds, in
+  // export_records' order, straight from its newest snapshot, without loading a store, when that
+  // snapshot holds every commit (nothing in the journal follows it), and returns true. Returns
+  // false, having called `visit` for nothing, when it does not (commits follow it, or a file is
+  // damaged): open the directory read-only and call export_records then. Changes nothing in
+  // the directory. Throws as a read-only open does for a path that is not a data directory,
+  // corruption when the snapshot does not decode, and whatever `visit` throws.
+  static bool export_snapshot(const persistence_options& options, const record_visitor& visit);
   // Whether `path` is what import_store reads: a directory, or a file that starts as a snapshot
   // file does. Never throws.
   static bool is_store_source(const std::filesystem::path& path) noexcept;

@@ -202,19 +202,24 @@ parsed_with_persistence parse_with_persistence(std::string_view usage, std::stri
   return result;
 }
 
+std::unique_ptr<customer_module> make_module(const persistence_options& options,
+                                             const query_limits& limits, unsigned long_reads) {
+  module_options m;
+  m.persistence = options;
+  m.limits = limits;
+  m.long_reads = long_reads;
+  // Opening a large data directory takes a while: show it on a terminal.
+  progress bar(fmt::format("opening {}", options.data_dir.string()), 0, true);
+  m.open_progress = [&](const progress_report& p) {
+    bar.step(p.phase, p.done, p.total, p.phase == "journal" ? "commits" : "rows");
+  };
+  return std::make_unique<customer_module>(std::move(m));
+}
+
 std::unique_ptr<customer_module> open_module(const persistence_options& options,
                                              const query_limits& limits, unsigned long_reads) {
   try {
-    module_options m;
-    m.persistence = options;
-    m.limits = limits;
-    m.long_reads = long_reads;
-    // Opening a large data directory takes a while: show it on a terminal.
-    progress bar(fmt::format("opening {}", options.data_dir.string()), 0, true);
-    m.open_progress = [&](const progress_report& p) {
-      bar.step(p.phase, p.done, p.total, p.phase == "journal" ? "commits" : "rows");
-    };
-    return std::make_unique<customer_module>(std::move(m));
+    return make_module(options, limits, long_reads);
   } catch (const std::exception& e) {
     report_error(e.what());
     return nullptr;

@@ -89,6 +89,10 @@ parsed_with_persistence parse_with_persistence(std::string_view usage, std::stri
 std::unique_ptr<customer_module> open_module(const persistence_options& options,
                                              const query_limits& limits = {},
                                              unsigned long_reads = 0);
+// As open_module, but throws what the module's constructor throws.
+std::unique_ptr<customer_module> make_module(const persistence_options& options,
+                                             const query_limits& limits = {},
+                                             unsigned long_reads = 0);
 
 // Prints "customerdb: <message>" to stderr.
 void report_error(std::string_view message);

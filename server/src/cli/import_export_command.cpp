@@ -2,9 +2,12 @@
 // customerdb/server/jsonl.hpp) into and out of a store.
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include "command.hpp"
 #include "jsonl_file.hpp"
@@ -15,7 +18,19 @@ namespace customerdb::cli {
 namespace {
 
 // Stores of this many rows or more get a progress line when exported (on a terminal).
-constexpr std::uint64_t large_store = 100'000;
+constexpr std::uint64_t large_store = 64 << 20;  // bytes in the data directory
+
+// The bytes of the files directly in `dir` (0 when it cannot be listed).
+std::uint64_t directory_bytes(const std::filesystem::path& dir) {
+  std::uint64_t bytes = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code size_ec;
+    const auto size = it->file_size(size_ec);
+    if (!size_ec) bytes += size;
+  }
+  return bytes;
+}
 
 // A command of the form `customerdb <name> FILE [--data DIR] [persistence flags of access]`.
 struct file_command {
@@ -79,13 +94,13 @@ int export_command(const arguments& args) {
       "the JSON Lines file to write (the first argument); - writes standard output",
       store_access::read_only, args);
   if (c.exit_status) return *c.exit_status;
-  const auto module = open_module(c.persistence);
-  if (!module) return 1;
-  const auto stats = module->stats();
-  const std::uint64_t rows = stats.customers + stats.customer_groups + stats.customer_addresses +
-                             stats.customer_group_customers;
-  return write_jsonl_file(c.path, "exporting to", rows >= large_store,
-                          [&](const record_visitor& visit) { module->export_records(visit); });
+  return write_jsonl_file(
+      c.path, "exporting to", directory_bytes(c.persistence.data_dir) >= large_store,
+      [&](const record_visitor& visit) {
+        // Straight from the snapshot when it holds every commit; else from the store, loaded.
+        if (customer_module::export_snapshot(c.persistence, visit)) return;
+        make_module(c.persistence)->export_records(visit);
+      });
 }
 
 }  // namespace customerdb::cli

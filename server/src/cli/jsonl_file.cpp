@@ -198,29 +198,39 @@ int write_jsonl_file(const std::string& path, std::string_view label, bool large
   const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<std::ofstream> file;
   try {
-    std::ostream* out = &std::cout;
-    if (to_stdout) {
-      std::ios::sync_with_stdio(false);
-    } else {
-      file =
-          std::make_unique<std::ofstream>(path, std::ios::out | std::ios::trunc | std::ios::binary);
-      if (!file->is_open())
-        throw std::runtime_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
-      out = file.get();
-    }
-    progress bar(fmt::format("{} {}", label, path), 0, large);
-    batch_writer writer(*out, bar);
-    produce([&](const record& r) { writer.add(r); });
-    writer.finish();
-    bar.finish(writer.bytes(), writer.rows());
+    std::optional<progress> bar;
+    std::optional<batch_writer> writer;
+    // The output is created with the first row (or at the end, for none): a producer that fails
+    // before it has a row, e.g. on a bad data directory, leaves no file behind.
+    const auto start_output = [&] {
+      std::ostream* out = &std::cout;
+      if (to_stdout) {
+        std::ios::sync_with_stdio(false);
+      } else {
+        file = std::make_unique<std::ofstream>(path,
+                                               std::ios::out | std::ios::trunc | std::ios::binary);
+        if (!file->is_open())
+          throw std::runtime_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+        out = file.get();
+      }
+      bar.emplace(fmt::format("{} {}", label, path), 0, large);
+      writer.emplace(*out, *bar);
+    };
+    produce([&](const record& r) {
+      if (!writer) start_output();
+      writer->add(r);
+    });
+    if (!writer) start_output();
+    writer->finish();
+    bar->finish(writer->bytes(), writer->rows());
     if (file) {
       file->close();
       if (!*file) throw std::runtime_error(fmt::format("cannot write {}", path));
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    fmt::print(stderr, "customerdb: wrote {} rows ({} bytes) to {} in {:.1f} s\n", writer.rows(),
-               writer.bytes(), path, seconds);
+    fmt::print(stderr, "customerdb: wrote {} rows ({} bytes) to {} in {:.1f} s\n", writer->rows(),
+               writer->bytes(), path, seconds);
   } catch (const std::exception& e) {
     report_error(e.what());
     if (file) {
