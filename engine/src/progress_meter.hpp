@@ -63,7 +63,7 @@ class progress_meter {
     callback_(progress_report{phase_, total ? std::min(done, total) : done, total});
   }
 
-  const progress_callback& callback_;
+  const progress_callback callback_;  // a copy: callers pass temporaries too
   std::mutex mutex_;
   std::string_view phase_;
   std::atomic<std::uint64_t> total_{0};
