@@ -17,16 +17,16 @@
 // published, and the commit waits for durability after it released `writer_`, so that
 // concurrent commits share fsyncs. A directory opened read-only is recovered by `read_only_`
 // instead, which as the commit hook refuses every commit; one opened as a copy
-// (persistence_options::copy_on_open) is recovered the same way and then has no hook. For snapshots the engine is
-// persistence's table_source: a read fixes a cut under `writer_` and reads view_, a snapshot_cut
-// of the store, in short chunks under the shared latch; commits keep before-images for it
-// (snapshots.cpp).
+// (persistence_options::copy_on_open) is recovered the same way and then has no hook. For
+// snapshots the engine is persistence's table_source: a read fixes a cut under `writer_` and
+// reads view_, a snapshot_cut of the store, in short chunks under the shared latch; commits keep
+// before-images for it (snapshots.cpp).
 #pragma once
 
 #include <atomic>
-#include <filesystem>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>

@@ -31,7 +31,6 @@ row_batch rows_of_store(const std::filesystem::path& source) {
     if (std::filesystem::is_directory(source, ec)) {
       persistence_options o;
       o.data_dir = source;
-      o.read_only = true;
       persistence::read_only_store reader(o, loader);
     } else {
       persistence::read_snapshot_file(source, loader);

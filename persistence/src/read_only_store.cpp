@@ -32,27 +32,21 @@ data_dir_listing list_store(file_system& fs, const std::filesystem::path& dir) {
   return files;
 }
 
-// Whether a journal file of `files` holds a commit after `covered`, or recovery would have
-// something to say about them (a file missing, damage): either way the snapshot alone is not
-// the store.
-bool journal_goes_beyond(file_system& fs, const std::filesystem::path& dir,
-                         const data_dir_listing& files, std::uint64_t covered,
-                         bool journal_follows) {
-  const auto& journals = files.journals;
-  if (journal_follows && !journals.empty() && journals.back().sequence <= covered) return true;
-  for (std::size_t i = 0; i < journals.size(); ++i) {
-    if (journals[i].sequence > covered + 1) return true;
-    const bool last = i + 1 == journals.size();
-    if (!last && journals[i + 1].sequence <= covered + 1) continue;  // ends before `covered`
-    try {
-      const auto contents = read_journal(fs, dir / journals[i].name, journals[i].sequence, last);
-      if (!contents.records.empty() && contents.records.back().sequence > covered) return true;
-    } catch (const error& e) {
-      if (e.code() == error_code::corruption) return true;
-      throw;
-    }
+// Whether the journal of `files` plainly holds nothing after commit `covered`: there is no
+// journal file, or the newest starts right after `covered` and holds no record, whole or torn
+// (older files then end before it). Any other journal is recovery's to read and judge.
+bool journal_empty_after(file_system& fs, const std::filesystem::path& dir,
+                         const data_dir_listing& files, std::uint64_t covered) {
+  if (files.journals.empty()) return true;
+  const auto& newest = files.journals.back();
+  if (newest.sequence != covered + 1) return false;
+  try {
+    const auto contents = read_journal(fs, dir / newest.name, newest.sequence, true);
+    return contents.records.empty() && !contents.torn;
+  } catch (const error& e) {
+    if (e.code() == error_code::corruption) return false;
+    throw;
   }
-  return false;
 }
 
 }  // namespace
@@ -72,8 +66,7 @@ bool read_complete_snapshot(const persistence_options& options, record_sink& sin
     throw;
   }
   const std::uint64_t covered = snapshot.header.sequence;
-  if (covered != files.snapshots.back().sequence ||
-      journal_goes_beyond(*fs, dir, files, covered, snapshot.header.journal_follows))
+  if (covered != files.snapshots.back().sequence || !journal_empty_after(*fs, dir, files, covered))
     return false;
   decode_snapshot_in_order(snapshot, sink, path);
   return true;

@@ -5,7 +5,6 @@
 #include <boost/test/unit_test.hpp>
 #include <algorithm>
 #include <filesystem>
-#include <map>
 #include <string>
 #include <utility>
 #include <variant>
@@ -26,12 +25,6 @@ module_options copy_of(const std::filesystem::path& dir) {
   o.persistence.data_dir = dir;
   o.persistence.copy_on_open = true;
   return o;
-}
-
-std::map<std::string, std::string> contents_of(const std::filesystem::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& name : files_in(dir)) out[name] = read_bytes(dir / name);
-  return out;
 }
 
 // A fixture directory: a snapshot, then journaled commits after it (one of them deletes a row

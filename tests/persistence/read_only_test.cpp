@@ -5,7 +5,6 @@
 // snapshots; it refuses a directory that does not exist or holds no store, creating nothing; and
 // it locks the directory shared, only while it reads it.
 #include <boost/test/unit_test.hpp>
-#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -68,13 +67,6 @@ module_options read_only(const std::filesystem::path& dir) {
   o.persistence.read_only = true;
   o.persistence.file_system = std::make_shared<reading_file_system>();
   return o;
-}
-
-// Every file of `dir` and its bytes.
-std::map<std::string, std::string> contents_of(const std::filesystem::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& name : files_in(dir)) out[name] = read_bytes(dir / name);
-  return out;
 }
 
 // A store with a snapshot and journaled commits after it, a torn tail on its journal (zero

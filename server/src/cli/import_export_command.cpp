@@ -17,8 +17,9 @@ namespace customerdb::cli {
 
 namespace {
 
-// Stores of this many rows or more get a progress line when exported (on a terminal).
-constexpr std::uint64_t large_store = 64 << 20;  // bytes in the data directory
+// Data directories of this many bytes or more get a progress line when exported (on a
+// terminal).
+constexpr std::uint64_t large_store = 64 << 20;
 
 // The bytes of the files directly in `dir` (0 when it cannot be listed).
 std::uint64_t directory_bytes(const std::filesystem::path& dir) {

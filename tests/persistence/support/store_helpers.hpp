@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,13 @@ inline std::vector<std::string> files_in(const std::filesystem::path& dir,
 inline std::string read_bytes(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Every file of `dir` and its bytes: to check that nothing in a directory changed.
+inline std::map<std::string, std::string> contents_of(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& name : files_in(dir)) out[name] = read_bytes(dir / name);
+  return out;
 }
 
 inline void write_bytes(const std::filesystem::path& path, const std::string& bytes) {

@@ -63,12 +63,13 @@ class read_only_store final : public commit_hook {
 std::uint64_t read_snapshot_file(const std::filesystem::path& path, record_sink& loader);
 
 // Passes the rows of the data directory `options.data_dir` to `sink` straight from its newest
-// snapshot when that snapshot holds every commit of the directory (no journal record follows
-// it), and returns true: on the calling thread, in export order (groups, customers, addresses,
-// memberships; each table begin_table, its rows in id order, end_table), without recovering a
-// store. Returns false, having passed nothing, when journal records follow the snapshot, when
-// there is no snapshot, or when a file is damaged: the directory must then be recovered
-// (read_only_store), which reports what recovery reports. Of the options, only data_dir and
+// snapshot when that snapshot plainly holds every commit of the directory (there is no journal
+// file, or the newest starts right after the snapshot and holds no record), and returns true:
+// on the calling thread, in export order (groups, customers, addresses, memberships; each table
+// begin_table, its rows in id order, end_table), without recovering a store. Returns false,
+// having passed nothing, otherwise (journal records after the snapshot, a torn journal tail,
+// no snapshot, a damaged file): the directory must then be recovered (read_only_store), which
+// reports what recovery reports. Of the options, only data_dir and
 // file_system count. Locks the directory shared while it reads; changes nothing. Throws io_error
 // as read_only_store for a path that is not a data directory, and corruption when the chosen
 // snapshot's rows do not decode (`sink` may have received rows then).
