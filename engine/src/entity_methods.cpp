@@ -1,19 +1,15 @@
-// customer_module: the methods the entities have alike, each family defined once and stated
-// per entity below: retrieve, the one-row forms of create, update and delete (by id, by ids, by
-// selector), list, listAndCount, softDelete and restore. What differs between entities: how
-// rows are created (customers.cpp, groups.cpp, addresses.cpp, memberships.cpp), what an update
-// checks afterwards (entity_hooks.hpp), and what a deletion takes with it (erase_with_dependents,
-// below).
+// customer_module: the methods the entities have alike, each family defined once (in
+// entity_calls.hpp, shared with customer_module_v2) and stated per entity below: retrieve, the
+// one-row forms of create, update and delete (by id, by ids, by selector), list, listAndCount,
+// softDelete and restore. What differs between entities: how rows are created (customers.cpp,
+// groups.cpp, addresses.cpp, memberships.cpp), what an update checks afterwards
+// (entity_hooks.hpp), and what a deletion takes with it (erase_with_dependents).
 #include <span>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "customerdb/customer_module.hpp"
-#include "engine.hpp"
-#include "entity_hooks.hpp"
-#include "entity_steps.hpp"
-#include "limit_checks.hpp"
+#include "entity_calls.hpp"
 
 namespace customerdb {
 
@@ -21,30 +17,7 @@ using namespace detail;
 
 namespace {
 
-// Updates `target` (ids or a selector) with `data`, then checks the data's references.
-template <class Row, class Target, class Data>
-std::vector<dto_t<Row>> update_targets_with(engine& e, const call& c, const Target& target,
-                                            const Data& data) {
-  return update_entities<Row>(
-      e, c, target, [&](Row& r) { return apply_update(r, data); },
-      [&](const view& v) { check_update_references(v, data); });
-}
-
-// Hard-deletes the existing rows among `ids` (unknown ids are ignored) with what depends on
-// them, as Medusa's cascades do: a customer's addresses and memberships, a group's memberships.
-template <class Row>
-void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
-  for (const auto& id : ids) {
-    if (!t.find<Row>(id)) continue;
-    if constexpr (std::is_same_v<Row, customer_row>) {
-      for (const auto& a : t.addresses_of(id)) t.erase<address_row>(a->id);
-      for (const auto& m : t.memberships_of_customer(id)) t.erase<membership_row>(m->id);
-    } else if constexpr (std::is_same_v<Row, group_row>) {
-      for (const auto& m : t.memberships_of_group(id)) t.erase<membership_row>(m->id);
-    }
-    t.erase<Row>(id);
-  }
-}
+entity_calls v1_calls(engine& e, const query_limits& limits) { return {e, limits, dialect::v1}; }
 
 }  // namespace
 
@@ -58,60 +31,43 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
 #define CUSTOMERDB_RETRIEVE_METHOD(Row, name)                                                 \
   dto_t<Row> customer_module::name(id_view id, const find_config& config, const context& ctx) \
       const {                                                                                 \
-    check_relation_limits(config, limits_);                                                   \
-    return engine_->read(call_of(ctx), [&](const view& v) {                                   \
-      return detail::retrieve<Row>(v, id, config, limits_.max_answer_rows);                   \
-    });                                                                                       \
+    return v1_calls(*engine_, limits_).retrieve<Row>(call_of(ctx), id, config);               \
   }
 
-#define CUSTOMERDB_UPDATE_METHODS(Row, name, Data)                                           \
-  dto_t<Row> customer_module::name(id_view id, const Data& data, const context& ctx) {       \
-    return std::move(                                                                        \
-        update_targets_with<Row>(*engine_, call_of(ctx), single_id<Row>(id), data).front()); \
-  }                                                                                          \
-  std::vector<dto_t<Row>> customer_module::name(const std::vector<std::string>& ids,         \
-                                                const Data& data, const context& ctx) {      \
-    if (ids.empty()) return {};                                                              \
-    return update_targets_with<Row>(*engine_, call_of(ctx), ids, data);                      \
-  }                                                                                          \
-  std::vector<dto_t<Row>> customer_module::name(const filter& selector, const Data& data,    \
-                                                const context& ctx) {                        \
-    check_filter_limits<Row>(selector, limits_);                                             \
-    return update_targets_with<Row>(*engine_, call_of(ctx), selector, data);                 \
+#define CUSTOMERDB_UPDATE_METHODS(Row, name, Data)                                                \
+  dto_t<Row> customer_module::name(id_view id, const Data& data, const context& ctx) {            \
+    return std::move(                                                                             \
+        v1_calls(*engine_, limits_).update<Row>(call_of(ctx), single_id<Row>(id), data).front()); \
+  }                                                                                               \
+  std::vector<dto_t<Row>> customer_module::name(const std::vector<std::string>& ids,              \
+                                                const Data& data, const context& ctx) {           \
+    return v1_calls(*engine_, limits_).update<Row>(call_of(ctx), ids, data);                      \
+  }                                                                                               \
+  std::vector<dto_t<Row>> customer_module::name(const filter& selector, const Data& data,         \
+                                                const context& ctx) {                             \
+    return v1_calls(*engine_, limits_).update<Row>(call_of(ctx), selector, data);                 \
   }
 
 #define CUSTOMERDB_DELETE_METHODS(Row, name)                                                    \
   void customer_module::name(id_view id, const context& ctx) { name(single_id<Row>(id), ctx); } \
   void customer_module::name(const std::vector<std::string>& ids, const context& ctx) {         \
-    if (ids.empty()) return;                                                                    \
-    engine_->write(call_of(ctx),                                                                \
-                   [&](write_view& t) { erase_with_dependents<Row>(t, unique_ids(ids)); });     \
+    v1_calls(*engine_, limits_).erase<Row>(call_of(ctx), ids);                                  \
   }                                                                                             \
   void customer_module::name(const filter& selector, const context& ctx) {                      \
-    check_filter_limits<Row>(selector, limits_);                                                \
-    engine_->write(call_of(ctx), [&](write_view& t) {                                           \
-      erase_with_dependents<Row>(                                                               \
-          t, ids_of(select_rows<Row>(t, selector, query_kind::delete_selector)));               \
-    });                                                                                         \
+    v1_calls(*engine_, limits_).erase<Row>(call_of(ctx), selector);                             \
   }
 
 #define CUSTOMERDB_LIST_METHOD(Row, name, Result, run)                           \
   Result customer_module::name(const filter& filters, const find_config& config, \
                                const context& ctx) const {                       \
-    check_filter_limits<Row>(filters, limits_);                                  \
-    check_relation_limits(config, limits_);                                      \
-    return engine_->read(call_of(ctx), [&](const view& v) {                      \
-      return detail::run<Row>(v, filters, config, limits_.max_answer_rows);      \
-    });                                                                          \
+    return v1_calls(*engine_, limits_).run<Row>(call_of(ctx), filters, config);  \
   }
 
-#define CUSTOMERDB_SOFT_DELETE_METHODS(Row, name, run)                                       \
+#define CUSTOMERDB_SOFT_DELETE_METHODS(Row, name, restoring)                                 \
   linkable_ids customer_module::name(const std::vector<std::string>& ids,                    \
                                      const soft_delete_config& config, const context& ctx) { \
-    if (ids.empty()) return {};                                                              \
-    return engine_->write(call_of(ctx), [&](write_view& t) {                                 \
-      return detail::run<Row>(t, ids, config, engine_->now());                               \
-    });                                                                                      \
+    return v1_calls(*engine_, limits_)                                                       \
+        .soft_delete_or_restore<Row, restoring>(call_of(ctx), ids, config);                  \
   }                                                                                          \
   linkable_ids customer_module::name(id_view id, const soft_delete_config& config,           \
                                      const context& ctx) {                                   \
@@ -133,8 +89,8 @@ void erase_with_dependents(write_view& t, const std::vector<std::string>& ids) {
   CUSTOMERDB_UPDATE_METHODS(Row, update_name, Data)                                           \
   CUSTOMERDB_DELETE_METHODS(Row, delete_name)                                                 \
   CUSTOMERDB_LIST_METHODS(Row, list_name, list_and_count_name)                                \
-  CUSTOMERDB_SOFT_DELETE_METHODS(Row, soft_delete_name, soft_delete)                          \
-  CUSTOMERDB_SOFT_DELETE_METHODS(Row, restore_name, restore)
+  CUSTOMERDB_SOFT_DELETE_METHODS(Row, soft_delete_name, false)                                \
+  CUSTOMERDB_SOFT_DELETE_METHODS(Row, restore_name, true)
 
 CUSTOMERDB_SOFT_DELETABLE_ENTITY(customer_row, retrieve, create, create_customer_dto, update,
                                  customer_updatable_fields, delete_customers, list, list_and_count,

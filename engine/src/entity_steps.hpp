@@ -64,12 +64,12 @@ row_ptr<Row> find_visible(const view& v, std::string_view id, bool with_deleted)
 // related rows included (0: no cap); invalid_data past it.
 template <class Row>
 dto_t<Row> retrieve(const view& v, id_view id, const find_config& config,
-                    std::size_t max_answer_rows) {
+                    std::size_t max_answer_rows, dialect d) {
   const auto& s = schema_of<Row>();
   if (!id.defined()) throw id_must_be_defined(s.model_lower);
   auto plan = make_load_plan<Row>(config, config.with_deleted);
   check_order<Row>(config);
-  const auto window = window_of(config, !id.value().empty());
+  const auto window = window_of(config, !id.value().empty(), d);
   const auto* found = v.find_slot<Row>(id.value());
   if (!found || (!config.with_deleted && found->deleted) || !window.contains(0))
     throw not_found_by_id(s.model, id.value());
@@ -92,22 +92,24 @@ std::vector<dto_t<Row>> page_dtos(const view& v, const query_result<Row>& result
 
 template <class Row>
 std::vector<dto_t<Row>> list(const view& v, const filter& f, const find_config& config,
-                             std::size_t max_answer_rows) {
-  return page_dtos(v, run_query<Row>(v, f, config, query_kind::list), config, max_answer_rows);
+                             std::size_t max_answer_rows, dialect d) {
+  return page_dtos(v, run_query<Row>(v, f, config, query_kind::list, d), config, max_answer_rows);
 }
 
 template <class Row>
 std::pair<std::vector<dto_t<Row>>, std::size_t> list_and_count(const view& v, const filter& f,
                                                                const find_config& config,
-                                                               std::size_t max_answer_rows) {
-  const auto result = run_query<Row>(v, f, config, query_kind::list_and_count);
+                                                               std::size_t max_answer_rows,
+                                                               dialect d) {
+  const auto result = run_query<Row>(v, f, config, query_kind::list_and_count, d);
   return {page_dtos(v, result, config, max_answer_rows), result.count};
 }
 
 // Update targets by ids: every id must be visible and live, else not_found
 // `<Model> with id "<missing>" not found`. Returned in id order.
 template <class Row>
-std::vector<row_ptr<Row>> update_targets(const view& v, const std::vector<std::string>& ids) {
+std::vector<row_ptr<Row>> update_targets(const view& v, const std::vector<std::string>& ids,
+                                         dialect) {
   std::vector<row_ptr<Row>> rows;
   std::vector<std::string> missing;
   for (const auto& id : unique_ids(ids)) {
@@ -124,8 +126,8 @@ std::vector<row_ptr<Row>> update_targets(const view& v, const std::vector<std::s
 }
 
 template <class Row>
-std::vector<row_ptr<Row>> update_targets(const view& v, const filter& selector) {
-  return select_rows<Row>(v, selector);
+std::vector<row_ptr<Row>> update_targets(const view& v, const filter& selector, dialect d) {
+  return select_rows<Row>(v, selector, query_kind::selector, d);
 }
 
 // Applies one patch field to a nullable column; returns whether the value changed.
@@ -154,8 +156,8 @@ bool apply_required(Column& field, const patch<T>& p, std::string_view property,
   return true;
 }
 
-// Metadata: deep merge (decision D10); null clears.
-inline bool apply_metadata(packed_metadata& field, const patch<metadata>& p) {
+// Metadata: v1 deep merge (decision D10), v2 shallow merge (dialect.hpp); null clears.
+inline bool apply_metadata(packed_metadata& field, const patch<metadata>& p, dialect d) {
   if (p.is_unset()) return false;
   if (p.is_null()) {
     const bool changed = field.has_value();
@@ -163,7 +165,11 @@ inline bool apply_metadata(packed_metadata& field, const patch<metadata>& p) {
     return changed;
   }
   metadata merged = field ? *field : metadata{};
-  deep_merge(merged, p.value());
+  if (d == dialect::v1) {
+    deep_merge(merged, p.value());
+  } else {
+    shallow_merge(merged, p.value());
+  }
   if (field && *field == merged) return false;
   field = std::move(merged);
   return true;
@@ -189,15 +195,16 @@ row_handle<Row> row_from_input(const view& v, const Input& d, timestamp now) {
   return row;
 }
 
-// Applies the update input `d` (customerdb/inputs.hpp) to `r`; returns whether a column
-// changed. Null in a non-nullable column throws invalid_data naming it, in declaration order.
+// Applies the update input `d` (customerdb/inputs.hpp) to `r` by the rules of `dialect`; returns
+// whether a column changed. Null in a non-nullable column throws invalid_data naming it, in
+// declaration order.
 template <class Row, class Input>
-bool apply_update(Row& r, const Input& d) {
+bool apply_update(Row& r, const Input& d, dialect dl) {
   bool changed = false;
   customerdb::for_each_column<typename Row::columns>([&](const auto& column) {
     using column_type = std::remove_cvref_t<decltype(column)>;
     if constexpr (column_type::template is<column_kind::json>) {
-      changed |= apply_metadata(column.member(r), column.member(d));
+      changed |= apply_metadata(column.member(r), column.member(d), dl);
     } else if constexpr (column_type::required && column_type::updated) {
       changed |=
           apply_required(column.member(r), column.member(d), column.name, Row::columns::model);
@@ -235,36 +242,37 @@ struct no_references {
   void operator()(const view&) const noexcept {}
 };
 
-// update(): resolves `target` (ids or a selector), applies `apply(Row&) -> bool changed` to
-// each row, then `check_references(const view&)`, in one transaction.
+// update(): resolves `target` (ids or a selector, by the rules of dialect `d`), applies
+// `apply(Row&) -> bool changed` to each row, then `check_references(const view&)`, in one
+// transaction.
 template <class Row, class Target, class Apply, class CheckReferences = no_references>
-std::vector<dto_t<Row>> update_entities(engine& e, const call& c, const Target& target,
+std::vector<dto_t<Row>> update_entities(engine& e, const call& c, const Target& target, dialect d,
                                         Apply&& apply, CheckReferences&& check_references = {}) {
   return e.write(c, [&](write_view& t) {
-    auto dtos = update_rows<Row>(t, update_targets<Row>(t, target), e.now(), apply);
+    auto dtos = update_rows<Row>(t, update_targets<Row>(t, target, d), e.now(), apply);
     if (!dtos.empty()) check_references(static_cast<const view&>(t));
     return dtos;
   });
 }
 
-// The result map of soft_delete/restore, narrowed by return_linkable_keys.
+// Adds {linkable key of Row: ids} to the result map of soft_delete/restore, unless `ids` is
+// empty or return_linkable_keys leaves the key out.
 template <class Row>
-linkable_ids linkable_result(std::vector<std::string> ids, const soft_delete_config& config) {
-  linkable_ids out;
-  if (ids.empty()) return out;
+void add_linkable(linkable_ids& out, std::vector<std::string> ids,
+                  const soft_delete_config& config) {
+  if (ids.empty()) return;
   const std::string key(schema_of<Row>().linkable_key);
   if (config.return_linkable_keys &&
       std::find(config.return_linkable_keys->begin(), config.return_linkable_keys->end(), key) ==
           config.return_linkable_keys->end())
-    return out;
+    return;
   out.emplace(key, std::move(ids));
-  return out;
 }
 
 // Soft-deletes the live rows among `ids`; returns the ids changed.
 template <class Row>
-linkable_ids soft_delete(write_view& t, const std::vector<std::string>& ids,
-                         const soft_delete_config& config, timestamp now) {
+std::vector<std::string> soft_delete(write_view& t, const std::vector<std::string>& ids,
+                                     timestamp now) {
   std::vector<std::string> changed;
   for (const auto& id : unique_ids(ids)) {
     auto row = find_visible<Row>(t, id, false);
@@ -275,13 +283,13 @@ linkable_ids soft_delete(write_view& t, const std::vector<std::string>& ids,
     t.put<Row>(std::move(next));
     changed.push_back(id);
   }
-  return linkable_result<Row>(std::move(changed), config);
+  return changed;
 }
 
 // Restores every row among `ids`, deleted or not (all are touched); returns the ids found.
 template <class Row>
-linkable_ids restore(write_view& t, const std::vector<std::string>& ids,
-                     const soft_delete_config& config, timestamp now) {
+std::vector<std::string> restore(write_view& t, const std::vector<std::string>& ids,
+                                 timestamp now) {
   std::vector<std::string> found;
   for (const auto& id : unique_ids(ids)) {
     auto row = t.find<Row>(id);
@@ -292,7 +300,28 @@ linkable_ids restore(write_view& t, const std::vector<std::string>& ids,
     put_checked<Row>(t, std::move(next), row.get());
     found.push_back(id);
   }
-  return linkable_result<Row>(std::move(found), config);
+  return found;
+}
+
+// Medusa v2's cascade of a customer's soft delete (`restoring` false) or restore to its
+// addresses: soft delete stamps every address of the customers `customer_ids` deleted now,
+// already deleted ones too; restore clears the deleted ones. Returns the ids of every address
+// of those customers.
+inline std::vector<std::string> cascade_to_addresses(write_view& t,
+                                                     const std::vector<std::string>& customer_ids,
+                                                     bool restoring, timestamp now) {
+  std::vector<std::string> ids;
+  for (const auto& customer_id : customer_ids) {
+    for (const auto& a : t.addresses_of(customer_id)) {
+      ids.emplace_back(a->id.view());
+      if (restoring && !a->deleted_at) continue;
+      auto next = new_row<address_row>(*a);
+      next->deleted_at = restoring ? std::nullopt : std::optional<timestamp>(now);
+      next->updated_at = now;
+      t.put<address_row>(std::move(next));
+    }
+  }
+  return ids;
 }
 
 // The ids of `rows`, in order.

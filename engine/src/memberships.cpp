@@ -47,9 +47,10 @@ void customer_module::remove_customer_from_group(std::span<const group_customer_
                                                  const context& ctx) {
   if (pairs.empty()) return;
   engine_->write(call_of(ctx), [&](write_view& t) {
+    // A soft-deleted membership is not found, and stays (as in Medusa v2).
     for (const auto& p : pairs)
       for (const auto& m : t.memberships_of_pair(p.customer_id, p.customer_group_id))
-        t.erase<membership_row>(m->id);
+        if (!m->deleted_at) t.erase<membership_row>(m->id);
   });
 }
 

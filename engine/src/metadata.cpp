@@ -13,4 +13,15 @@ void deep_merge(customerdb::metadata& target, const customerdb::metadata& patch)
   }
 }
 
+void shallow_merge(customerdb::metadata& target, const customerdb::metadata& patch) {
+  for (const auto& entry : patch) {
+    const auto* text = entry.value().if_string();
+    if (text && text->empty()) {
+      target.erase(entry.key());
+    } else {
+      target[entry.key()] = entry.value();
+    }
+  }
+}
+
 }  // namespace customerdb::detail

@@ -41,18 +41,52 @@ std::size_t checked_count(std::string_view name, std::int64_t v) {
 
 }  // namespace
 
-template <class Row>
-query_result<Row> run_query(const view& v, const filter& f, const find_config& config,
-                            query_kind qk) {
+filter search_words(const filter& f) {
   const filter_node& root = f.node();
-  check_search_placement(root, schema_of<Row>().model, qk == query_kind::delete_selector);
+  if (!any_top_level(root, [](const filter_node& n) { return n.k == kind::search; })) return f;
+  const auto words_of = [](const filter_node& n, filter& out) {
+    std::size_t at = 0;
+    const std::string_view text = n.text;
+    constexpr std::string_view space = " \t\n\v\f\r";
+    while ((at = text.find_first_not_of(space, at)) != std::string_view::npos) {
+      const std::size_t end = std::min(text.find_first_of(space, at), text.size());
+      out = std::move(out) && search(std::string(text.substr(at, end - at)));
+      at = end;
+    }
+  };
+  filter out;
+  if (root.k == kind::search) {
+    words_of(root, out);
+    return out;
+  }
+  for (const auto& c : root.children) {
+    if (c.node().k == kind::search) {
+      words_of(c.node(), out);
+    } else {
+      out = std::move(out) && c;
+    }
+  }
+  return out;
+}
+
+template <class Row>
+query_result<Row> run_query(const view& v, const filter& given, const find_config& config,
+                            query_kind qk, dialect d) {
+  // Placement first: a blank q splits into no word, and must still be refused where it is not
+  // accepted (a delete selector of `q: ""` would otherwise delete every row, decision D27).
+  check_search_placement(given.node(), schema_of<Row>().model, qk == query_kind::delete_selector);
+  const filter f = d == dialect::v2 ? search_words(given) : given;
+  const filter_node& root = f.node();
   const bool paged = qk == query_kind::list || qk == query_kind::list_and_count;
-  const page_window window = paged ? window_of(config, has_top_level_id(root)) : page_window{};
+  const page_window window = paged ? window_of(config, has_top_level_id(root), d) : page_window{};
   const std::size_t skip = window.skip;
   const std::optional<std::size_t> limit = window.limit;
   query_result<Row> result;
-  // A filter that names deleted_at anywhere shows soft-deleted rows (decision D28).
-  result.with_deleted = config.with_deleted || names_anywhere(root, "deleted_at");
+  // v1: a filter that names deleted_at anywhere shows soft-deleted rows (decision D28).
+  // v2: only with_deleted does, and a delete selector deletes soft-deleted rows too.
+  result.with_deleted =
+      config.with_deleted ||
+      (d == dialect::v1 ? names_anywhere(root, "deleted_at") : qk == query_kind::delete_selector);
   const auto predicate = compile<Row>(root);
   const auto order = compile_order<Row>(config, config.with_deleted);
   const bool live_only = !result.with_deleted;
@@ -76,7 +110,8 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
 
   if (order.empty()) {
     // No filter: a page of the ranked id index, O(log n).
-    if (root.k == kind::all && !v.has_writes<Row>()) {
+    if (root.k == kind::all && !v.has_writes<Row>() &&
+        (table_for_t<Row>::ranks_live_rows || !live_only)) {
       result.count = v.page<Row>(live_only, skip, end, result.rows);
       return result;
     }
@@ -125,15 +160,16 @@ query_result<Row> run_query(const view& v, const filter& f, const find_config& c
   return result;
 }
 
-page_window window_of(const find_config& config, bool lifts_default_take) {
+page_window window_of(const find_config& config, bool lifts_default_take, dialect d) {
   page_window w;
   const std::size_t skip = config.skip ? checked_count("skip", *config.skip) : 0;
   if (config.take.has_value()) {
     w.limit = checked_count("take", config.take.value());
-  } else if (config.take.is_unset() && !lifts_default_take) {
+  } else if (config.take.is_unset() && !lifts_default_take && d == dialect::v1) {
     w.limit = 15;
   }
-  if (w.limit) w.skip = skip;  // skip applies only together with a limit (decision D24)
+  // v1: skip applies only together with a limit (decision D24); v2: always.
+  if (w.limit || d == dialect::v2) w.skip = skip;
   return w;
 }
 
@@ -148,12 +184,14 @@ template void check_order<address_row>(const find_config&);
 template void check_order<membership_row>(const find_config&);
 
 template query_result<customer_row> run_query<customer_row>(const view&, const filter&,
-                                                            const find_config&, query_kind);
+                                                            const find_config&, query_kind,
+                                                            dialect);
 template query_result<group_row> run_query<group_row>(const view&, const filter&,
-                                                      const find_config&, query_kind);
+                                                      const find_config&, query_kind, dialect);
 template query_result<address_row> run_query<address_row>(const view&, const filter&,
-                                                          const find_config&, query_kind);
+                                                          const find_config&, query_kind, dialect);
 template query_result<membership_row> run_query<membership_row>(const view&, const filter&,
-                                                                const find_config&, query_kind);
+                                                                const find_config&, query_kind,
+                                                                dialect);
 
 }  // namespace customerdb::detail

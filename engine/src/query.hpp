@@ -8,13 +8,14 @@
 
 #include "customerdb/filter.hpp"
 #include "customerdb/find_config.hpp"
+#include "dialect.hpp"
 #include "rows.hpp"
 #include "view.hpp"
 
 namespace customerdb::detail {
 
 enum class query_kind {
-  list,             // paged (default take 15), no count
+  list,             // paged (v1: default take 15), no count
   list_and_count,   // paged, with the count of all matches
   selector,         // update selectors: every match, no paging (decision D3)
   delete_selector,  // delete selectors: as selector, without `q` (decision D27)
@@ -39,30 +40,37 @@ struct page_window {
 };
 
 // The window of config.skip and config.take over the matches of a filter; `lifts_default_take`:
-// the filter has a top-level `id` condition (decision D20). Unset take is 15 unless lifted,
-// null take no limit (D12), and skip applies only together with a limit (D24). Throws
-// invalid_data "Invalid value for skip: -1" (or take) for a negative value.
-page_window window_of(const find_config& config, bool lifts_default_take);
+// the filter has a top-level `id` condition (decision D20). v1: unset take is 15 unless lifted,
+// null take no limit (D12), and skip applies only together with a limit (D24). v2: unset or
+// null take is no limit, and skip always applies. Throws invalid_data "Invalid value for skip:
+// -1" (or take) for a negative value.
+page_window window_of(const find_config& config, bool lifts_default_take, dialect d);
 
 // Checks config.order for `Row` as run_query does; throws invalid_data for an unknown field or
 // one that cannot be ordered by.
 template <class Row>
 void check_order(const find_config& config);
 
-// Runs `f` with `config` over `v`. Throws invalid_data for unknown fields, relations, wrong
-// operand types and bad paging values.
+// Runs `f` with `config` over `v` by the rules of dialect `d` (dialect.hpp). Throws
+// invalid_data for unknown fields, relations, wrong operand types and bad paging values.
 template <class Row>
 query_result<Row> run_query(const view& v, const filter& f, const find_config& config,
-                            query_kind kind);
+                            query_kind kind, dialect d = dialect::v1);
 
-// Every row `selector` matches, in id order: live rows only unless it names deleted_at.
-// `kind`: selector or delete_selector.
+// Every row `selector` matches, in id order: live rows only unless it names deleted_at (v1) or
+// it deletes (v2). `kind`: selector or delete_selector.
 template <class Row>
 std::vector<row_ptr<Row>> select_rows(const view& v, const filter& selector,
-                                      query_kind kind = query_kind::selector) {
+                                      query_kind kind = query_kind::selector,
+                                      dialect d = dialect::v1) {
   std::vector<row_ptr<Row>> rows;
-  for (const auto* s : run_query<Row>(v, selector, {}, kind).rows) rows.push_back(s->row);
+  for (const auto* s : run_query<Row>(v, selector, {}, kind, d).rows) rows.push_back(s->row);
   return rows;
 }
+
+// Medusa v2's `q`: the filter with each top-level search replaced by one search per
+// whitespace-separated word of its text, all of which must match (a text of white space only
+// is no condition).
+filter search_words(const filter& f);
 
 }  // namespace customerdb::detail

@@ -15,6 +15,7 @@
 #include "customerdb/timestamp.hpp"
 #include "packed_metadata.hpp"
 #include "packed_text.hpp"
+#include "packed_time.hpp"
 #include "pool.hpp"
 #include "prefetch.hpp"
 #include "row_ptr.hpp"
@@ -32,6 +33,7 @@ enum class entity { group, customer, address, membership };
 #define CUSTOMERDB_DECLARE_PACKED(name) packed_string name;
 #define CUSTOMERDB_DECLARE_PACKED_OPT(name) packed_optional name;
 #define CUSTOMERDB_DECLARE_PACKED_JSON(name) packed_metadata name;
+#define CUSTOMERDB_DECLARE_PACKED_OPT_TIME(name) packed_optional_time name;
 #define CUSTOMERDB_ROW_MEMBER(name, kind, flags) \
   CUSTOMERDB_DECLARE(CUSTOMERDB_KIND_##kind(CUSTOMERDB_PICK_ROW), name)
 #define CUSTOMERDB_ROW_FLAG_MEMBER(name, kind, flags) \

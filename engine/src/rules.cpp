@@ -41,6 +41,7 @@ auto unique_key(const Row& r) {
 void check_rule(const view& v, const customer_row& r) { check_customer(v, r); }
 void check_rule(const view& v, const group_row& r) { check_group(v, r); }
 void check_rule(const view& v, const address_row& r) { check_address(v, r); }
+void check_rule(const view&, const membership_row&) {}  // no unique rule (decision D6 aside)
 
 // Checks the row `id` that `t` wrote, unless its unique key is the one its committed image had:
 // a row whose key is unchanged cannot break the rule (a clash would have failed the commit that
@@ -103,6 +104,8 @@ void put_checked(write_view& t, row_ptr<Row> row, const Row* before) {
 template void put_checked<customer_row>(write_view&, row_ptr<customer_row>, const customer_row*);
 template void put_checked<group_row>(write_view&, row_ptr<group_row>, const group_row*);
 template void put_checked<address_row>(write_view&, row_ptr<address_row>, const address_row*);
+template void put_checked<membership_row>(write_view&, row_ptr<membership_row>,
+                                          const membership_row*);
 
 void check_unique(const write_view& t) {
   for (const auto& [kind, id] : t.touched()) {

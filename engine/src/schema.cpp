@@ -157,7 +157,10 @@ std::vector<row_ptr<Target>> related(relation_kind kind, const Row& row, const v
           v.memberships_of_customer(row.id),
           [](const membership_row& m) { return m.customer_group_id; }, v, with_deleted);
   } else if constexpr (std::is_same_v<Row, customer_row> && std::is_same_v<Target, address_row>) {
-    if (kind == relation_kind::customer_addresses) return v.addresses_of(row.id);
+    if (kind == relation_kind::customer_addresses) {
+      out = v.addresses_of(row.id);
+      if (!with_deleted) std::erase_if(out, [](const auto& a) { return is_deleted(*a); });
+    }
   } else if constexpr (std::is_same_v<Row, group_row> && std::is_same_v<Target, customer_row>) {
     if (kind == relation_kind::group_customers)
       return through<customer_row>(

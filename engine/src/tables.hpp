@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/mpl/contains.hpp>
 #include <boost/mpl/size.hpp>
 #include <boost/multi_index/composite_key.hpp>
 #include <boost/multi_index/global_fun.hpp>
@@ -159,6 +160,11 @@ class table {
 
   // Read by the query planner: no field outside this list is looked up through an index.
   static constexpr const auto& indexed_fields = IndexedFields;
+  // Whether the table keeps its live rows apart (by_live), which makes a page of them O(log n).
+  // Tables whose rows are seldom soft-deleted (addresses, memberships) do without: their
+  // live-only scans skip the deleted rows, and pages count by walking.
+  static constexpr bool ranks_live_rows =
+      boost::mpl::contains<typename Container::index_specifier_type_list, live_index<Row>>::value;
 
   table() = default;
   // The id index points into the container's nodes: a copy would point into the original.
@@ -191,10 +197,10 @@ class table {
     if constexpr (std::is_same_v<Row, customer_row>) s.extra.defaults = found->extra.defaults;
     if (same_keys(*found, s)) {
       // Every key is equal: the element takes the new row, the member no index reads, and keeps
-      // its keys (those that refer to the row's text now refer to the new row's). replace() would have every ordered
-      // index read the node's neighbours to check a position that cannot have changed, cold
-      // cache lines in a large table: 16-18% more per one-row transaction at 10,000 customers
-      // and 7-18% at 1,000,000 (commit benchmark, docs/performance-history.md).
+      // its keys (those that refer to the row's text now refer to the new row's). replace() would
+      // have every ordered index read the node's neighbours to check a position that cannot have
+      // changed, cold cache lines in a large table: 16-18% more per one-row transaction at 10,000
+      // customers and 7-18% at 1,000,000 (commit benchmark, docs/performance-history.md).
       found->take_row(std::move(s.row));
     } else {
       // Every index checks the new keys. The node, and so `found`, stays.
@@ -369,6 +375,16 @@ class table {
   // prefetched ahead of f.
   template <class F>
   void scan(bool live_only, bool whole, F&& f) const {
+    if constexpr (skips_deleted_rows) {
+      if (live_only) return scan_all(whole, [&](const slot<Row>& s) { return s.deleted || f(s); });
+    }
+    scan_all(whole, f, live_only);
+  }
+
+ private:
+  // scan() over the rows with_rows(live_only) gives.
+  template <class F>
+  void scan_all(bool whole, F&& f, bool live_only = false) const {
     with_rows(live_only, [&](const auto& idx, auto first, auto last) {
       if (whole) {
         const std::size_t begin = idx.rank(first), n = idx.rank(last) - begin;
@@ -386,11 +402,25 @@ class table {
     });
   }
 
+ public:
   // scan(live_only, false, f) over this table's rows merged in id order with the rows of
   // `overlay` (a write set's after-images), leaving out this table's rows for which
   // shadowed(slot) holds (the rows the write set replaced or erased).
   template <class Shadowed, class F>
   void scan_under(const table& overlay, bool live_only, Shadowed&& shadowed, F&& f) const {
+    if constexpr (skips_deleted_rows) {
+      if (live_only) {
+        return merge_under(overlay, false, shadowed,
+                           [&](const slot<Row>& s) { return s.deleted || f(s); });
+      }
+    }
+    merge_under(overlay, live_only, shadowed, f);
+  }
+
+ private:
+  // scan_under() over the rows with_rows(live_only) gives.
+  template <class Shadowed, class F>
+  void merge_under(const table& overlay, bool live_only, Shadowed& shadowed, F&& f) const {
     with_rows(live_only, [&](const auto&, auto first, auto last) {
       overlay.with_rows(live_only, [&](const auto&, auto next, auto stop) {
         for (; first != last; ++first) {
@@ -405,10 +435,22 @@ class table {
     });
   }
 
+ public:
   // Appends rows [skip, end) of the rows in id order (only the rows not soft-deleted when
   // `live_only`) to `out` and returns how many such rows there are, in O(log n + end - skip).
   std::size_t page(bool live_only, std::size_t skip, std::size_t end,
                    std::vector<const slot<Row>*>& out) const {
+    if constexpr (skips_deleted_rows) {
+      if (live_only) {  // O(n): a walk over every row
+        std::size_t total = 0;
+        scan(true, true, [&](const slot<Row>& s) {
+          if (total >= skip && total < end) out.push_back(&s);
+          ++total;
+          return true;
+        });
+        return total;
+      }
+    }
     std::size_t total = 0;
     with_rows(live_only, [&](const auto& idx, auto lo, auto hi) {
       const std::size_t first = idx.rank(lo);
@@ -421,11 +463,14 @@ class table {
   }
 
  private:
+  // Live-only walks of this table test each row's deletion flag (no by_live index).
+  static constexpr bool skips_deleted_rows = soft_deletable<Row> && !ranks_live_rows;
+
   // Calls f(index, first, last): the ranked index and range of the rows in id order, the live
-  // ones (by_live) when `live_only` and the rows can be soft-deleted.
+  // ones (by_live) when `live_only` and the table ranks them apart.
   template <class F>
   void with_rows(bool live_only, F&& f) const {
-    if constexpr (soft_deletable<Row>) {
+    if constexpr (ranks_live_rows) {
       if (live_only) {
         const auto& idx = rows_.template get<by_live>();
         const auto [first, last] = idx.equal_range(boost::make_tuple(false));

@@ -9,6 +9,7 @@
 // Persisted versions are never reused.
 #pragma once
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/serialization/level.hpp>
@@ -16,7 +17,6 @@
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/tracking.hpp>
 #include <boost/serialization/version.hpp>
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -67,7 +67,7 @@ void archive_column(Archive& ar, T& member) {
   } else if constexpr (Archive::is_loading::value && std::is_same_v<T, bool>) {
     load_flag(ar, member);
   } else {
-    ar & member;
+    ar& member;
   }
 }
 
@@ -186,6 +186,20 @@ void serialize(Archive& ar, Record& r, const unsigned int version) {
       return;
     }
   }
+  if constexpr (std::is_same_v<Record, customerdb::customer_address_record> ||
+                std::is_same_v<Record, customerdb::customer_group_customer_record>) {
+    if (Archive::is_loading::value && version == 0) {
+      // Version 0 had no deleted_at (Medusa v1's model): such rows are live.
+      customerdb::for_each_column<typename Record::columns>([&](const auto& column) {
+        using column_type = std::remove_cvref_t<decltype(column)>;
+        if constexpr (column_type::stored &&
+                      !column_type::template is<customerdb::column_kind::deleted>) {
+          customerdb::persistence::archive_column(ar, column.member(r));
+        }
+      });
+      return;
+    }
+  }
   customerdb::for_each_column<typename Record::columns>([&](const auto& column) {
     if constexpr (std::remove_cvref_t<decltype(column)>::stored) {
       customerdb::persistence::archive_column(ar, column.member(r));
@@ -203,12 +217,13 @@ BOOST_CLASS_TRACKING(customerdb::metadata, boost::serialization::track_never)
 BOOST_CLASS_VERSION(customerdb::metadata, 0)
 
 // The records: their stored columns in declaration order. Version 1 of customer_record moved
-// email before first_name; version 0 is still read.
+// email before first_name; version 1 of the address and membership records added deleted_at
+// (Medusa v2's model); every version 0 is still read.
 BOOST_CLASS_VERSION(customerdb::customer_record, 1)
 BOOST_CLASS_TRACKING(customerdb::customer_record, boost::serialization::track_never)
 BOOST_CLASS_VERSION(customerdb::customer_group_record, 0)
 BOOST_CLASS_TRACKING(customerdb::customer_group_record, boost::serialization::track_never)
-BOOST_CLASS_VERSION(customerdb::customer_address_record, 0)
+BOOST_CLASS_VERSION(customerdb::customer_address_record, 1)
 BOOST_CLASS_TRACKING(customerdb::customer_address_record, boost::serialization::track_never)
-BOOST_CLASS_VERSION(customerdb::customer_group_customer_record, 0)
+BOOST_CLASS_VERSION(customerdb::customer_group_customer_record, 1)
 BOOST_CLASS_TRACKING(customerdb::customer_group_customer_record, boost::serialization::track_never)

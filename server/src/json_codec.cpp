@@ -294,17 +294,17 @@ void put(json::object& o, const selected_fields& s, std::string_view name,
 }
 
 template <class Dto>
-json::array encode_rows(const std::vector<Dto>& rows) {
+json::array encode_rows(const std::vector<Dto>& rows, dto_shape shape) {
   json::array out;
   out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(encode(r));
+  for (const auto& r : rows) out.push_back(encode(r, shape));
   return out;
 }
 
 template <class Dto>
-json::array encode_pair(const list_and_count_result<Dto>& r) {
+json::array encode_pair(const list_and_count_result<Dto>& r, dto_shape shape) {
   json::array out;
-  out.push_back(encode_rows(r.first));
+  out.push_back(encode_rows(r.first, shape));
   out.push_back(static_cast<std::uint64_t>(r.second));
   return out;
 }
@@ -474,23 +474,23 @@ namespace {
 
 // The columns of a DTO, those its selection keeps (the id always).
 template <class Dto>
-json::object encode_columns(const Dto& d) {
+json::object encode_columns(const Dto& d, dto_shape shape) {
   json::object o;
   for_each_column<typename Dto::columns>([&](const auto& column) {
     if constexpr (std::remove_cvref_t<decltype(column)>::template is<column_kind::id>)
       o["id"] = d.id;
-    else
-      put(o, d, column.name, column.member(d));
+    else if (shape == dto_shape::v2 || !column.has(column_flag::v2) || d.selection)
+      put(o, d, column.name, column.member(d));  // a select that names it keeps it
   });
   return o;
 }
 
 // A to-one relation: left out when not loaded, null when the related row is hidden (D22).
 template <class T>
-void put_relation(json::object& o, std::string_view name, const to_one<T>& r) {
+void put_relation(json::object& o, std::string_view name, const to_one<T>& r, dto_shape shape) {
   if (!r.loaded()) return;
   if (r) {
-    o[name] = encode(*r);
+    o[name] = encode(*r, shape);
   } else {
     o[name] = nullptr;
   }
@@ -498,42 +498,59 @@ void put_relation(json::object& o, std::string_view name, const to_one<T>& r) {
 
 }  // namespace
 
-json::object encode(const customer& c) {
-  json::object o = encode_columns(c);
-  if (c.groups) o["groups"] = encode_rows(*c.groups);
-  if (c.addresses) o["addresses"] = encode_rows(*c.addresses);
+json::object encode(const customer& c, dto_shape shape) {
+  json::object o = encode_columns(c, shape);
+  if (c.groups) o["groups"] = encode_rows(*c.groups, shape);
+  if (c.addresses) o["addresses"] = encode_rows(*c.addresses, shape);
   return o;
 }
 
-json::object encode(const customer_group& g) {
-  json::object o = encode_columns(g);
-  if (g.customers) o["customers"] = encode_rows(*g.customers);
+json::object encode(const customer_group& g, dto_shape shape) {
+  json::object o = encode_columns(g, shape);
+  if (g.customers) o["customers"] = encode_rows(*g.customers, shape);
   return o;
 }
 
-json::object encode(const customer_address& a) {
-  json::object o = encode_columns(a);
-  put_relation(o, "customer", a.customer);
+json::object encode(const customer_address& a, dto_shape shape) {
+  json::object o = encode_columns(a, shape);
+  put_relation(o, "customer", a.customer, shape);
   return o;
 }
 
-json::object encode(const customer_group_customer& m) {
-  json::object o = encode_columns(m);
-  put_relation(o, "customer", m.customer);
-  put_relation(o, "customer_group", m.customer_group);
+json::object encode(const customer_group_customer& m, dto_shape shape) {
+  json::object o = encode_columns(m, shape);
+  put_relation(o, "customer", m.customer, shape);
+  put_relation(o, "customer_group", m.customer_group, shape);
   return o;
 }
 
-json::array encode(const std::vector<customer>& rows) { return encode_rows(rows); }
-json::array encode(const std::vector<customer_group>& rows) { return encode_rows(rows); }
-json::array encode(const std::vector<customer_address>& rows) { return encode_rows(rows); }
-json::array encode(const std::vector<customer_group_customer>& rows) { return encode_rows(rows); }
+json::array encode(const std::vector<customer>& rows, dto_shape shape) {
+  return encode_rows(rows, shape);
+}
+json::array encode(const std::vector<customer_group>& rows, dto_shape shape) {
+  return encode_rows(rows, shape);
+}
+json::array encode(const std::vector<customer_address>& rows, dto_shape shape) {
+  return encode_rows(rows, shape);
+}
+json::array encode(const std::vector<customer_group_customer>& rows, dto_shape shape) {
+  return encode_rows(rows, shape);
+}
 
-json::array encode(const list_and_count_result<customer>& r) { return encode_pair(r); }
-json::array encode(const list_and_count_result<customer_group>& r) { return encode_pair(r); }
-json::array encode(const list_and_count_result<customer_address>& r) { return encode_pair(r); }
+json::array encode(const list_and_count_result<customer>& r, dto_shape shape) {
+  return encode_pair(r, shape);
+}
+json::array encode(const list_and_count_result<customer_group>& r, dto_shape shape) {
+  return encode_pair(r, shape);
+}
+json::array encode(const list_and_count_result<customer_address>& r, dto_shape shape) {
+  return encode_pair(r, shape);
+}
+json::array encode(const list_and_count_result<customer_group_customer>& r, dto_shape shape) {
+  return encode_pair(r, shape);
+}
 
-json::object encode(const linkable_ids& ids) {
+json::object encode(const linkable_ids& ids, dto_shape) {
   json::object o;
   for (const auto& [key, values] : ids) {
     json::array a;

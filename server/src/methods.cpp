@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "customerdb/customer_module_v2.hpp"
 #include "customerdb/server/json_codec.hpp"
 #include "customerdb/server/jsonl_staging.hpp"
 
@@ -169,17 +170,32 @@ decltype(auto) with_target(const json::value& target, F&& f) {
 // ---- Results ---------------------------------------------------------------------------------
 
 template <class T>
-json::value encode_result(const T& v) {
-  return encode(v);
+json::value encode_result(const T& v, dto_shape shape) {
+  return encode(v, shape);
 }
-json::value encode_result(const std::string& membership_id) {
+json::value encode_result(const std::string& membership_id, dto_shape) {
   return json::object{{"id", membership_id}};
 }
-json::value encode_result(const std::vector<std::string>& membership_ids) {
+json::value encode_result(const std::vector<std::string>& membership_ids, dto_shape) {
   json::array out;
   out.reserve(membership_ids.size());
   for (const auto& id : membership_ids) out.push_back(json::object{{"id", id}});
   return out;
+}
+
+// A call of Medusa v2's interface (`Call` a captureless lambda): its results have v2's shape.
+template <class Call>
+struct v2_call : Call {
+  static constexpr dto_shape shape = dto_shape::v2;
+};
+
+template <class Call>
+constexpr dto_shape shape_of() {
+  if constexpr (requires { Call::shape; }) {
+    return Call::shape;
+  } else {
+    return dto_shape::v1;
+  }
 }
 
 // The encoded result of `call(module, args...)`; null for a call that returns nothing.
@@ -189,7 +205,7 @@ json::value run(customer_module& module, Call call, const Args&... args) {
     call(module, args...);
     return nullptr;
   } else {
-    return encode_result(call(module, args...));
+    return encode_result(call(module, args...), shape_of<Call>());
   }
 }
 
@@ -464,12 +480,80 @@ constexpr method methods[] = {
     {"loadFixture", load_fixture},
 };
 
+// Medusa v2's interface (customer_module_v2.hpp), served as "v2.<name>", and under its bare name
+// where v1 has no method of that name.
+#define CUSTOMERDB_CALL_V2(fn) \
+  v2_call<decltype([](customer_module& m, const auto&... a) { return m.v2().fn(a...); })> {}
+#define CUSTOMERDB_V2_METHODS(X)                                                                  \
+  X("retrieveCustomer", retrieve_like(CUSTOMERDB_CALL_V2(retrieve_customer)))                     \
+  X("createCustomers",                                                                            \
+    create_like<decode_input<create_customer_dto>>(CUSTOMERDB_CALL_V2(create_customers)))         \
+  X("updateCustomers",                                                                            \
+    update_like<decode_input<customer_updatable_fields>>(CUSTOMERDB_CALL_V2(update_customers)))   \
+  X("deleteCustomers", delete_like(CUSTOMERDB_CALL_V2(delete_customers)))                         \
+  X("listCustomers", list_like(CUSTOMERDB_CALL_V2(list_customers)))                               \
+  X("listAndCountCustomers", list_like(CUSTOMERDB_CALL_V2(list_and_count_customers)))             \
+  X("softDeleteCustomers", soft_delete_like(CUSTOMERDB_CALL_V2(soft_delete_customers)))           \
+  X("restoreCustomers", soft_delete_like(CUSTOMERDB_CALL_V2(restore_customers)))                  \
+  X("createCustomerAddresses", create_like<decode_input<create_customer_address_dto>>(            \
+                                   CUSTOMERDB_CALL_V2(create_customer_addresses)))                \
+  X("createCustomerGroups", create_like<decode_input<create_customer_group_dto>>(                 \
+                                CUSTOMERDB_CALL_V2(create_customer_groups)))                      \
+  X("retrieveCustomerAddress", retrieve_like(CUSTOMERDB_CALL_V2(retrieve_customer_address)))      \
+  X("updateCustomerAddresses", update_like<decode_input<update_customer_address_dto>>(            \
+                                   CUSTOMERDB_CALL_V2(update_customer_addresses)))                \
+  X("deleteCustomerAddresses", delete_like(CUSTOMERDB_CALL_V2(delete_customer_addresses)))        \
+  X("listCustomerAddresses", list_like(CUSTOMERDB_CALL_V2(list_customer_addresses)))              \
+  X("listAndCountCustomerAddresses",                                                              \
+    list_like(CUSTOMERDB_CALL_V2(list_and_count_customer_addresses)))                             \
+  X("softDeleteCustomerAddresses",                                                                \
+    soft_delete_like(CUSTOMERDB_CALL_V2(soft_delete_customer_addresses)))                         \
+  X("restoreCustomerAddresses", soft_delete_like(CUSTOMERDB_CALL_V2(restore_customer_addresses))) \
+  X("retrieveCustomerGroupCustomer",                                                              \
+    retrieve_like(CUSTOMERDB_CALL_V2(retrieve_customer_group_customer)))                          \
+  X("listAndCountCustomerGroupCustomers",                                                         \
+    list_like(CUSTOMERDB_CALL_V2(list_and_count_customer_group_customers)))                       \
+  X("deleteCustomerGroupCustomers",                                                               \
+    delete_like(CUSTOMERDB_CALL_V2(delete_customer_group_customers)))                             \
+  X("softDeleteCustomerGroupCustomers",                                                           \
+    soft_delete_like(CUSTOMERDB_CALL_V2(soft_delete_customer_group_customers)))                   \
+  X("restoreCustomerGroupCustomers",                                                              \
+    soft_delete_like(CUSTOMERDB_CALL_V2(restore_customer_group_customers)))
+// The v2 methods whose names v1 has too: only "v2.<name>" is v2.
+#define CUSTOMERDB_V2_SHARED_METHODS(X)                                                            \
+  X("retrieveCustomerGroup", retrieve_like(CUSTOMERDB_CALL_V2(retrieve_customer_group)))           \
+  X("updateCustomerGroups", update_like<decode_input<customer_group_updatable_fields>>(            \
+                                CUSTOMERDB_CALL_V2(update_customer_groups)))                       \
+  X("deleteCustomerGroups", delete_like(CUSTOMERDB_CALL_V2(delete_customer_groups)))               \
+  X("listCustomerGroups", list_like(CUSTOMERDB_CALL_V2(list_customer_groups)))                     \
+  X("listAndCountCustomerGroups", list_like(CUSTOMERDB_CALL_V2(list_and_count_customer_groups)))   \
+  X("softDeleteCustomerGroups", soft_delete_like(CUSTOMERDB_CALL_V2(soft_delete_customer_groups))) \
+  X("restoreCustomerGroups", soft_delete_like(CUSTOMERDB_CALL_V2(restore_customer_groups)))        \
+  X("addCustomerToGroup",                                                                          \
+    create_like<decode_group_customer_pair>(CUSTOMERDB_CALL_V2(add_customer_to_group)))            \
+  X("removeCustomerFromGroup",                                                                     \
+    create_like<decode_group_customer_pair>(CUSTOMERDB_CALL_V2(remove_customer_from_group)))       \
+  X("listCustomerGroupCustomers", list_like(CUSTOMERDB_CALL_V2(list_customer_group_customers)))
+#define CUSTOMERDB_BARE(name, handler) method{name, handler},
+#define CUSTOMERDB_PREFIXED(name, handler) method{"v2." name, handler},
+
+constexpr method v2_methods[] = {
+    CUSTOMERDB_V2_METHODS(CUSTOMERDB_BARE)             //
+    CUSTOMERDB_V2_METHODS(CUSTOMERDB_PREFIXED)         //
+    CUSTOMERDB_V2_SHARED_METHODS(CUSTOMERDB_PREFIXED)  //
+};
+
+#undef CUSTOMERDB_PREFIXED
+#undef CUSTOMERDB_BARE
+#undef CUSTOMERDB_V2_SHARED_METHODS
+#undef CUSTOMERDB_V2_METHODS
+#undef CUSTOMERDB_CALL_V2
 #undef CUSTOMERDB_CALL
 
 // The table sorted by name, for binary search.
 constexpr auto by_name = [] {
-  std::array<method, std::size(methods)> sorted{};
-  std::ranges::copy(methods, sorted.begin());
+  std::array<method, std::size(methods) + std::size(v2_methods)> sorted{};
+  std::ranges::copy(v2_methods, std::ranges::copy(methods, sorted.begin()).out);
   std::ranges::sort(sorted, {}, &method::name);
   return sorted;
 }();

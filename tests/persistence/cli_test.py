@@ -270,7 +270,9 @@ class EarlierFormats(unittest.TestCase):
 
     def test_customer_record_version_0(self) -> None:
         # fixtures/customer-record-v0: a snapshot and a journal whose customer records are
-        # version 0 (email after last_name), with the export the release that wrote them made.
+        # version 0 (email after last_name), and whose address and membership records are
+        # version 0 (no deleted_at), with the export the release that wrote them made: today's
+        # export is that, with every address and membership live (deleted_at null).
         fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures",
                                "customer-record-v0")
         with tempfile.TemporaryDirectory() as tmp:
@@ -281,8 +283,12 @@ class EarlierFormats(unittest.TestCase):
             self.assertEqual(done.returncode, 0, done.stderr)
             with open(out, encoding="utf-8") as got, \
                     open(os.path.join(fixture, "expected.jsonl"), encoding="utf-8") as want:
-                self.assertEqual([json.loads(line) for line in got],
-                                 [json.loads(line) for line in want])
+                expected = [json.loads(line) for line in want]
+                for row in expected:
+                    if row["type"] in ("customer_address", "customer_group_customer"):
+                        self.assertNotIn("deleted_at", row)
+                        row["deleted_at"] = None
+                self.assertEqual([json.loads(line) for line in got], expected)
 
 
 if __name__ == "__main__":

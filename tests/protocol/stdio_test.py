@@ -478,6 +478,119 @@ class AddressMethods(ServerTest):
         self.assertEqual(self.call("listAndCountAddresses"), [[], 0])
 
 
+class MedusaV2Methods(ServerTest):
+    """Medusa v2's interface: `v2.<name>` for every v2 method, bare names for those v1 lacks;
+    bare names v1 has stay v1 (docs/protocol.md, "Medusa v2's methods")."""
+
+    V2_ONLY = ("retrieveCustomer", "createCustomers", "updateCustomers", "deleteCustomers",
+               "listCustomers", "listAndCountCustomers", "softDeleteCustomers",
+               "restoreCustomers", "createCustomerGroups", "createCustomerAddresses",
+               "retrieveCustomerAddress", "softDeleteCustomerAddresses",
+               "restoreCustomerAddresses", "retrieveCustomerGroupCustomer",
+               "listAndCountCustomerGroupCustomers", "deleteCustomerGroupCustomers",
+               "softDeleteCustomerGroupCustomers", "restoreCustomerGroupCustomers",
+               "updateCustomerAddresses", "deleteCustomerAddresses", "listCustomerAddresses",
+               "listAndCountCustomerAddresses")
+    SHARED = ("retrieveCustomerGroup", "updateCustomerGroups",
+              "deleteCustomerGroups", "listCustomerGroups", "listAndCountCustomerGroups",
+              "softDeleteCustomerGroups", "restoreCustomerGroups", "addCustomerToGroup",
+              "removeCustomerFromGroup", "listCustomerGroupCustomers")
+
+    def test_every_v2_method_is_served(self) -> None:
+        for name in self.V2_ONLY + self.SHARED:
+            with self.subTest(name=name):
+                reply = self.rpc.error("v2." + name, 1, 2, 3, 4, 5)
+                self.assertEqual(reply["code"], -32602, reply)  # known: too many params
+        for name in self.V2_ONLY:
+            with self.subTest(name=name):
+                self.assertEqual(self.rpc.error(name, 1, 2, 3, 4, 5)["code"], -32602)
+        self.assertEqual(self.rpc.error("v2.create", {})["code"], -32601)  # v1 only
+
+    def test_lists_have_no_default_take(self) -> None:
+        self.call("createCustomers", [{"first_name": f"c{i:02}"} for i in range(20)])
+        self.assertEqual(len(self.call("listCustomers")), 20)
+        self.assertEqual(len(self.call("list")), 15)
+        self.assertEqual(len(self.call("listCustomers", {}, {"skip": 15})), 5)
+        self.assertEqual(self.call("listAndCountCustomers", {}, {"take": 0}), [[], 20])
+        groups = self.call("createCustomerGroup", [{"name": f"g{i:02}"} for i in range(16)])
+        self.assertEqual(len(self.call("v2.listCustomerGroups")), 16)
+        self.assertEqual(len(self.call("listCustomerGroups")), 15)  # the bare name is v1
+        self.assertEqual(len(groups), 16)
+
+    def test_q_words(self) -> None:
+        john = self.call("createCustomers", {"first_name": "John", "last_name": "Doe"})
+        self.call("createCustomers", {"first_name": "Jane", "last_name": "Smith"})
+        self.assertEqual(self.ids(self.call("listCustomers", {"q": "doe  John"})), [john["id"]])
+        self.assertEqual(self.call("listCustomers", {"q": "john smith"}), [])
+        self.assertEqual(self.call("list", {"q": "john doe"}), [])
+
+    def test_metadata_merges_shallowly(self) -> None:
+        c = self.call("createCustomers", {"metadata": {"n": {"x": 1}, "d": "x", "a": 1}})
+        updated = self.call("updateCustomers", c["id"], {"metadata": {"n": {"z": 3}, "d": ""}})
+        self.assertEqual(updated["metadata"], {"n": {"z": 3}, "a": 1})
+        v1 = self.call("update", c["id"], {"metadata": {"n": {"w": 4}, "e": ""}})
+        self.assertEqual(v1["metadata"], {"n": {"z": 3, "w": 4}, "a": 1, "e": ""})
+
+    def test_group_name_required(self) -> None:
+        self.assertError(error_of("invalid_data",
+                                  "Value for CustomerGroup.name is required, 'undefined' found"),
+                         "v2.createCustomerGroups", {"metadata": {}})
+        g = self.call("v2.createCustomerGroups", {"name": "VIP"})
+        self.assertError(error_of("invalid_data", "You must pass a non-null value to the property"
+                                  " name of entity CustomerGroup."),
+                         "v2.updateCustomerGroups", g["id"], {"name": None})
+        self.assertIsNone(self.call("updateCustomerGroups", g["id"], {"name": None})["name"])
+
+    def test_customer_address_messages(self) -> None:
+        self.assertError(error_of("not_found", 'CustomerAddress with id "cuaddr_1" not found'),
+                         "updateCustomerAddresses", "cuaddr_1", {"city": "x"})
+        self.assertError(error_of("not_found", 'Address with id "cuaddr_1" not found'),
+                         "updateAddresses", "cuaddr_1", {"city": "x"})
+        self.assertError(error_of("not_found", "CustomerAddress with id: cuaddr_1 was not found"),
+                         "retrieveCustomerAddress", "cuaddr_1")
+
+    def test_soft_deleted_addresses(self) -> None:
+        c = self.call("createCustomers", {"email": "a@b.c", "addresses": [{"city": "A"}]})
+        address = c["addresses"][0]
+        self.assertIsNone(address["deleted_at"])  # v2 addresses have deleted_at
+        v1 = self.call("listAddresses", {"customer_id": c["id"]})
+        self.assertEqual(len(v1), 1)
+        self.assertNotIn("deleted_at", v1[0])  # v1's do not
+        self.assertNotIn("deleted_at", self.call("retrieve", c["id"],
+                                                 {"relations": ["addresses"]})["addresses"][0])
+        self.assertEqual(self.call("softDeleteCustomers", [c["id"]]),
+                         {"customer_id": [c["id"]], "customer_address_id": [address["id"]]})
+        self.assertEqual(self.call("listCustomerAddresses", {"customer_id": c["id"]}), [])
+        self.assertEqual(self.call("listAddresses", {"customer_id": c["id"]}), [])
+        hidden = self.call("listCustomerAddresses", {}, {"withDeleted": True})
+        self.assertRegex(hidden[0]["deleted_at"], TIMESTAMP)
+        self.assertEqual(self.call("restoreCustomers", c["id"]),
+                         {"customer_id": [c["id"]], "customer_address_id": [address["id"]]})
+        self.assertEqual(self.ids(self.call("listAddresses", {"customer_id": c["id"]})),
+                         [address["id"]])
+        # A v1 select that names it keeps it.
+        self.assertEqual(self.call("listAddresses", {}, {"select": ["deleted_at"]}),
+                         [{"id": address["id"], "deleted_at": None}])
+        self.assertEqual(self.call("softDeleteCustomerAddresses", address["id"]),
+                         {"customer_address_id": [address["id"]]})
+        self.assertEqual(self.call("restoreCustomerAddresses", [address["id"]]),
+                         {"customer_address_id": [address["id"]]})
+
+    def test_one_transaction_across_interfaces(self) -> None:
+        tx = self.call("beginTransaction")
+        c = self.call("createCustomers", {"email": "a@b.c"}, tx)
+        g = self.call("createCustomerGroup", {"name": "VIP"}, tx)
+        self.call("v2.addCustomerToGroup", {"customer_id": c["id"], "customer_group_id": g["id"]},
+                  tx)
+        self.assertEqual(self.call("listCustomers"), [])
+        self.call("commitTransaction", tx)
+        got = self.call("retrieveCustomer", c["id"], {"relations": ["groups", "nope"]})
+        self.assertEqual(self.ids(got["groups"]), [g["id"]])
+        self.assertEqual(self.call("softDeleteCustomers", [c["id"]]), {"customer_id": [c["id"]]})
+        self.assertEqual(self.call("listCustomers", {"deleted_at": {"$ne": None}}), [])
+        self.assertEqual(len(self.call("list", {"deleted_at": {"$ne": None}})), 1)
+
+
 class Values(ServerTest):
 
     def test_metadata_is_kept_exactly(self) -> None:

@@ -133,7 +133,8 @@ BOOST_AUTO_TEST_CASE(unset_columns_are_null) {
       R"("is_default_shipping":false,"is_default_billing":false,"company":null,)"
       R"("first_name":null,"last_name":null,"address_1":null,"address_2":null,"city":null,)"
       R"("country_code":null,"province":null,"postal_code":null,"phone":null,"metadata":null,)"
-      R"("created_at":"2024-05-24T10:00:00.000Z","updated_at":"2024-05-24T10:00:00.000Z"})");
+      R"("created_at":"2024-05-24T10:00:00.000Z","updated_at":"2024-05-24T10:00:00.000Z",)"
+      R"("deleted_at":null})");
 }
 
 BOOST_AUTO_TEST_CASE(type_tags) {

@@ -5,7 +5,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 
 import { CustomerDbError, CustomerDbProcessError } from "./errors.js";
-import { type CustomerModuleServiceV1, V1_METHODS } from "./methods.js";
+import {
+  type CustomerModuleServiceV1,
+  type CustomerModuleServiceV2,
+  V1_METHODS,
+  V2_METHODS,
+  V2_WIRE_NAMES,
+} from "./methods.js";
 import { findProgram, type FindProgramOptions } from "./program.js";
 import type {
   ClearResult,
@@ -82,6 +88,54 @@ function wireContext(ctx: unknown): unknown {
   return Object.keys(out).length > 0 ? out : null;
 }
 
+/**
+ * Calls a module method: its positional params (left-out trailing ones dropped, skipped ones
+ * sent as null) and, when the context names a transaction or a time budget, the context last.
+ */
+async function callModule(
+  db: CustomerDb,
+  method: string,
+  positional: number,
+  args: unknown[],
+): Promise<unknown> {
+  const params = args.slice(0, positional);
+  while (params.length > 0 && params[params.length - 1] === undefined) params.pop();
+  for (let i = 0; i < params.length; ++i) if (params[i] === undefined) params[i] = null;
+  const ctx = wireContext(args[positional]);
+  if (ctx !== null) {
+    while (params.length < positional) params.push(null);
+    params.push(ctx);
+  }
+  const result = await db.call(method, params);
+  return result === null ? undefined : result;
+}
+
+/**
+ * Installs one method per entry of a method table on a prototype, named as the module's; each
+ * calls `wireName(name)` on the client `clientOf(this)`.
+ */
+function installMethods<Self>(
+  prototype: Self,
+  table: Readonly<Record<string, number>>,
+  wireName: (name: string) => string,
+  clientOf: (self: Self) => CustomerDb,
+): void {
+  for (const [name, positional] of Object.entries(table)) {
+    const wire = wireName(name);
+    const method = {
+      [name](this: Self, ...args: unknown[]): Promise<unknown> {
+        return callModule(clientOf(this), wire, positional, args);
+      },
+    }[name]!;
+    Object.defineProperty(prototype, name, {
+      value: method,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+}
+
 function describeExit(status: ExitStatus): string {
   return status.signal !== null
     ? `was killed by ${status.signal}`
@@ -90,16 +144,49 @@ function describeExit(status: ExitStatus): string {
 
 export interface CustomerDb extends CustomerModuleServiceV1 {}
 
+export interface CustomerDbV2 extends CustomerModuleServiceV2 {}
+
+/**
+ * Medusa 2.x's interface of the module on a running customerdb: `db.v2`. Its methods
+ * (`createCustomers`, `listCustomers`, `addCustomerToGroup`, ...) call the program's `v2.`
+ * methods, on the same store as the v1 methods of `db`; transactions, `mark` and `rewind` are
+ * the client's (`db`).
+ */
+export class CustomerDbV2 {
+  /** The client this interface calls through. */
+  readonly db: CustomerDb;
+
+  /** Made by the client: use `db.v2`. */
+  constructor(db: CustomerDb) {
+    this.db = db;
+  }
+
+  static {
+    installMethods(
+      CustomerDbV2.prototype,
+      V2_METHODS,
+      (name) => V2_WIRE_NAMES[name as keyof typeof V2_WIRE_NAMES],
+      (self) => self.db,
+    );
+  }
+}
+
 /**
  * A running `customerdb rpc` and a client for it. Start one with `CustomerDb.start()`, call
- * the module's methods (`create`, `list`, `addCustomerToGroup`, ...) and the protocol's own
- * (`mark`, `rewind`, `stats`, ...), and `close()` it.
+ * the module's v1 methods (`create`, `list`, `addCustomerToGroup`, ...), its v2 ones on `v2`
+ * (`db.v2.createCustomers`, ...) and the protocol's own (`mark`, `rewind`, `stats`, ...), and
+ * `close()` it.
  */
 export class CustomerDb {
   /** The program's absolute path. */
   readonly program: string;
   /** The arguments it was started with (`rpc` and its options). */
   readonly args: readonly string[];
+  /**
+   * Medusa 2.x's interface of the module (`db.v2.createCustomers(...)`, ...), on the same
+   * program and store as the v1 methods of this client.
+   */
+  readonly v2: CustomerDbV2;
   readonly #child: ChildProcess;
   readonly #pending = new Map<number, PendingCall>();
   readonly #exited: Promise<ExitStatus>;
@@ -170,6 +257,7 @@ export class CustomerDb {
   private constructor(program: string, args: string[], options: StartOptions) {
     this.program = program;
     this.args = Object.freeze([...args]);
+    this.v2 = new CustomerDbV2(this);
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     const capture = (options.stderr ?? "capture") === "capture";
     this.#child = spawn(program, args, {
@@ -385,37 +473,8 @@ export class CustomerDb {
   // ---- Internals -------------------------------------------------------------------------
 
   static {
-    // One method per entry of the method table, named as the module's.
-    for (const [name, positional] of Object.entries(V1_METHODS)) {
-      const method = {
-        [name](this: CustomerDb, ...args: unknown[]): Promise<unknown> {
-          return this.#callModule(name, positional, args);
-        },
-      }[name]!;
-      Object.defineProperty(CustomerDb.prototype, name, {
-        value: method,
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      });
-    }
-  }
-
-  /**
-   * A module method: its positional params (left-out trailing ones dropped, skipped ones sent
-   * as null) and, when the context names a transaction or a time budget, the context last.
-   */
-  async #callModule(method: string, positional: number, args: unknown[]): Promise<unknown> {
-    const params = args.slice(0, positional);
-    while (params.length > 0 && params[params.length - 1] === undefined) params.pop();
-    for (let i = 0; i < params.length; ++i) if (params[i] === undefined) params[i] = null;
-    const ctx = wireContext(args[positional]);
-    if (ctx !== null) {
-      while (params.length < positional) params.push(null);
-      params.push(ctx);
-    }
-    const result = await this.call(method, params);
-    return result === null ? undefined : result;
+    // One method per entry of the v1 method table, named as the module's and on the wire.
+    installMethods(CustomerDb.prototype, V1_METHODS, (name) => name, (self) => self);
   }
 
   #onLine(line: string): void {

@@ -258,6 +258,8 @@ export interface FilterableCustomerAddressProps
   metadata?: MetadataFilter;
   created_at?: FieldFilter<TimestampValue>;
   updated_at?: FieldFilter<TimestampValue>;
+  /** Set by Medusa 2.x's soft delete of addresses (`db.v2`); v1's results leave it out. */
+  deleted_at?: FieldFilter<TimestampValue>;
   customer?: RelationFilter<FilterableCustomerProps>;
 }
 
@@ -271,6 +273,8 @@ export interface FilterableCustomerGroupCustomerProps
   created_by?: FieldFilter<string>;
   created_at?: FieldFilter<TimestampValue>;
   updated_at?: FieldFilter<TimestampValue>;
+  /** Medusa 2.x's models have it (see V2.CustomerGroupCustomerDTO); v1's results leave it out. */
+  deleted_at?: FieldFilter<TimestampValue>;
   customer?: RelationFilter<FilterableCustomerProps>;
   customer_group?: RelationFilter<FilterableCustomerGroupProps>;
 }
@@ -300,7 +304,10 @@ export interface FindConfig<Entity> {
    * `{ groups: { name: "ASC" } }`. Ties end in `id` ascending.
    */
   order?: { [field: string]: OrderDirection | { [field: string]: OrderDirection } } | null;
-  /** Include soft-deleted customers and groups, also in loaded relations. */
+  /**
+   * Include soft-deleted rows, also in loaded relations: customers and groups, and the
+   * addresses and memberships soft-deleted through Medusa 2.x's interface (`db.v2`).
+   */
   withDeleted?: boolean | null;
 }
 
@@ -312,7 +319,11 @@ export interface SoftDeleteReturn {
 /** `restore*` config; the same shape as SoftDeleteReturn. */
 export type RestoreReturn = SoftDeleteReturn;
 
-/** What `softDelete*` / `restore*` return: `{ customer_id: [...] }` (or `customer_group_id`), or `{}`. */
+/**
+ * What `softDelete*` / `restore*` return: the ids acted on by linkable key, `{ customer_id: [...] }`
+ * (or `customer_group_id`; v2's also `customer_address_id` and `customer_group_customer_id`),
+ * or `{}`.
+ */
 export type LinkableKeys = Record<string, string[]>;
 
 // ---- Context and transactions --------------------------------------------------------------

@@ -95,6 +95,16 @@ export function membership(fields) {
   };
 }
 
+/** An address DTO of a v2 result: v1's fields and `deleted_at` (null unless given). */
+export function addressV2(fields) {
+  return address({ deleted_at: null, ...fields });
+}
+
+/** A membership DTO of a v2 result: v1's fields and `deleted_at` (null unless given). */
+export function membershipV2(fields) {
+  return membership({ deleted_at: null, ...fields });
+}
+
 /** The error a call rejects with, as assert.rejects matches it. */
 export function answered(type, message, method) {
   return (error) => {

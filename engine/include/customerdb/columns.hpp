@@ -27,8 +27,9 @@
 //
 // Flags: `q` (searched by the `q` filter), `indexed` (the table keeps an index on it),
 // `unique` (part of the entity's unique rule, among live rows when it has a `deleted` column;
-// the rule itself is the engine's, rules.cpp), or `none`. Every scalar column can be filtered,
-// selected and ordered by.
+// the rule itself is the engine's, rules.cpp), `v2` (the column is in Medusa v2's model only:
+// results of v1 methods on the wire leave it out, customer_module_v2.hpp), or `none`. Every
+// scalar column can be filtered, selected and ordered by.
 //
 // The declaration order is the order of the generated structs' members (so of designated
 // initializers), of the JSON objects the protocol returns, and of the persisted formats.
@@ -90,7 +91,8 @@ namespace customerdb {
   X(phone, text, none)                  \
   X(metadata, json, none)               \
   X(created_at, stamp, indexed)         \
-  X(updated_at, stamp, none)
+  X(updated_at, stamp, none)            \
+  X(deleted_at, deleted, v2)
 
 // A group membership (id prefix "cusgc").
 #define CUSTOMERDB_MEMBERSHIP_COLUMNS(X) \
@@ -100,7 +102,8 @@ namespace customerdb {
   X(metadata, json, none)                \
   X(created_by, text, none)              \
   X(created_at, stamp, indexed)          \
-  X(updated_at, stamp, none)
+  X(updated_at, stamp, none)             \
+  X(deleted_at, deleted, v2)
 
 // ---- Kinds and flags -----------------------------------------------------------------------
 
@@ -115,7 +118,7 @@ struct deleted {};
 struct derived {};
 }  // namespace column_kind
 
-enum class column_flag : unsigned { none = 0, q = 1, indexed = 2, unique = 4 };
+enum class column_flag : unsigned { none = 0, q = 1, indexed = 2, unique = 4, v2 = 8 };
 
 constexpr column_flag operator|(column_flag a, column_flag b) noexcept {
   return static_cast<column_flag>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
@@ -208,7 +211,7 @@ CUSTOMERDB_DESCRIBE_COLUMNS(customer_group_customer_columns, CUSTOMERDB_MEMBERSH
 #define CUSTOMERDB_KIND_flag(pick)    pick(BOOL,      BOOL,      BOOL,       PATCH_BOOL,   NONE,       BOOL)
 #define CUSTOMERDB_KIND_json(pick)    pick(OPT_JSON,  OPT_JSON,  OPT_JSON,   PATCH_JSON,   PACKED_JSON, NONE)
 #define CUSTOMERDB_KIND_stamp(pick)   pick(TIME,      TIME,      NONE,       NONE,         TIME,       NONE)
-#define CUSTOMERDB_KIND_deleted(pick) pick(OPT_TIME,  OPT_TIME,  NONE,       NONE,         OPT_TIME,   NONE)
+#define CUSTOMERDB_KIND_deleted(pick) pick(OPT_TIME,  OPT_TIME,  NONE,       NONE,         PACKED_OPT_TIME, NONE)
 #define CUSTOMERDB_KIND_derived(pick) pick(NONE,      OPT_STRING, NONE,      NONE,         NONE,       NONE)
 // clang-format on
 

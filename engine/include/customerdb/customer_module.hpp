@@ -66,6 +66,7 @@ namespace customerdb {
 namespace detail {
 class engine;
 }
+class customer_module_v2;
 
 // How far a long operation has got: `done` of `total` (0: not known yet) in `phase`.
 //   customer_module::import_rows: rows in "journal" (encoding them for the journal, reported
@@ -273,7 +274,7 @@ class customer_module {
     return add_customer_to_group(std::span(pairs.begin(), pairs.size()), ctx);
   }
 
-  // Removes every membership of each pair; pairs that are not members are ignored.
+  // Removes every live membership of each pair; pairs that are not members are ignored.
   void remove_customer_from_group(const group_customer_pair& pair, const context& ctx = {});
   void remove_customer_from_group(std::span<const group_customer_pair> pairs,
                                   const context& ctx = {});
@@ -316,6 +317,8 @@ class customer_module {
   void delete_addresses(const std::vector<std::string>& ids, const context& ctx = {});
   void delete_addresses(const filter& selector, const context& ctx = {});
 
+  // Lists addresses: as list; addresses soft-deleted through the v2 interface (or imported so)
+  // are hidden unless `with_deleted`.
   std::vector<customer_address> list_addresses(const filter& filters = {},
                                                const find_config& config = {},
                                                const context& ctx = {}) const;
@@ -391,7 +394,15 @@ class customer_module {
   // work. For a server that must stop within a bounded time. Thread-safe; cannot be undone.
   void cancel_calls() noexcept;
 
+ // ---- Medusa v2 -------------------------------------------------------------------------
+
+  // The same store through Medusa 2.x's interface (customer_module_v2.hpp): the result refers
+  // to this module.
+  customer_module_v2 v2() noexcept;
+
  private:
+  friend class customer_module_v2;
+
   static detail::call call_of(const context& ctx) noexcept {
     return {ctx.tx_.get(), ctx.deadline_};
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "customerdb/customer_module.hpp"
+#include "customerdb/customer_module_v2.hpp"
 #include "customerdb/dto.hpp"
 #include "customerdb/error.hpp"
 #include "customerdb/filter.hpp"

@@ -8,13 +8,14 @@ rewind after each test (``customerdb.pytest_plugin``, ``customerdb.testing``).
     with CustomerDb.start() as db:
         vip = db.createCustomerGroup({"name": "VIP"})
         rows, count = db.listAndCount({"groups": vip["id"]})
+        everyone = db.v2.listCustomers()  # Medusa 2.x's interface, on the same store
 
 Standard library only. See clients/python/README.md.
 """
 
 from ._process import ENVIRONMENT_VARIABLE, find_program
-from .client import (MODULE_METHODS, SERVER_METHODS, CustomerDb, ModuleMethodsV1, ServerMethods,
-                     Transaction)
+from .client import (MODULE_METHODS, MODULE_METHODS_V2, SERVER_METHODS, CustomerDb, CustomerDbV2,
+                     ModuleMethodsV1, ModuleMethodsV2, ServerMethods, Transaction)
 from .errors import (ERROR_CLASSES, ClientClosedError, ConflictError, CorruptionError,
                      CustomerDbError, ErrorType, InternalError, InvalidDataError,
                      InvalidParamsError, InvalidRequestError, IoError, MethodNotFoundError,
@@ -27,12 +28,14 @@ __all__ = [
     "ENVIRONMENT_VARIABLE",
     "ERROR_CLASSES",
     "MODULE_METHODS",
+    "MODULE_METHODS_V2",
     "SERVER_METHODS",
     "ClientClosedError",
     "ConflictError",
     "CorruptionError",
     "CustomerDb",
     "CustomerDbError",
+    "CustomerDbV2",
     "ErrorType",
     "InternalError",
     "InvalidDataError",
@@ -41,6 +44,7 @@ __all__ = [
     "IoError",
     "MethodNotFoundError",
     "ModuleMethodsV1",
+    "ModuleMethodsV2",
     "NotAllowedError",
     "NotFoundError",
     "ParseError",

@@ -66,8 +66,9 @@ def _context(context: ContextArg) -> dict[str, Any] | None:
 
 
 class Method:
-    """A method of the protocol. ``name`` is its name on the wire; ``module`` is true for the
-    Customer Module's methods (which take a context) and false for the server's own."""
+    """A method of the protocol. ``name`` is its name on the wire (the attribute's name, after
+    the ``wire_prefix`` of the table that holds it); ``module`` is true for the Customer
+    Module's methods (which take a context) and false for the server's own."""
 
     __slots__ = ("name", "_client")
     module: bool = True
@@ -77,8 +78,9 @@ class Method:
         self._client: _Client | None = None
 
     def __set_name__(self, owner: type, attribute: str) -> None:
+        # The name on the wire: the attribute's, after the table's prefix ("v2." for v2's).
         if not self.name:
-            self.name = attribute
+            self.name = getattr(owner, "wire_prefix", "") + attribute
 
     def __get__(self, instance: object | None, owner: type | None = None) -> Self:
         if instance is None:
@@ -189,8 +191,10 @@ class SoftDeleteMethod(Method):
 
     def __call__(self, ids: str | Sequence[str], config: SoftDeleteConfig | None = None,
                  context: ContextArg = None) -> dict[str, list[str]]:
+        # A tuple goes as a list; anything but a sequence (a mapping, say) goes as it is, for
+        # the program to refuse, rather than as its keys.
         result: dict[str, list[str]] = self._module_call(
-            [ids if isinstance(ids, str) else list(ids)], [config], context)
+            [list(ids) if isinstance(ids, (list, tuple)) else ids], [config], context)
         return result
 
 

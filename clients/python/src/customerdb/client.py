@@ -3,7 +3,8 @@
 Its methods are the protocol's methods under the protocol's own names, which are Medusa's
 (``db.listAndCount(...)``, ``db.createCustomerGroup(...)``), with the protocol's positional
 params and the context (Medusa's ``sharedContext``) last; the tables :class:`ModuleMethodsV1`
-and :class:`ServerMethods` list them.
+and :class:`ServerMethods` list them. ``db.v2`` has Medusa 2.x's interface of the module
+(``db.v2.listCustomers(...)``), the table :class:`ModuleMethodsV2`, on the same program and store.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import IO, Any, Literal
+from typing import IO, Any, ClassVar, Literal
 
 from ._methods import (AddPairsMethod, BeginTransactionMethod, CreateMethod, DeleteMethod,
                        EndTransactionMethod, ListAndCountMethod, ListMethod, Method,
@@ -25,16 +26,22 @@ from .models import (ClearResult, CreateCustomerAddressDTO, CreateCustomerDTO,
                      CustomerGroupCustomerDTO, CustomerGroupDTO, CustomerGroupUpdatableFields,
                      CustomerUpdatableFields, LoadFixtureResult, MarkResult, RewindResult,
                      SnapshotResult, StatsResult, UpdateCustomerAddressDTO)
+from .models_v2 import CreateCustomerGroupDTO as CreateCustomerGroupDTOV2
+from .models_v2 import CustomerAddressDTO as CustomerAddressDTOV2
+from .models_v2 import CustomerDTO as CustomerDTOV2
+from .models_v2 import CustomerGroupCustomerDTO as CustomerGroupCustomerDTOV2
+from .models_v2 import CustomerGroupDTO as CustomerGroupDTOV2
+from .models_v2 import CustomerGroupUpdatableFields as CustomerGroupUpdatableFieldsV2
 
-__all__ = ["CustomerDb", "MODULE_METHODS", "ModuleMethodsV1", "SERVER_METHODS", "ServerMethods",
-           "Transaction"]
+__all__ = ["CustomerDb", "CustomerDbV2", "MODULE_METHODS", "MODULE_METHODS_V2", "ModuleMethodsV1",
+           "ModuleMethodsV2", "SERVER_METHODS", "ServerMethods", "Transaction"]
 
 
 class ModuleMethodsV1:
     """The Customer Module's methods (Medusa's ``ICustomerModuleService``, v1), each row one
     method of docs/protocol.md, "Customers, groups, addresses and memberships": the attribute is
-    the method's name on the wire, the class its params and result. The v2 methods will be one
-    more table like this one."""
+    the method's name on the wire, the class its params and result. :class:`ModuleMethodsV2` is
+    the table of the v2 methods."""
 
     create = CreateMethod[CreateCustomerDTO, CustomerDTO]()
     retrieve = RetrieveMethod[CustomerDTO]()
@@ -65,6 +72,68 @@ class ModuleMethodsV1:
     listCustomerGroupCustomers = ListMethod[CustomerGroupCustomerDTO]()
 
 
+class ModuleMethodsV2:
+    """Medusa 2.x's interface of the module (``@medusajs/customer`` 2.x, its
+    ``ICustomerModuleService``), on the same store as v1: the attribute is Medusa 2.x's method
+    name, and the method's name on the wire is ``v2.`` and that name. (The program also answers
+    the names only v2 has without the prefix, but a name v1 has too, such as
+    ``listCustomerGroups``, keeps v1's behaviour when bare.) Params, results and errors have
+    v1's shapes, except that addresses and memberships carry ``deleted_at`` (Medusa 2.x's models
+    soft-delete them: :mod:`customerdb.models_v2`); what v2 does otherwise is in
+    clients/python/README.md, "Medusa 2.x's interface". ``retrieveCustomerAddress``,
+    ``softDeleteCustomerAddresses``, ``restoreCustomerAddresses`` and the membership methods
+    after ``listCustomerGroupCustomers`` are not in Medusa 2.x's interface but its service has
+    them at run time (generated for its models)."""
+
+    wire_prefix: ClassVar[str] = "v2."
+
+    retrieveCustomer = RetrieveMethod[CustomerDTOV2]()
+    createCustomers = CreateMethod[CreateCustomerDTO, CustomerDTOV2]()
+    updateCustomers = UpdateMethod[CustomerUpdatableFields, CustomerDTOV2]()
+    deleteCustomers = DeleteMethod()
+    listCustomers = ListMethod[CustomerDTOV2]()
+    listAndCountCustomers = ListAndCountMethod[CustomerDTOV2]()
+    #: Soft-deletes each customer and every address of it: ``{"customer_id": [...],
+    #: "customer_address_id": [...]}``. ``restoreCustomers`` restores both likewise.
+    softDeleteCustomers = SoftDeleteMethod()
+    restoreCustomers = SoftDeleteMethod()
+
+    createCustomerGroups = CreateMethod[CreateCustomerGroupDTOV2, CustomerGroupDTOV2]()
+    retrieveCustomerGroup = RetrieveMethod[CustomerGroupDTOV2]()
+    updateCustomerGroups = UpdateMethod[CustomerGroupUpdatableFieldsV2, CustomerGroupDTOV2]()
+    deleteCustomerGroups = DeleteMethod()
+    listCustomerGroups = ListMethod[CustomerGroupDTOV2]()
+    listAndCountCustomerGroups = ListAndCountMethod[CustomerGroupDTOV2]()
+    softDeleteCustomerGroups = SoftDeleteMethod()
+    restoreCustomerGroups = SoftDeleteMethod()
+
+    addCustomerToGroup = AddPairsMethod()
+    removeCustomerFromGroup = RemovePairsMethod()
+    listCustomerGroupCustomers = ListMethod[CustomerGroupCustomerDTOV2]()
+    #: ``NotFoundError`` "CustomerGroupCustomer with id: <id> was not found" when there is none
+    #: (or it is soft-deleted, unless ``withDeleted``).
+    retrieveCustomerGroupCustomer = RetrieveMethod[CustomerGroupCustomerDTOV2]()
+    listAndCountCustomerGroupCustomers = ListAndCountMethod[CustomerGroupCustomerDTOV2]()
+    #: Hard-deletes memberships (their customers and groups stay).
+    deleteCustomerGroupCustomers = DeleteMethod()
+    #: ``{"customer_group_customer_id": [...]}``: the ids soft-deleted (or restored), or ``{}``.
+    #: A soft-deleted membership is left out of ``listCustomerGroupCustomers`` unless
+    #: ``withDeleted`` but still links its customer and group (a customer's ``groups``, a
+    #: ``groups`` filter); ``removeCustomerFromGroup`` leaves it.
+    softDeleteCustomerGroupCustomers = SoftDeleteMethod()
+    restoreCustomerGroupCustomers = SoftDeleteMethod()
+
+    createCustomerAddresses = CreateMethod[CreateCustomerAddressDTO, CustomerAddressDTOV2]()
+    retrieveCustomerAddress = RetrieveMethod[CustomerAddressDTOV2]()
+    updateCustomerAddresses = UpdateMethod[UpdateCustomerAddressDTO, CustomerAddressDTOV2]()
+    deleteCustomerAddresses = DeleteMethod()
+    listCustomerAddresses = ListMethod[CustomerAddressDTOV2]()
+    listAndCountCustomerAddresses = ListAndCountMethod[CustomerAddressDTOV2]()
+    #: ``{"customer_address_id": [...]}``: the ids soft-deleted (or restored), or ``{}``.
+    softDeleteCustomerAddresses = SoftDeleteMethod()
+    restoreCustomerAddresses = SoftDeleteMethod()
+
+
 class ServerMethods:
     """The server's own methods (docs/protocol.md, "Beyond the module")."""
 
@@ -81,11 +150,13 @@ class ServerMethods:
 
 
 def _methods_of(table: type) -> tuple[str, ...]:
-    return tuple(m.name for m in vars(table).values() if isinstance(m, Method))
+    return tuple(name for name, m in vars(table).items() if isinstance(m, Method))
 
 
 #: The names of the module's methods, in the order of docs/protocol.md.
 MODULE_METHODS: tuple[str, ...] = _methods_of(ModuleMethodsV1)
+#: The names of Medusa 2.x's methods of the module (``db.v2``); on the wire each is ``v2.<name>``.
+MODULE_METHODS_V2: tuple[str, ...] = _methods_of(ModuleMethodsV2)
 #: The names of the server's own methods.
 SERVER_METHODS: tuple[str, ...] = _methods_of(ServerMethods)
 
@@ -98,9 +169,13 @@ class CustomerDb(ModuleMethodsV1, ServerMethods):
     on the one connection and the program answers them one after another, in order.
     """
 
+    #: Medusa 2.x's interface of the module on this program and store: ``db.v2.listCustomers()``.
+    v2: CustomerDbV2
+
     def __init__(self, connection: StdioConnection) -> None:
         """Wraps a started connection; :meth:`start` is the usual way to get a client."""
         self._connection = connection
+        self.v2 = CustomerDbV2(self)
 
     @classmethod
     def start(cls, program: str | os.PathLike[str] | None = None,
@@ -229,6 +304,23 @@ class CustomerDb(ModuleMethodsV1, ServerMethods):
     def __repr__(self) -> str:
         state = "closed" if self.closed else "running"
         return f"<CustomerDb pid={self.pid} {state}>"
+
+
+class CustomerDbV2(ModuleMethodsV2):
+    """Medusa 2.x's interface of the module on a running customerdb: ``db.v2``. Its methods
+    call the program's ``v2.<name>`` methods through the client ``db`` (:class:`CustomerDb`),
+    whose transactions, ``mark``, ``rewind`` and ``close`` are theirs too: pass a
+    :class:`Transaction` as the ``context`` of v2 calls as of v1 calls."""
+
+    def __init__(self, db: CustomerDb) -> None:
+        self.db = db
+
+    def call(self, method: str, params: Sequence[Any] | None = None) -> Any:
+        """The client's :meth:`CustomerDb.call`: any method by its name on the wire."""
+        return self.db.call(method, params)
+
+    def __repr__(self) -> str:
+        return f"<CustomerDbV2 of {self.db!r}>"
 
 
 class Transaction(Mapping[str, Any]):

@@ -50,8 +50,10 @@ Filters = Mapping[str, Any]
 
 
 # ---- results -------------------------------------------------------------------------------
+# Each result type is its entity's scalar fields (a ``_...Fields`` base, v1's) and its
+# relations; customerdb.models_v2 builds Medusa 2.x's result types on the same bases.
 
-class CustomerAddressDTO(TypedDict, total=False):
+class _CustomerAddressFields(TypedDict, total=False):
     id: str
     customer_id: str
     address_name: str | None
@@ -70,10 +72,9 @@ class CustomerAddressDTO(TypedDict, total=False):
     metadata: Metadata | None
     created_at: str
     updated_at: str
-    customer: CustomerDTO
 
 
-class CustomerGroupDTO(TypedDict, total=False):
+class _CustomerGroupFields(TypedDict, total=False):
     id: str
     name: str | None
     metadata: Metadata | None
@@ -81,10 +82,9 @@ class CustomerGroupDTO(TypedDict, total=False):
     created_at: str
     updated_at: str
     deleted_at: str | None
-    customers: list[CustomerDTO]
 
 
-class CustomerDTO(TypedDict, total=False):
+class _CustomerFields(TypedDict, total=False):
     id: str
     email: str | None
     first_name: str | None
@@ -99,11 +99,9 @@ class CustomerDTO(TypedDict, total=False):
     created_at: str
     updated_at: str
     deleted_at: str | None
-    groups: list[CustomerGroupDTO]
-    addresses: list[CustomerAddressDTO]
 
 
-class CustomerGroupCustomerDTO(TypedDict, total=False):
+class _CustomerGroupCustomerFields(TypedDict, total=False):
     id: str
     customer_id: str
     customer_group_id: str
@@ -111,6 +109,22 @@ class CustomerGroupCustomerDTO(TypedDict, total=False):
     created_by: str | None
     created_at: str
     updated_at: str
+
+
+class CustomerAddressDTO(_CustomerAddressFields, total=False):
+    customer: CustomerDTO
+
+
+class CustomerGroupDTO(_CustomerGroupFields, total=False):
+    customers: list[CustomerDTO]
+
+
+class CustomerDTO(_CustomerFields, total=False):
+    groups: list[CustomerGroupDTO]
+    addresses: list[CustomerAddressDTO]
+
+
+class CustomerGroupCustomerDTO(_CustomerGroupCustomerFields, total=False):
     customer: CustomerDTO
     customer_group: CustomerGroupDTO
 

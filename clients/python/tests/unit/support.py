@@ -61,3 +61,18 @@ def address(id: str, customer_id: str, **fields: Any) -> dict[str, Any]:
         "phone": None, "metadata": None}
     dto.update(fields)
     return dto
+
+
+def address_v2(id: str, customer_id: str, **fields: Any) -> dict[str, Any]:
+    """An address DTO of a v2 result: v1's fields and ``deleted_at`` (None unless given)."""
+    return address(id, customer_id, **{"deleted_at": None, **fields})
+
+
+def membership_v2(id: str, customer_id: str, customer_group_id: str,
+                  **fields: Any) -> dict[str, Any]:
+    """A membership DTO of a v2 result, without timestamps."""
+    dto: dict[str, Any] = {"id": id, "customer_id": customer_id,
+                           "customer_group_id": customer_group_id, "metadata": None,
+                           "created_by": None, "deleted_at": None}
+    dto.update(fields)
+    return dto

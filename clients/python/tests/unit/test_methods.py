@@ -271,8 +271,8 @@ class ErrorsTest(unittest.TestCase):
             (lambda: db.list({}, None, {"other": 1}), InvalidParamsError, "invalid_params",
              -32602, "params[2].other is not a context key (expected transactionId or timeoutMs)",
              "list"),
-            (lambda: db.call("createCustomers", [{"email": "x@y.z"}]), MethodNotFoundError,
-             "method_not_found", -32601, "Method not found: createCustomers", "createCustomers"),
+            (lambda: db.call("v2.create", [{"email": "x@y.z"}]), MethodNotFoundError,
+             "method_not_found", -32601, "Method not found: v2.create", "v2.create"),
             (lambda: db.call("retrieve", ["cus_nope", None, None, None]), InvalidParamsError,
              "invalid_params", -32602, "retrieve takes at most 3 params, got 4", "retrieve"),
         ]

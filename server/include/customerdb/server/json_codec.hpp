@@ -75,24 +75,36 @@ value decode_value(const boost::json::value& v, std::string_view path);
 std::vector<std::string> decode_string_array(const boost::json::value& v, std::string_view path);
 
 // ---- Encoding ------------------------------------------------------------------------------
-// Every selected scalar field (null when unset; `id` always), relations only when loaded.
+// Every selected scalar field (null when unset; `id` always), relations only when loaded. A
+// DTO has the fields of the interface whose method returns it: `dto_shape::v1` leaves out the
+// columns that only Medusa v2's model has (column_flag::v2: an address's and a membership's
+// deleted_at) unless a `select` names them.
 
-boost::json::object encode(const customer& c);
-boost::json::object encode(const customer_group& g);
-boost::json::object encode(const customer_address& a);
-boost::json::object encode(const customer_group_customer& m);
+enum class dto_shape { v1, v2 };
 
-boost::json::array encode(const std::vector<customer>& rows);
-boost::json::array encode(const std::vector<customer_group>& rows);
-boost::json::array encode(const std::vector<customer_address>& rows);
-boost::json::array encode(const std::vector<customer_group_customer>& rows);
+boost::json::object encode(const customer& c, dto_shape shape = dto_shape::v1);
+boost::json::object encode(const customer_group& g, dto_shape shape = dto_shape::v1);
+boost::json::object encode(const customer_address& a, dto_shape shape = dto_shape::v1);
+boost::json::object encode(const customer_group_customer& m, dto_shape shape = dto_shape::v1);
+
+boost::json::array encode(const std::vector<customer>& rows, dto_shape shape = dto_shape::v1);
+boost::json::array encode(const std::vector<customer_group>& rows, dto_shape shape = dto_shape::v1);
+boost::json::array encode(const std::vector<customer_address>& rows,
+                          dto_shape shape = dto_shape::v1);
+boost::json::array encode(const std::vector<customer_group_customer>& rows,
+                          dto_shape shape = dto_shape::v1);
 
 // [rows, count].
-boost::json::array encode(const list_and_count_result<customer>& r);
-boost::json::array encode(const list_and_count_result<customer_group>& r);
-boost::json::array encode(const list_and_count_result<customer_address>& r);
+boost::json::array encode(const list_and_count_result<customer>& r,
+                          dto_shape shape = dto_shape::v1);
+boost::json::array encode(const list_and_count_result<customer_group>& r,
+                          dto_shape shape = dto_shape::v1);
+boost::json::array encode(const list_and_count_result<customer_address>& r,
+                          dto_shape shape = dto_shape::v1);
+boost::json::array encode(const list_and_count_result<customer_group_customer>& r,
+                          dto_shape shape = dto_shape::v1);
 
 // {"customer_id": [...], ...}.
-boost::json::object encode(const linkable_ids& ids);
+boost::json::object encode(const linkable_ids& ids, dto_shape shape = dto_shape::v1);
 
 }  // namespace customerdb::server

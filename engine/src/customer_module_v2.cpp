@@ -1,0 +1,263 @@
+// customer_module_v2: Medusa 2.x's interface on the engine. The methods whose rules changed in v2
+// run the shared bodies (entity_calls.hpp) with dialect::v2; the others are the v1 methods
+// with v2's checks around them.
+#include "customerdb/customer_module_v2.hpp"
+
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "entity_calls.hpp"
+
+namespace customerdb {
+
+using namespace detail;
+
+customer_module_v2 customer_module::v2() noexcept { return customer_module_v2(*this); }
+
+namespace {
+
+// Checks the order keys of `config` as Medusa v2 does: a key that names neither a field nor a
+// relation (the part before a dot) fails with invalid_data "Trying to order by not existing
+// property <Model>.<key>".
+template <class Row>
+void check_order_keys(const find_config& config) {
+  const auto& s = schema_of<Row>();
+  for (const auto& [key, direction] : config.order) {
+    const auto dot = key.find('.');
+    const bool known = dot == std::string::npos ? s.field(key) || s.relation(key)
+                                                : s.relation(key.substr(0, dot)) != nullptr;
+    if (!known) {  // in_v2_words names the address model
+      throw error(error_code::invalid_data,
+                  "Trying to order by not existing property " + std::string(s.model) + "." + key);
+    }
+  }
+}
+
+// The config without the `select` and `relations` entries the entity does not have (Medusa v2
+// drops those silently); throws for an unknown order key (check_order_keys).
+template <class Row>
+find_config known_paths_only(const find_config& config) {
+  check_order_keys<Row>(config);
+  find_config out = config;
+  const auto keep_known = [](std::vector<std::string>& paths, auto member) {
+    std::erase_if(paths, [&](const std::string& path) {
+      find_config one;
+      one.*member = {path};
+      try {
+        make_load_plan<Row>(one, false);
+        return false;
+      } catch (const error& e) {
+        if (e.code() != error_code::invalid_data) throw;
+        return true;
+      }
+    });
+  };
+  keep_known(out.select, &find_config::select);
+  keep_known(out.relations, &find_config::relations);
+  return out;
+}
+
+// Runs `f`, rewording the message of an error it throws as Medusa v2 words it: the address
+// model is CustomerAddress (v1: Address), and an unknown filter key or a misplaced `q` is
+// "Trying to query by not existing property <Model>.<key>" (v1: decisions D11, D27).
+template <class F>
+decltype(auto) in_v2_words(F&& f) {
+  try {
+    return std::forward<F>(f)();
+  } catch (const error& e) {
+    static const std::regex model(R"(\bAddress\b)");
+    static const std::regex model_lower(R"(\baddress - id must be defined)");
+    static const std::regex unknown_key(R"re(^Unknown field "([^"]*)" for (\w+)$)re");
+    static const std::regex misplaced_q(
+        R"re(^Filter key "q" is (?:accepted only at the top level of a filter of|not accepted in a selector that deletes) (\w+)$)re");
+    std::string message = std::regex_replace(e.what(), model, "CustomerAddress");
+    message = std::regex_replace(message, model_lower, "customerAddress - id must be defined");
+    message =
+        std::regex_replace(message, unknown_key, "Trying to query by not existing property $2.$1");
+    message =
+        std::regex_replace(message, misplaced_q, "Trying to query by not existing property $1.q");
+    throw error(e.code(), message);
+  }
+}
+
+// A group's name is required at create (Medusa v2's ValidationError).
+void check_group_names(std::span<const create_customer_group_dto> data) {
+  for (const auto& d : data) {
+    if (!d.name) throw required_value(schema_of<group_row>().model, "name");
+  }
+}
+
+void check_group_name(const customer_group_updatable_fields& data) {
+  if (data.name.is_null()) throw non_null_property("name", schema_of<group_row>().model);
+}
+
+}  // namespace
+
+#define CUSTOMERDB_V2_CALLS \
+  entity_calls { *module_->engine_, module_->limits_, dialect::v2 }
+#define CUSTOMERDB_V2_CALL customer_module::call_of(ctx)
+
+#define CUSTOMERDB_V2_READS(Row, retrieve_name, list_name, list_and_count_name)       \
+  dto_t<Row> customer_module_v2::retrieve_name(id_view id, const find_config& config, \
+                                               const context& ctx) const {            \
+    return in_v2_words([&] {                                                          \
+      return CUSTOMERDB_V2_CALLS.retrieve<Row>(CUSTOMERDB_V2_CALL, id,                \
+                                               known_paths_only<Row>(config));        \
+    });                                                                               \
+  }                                                                                   \
+  CUSTOMERDB_V2_LIST(Row, list_name, std::vector<dto_t<Row>>, list)                   \
+  CUSTOMERDB_V2_LIST(Row, list_and_count_name, list_and_count_result<dto_t<Row>>, list_and_count)
+
+#define CUSTOMERDB_V2_LIST(Row, name, Result, run)                                  \
+  Result customer_module_v2::name(const filter& filters, const find_config& config, \
+                                  const context& ctx) const {                       \
+    return in_v2_words([&] {                                                        \
+      return CUSTOMERDB_V2_CALLS.run<Row>(CUSTOMERDB_V2_CALL, filters,              \
+                                          known_paths_only<Row>(config));           \
+    });                                                                             \
+  }
+
+#define CUSTOMERDB_V2_WRITES(Row, update_name, Data, delete_name, check)                          \
+  dto_t<Row> customer_module_v2::update_name(id_view id, const Data& data, const context& ctx) {  \
+    return in_v2_words([&] {                                                                      \
+      check(data);                                                                                \
+      return std::move(                                                                           \
+          CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, single_id<Row>(id), data).front()); \
+    });                                                                                           \
+  }                                                                                               \
+  std::vector<dto_t<Row>> customer_module_v2::update_name(const std::vector<std::string>& ids,    \
+                                                          const Data& data, const context& ctx) { \
+    return in_v2_words([&] {                                                                      \
+      check(data);                                                                                \
+      return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, ids, data);                      \
+    });                                                                                           \
+  }                                                                                               \
+  std::vector<dto_t<Row>> customer_module_v2::update_name(const filter& selector,                 \
+                                                          const Data& data, const context& ctx) { \
+    return in_v2_words([&] {                                                                      \
+      check(data);                                                                                \
+      return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, selector, data);                 \
+    });                                                                                           \
+  }                                                                                               \
+  void customer_module_v2::delete_name(id_view id, const context& ctx) {                          \
+    in_v2_words([&] { CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, single_id<Row>(id)); }); \
+  }                                                                                               \
+  void customer_module_v2::delete_name(const std::vector<std::string>& ids, const context& ctx) { \
+    CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, ids);                                      \
+  }                                                                                               \
+  void customer_module_v2::delete_name(const filter& selector, const context& ctx) {              \
+    in_v2_words([&] { CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, selector); });           \
+  }
+
+#define CUSTOMERDB_V2_SOFT_DELETE(Row, name, restoring)                                         \
+  linkable_ids customer_module_v2::name(const std::vector<std::string>& ids,                    \
+                                        const soft_delete_config& config, const context& ctx) { \
+    return CUSTOMERDB_V2_CALLS.soft_delete_or_restore<Row, restoring>(CUSTOMERDB_V2_CALL, ids,  \
+                                                                      config);                  \
+  }                                                                                             \
+  linkable_ids customer_module_v2::name(id_view id, const soft_delete_config& config,           \
+                                        const context& ctx) {                                   \
+    return name(single_id<Row>(id), config, ctx);                                               \
+  }
+
+namespace {
+// No checks.
+template <class Data>
+void no_check(const Data&) {}
+}  // namespace
+
+// ---- Customers -----------------------------------------------------------------------------
+
+CUSTOMERDB_V2_READS(customer_row, retrieve_customer, list_customers, list_and_count_customers)
+CUSTOMERDB_V2_WRITES(customer_row, update_customers, customer_updatable_fields, delete_customers,
+                     no_check)
+
+customer customer_module_v2::create_customers(const create_customer_dto& data, const context& ctx) {
+  return module_->create(data, ctx);
+}
+std::vector<customer> customer_module_v2::create_customers(
+    std::span<const create_customer_dto> data, const context& ctx) {
+  return module_->create(data, ctx);
+}
+
+CUSTOMERDB_V2_SOFT_DELETE(customer_row, soft_delete_customers, false)
+CUSTOMERDB_V2_SOFT_DELETE(customer_row, restore_customers, true)
+
+// ---- Customer groups -----------------------------------------------------------------------
+
+CUSTOMERDB_V2_READS(group_row, retrieve_customer_group, list_customer_groups,
+                    list_and_count_customer_groups)
+CUSTOMERDB_V2_WRITES(group_row, update_customer_groups, customer_group_updatable_fields,
+                     delete_customer_groups, check_group_name)
+
+customer_group customer_module_v2::create_customer_groups(const create_customer_group_dto& data,
+                                                          const context& ctx) {
+  check_group_names(std::span(&data, 1));
+  return module_->create_customer_group(data, ctx);
+}
+std::vector<customer_group> customer_module_v2::create_customer_groups(
+    std::span<const create_customer_group_dto> data, const context& ctx) {
+  check_group_names(data);
+  return module_->create_customer_group(data, ctx);
+}
+
+CUSTOMERDB_V2_SOFT_DELETE(group_row, soft_delete_customer_groups, false)
+CUSTOMERDB_V2_SOFT_DELETE(group_row, restore_customer_groups, true)
+
+// ---- Memberships ---------------------------------------------------------------------------
+
+std::string customer_module_v2::add_customer_to_group(const group_customer_pair& pair,
+                                                      const context& ctx) {
+  return module_->add_customer_to_group(pair, ctx);
+}
+std::vector<std::string> customer_module_v2::add_customer_to_group(
+    std::span<const group_customer_pair> pairs, const context& ctx) {
+  return module_->add_customer_to_group(pairs, ctx);
+}
+void customer_module_v2::remove_customer_from_group(const group_customer_pair& pair,
+                                                    const context& ctx) {
+  module_->remove_customer_from_group(pair, ctx);
+}
+void customer_module_v2::remove_customer_from_group(std::span<const group_customer_pair> pairs,
+                                                    const context& ctx) {
+  module_->remove_customer_from_group(pairs, ctx);
+}
+CUSTOMERDB_V2_READS(membership_row, retrieve_customer_group_customer, list_customer_group_customers,
+                    list_and_count_customer_group_customers)
+CUSTOMERDB_V2_SOFT_DELETE(membership_row, soft_delete_customer_group_customers, false)
+CUSTOMERDB_V2_SOFT_DELETE(membership_row, restore_customer_group_customers, true)
+
+void customer_module_v2::delete_customer_group_customers(id_view id, const context& ctx) {
+  CUSTOMERDB_V2_CALLS.erase<membership_row>(CUSTOMERDB_V2_CALL, single_id<membership_row>(id));
+}
+void customer_module_v2::delete_customer_group_customers(const std::vector<std::string>& ids,
+                                                         const context& ctx) {
+  CUSTOMERDB_V2_CALLS.erase<membership_row>(CUSTOMERDB_V2_CALL, ids);
+}
+void customer_module_v2::delete_customer_group_customers(const filter& selector,
+                                                         const context& ctx) {
+  in_v2_words([&] { CUSTOMERDB_V2_CALLS.erase<membership_row>(CUSTOMERDB_V2_CALL, selector); });
+}
+
+// ---- Addresses -----------------------------------------------------------------------------
+
+CUSTOMERDB_V2_READS(address_row, retrieve_customer_address, list_customer_addresses,
+                    list_and_count_customer_addresses)
+CUSTOMERDB_V2_WRITES(address_row, update_customer_addresses, update_customer_address_dto,
+                     delete_customer_addresses, no_check)
+
+CUSTOMERDB_V2_SOFT_DELETE(address_row, soft_delete_customer_addresses, false)
+CUSTOMERDB_V2_SOFT_DELETE(address_row, restore_customer_addresses, true)
+
+customer_address customer_module_v2::create_customer_addresses(
+    const create_customer_address_dto& data, const context& ctx) {
+  return in_v2_words([&] { return module_->add_addresses(data, ctx); });
+}
+std::vector<customer_address> customer_module_v2::create_customer_addresses(
+    std::span<const create_customer_address_dto> data, const context& ctx) {
+  return in_v2_words([&] { return module_->add_addresses(data, ctx); });
+}
+
+}  // namespace customerdb

@@ -1,0 +1,24 @@
+// Which of Medusa's two interfaces a call belongs to: v1 (the seed's method names, behaviour.md)
+// or v2 (Medusa 2.x's names, customer_module_v2.hpp). Both run on the same store; where the two
+// interfaces' rules differ, the engine asks the call's dialect, each rule in one place:
+//   paging         v1: unset take is 15 (D12, D20) and skip needs a limit (D24);
+//                  v2: no default limit, skip applies alone (query.cpp, window_of)
+//   deleted_at     v1: a condition on it anywhere shows soft-deleted rows (D28);
+//                  v2: only with_deleted does (query.cpp, run_query)
+//   q              v1: one literal substring (D16); v2: every whitespace-separated word must
+//                  match a searchable field, each word literal (query.cpp, search_words)
+//   delete selector v1: live rows unless it names deleted_at; v2: soft-deleted rows too
+//                  (query.cpp, run_query)
+//   metadata       v1: deep merge (D10); v2: shallow merge, a key given "" is removed
+//                  (entity_steps.hpp, apply_metadata)
+//   soft delete    v1: the customer alone; v2: a customer's soft delete and restore cascade
+//                  to its addresses (entity_calls.hpp, soft_delete_or_restore)
+// and, in customer_module_v2.cpp: a group's name is required; unknown `select` and
+// `relations` entries are dropped; messages name the address model CustomerAddress.
+#pragma once
+
+namespace customerdb::detail {
+
+enum class dialect { v1, v2 };
+
+}  // namespace customerdb::detail

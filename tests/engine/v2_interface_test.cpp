@@ -1,0 +1,373 @@
+// Medusa v2's interface (customer_module_v2.hpp) on the same store as v1: every rule where v2
+// differs from v1, each checked through both interfaces so that v1 is seen to keep its own.
+#include <boost/test/unit_test.hpp>
+#include <string>
+#include <vector>
+
+#include "customerdb/customerdb.hpp"
+#include "support/check.hpp"
+#include "support/helpers.hpp"
+
+namespace {
+
+using namespace customerdb;
+using namespace customerdb::testing;
+
+using strings = std::vector<std::string>;
+
+struct fixture {
+  manual_clock clock;
+  customer_module m{module_options{.clock = clock.function()}};
+  customer_module_v2 v2 = m.v2();
+
+  // `n` customers named c00, c01, ... (first_name), in id order.
+  strings customers(int n) {
+    strings ids;
+    for (int i = 0; i < n; ++i) {
+      ids.push_back(v2.create_customers(create_customer_dto{
+                                            .id = fmt_id(i),
+                                            .first_name = fmt_id(i).substr(4),
+                                        })
+                        .id);
+    }
+    return ids;
+  }
+  static std::string fmt_id(int i) {
+    return std::string("cus_c") + (i < 10 ? "0" : "") + std::to_string(i);
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(medusa_v2_interface)
+
+// ---- paging ----------------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(lists_have_no_default_take, fixture) {
+  const auto ids = customers(20);
+  BOOST_CHECK_EQUAL(v2.list_customers().size(), 20u);
+  BOOST_CHECK_EQUAL(m.list().size(), 15u);  // v1 keeps its default take of 15
+  const auto [page, count] = v2.list_and_count_customers({}, {.take = null});
+  BOOST_CHECK_EQUAL(page.size(), 20u);
+  BOOST_CHECK_EQUAL(count, 20u);
+  BOOST_CHECK(v2.list_customers({}, {.take = 0}).empty());
+  BOOST_CHECK_EQUAL(v2.list_and_count_customers({}, {.take = 0}).second, 20u);
+}
+
+BOOST_FIXTURE_TEST_CASE(skip_applies_without_take, fixture) {
+  const auto ids = customers(20);
+  BOOST_CHECK(ids_of(v2.list_customers({}, {.skip = 15})) == strings(ids.begin() + 15, ids.end()));
+  BOOST_CHECK_EQUAL(v2.list_customers({}, {.skip = 2, .take = null}).size(), 18u);
+  // v1: skip needs a limit (D24).
+  BOOST_CHECK_EQUAL(m.list({}, {.skip = 2, .take = null}).size(), 20u);
+  CUSTOMERDB_CHECK_ERROR(v2.list_customers({}, {.take = -1}), error_code::invalid_data,
+                         "Invalid value for take: -1");
+  CUSTOMERDB_CHECK_ERROR(v2.list_customers({}, {.skip = -1}), error_code::invalid_data,
+                         "Invalid value for skip: -1");
+}
+
+// ---- q -----------------------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(q_words_must_all_match, fixture) {
+  const auto john =
+      v2.create_customers(create_customer_dto{.first_name = "John", .last_name = "Doe"});
+  const auto jane =
+      v2.create_customers(create_customer_dto{.first_name = "Jane", .last_name = "Smith"});
+  BOOST_CHECK(ids_of(v2.list_customers(search("john doe"))) == strings{john.id});
+  BOOST_CHECK(ids_of(v2.list_customers(search("  DOE\tjohn "))) == strings{john.id});
+  BOOST_CHECK(v2.list_customers(search("john smith")).empty());
+  BOOST_CHECK_EQUAL(v2.list_customers(search(" \t ")).size(), 2u);  // no word: no condition
+  // With other conditions, counted too.
+  const auto [rows, count] =
+      v2.list_and_count_customers(search("j") && where("last_name") == "Smith", {.take = 0});
+  BOOST_CHECK(rows.empty());
+  BOOST_CHECK_EQUAL(count, 1u);
+  // Each word is literal (D16): % and _ are ordinary characters.
+  BOOST_CHECK(v2.list_customers(search("j%n")).empty());
+  // v1: the whole text is one substring.
+  BOOST_CHECK(m.list(search("john doe")).empty());
+  // In an update selector too.
+  BOOST_CHECK(ids_of(v2.update_customers(search("doe john"), {.phone = "1"})) == strings{john.id});
+}
+
+// ---- soft deletion -------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(deleted_at_condition_does_not_show_deleted_rows, fixture) {
+  const auto ids = customers(2);
+  v2.soft_delete_customers(strings{ids[0]});
+  BOOST_CHECK(v2.list_customers(where("deleted_at") != nullptr).empty());
+  BOOST_CHECK(ids_of(v2.list_customers(where("deleted_at") != nullptr, {.with_deleted = true})) ==
+              strings{ids[0]});
+  // v1 (D28): the condition alone shows them.
+  BOOST_CHECK(ids_of(m.list(where("deleted_at") != nullptr)) == strings{ids[0]});
+}
+
+BOOST_FIXTURE_TEST_CASE(delete_selector_deletes_soft_deleted_rows, fixture) {
+  const auto ids = customers(3);
+  v2.soft_delete_customers(strings{ids[0]});
+  m.delete_customers(filter{});  // v1: live rows only
+  BOOST_CHECK(ids_of(m.list({}, {.with_deleted = true})) == strings{ids[0]});
+  v2.create_customers(create_customer_dto{.first_name = "more"});
+  v2.delete_customers(filter{});
+  BOOST_CHECK(m.list({}, {.with_deleted = true}).empty());
+}
+
+// ---- metadata ------------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(metadata_merges_shallowly, fixture) {
+  const auto c = v2.create_customers(create_customer_dto{
+      .metadata = metadata{{"n", metadata{{"x", 1}, {"y", 2}}}, {"d", "gone"}, {"a", 1}}});
+  const auto u = v2.update_customers(
+      c.id, {.metadata = metadata{{"n", metadata{{"z", 3}}}, {"d", ""}, {"b", nullptr}}});
+  check_metadata(u.metadata, metadata{{"n", metadata{{"z", 3}}}, {"a", 1}, {"b", nullptr}});
+  check_metadata(m.retrieve(c.id).metadata, *u.metadata);
+  // {} changes nothing, so updated_at stays.
+  clock.advance(std::chrono::milliseconds(5));
+  const auto same = v2.update_customers(c.id, {.metadata = metadata{}});
+  BOOST_CHECK_EQUAL(ms(same.updated_at), ms(u.updated_at));
+  // v1 (D10): deep merge, "" stored.
+  const auto v1 = m.update(c.id, {.metadata = metadata{{"n", metadata{{"w", 4}}}, {"e", ""}}});
+  check_metadata(
+      v1.metadata,
+      metadata{{"n", metadata{{"z", 3}, {"w", 4}}}, {"a", 1}, {"b", nullptr}, {"e", ""}});
+  // Groups and addresses merge the same way.
+  const auto g = v2.create_customer_groups(
+      create_customer_group_dto{.name = "VIP", .metadata = metadata{{"k", "v"}}});
+  check_metadata(v2.update_customer_groups(g.id, {.metadata = metadata{{"k", ""}}}).metadata,
+                 metadata{});
+  const auto a = v2.create_customer_addresses(
+      create_customer_address_dto{.customer_id = c.id, .metadata = metadata{{"k", "v"}}});
+  check_metadata(v2.update_customer_addresses(a.id, {.metadata = metadata{{"k", ""}}}).metadata,
+                 metadata{});
+}
+
+// ---- groups --------------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(group_name_is_required, fixture) {
+  CUSTOMERDB_CHECK_ERROR(v2.create_customer_groups(create_customer_group_dto{}),
+                         error_code::invalid_data,
+                         "Value for CustomerGroup.name is required, 'undefined' found");
+  CUSTOMERDB_CHECK_ERROR(v2.create_customer_groups(
+                             {create_customer_group_dto{.name = "A"}, create_customer_group_dto{}}),
+                         error_code::invalid_data,
+                         "Value for CustomerGroup.name is required, 'undefined' found");
+  BOOST_CHECK(v2.list_customer_groups().empty());  // nothing created
+  const auto g = v2.create_customer_groups(create_customer_group_dto{.name = "VIP"});
+  CUSTOMERDB_CHECK_ERROR(v2.update_customer_groups(g.id, {.name = null}), error_code::invalid_data,
+                         "You must pass a non-null value to the property name of entity "
+                         "CustomerGroup.");
+  BOOST_CHECK_EQUAL(m.retrieve_customer_group(g.id).name, "VIP");
+  // v1 allows a group without a name.
+  BOOST_CHECK(!m.create_customer_group(create_customer_group_dto{}).name);
+  BOOST_CHECK(!m.update_customer_groups(g.id, {.name = null}).name);
+}
+
+// ---- find config ---------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(unknown_select_and_relations_are_dropped, fixture) {
+  const auto ids = customers(1);
+  const auto c = v2.retrieve_customer(
+      ids[0], {.select = {"id", "nickname"}, .relations = {"friends", "groups"}});
+  BOOST_CHECK(c.selection);
+  BOOST_CHECK(c.has_field("id"));
+  BOOST_CHECK(!c.has_field("first_name"));
+  BOOST_CHECK(c.groups && c.groups->empty());
+  BOOST_CHECK_EQUAL(v2.list_customers({}, {.select = {"nickname"}}).size(), 1u);
+  // v1 (D11): invalid_data.
+  BOOST_CHECK_THROW(m.retrieve(ids[0], {.select = {"nickname"}}), error);
+  BOOST_CHECK_THROW(m.list({}, {.relations = {"friends"}}), error);
+}
+
+// ---- messages ----------------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(unknown_keys_are_worded_as_medusa_v2_words_them, fixture) {
+  CUSTOMERDB_CHECK_ERROR(v2.list_customers(where("nickname") == "x"), error_code::invalid_data,
+                         "Trying to query by not existing property Customer.nickname");
+  CUSTOMERDB_CHECK_ERROR(v2.update_customers(where("nickname") == "x", {}),
+                         error_code::invalid_data,
+                         "Trying to query by not existing property Customer.nickname");
+  CUSTOMERDB_CHECK_ERROR(v2.list_customer_addresses(where("nickname") == "x"),
+                         error_code::invalid_data,
+                         "Trying to query by not existing property CustomerAddress.nickname");
+  CUSTOMERDB_CHECK_ERROR(v2.list_customers({}, {.order = {{"nickname", sort_direction::asc}}}),
+                         error_code::invalid_data,
+                         "Trying to order by not existing property Customer.nickname");
+  CUSTOMERDB_CHECK_ERROR(v2.list_customer_addresses({}, {.order = {{"x", sort_direction::asc}}}),
+                         error_code::invalid_data,
+                         "Trying to order by not existing property CustomerAddress.x");
+  // q in a delete selector (D27) or below the top level, a blank one too (it is no word, but
+  // must not turn the selector into "every row").
+  v2.create_customers(create_customer_dto{.email = "kept@x.y"});
+  CUSTOMERDB_CHECK_ERROR(v2.delete_customers(search("a")), error_code::invalid_data,
+                         "Trying to query by not existing property Customer.q");
+  CUSTOMERDB_CHECK_ERROR(v2.delete_customers(search("")), error_code::invalid_data,
+                         "Trying to query by not existing property Customer.q");
+  CUSTOMERDB_CHECK_ERROR(v2.delete_customer_groups(search("   ")), error_code::invalid_data,
+                         "Trying to query by not existing property CustomerGroup.q");
+  BOOST_CHECK_EQUAL(v2.list_customers().size(), 1u);
+  CUSTOMERDB_CHECK_ERROR(v2.list_customers(filter::any_of({search("a"), where("email") == "b"})),
+                         error_code::invalid_data,
+                         "Trying to query by not existing property Customer.q");
+  // v1 keeps its own texts.
+  CUSTOMERDB_CHECK_ERROR(m.list(where("nickname") == "x"), error_code::invalid_data,
+                         "Unknown field \"nickname\" for Customer");
+  BOOST_CHECK_EQUAL(v2.list_customers({}, {.order = {{"email", sort_direction::desc}}}).size(), 1u);
+}
+
+// ---- addresses -----------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(messages_name_customer_address, fixture) {
+  const auto ids = customers(1);
+  CUSTOMERDB_CHECK_ERROR(v2.update_customer_addresses(strings{"cuaddr_a", "cuaddr_b"}, {}),
+                         error_code::not_found,
+                         "CustomerAddress with id \"cuaddr_a, cuaddr_b\" not found");
+  CUSTOMERDB_CHECK_ERROR(v2.retrieve_customer_address("cuaddr_x"), error_code::not_found,
+                         "CustomerAddress with id: cuaddr_x was not found");
+  CUSTOMERDB_CHECK_ERROR(v2.retrieve_customer_address(nullptr), error_code::not_found,
+                         "customerAddress - id must be defined");
+  CUSTOMERDB_CHECK_ERROR(v2.create_customer_addresses(create_customer_address_dto{}),
+                         error_code::invalid_data,
+                         "Value for CustomerAddress.customer_id is required, 'undefined' found");
+  const auto a = v2.create_customer_addresses(
+      create_customer_address_dto{.customer_id = ids[0], .is_default_shipping = true});
+  CUSTOMERDB_CHECK_ERROR(
+      v2.update_customer_addresses(a.id, {.is_default_shipping = null}), error_code::invalid_data,
+      "You must pass a non-null value to the property is_default_shipping of entity "
+      "CustomerAddress.");
+  // The unique rule's message names the table, as in v1.
+  CUSTOMERDB_CHECK_ERROR(v2.create_customer_addresses(create_customer_address_dto{
+                             .customer_id = ids[0], .is_default_shipping = true}),
+                         error_code::invalid_data,
+                         "Customer address with customer_id: " + ids[0] + ", already exists.");
+  // v1 says Address.
+  CUSTOMERDB_CHECK_ERROR(m.update_addresses(strings{"cuaddr_a"}, {}), error_code::not_found,
+                         "Address with id \"cuaddr_a\" not found");
+  BOOST_CHECK_EQUAL(v2.retrieve_customer_address(a.id).id, a.id);
+  BOOST_CHECK(ids_of(v2.list_customer_addresses(where("customer_id") == ids[0])) == strings{a.id});
+}
+
+// ---- soft-deletable addresses ---------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(customer_soft_delete_cascades_to_addresses, fixture) {
+  const auto c = v2.create_customers(create_customer_dto{
+      .email = "a@b.c",
+      .addresses = std::vector<create_customer_address_dto>{
+          {.address_1 = "one"}, {.is_default_shipping = true, .address_1 = "two"}}});
+  const auto other = v2.create_customers(create_customer_dto{.email = "o@b.c"});
+  const auto kept = v2.create_customer_addresses(
+      create_customer_address_dto{.customer_id = other.id, .address_1 = "kept"});
+  const strings addresses = ids_of(*c.addresses);
+  // One address soft-deleted on its own first.
+  clock.advance(std::chrono::milliseconds(1));
+  BOOST_CHECK(v2.soft_delete_customer_addresses(strings{addresses[0]}) ==
+              (linkable_ids{{"customer_address_id", {addresses[0]}}}));
+  BOOST_CHECK(ids_of(v2.list_customer_addresses(where("customer_id") == c.id)) ==
+              strings{addresses[1]});
+  // v1 reads hide it too.
+  BOOST_CHECK(ids_of(m.list_addresses(where("customer_id") == c.id)) == strings{addresses[1]});
+
+  clock.advance(std::chrono::milliseconds(1));
+  const timestamp deleted_at = clock.now();
+  const auto result = v2.soft_delete_customers(strings{c.id, "cus_unknown"});
+  BOOST_CHECK(result ==
+              (linkable_ids{{"customer_id", {c.id}}, {"customer_address_id", addresses}}));
+  // Every address carries the customer's deletion time, the one deleted before too.
+  const auto all = v2.list_customer_addresses(where("customer_id") == c.id, {.with_deleted = true});
+  BOOST_REQUIRE_EQUAL(all.size(), 2u);
+  for (const auto& a : all) {
+    BOOST_CHECK_EQUAL(ms(a.deleted_at), ms(deleted_at));
+    BOOST_CHECK_EQUAL(ms(a.updated_at), ms(deleted_at));
+  }
+  BOOST_CHECK(v2.list_customer_addresses(where("customer_id") == c.id).empty());
+  BOOST_CHECK_EQUAL(v2.list_customer_addresses().size(), 1u);  // `kept`
+  const auto with = v2.retrieve_customer(c.id, {.relations = {"addresses"}, .with_deleted = true});
+  BOOST_CHECK(with.addresses && with.addresses->size() == 2u);
+  // A soft-deleted default address still holds the customer's default slot (production schema).
+  CUSTOMERDB_CHECK_ERROR(v2.create_customer_addresses(create_customer_address_dto{
+                             .customer_id = c.id, .is_default_shipping = true}),
+                         error_code::invalid_data,
+                         "Customer address with customer_id: " + c.id + ", already exists.");
+  // Restore clears every address, the one deleted on its own too, and reports them all.
+  clock.advance(std::chrono::milliseconds(1));
+  const auto restored = v2.restore_customers(strings{c.id});
+  BOOST_CHECK(restored ==
+              (linkable_ids{{"customer_id", {c.id}}, {"customer_address_id", addresses}}));
+  BOOST_CHECK(ids_of(v2.list_customer_addresses(where("customer_id") == c.id)) == addresses);
+  // return_linkable_keys narrows the result.
+  BOOST_CHECK(v2.soft_delete_customers(strings{c.id},
+                                       {.return_linkable_keys = strings{"customer_address_id"}}) ==
+              (linkable_ids{{"customer_address_id", addresses}}));
+  // v1 soft delete and restore leave addresses alone.
+  m.restore(strings{c.id});
+  BOOST_CHECK(v2.list_customer_addresses(where("customer_id") == c.id).empty());
+  v2.restore_customers(strings{c.id});
+  BOOST_CHECK(m.soft_delete(strings{other.id}) == (linkable_ids{{"customer_id", {other.id}}}));
+  BOOST_CHECK(ids_of(m.list_addresses(where("customer_id") == other.id)) == strings{kept.id});
+}
+
+BOOST_FIXTURE_TEST_CASE(soft_deleted_addresses_are_not_update_targets, fixture) {
+  const auto c = v2.create_customers(create_customer_dto{.email = "a@b.c"});
+  const auto a = v2.create_customer_addresses(create_customer_address_dto{.customer_id = c.id});
+  v2.soft_delete_customer_addresses(a.id);
+  CUSTOMERDB_CHECK_ERROR(v2.update_customer_addresses(a.id, {.city = "x"}), error_code::not_found,
+                         "CustomerAddress with id \"" + a.id + "\" not found");
+  CUSTOMERDB_CHECK_ERROR(v2.retrieve_customer_address(a.id), error_code::not_found,
+                         "CustomerAddress with id: " + a.id + " was not found");
+  BOOST_CHECK_EQUAL(v2.retrieve_customer_address(a.id, {.with_deleted = true}).id, a.id);
+  // Hard delete removes it all the same.
+  v2.delete_customer_addresses(a.id);
+  BOOST_CHECK(v2.list_customer_addresses({}, {.with_deleted = true}).empty());
+}
+
+// ---- soft-deletable memberships -------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(soft_deleted_membership_still_links, fixture) {
+  const auto ids = customers(1);
+  const auto g = v2.create_customer_groups(create_customer_group_dto{.name = "VIP"});
+  const auto member = v2.add_customer_to_group({.customer_id = ids[0], .customer_group_id = g.id});
+  BOOST_CHECK(v2.soft_delete_customer_group_customers(member) ==
+              (linkable_ids{{"customer_group_customer_id", {member}}}));
+  // Hidden from the membership list (both interfaces), shown with with_deleted.
+  BOOST_CHECK(v2.list_customer_group_customers().empty());
+  BOOST_CHECK(m.list_customer_group_customers().empty());
+  BOOST_CHECK_EQUAL(v2.list_and_count_customer_group_customers({}, {.with_deleted = true}).second,
+                    1u);
+  CUSTOMERDB_CHECK_ERROR(v2.retrieve_customer_group_customer(member), error_code::not_found,
+                         "CustomerGroupCustomer with id: " + member + " was not found");
+  BOOST_CHECK(v2.retrieve_customer_group_customer(member, {.with_deleted = true}).deleted_at);
+  // Still links the customer and the group (relations, relation filters).
+  const auto c = v2.retrieve_customer(ids[0], {.relations = {"groups"}});
+  BOOST_CHECK(c.groups && ids_of(*c.groups) == strings{g.id});
+  BOOST_CHECK(ids_of(v2.list_customers(where("groups") == g.id)) == ids);
+  // remove_customer_from_group leaves it; restore brings it back.
+  v2.remove_customer_from_group({.customer_id = ids[0], .customer_group_id = g.id});
+  BOOST_CHECK(v2.restore_customer_group_customers(strings{member}) ==
+              (linkable_ids{{"customer_group_customer_id", {member}}}));
+  BOOST_CHECK(ids_of(v2.list_customer_group_customers()) == strings{member});
+  // Deleting a membership deletes that row alone.
+  v2.delete_customer_group_customers(member);
+  BOOST_CHECK(v2.list_customer_group_customers({}, {.with_deleted = true}).empty());
+  BOOST_CHECK_EQUAL(v2.list_customers().size(), 1u);
+  BOOST_CHECK_EQUAL(v2.list_customer_groups().size(), 1u);
+}
+
+// ---- one store, both interfaces ------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(both_interfaces_share_store_and_transactions, fixture) {
+  auto tx = m.begin_transaction();
+  const auto c = v2.create_customers(create_customer_dto{.email = "a@b.c"}, tx);
+  const auto g = m.create_customer_group(create_customer_group_dto{.name = "VIP"}, tx);
+  v2.add_customer_to_group({.customer_id = c.id, .customer_group_id = g.id}, tx);
+  BOOST_CHECK(v2.list_customers().empty());  // not committed yet
+  m.commit(tx);
+  const auto with_groups = v2.retrieve_customer(c.id, {.relations = {"groups"}});
+  BOOST_CHECK(with_groups.groups && ids_of(*with_groups.groups) == strings{g.id});
+  BOOST_CHECK_EQUAL(v2.list_customer_group_customers().size(), 1u);
+  const auto deleted = v2.soft_delete_customers(strings{c.id});
+  BOOST_CHECK(deleted.at("customer_id") == strings{c.id});
+  BOOST_CHECK_THROW(m.retrieve(c.id), error);
+  v2.restore_customers(c.id);
+  BOOST_CHECK_EQUAL(m.retrieve(c.id).email, "a@b.c");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
