@@ -3,6 +3,7 @@
 // with v2's checks around them.
 #include "customerdb/customer_module_v2.hpp"
 
+#include <algorithm>
 #include <regex>
 #include <string>
 #include <utility>
@@ -36,7 +37,8 @@ void check_order_keys(const find_config& config) {
 }
 
 // The config without the `select` and `relations` entries the entity does not have (Medusa v2
-// drops those silently); throws for an unknown order key (check_order_keys).
+// drops those silently), with the relation of each dotted `select` path added to `relations`
+// (Medusa v2 loads it); throws for an unknown order key (check_order_keys).
 template <class Row>
 find_config known_paths_only(const find_config& config) {
   check_order_keys<Row>(config);
@@ -56,6 +58,15 @@ find_config known_paths_only(const find_config& config) {
   };
   keep_known(out.select, &find_config::select);
   keep_known(out.relations, &find_config::relations);
+  // A dotted select path loads its relation (narrowed to the path's fields, as D23 narrows a
+  // loaded relation).
+  for (const auto& path : out.select) {
+    const auto dot = path.rfind('.');
+    if (dot == std::string::npos) continue;
+    std::string relation = path.substr(0, dot);
+    if (std::find(out.relations.begin(), out.relations.end(), relation) == out.relations.end())
+      out.relations.push_back(std::move(relation));
+  }
   return out;
 }
 
@@ -122,23 +133,20 @@ void check_group_name(const customer_group_updatable_fields& data) {
 #define CUSTOMERDB_V2_WRITES(Row, update_name, Data, delete_name, check)                          \
   dto_t<Row> customer_module_v2::update_name(id_view id, const Data& data, const context& ctx) {  \
     return in_v2_words([&] {                                                                      \
-      check(data);                                                                                \
-      return std::move(                                                                           \
-          CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, single_id<Row>(id), data).front()); \
+      return std::move(CUSTOMERDB_V2_CALLS                                                        \
+                           .update<Row>(CUSTOMERDB_V2_CALL, single_id<Row>(id), data, check)      \
+                           .front());                                                             \
     });                                                                                           \
   }                                                                                               \
   std::vector<dto_t<Row>> customer_module_v2::update_name(const std::vector<std::string>& ids,    \
                                                           const Data& data, const context& ctx) { \
-    return in_v2_words([&] {                                                                      \
-      check(data);                                                                                \
-      return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, ids, data);                      \
-    });                                                                                           \
+    return in_v2_words(                                                                           \
+        [&] { return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, ids, data, check); });   \
   }                                                                                               \
   std::vector<dto_t<Row>> customer_module_v2::update_name(const filter& selector,                 \
                                                           const Data& data, const context& ctx) { \
     return in_v2_words([&] {                                                                      \
-      check(data);                                                                                \
-      return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, selector, data);                 \
+      return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, selector, data, check);          \
     });                                                                                           \
   }                                                                                               \
   void customer_module_v2::delete_name(id_view id, const context& ctx) {                          \
@@ -172,7 +180,7 @@ void no_check(const Data&) {}
 
 CUSTOMERDB_V2_READS(customer_row, retrieve_customer, list_customers, list_and_count_customers)
 CUSTOMERDB_V2_WRITES(customer_row, update_customers, customer_updatable_fields, delete_customers,
-                     no_check)
+                     no_check<customer_updatable_fields>)
 
 customer customer_module_v2::create_customers(const create_customer_dto& data, const context& ctx) {
   return module_->create(data, ctx);
@@ -192,15 +200,25 @@ CUSTOMERDB_V2_READS(group_row, retrieve_customer_group, list_customer_groups,
 CUSTOMERDB_V2_WRITES(group_row, update_customer_groups, customer_group_updatable_fields,
                      delete_customer_groups, check_group_name)
 
+namespace {
+// Medusa v2's created groups carry an empty `customers` list.
+customer_group with_no_customers(customer_group g) {
+  g.customers.emplace();
+  return g;
+}
+}  // namespace
+
 customer_group customer_module_v2::create_customer_groups(const create_customer_group_dto& data,
                                                           const context& ctx) {
   check_group_names(std::span(&data, 1));
-  return module_->create_customer_group(data, ctx);
+  return with_no_customers(module_->create_customer_group(data, ctx));
 }
 std::vector<customer_group> customer_module_v2::create_customer_groups(
     std::span<const create_customer_group_dto> data, const context& ctx) {
   check_group_names(data);
-  return module_->create_customer_group(data, ctx);
+  auto groups = module_->create_customer_group(data, ctx);
+  for (auto& g : groups) g = with_no_customers(std::move(g));
+  return groups;
 }
 
 CUSTOMERDB_V2_SOFT_DELETE(group_row, soft_delete_customer_groups, false)
@@ -246,7 +264,7 @@ void customer_module_v2::delete_customer_group_customers(const filter& selector,
 CUSTOMERDB_V2_READS(address_row, retrieve_customer_address, list_customer_addresses,
                     list_and_count_customer_addresses)
 CUSTOMERDB_V2_WRITES(address_row, update_customer_addresses, update_customer_address_dto,
-                     delete_customer_addresses, no_check)
+                     delete_customer_addresses, no_check<update_customer_address_dto>)
 
 CUSTOMERDB_V2_SOFT_DELETE(address_row, soft_delete_customer_addresses, false)
 CUSTOMERDB_V2_SOFT_DELETE(address_row, restore_customer_addresses, true)

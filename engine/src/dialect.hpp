@@ -5,6 +5,10 @@
 //                  v2: no default limit, skip applies alone (query.cpp, window_of)
 //   deleted_at     v1: a condition on it anywhere shows soft-deleted rows (D28);
 //                  v2: only with_deleted does (query.cpp, run_query)
+//   relation filter v1: soft-deleted related rows match (D28); v2: only a comparison by id
+//                  sees them, a filter through their fields does not (predicate.cpp)
+//   error order    v1: a misplaced q before an unknown filter key; v2: the unknown key
+//                  first, then q, then take/skip (query.cpp, run_query; D19)
 //   q              v1: one literal substring (D16); v2: every whitespace-separated word must
 //                  match a searchable field, each word literal (query.cpp, search_words)
 //   delete selector v1: live rows unless it names deleted_at; v2: soft-deleted rows too
@@ -13,8 +17,12 @@
 //                  (entity_steps.hpp, apply_metadata)
 //   soft delete    v1: the customer alone; v2: a customer's soft delete and restore cascade
 //                  to its addresses (entity_calls.hpp, soft_delete_or_restore)
-// and, in customer_module_v2.cpp: a group's name is required; unknown `select` and
-// `relations` entries are dropped; messages name the address model CustomerAddress.
+//   restore        v1: every row found is written (updated_at moves); v2: live rows are left
+//                  alone (entity_steps.hpp, restore)
+// and, in customer_module_v2.cpp: a group's name is required (checked once an update's
+// targets are found); unknown `select` and `relations` entries are dropped and a dotted
+// `select` path loads its relation; created groups carry `customers: []`; messages name the
+// address model CustomerAddress.
 #pragma once
 
 namespace customerdb::detail {

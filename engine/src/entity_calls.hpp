@@ -67,15 +67,22 @@ struct entity_calls {
   }
 
   // Updates `target` (ids or a selector) with `data`, then checks the data's references.
-  template <class Row, class Target, class Data>
-  std::vector<dto_t<Row>> update(const call& c, const Target& target, const Data& data) const {
+  // `check_data(data)` runs once the targets are found, before the first row changes: a call
+  // whose targets are missing (not_found) or match nothing ([]) never meets it, as in Medusa.
+  template <class Row, class Target, class Data, class CheckData = void (*)(const Data&)>
+  std::vector<dto_t<Row>> update(const call& c, const Target& target, const Data& data,
+                                 CheckData&& check_data = [](const Data&) {}) const {
     if constexpr (std::is_same_v<Target, std::vector<std::string>>) {
       if (target.empty()) return {};
     } else if constexpr (std::is_same_v<Target, filter>) {
       check_filter_limits<Row>(target, limits);
     }
     return update_entities<Row>(
-        e, c, target, d, [&](Row& r) { return apply_update(r, data, d); },
+        e, c, target, d,
+        [&](Row& r) {
+          check_data(data);
+          return apply_update(r, data, d);
+        },
         [&](const view& v) { check_update_references(v, data); });
   }
 
@@ -104,7 +111,7 @@ struct entity_calls {
       const timestamp now = e.now();
       std::vector<std::string> done;
       if constexpr (Restore) {
-        done = detail::restore<Row>(t, ids, now);
+        done = detail::restore<Row>(t, ids, now, d);
       } else {
         done = detail::soft_delete<Row>(t, ids, now);
       }

@@ -286,14 +286,20 @@ std::vector<std::string> soft_delete(write_view& t, const std::vector<std::strin
   return changed;
 }
 
-// Restores every row among `ids`, deleted or not (all are touched); returns the ids found.
+// Restores the rows among `ids`; returns the ids found, deleted or not. In v1 every row found
+// is written (its updated_at moves); in v2 only the soft-deleted ones are, as a live row has
+// nothing to change (dialect.hpp).
 template <class Row>
 std::vector<std::string> restore(write_view& t, const std::vector<std::string>& ids,
-                                 timestamp now) {
+                                 timestamp now, dialect d) {
   std::vector<std::string> found;
   for (const auto& id : unique_ids(ids)) {
     auto row = t.find<Row>(id);
     if (!row) continue;
+    if (d == dialect::v2 && !row->deleted_at) {
+      found.push_back(id);
+      continue;
+    }
     auto next = new_row<Row>(*row);
     next->deleted_at.reset();
     next->updated_at = now;

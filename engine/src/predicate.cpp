@@ -167,12 +167,15 @@ struct search_pred final : pred<Row> {
 template <class Row, class Target>
 struct relation_pred final : pred<Row> {
   relation_kind relation;
+  // Whether soft-deleted related rows are left out: Medusa v2 joins the related table for a
+  // filter through its fields, and its join skips soft-deleted rows (dialect.hpp).
+  bool hides_deleted = false;
   pred_ptr<Target> sub;
   // Whether sub matched each related row met so far, by address; the row is held, so that its
   // address names no other row during the call.
   mutable std::unordered_map<const Target*, std::pair<row_ptr<Target>, bool>> matched;
   tri eval(const Row& r, const view& v) const override {
-    const auto rows = related<Target>(relation, r, v, true);
+    const auto rows = related<Target>(relation, r, v, !hides_deleted);
     if (rows.empty()) return eval_null(v);
     for (const auto& t : rows) {
       auto [it, fresh] = matched.try_emplace(t.get(), t, false);
@@ -279,13 +282,16 @@ pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) 
 }
 
 template <class Row>
-pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel) {
+pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, dialect d) {
   return with_entity(rel.target, [&](auto target) -> pred_ptr<Row> {
     using Target = typename decltype(target)::type;
     auto p = std::make_unique<relation_pred<Row, Target>>();
     p->relation = rel.kind;
     if (n.k == kind::nested) {
-      p->sub = compile<Target>(n.children[0].node());
+      // v1: a relation filter sees soft-deleted related rows (decision D28); v2: a filter
+      // through the related rows' fields does not.
+      p->hides_deleted = d == dialect::v2;
+      p->sub = compile<Target>(n.children[0].node(), d);
     } else {
       // A relation compared with ids: {groups: "cusgroup_1"} or {groups: [..]}.
       if (!(n.op == filter_op::eq || n.op == filter_op::in))
@@ -293,7 +299,7 @@ pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel) {
                                   "an id, a list of ids or a filter");
       filter_node by_id = n;
       by_id.field = "id";
-      p->sub = compile<Target>(by_id);
+      p->sub = compile<Target>(by_id, d);
     }
     return p;
   });
@@ -317,7 +323,7 @@ bool is_member_test(const filter_node& n, filter_op one, filter_op list) {
 // each branch compiled alone already, so that a filter with several faults reports the one it
 // reported before merging.
 template <class Row>
-void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compiled) {
+void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compiled, dialect d) {
   const bool any = n.k == kind::or_;
   const filter_op one = any ? filter_op::eq : filter_op::ne;
   const filter_op list = any ? filter_op::in : filter_op::nin;
@@ -351,7 +357,7 @@ void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compile
     ++g.count;
   }
   for (auto& g : groups)
-    if (g.count > 1) compiled[g.first] = compile<Row>(g.merged);
+    if (g.count > 1) compiled[g.first] = compile<Row>(g.merged, d);
   std::size_t kept = 0;
   for (std::size_t k = 0; k < compiled.size(); ++k)
     if (!dropped[k]) compiled[kept++] = std::move(compiled[k]);
@@ -361,7 +367,7 @@ void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compile
 }  // namespace
 
 template <class Row>
-pred_ptr<Row> compile(const filter_node& n) {
+pred_ptr<Row> compile(const filter_node& n, dialect d) {
   const auto& s = schema_of<Row>();
   switch (n.k) {
     case kind::all:
@@ -373,14 +379,14 @@ pred_ptr<Row> compile(const filter_node& n) {
       auto p = std::make_unique<combine_pred<Row>>();
       p->stop = n.k == kind::and_ ? tri::no : tri::yes;
       for (const auto& c : n.children)
-        if (c.node().k != kind::all) p->children.push_back(compile<Row>(c.node()));
+        if (c.node().k != kind::all) p->children.push_back(compile<Row>(c.node(), d));
       if (p->children.empty()) return std::make_unique<all_pred<Row>>();
-      merge_memberships(n, p->children);
+      merge_memberships(n, p->children, d);
       return p;
     }
     case kind::not_: {
       auto p = std::make_unique<not_pred<Row>>();
-      p->child = compile<Row>(n.children[0].node());
+      p->child = compile<Row>(n.children[0].node(), d);
       return p;
     }
     case kind::search: {
@@ -394,7 +400,7 @@ pred_ptr<Row> compile(const filter_node& n) {
     }
     case kind::condition:
     case kind::nested: {
-      if (const auto* rel = s.relation(n.field)) return compile_relation<Row>(n, *rel);
+      if (const auto* rel = s.relation(n.field)) return compile_relation<Row>(n, *rel, d);
       const auto* f = s.field(n.field);
       if (!f) throw unknown_field(s.model, n.field);
       if (n.k == kind::nested) {
@@ -426,9 +432,9 @@ void check_search_placement(const filter_node& root, std::string_view model, boo
   visit(visit, root, true);
 }
 
-template pred_ptr<customer_row> compile<customer_row>(const filter_node&);
-template pred_ptr<group_row> compile<group_row>(const filter_node&);
-template pred_ptr<address_row> compile<address_row>(const filter_node&);
-template pred_ptr<membership_row> compile<membership_row>(const filter_node&);
+template pred_ptr<customer_row> compile<customer_row>(const filter_node&, dialect);
+template pred_ptr<group_row> compile<group_row>(const filter_node&, dialect);
+template pred_ptr<address_row> compile<address_row>(const filter_node&, dialect);
+template pred_ptr<membership_row> compile<membership_row>(const filter_node&, dialect);
 
 }  // namespace customerdb::detail

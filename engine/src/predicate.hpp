@@ -6,7 +6,7 @@
 // fields, wrong operand types and bad patterns with invalid_data; eval() then runs per row. A
 // relation condition means "has at least one related row that matches", and a row without
 // related rows is matched as a left join matches it: against a related row of nulls (decision
-// D28). A relation condition keeps its sub-filter's result per related row as eval() meets them
+// D28); soft-deleted related rows count in v1 (D28), and in v2 only for a comparison by id. A relation condition keeps its sub-filter's result per related row as eval() meets them
 // (the rows of one view do not change during a call), so a compiled predicate belongs to one
 // call: not thread-safe.
 #pragma once
@@ -14,6 +14,7 @@
 #include <memory>
 #include <string_view>
 
+#include "dialect.hpp"
 #include "filter_node.hpp"
 #include "three_valued.hpp"
 
@@ -30,10 +31,11 @@ struct pred {
 template <class Row>
 using pred_ptr = std::unique_ptr<const pred<Row>>;
 
-// Compiles the filter `n` over rows of `Row`. Throws invalid_data for unknown fields and
-// relations, wrong operand types and invalid regular expressions.
+// Compiles the filter `n` over rows of `Row` by the rules of dialect `d` (v2: a filter through
+// a relation's fields skips soft-deleted related rows). Throws invalid_data for unknown fields
+// and relations, wrong operand types and invalid regular expressions.
 template <class Row>
-pred_ptr<Row> compile(const filter_node& n);
+pred_ptr<Row> compile(const filter_node& n, dialect d);
 
 // `q` is accepted only among the top-level conditions of a filter, and nowhere in a delete
 // selector (decision D27). Throws invalid_data otherwise; `model` names the entity ("Customer").

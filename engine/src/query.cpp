@@ -72,11 +72,16 @@ filter search_words(const filter& f) {
 template <class Row>
 query_result<Row> run_query(const view& v, const filter& given, const find_config& config,
                             query_kind qk, dialect d) {
-  // Placement first: a blank q splits into no word, and must still be refused where it is not
-  // accepted (a delete selector of `q: ""` would otherwise delete every row, decision D27).
+  // Which error comes first (decision D19): v2 reports an unknown filter key before a misplaced
+  // q or a bad take/skip, as Medusa v2 does; v1 the misplaced q first. Placement is checked
+  // before q splits into words: a blank q splits into none and must still be refused where it
+  // is not accepted (a delete selector of `q: ""` would otherwise delete every row, D27).
+  pred_ptr<Row> predicate;
+  if (d == dialect::v2) predicate = compile<Row>(given.node(), d);
   check_search_placement(given.node(), schema_of<Row>().model, qk == query_kind::delete_selector);
   const filter f = d == dialect::v2 ? search_words(given) : given;
   const filter_node& root = f.node();
+  if (!predicate || &root != &given.node()) predicate = compile<Row>(root, d);
   const bool paged = qk == query_kind::list || qk == query_kind::list_and_count;
   const page_window window = paged ? window_of(config, has_top_level_id(root), d) : page_window{};
   const std::size_t skip = window.skip;
@@ -87,7 +92,6 @@ query_result<Row> run_query(const view& v, const filter& given, const find_confi
   result.with_deleted =
       config.with_deleted ||
       (d == dialect::v1 ? names_anywhere(root, "deleted_at") : qk == query_kind::delete_selector);
-  const auto predicate = compile<Row>(root);
   const auto order = compile_order<Row>(config, config.with_deleted);
   const bool live_only = !result.with_deleted;
 

@@ -351,6 +351,91 @@ BOOST_FIXTURE_TEST_CASE(soft_deleted_membership_still_links, fixture) {
   BOOST_CHECK_EQUAL(v2.list_customer_groups().size(), 1u);
 }
 
+// ---- what Medusa v2 does that v1 did not ------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(restore_leaves_live_rows_alone, fixture) {
+  const auto ids = customers(2);
+  const auto before = v2.retrieve_customer(ids[0]).updated_at;
+  v2.soft_delete_customers(ids[1]);
+  clock.advance(std::chrono::seconds(1));
+  // Both are reported; only the soft-deleted one is written.
+  BOOST_CHECK(v2.restore_customers(ids).at("customer_id") == ids);
+  BOOST_CHECK(v2.retrieve_customer(ids[0]).updated_at == before);
+  BOOST_CHECK(v2.retrieve_customer(ids[1]).updated_at == clock.now());
+  // v1 writes every row it finds.
+  clock.advance(std::chrono::seconds(1));
+  m.restore(ids[0]);
+  BOOST_CHECK(m.retrieve(ids[0]).updated_at == clock.now());
+}
+
+BOOST_FIXTURE_TEST_CASE(created_groups_carry_no_customers, fixture) {
+  const auto g = v2.create_customer_groups(create_customer_group_dto{.name = "VIP"});
+  BOOST_CHECK(g.customers && g.customers->empty());
+  const auto both = v2.create_customer_groups(
+      {create_customer_group_dto{.name = "A"}, create_customer_group_dto{.name = "B"}});
+  BOOST_CHECK(both.at(1).customers && both.at(1).customers->empty());
+  BOOST_CHECK(!m.create_customer_group(create_customer_group_dto{.name = "C"}).customers);
+}
+
+BOOST_FIXTURE_TEST_CASE(targets_are_found_before_the_data_is_checked, fixture) {
+  // A null name on a missing group is not_found, on no match nothing: the name is checked only
+  // once there is a row to change.
+  CUSTOMERDB_CHECK_ERROR(v2.update_customer_groups("cusgroup_x", {.name = null}),
+                         error_code::not_found, "CustomerGroup with id \"cusgroup_x\" not found");
+  BOOST_CHECK(v2.update_customer_groups(where("name") == "none", {.name = null}).empty());
+  v2.create_customer_groups(create_customer_group_dto{.name = "VIP"});
+  CUSTOMERDB_CHECK_ERROR(v2.update_customer_groups(where("name") == "VIP", {.name = null}),
+                         error_code::invalid_data,
+                         "You must pass a non-null value to the property name of entity "
+                         "CustomerGroup.");
+}
+
+BOOST_FIXTURE_TEST_CASE(an_unknown_filter_key_is_reported_first, fixture) {
+  // Before a misplaced q and before a negative take (v1: q first, decision D19).
+  CUSTOMERDB_CHECK_ERROR(
+      v2.list_customers(filter::any_of({search("a"), where("email") == "b"}) &&
+                        where("nickname") == "x"),
+      error_code::invalid_data, "Trying to query by not existing property Customer.nickname");
+  CUSTOMERDB_CHECK_ERROR(v2.list_customers(where("nickname") == "x", {.take = -1}),
+                         error_code::invalid_data,
+                         "Trying to query by not existing property Customer.nickname");
+  CUSTOMERDB_CHECK_ERROR(v2.delete_customers(search("a") && where("nickname") == "x"),
+                         error_code::invalid_data,
+                         "Trying to query by not existing property Customer.nickname");
+  CUSTOMERDB_CHECK_ERROR(m.list(filter::any_of({search("a"), where("email") == "b"}) &&
+                                where("nickname") == "x"),
+                         error_code::invalid_data,
+                         "Filter key \"q\" is accepted only at the top level of a filter of "
+                         "Customer");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_dotted_select_loads_its_relation, fixture) {
+  const auto c = v2.create_customers(create_customer_dto{
+      .email = "a@b.c",
+      .addresses = std::vector<create_customer_address_dto>{{.address_1 = "1", .city = "Oslo"}}});
+  const auto got = v2.retrieve_customer(c.id, {.select = {"id", "addresses.city"}});
+  BOOST_REQUIRE(got.addresses && got.addresses->size() == 1u);
+  const auto& a = got.addresses->front();
+  BOOST_CHECK(a.has_field("id") && a.has_field("city") && !a.has_field("address_1"));
+  BOOST_CHECK_EQUAL(a.city.value_or(""), "Oslo");
+  BOOST_CHECK(!got.has_field("email"));
+  // v1 (D23): a dotted path narrows only a relation that `relations` loads.
+  BOOST_CHECK(!m.retrieve(c.id, {.select = {"id", "addresses.city"}}).addresses);
+}
+
+BOOST_FIXTURE_TEST_CASE(filters_through_fields_skip_soft_deleted_related_rows, fixture) {
+  const auto ids = customers(1);
+  const auto g = v2.create_customer_groups(create_customer_group_dto{.name = "VIP"});
+  v2.add_customer_to_group({.customer_id = ids[0], .customer_group_id = g.id});
+  v2.soft_delete_customer_groups(g.id);
+  // Through the group's fields: the soft-deleted group is not joined.
+  BOOST_CHECK(v2.list_customers(where("groups").matches(where("name") == "VIP")).empty());
+  // By id: the membership alone answers.
+  BOOST_CHECK(ids_of(v2.list_customers(where("groups") == g.id)) == ids);
+  // v1 (D28): soft-deleted related rows match.
+  BOOST_CHECK(ids_of(m.list(where("groups").matches(where("name") == "VIP"))) == ids);
+}
+
 // ---- one store, both interfaces ------------------------------------------------------------
 
 BOOST_FIXTURE_TEST_CASE(both_interfaces_share_store_and_transactions, fixture) {
