@@ -36,9 +36,10 @@ void check_order_keys(const find_config& config) {
   }
 }
 
-// The config without the `select` and `relations` entries the entity does not have (Medusa v2
-// drops those silently), with the relation of each dotted `select` path added to `relations`
-// (Medusa v2 loads it); throws for an unknown order key (check_order_keys).
+// The config as Medusa v2 reads it: without the `select` and `relations` entries the entity
+// does not have (dropped silently), with the relation of each dotted `select` path added to
+// `relations` and the key of each to-one relation added to `select`; throws for an unknown
+// order key (check_order_keys).
 template <class Row>
 find_config known_paths_only(const find_config& config) {
   check_order_keys<Row>(config);
@@ -58,14 +59,27 @@ find_config known_paths_only(const find_config& config) {
   };
   keep_known(out.select, &find_config::select);
   keep_known(out.relations, &find_config::relations);
-  // A dotted select path loads its relation (narrowed to the path's fields, as D23 narrows a
-  // loaded relation).
-  for (const auto& path : out.select) {
-    const auto dot = path.rfind('.');
-    if (dot == std::string::npos) continue;
-    std::string relation = path.substr(0, dot);
-    if (std::find(out.relations.begin(), out.relations.end(), relation) == out.relations.end())
-      out.relations.push_back(std::move(relation));
+  // A dotted select path loads its relation, narrowed to the path's fields as D23 narrows a
+  // loaded relation; not with with_deleted, where Medusa v2 leaves it out.
+  if (!out.with_deleted) {
+    for (const auto& path : out.select) {
+      const auto dot = path.rfind('.');
+      if (dot == std::string::npos) continue;
+      std::string relation = path.substr(0, dot);
+      if (std::find(out.relations.begin(), out.relations.end(), relation) == out.relations.end())
+        out.relations.push_back(std::move(relation));
+    }
+  }
+  // A to-one relation brings its key into a select that lacks it (v1's D22 leaves the
+  // relation out instead).
+  if (!out.select.empty()) {
+    for (const auto& path : out.relations) {
+      const auto* rel = schema_of<Row>().relation(path.substr(0, path.find('.')));
+      if (!rel || rel->foreign_key.empty()) continue;
+      const std::string key(rel->foreign_key);
+      if (std::find(out.select.begin(), out.select.end(), key) == out.select.end())
+        out.select.push_back(key);
+    }
   }
   return out;
 }

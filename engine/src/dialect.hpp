@@ -5,10 +5,12 @@
 //                  v2: no default limit, skip applies alone (query.cpp, window_of)
 //   deleted_at     v1: a condition on it anywhere shows soft-deleted rows (D28);
 //                  v2: only with_deleted does (query.cpp, run_query)
-//   relation filter v1: soft-deleted related rows match (D28); v2: only a comparison by id
-//                  sees them, a filter through their fields does not (predicate.cpp)
-//   error order    v1: a misplaced q before an unknown filter key; v2: the unknown key
-//                  first, then q, then take/skip (query.cpp, run_query; D19)
+//   relation filter v1: soft-deleted related rows match (D28); v2, without with_deleted: only
+//                  a filter by id sees them, one through other fields does not (query.cpp,
+//                  run_query; predicate.cpp, compile)
+//   error order    v1: a misplaced q, take/skip, then the filter; v2: the filter's keys in
+//                  order (unknown key or misplaced q), the filter, then take/skip
+//                  (query.cpp, run_query; D19)
 //   q              v1: one literal substring (D16); v2: every whitespace-separated word must
 //                  match a searchable field, each word literal (query.cpp, search_words)
 //   delete selector v1: live rows unless it names deleted_at; v2: soft-deleted rows too

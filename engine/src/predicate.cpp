@@ -167,8 +167,7 @@ struct search_pred final : pred<Row> {
 template <class Row, class Target>
 struct relation_pred final : pred<Row> {
   relation_kind relation;
-  // Whether soft-deleted related rows are left out: Medusa v2 joins the related table for a
-  // filter through its fields, and its join skips soft-deleted rows (dialect.hpp).
+  // Whether soft-deleted related rows are left out (compile's `joins_hide_deleted`).
   bool hides_deleted = false;
   pred_ptr<Target> sub;
   // Whether sub matched each related row met so far, by address; the row is held, so that its
@@ -281,17 +280,25 @@ pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) 
   return p;
 }
 
+// Whether the filter `n` names a field other than `id` (a join in Medusa v2, where a filter
+// by id alone reads the membership or foreign key column).
+bool names_other_than_id(const filter_node& n) {
+  if ((n.k == kind::condition || n.k == kind::nested) && n.field != "id") return true;
+  if (n.k == kind::search) return true;
+  for (const auto& c : n.children)
+    if (names_other_than_id(c.node())) return true;
+  return false;
+}
+
 template <class Row>
-pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, dialect d) {
+pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, bool hide_deleted) {
   return with_entity(rel.target, [&](auto target) -> pred_ptr<Row> {
     using Target = typename decltype(target)::type;
     auto p = std::make_unique<relation_pred<Row, Target>>();
     p->relation = rel.kind;
     if (n.k == kind::nested) {
-      // v1: a relation filter sees soft-deleted related rows (decision D28); v2: a filter
-      // through the related rows' fields does not.
-      p->hides_deleted = d == dialect::v2;
-      p->sub = compile<Target>(n.children[0].node(), d);
+      p->hides_deleted = hide_deleted && names_other_than_id(n.children[0].node());
+      p->sub = compile<Target>(n.children[0].node(), hide_deleted);
     } else {
       // A relation compared with ids: {groups: "cusgroup_1"} or {groups: [..]}.
       if (!(n.op == filter_op::eq || n.op == filter_op::in))
@@ -299,7 +306,7 @@ pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, d
                                   "an id, a list of ids or a filter");
       filter_node by_id = n;
       by_id.field = "id";
-      p->sub = compile<Target>(by_id, d);
+      p->sub = compile<Target>(by_id, hide_deleted);
     }
     return p;
   });
@@ -323,7 +330,8 @@ bool is_member_test(const filter_node& n, filter_op one, filter_op list) {
 // each branch compiled alone already, so that a filter with several faults reports the one it
 // reported before merging.
 template <class Row>
-void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compiled, dialect d) {
+void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compiled,
+                       bool hide_deleted) {
   const bool any = n.k == kind::or_;
   const filter_op one = any ? filter_op::eq : filter_op::ne;
   const filter_op list = any ? filter_op::in : filter_op::nin;
@@ -357,7 +365,7 @@ void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compile
     ++g.count;
   }
   for (auto& g : groups)
-    if (g.count > 1) compiled[g.first] = compile<Row>(g.merged, d);
+    if (g.count > 1) compiled[g.first] = compile<Row>(g.merged, hide_deleted);
   std::size_t kept = 0;
   for (std::size_t k = 0; k < compiled.size(); ++k)
     if (!dropped[k]) compiled[kept++] = std::move(compiled[k]);
@@ -367,7 +375,7 @@ void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compile
 }  // namespace
 
 template <class Row>
-pred_ptr<Row> compile(const filter_node& n, dialect d) {
+pred_ptr<Row> compile(const filter_node& n, bool hide_deleted) {
   const auto& s = schema_of<Row>();
   switch (n.k) {
     case kind::all:
@@ -379,14 +387,14 @@ pred_ptr<Row> compile(const filter_node& n, dialect d) {
       auto p = std::make_unique<combine_pred<Row>>();
       p->stop = n.k == kind::and_ ? tri::no : tri::yes;
       for (const auto& c : n.children)
-        if (c.node().k != kind::all) p->children.push_back(compile<Row>(c.node(), d));
+        if (c.node().k != kind::all) p->children.push_back(compile<Row>(c.node(), hide_deleted));
       if (p->children.empty()) return std::make_unique<all_pred<Row>>();
-      merge_memberships(n, p->children, d);
+      merge_memberships(n, p->children, hide_deleted);
       return p;
     }
     case kind::not_: {
       auto p = std::make_unique<not_pred<Row>>();
-      p->child = compile<Row>(n.children[0].node(), d);
+      p->child = compile<Row>(n.children[0].node(), hide_deleted);
       return p;
     }
     case kind::search: {
@@ -400,7 +408,7 @@ pred_ptr<Row> compile(const filter_node& n, dialect d) {
     }
     case kind::condition:
     case kind::nested: {
-      if (const auto* rel = s.relation(n.field)) return compile_relation<Row>(n, *rel, d);
+      if (const auto* rel = s.relation(n.field)) return compile_relation<Row>(n, *rel, hide_deleted);
       const auto* f = s.field(n.field);
       if (!f) throw unknown_field(s.model, n.field);
       if (n.k == kind::nested) {
@@ -432,9 +440,32 @@ void check_search_placement(const filter_node& root, std::string_view model, boo
   visit(visit, root, true);
 }
 
-template pred_ptr<customer_row> compile<customer_row>(const filter_node&, dialect);
-template pred_ptr<group_row> compile<group_row>(const filter_node&, dialect);
-template pred_ptr<address_row> compile<address_row>(const filter_node&, dialect);
-template pred_ptr<membership_row> compile<membership_row>(const filter_node&, dialect);
+template <class Row>
+void check_keys_in_order(const filter_node& root, bool deleting) {
+  const auto& s = schema_of<Row>();
+  const auto visit = [&](const auto& self, const filter_node& n, bool top) -> void {
+    if (n.k == kind::search) {
+      if (deleting) throw search_in_delete_selector(s.model);
+      if (!top) throw search_below_top_level(s.model);
+      return;
+    }
+    if ((n.k == kind::condition || n.k == kind::nested) && !s.relation(n.field) &&
+        !s.field(n.field))
+      throw unknown_field(s.model, n.field);
+    if (n.k == kind::nested) return;  // a relation's or metadata's sub-filter: compile's
+    const bool children_top = top && n.k == kind::and_ && n.implicit;
+    for (const auto& c : n.children) self(self, c.node(), children_top);
+  };
+  visit(visit, root, true);
+}
+
+template pred_ptr<customer_row> compile<customer_row>(const filter_node&, bool);
+template void check_keys_in_order<customer_row>(const filter_node&, bool);
+template pred_ptr<group_row> compile<group_row>(const filter_node&, bool);
+template void check_keys_in_order<group_row>(const filter_node&, bool);
+template pred_ptr<address_row> compile<address_row>(const filter_node&, bool);
+template void check_keys_in_order<address_row>(const filter_node&, bool);
+template pred_ptr<membership_row> compile<membership_row>(const filter_node&, bool);
+template void check_keys_in_order<membership_row>(const filter_node&, bool);
 
 }  // namespace customerdb::detail

@@ -14,7 +14,6 @@
 #include <memory>
 #include <string_view>
 
-#include "dialect.hpp"
 #include "filter_node.hpp"
 #include "three_valued.hpp"
 
@@ -31,11 +30,19 @@ struct pred {
 template <class Row>
 using pred_ptr = std::unique_ptr<const pred<Row>>;
 
-// Compiles the filter `n` over rows of `Row` by the rules of dialect `d` (v2: a filter through
-// a relation's fields skips soft-deleted related rows). Throws invalid_data for unknown fields
-// and relations, wrong operand types and invalid regular expressions.
+// Compiles the filter `n` over rows of `Row`; with `joins_hide_deleted`, a relation filter
+// that names a field other than `id` skips soft-deleted related rows (Medusa v2 joins the
+// related table there, and its join skips them). Throws invalid_data for unknown fields and
+// relations, wrong operand types and invalid regular expressions.
 template <class Row>
-pred_ptr<Row> compile(const filter_node& n, dialect d);
+pred_ptr<Row> compile(const filter_node& n, bool joins_hide_deleted);
+
+// Medusa v2's first check of a filter: its keys in order, each either a field or relation of
+// `Row` or a `q` where q is accepted (as check_search_placement), so that of an unknown key and
+// a misplaced q the first one met is reported. Keys inside relation and metadata sub-filters
+// are left to compile(). Throws invalid_data.
+template <class Row>
+void check_keys_in_order(const filter_node& root, bool deleting);
 
 // `q` is accepted only among the top-level conditions of a filter, and nowhere in a delete
 // selector (decision D27). Throws invalid_data otherwise; `model` names the entity ("Customer").

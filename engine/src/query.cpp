@@ -72,16 +72,24 @@ filter search_words(const filter& f) {
 template <class Row>
 query_result<Row> run_query(const view& v, const filter& given, const find_config& config,
                             query_kind qk, dialect d) {
-  // Which error comes first (decision D19): v2 reports an unknown filter key before a misplaced
-  // q or a bad take/skip, as Medusa v2 does; v1 the misplaced q first. Placement is checked
-  // before q splits into words: a blank q splits into none and must still be refused where it
-  // is not accepted (a delete selector of `q: ""` would otherwise delete every row, D27).
-  pred_ptr<Row> predicate;
-  if (d == dialect::v2) predicate = compile<Row>(given.node(), d);
-  check_search_placement(given.node(), schema_of<Row>().model, qk == query_kind::delete_selector);
+  // Which error comes first (decision D19). v1: a misplaced q, then take/skip, then the rest of
+  // the filter. v2, as Medusa v2: the filter's keys in order (an unknown key or a misplaced q,
+  // whichever comes first), the rest of the filter, then take/skip. Placement is checked before
+  // q splits into words: a blank q splits into none and must still be refused where it is not
+  // accepted (a delete selector of `q: ""` would otherwise delete every row, D27).
+  const bool deleting = qk == query_kind::delete_selector;
+  if (d == dialect::v2) {
+    check_keys_in_order<Row>(given.node(), deleting);
+  } else {
+    check_search_placement(given.node(), schema_of<Row>().model, deleting);
+  }
   const filter f = d == dialect::v2 ? search_words(given) : given;
   const filter_node& root = f.node();
-  if (!predicate || &root != &given.node()) predicate = compile<Row>(root, d);
+  // v1: relation filters see soft-deleted related rows (D28); v2: without with_deleted, a
+  // filter through the related rows' fields does not.
+  const bool joins_hide_deleted = d == dialect::v2 && !config.with_deleted;
+  pred_ptr<Row> predicate;
+  if (d == dialect::v2) predicate = compile<Row>(root, joins_hide_deleted);
   const bool paged = qk == query_kind::list || qk == query_kind::list_and_count;
   const page_window window = paged ? window_of(config, has_top_level_id(root), d) : page_window{};
   const std::size_t skip = window.skip;
@@ -92,6 +100,7 @@ query_result<Row> run_query(const view& v, const filter& given, const find_confi
   result.with_deleted =
       config.with_deleted ||
       (d == dialect::v1 ? names_anywhere(root, "deleted_at") : qk == query_kind::delete_selector);
+  if (!predicate) predicate = compile<Row>(root, joins_hide_deleted);
   const auto order = compile_order<Row>(config, config.with_deleted);
   const bool live_only = !result.with_deleted;
 
