@@ -17,6 +17,15 @@ using namespace detail;
 
 customer_module_v2 customer_module::v2() noexcept { return customer_module_v2(*this); }
 
+// The address model is CustomerAddress (v1: Address).
+error customer_module_v2::in_v2_words(const error& e) {
+  static const std::regex model(R"(\bAddress\b)");
+  static const std::regex model_lower(R"(\baddress - id must be defined)");
+  std::string message = std::regex_replace(e.what(), model, "CustomerAddress");
+  message = std::regex_replace(message, model_lower, "customerAddress - id must be defined");
+  return error(e.code(), message);
+}
+
 namespace {
 
 // Checks the order keys of `config` as Medusa v2 does: a key that names neither a field nor a
@@ -29,7 +38,7 @@ void check_order_keys(const find_config& config) {
     const auto dot = key.find('.');
     const bool known = dot == std::string::npos ? s.field(key) || s.relation(key)
                                                 : s.relation(key.substr(0, dot)) != nullptr;
-    if (!known) {  // in_v2_words names the address model
+    if (!known) {  // worded_as_v2 names the address model
       throw error(error_code::invalid_data,
                   "Trying to order by not existing property " + std::string(s.model) + "." + key);
     }
@@ -84,21 +93,18 @@ find_config known_paths_only(const find_config& config) {
   return out;
 }
 
-// Runs `f`, rewording the message of an error it throws as Medusa v2 words it: the address
-// model is CustomerAddress (v1: Address), and an unknown filter key or a misplaced `q` is
-// "Trying to query by not existing property <Model>.<key>" (v1: decisions D11, D27).
+// Runs `f`, rewording an error it throws as Medusa v2 words it: the model names
+// (customer_module_v2::in_v2_words), and an unknown filter key or a misplaced `q` as "Trying to
+// query by not existing property <Model>.<key>" (v1: decisions D11, D27).
 template <class F>
-decltype(auto) in_v2_words(F&& f) {
+decltype(auto) worded_as_v2(F&& f) {
   try {
     return std::forward<F>(f)();
   } catch (const error& e) {
-    static const std::regex model(R"(\bAddress\b)");
-    static const std::regex model_lower(R"(\baddress - id must be defined)");
     static const std::regex unknown_key(R"re(^Unknown field "([^"]*)" for (\w+)$)re");
     static const std::regex misplaced_q(
         R"re(^Filter key "q" is (?:accepted only at the top level of a filter of|not accepted in a selector that deletes) (\w+)$)re");
-    std::string message = std::regex_replace(e.what(), model, "CustomerAddress");
-    message = std::regex_replace(message, model_lower, "customerAddress - id must be defined");
+    std::string message = customer_module_v2::in_v2_words(e).what();
     message =
         std::regex_replace(message, unknown_key, "Trying to query by not existing property $2.$1");
     message =
@@ -127,7 +133,7 @@ void check_group_name(const customer_group_updatable_fields& data) {
 #define CUSTOMERDB_V2_READS(Row, retrieve_name, list_name, list_and_count_name)       \
   dto_t<Row> customer_module_v2::retrieve_name(id_view id, const find_config& config, \
                                                const context& ctx) const {            \
-    return in_v2_words([&] {                                                          \
+    return worded_as_v2([&] {                                                         \
       return CUSTOMERDB_V2_CALLS.retrieve<Row>(CUSTOMERDB_V2_CALL, id,                \
                                                known_paths_only<Row>(config));        \
     });                                                                               \
@@ -138,39 +144,39 @@ void check_group_name(const customer_group_updatable_fields& data) {
 #define CUSTOMERDB_V2_LIST(Row, name, Result, run)                                  \
   Result customer_module_v2::name(const filter& filters, const find_config& config, \
                                   const context& ctx) const {                       \
-    return in_v2_words([&] {                                                        \
+    return worded_as_v2([&] {                                                       \
       return CUSTOMERDB_V2_CALLS.run<Row>(CUSTOMERDB_V2_CALL, filters,              \
                                           known_paths_only<Row>(config));           \
     });                                                                             \
   }
 
-#define CUSTOMERDB_V2_WRITES(Row, update_name, Data, delete_name, check)                          \
-  dto_t<Row> customer_module_v2::update_name(id_view id, const Data& data, const context& ctx) {  \
-    return in_v2_words([&] {                                                                      \
-      return std::move(CUSTOMERDB_V2_CALLS                                                        \
-                           .update<Row>(CUSTOMERDB_V2_CALL, single_id<Row>(id), data, check)      \
-                           .front());                                                             \
-    });                                                                                           \
-  }                                                                                               \
-  std::vector<dto_t<Row>> customer_module_v2::update_name(const std::vector<std::string>& ids,    \
-                                                          const Data& data, const context& ctx) { \
-    return in_v2_words(                                                                           \
-        [&] { return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, ids, data, check); });   \
-  }                                                                                               \
-  std::vector<dto_t<Row>> customer_module_v2::update_name(const filter& selector,                 \
-                                                          const Data& data, const context& ctx) { \
-    return in_v2_words([&] {                                                                      \
-      return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, selector, data, check);          \
-    });                                                                                           \
-  }                                                                                               \
-  void customer_module_v2::delete_name(id_view id, const context& ctx) {                          \
-    in_v2_words([&] { CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, single_id<Row>(id)); }); \
-  }                                                                                               \
-  void customer_module_v2::delete_name(const std::vector<std::string>& ids, const context& ctx) { \
-    CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, ids);                                      \
-  }                                                                                               \
-  void customer_module_v2::delete_name(const filter& selector, const context& ctx) {              \
-    in_v2_words([&] { CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, selector); });           \
+#define CUSTOMERDB_V2_WRITES(Row, update_name, Data, delete_name, check)                           \
+  dto_t<Row> customer_module_v2::update_name(id_view id, const Data& data, const context& ctx) {   \
+    return worded_as_v2([&] {                                                                      \
+      return std::move(                                                                            \
+          CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, single_id<Row>(id), data, check)     \
+              .front());                                                                           \
+    });                                                                                            \
+  }                                                                                                \
+  std::vector<dto_t<Row>> customer_module_v2::update_name(const std::vector<std::string>& ids,     \
+                                                          const Data& data, const context& ctx) {  \
+    return worded_as_v2(                                                                           \
+        [&] { return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, ids, data, check); });    \
+  }                                                                                                \
+  std::vector<dto_t<Row>> customer_module_v2::update_name(const filter& selector,                  \
+                                                          const Data& data, const context& ctx) {  \
+    return worded_as_v2([&] {                                                                      \
+      return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, selector, data, check);           \
+    });                                                                                            \
+  }                                                                                                \
+  void customer_module_v2::delete_name(id_view id, const context& ctx) {                           \
+    worded_as_v2([&] { CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, single_id<Row>(id)); }); \
+  }                                                                                                \
+  void customer_module_v2::delete_name(const std::vector<std::string>& ids, const context& ctx) {  \
+    CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, ids);                                       \
+  }                                                                                                \
+  void customer_module_v2::delete_name(const filter& selector, const context& ctx) {               \
+    worded_as_v2([&] { CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, selector); });           \
   }
 
 #define CUSTOMERDB_V2_SOFT_DELETE(Row, name, restoring)                                         \
@@ -270,7 +276,7 @@ void customer_module_v2::delete_customer_group_customers(const std::vector<std::
 }
 void customer_module_v2::delete_customer_group_customers(const filter& selector,
                                                          const context& ctx) {
-  in_v2_words([&] { CUSTOMERDB_V2_CALLS.erase<membership_row>(CUSTOMERDB_V2_CALL, selector); });
+  worded_as_v2([&] { CUSTOMERDB_V2_CALLS.erase<membership_row>(CUSTOMERDB_V2_CALL, selector); });
 }
 
 // ---- Addresses -----------------------------------------------------------------------------
@@ -285,11 +291,11 @@ CUSTOMERDB_V2_SOFT_DELETE(address_row, restore_customer_addresses, true)
 
 customer_address customer_module_v2::create_customer_addresses(
     const create_customer_address_dto& data, const context& ctx) {
-  return in_v2_words([&] { return module_->add_addresses(data, ctx); });
+  return worded_as_v2([&] { return module_->add_addresses(data, ctx); });
 }
 std::vector<customer_address> customer_module_v2::create_customer_addresses(
     std::span<const create_customer_address_dto> data, const context& ctx) {
-  return in_v2_words([&] { return module_->add_addresses(data, ctx); });
+  return worded_as_v2([&] { return module_->add_addresses(data, ctx); });
 }
 
 }  // namespace customerdb

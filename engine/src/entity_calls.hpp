@@ -70,8 +70,9 @@ struct entity_calls {
   // `check_data(data)` runs once the targets are found, before the first row changes: a call
   // whose targets are missing (not_found) or match nothing ([]) never meets it, as in Medusa.
   template <class Row, class Target, class Data, class CheckData = void (*)(const Data&)>
-  std::vector<dto_t<Row>> update(const call& c, const Target& target, const Data& data,
-                                 CheckData&& check_data = [](const Data&) {}) const {
+  std::vector<dto_t<Row>> update(
+      const call& c, const Target& target, const Data& data,
+      CheckData&& check_data = [](const Data&) {}) const {
     if constexpr (std::is_same_v<Target, std::vector<std::string>>) {
       if (target.empty()) return {};
     } else if constexpr (std::is_same_v<Target, filter>) {

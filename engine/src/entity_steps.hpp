@@ -290,8 +290,8 @@ std::vector<std::string> soft_delete(write_view& t, const std::vector<std::strin
 // is written (its updated_at moves); in v2 only the soft-deleted ones are, as a live row has
 // nothing to change (dialect.hpp).
 template <class Row>
-std::vector<std::string> restore(write_view& t, const std::vector<std::string>& ids,
-                                 timestamp now, dialect d) {
+std::vector<std::string> restore(write_view& t, const std::vector<std::string>& ids, timestamp now,
+                                 dialect d) {
   std::vector<std::string> found;
   for (const auto& id : unique_ids(ids)) {
     auto row = t.find<Row>(id);

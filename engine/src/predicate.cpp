@@ -408,7 +408,8 @@ pred_ptr<Row> compile(const filter_node& n, bool hide_deleted) {
     }
     case kind::condition:
     case kind::nested: {
-      if (const auto* rel = s.relation(n.field)) return compile_relation<Row>(n, *rel, hide_deleted);
+      if (const auto* rel = s.relation(n.field))
+        return compile_relation<Row>(n, *rel, hide_deleted);
       const auto* f = s.field(n.field);
       if (!f) throw unknown_field(s.model, n.field);
       if (n.k == kind::nested) {

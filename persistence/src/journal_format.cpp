@@ -9,6 +9,7 @@
 
 #include "archive_streams.hpp"
 #include "checksum.hpp"
+#include "corruption_error.hpp"
 #include "customerdb/error.hpp"
 #include "little_endian.hpp"
 #include "record_archive.hpp"
@@ -47,11 +48,6 @@ std::uint32_t archive_library_version() {
   return archive.get_library_version();
 }
 
-error corrupt(const std::filesystem::path& path, std::uint64_t offset, std::string_view why) {
-  return error(error_code::corruption,
-               fmt::format("Journal {} is corrupt at offset {}: {}", path.string(), offset, why));
-}
-
 }  // namespace
 
 std::string encode_journal_header(std::uint64_t first_sequence) {
@@ -65,11 +61,11 @@ std::string encode_journal_header(std::uint64_t first_sequence) {
 
 journal_header decode_journal_header(std::string_view bytes, const std::filesystem::path& path) {
   if (bytes.size() < journal_header_size)
-    throw corrupt(path, bytes.size(), "truncated file header");
+    throw corrupt_journal(path, bytes.size(), "truncated file header");
   if (bytes.substr(0, journal_magic.size()) != journal_magic)
-    throw corrupt(path, 0, "not a journal file (bad magic)");
+    throw corrupt_journal(path, 0, "not a journal file (bad magic)");
   if (get_le<std::uint64_t>(bytes, 24) != checksum(bytes.substr(0, 24)))
-    throw corrupt(path, 24, "file header checksum mismatch");
+    throw corrupt_journal(path, 24, "file header checksum mismatch");
   const auto version = get_le<std::uint32_t>(bytes, 8);
   if (version == 0 || version > journal_format_version) {
     throw error(error_code::corruption,

@@ -5,16 +5,12 @@
 #include <algorithm>
 
 #include "checksum.hpp"
+#include "corruption_error.hpp"
 #include "customerdb/error.hpp"
 #include "journal_format.hpp"
 
 namespace customerdb::persistence {
 namespace {
-
-error corrupt(const std::filesystem::path& path, std::uint64_t offset, std::string_view why) {
-  return error(error_code::corruption,
-               fmt::format("Journal {} is corrupt at offset {}: {}", path.string(), offset, why));
-}
 
 bool all_zero(std::string_view bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == 0; });
@@ -34,7 +30,8 @@ journal_contents read_journal(file_system& fs, const std::filesystem::path& path
   std::size_t offset = 0;
   const auto tear = [&](std::string reason) {
     if (!last_file)
-      throw corrupt(path, offset, fmt::format("{} in a journal file that is not the last", reason));
+      throw corrupt_journal(path, offset,
+                            fmt::format("{} in a journal file that is not the last", reason));
     out.torn = torn_tail{offset, std::move(reason)};
   };
   out.first_sequence = named_sequence;
@@ -44,7 +41,8 @@ journal_contents read_journal(file_system& fs, const std::filesystem::path& path
     return out;
   }
   if (decode_journal_header(bytes, path).first_sequence != named_sequence) {
-    throw corrupt(path, 16, "the file header's first sequence differs from the file name's");
+    throw corrupt_journal(path, 16,
+                          "the file header's first sequence differs from the file name's");
   }
   std::uint64_t expected = out.first_sequence;
   offset = journal_header_size;
@@ -59,9 +57,9 @@ journal_contents read_journal(file_system& fs, const std::filesystem::path& path
       break;
     }
     const record_header h = decode_record_header(rest);
-    if (!h.valid) throw corrupt(path, offset, "bad record header");
+    if (!h.valid) throw corrupt_journal(path, offset, "bad record header");
     if (h.sequence != expected) {
-      throw corrupt(
+      throw corrupt_journal(
           path, offset,
           fmt::format("record of commit {} where commit {} was expected", h.sequence, expected));
     }
@@ -75,7 +73,7 @@ journal_contents read_journal(file_system& fs, const std::filesystem::path& path
         tear("record checksum mismatch in the last record");
         break;
       }
-      throw corrupt(path, offset, "record checksum mismatch");
+      throw corrupt_journal(path, offset, "record checksum mismatch");
     }
     out.records.push_back({h.sequence, offset, payload});
     offset += record_header_size + h.length;

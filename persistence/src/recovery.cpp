@@ -5,6 +5,7 @@
 #include <chrono>
 #include <exception>
 
+#include "corruption_error.hpp"
 #include "customerdb/error.hpp"
 #include "data_dir.hpp"
 #include "journal_format.hpp"
@@ -13,17 +14,10 @@
 namespace customerdb::persistence {
 namespace {
 
-error corrupt_journal(const std::filesystem::path& path, std::uint64_t offset,
-                      std::string_view why) {
-  return error(error_code::corruption,
-               fmt::format("Journal {} is corrupt at offset {}: {}", path.string(), offset, why));
-}
-
 // The journal file that would start at commit `first` is missing; `why` says what expected it.
 error missing_journal(const std::filesystem::path& dir, std::uint64_t first, std::string_view why) {
-  return error(error_code::corruption,
-               fmt::format("Journal {} is missing: {}", (dir / journal_file_name(first)).string(),
-                           why));
+  return error(error_code::corruption, fmt::format("Journal {} is missing: {}",
+                                                   (dir / journal_file_name(first)).string(), why));
 }
 
 }  // namespace

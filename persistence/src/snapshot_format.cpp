@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "checksum.hpp"
+#include "corruption_error.hpp"
 #include "customerdb/error.hpp"
 #include "little_endian.hpp"
 
@@ -24,11 +25,6 @@ constexpr std::size_t at_payload_checksum = 104;
 constexpr std::size_t at_archive_version = 112;
 constexpr std::size_t at_journal_follows = 116;  // version 2; zero in version 1
 constexpr std::size_t at_header_checksum = 120;
-
-error corrupt(const std::filesystem::path& path, std::uint64_t offset, std::string_view why) {
-  return error(error_code::corruption,
-               fmt::format("Snapshot {} is corrupt at offset {}: {}", path.string(), offset, why));
-}
 
 }  // namespace
 
@@ -51,14 +47,14 @@ std::string encode(const snapshot_header& h) {
 snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t file_size,
                                        const std::filesystem::path& path) {
   if (bytes.size() < at_sequence || bytes.substr(0, snapshot_magic.size()) != snapshot_magic)
-    throw corrupt(path, 0, "not a snapshot file (bad magic)");
+    throw corrupt_snapshot(path, 0, "not a snapshot file (bad magic)");
   const auto header_size = get_le<std::uint32_t>(bytes, at_header_size);
   if (header_size < at_sequence + 8 || header_size > snapshot_header_read_size ||
       header_size > file_size)
-    throw corrupt(path, at_header_size, fmt::format("bad header size {}", header_size));
-  if (bytes.size() < header_size) throw corrupt(path, bytes.size(), "truncated header");
+    throw corrupt_snapshot(path, at_header_size, fmt::format("bad header size {}", header_size));
+  if (bytes.size() < header_size) throw corrupt_snapshot(path, bytes.size(), "truncated header");
   if (get_le<std::uint64_t>(bytes, header_size - 8) != checksum(bytes.substr(0, header_size - 8)))
-    throw corrupt(path, header_size - 8, "header checksum mismatch");
+    throw corrupt_snapshot(path, header_size - 8, "header checksum mismatch");
   const auto version = get_le<std::uint32_t>(bytes, at_version);
   if (version > snapshot_format_version) {
     throw error(error_code::corruption,
@@ -66,14 +62,14 @@ snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t fil
                             path.string(), version, snapshot_format_version));
   }
   if (version < 1 || header_size != snapshot_header_size)
-    throw corrupt(path, at_version, fmt::format("unknown format version {}", version));
+    throw corrupt_snapshot(path, at_version, fmt::format("unknown format version {}", version));
   snapshot_header h;
   h.format_version = version;
   if (version >= 2) {
     const auto follows = get_le<std::uint32_t>(bytes, at_journal_follows);
     if (follows > 1) {
-      throw corrupt(path, at_journal_follows,
-                    fmt::format("bad journal-follows field {}", follows));
+      throw corrupt_snapshot(path, at_journal_follows,
+                             fmt::format("bad journal-follows field {}", follows));
     }
     h.journal_follows = follows == 1;
   }
@@ -87,16 +83,18 @@ snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t fil
   }
   h.payload_length = get_le<std::uint64_t>(bytes, at_payload_length);
   if (sections != h.payload_length)
-    throw corrupt(path, at_sections, "the section lengths do not add up to the payload length");
+    throw corrupt_snapshot(path, at_sections,
+                           "the section lengths do not add up to the payload length");
   h.payload_checksum = get_le<std::uint64_t>(bytes, at_payload_checksum);
   h.archive_version = get_le<std::uint32_t>(bytes, at_archive_version);
   static_assert(at_header_checksum + 8 == snapshot_header_size);
   const std::uint64_t expected = snapshot_header_size + h.payload_length;
   if (file_size < expected) {
-    throw corrupt(path, file_size,
-                  fmt::format("truncated: the header announces {} bytes", expected));
+    throw corrupt_snapshot(path, file_size,
+                           fmt::format("truncated: the header announces {} bytes", expected));
   }
-  if (file_size > expected) throw corrupt(path, expected, "unexpected bytes after the payload");
+  if (file_size > expected)
+    throw corrupt_snapshot(path, expected, "unexpected bytes after the payload");
   return h;
 }
 

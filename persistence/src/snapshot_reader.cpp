@@ -12,6 +12,7 @@
 
 #include "archive_streams.hpp"
 #include "checksum.hpp"
+#include "corruption_error.hpp"
 #include "customerdb/error.hpp"
 #include "customerdb/persistence/parallel.hpp"
 #include "little_endian.hpp"
@@ -19,11 +20,6 @@
 
 namespace customerdb::persistence {
 namespace {
-
-error corrupt(const std::filesystem::path& path, std::uint64_t offset, std::string_view why) {
-  return error(error_code::corruption,
-               fmt::format("Snapshot {} is corrupt at offset {}: {}", path.string(), offset, why));
-}
 
 template <class Record>
 void read_rows(boost::archive::binary_iarchive& archive, std::uint64_t count, record_sink& sink) {
@@ -54,22 +50,22 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
   // Boost reads the signature as a string sized by the length before it, which it trusts: a
   // damaged length made it allocate that many bytes. So the signature is checked first.
   if (!starts_with_signature(section))
-    throw corrupt(path, offset, "the payload does not decode (invalid signature)");
+    throw corrupt_snapshot(path, offset, "the payload does not decode (invalid signature)");
   try {
     boost::archive::binary_iarchive archive(buffer);
     std::uint64_t count = 0;
     archive >> count;
     if (count != expected) {
-      throw corrupt(path, at(),
-                    fmt::format("table {} holds {} rows, the header counts {}", static_cast<int>(t),
-                                count, expected));
+      throw corrupt_snapshot(path, at(),
+                             fmt::format("table {} holds {} rows, the header counts {}",
+                                         static_cast<int>(t), count, expected));
     }
     // Every row takes bytes of the section: a count beyond them is damage (with checksums that
     // match), and believing it would reserve room for as many rows.
     if (count > buffer.remaining()) {
-      throw corrupt(path, at(),
-                    fmt::format("table {} counts {} rows in {} bytes", static_cast<int>(t), count,
-                                buffer.remaining()));
+      throw corrupt_snapshot(path, at(),
+                             fmt::format("table {} counts {} rows in {} bytes", static_cast<int>(t),
+                                         count, buffer.remaining()));
     }
     sink.begin_table(t, count);
     with_record_of(t, [&]<class Record>() { read_rows<Record>(archive, count, sink); });
@@ -77,9 +73,10 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
   } catch (const error&) {
     throw;
   } catch (const std::exception& e) {
-    throw corrupt(path, at(), fmt::format("the payload does not decode ({})", e.what()));
+    throw corrupt_snapshot(path, at(), fmt::format("the payload does not decode ({})", e.what()));
   }
-  if (buffer.remaining() != 0) throw corrupt(path, at(), "unexpected bytes after the rows");
+  if (buffer.remaining() != 0)
+    throw corrupt_snapshot(path, at(), "unexpected bytes after the rows");
 }
 
 // Decodes the payload (checksum already verified) into `sink`: groups and customers on one
@@ -132,7 +129,7 @@ checked_snapshot load_snapshot(file_system& fs, const std::filesystem::path& pat
   // The whole payload in memory: its checksum is checked before a byte of it is decoded.
   s.payload = file->bytes(snapshot_header_size, s.header.payload_length);
   if (checksum(s.payload->view()) != s.header.payload_checksum)
-    throw corrupt(path, snapshot_header_size, "payload checksum mismatch");
+    throw corrupt_snapshot(path, snapshot_header_size, "payload checksum mismatch");
   return s;
 }
 

@@ -26,7 +26,6 @@ namespace json = boost::json;
 
 namespace {
 
-using detail::fail;
 using detail::rpc_error;
 using enum detail::rpc_code;
 
@@ -148,7 +147,7 @@ struct dispatcher::impl {
   // Runs `method` (looked up in the method table) with `p`.
   json::value call(std::string_view method, const detail::params& p) {
     const detail::method_handler run = detail::find_method(method);
-    if (!run) fail(method_not_found, fmt::format("Method not found: {}", method));
+    if (!run) detail::fail(method_not_found, fmt::format("Method not found: {}", method));
     return run(env, p);
   }
 
@@ -181,31 +180,33 @@ struct dispatcher::impl {
     };
     try {
       if (id && !good_id) {
-        fail(invalid_request, "Invalid request: id must be a string, a finite number or null");
+        detail::fail(invalid_request,
+                     "Invalid request: id must be a string, a finite number or null");
       }
       const json::value* version = r.if_contains("jsonrpc");
       if (!version || !version->is_string() || version->get_string() != "2.0") {
-        fail(invalid_request, "Invalid request: jsonrpc must be \"2.0\"");
+        detail::fail(invalid_request, "Invalid request: jsonrpc must be \"2.0\"");
       }
       const json::value* method = r.if_contains("method");
       if (!method || !method->is_string()) {
-        fail(invalid_request, "Invalid request: method must be a string");
+        detail::fail(invalid_request, "Invalid request: method must be a string");
       }
       for (const auto& entry : r) {
         const std::string_view key = entry.key();
         if (key != "jsonrpc" && key != "method" && key != "params" && key != "id") {
-          fail(invalid_request, fmt::format("Invalid request: unknown member \"{}\"", key));
+          detail::fail(invalid_request, fmt::format("Invalid request: unknown member \"{}\"", key));
         }
       }
       static const json::array no_params;
       const json::value* given = r.if_contains("params");
       if (given && !given->is_array() && !given->is_null()) {
-        fail(invalid_params, "params must be an array");
+        detail::fail(invalid_params, "params must be an array");
       }
       const json::array& values = given && given->is_array() ? given->get_array() : no_params;
       if (given) {
         if (auto path = find_non_finite(*given, "params")) {
-          fail(invalid_params, fmt::format("{} is out of range (not a finite number)", *path));
+          detail::fail(invalid_params,
+                       fmt::format("{} is out of range (not a finite number)", *path));
         }
       }
       const std::string_view name = method->get_string();

@@ -40,6 +40,7 @@
 #include "customerdb/server/http_server.hpp"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -55,8 +56,6 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <sys/resource.h>
-
 #include <cstdio>
 #include <exception>
 #include <limits>
@@ -76,7 +75,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-using error_code = boost::system::error_code;
+using net_error = boost::system::error_code;
 using response = http::response<http::string_body>;
 
 // How long a connection closed after a refused request keeps draining what the client sends.
@@ -238,11 +237,11 @@ class session : public std::enable_shared_from_this<session> {
       response res{http::status::service_unavailable, 11};
       res.set(http::field::content_type, "application/json");
       res.set(http::field::retry_after, "1");
-      res.body() = fmt::format(
-          R"({{"jsonrpc":"2.0","id":null,"error":{{"code":-32004,"message":"Too many )"
-          R"(connections: all {} are answering requests; retry later","data":{{"type":)"
-          R"("not_allowed"}}}}}})",
-          max_connections);
+      res.body() =
+          fmt::format(R"({{"jsonrpc":"2.0","id":null,"error":{{"code":-32004,"message":"Too many )"
+                      R"(connections: all {} are answering requests; retry later","data":{{"type":)"
+                      R"("not_allowed"}}}}}})",
+                      max_connections);
       self->send(std::move(res), /*close=*/true);
     });
   }
@@ -311,7 +310,7 @@ class session : public std::enable_shared_from_this<session> {
                             beast::bind_front_handler(&session::on_header, shared_from_this()));
   }
 
-  void on_header(error_code ec, std::size_t) {
+  void on_header(net_error ec, std::size_t) {
     if (ec) return on_read_error(ec);
     const auto& req = parser_->get();
     if (!state_.token.empty() &&
@@ -327,7 +326,7 @@ class session : public std::enable_shared_from_this<session> {
     if (beast::iequals(std::string_view(req[http::field::expect]), "100-continue")) {
       static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
       asio::async_write(stream_, asio::buffer(continue_line.data(), continue_line.size()),
-                        [self = shared_from_this()](error_code write_ec, std::size_t) {
+                        [self = shared_from_this()](net_error write_ec, std::size_t) {
                           if (write_ec) return self->close();
                           self->read_body();
                         });
@@ -341,14 +340,14 @@ class session : public std::enable_shared_from_this<session> {
                      beast::bind_front_handler(&session::on_body, shared_from_this()));
   }
 
-  void on_body(error_code ec, std::size_t) {
+  void on_body(net_error ec, std::size_t) {
     if (ec) return on_read_error(ec);
     set_phase(phase::computing);  // handle() runs inline: stop() and abort() see it afterwards
     auto req = parser_->release();
     send(answer(req), /*close=*/!req.keep_alive());
   }
 
-  void on_read_error(error_code ec) {
+  void on_read_error(net_error ec) {
     if (ec == http::error::body_limit) {
       response res{http::status::payload_too_large, 11};
       res.set(http::field::content_type, "application/json");
@@ -428,7 +427,7 @@ class session : public std::enable_shared_from_this<session> {
                       beast::bind_front_handler(&session::on_write, shared_from_this()));
   }
 
-  void on_write(error_code ec, std::size_t) {
+  void on_write(net_error ec, std::size_t) {
     if (ec) return close();
     const bool keep_alive = res_->keep_alive();
     res_.reset();
@@ -440,7 +439,7 @@ class session : public std::enable_shared_from_this<session> {
   // passes, so that it reads the answer instead of getting a reset for unread data.
   void linger() {
     set_phase(phase::closing);
-    error_code ec;
+    net_error ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return close();
     stream_.expires_after(lingering_time);
@@ -450,7 +449,7 @@ class session : public std::enable_shared_from_this<session> {
 
   void drain() {
     stream_.async_read_some(asio::buffer(scratch_),
-                            [self = shared_from_this()](error_code ec, std::size_t) {
+                            [self = shared_from_this()](net_error ec, std::size_t) {
                               if (ec) return self->close();
                               self->drain();
                             });
@@ -458,7 +457,7 @@ class session : public std::enable_shared_from_this<session> {
 
   void close() {
     set_phase(phase::closing);
-    error_code ignored;
+    net_error ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
   }
@@ -487,7 +486,7 @@ struct http_server::impl {
   }
 
   void listen() {
-    error_code ec;
+    net_error ec;
     auto address = asio::ip::make_address(options.host, ec);
     if (ec) {
       tcp::resolver resolver(ioc);
@@ -519,18 +518,18 @@ struct http_server::impl {
   }
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(ioc), [this](error_code ec, tcp::socket socket) {
+    acceptor.async_accept(asio::make_strand(ioc), [this](net_error ec, tcp::socket socket) {
       if (state.stopping.load() || ec == asio::error::operation_aborted) return;
       if (ec) {
         // Out of descriptors or memory, for instance: wait a little instead of spinning.
         state.log(fmt::format("accept failed: {}", ec.message()));
         accept_retry.expires_after(std::chrono::milliseconds(100));
-        accept_retry.async_wait([this](error_code wait_ec) {
+        accept_retry.async_wait([this](net_error wait_ec) {
           if (!wait_ec) accept();
         });
         return;
       }
-      error_code ignored;
+      net_error ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       auto s = std::make_shared<session>(std::move(socket), state);
       std::weak_ptr<session> evict;
@@ -557,7 +556,7 @@ struct http_server::impl {
     }
     const auto live = state.all_sessions();
     asio::post(acceptor.get_executor(), [this] {
-      error_code ignored;
+      net_error ignored;
       acceptor.close(ignored);
       accept_retry.cancel();
     });
@@ -582,7 +581,7 @@ struct http_server::impl {
       }
     }
     shutdown_timer.expires_after(shutdown_poll);
-    shutdown_timer.async_wait([this](error_code) { watch_shutdown(); });
+    shutdown_timer.async_wait([this](net_error) { watch_shutdown(); });
   }
 
   // Settles max_connections against the process's file limit (see the header).

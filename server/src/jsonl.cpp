@@ -29,7 +29,7 @@ using namespace detail;  // the JSON field readers (json_fields.hpp)
 // encoding and decoding; its `type` is its table's name.
 
 template <class R>
-constexpr std::string_view type_of = R::columns::table;
+constexpr std::string_view record_type_name = R::columns::table;
 
 // Calls f(column, index) for each stored column of R.
 template <class R, class F>
@@ -90,7 +90,7 @@ void append_value(std::string& out, const std::optional<T>& v) {
 template <class R>
 void encode_columns(const R& r, std::string& out) {
   out += "{\"type\":\"";
-  out += type_of<R>;
+  out += record_type_name<R>;
   out += '"';
   for_each_stored<R>([&](const auto& column, std::size_t) {
     out += ",\"";
@@ -141,7 +141,7 @@ void decode_value(std::optional<timestamp>& out, const json::value& v, std::stri
 
 template <class R>
 R decode_columns(const json::object& o) {
-  constexpr std::string_view type = type_of<R>;
+  constexpr std::string_view type = record_type_name<R>;
   R r;
   std::array<bool, stored_count<R>()> seen{};
   std::string path;  // "<type>.<key>", for messages; one buffer for every key
@@ -165,7 +165,7 @@ R decode_columns(const json::object& o) {
 
 template <class R>
 bool try_decode(std::string_view type, const json::object& o, record& out) {
-  if (type != type_of<R>) return false;
+  if (type != record_type_name<R>) return false;
   out = decode_columns<R>(o);
   return true;
 }
@@ -179,7 +179,7 @@ jsonl_error::jsonl_error(std::uint64_t line, const std::string& message)
     : error(error_code::invalid_data, fmt::format("line {}: {}", line, message)), line_(line) {}
 
 std::string_view record_type(const record& r) noexcept {
-  return std::visit([](const auto& x) { return type_of<std::decay_t<decltype(x)>>; }, r);
+  return std::visit([](const auto& x) { return record_type_name<std::decay_t<decltype(x)>>; }, r);
 }
 
 void encode_record(const record& r, std::string& out) {

@@ -198,6 +198,21 @@ constexpr dto_shape shape_of() {
   }
 }
 
+// Runs `decode`; for a call of Medusa v2's interface, an error the decoder raises (a null in a
+// non-nullable field, an unknown key) is worded as v2 words it, as the call's own errors are.
+template <class Call, class Decode>
+decltype(auto) decode_for(Decode&& decode) {
+  if constexpr (shape_of<Call>() == dto_shape::v2) {
+    try {
+      return std::forward<Decode>(decode)();
+    } catch (const error& e) {
+      throw customer_module_v2::in_v2_words(e);
+    }
+  } else {
+    return std::forward<Decode>(decode)();
+  }
+}
+
 // The encoded result of `call(module, args...)`; null for a call that returns nothing.
 template <class Call, class... Args>
 json::value run(customer_module& module, Call call, const Args&... args) {
@@ -242,11 +257,13 @@ constexpr method_handler create_like(Call) {
     return with_context<access::writes>(env, p, 1, [&](const context& ctx) -> json::value {
       if (data.is_array()) {
         using dto = std::invoke_result_t<decltype(Decode), const json::value&, std::string_view>;
-        const auto items = decode_each<dto>(data.get_array(), "params[0]", Decode);
+        const auto items = decode_for<Call>(
+            [&] { return decode_each<dto>(data.get_array(), "params[0]", Decode); });
         return run(env.module, Call{}, std::span<const dto>(items), ctx);
       }
       if (!data.is_object()) fail(invalid_params, "params[0] must be an object or an array");
-      return run(env.module, Call{}, Decode(data, "params[0]"), ctx);
+      return run(env.module, Call{}, decode_for<Call>([&] { return Decode(data, "params[0]"); }),
+                 ctx);
     });
   };
 }
@@ -255,7 +272,7 @@ constexpr method_handler create_like(Call) {
 template <auto Decode, class Call>
 constexpr method_handler update_like(Call) {
   return [](method_env& env, const params& p) -> json::value {
-    const auto data = Decode(p.required(1), "params[1]");
+    const auto data = decode_for<Call>([&] { return Decode(p.required(1), "params[1]"); });
     return with_context<access::writes>(env, p, 2, [&](const context& ctx) {
       return with_target(
           p[0], [&](const auto& target) { return run(env.module, Call{}, target, data, ctx); });

@@ -393,10 +393,10 @@ BOOST_FIXTURE_TEST_CASE(targets_are_found_before_the_data_is_checked, fixture) {
 BOOST_FIXTURE_TEST_CASE(an_unknown_filter_key_is_reported_first, fixture) {
   // Before a negative take, and before a misplaced q that comes after it (v1: q first,
   // decision D19).
-  CUSTOMERDB_CHECK_ERROR(
-      v2.list_customers(where("nickname") == "x" &&
-                        filter::any_of({search("a"), where("email") == "b"})),
-      error_code::invalid_data, "Trying to query by not existing property Customer.nickname");
+  CUSTOMERDB_CHECK_ERROR(v2.list_customers(where("nickname") == "x" &&
+                                           filter::any_of({search("a"), where("email") == "b"})),
+                         error_code::invalid_data,
+                         "Trying to query by not existing property Customer.nickname");
   CUSTOMERDB_CHECK_ERROR(v2.list_customers(where("nickname") == "x", {.take = -1}),
                          error_code::invalid_data,
                          "Trying to query by not existing property Customer.nickname");
@@ -409,11 +409,11 @@ BOOST_FIXTURE_TEST_CASE(an_unknown_filter_key_is_reported_first, fixture) {
   CUSTOMERDB_CHECK_ERROR(v2.delete_customers(where("nickname") == "x" && search("a")),
                          error_code::invalid_data,
                          "Trying to query by not existing property Customer.nickname");
-  CUSTOMERDB_CHECK_ERROR(m.list(filter::any_of({search("a"), where("email") == "b"}) &&
-                                where("nickname") == "x"),
-                         error_code::invalid_data,
-                         "Filter key \"q\" is accepted only at the top level of a filter of "
-                         "Customer");
+  CUSTOMERDB_CHECK_ERROR(
+      m.list(filter::any_of({search("a"), where("email") == "b"}) && where("nickname") == "x"),
+      error_code::invalid_data,
+      "Filter key \"q\" is accepted only at the top level of a filter of "
+      "Customer");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_dotted_select_loads_its_relation, fixture) {

@@ -548,6 +548,17 @@ class MedusaV2Methods(ServerTest):
                          "updateAddresses", "cuaddr_1", {"city": "x"})
         self.assertError(error_of("not_found", "CustomerAddress with id: cuaddr_1 was not found"),
                          "retrieveCustomerAddress", "cuaddr_1")
+        # Errors the decoder finds in a v2 call's input data name the v2 model too.
+        c = self.call("createCustomers", {"email": "a@b.c"})
+        self.assertError(error_of("invalid_data", "You must pass a non-null value to the property "
+                                  "is_default_shipping of entity CustomerAddress."),
+                         "createCustomerAddresses",
+                         {"customer_id": c["id"], "is_default_shipping": None})
+        self.assertError(error_of("invalid_data", 'Unknown field "nick" for CustomerAddress'),
+                         "updateCustomerAddresses", "cuaddr_1", {"nick": 1})
+        self.assertError(error_of("invalid_data", "You must pass a non-null value to the property "
+                                  "is_default_shipping of entity Address."),
+                         "addAddresses", {"customer_id": c["id"], "is_default_shipping": None})
 
     def test_soft_deleted_addresses(self) -> None:
         c = self.call("createCustomers", {"email": "a@b.c", "addresses": [{"city": "A"}]})

@@ -54,6 +54,12 @@ class customer_module_v2 {
  public:
   explicit customer_module_v2(customer_module& module) noexcept : module_(&module) {}
 
+  // `e` with Medusa v2's model names (CustomerAddress where v1 says Address), for errors raised
+  // outside these methods on their behalf: a decoder's non_null_field_error or
+  // unknown_field_error for a v2 call's input data. The methods' own errors are already so
+  // worded; rewording one again changes nothing.
+  static error in_v2_words(const error& e);
+
   // ---- Customers -------------------------------------------------------------------------
   customer retrieve_customer(id_view id, const find_config& config = {},
                              const context& ctx = {}) const;

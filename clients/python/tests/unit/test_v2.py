@@ -530,7 +530,7 @@ class SoftDeletedAddressesTest(CustomerDbTestCase):
         db = self.db
         self.assertEqual(without_times(db.call("createCustomerGroups",
                                                [{"id": "cusgroup_vip", "name": "VIP"}])),
-                         group("cusgroup_vip", "VIP"))
+                         {**group("cusgroup_vip", "VIP"), "customers": []})
         with self.assertRaises(InvalidDataError) as caught:
             db.call("createCustomerGroups", [{}])
         self.assertEqual((caught.exception.message, caught.exception.method),
