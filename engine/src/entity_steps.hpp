@@ -197,11 +197,12 @@ row_handle<Row> row_from_input(const view& v, const Input& d, timestamp now) {
 
 // Applies the update input `d` (customerdb/inputs.hpp) to `r` by the rules of `dialect`; returns
 // whether a column changed. Null in a non-nullable column throws invalid_data naming it, in
-// declaration order.
+// declaration order; in v2 the references (an address's customer_id) come last, as in Medusa
+// v2's model.
 template <class Row, class Input>
 bool apply_update(Row& r, const Input& d, dialect dl) {
   bool changed = false;
-  customerdb::for_each_column<typename Row::columns>([&](const auto& column) {
+  const auto apply_column = [&](const auto& column) {
     using column_type = std::remove_cvref_t<decltype(column)>;
     if constexpr (column_type::template is<column_kind::json>) {
       changed |= apply_metadata(column.member(r), column.member(d), dl);
@@ -211,7 +212,18 @@ bool apply_update(Row& r, const Input& d, dialect dl) {
     } else if constexpr (column_type::updated) {
       changed |= apply(column.member(r), column.member(d));
     }
+  };
+  const auto is_ref = [](const auto& column) {
+    return std::remove_cvref_t<decltype(column)>::template is<column_kind::ref>;
+  };
+  customerdb::for_each_column<typename Row::columns>([&](const auto& column) {
+    if (dl == dialect::v1 || !is_ref(column)) apply_column(column);
   });
+  if (dl == dialect::v2) {
+    customerdb::for_each_column<typename Row::columns>([&](const auto& column) {
+      if (is_ref(column)) apply_column(column);
+    });
+  }
   return changed;
 }
 

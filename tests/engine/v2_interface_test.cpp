@@ -390,6 +390,18 @@ BOOST_FIXTURE_TEST_CASE(targets_are_found_before_the_data_is_checked, fixture) {
                          "CustomerGroup.");
 }
 
+BOOST_FIXTURE_TEST_CASE(an_address_customer_id_is_checked_last, fixture) {
+  const auto ids = customers(1);
+  const auto a = v2.create_customer_addresses(create_customer_address_dto{.customer_id = ids[0]});
+  const update_customer_address_dto nulls{.customer_id = null, .is_default_shipping = null};
+  CUSTOMERDB_CHECK_ERROR(v2.update_customer_addresses(a.id, nulls), error_code::invalid_data,
+                         "You must pass a non-null value to the property is_default_shipping of "
+                         "entity CustomerAddress.");
+  CUSTOMERDB_CHECK_ERROR(m.update_addresses(a.id, nulls), error_code::invalid_data,
+                         "You must pass a non-null value to the property customer_id of entity "
+                         "Address.");
+}
+
 BOOST_FIXTURE_TEST_CASE(an_unknown_filter_key_is_reported_first, fixture) {
   // Before a negative take, and before a misplaced q that comes after it (v1: q first,
   // decision D19).

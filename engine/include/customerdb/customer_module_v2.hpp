@@ -17,10 +17,19 @@
 //   - a metadata update merges shallowly: a key's new value replaces the old one, objects
 //     included, and a key given "" is removed (v1: deep merge, D10);
 //   - a group's name is required: create_customer_groups without a name throws invalid_data
-//     "Value for CustomerGroup.name is required, 'undefined' found" ('null' found for null),
-//     and update_customer_groups with a null name "You must pass a non-null value to the
-//     property name of entity CustomerGroup.";
-//   - unknown `select` and `relations` entries are dropped (v1: invalid_data, D11);
+//     "Value for CustomerGroup.name is required, 'undefined' found", and update_customer_groups
+//     with a null name "You must pass a non-null value to the property name of entity
+//     CustomerGroup." once the update's targets are found (not_found, or nothing, first);
+//     created groups carry an empty `customers`;
+//   - unknown `select` and `relations` entries are dropped (v1: invalid_data, D11); a dotted
+//     `select` path loads its relation (not with with_deleted), and a to-one relation brings
+//     its key into a `select` that lacks it (v1: the relation is left out, D22/D23);
+//   - a relation filter through the related rows' fields skips soft-deleted related rows
+//     unless with_deleted (v1: it sees them, D28); a filter by id alone sees them in both;
+//   - of several errors, a filter's first unknown key or misplaced `q` in key order comes
+//     first, then its values, then take/skip; an address's customer_id is checked after its
+//     other fields (D19);
+//   - restore_* reports live rows without writing them (v1: updated_at moves);
 //   - messages name the address model CustomerAddress (`CustomerAddress with id "a" not found`,
 //     "customerAddress - id must be defined"), where v1 says Address; an unknown filter key (or
 //     a `q` where v1's D27 refuses it) is invalid_data "Trying to query by not existing property
