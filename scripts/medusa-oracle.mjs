@@ -3,6 +3,7 @@
 // Usage (normally through scripts/medusa-oracle): node medusa-oracle.mjs NODE_DIR CALLS.json
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
+import { runCalls } from "./medusa-calls.mjs";
 
 const [nodeDir, callsFile] = process.argv.slice(2);
 const require = createRequire(`${nodeDir}/package.json`);
@@ -43,51 +44,7 @@ if (tables.rows[0].n < 4) {
 }
 const service = await customer.initialize({ database }, { logger });
 
-// "$name" or "$name.a.0.b" in params: that part of the result of the call labelled "name".
-const labels = {};
-function resolve(value) {
-  if (typeof value === "string" && /^\$[A-Za-z_]\w*(\.[\w-]+)*$/.test(value)) {
-    const [name, ...path] = value.slice(1).split(".");
-    if (!(name in labels)) throw new Error(`unknown label $${name}`);
-    return path.reduce((v, k) => (v == null ? v : v[k]), labels[name]);
-  }
-  if (Array.isArray(value)) return value.map(resolve);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
-  }
-  return value;
-}
-
-let i = 0;
-for (const call of calls) {
-  const line = { i: i++ };
-  try {
-    let result;
-    if (call.sql !== undefined) {
-      line.sql = call.sql;
-      const r = await sqlClient.query(call.sql);
-      result = r.rows ?? null;
-    } else {
-      line.method = call.method;
-      if (typeof service[call.method] !== "function") {
-        throw new Error(`the module has no method ${call.method}`);
-      }
-      const params = resolve(call.params ?? []);
-      result = await service[call.method](...params);
-    }
-    if (call.as) labels[call.as] = JSON.parse(JSON.stringify(result ?? null));
-    line.result = result === undefined ? null : result;
-  } catch (err) {
-    line.error = {
-      type: err?.type ?? null,
-      name: err?.constructor?.name ?? typeof err,
-      message: err?.message ?? String(err),
-    };
-    if (err?.code) line.error.code = err.code;
-    if (err?.detail) line.error.detail = err.detail;
-  }
-  out(line);
-}
+await runCalls(calls, { service, sql: (text) => sqlClient.query(text), out });
 
 await sqlClient.end();
 process.exit(0); // the module keeps its pool open
