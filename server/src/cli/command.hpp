@@ -29,6 +29,7 @@ int import_command(const arguments& args);    // import_export_command.cpp
 int export_command(const arguments& args);    // import_export_command.cpp
 int snapshot_command(const arguments& args);  // snapshot_command.cpp
 int stats_command(const arguments& args);     // stats_command.cpp
+int pg_command(const arguments& args);        // pg_command.cpp (built with libpq only)
 
 // The result of parse(): the options, or the exit status to return at once (after --help: 0,
 // after a usage error: 2; both already printed).

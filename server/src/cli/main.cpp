@@ -30,6 +30,10 @@ constexpr std::array commands{
     command{"snapshot", "verify or describe a snapshot file", customerdb::cli::snapshot_command},
     command{"stats", "print the row counts and snapshot state of a data directory",
             customerdb::cli::stats_command},
+#ifdef CUSTOMERDB_WITH_POSTGRES
+    command{"pg", "copy Medusa's PostgreSQL tables into a data directory, or out to them",
+            customerdb::cli::pg_command},
+#endif
 };
 
 void usage(std::FILE* out) {
