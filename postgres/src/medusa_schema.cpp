@@ -26,7 +26,6 @@ std::vector<std::string> medusa_ddl(schema_generation g) {
       fmt::format(
           R"(create table "customer_group" ("id" text not null, "name" text {}, "metadata" jsonb null, "created_by" text null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "deleted_at" timestamptz null, constraint "customer_group_pkey" primary key ("id")))",
           v2 ? "not null" : "null"),
-      R"(create unique index "IDX_customer_group_name" on "customer_group" ("name") where "deleted_at" is null)",
       fmt::format(
           R"(create table "customer_group_customer" ("id" text not null, "customer_id" text not null, "customer_group_id" text not null, "metadata" jsonb null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "created_by" text null{}, constraint "customer_group_customer_pkey" primary key ("id")))",
           deleted),
@@ -46,6 +45,7 @@ std::vector<std::string> medusa_ddl(schema_generation g) {
     });
   } else {
     ddl.insert(ddl.end(), {
+        R"(create unique index "IDX_customer_group_name" on "customer_group" ("name") where "deleted_at" is null)",
         R"(create index "IDX_customer_group_customer_group_id" on "customer_group_customer" ("customer_group_id"))",
         R"(alter table "customer_group_customer" add constraint "customer_group_customer_customer_group_id_foreign" foreign key ("customer_group_id") references "customer_group" ("id") on delete cascade)",
         R"(alter table "customer_group_customer" add constraint "customer_group_customer_customer_id_foreign" foreign key ("customer_id") references "customer" ("id") on delete cascade)",
