@@ -115,7 +115,7 @@ class line_reader {
   std::size_t end_ = 0;
 };
 
-constexpr std::string_view summary =
+constexpr std::string_view rpc_summary =
     R"(Answers JSON-RPC 2.0 requests (docs/protocol.md describes them), one request or batch per
 line on standard input, one response line each on standard output. End of input, SIGINT or
 SIGTERM shut down cleanly: the lines already read are answered (a request still running after
@@ -132,7 +132,7 @@ int rpc_command(const arguments& args) {
       ("max-request-bytes", whole_number<std::size_t>(1)->default_value(64u << 20)->value_name("N"),
        "the longest request line accepted");
   add_server_flags(options);
-  auto parsed = parse_with_persistence("customerdb rpc [options]", summary, options, nullptr, args,
+  auto parsed = parse_with_persistence("customerdb rpc [options]", rpc_summary, options, nullptr, args,
                                        store_access::serving);
   if (parsed.exit_status) return *parsed.exit_status;
   const server_flags flags = read_server_flags(parsed.vars);

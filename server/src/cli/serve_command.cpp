@@ -19,7 +19,7 @@ namespace customerdb::cli {
 
 namespace {
 
-constexpr std::string_view summary =
+constexpr std::string_view serve_summary =
     R"(Answers JSON-RPC requests over HTTP/1.1 (docs/protocol.md describes them): POST /rpc with a
 request or batch as the body, GET /health. Stops cleanly on SIGINT or SIGTERM: requests in
 flight are answered (those still running after --shutdown-timeout-ms are cancelled), open
@@ -68,7 +68,7 @@ int serve_command(const arguments& args) {
        "let clients load fixture files and data directories of this machine (loadFixture, "
        "with this process's permissions); off by default");
   add_server_flags(options);
-  auto p = parse_with_persistence("customerdb serve [options]", summary, options, nullptr, args,
+  auto p = parse_with_persistence("customerdb serve [options]", serve_summary, options, nullptr, args,
                                   store_access::serving);
   if (p.exit_status) return *p.exit_status;
   const server_flags flags = read_server_flags(p.vars);
