@@ -3,6 +3,7 @@
 // staged rows) and customer_module::export_snapshot (a data directory's rows straight from its
 // snapshot).
 #include <array>
+#include <exception>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -71,12 +72,25 @@ class visiting_sink final : public persistence::record_sink {
   void pass(const Record& r) {
     if (!last_->empty() && r.id <= *last_) throw std::runtime_error("rows out of id order at " + r.id);
     *last_ = r.id;
-    visit_(record(r));
+    try {
+      visit_(record(r));
+    } catch (...) {
+      // The visitor's own failure (a full disk, a refused write), not a damaged snapshot:
+      // kept, and rethrown as it is by export_snapshot. What reaches the reader meanwhile is
+      // an error it passes on without calling it corruption.
+      visitor_failure_ = std::current_exception();
+      throw error(error_code::io_error, "the visitor failed");
+    }
   }
   [[noreturn]] static void unexpected() {
     throw std::logic_error("a snapshot holds no journal records");
   }
 
+
+ public:
+  std::exception_ptr visitor_failure_;
+
+ private:
   const record_visitor& visit_;
   std::array<std::string, 4> last_ids_{};
   std::string* last_ = &last_ids_[0];
@@ -87,7 +101,12 @@ class visiting_sink final : public persistence::record_sink {
 bool customer_module::export_snapshot(const persistence_options& options,
                                       const record_visitor& visit) {
   visiting_sink sink(visit);
-  return persistence::read_complete_snapshot(options, sink);
+  try {
+    return persistence::read_complete_snapshot(options, sink);
+  } catch (...) {
+    if (sink.visitor_failure_) std::rethrow_exception(sink.visitor_failure_);
+    throw;
+  }
 }
 
 bool customer_module::is_store_source(const std::filesystem::path& path) noexcept {

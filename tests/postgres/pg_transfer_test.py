@@ -313,6 +313,17 @@ class Transfer(unittest.TestCase):
             "password=***): "), done.stderr)
         self.assertNotIn("secret", done.stderr)
 
+    def test_store_that_cannot_be_read(self) -> None:
+        url = self.database()
+        missing = self.path("missing")
+        done = run("pg", "export", "--url", url, "--data", missing)
+        self.assertEqual(done.returncode, 1)
+        self.assertTrue(done.stderr.endswith("customerdb: nothing was written\n"), done.stderr)
+        self.assertIn(missing, done.stderr)
+        # The tables it would have created were rolled back.
+        self.assertEqual(psql(url, "SELECT count(*) FROM pg_class WHERE relname = 'customer'"),
+                         "0\n")
+
     def test_usage(self) -> None:
         done = run("pg")
         self.assertEqual(done.returncode, 2)

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <exception>
 #include <iostream>
 #include <string>
 
@@ -102,14 +103,17 @@ int pg_export(const arguments& args) {
     std::cerr << "Usage: customerdb pg export --url URL --data DIR [options]\n";
     return 2;
   }
-  const auto module = open_module(p.persistence);
-  if (!module) return 1;
   const auto start = std::chrono::steady_clock::now();
   progress bar("writing PostgreSQL", 0, true);
   write.progress = show_on(bar);
   const auto result = pg::write_medusa_tables(
       p.vars["url"].as<std::string>(),
-      [&](const record_visitor& visit) { module->export_records(visit); }, write);
+      [&](const record_visitor& visit) {
+        // Straight from the snapshot when it holds every commit; else from the store, loaded.
+        if (customer_module::export_snapshot(p.persistence, visit)) return;
+        make_module(p.persistence)->export_records(visit);
+      },
+      write);
   bar.finish(0, result.rows.total());
   fmt::print(stderr, "customerdb: wrote {} into {}Medusa {} tables in {:.1f} s\n",
              counts_text(result.rows), result.created ? "new " : "", pg::to_string(result.generation),
@@ -137,7 +141,9 @@ int pg_command(const arguments& args) {
   try {
     if (args[0] == "import") return pg_import(rest);
     if (args[0] == "export") return pg_export(rest);
-  } catch (const pg::pg_error& e) {
+  } catch (const std::exception& e) {
+    // The server's refusals (pg_error), and the store's (customerdb::error: a data directory
+    // that cannot be read).
     report_error(e.what());
     report_error(args[0] == "import" ? "nothing was imported" : "nothing was written");
     return 1;
