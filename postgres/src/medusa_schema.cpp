@@ -10,30 +10,37 @@
 
 namespace customerdb::postgres {
 
-std::vector<std::string> medusa_ddl(schema_generation g) {
+medusa_ddl_statements medusa_ddl(schema_generation g) {
   const bool v2 = g == schema_generation::v2;
-  // deleted_at of addresses and memberships, and the partial indexes v2 adds.
+  // deleted_at of addresses and memberships, which v2 added.
   const char* deleted = v2 ? R"(, "deleted_at" timestamptz null)" : "";
-  std::vector<std::string> ddl{
-      R"(create table "customer" ("id" text not null, "company_name" text null, "first_name" text null, "last_name" text null, "email" text null, "phone" text null, "has_account" boolean not null default false, "metadata" jsonb null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "deleted_at" timestamptz null, "created_by" text null, constraint "customer_pkey" primary key ("id")))",
-      R"(create unique index "IDX_customer_email_has_account_unique" on "customer" ("email", "has_account") where "deleted_at" is null)",
+  medusa_ddl_statements ddl;
+  ddl.tables = {
+      R"(create table "customer" ("id" text not null, "company_name" text null, "first_name" text null, "last_name" text null, "email" text null, "phone" text null, "has_account" boolean not null default false, "metadata" jsonb null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "deleted_at" timestamptz null, "created_by" text null))",
       fmt::format(
-          R"(create table "customer_address" ("id" text not null, "customer_id" text not null, "address_name" text null, "is_default_shipping" boolean not null default false, "is_default_billing" boolean not null default false, "company" text null, "first_name" text null, "last_name" text null, "address_1" text null, "address_2" text null, "city" text null, "country_code" text null, "province" text null, "postal_code" text null, "phone" text null, "metadata" jsonb null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(){}, constraint "customer_address_pkey" primary key ("id")))",
+          R"(create table "customer_address" ("id" text not null, "customer_id" text not null, "address_name" text null, "is_default_shipping" boolean not null default false, "is_default_billing" boolean not null default false, "company" text null, "first_name" text null, "last_name" text null, "address_1" text null, "address_2" text null, "city" text null, "country_code" text null, "province" text null, "postal_code" text null, "phone" text null, "metadata" jsonb null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(){}))",
           deleted),
+      fmt::format(
+          R"(create table "customer_group" ("id" text not null, "name" text {}, "metadata" jsonb null, "created_by" text null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "deleted_at" timestamptz null))",
+          v2 ? "not null" : "null"),
+      fmt::format(
+          R"(create table "customer_group_customer" ("id" text not null, "customer_id" text not null, "customer_group_id" text not null, "metadata" jsonb null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "created_by" text null{}))",
+          deleted),
+  };
+  ddl.keys = {
+      R"(alter table "customer" add constraint "customer_pkey" primary key ("id"))",
+      R"(alter table "customer_address" add constraint "customer_address_pkey" primary key ("id"))",
+      R"(alter table "customer_group" add constraint "customer_group_pkey" primary key ("id"))",
+      R"(alter table "customer_group_customer" add constraint "customer_group_customer_pkey" primary key ("id"))",
+      R"(create unique index "IDX_customer_email_has_account_unique" on "customer" ("email", "has_account") where "deleted_at" is null)",
       R"(create index "IDX_customer_address_customer_id" on "customer_address" ("customer_id"))",
       R"(create unique index "IDX_customer_address_unique_customer_billing" on "customer_address" ("customer_id") where "is_default_billing" = true)",
       R"(create unique index "IDX_customer_address_unique_customer_shipping" on "customer_address" ("customer_id") where "is_default_shipping" = true)",
-      fmt::format(
-          R"(create table "customer_group" ("id" text not null, "name" text {}, "metadata" jsonb null, "created_by" text null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "deleted_at" timestamptz null, constraint "customer_group_pkey" primary key ("id")))",
-          v2 ? "not null" : "null"),
-      fmt::format(
-          R"(create table "customer_group_customer" ("id" text not null, "customer_id" text not null, "customer_group_id" text not null, "metadata" jsonb null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "created_by" text null{}, constraint "customer_group_customer_pkey" primary key ("id")))",
-          deleted),
       R"(create index "IDX_customer_group_customer_customer_id" on "customer_group_customer" ("customer_id"))",
       R"(alter table "customer_address" add constraint "customer_address_customer_id_foreign" foreign key ("customer_id") references "customer" ("id") on update cascade on delete cascade)",
   };
   if (v2) {
-    ddl.insert(ddl.end(), {
+    ddl.keys.insert(ddl.keys.end(), {
         R"(create unique index "IDX_customer_group_name_unique" on "customer_group" ("name") where "deleted_at" is null)",
         R"(create index "IDX_customer_deleted_at" on "customer" ("deleted_at") where "deleted_at" is null)",
         R"(create index "IDX_customer_address_deleted_at" on "customer_address" ("deleted_at") where "deleted_at" is null)",
@@ -44,7 +51,7 @@ std::vector<std::string> medusa_ddl(schema_generation g) {
         R"(alter table "customer_group_customer" add constraint "customer_group_customer_customer_id_foreign" foreign key ("customer_id") references "customer" ("id") on update cascade on delete cascade)",
     });
   } else {
-    ddl.insert(ddl.end(), {
+    ddl.keys.insert(ddl.keys.end(), {
         R"(create unique index "IDX_customer_group_name" on "customer_group" ("name") where "deleted_at" is null)",
         R"(create index "IDX_customer_group_customer_group_id" on "customer_group_customer" ("customer_group_id"))",
         R"(alter table "customer_group_customer" add constraint "customer_group_customer_customer_group_id_foreign" foreign key ("customer_group_id") references "customer_group" ("id") on delete cascade)",

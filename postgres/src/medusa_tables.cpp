@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <variant>
 
 #include "connection.hpp"
@@ -14,43 +19,75 @@ namespace customerdb::postgres {
 
 namespace {
 
-// Reports progress at most ten times a second, and at the end of each table.
+// Reports progress at most ten times a second, and at the end of each table. Thread-safe:
+// tables are read on several threads at once; the callback is called by one at a time. After
+// cancel(), row() throws, which stops the readers still running.
 class progress_reporter {
  public:
   explicit progress_reporter(const progress_callback& callback) : callback_(callback) {}
 
-  void row(std::string_view table, std::uint64_t rows, std::uint64_t bytes) {
-    if (!callback_ || (rows & 1023) != 0) return;
+  // Counts `bytes` more of COPY text.
+  void add_bytes(std::uint64_t bytes) noexcept { bytes_ += bytes; }
+  // Reports `rows` rows of `table` so far, now and then.
+  void row(std::string_view table, std::uint64_t rows) {
+    if ((rows & 1023) != 0) return;
+    if (cancelled_) throw pg_error("cancelled");
+    if (!callback_) return;
     const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mutex_);
     if (now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
-    callback_({table, rows, bytes});
+    callback_({table, rows, bytes_});
   }
-  void table_done(std::string_view table, std::uint64_t rows, std::uint64_t bytes) {
-    if (callback_) callback_({table, rows, bytes});
+  void table_done(std::string_view table, std::uint64_t rows) {
+    if (!callback_) return;
+    std::lock_guard lock(mutex_);
+    callback_({table, rows, bytes_});
   }
+  void cancel() noexcept { cancelled_ = true; }
 
  private:
   const progress_callback& callback_;
+  std::mutex mutex_;
+  std::atomic<std::uint64_t> bytes_{0};
+  std::atomic<bool> cancelled_{false};
   std::chrono::steady_clock::time_point last_{};
 };
 
 // Reads Record's table into `rows`; returns its row count.
 template <class Record>
 std::size_t read_table(connection& db, schema_generation g, staged_rows& rows,
-                       progress_reporter& progress, std::uint64_t& bytes) {
+                       progress_reporter& progress) {
   std::vector<std::optional<std::string>> fields;
   std::size_t count = 0;
   db.copy_out(fmt::format(R"(COPY (SELECT {} FROM "{}") TO STDOUT)", select_list<Record>(g),
                           table_of<Record>),
               [&](std::string_view line) {
-                bytes += line.size() + 1;
                 split_copy_line(line, fields);
                 rows.add(parse_line<Record>(fields, g));
-                progress.row(table_of<Record>, ++count, bytes);
+                progress.add_bytes(line.size() + 1);
+                progress.row(table_of<Record>, ++count);
               });
-  progress.table_done(table_of<Record>, count, bytes);
+  progress.table_done(table_of<Record>, count);
   return count;
+}
+
+// Reads Record's table on a connection of its own, in the snapshot `snapshot` that the first
+// connection's transaction exported.
+template <class Record>
+std::size_t read_table_in_snapshot(const std::string& conninfo, const std::string& snapshot,
+                                   schema_generation g, staged_rows& rows,
+                                   progress_reporter& progress) {
+  connection db(conninfo);
+  db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  db.exec("SET TRANSACTION SNAPSHOT " + db.literal(snapshot));
+  const auto count = read_table<Record>(db, g, rows, progress);
+  db.exec("COMMIT");
+  return count;
+}
+
+std::string current_schema(connection& db) {
+  return PQgetvalue(db.exec("SELECT current_schema()").get(), 0, 0);
 }
 
 }  // namespace
@@ -64,18 +101,51 @@ read_result read_medusa_tables(const std::string& conninfo, staged_rows& rows,
     throw pg_error(fmt::format(
         "{} has none of Medusa's customer tables (customer, customer_group, customer_address, "
         "customer_group_customer) in schema {}",
-        db.name(), PQgetvalue(db.exec("SELECT current_schema()").get(), 0, 0)));
+        db.name(), current_schema(db)));
   read_result result{*generation, {}};
   progress_reporter reporter(progress);
-  std::uint64_t bytes = 0;
-  result.rows.customer_groups =
-      read_table<customer_group_record>(db, *generation, rows, reporter, bytes);
-  result.rows.customers = read_table<customer_record>(db, *generation, rows, reporter, bytes);
-  result.rows.customer_addresses =
-      read_table<customer_address_record>(db, *generation, rows, reporter, bytes);
-  result.rows.customer_group_customers =
-      read_table<customer_group_customer_record>(db, *generation, rows, reporter, bytes);
+  // Addresses and memberships are read beside groups and customers, on connections of their
+  // own that share this transaction's snapshot: one consistent picture, decoded on more than
+  // one core.
+  const std::string snapshot = PQgetvalue(db.exec("SELECT pg_export_snapshot()").get(), 0, 0);
+  staged_rows addresses;
+  staged_rows memberships;
+  std::exception_ptr failures[3];
+  const auto guarded = [&](std::exception_ptr& failure, auto&& read) {
+    try {
+      read();
+    } catch (...) {
+      failure = std::current_exception();
+      reporter.cancel();  // the other readers stop at their next batch of rows
+    }
+  };
+  std::thread address_reader(guarded, std::ref(failures[1]), [&] {
+    result.rows.customer_addresses = read_table_in_snapshot<customer_address_record>(
+        conninfo, snapshot, *generation, addresses, reporter);
+  });
+  std::thread membership_reader(guarded, std::ref(failures[2]), [&] {
+    result.rows.customer_group_customers = read_table_in_snapshot<customer_group_customer_record>(
+        conninfo, snapshot, *generation, memberships, reporter);
+  });
+  guarded(failures[0], [&] {
+    result.rows.customer_groups =
+        read_table<customer_group_record>(db, *generation, rows, reporter);
+    result.rows.customers = read_table<customer_record>(db, *generation, rows, reporter);
+  });
+  address_reader.join();
+  membership_reader.join();
+  // The first failure that is not another reader's cancellation.
+  for (const auto& f : failures) {
+    if (!f) continue;
+    try {
+      std::rethrow_exception(f);
+    } catch (const pg_error& e) {
+      if (std::string_view(e.what()) != "cancelled") throw;
+    }
+  }
   db.exec("COMMIT");
+  rows.append(std::move(addresses));
+  rows.append(std::move(memberships));
   return result;
 }
 
@@ -96,7 +166,7 @@ class table_writer {
     if (table != current_) switch_to<Record>();
     append_line(buffer_, r, generation_);
     ++count;
-    progress_.row(table, count, bytes_ + buffer_.size());
+    progress_.row(table, count);
     if (buffer_.size() >= (1 << 16)) flush();
   }
 
@@ -105,7 +175,7 @@ class table_writer {
     if (current_.empty()) return;
     flush();
     db_.copy_end();
-    progress_.table_done(current_, count_of(counts, current_), bytes_);
+    progress_.table_done(current_, count_of(counts, current_));
     current_ = {};
   }
 
@@ -135,7 +205,7 @@ class table_writer {
 
   void flush() {
     db_.copy_put(buffer_);
-    bytes_ += buffer_.size();
+    progress_.add_bytes(buffer_.size());
     buffer_.clear();
   }
 
@@ -144,7 +214,6 @@ class table_writer {
   progress_reporter& progress_;
   std::string_view current_;
   std::string buffer_;
-  std::uint64_t bytes_ = 0;
 };
 
 }  // namespace
@@ -176,8 +245,12 @@ write_result write_medusa_tables(const std::string& conninfo,
   } else {
     result.generation = options.create;
     result.created = true;
-    for (const auto& statement : medusa_ddl(options.create)) db.exec(statement);
   }
+  // Tables it creates get their keys, indexes and foreign keys after the rows (each index
+  // built once; the foreign keys checked in one pass), in the same transaction.
+  const auto ddl = medusa_ddl(options.create);
+  if (result.created)
+    for (const auto& statement : ddl.tables) db.exec(statement);
   progress_reporter reporter(options.progress);
   table_writer writer(db, result.generation, reporter);
   auto& n = result.rows;
@@ -199,6 +272,8 @@ write_result write_medusa_tables(const std::string& conninfo,
     writer.abort();
     throw;
   }
+  if (result.created)
+    for (const auto& statement : ddl.keys) db.exec(statement);
   db.exec("COMMIT");
   return result;
 }

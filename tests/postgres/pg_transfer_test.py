@@ -277,7 +277,13 @@ class Transfer(unittest.TestCase):
         self.expect_import_error(url, "customer cus_02: column deleted_at: 0044-03-15 00:00:00+00 "
                                       "BC is not a time customerdb can hold (years 1-9999, not "
                                       "infinity)")
+        # A refusal in a table read on another connection (addresses and memberships are read
+        # beside customers).
         psql(url, "UPDATE customer SET deleted_at = NULL WHERE id = 'cus_02'; "
+                  "UPDATE customer_address SET metadata = '\"x\"' WHERE id = 'cuaddr_02'")
+        self.expect_import_error(url, "customer_address cuaddr_02: column metadata: \"x\" is not "
+                                      "a JSON object (customerdb's metadata is an object or null)")
+        psql(url, "UPDATE customer_address SET metadata = NULL WHERE id = 'cuaddr_02'; "
                   "DROP TABLE customer_group_customer")
         self.expect_import_error(url, "the database has only some of Medusa's customer tables: "
                                       "customer_group_customer missing (schema public)")
