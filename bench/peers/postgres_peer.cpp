@@ -1,6 +1,7 @@
 // PostgreSQL as a peer (postgres_peer.hpp).
 #include "postgres_peer.hpp"
 
+#include <customerdb/postgres/medusa_tables.hpp>
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -10,42 +11,6 @@ namespace customerdb::peers {
 namespace {
 
 std::string iso(customerdb::timestamp t) { return customerdb::to_iso8601(t); }
-
-// Appends one COPY text-format field and a tab: the text escaped, \N for null, t or f.
-void field(std::string& out, const std::string& v) {
-  for (const char c : v) {
-    if (c == '\\' || c == '\t' || c == '\n' || c == '\r') out += '\\';
-    out += c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : c;
-  }
-  out += '\t';
-}
-void field(std::string& out, std::nullopt_t) { out += "\\N\t"; }
-void field(std::string& out, const std::optional<std::string>& v) {
-  if (v)
-    field(out, *v);
-  else
-    field(out, std::nullopt);
-}
-void field(std::string& out, bool v) { out += v ? "t\t" : "f\t"; }
-
-// Appends one COPY text-format line of `values`.
-template <class... Values>
-void line(std::string& out, const Values&... values) {
-  (field(out, values), ...);
-  out.back() = '\n';
-}
-
-// COPY of every element of `rows`, one line each by `write_line(out, row)`.
-template <class Row, class WriteLine>
-void copy_rows(pg_connection& c, const std::string& copy_sql, const std::vector<Row>& rows,
-               WriteLine write_line) {
-  std::size_t next = 0;
-  c.copy_in(copy_sql, [&](std::string& out) {
-    if (next == rows.size()) return false;
-    write_line(out, rows[next++]);
-    return true;
-  });
-}
 
 // The rows of a query result: every column copied out (as a driver hands rows to its caller),
 // the ids answered.
@@ -125,48 +90,18 @@ void postgres_peer::load(const data_set& data) {
     setup.exec(
         "DROP TABLE IF EXISTS customer_group_customer, customer_address, customer_group, "
         "customer CASCADE");
-    for (const auto& s : schema_statements(dialect::postgres)) setup.exec(s);
   }
+  // Medusa's v2 tables, made and filled as `customerdb pg export` makes and fills them: the
+  // DDL of Medusa's migrations, COPY in one transaction, keys and indexes after the rows.
+  const auto& r = data.records();
+  customerdb::postgres::write_medusa_tables(conninfo_, [&](const customerdb::record_visitor& visit) {
+    for (const auto& g : r.customer_groups) visit(g);
+    for (const auto& x : r.customers) visit(x);
+    for (const auto& a : r.customer_addresses) visit(a);
+    for (const auto& m : r.customer_group_customers) visit(m);
+  });
   main_ = connect(false);
   auto& c = *main_;
-  const auto& r = data.records();
-  c.exec("BEGIN");
-  copy_rows(c,
-            "COPY customer_group (id, name, metadata, created_by, created_at, updated_at, "
-            "deleted_at) FROM STDIN",
-            r.customer_groups, [](std::string& out, const customerdb::customer_group_record& g) {
-              line(out, g.id, g.name, std::nullopt, std::nullopt, iso(g.created_at),
-                   iso(g.updated_at), std::nullopt);
-            });
-  copy_rows(c,
-            "COPY customer (id, company_name, first_name, last_name, email, phone, "
-            "has_account, metadata, created_by, created_at, updated_at, deleted_at) FROM STDIN",
-            r.customers, [](std::string& out, const customerdb::customer_record& x) {
-              line(out, x.id, x.company_name, x.first_name, x.last_name, x.email, x.phone,
-                   x.has_account, std::nullopt, std::nullopt, iso(x.created_at), iso(x.updated_at),
-                   std::nullopt);
-            });
-  copy_rows(c,
-            "COPY customer_address (id, customer_id, address_name, is_default_shipping, "
-            "is_default_billing, company, first_name, last_name, address_1, address_2, city, "
-            "country_code, province, postal_code, phone, metadata, created_at, updated_at) "
-            "FROM STDIN",
-            r.customer_addresses,
-            [](std::string& out, const customerdb::customer_address_record& a) {
-              line(out, a.id, a.customer_id, a.address_name, a.is_default_shipping,
-                   a.is_default_billing, a.company, a.first_name, a.last_name, a.address_1,
-                   a.address_2, a.city, a.country_code, a.province, a.postal_code, a.phone,
-                   std::nullopt, iso(a.created_at), iso(a.updated_at));
-            });
-  copy_rows(c,
-            "COPY customer_group_customer (id, customer_id, customer_group_id, metadata, "
-            "created_by, created_at, updated_at) FROM STDIN",
-            r.customer_group_customers,
-            [](std::string& out, const customerdb::customer_group_customer_record& m) {
-              line(out, m.id, m.customer_id, m.customer_group_id, std::nullopt, std::nullopt,
-                   iso(m.created_at), iso(m.updated_at));
-            });
-  c.exec("COMMIT");
   c.exec("ANALYZE");
 }
 

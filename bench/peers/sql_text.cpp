@@ -9,24 +9,11 @@ namespace customerdb::peers {
 
 namespace {
 
-// The dialect's type names and defaults.
-struct types {
-  const char* json;
-  const char* time;
-  const char* now;
-  const char* boolean;
-};
-
-types types_of(dialect d) {
-  if (d == dialect::postgres) return {"jsonb", "timestamptz", "now()", "boolean"};
-  return {"text", "text", "CURRENT_TIMESTAMP", "boolean"};
-}
-
-// A CREATE TABLE in the dialect: {b}, {j}, {t} and {n} in `text` stand for its boolean, JSON and
-// time types and its current time.
-std::string create_table(const types& t, std::string_view text) {
-  return fmt::format(fmt::runtime(text), fmt::arg("b", t.boolean), fmt::arg("j", t.json),
-                     fmt::arg("t", t.time), fmt::arg("n", t.now));
+// A CREATE TABLE for SQLite: {b}, {j}, {t} and {n} in `text` stand for its boolean, JSON and
+// time types and its current time (Medusa's boolean, jsonb, timestamptz and now()).
+std::string create_table(std::string_view text) {
+  return fmt::format(fmt::runtime(text), fmt::arg("b", "boolean"), fmt::arg("j", "text"),
+                     fmt::arg("t", "text"), fmt::arg("n", "CURRENT_TIMESTAMP"));
 }
 
 // $n -> ?n for SQLite.
@@ -47,11 +34,9 @@ constexpr const char* row_columns =
 
 }  // namespace
 
-std::vector<std::string> schema_statements(dialect d) {
-  const auto t = types_of(d);
+std::vector<std::string> sqlite_schema_statements() {
   return {
-      create_table(t,
-                   "CREATE TABLE customer (id text NOT NULL PRIMARY KEY, company_name text, "
+      create_table("CREATE TABLE customer (id text NOT NULL PRIMARY KEY, company_name text, "
                    "first_name text, last_name text, email text, phone text, "
                    "has_account {b} NOT NULL DEFAULT false, metadata {j}, created_by text, "
                    "created_at {t} NOT NULL DEFAULT {n}, updated_at {t} NOT NULL DEFAULT {n}, "
@@ -59,15 +44,13 @@ std::vector<std::string> schema_statements(dialect d) {
       "CREATE UNIQUE INDEX IDX_customer_email_has_account_unique ON customer (email, "
       "has_account) WHERE deleted_at IS NULL",
       "CREATE INDEX IDX_customer_deleted_at ON customer (deleted_at)",
-      create_table(t,
-                   "CREATE TABLE customer_group (id text NOT NULL PRIMARY KEY, name text NOT NULL, "
+      create_table("CREATE TABLE customer_group (id text NOT NULL PRIMARY KEY, name text NOT NULL, "
                    "metadata {j}, created_by text, created_at {t} NOT NULL DEFAULT {n}, "
                    "updated_at {t} NOT NULL DEFAULT {n}, deleted_at {t})"),
       "CREATE UNIQUE INDEX IDX_customer_group_name_unique ON customer_group (name) "
       "WHERE deleted_at IS NULL",
       "CREATE INDEX IDX_customer_group_deleted_at ON customer_group (deleted_at)",
-      create_table(t,
-                   "CREATE TABLE customer_address (id text NOT NULL PRIMARY KEY, "
+      create_table("CREATE TABLE customer_address (id text NOT NULL PRIMARY KEY, "
                    "customer_id text NOT NULL REFERENCES customer (id) ON DELETE CASCADE, "
                    "address_name text, is_default_shipping {b} NOT NULL DEFAULT false, "
                    "is_default_billing {b} NOT NULL DEFAULT false, company text, first_name text, "
@@ -79,8 +62,7 @@ std::vector<std::string> schema_statements(dialect d) {
       "CREATE UNIQUE INDEX IDX_customer_address_unique_customer_billing ON customer_address "
       "(customer_id) WHERE is_default_billing",
       "CREATE INDEX IDX_customer_address_customer_id ON customer_address (customer_id)",
-      create_table(t,
-                   "CREATE TABLE customer_group_customer (id text NOT NULL PRIMARY KEY, "
+      create_table("CREATE TABLE customer_group_customer (id text NOT NULL PRIMARY KEY, "
                    "customer_id text NOT NULL REFERENCES customer (id) ON DELETE CASCADE, "
                    "customer_group_id text NOT NULL REFERENCES customer_group (id) "
                    "ON DELETE CASCADE, metadata {j}, created_by text, "

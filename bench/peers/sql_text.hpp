@@ -1,6 +1,5 @@
-// The SQL both database peers run, written once: Medusa's customer tables and indexes (its
-// PostgreSQL migration; for SQLite, text for jsonb and timestamptz and integers for booleans)
-// and the statements of each operation, the way Medusa's data layer asks them (a listAndCount is
+// The SQL both database peers run, written once: SQLite's copy of Medusa's customer tables and
+// indexes (text for jsonb and timestamptz) and the statements of each operation, the way Medusa's data layer asks them (a listAndCount is
 // a page query and a count query; `q` is a case-insensitive substring match over the customer's
 // searchable columns: email, first_name, last_name, company_name, phone).
 //
@@ -17,8 +16,9 @@ namespace customerdb::peers {
 
 enum class dialect { sqlite, postgres };
 
-// CREATE TABLE and CREATE INDEX statements, in order.
-std::vector<std::string> schema_statements(dialect d);
+// SQLite's CREATE TABLE and CREATE INDEX statements of Medusa's tables, in order (PostgreSQL's
+// tables are made by customerdb::postgres::write_medusa_tables, with Medusa's own DDL).
+std::vector<std::string> sqlite_schema_statements();
 
 // Parameters are $1, $2... (PostgreSQL) or ?1, ?2... (SQLite).
 struct query_texts {

@@ -131,7 +131,7 @@ void sqlite_peer::load(const data_set& data) {
   memory_ = std::make_unique<database>(":memory:");
   auto& c = memory_->connection;
   c.exec("PRAGMA foreign_keys = ON");
-  for (const auto& s : schema_statements(dialect::sqlite)) c.exec(s);
+  for (const auto& s : sqlite_schema_statements()) c.exec(s);
   c.exec("BEGIN");
   const auto& r = data.records();
   insert_rows(c,
