@@ -140,7 +140,8 @@ engine::engine(module_options options)
                       ? options.long_reads
                       : std::max(2u, std::thread::hardware_concurrency()) - 1),
       clock_(options.clock ? std::move(options.clock)
-                           : std::function<timestamp()>(&customerdb::now)) {
+                           : std::function<timestamp()>(&customerdb::now)),
+      replica_of_(std::move(options.replica_of)) {
   if (options.persistence.data_dir.empty()) return;
   store_loader loader(store_, options.open_progress);
   if (options.persistence.read_only || options.persistence.copy_on_open) {
@@ -329,12 +330,14 @@ std::uint64_t engine::publish(const write_view& t) {
 }
 
 std::uint64_t engine::mark() {
+  check_writable();
   std::lock_guard writer(writer_);
   mark_.emplace(store_.sequence);
   return store_.sequence;
 }
 
 std::size_t engine::rewind() {
+  check_writable();
   std::uint64_t sequence = 0;
   std::size_t restored = 0;
   {
@@ -359,6 +362,7 @@ std::size_t engine::rewind() {
 }
 
 std::size_t engine::clear() {
+  check_writable();
   std::uint64_t sequence = 0;
   std::size_t erased = 0;
   {

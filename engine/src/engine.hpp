@@ -107,6 +107,7 @@ class engine final : private persistence::table_source {
   template <class F>
   auto write(const call& c, F&& f) {
     using result = std::invoke_result_t<F, write_view&>;
+    check_writable();
     call_budget budget = budget_of(c);
     if (c.tx) {
       transaction* tx = c.tx;
@@ -162,6 +163,10 @@ class engine final : private persistence::table_source {
   // id already taken (in `rows` or the store), a missing customer or group, or a unique rule
   // broken; nothing is added then. See customer_module::import_rows for `options`.
   void import(row_batch rows, const import_options& options);
+  // customer_module::apply_replicated.
+  void apply_replicated(const replicated_transaction& tx);
+  // Throws not_allowed when the store is a replica (module_options::replica_of).
+  void check_writable() const;
 
   std::shared_ptr<transaction> begin(const transaction_options& options);
   // See customer_module::cancel_calls.
@@ -293,6 +298,7 @@ class engine final : private persistence::table_source {
   std::optional<undo_log> mark_;         // the state at the mark (mark()); under writer_
   store store_;
   std::function<timestamp()> clock_;
+  std::string replica_of_;  // module_options::replica_of; empty: writable
   snapshot_cut view_;  // the cut a snapshot in progress reads
   // With a data directory, one of these two (persistence_options::read_only): the owner of
   // the directory, or its read-only view.

@@ -288,6 +288,7 @@ void customer_module::import_records(record_set records) {
 }
 
 void customer_module::import_rows(staged_rows rows, const import_options& options) {
+  engine_->check_writable();
   engine_->import(std::move(*rows.rows_), options);
 }
 

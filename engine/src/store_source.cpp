@@ -116,6 +116,7 @@ bool customer_module::is_store_source(const std::filesystem::path& path) noexcep
 
 std::size_t customer_module::import_store(const std::filesystem::path& source,
                                           const import_options& options) {
+  engine_->check_writable();
   row_batch rows = rows_of_store(source);
   const std::size_t n = row_count(rows);
   engine_->import(std::move(rows), options);

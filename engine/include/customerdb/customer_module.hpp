@@ -58,6 +58,7 @@
 #include "customerdb/persistence_options.hpp"
 #include "customerdb/query_limits.hpp"
 #include "customerdb/records.hpp"
+#include "customerdb/replicated_transaction.hpp"
 #include "customerdb/staged_rows.hpp"
 #include "customerdb/timestamp.hpp"
 
@@ -100,6 +101,11 @@ struct module_options {
   // commits and short reads. More than the cores only lets the operating system preempt reads
   // that hold the store's latch, and commits then wait for them.
   unsigned long_reads = 0;
+  // Makes the store a read-only replica of the source named here (a connection string without
+  // its password, for messages): every write through the service's methods, an import, mark,
+  // rewind and clear throw not_allowed "This store is a read-only replica of <replica_of>:
+  // write to the source". Only apply_replicated changes it. Empty: an ordinary store.
+  std::string replica_of{};
 };
 
 struct import_options {
@@ -384,6 +390,16 @@ class customer_module {
   // Erases every row, as one commit (so a mark can bring them back); returns how many. Time
   // proportional to the store.
   std::size_t clear();
+
+  // ---- Replicas ----------------------------------------------------------------------------
+
+  // Applies one transaction of the source database (replicated_transaction.hpp) as one commit:
+  // its changes in order, rows taken as they are (no Medusa rule checked). Readers see all of
+  // it or none of it. With a data directory it is journaled like any commit. A transaction
+  // with no change commits nothing. Throws io_error (nothing applied) when the journal fails.
+  // For the replica that keeps the store current (module_options::replica_of); any store may
+  // take it.
+  void apply_replicated(const replicated_transaction& tx);
 
   // Row counts, commit sequence, memory in use and the last snapshot. Never throws.
   module_stats stats() const;

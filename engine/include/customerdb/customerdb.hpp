@@ -13,4 +13,5 @@
 #include "customerdb/persistence_options.hpp"
 #include "customerdb/query_limits.hpp"
 #include "customerdb/records.hpp"
+#include "customerdb/replicated_transaction.hpp"
 #include "customerdb/timestamp.hpp"

@@ -1,0 +1,78 @@
+// A replica's side of the engine: replicated transactions applied as commits, and the refusal
+// of every other write to a replica (module_options::replica_of).
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "customerdb/customer_module.hpp"
+#include "customerdb/error.hpp"
+#include "engine.hpp"
+
+namespace customerdb {
+
+namespace detail {
+
+namespace {
+
+// Calls f.template operator()<Row>() for the row type of table `t`.
+template <class F>
+void with_row_of(table_name t, F&& f) {
+  switch (t) {
+    case table_name::customer_group: return f.template operator()<group_row>();
+    case table_name::customer: return f.template operator()<customer_row>();
+    case table_name::customer_address: return f.template operator()<address_row>();
+    case table_name::customer_group_customer: return f.template operator()<membership_row>();
+  }
+}
+
+struct change_applier {
+  write_view& t;
+
+  void operator()(const replicated_transaction::put_row& c) const {
+    std::visit([&](const auto& r) { t.put(make_row(r)); }, c.row);
+  }
+  void operator()(const replicated_transaction::delete_row& c) const {
+    with_row_of(c.of, [&]<class Row>() {
+      if (t.find<Row>(c.id)) t.erase<Row>(c.id);
+    });
+  }
+  void operator()(const replicated_transaction::empty_table& c) const {
+    with_row_of(c.of, [&]<class Row>() {
+      std::vector<std::string> ids;
+      t.scan<Row>(false, [&](const slot<Row>& s) {
+        ids.emplace_back(s.id.text());
+        return true;
+      }, true);
+      for (const auto& id : ids) t.erase<Row>(id);
+    });
+  }
+};
+
+}  // namespace
+
+void engine::check_writable() const {
+  if (!replica_of_.empty())
+    throw error(error_code::not_allowed,
+                fmt::format("This store is a read-only replica of {}: write to the source",
+                            replica_of_));
+}
+
+void engine::apply_replicated(const replicated_transaction& tx) {
+  std::uint64_t sequence = 0;
+  {
+    std::lock_guard writer(writer_);
+    write_view t(store_);
+    for (const auto& change : tx.changes()) std::visit(change_applier{t}, change);
+    sequence = publish(t);
+  }
+  committed(sequence);
+}
+
+}  // namespace detail
+
+void customer_module::apply_replicated(const replicated_transaction& tx) {
+  engine_->apply_replicated(tx);
+}
+
+}  // namespace customerdb
