@@ -55,6 +55,13 @@ struct durable_store::impl {
   std::shared_ptr<file_system> fs;
   std::shared_ptr<void> lock;
   std::uint64_t recovered = 0;
+  std::optional<std::uint64_t> recovered_position;
+  // The source position of the last commit appended that carried one (or the recovered one),
+  // and the one before that commit's, for abandon(). Touched by append(), abandon() and a
+  // snapshot's at_cut only, which the engine's writer mutex keeps apart (commit_hook.hpp).
+  std::optional<std::uint64_t> position;
+  std::optional<std::uint64_t> position_before_last;
+  bool last_carried_position = false;
   std::unique_ptr<journal_writer> journal;
   table_source* source = nullptr;
   std::unique_ptr<snapshot_scheduler> scheduler;  // set by start()
@@ -86,6 +93,8 @@ durable_store::durable_store(const persistence_options& options, record_sink& lo
   d.lock = d.fs->lock_directory(dir);
   auto recovered = recover(*d.fs, dir, loader, warn);
   d.recovered = recovered.sequence;
+  d.recovered_position = recovered.source_position;
+  d.position = recovered.source_position;
   finish_recovery(*d.fs, dir, recovered);
   d.journal = std::make_unique<journal_writer>(*d.fs, dir, d.options.fsync, recovered.sequence + 1,
                                                recovered.continue_journal);
@@ -97,6 +106,10 @@ durable_store::~durable_store() { close(); }
 
 std::uint64_t durable_store::recovered_sequence() const noexcept { return impl_->recovered; }
 
+std::optional<std::uint64_t> durable_store::recovered_source_position() const noexcept {
+  return impl_->recovered_position;
+}
+
 void durable_store::start(table_source& source) {
   impl_->source = &source;
   impl_->scheduler = std::make_unique<snapshot_scheduler>(impl_->options.snapshot_interval,
@@ -105,8 +118,15 @@ void durable_store::start(table_source& source) {
 }
 
 void durable_store::append(commit_changes&& changes) {
+  auto& d = *impl_;
   const std::uint64_t sequence = changes.sequence();
-  impl_->journal->append(sequence, finish_record(std::move(changes)));
+  const auto carried = changes.source_position();
+  d.journal->append(sequence, finish_record(std::move(changes)));
+  d.last_carried_position = carried.has_value();
+  if (carried) {
+    d.position_before_last = d.position;
+    d.position = carried;
+  }
 }
 
 void durable_store::committed(std::uint64_t sequence) {
@@ -115,7 +135,10 @@ void durable_store::committed(std::uint64_t sequence) {
 }
 
 void durable_store::abandon(std::uint64_t sequence) noexcept {
-  impl_->journal->abandon(sequence);
+  auto& d = *impl_;
+  d.journal->abandon(sequence);
+  if (d.last_carried_position) d.position = d.position_before_last;
+  d.last_carried_position = false;
 }
 
 snapshot_info durable_store::snapshot() { return impl_->take_snapshot(); }
@@ -155,8 +178,10 @@ snapshot_info durable_store::impl::take_snapshot() {
   std::uint64_t covered = 0;
   std::optional<snapshot_info> current;  // the newest snapshot, when it holds the cut
   bool journal_follows = false;          // journal-<cut + 1>.log holds the commits after it
+  std::optional<std::uint64_t> journal_position;  // the last appended at the cut
   auto reader = source->begin_read([&](const table_cut& c) {
     cut = c;
+    journal_position = position;
     covered = scheduler->commits();
     if (const auto last = newest(); last && last->info.sequence == c.sequence) {
       current = last->info;
@@ -174,8 +199,10 @@ snapshot_info durable_store::impl::take_snapshot() {
       std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
   snapshot_info info;
   {
+    auto source_position = reader->source_position();
+    if (!source_position) source_position = journal_position;
     snapshot_writer out(*fs, options.data_dir, cut.sequence, created_at, cut.rows,
-                        journal_follows);
+                        journal_follows, source_position);
     copy_table<customer_group_record>(*reader, out, table::groups);
     copy_table<customer_record>(*reader, out, table::customers);
     copy_table<customer_address_record>(*reader, out, table::addresses);

@@ -28,6 +28,9 @@ enum class tag : std::uint8_t {
   // The commit's rows are not in the journal but in the snapshot that the engine takes at or
   // after it (commit_changes::keep_in_snapshot): the payload's only entry, before the end tag.
   kept_in_snapshot = 6,
+  // Format version 3: the commit's source position (commit_changes::set_source_position), a
+  // u64, last before the end tag, at most once.
+  source_position = 7,
 };
 
 // The table a put tag writes to: the tags put_* follow the tables' order.
@@ -136,6 +139,11 @@ void commit_changes::keep_in_snapshot() {
 
 std::string finish_record(commit_changes&& changes) {
   auto& e = *changes.encoder_;
+  if (const auto position = changes.source_position()) {
+    const auto code = static_cast<std::uint8_t>(tag::source_position);
+    const std::uint64_t value = *position;
+    *e.archive << code << value;
+  }
   const auto code = static_cast<std::uint8_t>(tag::end);
   *e.archive << code;
   e.archive.reset();
@@ -175,7 +183,7 @@ bool is_kept_in_snapshot(std::string_view payload) {
   return static_cast<tag>(code) == tag::kept_in_snapshot;
 }
 
-void decode_commit(std::string_view payload, record_sink& sink) {
+std::optional<std::uint64_t> decode_commit(std::string_view payload, record_sink& sink) {
   memory_buffer buffer(payload);
   boost::archive::binary_iarchive archive(buffer, archive_flags);
   for (;;) {
@@ -184,7 +192,7 @@ void decode_commit(std::string_view payload, record_sink& sink) {
     switch (static_cast<tag>(code)) {
       case tag::end:
         if (buffer.remaining() != 0) throw std::runtime_error("bytes after the end tag");
-        return;
+        return std::nullopt;
       case tag::put_group:
       case tag::put_customer:
       case tag::put_address:
@@ -194,6 +202,16 @@ void decode_commit(std::string_view payload, record_sink& sink) {
         break;
       case tag::kept_in_snapshot:
         throw std::logic_error("decode_commit: a commit kept in its snapshot has no rows");
+      case tag::source_position: {
+        std::uint64_t position = 0;
+        std::uint8_t next = 0;
+        archive >> position >> next;
+        if (static_cast<tag>(next) != tag::end)
+          throw std::runtime_error(fmt::format("tag {} after the source position", next));
+        if (buffer.remaining() != 0) throw std::runtime_error("bytes after the end tag");
+        sink.source_position(position);
+        return position;
+      }
       case tag::erase: {
         std::uint8_t which = 0;
         std::string id;

@@ -9,12 +9,15 @@
 //                           commit's writes: tagged after-images of the rows written and the
 //                           ids erased, then an end tag; or, for a commit whose rows only a
 //                           snapshot holds (a large import), that tag alone, then the end tag.
+//                           Either may end with the commit's source position (format version
+//                           3): its tag and a u64, right before the end tag.
 //
 // All integers little-endian. Sequences in a file are consecutive.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,9 +28,9 @@
 namespace customerdb::persistence {
 
 inline constexpr std::string_view journal_magic = "CDBJRNL\n";
-// Version 2 added the payload tag of a commit kept in a snapshot; a build reads every version
-// up to its own.
-inline constexpr std::uint32_t journal_format_version = 2;
+// Version 2 added the payload tag of a commit kept in a snapshot, version 3 the tag of a
+// commit's source position; a build reads every version up to its own.
+inline constexpr std::uint32_t journal_format_version = 3;
 inline constexpr std::size_t journal_header_size = 32;
 inline constexpr std::uint32_t record_magic = 0x52424443;  // "CDBR"
 inline constexpr std::size_t record_header_size = 32;
@@ -62,8 +65,10 @@ std::string finish_record(commit_changes&& changes);
 // holds (commit_changes::keep_in_snapshot). Throws std::exception when it does not decode.
 bool is_kept_in_snapshot(std::string_view payload);
 
-// Passes the writes of a record's payload to `sink` (puts and erases, in their order). Throws
-// std::exception when the payload does not decode or is that of a commit kept in a snapshot.
-void decode_commit(std::string_view payload, record_sink& sink);
+// Passes the writes of a record's payload to `sink` (puts and erases, in their order), then its
+// source position, if it has one (record_sink::source_position), and returns that position.
+// Throws std::exception when the payload does not decode or is that of a commit kept in a
+// snapshot.
+std::optional<std::uint64_t> decode_commit(std::string_view payload, record_sink& sink);
 
 }  // namespace customerdb::persistence

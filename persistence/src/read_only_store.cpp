@@ -81,6 +81,7 @@ read_only_store::read_only_store(const persistence_options& options, record_sink
     fmt::print(stderr, "customerdb: warning: {}\n", message);
   });
   recovered_ = recovered.sequence;
+  recovered_position_ = recovered.source_position;
   if (recovered.snapshot) {
     latest_ = durable_store::last_snapshot{*recovered.snapshot, *recovered.snapshot_created_at};
   }

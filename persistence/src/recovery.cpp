@@ -54,6 +54,10 @@ recovery_result recover(file_system& fs, const std::filesystem::path& dir, recor
                               path.string(), chosen->header.sequence, it->sequence));
     }
     decode_snapshot(*chosen, sink, path);
+    if (const auto position = chosen->header.source_position) {
+      sink.source_position(*position);
+      r.source_position = position;
+    }
     r.snapshot = snapshot_info{
         .path = path, .bytes = chosen->file_size, .sequence = chosen->header.sequence};
     r.snapshot_created_at = timestamp(std::chrono::milliseconds(chosen->header.created_at_ms));
@@ -102,7 +106,7 @@ recovery_result recover(file_system& fs, const std::filesystem::path& dir, recor
                                             rec.sequence, rec.sequence));
         }
         sink.begin_commit(rec.sequence);
-        decode_commit(rec.payload, sink);
+        if (const auto position = decode_commit(rec.payload, sink)) r.source_position = position;
       } catch (const error&) {
         throw;
       } catch (const std::exception& e) {

@@ -21,6 +21,9 @@ struct recovery_result {
   std::uint64_t sequence = 0;             // the last commit recovered
   std::optional<snapshot_info> snapshot;  // the snapshot loaded
   std::optional<timestamp> snapshot_created_at;
+  // The source position of the last snapshot or journal record recovered that carried one: the
+  // last one passed to the sink's source_position().
+  std::optional<std::uint64_t> source_position;
   data_dir_listing files;
   // The journal file to append to (its last record is `sequence`), if any.
   std::optional<numbered_file> continue_journal;
@@ -29,7 +32,7 @@ struct recovery_result {
 };
 
 // Loads the newest snapshot of `dir` whose checks pass into `sink`, then replays every journal
-// record after its sequence. Reports on `warn` each snapshot skipped and a torn tail dropped.
+// record after its sequence, passing the source positions they carry as record_sink says. Reports on `warn` each snapshot skipped and a torn tail dropped.
 // Throws corruption naming the file and offset when the journal is damaged anywhere but at its
 // very end; corruption "Journal <path> is missing: ..." when a journal file of the chain after
 // the snapshot is (one in the middle, or the newest when the snapshot says a journal follows it

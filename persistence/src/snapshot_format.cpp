@@ -24,7 +24,19 @@ constexpr std::size_t at_payload_length = 96;
 constexpr std::size_t at_payload_checksum = 104;
 constexpr std::size_t at_archive_version = 112;
 constexpr std::size_t at_journal_follows = 116;  // version 2; zero in version 1
-constexpr std::size_t at_header_checksum = 120;
+constexpr std::size_t at_header_checksum_v2 = 120;  // versions 1 and 2
+// Version 3.
+constexpr std::size_t at_has_source_position = 120;  // u32: 1 when a position follows, else 0
+constexpr std::size_t at_reserved = 124;             // u32: zero
+constexpr std::size_t at_source_position = 128;      // u64: zero when there is none
+constexpr std::size_t at_header_checksum = 136;
+static_assert(at_header_checksum_v2 + 8 == snapshot_header_size_v2);
+static_assert(at_header_checksum + 8 == snapshot_header_size);
+
+// The header size of each format version.
+constexpr std::size_t header_size_of(std::uint32_t version) {
+  return version >= 3 ? snapshot_header_size : snapshot_header_size_v2;
+}
 
 }  // namespace
 
@@ -40,6 +52,9 @@ std::string encode(const snapshot_header& h) {
   put_le<std::uint64_t>(out, h.payload_checksum);
   put_le<std::uint32_t>(out, h.archive_version);
   put_le<std::uint32_t>(out, h.journal_follows ? 1 : 0);
+  put_le<std::uint32_t>(out, h.source_position ? 1 : 0);
+  put_le<std::uint32_t>(out, 0);
+  put_le<std::uint64_t>(out, h.source_position.value_or(0));
   put_le<std::uint64_t>(out, checksum(out));
   return out;
 }
@@ -61,10 +76,11 @@ snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t fil
                 fmt::format("Snapshot {} has format version {}; this build reads versions up to {}",
                             path.string(), version, snapshot_format_version));
   }
-  if (version < 1 || header_size != snapshot_header_size)
+  if (version < 1 || header_size != header_size_of(version))
     throw corrupt_snapshot(path, at_version, fmt::format("unknown format version {}", version));
   snapshot_header h;
   h.format_version = version;
+  h.header_size = header_size;
   if (version >= 2) {
     const auto follows = get_le<std::uint32_t>(bytes, at_journal_follows);
     if (follows > 1) {
@@ -72,6 +88,17 @@ snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t fil
                              fmt::format("bad journal-follows field {}", follows));
     }
     h.journal_follows = follows == 1;
+  }
+  if (version >= 3) {
+    const auto has = get_le<std::uint32_t>(bytes, at_has_source_position);
+    const auto position = get_le<std::uint64_t>(bytes, at_source_position);
+    if (has > 1 || (has == 0 && position != 0)) {
+      throw corrupt_snapshot(path, at_has_source_position,
+                             fmt::format("bad source position field {} ({})", has, position));
+    }
+    if (const auto reserved = get_le<std::uint32_t>(bytes, at_reserved); reserved != 0)
+      throw corrupt_snapshot(path, at_reserved, fmt::format("bad reserved field {}", reserved));
+    if (has == 1) h.source_position = position;
   }
   h.sequence = get_le<std::uint64_t>(bytes, at_sequence);
   h.created_at_ms = get_le<std::int64_t>(bytes, at_created);
@@ -87,8 +114,7 @@ snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t fil
                            "the section lengths do not add up to the payload length");
   h.payload_checksum = get_le<std::uint64_t>(bytes, at_payload_checksum);
   h.archive_version = get_le<std::uint32_t>(bytes, at_archive_version);
-  static_assert(at_header_checksum + 8 == snapshot_header_size);
-  const std::uint64_t expected = snapshot_header_size + h.payload_length;
+  const std::uint64_t expected = header_size + h.payload_length;
   if (file_size < expected) {
     throw corrupt_snapshot(path, file_size,
                            fmt::format("truncated: the header announces {} bytes", expected));
@@ -110,6 +136,7 @@ snapshot_file_info info_of(const snapshot_header& h, std::uint64_t file_size) {
   info.payload_bytes = h.payload_length;
   info.payload_checksum = h.payload_checksum;
   info.file_bytes = file_size;
+  info.source_position = h.source_position;
   return info;
 }
 

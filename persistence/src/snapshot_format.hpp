@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,15 +18,19 @@
 namespace customerdb::persistence {
 
 inline constexpr std::string_view snapshot_magic = "CDBSNAP\n";
-// Version 2 added journal_follows; version 1 files are read as well (journal_follows false).
-inline constexpr std::uint32_t snapshot_format_version = 2;
-inline constexpr std::size_t snapshot_header_size = 128;
+// Version 2 added journal_follows, version 3 the source position (and 16 header bytes); files of
+// versions 1 and 2 are read as well (journal_follows false in version 1, no source position).
+inline constexpr std::uint32_t snapshot_format_version = 3;
+// The header this build writes (version 3), and that of versions 1 and 2.
+inline constexpr std::size_t snapshot_header_size = 144;
+inline constexpr std::size_t snapshot_header_size_v2 = 128;
 // How many bytes a reader passes to decode_snapshot_header (at most; fewer in a shorter file):
 // room for the larger headers of later format versions.
 inline constexpr std::size_t snapshot_header_read_size = 4096;
 
 struct snapshot_header {
-  std::uint32_t format_version = snapshot_format_version;  // the file's; encode() writes 2
+  std::uint32_t format_version = snapshot_format_version;  // the file's; encode() writes 3
+  std::uint32_t header_size = snapshot_header_size;         // the file's; the payload follows
   std::uint64_t sequence = 0;
   std::int64_t created_at_ms = 0;
   std::array<std::uint64_t, table_count> counts{};    // rows, by table
@@ -38,14 +43,19 @@ struct snapshot_header {
   // always are); recovery then refuses a directory whose journal lacks that file. False for a
   // snapshot written without a journal, and for every version 1 file.
   bool journal_follows = false;
+  // The replication source position the snapshot's cut reflects (table_reader::source_position);
+  // none in version 1 and 2 files, and when the store never had one.
+  std::optional<std::uint64_t> source_position;
 };
 
-// The header's bytes, its own checksum included.
+// The header's bytes (format version 3 whatever `h.format_version` says, snapshot_header_size
+// bytes), its own checksum included.
 std::string encode(const snapshot_header& h);
 
 // Decodes and checks the header of the snapshot file `path`, whose first bytes (up to
 // snapshot_header_read_size) are `bytes` and whose size is `file_size`. Throws corruption "Snapshot
-// <path> is corrupt at offset <n>: <why>".
+// <path> is corrupt at offset <n>: <why>", or "Snapshot <path> has format version <v>; this build
+// reads versions up to 3" for a newer format.
 snapshot_header decode_snapshot_header(std::string_view bytes, std::uint64_t file_size,
                                        const std::filesystem::path& path);
 

@@ -89,7 +89,7 @@ void decode_payload(std::string_view payload, const snapshot_header& h, record_s
   std::uint64_t start = 0;
   for (std::size_t t = 0; t < sections.size(); ++t) {
     sections[t] = payload.substr(start, h.sections[t]);
-    offsets[t] = snapshot_header_size + start;
+    offsets[t] = h.header_size + start;
     start += h.sections[t];
   }
   const auto decode = [&](table t) {
@@ -127,9 +127,9 @@ checked_snapshot load_snapshot(file_system& fs, const std::filesystem::path& pat
   file->read(0, head.size(), head.data());
   s.header = decode_snapshot_header(head, s.file_size, path);
   // The whole payload in memory: its checksum is checked before a byte of it is decoded.
-  s.payload = file->bytes(snapshot_header_size, s.header.payload_length);
+  s.payload = file->bytes(s.header.header_size, s.header.payload_length);
   if (checksum(s.payload->view()) != s.header.payload_checksum)
-    throw corrupt_snapshot(path, snapshot_header_size, "payload checksum mismatch");
+    throw corrupt_snapshot(path, s.header.header_size, "payload checksum mismatch");
   return s;
 }
 

@@ -65,9 +65,11 @@ struct snapshot_writer::impl {
 snapshot_writer::snapshot_writer(file_system& fs, std::filesystem::path dir, std::uint64_t sequence,
                                  timestamp created_at,
                                  const std::array<std::uint64_t, table_count>& counts,
-                                 bool journal_follows)
+                                 bool journal_follows,
+                                 std::optional<std::uint64_t> source_position)
     : impl_(std::make_unique<impl>(fs, std::move(dir), sequence)) {
   impl_->header.sequence = sequence;
+  impl_->header.source_position = source_position;
   impl_->header.journal_follows = journal_follows;
   impl_->header.created_at_ms = created_at.time_since_epoch().count();
   impl_->header.counts = counts;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "customerdb/file_system.hpp"
 #include "customerdb/persistence/table.hpp"
@@ -21,10 +22,12 @@ class snapshot_writer {
   // Starts the snapshot of commit `sequence`, which holds `counts` rows of each table, in
   // `dir`. `journal_follows` says that journal-<sequence + 1>.log already exists in `dir` and
   // holds the commits after the snapshot (snapshot_header::journal_follows: recovery then
-  // requires that file). Throws io_error.
+  // requires that file). `source_position` is the replication source position of the cut, if
+  // any (snapshot_header::source_position). Throws io_error.
   snapshot_writer(file_system& fs, std::filesystem::path dir, std::uint64_t sequence,
                   timestamp created_at, const std::array<std::uint64_t, table_count>& counts,
-                  bool journal_follows);
+                  bool journal_follows,
+                  std::optional<std::uint64_t> source_position = std::nullopt);
   // Removes the temporary file unless finish() succeeded.
   ~snapshot_writer();
   snapshot_writer(const snapshot_writer&) = delete;

@@ -62,7 +62,9 @@ class SnapshotTools(DataDirectoryTest):
         fields = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in done.stdout.splitlines())
         self.assertEqual(fields["customers"], "150")
         self.assertEqual(fields["customer groups"], "5")
-        self.assertEqual(fields["format version"], "2")
+        self.assertEqual(fields["format version"], "3")
+        # generate --data records no replication source position.
+        self.assertNotIn("source position", fields)
         self.assertEqual(int(fields["file bytes"]), os.path.getsize(self.snapshot))
         # A directory: every snapshot in it.
         done = run("snapshot", "info", self.data)
@@ -85,7 +87,8 @@ class SnapshotTools(DataDirectoryTest):
             f.write(bytes([byte[0] ^ 0x40]))
         done = run("snapshot", "verify", bad)
         self.assertEqual(done.returncode, 1)
-        self.assertIn(f"Snapshot {bad} is corrupt at offset 128: payload checksum mismatch",
+        # The payload starts after the 144 bytes of a version 3 header.
+        self.assertIn(f"Snapshot {bad} is corrupt at offset 144: payload checksum mismatch",
                       done.stderr)
         # info reads the header only, which is intact.
         self.assertEqual(run("snapshot", "info", bad).returncode, 0)
@@ -289,6 +292,23 @@ class EarlierFormats(unittest.TestCase):
                         self.assertNotIn("deleted_at", row)
                         row["deleted_at"] = None
                 self.assertEqual([json.loads(line) for line in got], expected)
+
+    def test_source_position_version_3(self) -> None:
+        # fixtures/source-position-v3: a format version 3 snapshot of commit 2, whose cut
+        # reflects the replication source up to 16/B374D848 (0x16B374D848).
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures",
+                            "source-position-v3", "snapshot-00000000000000000002.snap")
+        done = run("snapshot", "info", path)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        fields = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in done.stdout.splitlines())
+        self.assertEqual(fields["format version"], "3")
+        self.assertEqual(fields["sequence"], "2")
+        self.assertEqual(fields["customers"], "1")
+        self.assertEqual(fields["source position"], "16/B374D848")
+        self.assertEqual(done.stdout.splitlines()[-1], "source position      16/B374D848")
+        done = run("snapshot", "verify", path)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("sequence 2, 1 customers", done.stdout)
 
 
 if __name__ == "__main__":

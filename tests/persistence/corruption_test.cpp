@@ -269,7 +269,7 @@ BOOST_AUTO_TEST_CASE(large_store_random_positions) {
   (void)base;
 }
 
-// A journal of a newer format version (here 3) is refused with a message that says so; the
+// A journal of a newer format version (here 4) is refused with a message that says so; the
 // versions this build writes or wrote before (1: tests/persistence/fixtures) open.
 BOOST_AUTO_TEST_CASE(a_newer_journal_format_is_refused) {
   temp_dir dir(true);
@@ -279,16 +279,16 @@ BOOST_AUTO_TEST_CASE(a_newer_journal_format_is_refused) {
   }
   const auto name = only_file(dir.path(), "journal");
   std::string bytes = read_bytes(dir.path() / name);
-  BOOST_CHECK_EQUAL(static_cast<int>(bytes[8]), 2);
-  bytes[8] = 3;
+  BOOST_CHECK_EQUAL(static_cast<int>(bytes[8]), 3);
+  bytes[8] = 4;
   const auto sum = persistence::checksum(std::string_view(bytes).substr(0, 24));
   for (int i = 0; i < 8; ++i) bytes[24 + i] = static_cast<char>(sum >> (8 * i));
   write_bytes(dir.path() / name, bytes);
   const auto before = contents(dir.path());
   CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
                          error_code::corruption,
-                         fmt::format("Journal {} has format version 3; this build reads versions "
-                                     "1 to 2",
+                         fmt::format("Journal {} has format version 4; this build reads versions "
+                                     "1 to 3",
                                      (dir.path() / name).string()));
   BOOST_CHECK(contents(dir.path()) == before);
 }
@@ -355,15 +355,20 @@ BOOST_AUTO_TEST_CASE(a_missing_newest_journal_file_is_refused) {
   CUSTOMERDB_CHECK_ERROR(customer_module(read_only), error_code::corruption, message);
   BOOST_CHECK(contents(dir.path()) == before);
 
-  // Format version 1: the same header with the version 1 and bytes 116-119 zero.
+  // Format version 1: the first 120 bytes of the version 3 header with the version 1, the header
+  // size 128 and bytes 116-119 zero, their checksum, then the payload.
   const auto newest = dir.path() / "snapshot-00000000000000000006.snap";
-  auto bytes = read_bytes(newest);
-  BOOST_REQUIRE_EQUAL(bytes[8], 2);
-  BOOST_REQUIRE_EQUAL(bytes[116], 1);
+  const auto v3 = read_bytes(newest);
+  BOOST_REQUIRE_EQUAL(v3[8], 3);
+  BOOST_REQUIRE_EQUAL(v3[12], static_cast<char>(144));
+  BOOST_REQUIRE_EQUAL(v3[116], 1);
+  auto bytes = v3.substr(0, 120);
   bytes[8] = 1;
+  bytes[12] = static_cast<char>(128);
   bytes[116] = 0;
-  const auto sum = persistence::checksum(std::string_view(bytes).substr(0, 120));
-  for (int i = 0; i < 8; ++i) bytes[120 + i] = static_cast<char>(sum >> (8 * i));
+  const auto sum = persistence::checksum(bytes);
+  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>(sum >> (8 * i)));
+  bytes += v3.substr(144);
   write_bytes(newest, bytes);
   BOOST_CHECK_EQUAL(read_snapshot_info(newest).format_version, 1u);
   customer_module m(on_disk(dir.path(), fsync_policy::no));

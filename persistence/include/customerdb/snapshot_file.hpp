@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 
 #include "customerdb/timestamp.hpp"
 
@@ -22,6 +23,8 @@ struct snapshot_file_info {
   std::uint64_t payload_bytes = 0;
   std::uint64_t payload_checksum = 0;  // XXH3-64 of the payload
   std::uint64_t file_bytes = 0;
+  // The replication source position the snapshot reflects (format version 3), if it holds one.
+  std::optional<std::uint64_t> source_position;
 };
 
 // Reads and checks the header of the snapshot file `path` (not the payload). Throws corruption

@@ -45,6 +45,11 @@ void print_info(const fs::path& path, const snapshot_file_info& s) {
       path.string(), s.format_version, s.sequence, to_iso8601(s.created_at), s.customer_groups,
       s.customers, s.customer_addresses, s.customer_group_customers, s.payload_bytes,
       s.payload_checksum, s.file_bytes);
+  // PostgreSQL's text form of a WAL position: the high and low 32 bits in hex.
+  if (s.source_position) {
+    fmt::print("source position      {:X}/{:X}\n", *s.source_position >> 32,
+               *s.source_position & 0xFFFFFFFFu);
+  }
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 // commit_changes: one commit's changes as persistence stores them, the after-image of each row
 // written (its record) and the id of each row erased, in the order given. A change is encoded
 // when it is put (nothing is kept of the record), so the caller may reuse one record for every
-// put.
+// put. A commit may also record how far the store now reflects a source it replicates
+// (set_source_position): the position is written in the same journal record as the rows, so
+// it is durable exactly when they are, and recovery gives it back (record_sink::source_position).
 //
 // Errors: append() and committed() throw customerdb::error with code io_error (see each).
 //
@@ -19,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "customerdb/persistence/table.hpp"
@@ -47,13 +50,24 @@ class commit_changes {
   // The commit's rows are not given here: the engine makes them durable with a snapshot that
   // it takes at or after this commit (a large import, whose rows so are written once). Recovery
   // refuses a data directory where no snapshot covers such a commit, naming the commit.
-  // REQUIRES: nothing put or erased, and nothing after.
+  // REQUIRES: nothing put or erased, and nothing after but set_source_position().
   void keep_in_snapshot();
+  // With this commit the store reflects its replication source up to `position` (a PostgreSQL
+  // WAL position, say: persistence only stores it). A commit may carry a position and no row
+  // changes at all. Called more than once, the last position given counts (one is stored).
+  // Allowed with keep_in_snapshot(), before or after it: the import's record carries the
+  // position too, and the snapshot that must cover the commit holds it
+  // (table_reader::source_position). Positions need not grow from commit to commit; recovery
+  // gives back the one of the last commit (or snapshot) that carried one.
+  void set_source_position(std::uint64_t position) noexcept { source_position_ = position; }
+  // The position set_source_position() recorded, if any.
+  std::optional<std::uint64_t> source_position() const noexcept { return source_position_; }
 
  private:
   struct encoder;
   std::uint64_t sequence_;
   std::unique_ptr<encoder> encoder_;
+  std::optional<std::uint64_t> source_position_;  // written by finish_record, before the end
 
   // Persistence's side: the journal record of the changes; `changes` is spent after.
   friend std::string finish_record(commit_changes&& changes);

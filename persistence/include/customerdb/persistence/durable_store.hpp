@@ -9,6 +9,12 @@
 // `snapshot_on_close` is set. Each snapshot starts a new journal file at its cut; after it, the
 // snapshots beyond `keep_snapshots` and the journal files no kept snapshot needs are removed.
 //
+// Replication source positions (commit_changes::set_source_position) go into the journal with
+// their commits, and into each snapshot's header: the table_reader's source_position() of the
+// cut, or, when it gives none, the position of the last commit at or before the cut that
+// carried one (the one recovered when none did since), so that a snapshot never drops a
+// position the journal files it lets retention remove held.
+//
 // Errors: customerdb::error with code io_error when the disk fails, corruption when recovery
 // finds damaged files (see each call). Warnings (a snapshot skipped or a torn journal tail
 // dropped at recovery, files that could not be removed) go to standard error.
@@ -45,6 +51,9 @@ class durable_store final : public commit_hook {
 
   // The last commit recovered; the next commit is one more.
   std::uint64_t recovered_sequence() const noexcept;
+  // The source position recovery passed to the loader last (record_sink::source_position):
+  // that of the last snapshot or commit recovered that carried one; nullopt when none did.
+  std::optional<std::uint64_t> recovered_source_position() const noexcept;
 
   // Snapshots read `source` from now on: starts the background snapshots the options ask for.
   // REQUIRES: called once, before snapshot(); `source` lives until close() returned.

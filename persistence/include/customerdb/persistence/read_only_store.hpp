@@ -39,6 +39,12 @@ class read_only_store final : public commit_hook {
   // The last commit recovered.
   std::uint64_t recovered_sequence() const noexcept { return recovered_; }
 
+  // The source position recovery passed to the loader last, as
+  // durable_store::recovered_source_position().
+  std::optional<std::uint64_t> recovered_source_position() const noexcept {
+    return recovered_position_;
+  }
+
   // The newest snapshot recovery loaded, if any.
   std::optional<durable_store::last_snapshot> latest() const { return latest_; }
 
@@ -51,6 +57,7 @@ class read_only_store final : public commit_hook {
 
  private:
   std::uint64_t recovered_ = 0;
+  std::optional<std::uint64_t> recovered_position_;
   std::optional<durable_store::last_snapshot> latest_;
 };
 

@@ -2,6 +2,15 @@
 // at recovery: a snapshot's rows, then the changes of each journal record after it. The engine
 // implements it over its tables (durable_store's constructor fills the store through it).
 //
+// Source positions (commit_changes::set_source_position): recovery reports each one it meets
+// through source_position(), in the order it loads them, so that the last call is the position
+// the recovered store reflects: once for the snapshot, after all of its tables ended and before
+// the first journal record, when the snapshot holds one; then once per journal record that
+// carries one, after that record's begin_commit and its puts and erases, before the next
+// begin_commit. No call at all when nothing recovered carries a position. Only recovery
+// (durable_store, read_only_store) reports positions: reading a snapshot file's rows alone
+// (read_snapshot_file, read_complete_snapshot) does not.
+//
 // Errors: an implementation throws std::exception for rows it cannot take (e.g. an id twice in a
 // snapshot's table); persistence reports that as corruption naming the file and the offset.
 //
@@ -35,6 +44,10 @@ class record_sink {
   virtual void put(const customer_group_customer_record& r) = 0;
   // Removes the row of `t` with `id` (journal entries only).
   virtual void erase(table t, std::string&& id) = 0;
+  // The store recovered so far reflects its replication source up to `position` (see above).
+  // Called from the recovering thread, never concurrently with another call. The default
+  // ignores it.
+  virtual void source_position(std::uint64_t position) { (void)position; }
 };
 
 }  // namespace customerdb::persistence

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "customerdb/persistence/table.hpp"
@@ -47,6 +48,15 @@ class table_reader {
   virtual bool next(std::vector<customer_record>& out, std::size_t rows) = 0;
   virtual bool next(std::vector<customer_address_record>& out, std::size_t rows) = 0;
   virtual bool next(std::vector<customer_group_customer_record>& out, std::size_t rows) = 0;
+
+  // The replication source position of the cut: the position carried by the last commit at or
+  // before the cut that carried one (commit_changes::set_source_position), or the one the store
+  // recovered with when no commit since did; nullopt when the store never had one. The snapshot
+  // writes it in its header, and recovery gives it back when it loads the snapshot. The source
+  // fixes it with the cut (in begin_read, while no commit can be published). Called once per
+  // read, before any next(); throws nothing. The default returns nullopt, and durable_store
+  // then writes the position it saw last in the journal at the cut (durable_store.hpp).
+  virtual std::optional<std::uint64_t> source_position() const { return std::nullopt; }
 };
 
 class table_source {
