@@ -24,18 +24,25 @@ void set_le(std::uint8_t* bytes, std::size_t offset, T value) {
   std::copy(encoded.begin(), encoded.end(), bytes + offset);
 }
 
-// Offsets in a snapshot header (persistence/src/snapshot_format.cpp).
+// Offsets in a snapshot header (persistence/src/snapshot_format.cpp). The header's own
+// checksum is its last 8 bytes: version 3's header is snapshot_header_size (144) bytes, earlier
+// versions' snapshot_header_size_v2 (128).
+constexpr std::size_t at_version = 8;
 constexpr std::size_t at_sections = 64;
 constexpr std::size_t at_payload_length = 96;
 constexpr std::size_t at_payload_checksum = 104;
-constexpr std::size_t at_header_checksum = 120;
 
 }  // namespace
 
 void repair_snapshot(std::uint8_t* bytes, std::size_t size, repair what) {
-  constexpr std::size_t header = persistence::snapshot_header_size;
   const std::string_view file(reinterpret_cast<const char*>(bytes), size);
-  if (size < header || !file.starts_with(persistence::snapshot_magic)) return;
+  if (size < persistence::snapshot_header_size_v2 || !file.starts_with(persistence::snapshot_magic))
+    return;
+  const std::size_t header = get_le<std::uint32_t>(file, at_version) >= 3
+                                 ? persistence::snapshot_header_size
+                                 : persistence::snapshot_header_size_v2;
+  if (size < header) return;
+  const std::size_t at_header_checksum = header - 8;
   if (what == repair::lengths_and_checksums) {
     const std::uint64_t payload = size - header;
     set_le<std::uint64_t>(bytes, at_payload_length, payload);

@@ -265,9 +265,10 @@ std::unique_lock<latch> engine::lock_for_commit() {
   return std::unique_lock(latch_, std::adopt_lock);
 }
 
-std::uint64_t engine::publish(const write_view& t) {
+std::uint64_t engine::publish(const write_view& t, std::optional<std::uint64_t> source_position) {
   const auto& w = t.writes();
-  if (w.customers.empty() && w.groups.empty() && w.addresses.empty() && w.memberships.empty())
+  if (w.customers.empty() && w.groups.empty() && w.addresses.empty() && w.memberships.empty() &&
+      !source_position)
     return 0;
   const std::uint64_t sequence = store_.sequence + 1;
   prepared_changes<customer_row> customers(w.customers, sequence);
@@ -280,7 +281,11 @@ std::uint64_t engine::publish(const write_view& t) {
     mark_->keep(w.addresses, store_);
     mark_->keep(w.memberships, store_);
   }
-  if (hook_) hook_->append(changes_of(w, sequence));
+  if (hook_) {
+    auto changes = changes_of(w, sequence);
+    if (source_position) changes.set_source_position(*source_position);
+    hook_->append(std::move(changes));
+  }
   auto lock = lock_for_commit();
   // Until every new row is in, running out of memory leaves the store as it was (and the
   // journal: its record is cut off again).
@@ -325,6 +330,7 @@ std::uint64_t engine::publish(const write_view& t) {
   memberships.replace_and_erase_in(store_.memberships);
   refresh_published_defaults(w, store_);
   store_.sequence = sequence;
+  if (source_position) store_.source_position = source_position;
   if (pinned) pinned->release();
   return sequence;
 }

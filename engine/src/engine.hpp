@@ -163,8 +163,9 @@ class engine final : private persistence::table_source {
   // id already taken (in `rows` or the store), a missing customer or group, or a unique rule
   // broken; nothing is added then. See customer_module::import_rows for `options`.
   void import(row_batch rows, const import_options& options);
-  // customer_module::apply_replicated.
+  // customer_module::apply_replicated and source_position.
   void apply_replicated(const replicated_transaction& tx);
+  std::optional<std::uint64_t> source_position() const;
   // Throws not_allowed when the store is a replica (module_options::replica_of).
   void check_writable() const;
 
@@ -276,9 +277,12 @@ class engine final : private persistence::table_source {
   // it refers to still exist, and the unique rules. REQUIRES: writer_ held.
   void validate(const write_view& t, std::uint64_t begin_sequence) const;
   // Hands `t` to the commit hook and applies it to the store under the exclusive latch;
-  // returns the commit's sequence, 0 when `t` wrote nothing. Throws io_error when the journal
-  // append fails; nothing is published then. REQUIRES: writer_ held.
-  std::uint64_t publish(const write_view& t);
+  // returns the commit's sequence, 0 when `t` wrote nothing and there is no source position.
+  // With a source position (a replicated commit) the commit carries it, and the store's
+  // position is it once published. Throws io_error when the journal append fails; nothing is
+  // published then. REQUIRES: writer_ held.
+  std::uint64_t publish(const write_view& t,
+                        std::optional<std::uint64_t> source_position = std::nullopt);
   // After a commit published as `sequence` (0: none), with writer_ released: the hook waits
   // until the fsync policy counts it durable (io_error when that failed) and counts it for
   // snapshots.

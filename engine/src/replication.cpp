@@ -2,6 +2,9 @@
 // of every other write to a replica (module_options::replica_of).
 #include <fmt/format.h>
 
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -64,15 +67,24 @@ void engine::apply_replicated(const replicated_transaction& tx) {
     std::lock_guard writer(writer_);
     write_view t(store_);
     for (const auto& change : tx.changes()) std::visit(change_applier{t}, change);
-    sequence = publish(t);
+    sequence = publish(t, tx.source_position);
   }
   committed(sequence);
+}
+
+std::optional<std::uint64_t> engine::source_position() const {
+  std::shared_lock lock(latch_);
+  return store_.source_position;
 }
 
 }  // namespace detail
 
 void customer_module::apply_replicated(const replicated_transaction& tx) {
   engine_->apply_replicated(tx);
+}
+
+std::optional<std::uint64_t> customer_module::source_position() const {
+  return engine_->source_position();
 }
 
 }  // namespace customerdb

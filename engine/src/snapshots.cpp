@@ -20,7 +20,8 @@ constexpr std::size_t chunk_rows = 512;
 // A read of the cut view_ holds; ends it when destroyed.
 class engine::cut_reader final : public persistence::table_reader {
  public:
-  explicit cut_reader(engine& e) : engine_(e) {}
+  // REQUIRES: e.writer_ held (the cut's position is read here).
+  explicit cut_reader(engine& e) : engine_(e), source_position_(e.store_.source_position) {}
   ~cut_reader() override {
     std::lock_guard writer(engine_.writer_);
     engine_.view_.stop();
@@ -40,6 +41,7 @@ class engine::cut_reader final : public persistence::table_reader {
   bool next(std::vector<customer_group_customer_record>& out, std::size_t rows) override {
     return read<membership_row>(out, rows);
   }
+  std::optional<std::uint64_t> source_position() const override { return source_position_; }
 
  private:
   // Reads chunks of the table until about `max` rows were read, into `into` (reusing its
@@ -65,6 +67,7 @@ class engine::cut_reader final : public persistence::table_reader {
   }
 
   engine& engine_;
+  const std::optional<std::uint64_t> source_position_;  // the store's at the cut
   per_entity<row_vector> chunk_;  // the rows of the chunk being copied, per table
 };
 

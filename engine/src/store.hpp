@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "tables.hpp"
@@ -13,6 +14,9 @@ namespace customerdb::detail {
 // The committed state. Thread-compatible; the engine latches it.
 struct store : per_entity<table_for_t> {
   std::uint64_t sequence = 0;  // number of commits applied
+  // The source position of the last replicated commit that carried one
+  // (customer_module::apply_replicated); none for a store that never had one.
+  std::optional<std::uint64_t> source_position;
 };
 
 // Recomputes the default address ids kept with customer `customer_id` (if it exists) from the

@@ -43,6 +43,7 @@ class store_loader final : public persistence::record_sink {
   void put(const customer_address_record& r) override;
   void put(const customer_group_customer_record& r) override;
   void erase(persistence::table t, std::string&& id) override;
+  void source_position(std::uint64_t position) override { store_.source_position = position; }
 
  private:
   template <class F>

@@ -159,3 +159,65 @@ BOOST_AUTO_TEST_CASE(replicated_commits_are_durable) {
              boost::test_tools::per_element());
   std::filesystem::remove_all(dir);
 }
+
+BOOST_AUTO_TEST_CASE(the_source_position_is_kept_with_the_commits) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("customerdb-replication-position-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  module_options options;
+  options.persistence.data_dir = dir;
+  {
+    customer_module m(options);
+    BOOST_TEST(!m.source_position());
+    auto tx = first_transaction();
+    tx.source_position = 0x16'B374D848;
+    m.apply_replicated(tx);
+    BOOST_TEST(m.source_position() == std::optional<std::uint64_t>(0x16'B374D848));
+    // A source transaction with nothing for the store still moves the position, as a commit.
+    const auto before = m.stats().sequence;
+    replicated_transaction nothing;
+    nothing.source_position = 0x16'B3750000;
+    m.apply_replicated(nothing);
+    BOOST_TEST(m.stats().sequence == before + 1);
+    BOOST_TEST(m.source_position() == std::optional<std::uint64_t>(0x16'B3750000));
+  }
+  {
+    // From the journal.
+    customer_module reopened(options);
+    BOOST_TEST(reopened.source_position() == std::optional<std::uint64_t>(0x16'B3750000));
+    BOOST_TEST(ids_of(state_of(reopened)).size() == 5u);
+    // From a snapshot, then one more commit in the journal after it.
+    reopened.snapshot();
+    replicated_transaction tx;
+    tx.remove(table_name::customer, "cus_2");
+    tx.source_position = 0x17'00000000;
+    reopened.apply_replicated(tx);
+  }
+  customer_module last(options);
+  BOOST_TEST(last.source_position() == std::optional<std::uint64_t>(0x17'00000000));
+  BOOST_TEST(ids_of(state_of(last)).size() == 4u);
+  std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_snapshot_holds_the_position_alone) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("customerdb-replication-snapshot-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  module_options options;
+  options.persistence.data_dir = dir;
+  {
+    customer_module m(options);
+    auto tx = first_transaction();
+    tx.source_position = 42;
+    m.apply_replicated(tx);
+    m.snapshot();
+  }
+  // Only the newest snapshot and the journal after it are kept (none here): the snapshot's
+  // header gives the position back.
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.path().filename().string().starts_with("journal-"))
+      BOOST_TEST(std::filesystem::file_size(entry.path()) <= 32u, entry.path().string());
+  customer_module reopened(options);
+  BOOST_TEST(reopened.source_position() == std::optional<std::uint64_t>(42));
+  std::filesystem::remove_all(dir);
+}

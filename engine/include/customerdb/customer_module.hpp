@@ -395,11 +395,15 @@ class customer_module {
 
   // Applies one transaction of the source database (replicated_transaction.hpp) as one commit:
   // its changes in order, rows taken as they are (no Medusa rule checked). Readers see all of
-  // it or none of it. With a data directory it is journaled like any commit. A transaction
-  // with no change commits nothing. Throws io_error (nothing applied) when the journal fails.
-  // For the replica that keeps the store current (module_options::replica_of); any store may
-  // take it.
+  // it or none of it. With a data directory it is journaled like any commit, with the
+  // transaction's source position. A transaction with neither change nor position commits
+  // nothing. Throws io_error (nothing applied) when the journal fails. For the replica that
+  // keeps the store current (module_options::replica_of); any store may take it.
   void apply_replicated(const replicated_transaction& tx);
+  // The source position of the last replicated commit that carried one, kept across reopening
+  // the data directory (in the journal and in snapshots); nullopt when there never was one.
+  // Thread-safe.
+  std::optional<std::uint64_t> source_position() const;
 
   // Row counts, commit sequence, memory in use and the last snapshot. Never throws.
   module_stats stats() const;

@@ -9,6 +9,8 @@
 // A plain value: thread-compatible.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -44,7 +46,16 @@ class replicated_transaction {
 
   const std::vector<change>& changes() const noexcept { return changes_; }
   bool has_changes() const noexcept { return !changes_.empty(); }
-  void clear() noexcept { changes_.clear(); }
+  void clear() noexcept {
+    changes_.clear();
+    source_position.reset();
+  }
+
+  // Where the source is once the transaction is applied (a PostgreSQL WAL position). The
+  // commit carries it: it is durable with the commit's rows and comes back when the store is
+  // reopened (customer_module::source_position). A transaction with a position commits even
+  // without changes.
+  std::optional<std::uint64_t> source_position;
 
  private:
   std::vector<change> changes_;
