@@ -9,18 +9,37 @@
 // It also reports the page faults the committing thread took per create (the engine's pool,
 // engine/src/pool.hpp, is meant to keep them off that thread).
 //   build/release/customerdb_commit_bench [--small N] [--large N] [--rounds R]
+//
+// With --durable-dir DIR it measures durable commits instead (fsync = always, in DIR, on the
+// disk whose fsync is measured): auto-commit creates from 1 writer and from --writers W
+// (default 8) threads, in alternating rounds of --round-ms (default 300) each. For each it
+// reports commits per second, journal fsyncs per second (counted through the file system),
+// commits per fsync, the mean fsync time, the process's CPU time per commit and its voluntary
+// context switches per commit (a thread going to sleep: on a mutex, a condition variable or
+// the fsync itself); and the
+// median over rounds of the W-writer rate over the 1-writer rate.
+// --simulate-sync-us N replaces the journal's fsync with a sleep of N microseconds (a model of
+// a disk with that fsync time, to study the group commit; nothing is durable then).
+//   build/release/customerdb_commit_bench --durable-dir DIR [--writers W] [--rounds R]
+//                                         [--round-ms MS] [--simulate-sync-us N]
 #include <fmt/format.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <customerdb/customerdb.hpp>
+#include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
+#include "../persistence/include/customerdb/file_system.hpp"  // the program links persistence
 #include "measure.hpp"
 
 namespace {
@@ -88,10 +107,188 @@ round_times run_round(customerdb::customer_module& db, const std::vector<std::st
   return t;
 }
 
+// The operating system's file system, counting the syncs of journal files and their time.
+class counting_file_system final : public customerdb::file_system {
+ public:
+  std::atomic<long> syncs{0};
+  std::atomic<long> sync_ns{0};
+  // When positive, a journal sync sleeps this long instead of calling fsync (a model of a disk
+  // whose fsync takes that long and costs no CPU; nothing is durable then).
+  std::chrono::microseconds simulated_sync{0};
+
+  std::unique_ptr<customerdb::writable_file> create(const std::filesystem::path& p) override {
+    return wrap(p, real_->create(p));
+  }
+  std::unique_ptr<customerdb::writable_file> open_append(const std::filesystem::path& p) override {
+    return wrap(p, real_->open_append(p));
+  }
+  std::unique_ptr<customerdb::readable_file> open_read(const std::filesystem::path& p) override {
+    return real_->open_read(p);
+  }
+  std::vector<std::string> list(const std::filesystem::path& dir) override {
+    return real_->list(dir);
+  }
+  void rename(const std::filesystem::path& from, const std::filesystem::path& to) override {
+    real_->rename(from, to);
+  }
+  void remove(const std::filesystem::path& p) override { real_->remove(p); }
+  void sync_directory(const std::filesystem::path& dir) override { real_->sync_directory(dir); }
+  void create_directories(const std::filesystem::path& dir) override {
+    real_->create_directories(dir);
+  }
+  std::shared_ptr<void> lock_directory(const std::filesystem::path& dir) override {
+    return real_->lock_directory(dir);
+  }
+
+ private:
+  class file final : public customerdb::writable_file {
+   public:
+    file(counting_file_system* owner, std::unique_ptr<customerdb::writable_file> real, bool journal)
+        : owner_(owner), real_(std::move(real)), journal_(journal) {}
+    void append(std::string_view data) override { real_->append(data); }
+    void write_at(std::uint64_t offset, std::string_view data) override {
+      real_->write_at(offset, data);
+    }
+    void sync() override {
+      const auto start = clock_type::now();
+      if (journal_ && owner_->simulated_sync.count() > 0) {
+        std::this_thread::sleep_for(owner_->simulated_sync);
+      } else {
+        real_->sync();
+      }
+      if (!journal_) return;
+      owner_->syncs.fetch_add(1, std::memory_order_relaxed);
+      owner_->sync_ns.fetch_add(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - start).count(),
+          std::memory_order_relaxed);
+    }
+    void truncate(std::uint64_t size) override { real_->truncate(size); }
+    std::uint64_t size() const override { return real_->size(); }
+
+   private:
+    counting_file_system* owner_;
+    std::unique_ptr<customerdb::writable_file> real_;
+    bool journal_;
+  };
+
+  std::unique_ptr<customerdb::writable_file> wrap(const std::filesystem::path& p,
+                                                  std::unique_ptr<customerdb::writable_file> f) {
+    const bool journal = p.filename().string().starts_with("journal");
+    return std::make_unique<file>(this, std::move(f), journal);
+  }
+
+  std::shared_ptr<customerdb::file_system> real_ = customerdb::posix_file_system();
+};
+
+struct process_usage {
+  double cpu_seconds;
+  long switches;  // voluntary context switches (a thread went to sleep)
+};
+
+process_usage usage() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return {static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+              static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6,
+          u.ru_nvcsw};
+}
+
+struct durable_round {
+  double commits_per_s, syncs_per_s, commits_per_sync, sync_us, cpu_us_per_commit,
+      switches_per_commit;
+};
+
+// `writers` threads create customers for `budget`, each commit waiting for its fsync.
+durable_round run_writers(customerdb::customer_module& db, counting_file_system& fs, int writers,
+                          std::chrono::milliseconds budget, std::size_t& created) {
+  const long syncs_before = fs.syncs.load(), ns_before = fs.sync_ns.load();
+  const process_usage before = usage();
+  std::atomic<bool> stop{false};
+  std::atomic<long> commits{0};
+  std::vector<std::thread> threads;
+  const std::size_t base = created;
+  const auto start = clock_type::now();
+  for (int w = 0; w < writers; ++w)
+    threads.emplace_back([&, w] {
+      prctl(PR_SET_TIMERSLACK, 1UL);  // the simulated fsync's sleep ends on time
+      for (std::size_t j = 0; !stop.load(std::memory_order_relaxed); ++j) {
+        db.create({.email = fmt::format("d{}-{}-{}@example.com", base, w, j), .first_name = "D"});
+        commits.fetch_add(1, std::memory_order_relaxed);
+        if (clock_type::now() - start >= budget) stop = true;
+      }
+    });
+  for (auto& t : threads) t.join();
+  const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  created += static_cast<std::size_t>(commits.load());
+  const double n = static_cast<double>(commits.load());
+  const double syncs = static_cast<double>(fs.syncs.load() - syncs_before);
+  return {
+      .commits_per_s = n / seconds,
+      .syncs_per_s = syncs / seconds,
+      .commits_per_sync = syncs > 0 ? n / syncs : 0,
+      .sync_us = syncs > 0 ? static_cast<double>(fs.sync_ns.load() - ns_before) / syncs / 1e3 : 0,
+      .cpu_us_per_commit = (usage().cpu_seconds - before.cpu_seconds) / n * 1e6,
+      .switches_per_commit = static_cast<double>(usage().switches - before.switches) / n};
+}
+
+int run_durable(const std::filesystem::path& dir, int writers, int rounds,
+                std::chrono::milliseconds budget, std::chrono::microseconds simulated_sync) {
+  std::filesystem::remove_all(dir);
+  auto fs = std::make_shared<counting_file_system>();
+  fs->simulated_sync = simulated_sync;
+  customerdb::module_options o;
+  o.persistence.data_dir = dir;
+  o.persistence.fsync = customerdb::fsync_policy::always;
+  o.persistence.snapshot_interval = std::chrono::seconds(0);
+  o.persistence.snapshot_every_commits = 0;
+  o.persistence.keep_snapshots = 1;
+  o.persistence.file_system = fs;
+  customerdb::customer_module db(o);
+  std::size_t created = 0;
+  std::vector<durable_round> one, many;
+  std::vector<double> ratio;
+  for (int r = 0; r < rounds; ++r) {
+    one.push_back(run_writers(db, *fs, 1, budget, created));
+    many.push_back(run_writers(db, *fs, writers, budget, created));
+    ratio.push_back(many.back().commits_per_s / one.back().commits_per_s);
+  }
+  using customerdb::bench::median;
+  const auto column = [](const std::vector<durable_round>& v, double durable_round::*m) {
+    std::vector<double> x;
+    for (const auto& d : v) x.push_back(d.*m);
+    return median(x);
+  };
+  fmt::print("durable creates (fsync = always{}), medians of {} rounds of {} ms\n",
+             simulated_sync.count() > 0
+                 ? fmt::format("; fsync simulated by a {} us sleep", simulated_sync.count())
+                 : "",
+             rounds, budget.count());
+  fmt::print("{:<10} {:>10} {:>10} {:>14} {:>10} {:>14} {:>16}\n", "writers", "commits/s",
+             "fsyncs/s", "commits/fsync", "fsync us", "CPU us/commit", "sleeps/commit");
+  for (const auto* v : {&one, &many})
+    fmt::print("{:<10} {:>10.0f} {:>10.0f} {:>14.2f} {:>10.1f} {:>14.1f} {:>16.2f}\n",
+               v == &one ? 1 : writers, column(*v, &durable_round::commits_per_s),
+               column(*v, &durable_round::syncs_per_s),
+               column(*v, &durable_round::commits_per_sync), column(*v, &durable_round::sync_us),
+               column(*v, &durable_round::cpu_us_per_commit),
+               column(*v, &durable_round::switches_per_commit));
+  std::string rounds_text;
+  for (double x : ratio) rounds_text += fmt::format(" {:.2f}", x);
+  fmt::print("{} writers over 1: x{:.2f} (median of the round ratios:{})\n", writers, median(ratio),
+             rounds_text);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using customerdb::bench::option;
+  if (const std::string dir = option(argc, argv, "--durable-dir", ""); !dir.empty())
+    return run_durable(
+        dir, std::stoi(option(argc, argv, "--writers", "8")),
+        std::stoi(option(argc, argv, "--rounds", "9")),
+        std::chrono::milliseconds(std::stoi(option(argc, argv, "--round-ms", "300"))),
+        std::chrono::microseconds(std::stoi(option(argc, argv, "--simulate-sync-us", "0"))));
   const std::size_t small = std::stoull(option(argc, argv, "--small", "10000"));
   const std::size_t large = std::stoull(option(argc, argv, "--large", "1000000"));
   const int rounds = std::stoi(option(argc, argv, "--rounds", "9"));

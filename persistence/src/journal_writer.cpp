@@ -20,6 +20,12 @@ error journal_failed(const std::string& reason) {
                            reason));
 }
 
+// The longest commit delay: half the recent fsync time (as PostgreSQL's guidance for its
+// commit_delay), at most 1 ms.
+std::chrono::nanoseconds commit_delay(std::chrono::nanoseconds sync_time) {
+  return std::min<std::chrono::nanoseconds>(sync_time / 2, std::chrono::milliseconds(1));
+}
+
 }  // namespace
 
 journal_writer::journal_writer(file_system& fs, std::filesystem::path dir, fsync_policy policy,
@@ -90,6 +96,7 @@ void journal_writer::append(std::uint64_t sequence, std::string_view record) {
   std::lock_guard lock(mutex_);
   appended_ = sequence;
   appended_at_ = size;
+  if (gathering_ && appended_ >= gather_until_) gathered_.notify_one();
 }
 
 void journal_writer::abandon(std::uint64_t sequence) noexcept {
@@ -119,6 +126,9 @@ void journal_writer::abandon(std::uint64_t sequence) noexcept {
   appended_ = sequence - 1;
   appended_at_ = 0;
   synced_ = std::min(synced_, appended_);
+  // A sync running may have taken the record before it was cut: it does not cover the record
+  // that the next commit appends with this sequence.
+  if (syncing_) sync_target_ = std::min(sync_target_, appended_);
 }
 
 void journal_writer::rotate() {
@@ -160,11 +170,14 @@ std::uint64_t journal_writer::current_first_sequence() const {
 // not fail for want of memory once it is published (and syncing_ must not stay set).
 void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
   syncing_ = true;
-  const std::uint64_t target = appended_;
+  const std::uint64_t generation = ++generation_;
+  const std::uint64_t before = synced_;
+  sync_target_ = appended_;
   const std::uint64_t dir_target = dir_changes_;
   const std::shared_ptr<writable_file> current = current_;
   const std::size_t retired = retired_.size();
   lock.unlock();
+  const auto start = std::chrono::steady_clock::now();
   std::optional<std::string> failure;
   try {
     // The first `retired` files stay (only this sync removes them), but rotate() may grow the
@@ -180,28 +193,67 @@ void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
   } catch (const error& e) {
     failure = e.what();
   }
+  const auto end = std::chrono::steady_clock::now();
+  const auto took = end - start;
   lock.lock();
   syncing_ = false;
+  auto& covered = covered_[generation % 2];
+  auto& next = covered_[(generation + 1) % 2];
   if (failure) {
     if (!failed_) failed_ = failure;
-  } else {
-    synced_ = std::max(synced_, target);
-    dir_synced_ = dir_target;
-    retired_.erase(retired_.begin(), retired_.begin() + static_cast<std::ptrdiff_t>(retired));
+    covered.notify_all();
+    next.notify_all();  // every waiter sees the failure
+    throw error(error_code::io_error, *failure);
   }
-  changed_.notify_all();
-  if (failure) throw error(error_code::io_error, *failure);
+  synced_ = std::max(synced_, sync_target_);
+  dir_synced_ = dir_target;
+  retired_.erase(retired_.begin(), retired_.begin() + static_cast<std::ptrdiff_t>(retired));
+  // The commits in flight: those this sync covered and those appended while it ran.
+  expected_ = std::max<std::uint64_t>(appended_ > before ? appended_ - before : 0, 1);
+  last_sync_end_ = end;
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(took);
+  sync_time_ = sync_time_.count() == 0 ? ns : (3 * sync_time_ + ns) / 4;
+  covered.notify_all();
+  if (waiting_[(generation + 1) % 2] > 0) next.notify_one();  // one of them leads the next sync
+}
+
+void journal_writer::lead(std::unique_lock<std::mutex>& lock) {
+  // A commit delay only when other writers were seen committing, only while the commits that
+  // they are expected to append are missing, and only until the delay after the last sync has
+  // passed (the writers it released have had their time; a writer alone after a pause, or
+  // after a burst of writers, syncs at once).
+  const auto deadline = last_sync_end_ + commit_delay(sync_time_);
+  if (policy_ == fsync_policy::always && expected_ > 1 && appended_ < synced_ + expected_ &&
+      std::chrono::steady_clock::now() < deadline) {
+    gathering_ = true;
+    gather_until_ = synced_ + expected_;
+    gathered_.wait_until(lock, deadline, [this] { return appended_ >= gather_until_ || failed_; });
+    gathering_ = false;
+  }
+  sync_locked(lock);
+}
+
+bool journal_writer::durable_locked(std::uint64_t sequence) const {
+  // The last commit before a new file also waits for the directory entry of that file.
+  return synced_ >= sequence && (sequence != appended_ || dir_synced_ == dir_changes_);
 }
 
 void journal_writer::wait_synced(std::uint64_t sequence) {
   std::unique_lock lock(mutex_);
-  while (synced_ < sequence || (sequence == appended_ && dir_synced_ != dir_changes_)) {
+  while (!durable_locked(sequence)) {
     if (failed_) throw journal_failed(*failed_);
-    if (!syncing_) {
-      sync_locked(lock);
-    } else {
-      changed_.wait(lock);
+    if (!syncing_ && !gathering_) {
+      lead(lock);
+      continue;
     }
+    // The sync running covers the commit, or else the next sync will (it starts after this
+    // commit was appended): waits for that one's end.
+    const std::uint64_t generation =
+        syncing_ && sequence <= sync_target_ ? generation_ : generation_ + 1;
+    const std::size_t slot = generation % 2;
+    ++waiting_[slot];
+    covered_[slot].wait(lock);
+    --waiting_[slot];
   }
 }
 
@@ -222,7 +274,7 @@ void journal_writer::run_everysec() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
-    if (stopping_ || failed_ || syncing_ || synced_ == appended_) continue;
+    if (stopping_ || failed_ || syncing_ || gathering_ || synced_ == appended_) continue;
     try {
       sync_locked(lock);
     } catch (const error& e) {

@@ -1,8 +1,18 @@
 // journal_writer: appends commit records to the current journal file and makes them durable
 // according to the fsync policy:
 //   always    wait_durable() returns once an fsync covers the commit. Concurrent waiters share
-//             fsyncs (group commit): one of them syncs everything appended so far while the
-//             others wait for it.
+//             fsyncs (group commit): one of them, the leader, syncs everything appended so far
+//             while the others wait for it; a commit appended while a sync runs waits for the
+//             next one, whose leader takes every commit appended meanwhile. Each sync wakes only
+//             the waiters it covers, and one waiter of the next sync to lead it.
+//             A commit delay (as PostgreSQL's commit_delay with commit_siblings): when the last
+//             sync saw other writers (it covered more than one commit, or more were appended
+//             while it ran), the leader of the next first waits until as many commits are
+//             appended as were then, but no longer than half the recent fsync time (at most
+//             1 ms) after the last sync ended. So the writers that one sync releases are
+//             covered by one fsync together, rather than every other fsync covering half of
+//             them. A writer alone (one commit per sync) never waits; neither does the first
+//             commit after a pause longer than the delay.
 //   everysec  a background thread syncs once a second when something was appended.
 //   no        only rotation of files and close() sync.
 // A failed append is cut back out of the file, so the journal stays well-formed. A failed
@@ -13,6 +23,7 @@
 // (the engine calls both under its writer mutex); wait_durable() and sync() may run anywhere.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -66,8 +77,13 @@ class journal_writer {
   std::uint64_t current_first_sequence() const;
 
  private:
-  // Syncs what was appended up to now. REQUIRES: `lock` holds mutex_, no sync running.
+  // Syncs what was appended up to now. REQUIRES: `lock` holds mutex_, no sync running and no
+  // leader gathering.
   void sync_locked(std::unique_lock<std::mutex>& lock);
+  // As the leader of the next sync: waits for the commits expected (see the top), then syncs.
+  // REQUIRES as sync_locked.
+  void lead(std::unique_lock<std::mutex>& lock);
+  bool durable_locked(std::uint64_t sequence) const;
   void wait_synced(std::uint64_t sequence);
   void run_everysec();
 
@@ -76,7 +92,20 @@ class journal_writer {
   const fsync_policy policy_;
 
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable changed_;  // stopping_ (the everysec thread)
+  // The waiters for sync number g wait on covered_[g % 2]: the sync running (number
+  // generation_) when it covers their commit, else the next. waiting_ counts them.
+  std::condition_variable covered_[2];
+  int waiting_[2] = {0, 0};
+  std::uint64_t generation_ = 0;   // syncs started
+  std::uint64_t sync_target_ = 0;  // the last sequence the running sync covers
+  // A leader gathering waits on gathered_ until appended_ reaches gather_until_.
+  std::condition_variable gathered_;
+  bool gathering_ = false;
+  std::uint64_t gather_until_ = 0;
+  std::uint64_t expected_ = 1;             // commits a sync can expect to cover
+  std::chrono::nanoseconds sync_time_{0};  // recent fsync time (a moving average)
+  std::chrono::steady_clock::time_point last_sync_end_{};
   std::shared_ptr<writable_file> current_;
   std::uint64_t current_first_ = 0;
   std::vector<std::shared_ptr<writable_file>> retired_;  // earlier files not yet synced

@@ -1,0 +1,234 @@
+// Group commit under fsync = always (persistence/src/journal_writer.cpp): commits appended while
+// an fsync runs are all covered by the next one, and a failed fsync fails every commit waiting
+// for it or for the next. The fsyncs are counted, and held back, through the file_system
+// interface: the test knows when each commit is in the journal without guessing at timing.
+#include <fmt/format.h>
+
+#include <boost/test/unit_test.hpp>
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "customerdb/customerdb.hpp"
+#include "customerdb/error.hpp"
+#include "customerdb/file_system.hpp"
+#include "persistence/support/store_helpers.hpp"
+#include "persistence/support/temp_dir.hpp"
+
+namespace {
+
+using namespace customerdb;
+using namespace customerdb::testing;
+
+// The operating system's file system, with a gate on the syncs of journal files: while the gate
+// is closed, such a sync waits at it. Counts the appends and syncs of journal files, and can
+// fail the syncs that pass the gate. Thread-safe.
+class gated_file_system final : public file_system {
+ public:
+  void close_gate() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  void open_gate() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = false;
+    }
+    changed_.notify_all();
+  }
+  void fail_syncs() {
+    std::lock_guard lock(mutex_);
+    failing_ = true;
+  }
+  // Waits until `n` journal syncs wait at the gate.
+  void await_held(int n) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return held_ >= n; });
+  }
+  // Waits until `n` journal appends were made in all.
+  void await_appends(int n) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return appends_ >= n; });
+  }
+  int appends() const {
+    std::lock_guard lock(mutex_);
+    return appends_;
+  }
+  int syncs() const {
+    std::lock_guard lock(mutex_);
+    return syncs_;
+  }
+
+  std::unique_ptr<writable_file> create(const std::filesystem::path& p) override {
+    return wrap(p, real_->create(p));
+  }
+  std::unique_ptr<writable_file> open_append(const std::filesystem::path& p) override {
+    return wrap(p, real_->open_append(p));
+  }
+  std::unique_ptr<readable_file> open_read(const std::filesystem::path& p) override {
+    return real_->open_read(p);
+  }
+  std::vector<std::string> list(const std::filesystem::path& dir) override {
+    return real_->list(dir);
+  }
+  void rename(const std::filesystem::path& from, const std::filesystem::path& to) override {
+    real_->rename(from, to);
+  }
+  void remove(const std::filesystem::path& p) override { real_->remove(p); }
+  void sync_directory(const std::filesystem::path& dir) override { real_->sync_directory(dir); }
+  void create_directories(const std::filesystem::path& dir) override {
+    real_->create_directories(dir);
+  }
+  std::shared_ptr<void> lock_directory(const std::filesystem::path& dir) override {
+    return real_->lock_directory(dir);
+  }
+
+ private:
+  class file final : public writable_file {
+   public:
+    file(gated_file_system& owner, std::filesystem::path path, std::unique_ptr<writable_file> real)
+        : owner_(owner), path_(std::move(path)), real_(std::move(real)) {}
+    void append(std::string_view data) override {
+      real_->append(data);
+      std::lock_guard lock(owner_.mutex_);
+      ++owner_.appends_;
+      owner_.changed_.notify_all();
+    }
+    void write_at(std::uint64_t offset, std::string_view data) override {
+      real_->write_at(offset, data);
+    }
+    void sync() override {
+      {
+        std::unique_lock lock(owner_.mutex_);
+        ++owner_.syncs_;
+        ++owner_.held_;
+        owner_.changed_.notify_all();
+        owner_.changed_.wait(lock, [&] { return !owner_.closed_; });
+        --owner_.held_;
+        if (owner_.failing_)
+          throw error(error_code::io_error, "Cannot sync " + path_.string() + ": injected");
+      }
+      real_->sync();
+    }
+    void truncate(std::uint64_t size) override { real_->truncate(size); }
+    std::uint64_t size() const override { return real_->size(); }
+
+   private:
+    gated_file_system& owner_;
+    std::filesystem::path path_;
+    std::unique_ptr<writable_file> real_;
+  };
+
+  std::unique_ptr<writable_file> wrap(const std::filesystem::path& p,
+                                      std::unique_ptr<writable_file> f) {
+    if (p.filename().string().rfind("journal", 0) != 0) return f;
+    return std::make_unique<file>(*this, p, std::move(f));
+  }
+
+  std::shared_ptr<file_system> real_ = posix_file_system();
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  bool closed_ = false, failing_ = false;
+  int held_ = 0, appends_ = 0, syncs_ = 0;
+};
+
+struct fixture {
+  temp_dir dir;
+  std::shared_ptr<gated_file_system> fs = std::make_shared<gated_file_system>();
+
+  module_options options() {
+    auto o = on_disk(dir.path(), fsync_policy::always);
+    o.persistence.file_system = fs;
+    return o;
+  }
+};
+
+create_customer_dto new_customer(int i) {
+  return create_customer_dto{.email = fmt::format("c{}@x.y", i)};
+}
+
+constexpr int writers = 8;
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(group_commit)
+
+// One commit's fsync is held at the gate; seven more commits are appended meanwhile. When the
+// gate opens, one more fsync covers all seven: 8 commits, 2 fsyncs.
+BOOST_FIXTURE_TEST_CASE(commits_appended_during_an_fsync_share_the_next, fixture) {
+  {
+    customer_module m(options());
+    const int syncs = fs->syncs(), appends = fs->appends();
+    fs->close_gate();
+    std::vector<std::thread> threads;
+    threads.emplace_back([&] { m.create(new_customer(0)); });
+    fs->await_held(1);  // the first commit's fsync, at the gate
+    for (int i = 1; i < writers; ++i) threads.emplace_back([&m, i] { m.create(new_customer(i)); });
+    fs->await_appends(appends + writers);  // every commit is in the journal
+    BOOST_CHECK_EQUAL(fs->syncs(), syncs + 1);
+    fs->open_gate();
+    for (auto& t : threads) t.join();
+    BOOST_TEST_MESSAGE(writers << " commits, " << fs->syncs() - syncs << " journal fsyncs");
+    BOOST_CHECK_EQUAL(fs->syncs(), syncs + 2);
+  }
+  customer_module again(on_disk(dir.path()));
+  BOOST_CHECK_EQUAL(again.list({}, {.take = 100}).size(), static_cast<std::size_t>(writers));
+}
+
+// After commits were grouped, a lone commit still gets its own fsync, and each one after it.
+BOOST_FIXTURE_TEST_CASE(a_lone_commit_after_a_group_syncs_alone, fixture) {
+  customer_module m(options());
+  const int appends = fs->appends();
+  fs->close_gate();
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { m.create(new_customer(0)); });
+  fs->await_held(1);
+  for (int i = 1; i < writers; ++i) threads.emplace_back([&m, i] { m.create(new_customer(i)); });
+  fs->await_appends(appends + writers);
+  fs->open_gate();
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < 3; ++i) {
+    const int syncs = fs->syncs();
+    m.create(new_customer(writers + i));
+    BOOST_CHECK_EQUAL(fs->syncs(), syncs + 1);
+  }
+}
+
+// The fsync held at the gate fails: its commit and the seven waiting for the next fsync all fail
+// with io_error (none is acknowledged), and the journal refuses later commits.
+BOOST_FIXTURE_TEST_CASE(a_failed_fsync_fails_every_waiting_commit, fixture) {
+  customer_module m(options());
+  const int appends = fs->appends();
+  fs->close_gate();
+  std::atomic<int> failed{0}, acknowledged{0};
+  const auto commit = [&](int i) {
+    try {
+      m.create(new_customer(i));
+      ++acknowledged;
+    } catch (const error& e) {
+      if (e.code() == error_code::io_error) ++failed;
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.emplace_back(commit, 0);
+  fs->await_held(1);
+  for (int i = 1; i < writers; ++i) threads.emplace_back(commit, i);
+  fs->await_appends(appends + writers);
+  fs->fail_syncs();
+  fs->open_gate();
+  for (auto& t : threads) t.join();
+  BOOST_CHECK_EQUAL(acknowledged.load(), 0);
+  BOOST_CHECK_EQUAL(failed.load(), writers);
+  try {
+    m.create(new_customer(writers));
+    BOOST_FAIL("a commit after a failed fsync was accepted");
+  } catch (const error& e) {
+    BOOST_CHECK(e.code() == error_code::io_error);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
