@@ -22,10 +22,14 @@ namespace {
 template <class F>
 void with_row_of(table_name t, F&& f) {
   switch (t) {
-    case table_name::customer_group: return f.template operator()<group_row>();
-    case table_name::customer: return f.template operator()<customer_row>();
-    case table_name::customer_address: return f.template operator()<address_row>();
-    case table_name::customer_group_customer: return f.template operator()<membership_row>();
+    case table_name::customer_group:
+      return f.template operator()<group_row>();
+    case table_name::customer:
+      return f.template operator()<customer_row>();
+    case table_name::customer_address:
+      return f.template operator()<address_row>();
+    case table_name::customer_group_customer:
+      return f.template operator()<membership_row>();
   }
 }
 
@@ -43,10 +47,13 @@ struct change_applier {
   void operator()(const replicated_transaction::empty_table& c) const {
     with_row_of(c.of, [&]<class Row>() {
       std::vector<std::string> ids;
-      t.scan<Row>(false, [&](const slot<Row>& s) {
-        ids.emplace_back(s.id.text());
-        return true;
-      }, true);
+      t.scan<Row>(
+          false,
+          [&](const slot<Row>& s) {
+            ids.emplace_back(s.id.text());
+            return true;
+          },
+          true);
       for (const auto& id : ids) t.erase<Row>(id);
     });
   }
@@ -56,9 +63,9 @@ struct change_applier {
 
 void engine::check_writable() const {
   if (!replica_of_.empty())
-    throw error(error_code::not_allowed,
-                fmt::format("This store is a read-only replica of {}: write to the source",
-                            replica_of_));
+    throw error(
+        error_code::not_allowed,
+        fmt::format("This store is a read-only replica of {}: write to the source", replica_of_));
 }
 
 void engine::apply_replicated(const replicated_transaction& tx) {

@@ -41,7 +41,8 @@ connection::connection(const std::string& conninfo, bool replication) : name_(re
   values.push_back(nullptr);
   // expand_dbname = 1: the first dbname value is the whole connection string or URL.
   conn_ = PQconnectdbParams(keys.data(), values.data(), 1);
-  if (conn_ == nullptr) throw pg_error(fmt::format("cannot connect to PostgreSQL ({}): out of memory", name_));
+  if (conn_ == nullptr)
+    throw pg_error(fmt::format("cannot connect to PostgreSQL ({}): out of memory", name_));
   if (PQstatus(conn_) != CONNECTION_OK) {
     const auto message = trimmed(PQerrorMessage(conn_));
     PQfinish(conn_);

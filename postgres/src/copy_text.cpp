@@ -5,11 +5,20 @@ namespace customerdb::postgres {
 void append_copy_field(std::string& line, std::string_view value) {
   for (const char c : value) {
     switch (c) {
-      case '\\': line += "\\\\"; break;
-      case '\n': line += "\\n"; break;
-      case '\r': line += "\\r"; break;
-      case '\t': line += "\\t"; break;
-      default: line += c;
+      case '\\':
+        line += "\\\\";
+        break;
+      case '\n':
+        line += "\\n";
+        break;
+      case '\r':
+        line += "\\r";
+        break;
+      case '\t':
+        line += "\\t";
+        break;
+      default:
+        line += c;
     }
   }
 }
@@ -39,19 +48,33 @@ std::string unescape(std::string_view field) {
     }
     const char e = field[++i];
     switch (e) {
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'v': out += '\v'; break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'v':
+        out += '\v';
+        break;
       case 'x': {
         int value = 0;
         int digits = 0;
         while (digits < 2 && i + 1 < field.size() && hex_value(field[i + 1]) >= 0)
           value = value * 16 + hex_value(field[++i]), ++digits;
-        if (digits == 0) out += 'x';
-        else out += static_cast<char>(value);
+        if (digits == 0)
+          out += 'x';
+        else
+          out += static_cast<char>(value);
         break;
       }
       default:

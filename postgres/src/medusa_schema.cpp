@@ -40,23 +40,27 @@ medusa_ddl_statements medusa_ddl(schema_generation g) {
       R"(alter table "customer_address" add constraint "customer_address_customer_id_foreign" foreign key ("customer_id") references "customer" ("id") on update cascade on delete cascade)",
   };
   if (v2) {
-    ddl.keys.insert(ddl.keys.end(), {
-        R"(create unique index "IDX_customer_group_name_unique" on "customer_group" ("name") where "deleted_at" is null)",
-        R"(create index "IDX_customer_deleted_at" on "customer" ("deleted_at") where "deleted_at" is null)",
-        R"(create index "IDX_customer_address_deleted_at" on "customer_address" ("deleted_at") where "deleted_at" is null)",
-        R"(create index "IDX_customer_group_deleted_at" on "customer_group" ("deleted_at") where "deleted_at" is null)",
-        R"(create index "IDX_customer_group_customer_customer_group_id" on "customer_group_customer" ("customer_group_id") where "deleted_at" is null)",
-        R"(create index "IDX_customer_group_customer_deleted_at" on "customer_group_customer" ("deleted_at") where "deleted_at" is null)",
-        R"(alter table "customer_group_customer" add constraint "customer_group_customer_customer_group_id_foreign" foreign key ("customer_group_id") references "customer_group" ("id") on update cascade on delete cascade)",
-        R"(alter table "customer_group_customer" add constraint "customer_group_customer_customer_id_foreign" foreign key ("customer_id") references "customer" ("id") on update cascade on delete cascade)",
-    });
+    ddl.keys.insert(
+        ddl.keys.end(),
+        {
+            R"(create unique index "IDX_customer_group_name_unique" on "customer_group" ("name") where "deleted_at" is null)",
+            R"(create index "IDX_customer_deleted_at" on "customer" ("deleted_at") where "deleted_at" is null)",
+            R"(create index "IDX_customer_address_deleted_at" on "customer_address" ("deleted_at") where "deleted_at" is null)",
+            R"(create index "IDX_customer_group_deleted_at" on "customer_group" ("deleted_at") where "deleted_at" is null)",
+            R"(create index "IDX_customer_group_customer_customer_group_id" on "customer_group_customer" ("customer_group_id") where "deleted_at" is null)",
+            R"(create index "IDX_customer_group_customer_deleted_at" on "customer_group_customer" ("deleted_at") where "deleted_at" is null)",
+            R"(alter table "customer_group_customer" add constraint "customer_group_customer_customer_group_id_foreign" foreign key ("customer_group_id") references "customer_group" ("id") on update cascade on delete cascade)",
+            R"(alter table "customer_group_customer" add constraint "customer_group_customer_customer_id_foreign" foreign key ("customer_id") references "customer" ("id") on update cascade on delete cascade)",
+        });
   } else {
-    ddl.keys.insert(ddl.keys.end(), {
-        R"(create unique index "IDX_customer_group_name" on "customer_group" ("name") where "deleted_at" is null)",
-        R"(create index "IDX_customer_group_customer_group_id" on "customer_group_customer" ("customer_group_id"))",
-        R"(alter table "customer_group_customer" add constraint "customer_group_customer_customer_group_id_foreign" foreign key ("customer_group_id") references "customer_group" ("id") on delete cascade)",
-        R"(alter table "customer_group_customer" add constraint "customer_group_customer_customer_id_foreign" foreign key ("customer_id") references "customer" ("id") on delete cascade)",
-    });
+    ddl.keys.insert(
+        ddl.keys.end(),
+        {
+            R"(create unique index "IDX_customer_group_name" on "customer_group" ("name") where "deleted_at" is null)",
+            R"(create index "IDX_customer_group_customer_group_id" on "customer_group_customer" ("customer_group_id"))",
+            R"(alter table "customer_group_customer" add constraint "customer_group_customer_customer_group_id_foreign" foreign key ("customer_group_id") references "customer_group" ("id") on delete cascade)",
+            R"(alter table "customer_group_customer" add constraint "customer_group_customer_customer_id_foreign" foreign key ("customer_id") references "customer" ("id") on delete cascade)",
+        });
   }
   return ddl;
 }
@@ -82,7 +86,8 @@ table_columns read_columns(connection& db) {
 // The types customerdb reads a column kind from.
 bool type_fits(std::string_view expected, std::string_view actual) {
   if (expected == actual) return true;
-  if (expected == "text") return actual == "character varying" || actual.starts_with("character varying(");
+  if (expected == "text")
+    return actual == "character varying" || actual.starts_with("character varying(");
   if (expected == "jsonb") return actual == "json";
   return false;
 }
@@ -103,8 +108,8 @@ bool check_table(const std::map<std::string, std::string>& actual) {
         lacks_v2_columns = true;
         return;
       }
-      throw pg_error(fmt::format("table {} has no column {}, which customerdb needs", table,
-                                 column.name));
+      throw pg_error(
+          fmt::format("table {} has no column {}, which customerdb needs", table, column.name));
     }
     if (column.has(column_flag::v2)) has_v2_columns = true;
     if (!type_fits(pg_type_of<C>(), it->second))
@@ -131,18 +136,21 @@ std::optional<schema_generation> inspect_medusa_tables(connection& db) {
   for (const auto name : names)
     if (!tables.contains(name)) missing += fmt::format("{}{}", missing.empty() ? "" : ", ", name);
   if (!missing.empty())
-    throw pg_error(fmt::format("the database has only some of Medusa's customer tables: {} "
-                               "missing (schema {})",
-                               missing, PQgetvalue(db.exec("SELECT current_schema()").get(), 0, 0)));
+    throw pg_error(
+        fmt::format("the database has only some of Medusa's customer tables: {} "
+                    "missing (schema {})",
+                    missing, PQgetvalue(db.exec("SELECT current_schema()").get(), 0, 0)));
   check_table<customer_record>(tables.find("customer")->second);
   check_table<customer_group_record>(tables.find("customer_group")->second);
-  const bool address_v2 = check_table<customer_address_record>(tables.find("customer_address")->second);
+  const bool address_v2 =
+      check_table<customer_address_record>(tables.find("customer_address")->second);
   const bool membership_v2 =
       check_table<customer_group_customer_record>(tables.find("customer_group_customer")->second);
   if (address_v2 != membership_v2)
-    throw pg_error(fmt::format("customer_address {} deleted_at but customer_group_customer {}: "
-                               "neither Medusa's May 2024 tables nor v2's",
-                               address_v2 ? "has" : "has no", membership_v2 ? "has" : "has not"));
+    throw pg_error(
+        fmt::format("customer_address {} deleted_at but customer_group_customer {}: "
+                    "neither Medusa's May 2024 tables nor v2's",
+                    address_v2 ? "has" : "has no", membership_v2 ? "has" : "has not"));
   return address_v2 ? schema_generation::v2 : schema_generation::may_2024;
 }
 

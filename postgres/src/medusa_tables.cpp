@@ -152,7 +152,7 @@ read_result read_medusa_tables(const std::string& conninfo, staged_rows& rows,
 namespace {
 
 constexpr std::string_view table_names[] = {"customer_group", "customer", "customer_address",
-                                             "customer_group_customer"};
+                                            "customer_group_customer"};
 
 // Streams the visited records into one COPY per table, in the visiting order.
 class table_writer {
@@ -235,9 +235,10 @@ write_result write_medusa_tables(const std::string& conninfo,
     }
     if (!rows_there.empty()) {
       if (options.non_empty == non_empty_tables::refuse)
-        throw pg_error(fmt::format("the customer tables of {} are not empty ({}): nothing was "
-                                   "written; ask to append to or replace their rows",
-                                   db.name(), rows_there));
+        throw pg_error(
+            fmt::format("the customer tables of {} are not empty ({}): nothing was "
+                        "written; ask to append to or replace their rows",
+                        db.name(), rows_there));
       if (options.non_empty == non_empty_tables::replace)
         db.exec(R"(TRUNCATE "customer_group_customer", "customer_address", "customer", )"
                 R"("customer_group")");
@@ -259,11 +260,14 @@ write_result write_medusa_tables(const std::string& conninfo,
       std::visit(
           [&](const auto& row) {
             using R = std::decay_t<decltype(row)>;
-            if constexpr (std::is_same_v<R, customer_group_record>) writer.add(row, n.customer_groups);
-            else if constexpr (std::is_same_v<R, customer_record>) writer.add(row, n.customers);
+            if constexpr (std::is_same_v<R, customer_group_record>)
+              writer.add(row, n.customer_groups);
+            else if constexpr (std::is_same_v<R, customer_record>)
+              writer.add(row, n.customers);
             else if constexpr (std::is_same_v<R, customer_address_record>)
               writer.add(row, n.customer_addresses);
-            else writer.add(row, n.customer_group_customers);
+            else
+              writer.add(row, n.customer_group_customers);
           },
           r);
     });

@@ -26,11 +26,11 @@ std::string select_list(schema_generation g) {
     if constexpr (C::template is<column_kind::stamp> || C::template is<column_kind::deleted>) {
       // Outside years 1-9999 (infinity included) the value's own text, which parse_line
       // refuses by name.
-      out += fmt::format(
-          R"(CASE WHEN extract(year FROM "{0}" AT TIME ZONE 'UTC') BETWEEN 1 AND 9999 )"
-          R"(THEN to_char("{0}" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') )"
-          R"(ELSE "{0}"::text END)",
-          column.name);
+      out +=
+          fmt::format(R"(CASE WHEN extract(year FROM "{0}" AT TIME ZONE 'UTC') BETWEEN 1 AND 9999 )"
+                      R"(THEN to_char("{0}" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') )"
+                      R"(ELSE "{0}"::text END)",
+                      column.name);
     } else {
       out += fmt::format(R"("{}")", column.name);
     }
@@ -52,13 +52,17 @@ namespace {
 
 void append_value(std::string& out, const std::string& v) { append_copy_field(out, v); }
 void append_value(std::string& out, bool v) { out += v ? 't' : 'f'; }
-void append_value(std::string& out, const metadata& v) { append_copy_field(out, json::serialize(v)); }
+void append_value(std::string& out, const metadata& v) {
+  append_copy_field(out, json::serialize(v));
+}
 void append_value(std::string& out, timestamp v) { out += to_iso8601(v); }
 
 template <class T>
 void append_value(std::string& out, const std::optional<T>& v) {
-  if (v) append_value(out, *v);
-  else append_copy_null(out);
+  if (v)
+    append_value(out, *v);
+  else
+    append_copy_null(out);
 }
 
 template <class T>
@@ -72,8 +76,8 @@ bool is_set(const T&) {
 
 [[noreturn]] void bad_value(std::string_view table, std::string_view id, std::string_view column,
                             std::string_view what) {
-  throw pg_error(fmt::format("{} {}: column {}: {}", table, id.empty() ? "(no id)" : id, column,
-                             what));
+  throw pg_error(
+      fmt::format("{} {}: column {}: {}", table, id.empty() ? "(no id)" : id, column, what));
 }
 
 // One field into a member of the record, by the member's type.
@@ -86,19 +90,23 @@ struct field_reader {
     if (!f) bad_value(table, id, column, "is null");
     out = *f;
   }
-  void read(const std::optional<std::string>& f, std::optional<std::string>& out) const {
-    out = f;
-  }
+  void read(const std::optional<std::string>& f, std::optional<std::string>& out) const { out = f; }
   void read(const std::optional<std::string>& f, bool& out) const {
-    if (f == "t") out = true;
-    else if (f == "f") out = false;
-    else bad_value(table, id, column, fmt::format("expected t or f, got {}", f ? *f : "null"));
+    if (f == "t")
+      out = true;
+    else if (f == "f")
+      out = false;
+    else
+      bad_value(table, id, column, fmt::format("expected t or f, got {}", f ? *f : "null"));
   }
   void read(const std::optional<std::string>& f, timestamp& out) const {
     if (!f) bad_value(table, id, column, "is null");
     const auto t = parse_iso8601(*f);
-    if (!t) bad_value(table, id, column, fmt::format("{} is not a time customerdb can hold "
-                                                     "(years 1-9999, not infinity)", *f));
+    if (!t)
+      bad_value(table, id, column,
+                fmt::format("{} is not a time customerdb can hold "
+                            "(years 1-9999, not infinity)",
+                            *f));
     out = *t;
   }
   void read(const std::optional<std::string>& f, std::optional<timestamp>& out) const {
@@ -117,10 +125,13 @@ struct field_reader {
     }
     json::error_code ec;
     auto v = json::parse(*f, ec);
-    if (ec) bad_value(table, id, column, fmt::format("not JSON customerdb can read: {}", ec.message()));
+    if (ec)
+      bad_value(table, id, column, fmt::format("not JSON customerdb can read: {}", ec.message()));
     if (!v.is_object())
-      bad_value(table, id, column, fmt::format("{} is not a JSON object (customerdb's metadata "
-                                               "is an object or null)", *f));
+      bad_value(table, id, column,
+                fmt::format("{} is not a JSON object (customerdb's metadata "
+                            "is an object or null)",
+                            *f));
     out = std::move(v.as_object());
   }
 };
@@ -168,11 +179,11 @@ Record parse_line(const std::vector<std::optional<std::string>>& fields, schema_
   return r;
 }
 
-#define CUSTOMERDB_RECORD_LINES(Record)                                                   \
-  template std::string select_list<Record>(schema_generation);                          \
-  template std::string column_list<Record>(schema_generation);                          \
-  template void append_line<Record>(std::string&, const Record&, schema_generation);    \
-  template Record parse_line<Record>(const std::vector<std::optional<std::string>>&,    \
+#define CUSTOMERDB_RECORD_LINES(Record)                                              \
+  template std::string select_list<Record>(schema_generation);                       \
+  template std::string column_list<Record>(schema_generation);                       \
+  template void append_line<Record>(std::string&, const Record&, schema_generation); \
+  template Record parse_line<Record>(const std::vector<std::optional<std::string>>&, \
                                      schema_generation);
 CUSTOMERDB_RECORD_LINES(customer_group_record)
 CUSTOMERDB_RECORD_LINES(customer_record)

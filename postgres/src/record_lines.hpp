@@ -37,12 +37,15 @@ void for_each_table_column(schema_generation g, F&& f) {
 // The type of a column kind in Medusa's DDL, as format_type() names it.
 template <class Column>
 constexpr std::string_view pg_type_of() {
-  if constexpr (Column::template is<column_kind::flag>) return "boolean";
-  else if constexpr (Column::template is<column_kind::json>) return "jsonb";
+  if constexpr (Column::template is<column_kind::flag>)
+    return "boolean";
+  else if constexpr (Column::template is<column_kind::json>)
+    return "jsonb";
   else if constexpr (Column::template is<column_kind::stamp> ||
                      Column::template is<column_kind::deleted>)
     return "timestamp with time zone";
-  else return "text";
+  else
+    return "text";
 }
 
 // The select list that reads Record's table in generation g, in column order. Timestamps are

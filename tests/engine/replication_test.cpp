@@ -42,13 +42,15 @@ customer_address_record address_row(std::string id, std::string customer, bool s
 // A source transaction: a group, two customers, an address and a membership.
 replicated_transaction first_transaction() {
   replicated_transaction tx;
-  tx.put(customer_group_record{.id = "cusgroup_1", .name = "VIP", .created_at = t0,
-                               .updated_at = t0});
+  tx.put(
+      customer_group_record{.id = "cusgroup_1", .name = "VIP", .created_at = t0, .updated_at = t0});
   tx.put(customer_row("cus_1", "ann@x.io"));
   tx.put(customer_row("cus_2", "ann@x.io"));  // Medusa's rules are the source's: not checked
   tx.put(address_row("cuaddr_1", "cus_1", true));
-  tx.put(customer_group_customer_record{.id = "cusgc_1", .customer_id = "cus_1",
-                                        .customer_group_id = "cusgroup_1", .created_at = t0,
+  tx.put(customer_group_customer_record{.id = "cusgc_1",
+                                        .customer_id = "cus_1",
+                                        .customer_group_id = "cusgroup_1",
+                                        .created_at = t0,
                                         .updated_at = t0});
   return tx;
 }
@@ -66,8 +68,7 @@ BOOST_AUTO_TEST_CASE(rows_are_taken_as_they_are_in_one_commit) {
   const auto before = m.stats().sequence;
   m.apply_replicated(first_transaction());
   BOOST_TEST(m.stats().sequence == before + 1);
-  BOOST_TEST(ids_of(state_of(m)) ==
-                 strs({"cusgroup_1", "cus_1", "cus_2", "cuaddr_1", "cusgc_1"}),
+  BOOST_TEST(ids_of(state_of(m)) == strs({"cusgroup_1", "cus_1", "cus_2", "cuaddr_1", "cusgc_1"}),
              boost::test_tools::per_element());
   const auto ann = m.retrieve("cus_1");
   BOOST_TEST(ann.email == std::optional<std::string>("ann@x.io"));

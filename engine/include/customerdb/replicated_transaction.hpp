@@ -41,7 +41,9 @@ class replicated_transaction {
   using change = std::variant<put_row, delete_row, empty_table>;
 
   void put(record r) { changes_.emplace_back(put_row{std::move(r)}); }
-  void remove(table_name of, std::string id) { changes_.emplace_back(delete_row{of, std::move(id)}); }
+  void remove(table_name of, std::string id) {
+    changes_.emplace_back(delete_row{of, std::move(id)});
+  }
   void empty(table_name of) { changes_.emplace_back(empty_table{of}); }
 
   const std::vector<change>& changes() const noexcept { return changes_; }

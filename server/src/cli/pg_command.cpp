@@ -31,9 +31,8 @@ pg::progress_callback show_on(progress& bar) {
 }
 
 std::string counts_text(const pg::table_counts& n) {
-  return fmt::format("{} groups, {} customers, {} addresses and {} memberships",
-                     n.customer_groups, n.customers, n.customer_addresses,
-                     n.customer_group_customers);
+  return fmt::format("{} groups, {} customers, {} addresses and {} memberships", n.customer_groups,
+                     n.customers, n.customer_addresses, n.customer_group_customers);
 }
 
 int pg_import(const arguments& args) {
@@ -116,7 +115,8 @@ int pg_export(const arguments& args) {
       write);
   bar.finish(0, result.rows.total());
   fmt::print(stderr, "customerdb: wrote {} into {}Medusa {} tables in {:.1f} s\n",
-             counts_text(result.rows), result.created ? "new " : "", pg::to_string(result.generation),
+             counts_text(result.rows), result.created ? "new " : "",
+             pg::to_string(result.generation),
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return 0;
 }

@@ -55,9 +55,9 @@ struct table_counts {
 // How far a read or a write has got: called after each batch of rows of a table (a few times
 // a second at most) and once at the end of each table. An exception it throws ends the call.
 struct transfer_progress {
-  std::string_view table;    // "customer", ...
-  std::uint64_t rows = 0;    // of this table so far
-  std::uint64_t bytes = 0;   // COPY text so far, all tables
+  std::string_view table;   // "customer", ...
+  std::uint64_t rows = 0;   // of this table so far
+  std::uint64_t bytes = 0;  // COPY text so far, all tables
 };
 using progress_callback = std::function<void(const transfer_progress&)>;
 
