@@ -127,6 +127,10 @@ bool check_table(const std::map<std::string, std::string>& actual) {
 
 }  // namespace
 
+std::string current_schema(connection& db) {
+  return PQgetvalue(db.exec("SELECT current_schema()").get(), 0, 0);
+}
+
 std::optional<schema_generation> inspect_medusa_tables(connection& db) {
   const auto tables = read_columns(db);
   if (tables.empty()) return std::nullopt;
@@ -139,7 +143,7 @@ std::optional<schema_generation> inspect_medusa_tables(connection& db) {
     throw pg_error(
         fmt::format("the database has only some of Medusa's customer tables: {} "
                     "missing (schema {})",
-                    missing, PQgetvalue(db.exec("SELECT current_schema()").get(), 0, 0)));
+                    missing, current_schema(db)));
   check_table<customer_record>(tables.find("customer")->second);
   check_table<customer_group_record>(tables.find("customer_group")->second);
   const bool address_v2 =

@@ -28,6 +28,9 @@ struct medusa_ddl_statements {
 };
 medusa_ddl_statements medusa_ddl(schema_generation g);
 
+// The connection's current schema (the first of its search_path that exists): "public".
+std::string current_schema(connection& db);
+
 // The generation of the four tables in the connection's current schema (search_path), or
 // nullopt when none of them exists. Throws pg_error when only some exist ("the database has
 // customer but not customer_address, ..."), or a table lacks a column customerdb needs, has one

@@ -86,10 +86,6 @@ std::size_t read_table_in_snapshot(const std::string& conninfo, const std::strin
   return count;
 }
 
-std::string current_schema(connection& db) {
-  return PQgetvalue(db.exec("SELECT current_schema()").get(), 0, 0);
-}
-
 }  // namespace
 
 read_result read_medusa_tables(const std::string& conninfo, staged_rows& rows,

@@ -14,6 +14,11 @@
 
 namespace customerdb::cli {
 
+void export_store(const persistence_options& options, const record_visitor& visit) {
+  if (customer_module::export_snapshot(options, visit)) return;
+  make_module(options)->export_records(visit);
+}
+
 void report_error(std::string_view message) { fmt::print(stderr, "customerdb: {}\n", message); }
 
 bool flush_stdout() {

@@ -95,6 +95,11 @@ std::unique_ptr<customer_module> make_module(const persistence_options& options,
                                              const query_limits& limits = {},
                                              unsigned long_reads = 0);
 
+// Calls `visit` for every row of the store in `options.data_dir`, in export order
+// (customer_module::export_records): straight from its snapshot when that holds every commit,
+// else from the store, loaded read-only. Throws what make_module and `visit` throw.
+void export_store(const persistence_options& options, const record_visitor& visit);
+
 // Prints "customerdb: <message>" to stderr.
 void report_error(std::string_view message);
 

@@ -95,13 +95,9 @@ int export_command(const arguments& args) {
       "the JSON Lines file to write (the first argument); - writes standard output",
       store_access::read_only, args);
   if (c.exit_status) return *c.exit_status;
-  return write_jsonl_file(
-      c.path, "exporting to", directory_bytes(c.persistence.data_dir) >= large_store,
-      [&](const record_visitor& visit) {
-        // Straight from the snapshot when it holds every commit; else from the store, loaded.
-        if (customer_module::export_snapshot(c.persistence, visit)) return;
-        make_module(c.persistence)->export_records(visit);
-      });
+  return write_jsonl_file(c.path, "exporting to",
+                          directory_bytes(c.persistence.data_dir) >= large_store,
+                          [&](const record_visitor& visit) { export_store(c.persistence, visit); });
 }
 
 }  // namespace customerdb::cli

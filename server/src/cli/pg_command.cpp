@@ -107,12 +107,7 @@ int pg_export(const arguments& args) {
   write.progress = show_on(bar);
   const auto result = pg::write_medusa_tables(
       p.vars["url"].as<std::string>(),
-      [&](const record_visitor& visit) {
-        // Straight from the snapshot when it holds every commit; else from the store, loaded.
-        if (customer_module::export_snapshot(p.persistence, visit)) return;
-        make_module(p.persistence)->export_records(visit);
-      },
-      write);
+      [&](const record_visitor& visit) { export_store(p.persistence, visit); }, write);
   bar.finish(0, result.rows.total());
   fmt::print(stderr, "customerdb: wrote {} into {}Medusa {} tables in {:.1f} s\n",
              counts_text(result.rows), result.created ? "new " : "",
