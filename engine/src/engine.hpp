@@ -166,6 +166,7 @@ class engine final : private persistence::table_source {
   // customer_module::apply_replicated and source_position.
   void apply_replicated(const replicated_transaction& tx);
   std::optional<std::uint64_t> source_position() const;
+  std::optional<record> stored_row(table_name of, std::string_view id) const;
   // Throws not_allowed when the store is a replica (module_options::replica_of).
   void check_writable() const;
 

@@ -156,7 +156,14 @@ void visit_table(const view& v, const record_visitor& visit) {
 
 void engine::import(row_batch rows, const import_options& options) {
   const std::uint64_t total = row_count(rows);
-  if (total == 0) return;
+  if (total == 0) {
+    if (options.source_position) {  // an empty source: the position alone
+      replicated_transaction position_only;
+      position_only.source_position = options.source_position;
+      apply_replicated(position_only);
+    }
+    return;
+  }
   progress_meter meter(options.progress);
   const bool in_snapshot = options.snapshot_instead_of_journal && durable_;
   std::uint64_t sequence = 0;
@@ -181,6 +188,7 @@ void engine::import(row_batch rows, const import_options& options) {
       meter.start("journal", total);
       changes.emplace(changes_of(rows, sequence));
     }
+    if (changes && options.source_position) changes->set_source_position(*options.source_position);
     meter.start("inserting", total);
     auto lock = lock_for_commit();
     if (pinned_.any()) {  // reads pinned before the import do not see its rows
@@ -208,15 +216,17 @@ void engine::import(row_batch rows, const import_options& options) {
                                          inserted.memberships, meter);
            }});
       meter.flush();
-      meter.start("checking", total);
-      const view v(store_, nullptr);
-      persistence::run_in_parallel<3>({[&] {
-                                         check_imported_groups(v, rows, meter);
-                                         check_imported_customers(v, rows, meter);
-                                       },
-                                       [&] { check_imported_addresses(v, rows, meter); },
-                                       [&] { check_imported_memberships(v, rows, meter); }});
-      meter.flush();
+      if (!options.source_position) {  // a replica's copy takes the source's rows as they are
+        meter.start("checking", total);
+        const view v(store_, nullptr);
+        persistence::run_in_parallel<3>({[&] {
+                                           check_imported_groups(v, rows, meter);
+                                           check_imported_customers(v, rows, meter);
+                                         },
+                                         [&] { check_imported_addresses(v, rows, meter); },
+                                         [&] { check_imported_memberships(v, rows, meter); }});
+        meter.flush();
+      }
       if (changes) hook_->append(std::move(*changes));
       refresh_or_forget_imported_defaults(store_, rows);
     } catch (...) {
@@ -227,6 +237,7 @@ void engine::import(row_batch rows, const import_options& options) {
       throw;
     }
     store_.sequence = sequence;
+    if (options.source_position) store_.source_position = options.source_position;
   }
   committed(sequence);
   if (in_snapshot) {
@@ -288,7 +299,7 @@ void customer_module::import_records(record_set records) {
 }
 
 void customer_module::import_rows(staged_rows rows, const import_options& options) {
-  engine_->check_writable();
+  if (!options.source_position) engine_->check_writable();
   engine_->import(std::move(*rows.rows_), options);
 }
 

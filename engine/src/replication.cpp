@@ -6,6 +6,8 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "customerdb/customer_module.hpp"
@@ -84,6 +86,16 @@ std::optional<std::uint64_t> engine::source_position() const {
   return store_.source_position;
 }
 
+std::optional<record> engine::stored_row(table_name of, std::string_view id) const {
+  std::shared_lock lock(latch_);
+  const view v(store_, nullptr);
+  std::optional<record> found;
+  with_row_of(of, [&]<class Row>() {
+    if (const auto r = v.committed().of<Row>().find(id)) found.emplace(to_record(*r));
+  });
+  return found;
+}
+
 }  // namespace detail
 
 void customer_module::apply_replicated(const replicated_transaction& tx) {
@@ -92,6 +104,10 @@ void customer_module::apply_replicated(const replicated_transaction& tx) {
 
 std::optional<std::uint64_t> customer_module::source_position() const {
   return engine_->source_position();
+}
+
+std::optional<record> customer_module::stored_row(table_name of, std::string_view id) const {
+  return engine_->stored_row(of, id);
 }
 
 }  // namespace customerdb

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <exception>
-#include <regex>
 
 namespace customerdb::postgres {
 
@@ -24,16 +23,8 @@ std::string trimmed(const char* message) {
 
 }  // namespace
 
-std::string redacted(std::string_view conninfo) {
-  static const std::regex keyword(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))");
-  static const std::regex url(R"(^(postgres(ql)?://[^:/@]*:)[^@]*@)");
-  std::string s(conninfo);
-  s = std::regex_replace(s, keyword, "$1***");
-  s = std::regex_replace(s, url, "$1***@");
-  return s;
-}
-
-connection::connection(const std::string& conninfo, bool replication) : name_(redacted(conninfo)) {
+connection::connection(const std::string& conninfo, bool replication)
+    : name_(redacted_conninfo(conninfo)) {
   std::vector<const char*> keys{"dbname", "fallback_application_name"};
   std::vector<const char*> values{conninfo.c_str(), "customerdb"};
   if (replication) keys.push_back("replication"), values.push_back("database");

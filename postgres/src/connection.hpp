@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "customerdb/postgres/pg_error.hpp"
+#include "customerdb/postgres/redacted_conninfo.hpp"
 
 namespace customerdb::postgres {
 
@@ -22,10 +23,6 @@ struct result_deleter {
   void operator()(PGresult* r) const noexcept { PQclear(r); }
 };
 using result = std::unique_ptr<PGresult, result_deleter>;
-
-// The connection string without its password (for messages): "password=..." and the password
-// of a URL are replaced by "***".
-std::string redacted(std::string_view conninfo);
 
 class connection {
  public:

@@ -89,9 +89,11 @@ std::size_t read_table_in_snapshot(const std::string& conninfo, const std::strin
 }  // namespace
 
 read_result read_medusa_tables(const std::string& conninfo, staged_rows& rows,
-                               const progress_callback& progress) {
+                               const progress_callback& progress,
+                               const std::string& given_snapshot) {
   connection db(conninfo);
   db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (!given_snapshot.empty()) db.exec("SET TRANSACTION SNAPSHOT " + db.literal(given_snapshot));
   const auto generation = inspect_medusa_tables(db);
   if (!generation)
     throw pg_error(fmt::format(
@@ -103,7 +105,9 @@ read_result read_medusa_tables(const std::string& conninfo, staged_rows& rows,
   // Addresses and memberships are read beside groups and customers, on connections of their
   // own that share this transaction's snapshot: one consistent picture, decoded on more than
   // one core.
-  const std::string snapshot = PQgetvalue(db.exec("SELECT pg_export_snapshot()").get(), 0, 0);
+  const std::string snapshot = given_snapshot.empty()
+                                   ? PQgetvalue(db.exec("SELECT pg_export_snapshot()").get(), 0, 0)
+                                   : given_snapshot;
   staged_rows addresses;
   staged_rows memberships;
   std::exception_ptr failures[3];

@@ -68,7 +68,11 @@ std::string stream_value(const PGresult* r, int column) {
 
 }  // namespace
 
-replication_stream::replication_stream(const std::string& conninfo) : conn_(conninfo, true) {}
+replication_stream::replication_stream(const std::string& conninfo) : conn_(conninfo, true) {
+  // The decoder writes the values with the walsender's settings.
+  conn_.exec("SET DateStyle = ISO");
+  conn_.exec("SET TimeZone = 'UTC'");
+}
 
 replication_stream::~replication_stream() = default;
 

@@ -77,7 +77,8 @@ class replication_stream {
   using event = std::variant<xlog_data, timeout, end_of_stream>;
 
   // Opens a replication connection (connection.hpp: conninfo is a libpq connection string or
-  // URL; its options may set wal_sender_timeout). Throws pg_error.
+  // URL; its options may set wal_sender_timeout) with DateStyle ISO and TimeZone UTC, so that
+  // the stream's timestamps read "2024-05-24 10:00:00.123456+00". Throws pg_error.
   explicit replication_stream(const std::string& conninfo);
   ~replication_stream();
   replication_stream(const replication_stream&) = delete;

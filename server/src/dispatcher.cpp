@@ -138,7 +138,8 @@ struct dispatcher::impl {
                               .max_open = options.max_transactions,
                               .max_bytes = options.max_transaction_bytes,
                               .max_total_bytes = options.max_open_transaction_bytes}),
-        env{module, transactions, options.request_timeout, options.fixture_files} {}
+        env{module, transactions, options.request_timeout, options.fixture_files, options.replica} {
+  }
 
   dispatcher_options options;
   transaction_registry transactions;

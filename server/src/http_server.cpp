@@ -141,6 +141,7 @@ struct shared_state {
   std::chrono::milliseconds idle_timeout{};
   std::size_t max_connections = 0;
   std::function<void(std::string_view)> log;
+  replica_reporter replica;  // http_server_options::replica
 
   std::atomic<bool> stopping{false};
   // Set when the shutdown timeout passed: answers still to write get a short timeout.
@@ -388,12 +389,30 @@ class session : public std::enable_shared_from_this<session> {
     }
     if (target == "/health") {
       if (req.method() != http::verb::get) return not_allowed("GET");
-      response res{http::status::ok, 11};
-      res.set(http::field::content_type, "application/json");
+      return health();
+    }
+    return text_response(http::status::not_found, "not found: use POST /rpc or GET /health\n");
+  }
+
+  // GET /health: ok, with the replica's report when the store is a replica's.
+  response health() {
+    response res{http::status::ok, 11};
+    res.set(http::field::content_type, "application/json");
+    if (!state_.replica) {
       res.body() = R"({"status":"ok"})";
       return res;
     }
-    return text_response(http::status::not_found, "not found: use POST /rpc or GET /health\n");
+    replica_report report;
+    try {
+      report = state_.replica();
+    } catch (const std::exception& e) {
+      state_.log(fmt::format("error reporting the replica's health: {}", e.what()));
+      return text_response(http::status::internal_server_error, "internal error\n");
+    }
+    if (report.stale) res.result(http::status::service_unavailable);
+    res.body() = fmt::format(R"({{"status":"{}","replica":{}}})", report.stale ? "stale" : "ok",
+                             report.json);
+    return res;
   }
 
   static response not_allowed(std::string_view allow) {
@@ -479,6 +498,7 @@ struct http_server::impl {
   explicit impl(http_server_options opts) : options(std::move(opts)) {
     state.token = options.token;
     state.idle_timeout = options.idle_timeout;
+    state.replica = options.replica;
     state.log = options.log ? options.log : [](std::string_view message) {
       fmt::print(stderr, "customerdb: {}\n", message);
       std::fflush(stderr);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serializer.hpp>
 #include <cerrno>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <iterator>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -380,7 +382,14 @@ json::value snapshot(method_env& env, const params& p) {
 
 json::value stats(method_env& env, const params& p) {
   p.at_most(0);
-  return encode_stats(env.module.stats());
+  json::value out = encode_stats(env.module.stats());
+  if (env.replica) {
+    // The reporter's text, checked: a malformed report fails this call, not the answer's JSON.
+    json::value replica = json::parse(env.replica().json);
+    if (!replica.is_object()) throw std::runtime_error("the replica's report is not a JSON object");
+    out.as_object()["replica"] = std::move(replica);
+  }
+  return out;
 }
 
 json::value mark(method_env& env, const params& p) {

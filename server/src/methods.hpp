@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "customerdb/customer_module.hpp"
+#include "customerdb/server/replica_report.hpp"
 #include "transaction_registry.hpp"
 
 namespace customerdb::server::detail {
@@ -80,6 +81,8 @@ struct method_env {
   // The time budget of a module call whose context gives no timeoutMs; 0: none.
   std::chrono::milliseconds request_timeout;
   bool fixture_files;  // dispatcher_options::fixture_files
+  // dispatcher_options::replica: null unless the store is a replica's (stats reports it).
+  const replica_reporter& replica;
 };
 
 // Runs one method: its result (JSON null for methods that return nothing).

@@ -54,6 +54,7 @@ unix_socket_directories = '$pg_dir'
 wal_level = logical
 max_replication_slots = 10
 max_wal_senders = 10
+logical_decoding_work_mem = 64kB
 fsync = off
 CONF
 "${run_as[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w start >/dev/null ||

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -208,6 +209,36 @@ BOOST_FIXTURE_TEST_CASE(a_write_call_over_the_transaction_byte_limit_is_refused,
   const auto rows = m.list();
   BOOST_REQUIRE(rows.size() == 1u);
   BOOST_TEST(rows[0].id == "cus_a");
+}
+
+// dispatcher_options::replica: stats carries the reporter's object under "replica"; a report
+// that is not a JSON object, or a reporter that throws, fails that call only.
+BOOST_AUTO_TEST_CASE(stats_reports_the_replica_when_there_is_one) {
+  customer_module m;
+  const std::string stats = R"({"jsonrpc":"2.0","id":1,"method":"stats"})";
+  BOOST_TEST(
+      !json::parse(*dispatcher(m).handle(stats)).at("result").as_object().contains("replica"));
+
+  std::string report = R"({"state":"streaming","position":"16/B374D848","lastError":null})";
+  server::dispatcher_options options;
+  options.replica = [&] { return server::replica_report{.stale = false, .json = report}; };
+  dispatcher rpc(m, options);
+  const auto result = json::parse(*rpc.handle(stats)).at("result");
+  BOOST_TEST(result.at("replica") == json::parse(report));
+  BOOST_TEST(result.at("customers") == 0);
+
+  report = "[1]";
+  const std::string failed =
+      R"({"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"Internal error: )"
+      R"(the replica's report is not a JSON object","data":{"type":"internal_error"}}})";
+  BOOST_TEST(*rpc.handle(stats) == failed);
+  server::dispatcher_options throwing;
+  throwing.replica = []() -> server::replica_report { throw std::runtime_error("no status"); };
+  BOOST_TEST(*dispatcher(m, throwing).handle(stats) ==
+             R"({"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"Internal error: )"
+             R"(no status","data":{"type":"internal_error"}}})");
+  BOOST_TEST(*rpc.handle(R"({"jsonrpc":"2.0","id":2,"method":"ping"})") ==
+             R"({"jsonrpc":"2.0","id":2,"result":"pong"})");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

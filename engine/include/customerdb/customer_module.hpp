@@ -120,6 +120,11 @@ struct import_options {
   // close): reopening the directory before then is refused with a corruption error naming the
   // commit. Ignored without a data directory.
   bool snapshot_instead_of_journal = false;
+  // Set: the import is a replica's initial copy (module_options::replica_of), made from the
+  // source as of this position. It is allowed on a replica, takes the rows as apply_replicated
+  // does (no Medusa rule is checked; ids must still be new), and its commit carries the
+  // position as apply_replicated's does (committed even when there are no rows).
+  std::optional<std::uint64_t> source_position{};
 };
 
 template <class Dto>
@@ -404,6 +409,10 @@ class customer_module {
   // the data directory (in the journal and in snapshots); nullopt when there never was one.
   // Thread-safe.
   std::optional<std::uint64_t> source_position() const;
+  // The committed row `id` of table `of` as the store holds it (soft-deleted or not), or
+  // nullopt: what a replica needs of a row whose update leaves out values it did not change.
+  // Thread-safe.
+  std::optional<record> stored_row(table_name of, std::string_view id) const;
 
   // Row counts, commit sequence, memory in use and the last snapshot. Never throws.
   module_stats stats() const;

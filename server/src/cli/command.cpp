@@ -208,11 +208,13 @@ parsed_with_persistence parse_with_persistence(std::string_view usage, std::stri
 }
 
 std::unique_ptr<customer_module> make_module(const persistence_options& options,
-                                             const query_limits& limits, unsigned long_reads) {
+                                             const query_limits& limits, unsigned long_reads,
+                                             const std::string& replica_of) {
   module_options m;
   m.persistence = options;
   m.limits = limits;
   m.long_reads = long_reads;
+  m.replica_of = replica_of;
   // Opening a large data directory takes a while: show it on a terminal.
   progress bar(fmt::format("opening {}", options.data_dir.string()), 0, true);
   m.open_progress = [&](const progress_report& p) {
@@ -222,9 +224,10 @@ std::unique_ptr<customer_module> make_module(const persistence_options& options,
 }
 
 std::unique_ptr<customer_module> open_module(const persistence_options& options,
-                                             const query_limits& limits, unsigned long_reads) {
+                                             const query_limits& limits, unsigned long_reads,
+                                             const std::string& replica_of) {
   try {
-    return make_module(options, limits, long_reads);
+    return make_module(options, limits, long_reads, replica_of);
   } catch (const std::exception& e) {
     report_error(e.what());
     return nullptr;

@@ -76,6 +76,9 @@ struct parsed_with_persistence : parsed {
   query_limits limits;                            // serving only
   std::chrono::milliseconds request_timeout{0};  // serving only; 0: none
   unsigned long_reads = 0;                        // serving only; 0: the module's default
+  // Serving only: module_options::replica_of, the source without its password; set by
+  // read_replica_flags (replica_flags.hpp: --replica-of, built with PostgreSQL). Empty: no replica.
+  std::string replica_of{};
 };
 parsed_with_persistence parse_with_persistence(std::string_view usage, std::string_view summary,
                                                po::options_description options,
@@ -83,17 +86,19 @@ parsed_with_persistence parse_with_persistence(std::string_view usage, std::stri
                                                const arguments& args,
                                                store_access access = store_access::read_write);
 
-// Opens the module with `options`, the caps `limits` and `long_reads`
-// (module_options::long_reads). On failure (for a read-only open also: a data directory
-// that does not exist or holds no store) prints "customerdb: <message>" to stderr and returns
-// null (the caller exits 1).
+// Opens the module with `options`, the caps `limits`, `long_reads` (module_options::long_reads)
+// and `replica_of` (module_options::replica_of). On failure (for a read-only open also: a data
+// directory that does not exist or holds no store) prints "customerdb: <message>" to stderr and
+// returns null (the caller exits 1).
 std::unique_ptr<customer_module> open_module(const persistence_options& options,
                                              const query_limits& limits = {},
-                                             unsigned long_reads = 0);
+                                             unsigned long_reads = 0,
+                                             const std::string& replica_of = {});
 // As open_module, but throws what the module's constructor throws.
 std::unique_ptr<customer_module> make_module(const persistence_options& options,
                                              const query_limits& limits = {},
-                                             unsigned long_reads = 0);
+                                             unsigned long_reads = 0,
+                                             const std::string& replica_of = {});
 
 // Calls `visit` for every row of the store in `options.data_dir`, in export order
 // (customer_module::export_records): straight from its snapshot when that holds every commit,

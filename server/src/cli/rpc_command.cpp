@@ -18,6 +18,7 @@
 #include "command.hpp"
 #include "customerdb/server/dispatcher.hpp"
 #include "grace_timer.hpp"
+#include "replica_flags.hpp"
 #include "server_flags.hpp"
 #include "stop_signals.hpp"
 
@@ -132,6 +133,9 @@ int rpc_command(const arguments& args) {
       ("max-request-bytes", whole_number<std::size_t>(1)->default_value(64u << 20)->value_name("N"),
        "the longest request line accepted");
   add_server_flags(options);
+#ifdef CUSTOMERDB_WITH_POSTGRES
+  add_replica_flags(options);
+#endif
   auto parsed = parse_with_persistence("customerdb rpc [options]", rpc_summary, options, nullptr, args,
                                        store_access::serving);
   if (parsed.exit_status) return *parsed.exit_status;
@@ -144,6 +148,10 @@ int rpc_command(const arguments& args) {
   stop_pipe stop;
   std::atomic<bool> stopped{false};
   std::unique_ptr<customer_module> module;
+#ifdef CUSTOMERDB_WITH_POSTGRES
+  replica_link replica(read_replica_flags(parsed));  // after the module: destroyed before it
+  if (parsed.exit_status) return *parsed.exit_status;
+#endif
   std::atomic<customer_module*> opened{nullptr};  // the module once it is open
   grace_timer cancel_timer;
   stop_handler_scope on_signal(signals, [&](int signal) {
@@ -157,10 +165,14 @@ int rpc_command(const arguments& args) {
     });
   });
 
-  module = open_module(parsed.persistence, parsed.limits, parsed.long_reads);
+  module = open_module(parsed.persistence, parsed.limits, parsed.long_reads, parsed.replica_of);
   if (!module) return 1;
   opened.store(module.get());
   server::dispatcher_options dopts = flags.dispatcher;
+#ifdef CUSTOMERDB_WITH_POSTGRES
+  replica.start(*module);
+  dopts.replica = replica.reporter();
+#endif
   dopts.max_request_bytes = parsed.vars["max-request-bytes"].as<std::size_t>();
   dopts.request_timeout = parsed.request_timeout;
   server::dispatcher dispatcher(*module, dopts);
@@ -193,6 +205,9 @@ int rpc_command(const arguments& args) {
   on_signal.reset();
   cancel_timer.disarm();
   dispatcher.close();
+#ifdef CUSTOMERDB_WITH_POSTGRES
+  replica.stop();  // before the module it writes to
+#endif
   module.reset();  // clean shutdown: the module makes its data durable
   if (stopped.load()) report_error("stopped");
   return written ? 0 : 1;

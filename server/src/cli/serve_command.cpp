@@ -12,6 +12,7 @@
 #include "command.hpp"
 #include "customerdb/server/dispatcher.hpp"
 #include "customerdb/server/http_server.hpp"
+#include "replica_flags.hpp"
 #include "server_flags.hpp"
 #include "stop_signals.hpp"
 
@@ -68,6 +69,9 @@ int serve_command(const arguments& args) {
        "let clients load fixture files and data directories of this machine (loadFixture, "
        "with this process's permissions); off by default");
   add_server_flags(options);
+#ifdef CUSTOMERDB_WITH_POSTGRES
+  add_replica_flags(options);
+#endif
   auto p = parse_with_persistence("customerdb serve [options]", serve_summary, options, nullptr, args,
                                   store_access::serving);
   if (p.exit_status) return *p.exit_status;
@@ -95,6 +99,11 @@ int serve_command(const arguments& args) {
   // Called only once run() has started, so when the module is open.
   std::unique_ptr<customer_module> module;
   http.cancel = [&module] { module->cancel_calls(); };
+#ifdef CUSTOMERDB_WITH_POSTGRES
+  replica_link replica(read_replica_flags(p));  // after the module: destroyed before it
+  if (p.exit_status) return *p.exit_status;
+  http.replica = rpc.replica = replica.reporter();
+#endif
 
   // Listen before loading the data: a refused address or a busy port fails at once.
   std::optional<server::http_server> server;
@@ -110,8 +119,11 @@ int serve_command(const arguments& args) {
                              server->answering()));
     server->stop();
   });
-  module = open_module(p.persistence, p.limits, p.long_reads);
+  module = open_module(p.persistence, p.limits, p.long_reads, p.replica_of);
   if (!module) return 1;
+#ifdef CUSTOMERDB_WITH_POSTGRES
+  replica.start(*module);
+#endif
   server::dispatcher dispatcher(*module, rpc);
   server->run(dispatcher);
   // What is left is rolling back and making the store durable: one more signal is ignored, a
@@ -119,6 +131,9 @@ int serve_command(const arguments& args) {
   on_signal.reset();
   server.reset();
   dispatcher.close();
+#ifdef CUSTOMERDB_WITH_POSTGRES
+  replica.stop();  // before the module it writes to
+#endif
   return 0;  // the module's destructor makes the data durable
 }
 

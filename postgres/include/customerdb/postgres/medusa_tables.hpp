@@ -70,9 +70,12 @@ struct read_result {
 // REPEATABLE READ, READ ONLY transaction: a consistent picture of the database even while it
 // is being written to. `conninfo` is a libpq connection string or URL. `rows` gets groups,
 // customers, addresses and memberships in that order; nothing is checked against customerdb's
-// rules (the import does that). Throws pg_error; `rows` may then hold part of the tables.
+// rules (the import does that). With `snapshot`, the read is made in that exported snapshot
+// (SET TRANSACTION SNAPSHOT; a replication slot's, for a replica's initial copy), which must
+// stay valid until the call returns. Throws pg_error; `rows` may then hold part of the tables.
 read_result read_medusa_tables(const std::string& conninfo, staged_rows& rows,
-                               const progress_callback& progress = {});
+                               const progress_callback& progress = {},
+                               const std::string& snapshot = {});
 
 // What write_medusa_tables does with tables that already hold rows.
 enum class non_empty_tables {

@@ -17,6 +17,10 @@
 // limited (dispatcher_options); a call beyond a limit gets -32004 not_allowed and changes
 // nothing.
 //
+// A store kept by a replica (`--replica-of`): with dispatcher_options::replica set, the `stats`
+// method's result has a member "replica", the reporter's object (replica_report.hpp); an
+// exception the reporter throws fails that call with internal_error.
+//
 // Thread-safe: handle() may be called from any number of threads at once.
 #pragma once
 
@@ -28,6 +32,7 @@
 #include <string_view>
 
 #include "customerdb/customer_module.hpp"
+#include "customerdb/server/replica_report.hpp"
 
 namespace customerdb::server {
 
@@ -56,6 +61,9 @@ struct dispatcher_options {
   // server's permissions); when false it fails with not_allowed. `customerdb rpc` allows it,
   // `customerdb serve` only with --fixture-files: an HTTP client is not trusted with the files.
   bool fixture_files = true;
+  // Set: the store is a replica's, and `stats` reports it under "replica" (replica_report.hpp).
+  // Called on the threads that call handle(), concurrently.
+  replica_reporter replica{};
 };
 
 class dispatcher {

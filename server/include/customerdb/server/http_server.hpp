@@ -4,7 +4,10 @@
 //   POST /rpc     the body is a JSON-RPC request or batch; 200 application/json with the
 //                 dispatcher's response, or 204 No Content when there is none (notifications).
 //                 Any Content-Type is accepted.
-//   GET  /health  200 {"status":"ok"}.
+//   GET  /health  200 {"status":"ok"}; for a replica's store (http_server_options::replica)
+//                 200 {"status":"ok","replica":{...}}, or 503 {"status":"stale","replica":{...}}
+//                 once the replica stopped for good (replica_report.hpp); 500 when the
+//                 reporter throws.
 //   other paths   404; another method on /rpc or /health: 405 with an Allow header.
 //
 // With a token set, every request (also /health) must carry `Authorization: Bearer <token>`,
@@ -36,6 +39,7 @@
 #include <string_view>
 
 #include "customerdb/server/dispatcher.hpp"
+#include "customerdb/server/replica_report.hpp"
 
 namespace customerdb::server {
 
@@ -81,6 +85,9 @@ struct http_server_options {
   // Receives the start-up line ("listening on http://127.0.0.1:7070") and error messages.
   // Null: they are printed to standard error as "customerdb: <message>".
   std::function<void(std::string_view)> log;
+  // Set: the store is a replica's, and GET /health reports it (see above; replica_report.hpp).
+  // Called on the pool's threads, concurrently, until run() returns.
+  replica_reporter replica;
 };
 
 class http_server {
