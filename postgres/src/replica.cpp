@@ -229,6 +229,8 @@ struct replica::runner {
             "replication slot \"{}\" no longer exists on {}: the changes after {} are lost to "
             "the replica",
             options.slot, source_name, from.to_string()));
+      if (e.sqlstate() == "55000")  // invalidated (max_slot_wal_keep_size), or not logical
+        throw stale_error(e.what());
       throw;
     }
     update([&](replica_status& s) {
