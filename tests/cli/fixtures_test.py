@@ -261,6 +261,14 @@ class Fixtures(unittest.TestCase):
         done = run("import", self.path("missing.jsonl"))
         self.assertEqual(done.returncode, 1)
         self.assertIn("cannot open", done.stderr.decode())
+        # The commands that read a data directory need one.
+        for args in (("export", "-"), ("stats",)):
+            with self.subTest(args=args):
+                done = run(*args)
+                self.assertEqual(done.returncode, 2)
+                self.assertEqual(done.stdout, b"")
+                self.assertEqual(done.stderr.decode().splitlines()[0],
+                                 "customerdb: --data DIR is required: the data directory to read")
 
     def test_numeric_options_are_whole_numbers_in_range(self) -> None:
         any_number = "from 0 to 18446744073709551615"

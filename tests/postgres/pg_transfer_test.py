@@ -339,6 +339,10 @@ class Transfer(unittest.TestCase):
         done = run("pg", "export", "--url", "x", "--data", self.empty_store(), "--create", "v3")
         self.assertEqual(done.returncode, 2)
         self.assertIn("customerdb: --create v3: expected v2 or may-2024\n", done.stderr)
+        done = run("pg", "export", "--url", "x")
+        self.assertEqual(done.returncode, 2)
+        self.assertEqual(done.stderr.splitlines()[0],
+                         "customerdb: --data DIR is required: the data directory to read")
         for command in ("import", "export"):
             done = run("pg", command, "--help")
             self.assertEqual(done.returncode, 0, done.stderr)

@@ -145,6 +145,8 @@ persistence_options persistence_from(const po::variables_map& vars, store_access
   persistence_options p;
   if (vars.count("data")) p.data_dir = vars["data"].as<std::string>();
   p.read_only = access == store_access::read_only;
+  if (p.read_only && p.data_dir.empty())
+    throw po::error("--data DIR is required: the data directory to read");
   if (vars.count("copy-on-open") && vars["copy-on-open"].as<bool>()) {
     if (p.data_dir.empty()) throw po::error("--copy-on-open needs --data DIR");
     p.copy_on_open = true;
