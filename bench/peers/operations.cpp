@@ -39,7 +39,7 @@ std::vector<new_customer> new_customers(char kind, int rounds, int calls) {
 
 std::vector<figure> run_operations(round_loop& loop, const data_set& data,
                                    const std::vector<peer*>& peers, const std::string& program,
-                                   int rounds) {
+                                   int rounds, bool reads_only) {
   std::vector<figure> figures;
   const auto report = [&](figure f) {
     fmt::print(stderr, "measured: {}\n", f.name);
@@ -65,6 +65,7 @@ std::vector<figure> run_operations(round_loop& loop, const data_set& data,
   report(loop.time_calls(
       "q with no match, per customer", op::search, query_calls,
       [&](peer& p, std::size_t) { keep(p.search("no such text")); }, scanned));
+  if (reads_only) return figures;
 
   const auto created = new_customers('a', rounds, write_calls);
   report(loop.time_calls("auto-commit create", op::create, write_calls,

@@ -12,8 +12,9 @@
 namespace customerdb::peers {
 
 // `program`: this executable, run again for the restarts. `rounds` must match the loop's.
+// `reads_only`: stop after the queries (for a replica, which takes no writes).
 std::vector<figure> run_operations(round_loop& loop, const data_set& data,
                                    const std::vector<peer*>& peers, const std::string& program,
-                                   int rounds);
+                                   int rounds, bool reads_only = false);
 
 }  // namespace customerdb::peers

@@ -1,8 +1,10 @@
 #include "change_decoder.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "copy_text.hpp"
@@ -30,10 +32,8 @@ decltype(auto) with_record_of(table_name t, F&& f) {
 }
 
 std::optional<table_name> table_named(std::string_view name) {
-  for (const auto t : {table_name::customer_group, table_name::customer,
-                       table_name::customer_address, table_name::customer_group_customer}) {
-    if (with_record_of(t, []<class Record>() { return table_of<Record>; }) == name) return t;
-  }
+  for (std::size_t i = 0; i < std::size(medusa_table_names); ++i)
+    if (medusa_table_names[i] == name) return static_cast<table_name>(i);
   return std::nullopt;
 }
 
@@ -108,8 +108,8 @@ void change_decoder::relation(const pgoutput::relation& r) {
   if (!table)
     throw pg_error(fmt::format(
         "the publication sends changes of table {}, which is not one of Medusa's customer "
-        "tables (customer, customer_group, customer_address, customer_group_customer)",
-        qualified));
+        "tables ({})",
+        qualified, fmt::join(medusa_table_names, ", ")));
   const auto position_of = [&](std::string_view name) -> std::optional<std::size_t> {
     for (std::size_t i = 0; i < r.columns.size(); ++i)
       if (r.columns[i].name == name) return i;

@@ -134,10 +134,8 @@ std::string current_schema(connection& db) {
 std::optional<schema_generation> inspect_medusa_tables(connection& db) {
   const auto tables = read_columns(db);
   if (tables.empty()) return std::nullopt;
-  const std::string_view names[] = {"customer", "customer_group", "customer_address",
-                                    "customer_group_customer"};
   std::string missing;
-  for (const auto name : names)
+  for (const auto name : medusa_table_names)
     if (!tables.contains(name)) missing += fmt::format("{}{}", missing.empty() ? "" : ", ", name);
   if (!missing.empty())
     throw pg_error(

@@ -151,9 +151,6 @@ read_result read_medusa_tables(const std::string& conninfo, staged_rows& rows,
 
 namespace {
 
-constexpr std::string_view table_names[] = {"customer_group", "customer", "customer_address",
-                                            "customer_group_customer"};
-
 // Streams the visited records into one COPY per table, in the visiting order.
 class table_writer {
  public:
@@ -227,7 +224,7 @@ write_result write_medusa_tables(const std::string& conninfo,
   if (const auto found = inspect_medusa_tables(db)) {
     result.generation = *found;
     std::string rows_there;
-    for (const auto table : table_names) {
+    for (const auto table : medusa_table_names) {
       const auto r = db.exec(fmt::format(R"(SELECT count(*) FROM "{}")", table));
       const std::string count = PQgetvalue(r.get(), 0, 0);
       if (count != "0")

@@ -34,6 +34,12 @@ void for_each_table_column(schema_generation g, F&& f) {
   });
 }
 
+// Medusa's four tables, in the store's order of tables (that of customerdb::table_name and of
+// customer_module::export_records): groups, customers, addresses, memberships.
+constexpr std::string_view medusa_table_names[] = {
+    table_of<customer_group_record>, table_of<customer_record>, table_of<customer_address_record>,
+    table_of<customer_group_customer_record>};
+
 // The type of a column kind in Medusa's DDL, as format_type() names it.
 template <class Column>
 constexpr std::string_view pg_type_of() {

@@ -17,6 +17,7 @@
 #include "connection.hpp"
 #include "customerdb/error.hpp"
 #include "medusa_schema.hpp"
+#include "record_lines.hpp"
 #include "replication_stream.hpp"
 
 namespace customerdb::postgres {
@@ -48,9 +49,6 @@ struct stale_error : std::runtime_error {
 
 // The replica is being destroyed.
 struct stop_requested {};
-
-constexpr std::string_view medusa_tables_list =
-    "customer, customer_address, customer_group, customer_group_customer";
 
 std::chrono::system_clock::time_point to_system_clock(pgoutput::pg_timestamp t) {
   // PostgreSQL counts microseconds from 2000-01-01 00:00:00 UTC.
@@ -132,15 +130,14 @@ struct replica::runner {
                         options.publication, published.back()));
     }
     std::vector<std::string> expected;
-    for (const auto t :
-         {"customer", "customer_address", "customer_group", "customer_group_customer"})
-      expected.push_back(fmt::format("{}.{}", schema, t));
+    for (const auto t : medusa_table_names) expected.push_back(fmt::format("{}.{}", schema, t));
+    std::sort(expected.begin(), expected.end());  // as the query orders them
     if (published != expected)
       throw stale_error(fmt::format(
           "publication \"{}\" publishes {}; the replica needs exactly {} of schema {}",
           options.publication,
           published.empty() ? "no table" : fmt::format("{}", fmt::join(published, ", ")),
-          medusa_tables_list, schema));
+          fmt::join(medusa_table_names, ", "), schema));
   }
 
   // Creates the slot and imports the tables as of its snapshot; returns its consistent point.
@@ -248,11 +245,22 @@ struct replica::runner {
     auto next_check = std::chrono::steady_clock::now() + options.publication_check_interval;
 
     const auto apply = [&] {
-      store.apply_replicated(batch);
+      // Counted before the rows are visible, so that whoever sees them sees them counted.
+      const auto count = [&](int sign) {
+        update([&](replica_status& s) {
+          s.transactions_applied += sign * static_cast<std::int64_t>(commit_times.size());
+          s.changes_applied += sign * static_cast<std::int64_t>(batch.changes().size());
+        });
+      };
+      count(1);
+      try {
+        store.apply_replicated(batch);
+      } catch (...) {
+        count(-1);
+        throw;
+      }
       const auto applied_at = std::chrono::system_clock::now();
       update([&](replica_status& s) {
-        s.transactions_applied += commit_times.size();
-        s.changes_applied += batch.changes().size();
         s.last_apply_lag = std::chrono::duration_cast<std::chrono::milliseconds>(
             applied_at - to_system_clock(commit_times.back()));
       });

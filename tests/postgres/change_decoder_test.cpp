@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(relations_customerdb_cannot_follow_are_refused_by_name) {
   other.name = "product";
   BOOST_TEST(error_of([&] { d.relation(other); }) ==
              "the publication sends changes of table public.product, which is not one of "
-             "Medusa's customer tables (customer, customer_group, customer_address, "
+             "Medusa's customer tables (customer_group, customer, customer_address, "
              "customer_group_customer)");
   auto extra = group_relation();
   extra.columns.push_back({0, "loyalty", integer, -1});
