@@ -390,3 +390,44 @@ BOOST_AUTO_TEST_CASE(a_large_transaction_is_applied_whole) {
       "the large transaction");
   wait_for_source(s, store, r);
 }
+
+BOOST_AUTO_TEST_CASE(a_slot_invalidated_for_its_wal_leaves_a_stale_replica) {
+  source s("replica_lost");
+  s.sql(first_rows);
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("customerdb-replica-lost-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    customer_module store(replica_store(dir));
+    pg::replica r(store, s.options());
+    wait_for_source(s, store, r);
+  }
+  // While the replica is down, the source writes more WAL than max_slot_wal_keep_size lets the
+  // slot keep, and a checkpoint invalidates the slot.
+  s.sql("alter system set max_slot_wal_keep_size = '1MB'");
+  s.sql("select pg_reload_conf()");
+  s.sql("create table filler (x text)");
+  for (int i = 0; i < 3; ++i) {
+    s.sql("insert into filler select repeat('x', 1000) from generate_series(1, 2000)");
+    s.sql("select pg_switch_wal()");
+  }
+  s.sql("checkpoint");
+  s.sql("alter system reset max_slot_wal_keep_size");
+  s.sql("select pg_reload_conf()");
+  const auto status = s.db->exec(
+      "select wal_status from pg_replication_slots where slot_name = "
+      "'replica_lost_slot'");
+  BOOST_TEST_REQUIRE(std::string(PQgetvalue(status.get(), 0, 0)) == "lost");
+
+  customer_module store(replica_store(dir));
+  const auto served = rows_of(store);
+  pg::replica r(store, s.options());
+  const auto message = error_of(r);
+  BOOST_TEST(message.find("cannot read from logical replication slot \"replica_lost_slot\"") !=
+                 std::string::npos,
+             message);
+  BOOST_TEST(message.ends_with("restart it with an empty data directory for a new initial copy"),
+             message);
+  BOOST_TEST((rows_of(store) == served));
+  std::filesystem::remove_all(dir);
+}
