@@ -78,8 +78,7 @@ extern "C" void on_signal(int) { interrupted = 1; }
 
 constexpr std::string_view usage =
     "--url CONNINFO [--rates 1000,10000] [--rows-per-tx 1,10] [--writers 8] [--seconds 20] "
-    "[--rounds 1] "
-    "[--customers 10000] [--update-every 5] [--data DIR] [--name NAME] [--json PATH]";
+    "[--rounds 1] [--customers 10000] [--update-every 5] [--data DIR] [--name NAME] [--json PATH]";
 
 std::vector<long> numbers(const std::string& list) {
   std::vector<long> out;
@@ -438,7 +437,9 @@ int run(int argc, char** argv) {
       continue;
     }
     const auto given = numbers(rows_option);
-    s.rows_per_tx.push_back(given.size() == 1 ? given[0] : given.at(i));
+    if (given.size() != 1 && given.size() != s.rates.size())
+      throw std::invalid_argument("--rows-per-tx: give one value, or one per rate");
+    s.rows_per_tx.push_back(given.size() == 1 ? given[0] : given[i]);
   }
   s.writers = std::stoi(option(argc, argv, "--writers", "8"));
   s.seconds = std::stoi(option(argc, argv, "--seconds", "20"));
