@@ -115,7 +115,7 @@ void change_decoder::relation(const pgoutput::relation& r) {
       if (r.columns[i].name == name) return i;
     return std::nullopt;
   };
-  mapped_relation m{*table, qualified, {}, {}, true};
+  mapped_relation m{*table, qualified, {}, {}, true, r.columns.size()};
   with_record_of(*table, [&]<class Record>() {
     // v2 when every column of v2 is there; the checks below name what is missing or extra.
     bool all_v2 = true;
@@ -165,13 +165,9 @@ std::string change_decoder::id_of(const mapped_relation& m, const pgoutput::tupl
 
 record change_decoder::row_of(const mapped_relation& m, const pgoutput::tuple& values,
                               const replicated_transaction& tx) const {
-  if (values.size() != [&] {
-        std::size_t most = 0;
-        for (const auto c : m.source_column) most = std::max(most, c + 1);
-        return most;
-      }())
-    throw pg_error(
-        fmt::format("a row of table {} with {} values", m.qualified_name, values.size()));
+  if (values.size() != m.relation_columns)
+    throw pg_error(fmt::format("a row of table {} with {} values, where it has {} columns",
+                               m.qualified_name, values.size(), m.relation_columns));
   const auto g = m.v2 ? schema_generation::v2 : schema_generation::may_2024;
   std::vector<std::optional<std::string>> fields(m.source_column.size());
   std::vector<std::size_t> unchanged;

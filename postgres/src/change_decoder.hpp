@@ -65,17 +65,18 @@ class change_decoder {
   // reader to refuse by name).
   static std::string iso8601_of_pg_timestamp(std::string_view text);
 
-  // The relation id and table of each relation described so far (for tests).
+ private:
+  // A relation described by a Relation message, mapped onto its table's records.
   struct mapped_relation {
     table_name table;
     std::string qualified_name;  // "public.customer"
     // For each of the record's columns in the generation's order, the relation's column.
     std::vector<std::size_t> source_column;
-    std::vector<bool> is_time;  // per record column: a timestamp, converted
-    bool v2 = true;             // the table's generation
+    std::vector<bool> is_time;         // per record column: a timestamp, converted
+    bool v2 = true;                    // the table's generation
+    std::size_t relation_columns = 0;  // values in each of the relation's rows
   };
 
- private:
   const mapped_relation& mapped(std::uint32_t relation_id) const;
   record row_of(const mapped_relation& m, const pgoutput::tuple& values,
                 const replicated_transaction& tx) const;

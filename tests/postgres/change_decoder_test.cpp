@@ -165,6 +165,9 @@ BOOST_AUTO_TEST_CASE(relations_customerdb_cannot_follow_are_refused_by_name) {
              }) ==
              "customer_group cusgroup_1: column metadata: [1] is not a JSON object (customerdb's "
              "metadata is an object or null)");
+  BOOST_TEST(error_of([&] {
+               d.insert({1, {t("cusgroup_1")}}, tx);
+             }) == "a row of table public.customer_group with 1 values, where it has 7 columns");
   auto bad_time = group_tuple("cusgroup_1", null());
   bad_time[4] = t("infinity");
   BOOST_TEST(error_of([&] {

@@ -10,7 +10,6 @@ exported again, and compared row for row with what PostgreSQL holds.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import subprocess
@@ -18,22 +17,14 @@ import sys
 import tempfile
 import unittest
 
+from pg_cluster import CLUSTER, new_database, psql, unique_name
+
 BINARY = ""
-CLUSTER = os.environ.get("CUSTOMERDB_TEST_PG", "")
 TABLES = ["customer_group", "customer", "customer_address", "customer_group_customer"]
-_names = itertools.count()
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=600)
-
-
-def psql(url: str, sql: str) -> str:
-    done = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql],
-                          capture_output=True, text=True, timeout=120)
-    if done.returncode != 0:
-        raise AssertionError(f"psql failed: {done.stderr}\n{sql}")
-    return done.stdout
 
 
 def timestamp_columns(url: str, table: str) -> list[str]:
@@ -125,12 +116,10 @@ class Transfer(unittest.TestCase):
 
     def database(self) -> str:
         """A new, empty database; its connection string."""
-        name = f"t{os.getpid()}_{next(_names)}"
-        psql(CLUSTER, f"CREATE DATABASE {name}")
-        return CLUSTER.replace("dbname=postgres", f"dbname={name}")
+        return new_database()
 
     def empty_store(self) -> str:
-        data = self.path(f"empty{next(_names)}")
+        data = self.path(f"empty{unique_name()}")
         open(self.path("empty.jsonl"), "w").close()
         done = run("import", self.path("empty.jsonl"), "--data", data)
         self.assertEqual(done.returncode, 0, done.stderr)
@@ -154,7 +143,7 @@ class Transfer(unittest.TestCase):
                 self.assertEqual(store[table], pg_rows(url, table))
 
     def import_from(self, url: str) -> str:
-        data = self.path(f"store{next(_names)}")
+        data = self.path(f"store{unique_name()}")
         done = run("pg", "import", "--url", url, "--data", data)
         self.assertEqual(done.returncode, 0, done.stderr)
         return data
@@ -242,7 +231,7 @@ class Transfer(unittest.TestCase):
         self.assertEqual(len(pg_rows(other, "customer")), 5)
 
     def expect_import_error(self, url: str, message: str) -> None:
-        data = self.path(f"refused{next(_names)}")
+        data = self.path(f"refused{unique_name()}")
         done = run("pg", "import", "--url", url, "--data", data)
         self.assertEqual(done.returncode, 1, done.stderr)
         self.assertEqual(done.stderr, f"customerdb: PostgreSQL: {message}\n"

@@ -14,7 +14,6 @@ for a broken replica, not a guess at the machine's speed).
 from __future__ import annotations
 
 import http.client
-import itertools
 import json
 import os
 import queue
@@ -31,26 +30,18 @@ from typing import Any, Callable
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "protocol"))
 from rpc_driver import RpcServer  # noqa: E402
 
+from pg_cluster import CLUSTER, new_database, psql, unique_name  # noqa: E402
+
 BINARY = ""
-CLUSTER = os.environ.get("CUSTOMERDB_TEST_PG", "")
 DEADLINE = 60.0  # seconds
 LSN = re.compile(r"^[0-9A-F]{1,8}/[0-9A-F]{1,8}$")
 REPORT_KEYS = ["source", "slot", "publication", "state", "position", "sourceWalEnd", "lagBytes",
                "lastApplyLagMs", "transactionsApplied", "changesApplied", "reconnects",
                "lastError"]
-_names = itertools.count()
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=600)
-
-
-def psql(url: str, sql: str) -> str:
-    done = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql],
-                          capture_output=True, text=True, timeout=120)
-    if done.returncode != 0:
-        raise AssertionError(f"psql failed: {done.stderr}\n{sql}")
-    return done.stdout
 
 
 def wait_for(what: str, check: Callable[[], Any]) -> Any:
@@ -150,7 +141,7 @@ class ReplicaServe(unittest.TestCase):
     def setUp(self) -> None:
         self.tmp = tempfile.TemporaryDirectory()
         self.addCleanup(self.tmp.cleanup)
-        self.slot = f"t{os.getpid()}_{next(_names)}"
+        self.slot = unique_name()
         self.addCleanup(self.drop_slot)
         self.url = self.medusa_database()
         # The source as the replica gets it: with a password (trust authentication ignores
@@ -163,12 +154,10 @@ class ReplicaServe(unittest.TestCase):
 
     def medusa_database(self) -> str:
         """A new database with Medusa's v2 tables, the rows of ROWS_SQL and the publication."""
-        name = f"t{os.getpid()}_{next(_names)}"
-        psql(CLUSTER, f"CREATE DATABASE {name}")
-        url = CLUSTER.replace("dbname=postgres", f"dbname={name}")
+        url = new_database()
         empty_jsonl = self.path("empty.jsonl")
         open(empty_jsonl, "w").close()
-        empty = self.path(f"empty{next(_names)}")
+        empty = self.path(f"empty{unique_name()}")
         done = run("import", empty_jsonl, "--data", empty)
         self.assertEqual(done.returncode, 0, done.stderr)
         done = run("pg", "export", "--url", url, "--data", empty, "--create", "v2")

@@ -143,6 +143,26 @@ struct source {
   }
 };
 
+// The lines a replica logs (from its thread).
+class replica_log {
+ public:
+  pg::replica_options attached_to(pg::replica_options o) {
+    o.log = [this](std::string_view line) {
+      std::lock_guard lock(mutex_);
+      lines_.emplace_back(line);
+    };
+    return o;
+  }
+  std::vector<std::string> lines() const {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> lines_;
+};
+
 module_options replica_store(const std::filesystem::path& dir = {}) {
   module_options o;
   o.replica_of = "the test's source";
@@ -186,14 +206,8 @@ BOOST_AUTO_TEST_CASE(an_initial_copy_then_every_change_in_order) {
   source s("replica_stream");
   s.sql(first_rows);
   customer_module store(replica_store());
-  std::vector<std::string> log;
-  std::mutex log_mutex;
-  auto o = s.options();
-  o.log = [&](std::string_view line) {
-    std::lock_guard lock(log_mutex);
-    log.emplace_back(line);
-  };
-  pg::replica r(store, o);
+  replica_log log;
+  pg::replica r(store, log.attached_to(s.options()));
   wait_for_source(s, store, r);
   BOOST_TEST(store.retrieve("cus_1").first_name == std::optional<std::string>("Ann\tTab"));
 
@@ -238,10 +252,10 @@ BOOST_AUTO_TEST_CASE(an_initial_copy_then_every_change_in_order) {
   BOOST_TEST(st.last_apply_lag.has_value());
   BOOST_TEST(st.reconnects == 0u);
   BOOST_TEST(st.last_error == "");
-  std::lock_guard lock(log_mutex);
-  BOOST_TEST_REQUIRE(log.size() >= 2u);
-  BOOST_TEST(log[0].starts_with("initial copy of "));
-  BOOST_TEST(log[0].find("(v2 tables, 5 rows)") != std::string::npos, log[0]);
+  const auto lines = log.lines();
+  BOOST_TEST_REQUIRE(lines.size() >= 2u);
+  BOOST_TEST(lines[0].starts_with("initial copy of "));
+  BOOST_TEST(lines[0].find("(v2 tables, 5 rows)") != std::string::npos, lines[0]);
 }
 
 BOOST_AUTO_TEST_CASE(a_restart_resumes_without_a_new_copy_and_loses_nothing) {
@@ -265,19 +279,12 @@ BOOST_AUTO_TEST_CASE(a_restart_resumes_without_a_new_copy_and_loses_nothing) {
   s.sql("update customer set email = 'ann@y.io' where id = 'cus_1'");
   customer_module store(replica_store(dir));
   BOOST_TEST(*store.source_position() == position);
-  std::vector<std::string> log;
-  std::mutex log_mutex;
-  auto o = s.options();
-  o.log = [&](std::string_view line) {
-    std::lock_guard lock(log_mutex);
-    log.emplace_back(line);
-  };
-  pg::replica r(store, o);
+  replica_log log;
+  pg::replica r(store, log.attached_to(s.options()));
   wait_for_source(s, store, r);
   BOOST_TEST(r.status().transactions_applied == 3u);  // each once, none of before
   BOOST_TEST(*store.source_position() > position);
-  std::lock_guard lock(log_mutex);
-  for (const auto& line : log) BOOST_TEST(!line.starts_with("initial copy"), line);
+  for (const auto& line : log.lines()) BOOST_TEST(!line.starts_with("initial copy"), line);
   std::filesystem::remove_all(dir);
 }
 
