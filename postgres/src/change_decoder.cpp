@@ -182,14 +182,21 @@ record change_decoder::row_of(const mapped_relation& m, const pgoutput::tuple& v
     if (!unchanged.empty()) {
       // The row as it was: the transaction's own latest write of it, else the store's.
       const std::string id = id_of(m, values);
+      // The latest change of the row decides (from the end: a large transaction of such
+      // updates does not walk all of itself for each); when it put the row, that is it.
       std::optional<record> before;
-      for (const auto& c : tx.changes()) {
-        if (const auto* put = std::get_if<replicated_transaction::put_row>(&c)) {
-          if (const auto* r = std::get_if<Record>(&put->row); r && r->id == id) before = *r;
-        } else if (const auto* gone = std::get_if<replicated_transaction::delete_row>(&c)) {
-          if (gone->of == m.table && gone->id == id) before.reset();
-        } else if (std::get<replicated_transaction::empty_table>(c).of == m.table) {
-          before.reset();
+      bool decided = false;
+      const auto& changes = tx.changes();
+      for (auto c = changes.rbegin(); c != changes.rend() && !decided; ++c) {
+        if (const auto* put = std::get_if<replicated_transaction::put_row>(&*c)) {
+          if (const auto* r = std::get_if<Record>(&put->row); r && r->id == id) {
+            before = *r;
+            decided = true;
+          }
+        } else if (const auto* gone = std::get_if<replicated_transaction::delete_row>(&*c)) {
+          decided = gone->of == m.table && gone->id == id;
+        } else {
+          decided = std::get<replicated_transaction::empty_table>(*c).of == m.table;
         }
       }
       if (!before && stored_row_) before = stored_row_(m.table, id);

@@ -1,4 +1,4 @@
-#include "lsn.hpp"
+#include "customerdb/postgres/lsn.hpp"
 
 #include <fmt/format.h>
 

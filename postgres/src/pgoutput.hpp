@@ -36,7 +36,7 @@
 #include <variant>
 #include <vector>
 
-#include "lsn.hpp"
+#include "customerdb/postgres/lsn.hpp"
 
 namespace customerdb::postgres::pgoutput {
 

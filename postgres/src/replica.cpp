@@ -65,9 +65,8 @@ struct replica::runner {
   const replica_options options;
   const std::string source_name;  // the source without its password, for messages
 
-  mutable std::mutex mutex;
+  mutable std::mutex mutex;  // guards status and caught_up_to; `wake` waits on it
   std::condition_variable wake;
-  bool stop = false;
   replica_status status;           // position and lag_bytes are worked out by status()
   std::uint64_t caught_up_to = 0;  // every change of the source before it is applied
   std::atomic<bool> stopping{false};
@@ -97,7 +96,7 @@ struct replica::runner {
   // Waits `d`, or less when the replica is being destroyed.
   void pause(std::chrono::milliseconds d) {
     std::unique_lock lock(mutex);
-    wake.wait_for(lock, d, [&] { return stop; });
+    wake.wait_for(lock, d, [&] { return stopping.load(); });
   }
 
   // The publication exists, publishes every operation, and exactly the four tables of the
@@ -246,17 +245,19 @@ struct replica::runner {
 
     const auto apply = [&] {
       // Counted before the rows are visible, so that whoever sees them sees them counted.
-      const auto count = [&](int sign) {
-        update([&](replica_status& s) {
-          s.transactions_applied += sign * static_cast<std::int64_t>(commit_times.size());
-          s.changes_applied += sign * static_cast<std::int64_t>(batch.changes().size());
-        });
-      };
-      count(1);
+      const std::uint64_t transactions = commit_times.size();
+      const std::uint64_t changes = batch.changes().size();
+      update([&](replica_status& s) {
+        s.transactions_applied += transactions;
+        s.changes_applied += changes;
+      });
       try {
         store.apply_replicated(batch);
       } catch (...) {
-        count(-1);
+        update([&](replica_status& s) {
+          s.transactions_applied -= transactions;
+          s.changes_applied -= changes;
+        });
         throw;
       }
       const auto applied_at = std::chrono::system_clock::now();
@@ -350,10 +351,9 @@ replica::replica(customer_module& store, replica_options options) {
 
 replica::~replica() {
   {
-    std::lock_guard lock(runner_->mutex);
-    runner_->stop = true;
+    std::lock_guard lock(runner_->mutex);  // not between pause()'s check and its wait
+    runner_->stopping = true;
   }
-  runner_->stopping = true;
   runner_->wake.notify_all();
   runner_->thread.join();
 }

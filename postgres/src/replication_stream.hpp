@@ -42,7 +42,7 @@
 #include <variant>
 
 #include "connection.hpp"
-#include "lsn.hpp"
+#include "customerdb/postgres/lsn.hpp"
 #include "pgoutput.hpp"
 
 namespace customerdb::postgres {

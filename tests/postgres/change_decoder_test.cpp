@@ -11,6 +11,7 @@
 
 #include "customerdb/postgres/pg_error.hpp"
 #include "customerdb/timestamp.hpp"
+#include "pg_test_support.hpp"
 #include "support/check.hpp"
 #include "support/helpers.hpp"
 
@@ -50,15 +51,6 @@ po::tuple group_tuple(std::string id, po::column_value metadata) {
           t("2024-05-24 10:00:00.123456+00"),
           t("2024-05-24 10:00:00+00"),
           null()};
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const pg::pg_error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 const customerdb::customer_group_record& group_put(const replicated_transaction& tx,
@@ -128,7 +120,7 @@ BOOST_AUTO_TEST_CASE(an_unchanged_value_comes_from_the_transaction_or_the_store)
   d.update({1, po::old_tuple_kind::none, {}, group_tuple("cusgroup_1", unchanged())}, tx);
   BOOST_TEST(group_put(tx, 0).metadata->at("notes").as_string() == "long");
   BOOST_TEST(
-      error_of([&] {
+      pg::testing::pg_error_of([&] {
         d.update({1, po::old_tuple_kind::none, {}, group_tuple("cusgroup_9", unchanged())}, tx);
       }) ==
       "customer_group cusgroup_9: an update left column metadata out (unchanged), "
@@ -139,38 +131,38 @@ BOOST_AUTO_TEST_CASE(relations_customerdb_cannot_follow_are_refused_by_name) {
   pg::change_decoder d({});
   auto other = group_relation();
   other.name = "product";
-  BOOST_TEST(error_of([&] { d.relation(other); }) ==
+  BOOST_TEST(pg::testing::pg_error_of([&] { d.relation(other); }) ==
              "the publication sends changes of table public.product, which is not one of "
              "Medusa's customer tables (customer_group, customer, customer_address, "
              "customer_group_customer)");
   auto extra = group_relation();
   extra.columns.push_back({0, "loyalty", integer, -1});
-  BOOST_TEST(error_of([&] { d.relation(extra); }) ==
+  BOOST_TEST(pg::testing::pg_error_of([&] { d.relation(extra); }) ==
              "table public.customer_group has column loyalty, which customerdb does not know");
   auto missing = group_relation();
   missing.columns.erase(missing.columns.begin() + 1);
-  BOOST_TEST(error_of([&] { d.relation(missing); }) ==
+  BOOST_TEST(pg::testing::pg_error_of([&] { d.relation(missing); }) ==
              "table public.customer_group has no column name, which customerdb needs");
   auto retyped = group_relation();
   retyped.columns[2].type_oid = text;
-  BOOST_TEST(error_of([&] { d.relation(retyped); }) ==
+  BOOST_TEST(pg::testing::pg_error_of([&] { d.relation(retyped); }) ==
              "table public.customer_group: column metadata is of type text, not jsonb");
   replicated_transaction tx;
-  BOOST_TEST(error_of([&] {
+  BOOST_TEST(pg::testing::pg_error_of([&] {
                d.insert({7, {}}, tx);
              }) == "a change of relation 7, which no Relation message described");
   d.relation(group_relation());
-  BOOST_TEST(error_of([&] {
+  BOOST_TEST(pg::testing::pg_error_of([&] {
                d.insert({1, group_tuple("cusgroup_1", t("[1]"))}, tx);
              }) ==
              "customer_group cusgroup_1: column metadata: [1] is not a JSON object (customerdb's "
              "metadata is an object or null)");
-  BOOST_TEST(error_of([&] {
+  BOOST_TEST(pg::testing::pg_error_of([&] {
                d.insert({1, {t("cusgroup_1")}}, tx);
              }) == "a row of table public.customer_group with 1 values, where it has 7 columns");
   auto bad_time = group_tuple("cusgroup_1", null());
   bad_time[4] = t("infinity");
-  BOOST_TEST(error_of([&] {
+  BOOST_TEST(pg::testing::pg_error_of([&] {
                d.insert({1, bad_time}, tx);
              }) ==
              "customer_group cusgroup_1: column created_at: infinity is not a time customerdb can "

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "customerdb/postgres/lsn.hpp"
 #include "customerdb/postgres/pg_error.hpp"
-#include "lsn.hpp"
 
 namespace pg = customerdb::postgres;
 namespace po = customerdb::postgres::pgoutput;

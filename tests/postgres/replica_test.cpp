@@ -23,6 +23,7 @@
 #include "connection.hpp"
 #include "customerdb/customerdb.hpp"
 #include "medusa_schema.hpp"
+#include "pg_test_support.hpp"
 #include "support/check.hpp"
 #include "support/helpers.hpp"
 
@@ -31,15 +32,6 @@ using namespace customerdb;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string cluster() {
-  const char* c = std::getenv("CUSTOMERDB_TEST_PG");
-  if (c == nullptr || *c == '\0')
-    BOOST_FAIL(
-        "CUSTOMERDB_TEST_PG is not set: run this suite through tests/postgres/with_cluster.sh "
-        "(ctest does), which starts a PostgreSQL 15 cluster and sets it");
-  return c;
-}
 
 // Waits until `done()` holds; fails after a minute (a bound for a broken replica, not a guess
 // at the machine's speed: every wait ends as soon as it holds).
@@ -73,7 +65,7 @@ struct source {
 
   explicit source(std::string case_name)
       : name(std::move(case_name)),
-        conninfo(cluster() + " options='-c search_path=" + name + "'"),
+        conninfo(pg::testing::test_cluster() + " options='-c search_path=" + name + "'"),
         db(std::make_unique<pg::connection>(conninfo)) {
     db->exec("set client_min_messages = warning; drop schema if exists " + name +
              " cascade; create schema " + name);

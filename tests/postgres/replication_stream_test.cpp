@@ -17,6 +17,7 @@
 
 #include "connection.hpp"
 #include "customerdb/postgres/pg_error.hpp"
+#include "pg_test_support.hpp"
 
 namespace pg = customerdb::postgres;
 namespace po = customerdb::postgres::pgoutput;
@@ -27,24 +28,9 @@ namespace {
 
 // The cluster's connection string; `options` are more server settings ("-c name=value").
 std::string conninfo(const std::string& options = {}) {
-  const char* c = std::getenv("CUSTOMERDB_TEST_PG");
-  if (c == nullptr || *c == '\0')
-    BOOST_FAIL(
-        "CUSTOMERDB_TEST_PG is not set: run this suite through "
-        "tests/postgres/with_cluster.sh (ctest does), which starts a PostgreSQL 15 "
-        "cluster and sets it");
   // The walsender prints timestamps in the session's time zone: fix it.
-  return std::string(c) + " options='-c TimeZone=UTC" + (options.empty() ? "" : " " + options) +
-         "'";
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const pg::pg_error& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return pg::testing::test_cluster() + " options='-c TimeZone=UTC" +
+         (options.empty() ? "" : " " + options) + "'";
 }
 
 // A schema of the case's own with Medusa's customer and customer_group tables, a publication
@@ -221,16 +207,18 @@ BOOST_AUTO_TEST_CASE(identify_system_and_slot_commands) {
   BOOST_TEST(slot.output_plugin == "pgoutput");
   BOOST_TEST(slot.consistent_point >= id.xlogpos);
   BOOST_TEST(!slot.snapshot_name.empty());
-  BOOST_TEST(error_of([&] { s.create_slot(schema.name); }) ==
+  BOOST_TEST(pg::testing::pg_error_of([&] { s.create_slot(schema.name); }) ==
              "PostgreSQL refused `CREATE_REPLICATION_SLOT \"rs_slots\" LOGICAL pgoutput "
              "(SNAPSHOT 'export')`: ERROR:  replication slot \"rs_slots\" already exists");
   s.drop_slot(schema.name);
-  BOOST_TEST(error_of([&] { s.drop_slot(schema.name); }) ==
+  BOOST_TEST(pg::testing::pg_error_of([&] { s.drop_slot(schema.name); }) ==
              "PostgreSQL refused `DROP_REPLICATION_SLOT \"rs_slots\"`: ERROR:  replication slot "
              "\"rs_slots\" does not exist");
-  BOOST_TEST(error_of([&] { s.next(0ms); }).ends_with(": next() called before start()"));
   BOOST_TEST(
-      error_of([&] { s.confirm(pg::lsn{1}); }).ends_with(": confirm() called before start()"));
+      pg::testing::pg_error_of([&] { s.next(0ms); }).ends_with(": next() called before start()"));
+  BOOST_TEST(pg::testing::pg_error_of([&] {
+               s.confirm(pg::lsn{1});
+             }).ends_with(": confirm() called before start()"));
 }
 
 BOOST_AUTO_TEST_CASE(changes_arrive_decoded_whole_and_in_order) {
@@ -433,19 +421,20 @@ BOOST_AUTO_TEST_CASE(the_servers_errors_come_through) {
     stream s(conninfo());
     s.create_slot(schema.name);
     s.drop_slot(schema.name);
-    BOOST_TEST(error_of([&] { s.start(schema.name, pg::lsn{}, schema.publication); }) ==
-               "PostgreSQL refused `START_REPLICATION SLOT \"rs_errors\" LOGICAL 0/0 "
-               "(proto_version '1', publication_names '\"rs_errors_pub\"')`: ERROR:  "
-               "replication slot \"rs_errors\" does not exist");
+    BOOST_TEST(
+        pg::testing::pg_error_of([&] { s.start(schema.name, pg::lsn{}, schema.publication); }) ==
+        "PostgreSQL refused `START_REPLICATION SLOT \"rs_errors\" LOGICAL 0/0 "
+        "(proto_version '1', publication_names '\"rs_errors_pub\"')`: ERROR:  "
+        "replication slot \"rs_errors\" does not exist");
     // Refused, still usable.
     s.create_slot(schema.name);
     s.start(schema.name, pg::lsn{}, schema.publication);
-    BOOST_TEST(error_of([&] {
+    BOOST_TEST(pg::testing::pg_error_of([&] {
                  s.drop_slot(schema.name);
                }).ends_with(": drop_slot() called while streaming"));
     // The slot is in use.
     stream other(conninfo());
-    BOOST_TEST(error_of([&] { other.drop_slot(schema.name); })
+    BOOST_TEST(pg::testing::pg_error_of([&] { other.drop_slot(schema.name); })
                    .starts_with("PostgreSQL refused `DROP_REPLICATION_SLOT \"rs_errors\"`: "
                                 "ERROR:  replication slot \"rs_errors\" is active for PID "));
     // The walsender ended by the server: a lost stream.
@@ -453,21 +442,23 @@ BOOST_AUTO_TEST_CASE(the_servers_errors_come_through) {
         "select pg_terminate_backend(active_pid) from pg_replication_slots where "
         "slot_name = $1",
         {schema.name.c_str()});
-    const auto lost = error_of([&] {
+    const auto lost = pg::testing::pg_error_of([&] {
       for (;;) s.next(30s);
     });
     BOOST_TEST_MESSAGE("lost: " << lost);
     BOOST_TEST(lost.starts_with("replication stream on "));
     BOOST_TEST(lost.find("FATAL:  terminating connection due to administrator command") !=
                std::string::npos);
-    BOOST_TEST(error_of([&] { s.next(0ms); }).ends_with(": next() called after the stream failed"));
+    BOOST_TEST(pg::testing::pg_error_of([&] {
+                 s.next(0ms);
+               }).ends_with(": next() called after the stream failed"));
   }
   // A publication that does not exist fails at the first change (the server decodes lazily).
   schema.wait_until_inactive();
   stream s(conninfo());
   s.start(schema.name, pg::lsn{}, "no_such_pub");
   schema.insert_customer("cus_x", "X");
-  const auto missing = error_of([&] {
+  const auto missing = pg::testing::pg_error_of([&] {
     for (;;) s.next(30s);
   });
   BOOST_TEST_MESSAGE("missing: " << missing);

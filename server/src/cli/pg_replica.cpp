@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "customerdb/postgres/lsn.hpp"
 #include "customerdb/postgres/redacted_conninfo.hpp"
 #include "customerdb/postgres/replica.hpp"
 #include "replica_flags.hpp"
@@ -23,11 +24,6 @@ namespace pg = customerdb::postgres;
 
 constexpr const char* default_name = "customerdb";
 
-// A WAL position in PostgreSQL's text form, "16/B374D848": the high and low 32 bits in
-// upper-case hexadecimal. (The postgres library's lsn::to_string does the same, but lsn.hpp is
-// private to it.)
-std::string lsn_text(std::uint64_t v) { return fmt::format("{:X}/{:X}", v >> 32, v & 0xffffffffu); }
-
 // The report's object (docs/protocol.md, "stats").
 json::object encode(const pg::replica_status& s, const replica_flags& flags,
                     const std::string& source_name) {
@@ -37,7 +33,7 @@ json::object encode(const pg::replica_status& s, const replica_flags& flags,
       {"publication", flags.publication},
       {"state", pg::to_string(s.state)},
       {"position", nullptr},
-      {"sourceWalEnd", lsn_text(s.source_wal_end)},
+      {"sourceWalEnd", pg::lsn{s.source_wal_end}.to_string()},
       {"lagBytes", s.lag_bytes},
       {"lastApplyLagMs", nullptr},
       {"transactionsApplied", s.transactions_applied},
@@ -45,7 +41,7 @@ json::object encode(const pg::replica_status& s, const replica_flags& flags,
       {"reconnects", s.reconnects},
       {"lastError", nullptr},
   };
-  if (s.position) out["position"] = lsn_text(*s.position);
+  if (s.position) out["position"] = pg::lsn{*s.position}.to_string();
   if (s.last_apply_lag) out["lastApplyLagMs"] = s.last_apply_lag->count();
   if (!s.last_error.empty()) out["lastError"] = s.last_error;
   return out;

@@ -26,8 +26,8 @@
 //   goes on from there without a new initial copy, and no change is lost or applied twice.
 // - Faults. A lost connection or a source that restarts: it reconnects, waiting
 //   min_backoff, doubling up to max_backoff, and goes on from its position (state
-//   reconnecting). A dropped or invalidated slot, a publication that no longer publishes exactly the four
-//   tables, a table with a column customerdb does not know: the replica stops applying and
+//   reconnecting). A dropped or invalidated slot, a publication that no longer publishes exactly
+//   the four tables, a table with a column customerdb does not know: the replica stops applying and
 //   says it is stale (state stale, with the error); the store keeps serving its last state. A
 //   stale replica needs a new initial copy: restart it with an empty data directory.
 //
