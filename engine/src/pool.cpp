@@ -3,8 +3,8 @@
 #include <sys/mman.h>
 
 #include <atomic>
-#include <cstdint>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <new>
 #include <system_error>
@@ -44,8 +44,8 @@ constexpr std::size_t low_water = 4;
 char* map_region() {
   constexpr std::size_t bytes = chunk_bytes * region_chunks;
   constexpr std::size_t huge_page = std::size_t{2} << 20;
-  void* p = mmap(nullptr, bytes + huge_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                 -1, 0);
+  void* p =
+      mmap(nullptr, bytes + huge_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   // Keeps the aligned `bytes` of the mapping and gives the rest back.
   char* const mapped = static_cast<char*>(p);
