@@ -1,6 +1,6 @@
 // detail::slot: a table's element, the row pointer and, inline, the keys the table's indexes
-// compare (keys.hpp): the id, the creation time, the deletion flag and the keys only some
-// tables index (extra_keys). Also a customer's default address ids, cached with its slot.
+// compare (keys.hpp): the id, the keys only some tables index (extra_keys) and the deletion
+// flag. Also a customer's default address ids, cached with its slot.
 // Thread-compatible; a table's reader sees its slots const.
 #pragma once
 
@@ -28,6 +28,8 @@ struct slot;
 // or erases one of its addresses, so that a valid pointer always names a slot of the table.
 // (Pointers rather than copies of the ids: 24 bytes instead of 136 per customer.)
 struct default_addresses {
+  // Not an aggregate, so that a slot may keep a flag in the padding after `valid` (slot).
+  default_addresses() noexcept {}  // NOLINT(modernize-use-equals-default)
   const slot<address_row>* billing = nullptr;
   const slot<address_row>* shipping = nullptr;
   bool valid = false;
@@ -45,7 +47,7 @@ struct extra_keys<customer_row> {
   key email;
   mutable hashed_key company;
   bool operator==(const extra_keys&) const = default;
-  mutable default_addresses defaults;  // not a key: no index reads it
+  [[no_unique_address]] mutable default_addresses defaults;  // not a key: no index reads it
 };
 template <>
 struct extra_keys<group_row> {
@@ -84,9 +86,8 @@ struct slot {
   explicit slot(row_ptr<Row> r)
       : row(std::move(r)),
         id(key::stored(row->id)),
-        created_at(row->created_at),
-        deleted(is_deleted(*row)),
-        extra(*row) {}
+        extra(*row),
+        deleted(is_deleted(*row)) {}
 
   const Row& operator*() const noexcept { return *row; }
   const Row* operator->() const noexcept { return row.get(); }
@@ -95,8 +96,7 @@ struct slot {
   // The keys (and the cached facts kept with them) of `a` and `b` are equal: no index would
   // move or rehash an element that changed from one to the other.
   friend bool same_keys(const slot& a, const slot& b) noexcept {
-    return a.id == b.id && a.created_at == b.created_at && a.deleted == b.deleted &&
-           a.extra == b.extra;
+    return a.id == b.id && a.deleted == b.deleted && a.extra == b.extra;
   }
 
   // Gives the element `r`, a row with the same keys (same_keys), in place: the keys that refer
@@ -108,13 +108,19 @@ struct slot {
 
   // The row: the one member no index reads, so the one a table may swap in a live element for a
   // row with the same keys (take_row). The id and the other `key`s own their text
-  // (key::stored); hashed keys (keys.hpp) refer to the row's.
+  // (key::stored); hashed keys (keys.hpp) refer to the row's. `deleted` comes last, where it
+  // fits in the padding after the extra keys' last flag or pointer (no_unique_address lets it):
+  // every element is a node of each table index, millions of them.
   mutable row_ptr<Row> row;
   key id;
-  timestamp created_at;
+  [[no_unique_address]] extra_keys<Row> extra;
   bool deleted;
-  extra_keys<Row> extra;
 };
+
+// The sizes the comment above counts on (x86-64 and other LP64 targets).
+static_assert(sizeof(void*) != 8 ||
+              (sizeof(slot<customer_row>) == 160 && sizeof(slot<address_row>) == 88 &&
+               sizeof(slot<membership_row>) == 184));
 
 // Asks the CPU to fetch the row in `s`, so that the misses of several rows overlap instead of
 // following one another.

@@ -54,7 +54,6 @@ struct by_customer {};
 struct by_group {};
 struct by_live {};     // ranked (deleted, id): live rows in id order, O(log n) rank and nth
 struct by_company {};  // customers by company_name
-struct by_created {};  // ordered by created_at
 
 // Hashes any string-like key the same way, so that lookups take std::string_view.
 struct string_hash {
@@ -71,10 +70,6 @@ const key& id_of(const slot<Row>& s) noexcept {
 template <class Row>
 bool deleted_of(const slot<Row>& s) noexcept {
   return s.deleted;
-}
-template <class Row>
-timestamp created_of(const slot<Row>& s) noexcept {
-  return s.created_at;
 }
 inline const key& email_of(const slot<customer_row>& s) noexcept { return s.extra.email; }
 inline const hashed_key& company_of(const slot<customer_row>& s) noexcept {
@@ -103,11 +98,6 @@ using live_index = mi::ranked_unique<
     mi::tag<by_live>,
     mi::composite_key<slot<Row>, mi::global_fun<const slot<Row>&, bool, &deleted_of<Row>>,
                       id_member<Row>>>;
-
-template <class Row>
-using created_index =
-    mi::ordered_non_unique<mi::tag<by_created>,
-                           mi::global_fun<const slot<Row>&, timestamp, &created_of<Row>>>;
 
 // Nodes come from the pool (pool.hpp), like the rows they hold.
 template <class Row, class... Extra>
@@ -569,7 +559,7 @@ using customer_table =
     table<customer_row,
           table_container<
               customer_row, live_index<customer_row>, hashed_by<customer_row, by_email, &email_of>,
-              hashed_by<customer_row, by_company, &company_of>, created_index<customer_row>>,
+              hashed_by<customer_row, by_company, &company_of>>,
           customer_indexed_fields>;
 
 inline constexpr std::tuple group_indexed_fields{
@@ -579,8 +569,7 @@ inline constexpr std::tuple group_indexed_fields{
 };
 using group_table =
     table<group_row,
-          table_container<group_row, live_index<group_row>, hashed_by<group_row, by_name, &name_of>,
-                          created_index<group_row>>,
+          table_container<group_row, live_index<group_row>, hashed_by<group_row, by_name, &name_of>>,
           group_indexed_fields>;
 
 inline constexpr std::tuple address_indexed_fields{
@@ -590,8 +579,7 @@ inline constexpr std::tuple address_indexed_fields{
 };
 using address_table = table<
     address_row,
-    table_container<address_row, hashed_by<address_row, by_customer, &customer_of<address_row>>,
-                    created_index<address_row>>,
+    table_container<address_row, hashed_by<address_row, by_customer, &customer_of<address_row>>>,
     address_indexed_fields>;
 
 inline constexpr std::tuple membership_indexed_fields{
@@ -611,8 +599,7 @@ using membership_table = table<
             mi::composite_key<slot<membership_row>,
                               mi::global_fun<const slot<membership_row>&, const key&, &group_of>,
                               mi::global_fun<const slot<membership_row>&, const key&,
-                                             &customer_of<membership_row>>>>,
-        created_index<membership_row>>,
+                                             &customer_of<membership_row>>>>>,
     membership_indexed_fields>;
 
 // The tables, in `entity` order (rows.hpp).
