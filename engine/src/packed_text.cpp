@@ -1,6 +1,7 @@
 #include "packed_text.hpp"
 
-#include <limits>
+#include <algorithm>
+#include <cstdint>
 #include <new>
 #include <stdexcept>
 
@@ -26,26 +27,35 @@ void deallocate_text(const char* p, std::size_t n) noexcept {
 void packed_chars::assign(std::string_view s) {
   const std::size_t n = s.size();
   if (n <= inline_capacity) {
-    char text[inline_capacity];
-    if (n != 0) std::memcpy(text, s.data(), n);  // `s` may be this object's own text
+    std::uint64_t word = std::uint64_t{n} << 56;
+    if (n != 0) std::memcpy(&word, s.data(), n);  // `s` may be this object's own text
     release();
-    if (n != 0) std::memcpy(bytes_, text, n);
-    bytes_[15] = static_cast<unsigned char>(n);
+    word_ = word;
     return;
   }
-  if (n > std::numeric_limits<std::uint32_t>::max())
-    throw std::length_error("a text column of 4 GiB or more");
-  char* p = allocate_text(n);
-  std::memcpy(p, s.data(), n);
-  const auto size = static_cast<std::uint32_t>(n);
+  const bool long_text = n >= size_mask;
+  const std::size_t block = long_text ? n + sizeof(std::uint64_t) : n;
+  char* p = allocate_text(block);
+  const auto address = reinterpret_cast<std::uintptr_t>(p);
+  if (address > address_mask) {  // never on the 64-bit targets built for (47-bit user space)
+    deallocate_text(p, block);
+    throw std::bad_alloc();
+  }
+  if (long_text) {
+    const std::uint64_t size = n;
+    std::memcpy(p, &size, sizeof size);
+    std::memcpy(p + sizeof size, s.data(), n);
+  } else {
+    std::memcpy(p, s.data(), n);
+  }
   release();
-  std::memcpy(bytes_, &p, sizeof p);
-  std::memcpy(bytes_ + 8, &size, sizeof size);
-  bytes_[15] = heap_tag;
+  word_ = heap_bit | std::uint64_t{std::min(n, size_mask)} << address_bits | address;
 }
 
 void packed_chars::release() noexcept {
-  if (tag() == heap_tag) deallocate_text(heap_data(), heap_size());
+  if (!on_heap()) return;
+  const std::size_t n = word_ >> address_bits & size_mask;
+  deallocate_text(heap_data(), n == size_mask ? long_text().size() + sizeof(std::uint64_t) : n);
 }
 
 }  // namespace customerdb::detail

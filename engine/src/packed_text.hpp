@@ -1,8 +1,8 @@
-// detail::packed_string and detail::packed_optional: the text columns of stored rows, in 16
+// detail::packed_string and detail::packed_optional: the text columns of stored rows, in 8
 // bytes each instead of the 32 of a std::string and the 40 of a std::optional<std::string>.
 //
 // A store keeps millions of rows, most of whose text columns are short or null: an address row
-// has eleven nullable ones. Text of up to 15 bytes is kept inline; longer text lives in one
+// has eleven nullable ones. Text of up to 7 bytes is kept inline; longer text lives in one
 // block of the pool (pool.hpp), which has no per-block header and rounds to 16 bytes instead of
 // malloc's 8-byte header and 16-byte rounding. Together they take about a quarter off the memory
 // of a loaded store, and so off the time a new process spends having that memory mapped in.
@@ -11,6 +11,7 @@
 // refer to them); copies are deep. Thread-compatible.
 #pragma once
 
+#include <bit>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -21,22 +22,18 @@
 
 namespace customerdb::detail {
 
-// The storage both types share: a tag in the last byte says inline (its size, 0..15), on the
-// heap (pointer and 32-bit size in the first 12 bytes), or null.
+// The storage both types share, one 64-bit word: text of up to 7 bytes inline (its bytes first,
+// its size in the top byte), or a pointer to the text on the heap (the low 48 bits) with the top
+// bit set and the size in the 15 bits between (text of 32,767 bytes or more keeps its size in
+// 8 bytes before its characters instead), or null.
 class packed_chars {
  public:
-  static constexpr std::size_t inline_capacity = 15;
+  static constexpr std::size_t inline_capacity = 7;
 
-  packed_chars() noexcept { set_null(); }
-  explicit packed_chars(std::string_view s) {
-    set_null();  // nothing to release
-    assign(s);
-  }
+  packed_chars() noexcept = default;
+  explicit packed_chars(std::string_view s) { assign(s); }
   packed_chars(const packed_chars& o) { copy_from(o); }
-  packed_chars(packed_chars&& o) noexcept {
-    std::memcpy(bytes_, o.bytes_, sizeof bytes_);
-    o.set_null();
-  }
+  packed_chars(packed_chars&& o) noexcept : word_(o.word_) { o.word_ = null_word; }
   packed_chars& operator=(const packed_chars& o) {
     if (this != &o) {
       release();
@@ -47,58 +44,64 @@ class packed_chars {
   packed_chars& operator=(packed_chars&& o) noexcept {
     if (this != &o) {
       release();
-      std::memcpy(bytes_, o.bytes_, sizeof bytes_);
-      o.set_null();
+      word_ = o.word_;
+      o.word_ = null_word;
     }
     return *this;
   }
   ~packed_chars() { release(); }
 
-  bool is_null() const noexcept { return tag() == null_tag; }
+  bool is_null() const noexcept { return word_ == null_word; }
   // The text; empty when null.
   std::string_view view() const noexcept {
-    const unsigned char t = tag();
-    if (t <= inline_capacity) return {reinterpret_cast<const char*>(bytes_), t};
-    if (t == heap_tag) return {heap_data(), heap_size()};
+    if (on_heap()) {
+      const std::size_t n = word_ >> address_bits & size_mask;
+      if (n != size_mask) return {heap_data(), n};
+      return long_text();
+    }
+    const std::size_t n = word_ >> 56;
+    if (n <= inline_capacity) return {reinterpret_cast<const char*>(&word_), n};
     return {};
   }
 
-  // Replaces the contents with `s` (not null). Throws std::bad_alloc, std::length_error (text
-  // of 4 GiB or more); the contents are null then.
+  // Replaces the contents with `s` (not null). Throws std::bad_alloc; the contents are null
+  // then.
   void assign(std::string_view s);
   void reset() noexcept {
     release();
-    set_null();
+    word_ = null_word;
   }
 
  private:
-  static constexpr unsigned char heap_tag = 0xFE;
-  static constexpr unsigned char null_tag = 0xFF;
+  static_assert(std::endian::native == std::endian::little, "inline text comes first");
+  static constexpr int address_bits = 48;
+  static constexpr std::uint64_t address_mask = (std::uint64_t{1} << address_bits) - 1;
+  static constexpr std::uint64_t heap_bit = std::uint64_t{1} << 63;
+  static constexpr std::size_t size_mask = 0x7fff;  // the largest: the size is in the block
+  static constexpr std::uint64_t null_word = std::uint64_t{0x7f} << 56;
 
-  unsigned char tag() const noexcept { return bytes_[15]; }
-  void set_null() noexcept { bytes_[15] = null_tag; }
+  bool on_heap() const noexcept { return (word_ & heap_bit) != 0; }
   const char* heap_data() const noexcept {
-    const char* p;
-    std::memcpy(&p, bytes_, sizeof p);
-    return p;
+    return reinterpret_cast<const char*>(static_cast<std::uintptr_t>(word_ & address_mask));
   }
-  std::uint32_t heap_size() const noexcept {
-    std::uint32_t n;
-    std::memcpy(&n, bytes_ + 8, sizeof n);
-    return n;
+  std::string_view long_text() const noexcept {
+    std::uint64_t n;
+    std::memcpy(&n, heap_data(), sizeof n);
+    return {heap_data() + sizeof n, static_cast<std::size_t>(n)};
   }
   void copy_from(const packed_chars& o) {
-    if (o.tag() == heap_tag) {
-      set_null();  // until the copy is made: assign can throw
+    if (o.on_heap()) {
+      word_ = null_word;  // until the copy is made: assign can throw
       assign(o.view());
     } else {
-      std::memcpy(bytes_, o.bytes_, sizeof bytes_);
+      word_ = o.word_;
     }
   }
   void release() noexcept;
 
-  alignas(8) unsigned char bytes_[16];
+  std::uint64_t word_ = null_word;
 };
+static_assert(sizeof(packed_chars) == 8);
 
 // A text column that always has a value (ids, foreign keys). Reads as a std::string_view.
 class packed_string {

@@ -1,7 +1,8 @@
-// detail::packed_string and detail::packed_optional, the 16-byte text columns of stored rows
-// (engine/src/packed_text.hpp): every length reads back exactly (inline up to 15 bytes, in the
-// pool up to its largest block, and beyond), null stays distinct from "", and copies, moves and
-// reassignments (including of an object's own text) keep each value intact.
+// detail::packed_string and detail::packed_optional, the 8-byte text columns of stored rows
+// (engine/src/packed_text.hpp): every length reads back exactly (inline up to 7 bytes, in the
+// pool up to its largest block, beyond it, and past the 32,766 bytes whose size fits beside the
+// pointer), null stays distinct from "", and copies, moves and reassignments (including of an
+// object's own text) keep each value intact.
 #include "packed_text.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -18,13 +19,16 @@ using customerdb::detail::packed_string;
 // Texts of the lengths where the representation changes, with NULs and high bytes.
 std::vector<std::string> texts() {
   std::vector<std::string> out;
-  for (std::size_t n : {0, 1, 14, 15, 16, 17, 31, 32, 33, 1023, 1024, 1025, 70000}) {
+  for (std::size_t n : {0, 1, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 1023, 1024, 1025, 32766, 32767,
+                        32768, 70000}) {
     std::string s(n, 'a');
     for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>("a\0\xff z"[i % 5]);
     out.push_back(std::move(s));
   }
   return out;
 }
+
+static_assert(sizeof(packed_string) == 8 && sizeof(packed_optional) == 8);
 
 BOOST_AUTO_TEST_CASE(every_length_reads_back_exactly) {
   for (const auto& t : texts()) {
