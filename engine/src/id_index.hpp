@@ -10,12 +10,15 @@
 // the 16 bits above the 48 that an address on an LP64 target uses (insert throws
 // std::length_error for an address beyond them).
 //
-// Linear probing, at most 3/4 full, capacity a power of two; erasing shifts the following
-// entries of the run back (no tombstones). The index does not own what it points to: the table
+// Linear probing, at most 3/4 full; an id's home is its hash scaled to the capacity, which
+// reserve(n) makes 1.5 n (2/3 full: a loaded table's index takes 24 bytes per row, where
+// powers of two left it between 21 and 43), and which growing one entry at a time doubles.
+// Erasing shifts the following entries of the run back (no tombstones). The index does not own what it points to: the table
 // keeps it in step with its container (insert, erase, and set_row when a slot gets a new row).
 // Thread-compatible.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -66,18 +69,18 @@ class id_index {
 
   std::size_t size() const noexcept { return size_; }
 
-  // Room for `n` entries without growing.
+  // Room for `n` entries without growing: at least 1.5 n, and at least twice the capacity when
+  // it grows (so that growing one entry at a time costs O(1) per entry).
   void reserve(std::size_t n) {
-    std::size_t capacity = entries_.empty() ? 16 : entries_.size();
-    while (n > capacity / 4 * 3) capacity *= 2;
-    if (capacity != entries_.size()) rehash(capacity);
+    if (n <= entries_.size() / 4 * 3) return;
+    rehash(std::max({std::size_t{16}, n + n / 2, 2 * entries_.size()}));
   }
 
   // The slot of the row whose id is `id`, or null. Starts loading the row before it compares
   // the slot's key.
   const Slot* find(const key& id) const noexcept {
     if (entries_.empty()) return nullptr;
-    for (std::size_t i = id.hash() & mask(); entries_[i].slot(); i = (i + 1) & mask()) {
+    for (std::size_t i = home(id.hash()); entries_[i].slot(); i = next(i)) {
       const entry& e = entries_[i];
       if (e.hash() != id.hash()) continue;
       // The row's lines arrive with the slot's. (Prefetching every line of the slot as well
@@ -90,7 +93,7 @@ class id_index {
 
   // Asks the CPU to fetch the entry where a search for an id with hash `hash` starts.
   void prefetch(std::size_t hash) const noexcept {
-    if (!entries_.empty()) __builtin_prefetch(&entries_[hash & mask()]);
+    if (!entries_.empty()) __builtin_prefetch(&entries_[home(hash)]);
   }
 
   // Adds `s`, whose id the index does not hold yet. Throws std::bad_alloc (growing) or
@@ -114,9 +117,9 @@ class id_index {
     std::size_t hole = static_cast<std::size_t>(e - entries_.data());
     // Shift back every later entry of the run that may move into the hole: one whose home
     // position is not cyclically within (hole, i].
-    for (std::size_t i = (hole + 1) & mask(); entries_[i].slot(); i = (i + 1) & mask()) {
-      const std::size_t home = entries_[i].hash() & mask();
-      const bool stays = hole <= i ? (hole < home && home <= i) : (hole < home || home <= i);
+    for (std::size_t i = next(hole); entries_[i].slot(); i = next(i)) {
+      const std::size_t h = home(entries_[i].hash());
+      const bool stays = hole <= i ? (hole < h && h <= i) : (hole < h || h <= i);
       if (stays) continue;
       entries_[hole] = entries_[i];
       hole = i;
@@ -126,18 +129,23 @@ class id_index {
   }
 
  private:
-  std::size_t mask() const noexcept { return entries_.size() - 1; }
+  // Where the search for a hash starts: the hash (32 bits) scaled to the capacity.
+  std::size_t home(std::size_t hash) const noexcept {
+    return static_cast<std::size_t>((std::uint64_t{static_cast<std::uint32_t>(hash)} *
+                                     entries_.size()) >> 32);
+  }
+  std::size_t next(std::size_t i) const noexcept { return i + 1 == entries_.size() ? 0 : i + 1; }
 
   entry* locate(const Slot& s) noexcept {
     if (entries_.empty()) return nullptr;
-    for (std::size_t i = s.id.hash() & mask(); entries_[i].slot(); i = (i + 1) & mask())
+    for (std::size_t i = home(s.id.hash()); entries_[i].slot(); i = next(i))
       if (entries_[i].slot() == &s) return &entries_[i];
     return nullptr;
   }
 
   void place(const entry& e) noexcept {
-    std::size_t i = e.hash() & mask();
-    while (entries_[i].slot()) i = (i + 1) & mask();
+    std::size_t i = home(e.hash());
+    while (entries_[i].slot()) i = next(i);
     entries_[i] = e;
   }
 

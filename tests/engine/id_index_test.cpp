@@ -95,8 +95,8 @@ BOOST_AUTO_TEST_CASE(crowded_small_index_matches_a_map_after_every_step) {
 BOOST_AUTO_TEST_CASE(growing_index_matches_a_map) { run(7, 20000, 120000, false); }
 
 BOOST_AUTO_TEST_CASE(index_past_65536_entries_places_by_the_whole_hash) {
-  // An entry keeps the hash's two halves beside its two pointers: at 2^18 entries the home of an
-  // entry (found again when an erase shifts the run back) needs bits of both.
+  // An entry keeps the hash's two halves beside its two pointers: its home (found again when an
+  // erase shifts the run back) is the whole hash scaled to the capacity, here past 2^17.
   run(11, 100000, 250000, false);
 }
 

@@ -25,8 +25,9 @@ using customerdb::detail::key;
 using customerdb::detail::key_equal;
 using customerdb::detail::key_hash;
 
-// Texts around the inline size, from a small alphabet so that long common prefixes, equal
-// texts and prefixes of one another are frequent.
+// Texts around the inline size (a long key's head is shorter: it ends with the pointer to the
+// whole text), from a small alphabet so that long common prefixes, equal texts and prefixes of
+// one another are frequent.
 std::vector<std::string> texts(unsigned seed, int n) {
   std::mt19937 rng(seed);
   const std::string alphabet("ab\0\xff", 4);
@@ -38,8 +39,11 @@ std::vector<std::string> texts(unsigned seed, int n) {
                                full, full + nul, full + "a", full.substr(1) + nul};
   for (int i = 0; i < n; ++i) {
     std::string s(key::inline_size - 3 + rng() % 8, 'a');
-    for (auto& c : s)
-      if (rng() % 4 == 0) c = alphabet[rng() % alphabet.size()];
+    // Every other text keeps the first bytes of the head of a long key as they are, so that
+    // long and inline texts often tie there and differ in the bytes after.
+    const std::size_t first = i % 2 == 0 ? 0 : key::long_head_size - 2;
+    for (std::size_t k = first; k < s.size(); ++k)
+      if (rng() % 4 == 0) s[k] = alphabet[rng() % alphabet.size()];
     out.push_back(s);
   }
   return out;
