@@ -3,7 +3,7 @@
 //
 // A store keeps millions of rows, most of whose text columns are short or null: an address row
 // has eleven nullable ones. Text of up to 7 bytes is kept inline; longer text lives in one
-// block of the pool (pool.hpp), which has no per-block header and rounds to 16 bytes instead of
+// block of the pool (pool.hpp), which has no per-block header and rounds to 8 bytes instead of
 // malloc's 8-byte header and 16-byte rounding. Together they take about a quarter off the memory
 // of a loaded store, and so off the time a new process spends having that memory mapped in.
 //

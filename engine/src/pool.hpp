@@ -8,7 +8,7 @@
 // that a background thread has mapped and faulted in ahead of demand (by writing a byte of each
 // page), and keeps freed blocks for reuse.
 //
-// Blocks of up to `max_block` bytes, in classes of 16 bytes. Each thread carves new blocks from
+// Blocks of up to `max_block` bytes, in classes of 8 bytes. Each thread carves new blocks from
 // a chunk of its own, without a lock and in the order it asks for them (so a row and its index
 // node share pages), and a thread that ends hands the rest of its chunk on; freed blocks go to
 // a list per class, behind a lock of its own. Larger or array requests go to the global
@@ -26,7 +26,7 @@ namespace customerdb::detail {
 namespace pool {
 
 inline constexpr std::size_t max_block = 1024;
-inline constexpr std::size_t alignment = 16;
+inline constexpr std::size_t alignment = 8;
 inline constexpr std::size_t chunk_bytes = std::size_t{1} << 20;  // memory is mapped in chunks
 
 // A block of `bytes` (1..max_block), aligned to `alignment`.
