@@ -136,8 +136,7 @@ void copy_columns(const Row& r, Dto& d) {
   customerdb::for_each_column<typename Row::columns>([&](const auto& column) {
     using column_type = std::remove_cvref_t<decltype(column)>;
     if constexpr (column_type::stored && !column_type::template is<column_kind::id>) {
-      if (d.has_field(column.name))
-        column.member(d) = dto_value(column.member(r));
+      if (d.has_field(column.name)) column.member(d) = dto_value(column.member(r));
     }
   });
 }

@@ -13,9 +13,9 @@
 // Linear probing, at most 3/4 full; an id's home is its hash scaled to the capacity, which
 // reserve(n) makes 1.5 n (2/3 full: a loaded table's index takes 24 bytes per row, where
 // powers of two left it between 21 and 43), and which growing one entry at a time doubles.
-// Erasing shifts the following entries of the run back (no tombstones). The index does not own what it points to: the table
-// keeps it in step with its container (insert, erase, and set_row when a slot gets a new row).
-// Thread-compatible.
+// Erasing shifts the following entries of the run back (no tombstones). The index does not
+// own what it points to: the table keeps it in step with its container (insert, erase, and
+// set_row when a slot gets a new row). Thread-compatible.
 #pragma once
 
 #include <algorithm>
@@ -131,8 +131,8 @@ class id_index {
  private:
   // Where the search for a hash starts: the hash (32 bits) scaled to the capacity.
   std::size_t home(std::size_t hash) const noexcept {
-    return static_cast<std::size_t>((std::uint64_t{static_cast<std::uint32_t>(hash)} *
-                                     entries_.size()) >> 32);
+    return static_cast<std::size_t>(
+        (std::uint64_t{static_cast<std::uint32_t>(hash)} * entries_.size()) >> 32);
   }
   std::size_t next(std::size_t i) const noexcept { return i + 1 == entries_.size() ? 0 : i + 1; }
 

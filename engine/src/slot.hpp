@@ -84,10 +84,7 @@ struct extra_keys<membership_row> {
 template <class Row>
 struct slot {
   explicit slot(row_ptr<Row> r)
-      : row(std::move(r)),
-        id(key::stored(row->id)),
-        extra(*row),
-        deleted(is_deleted(*row)) {}
+      : row(std::move(r)), id(key::stored(row->id)), extra(*row), deleted(is_deleted(*row)) {}
 
   const Row& operator*() const noexcept { return *row; }
   const Row* operator->() const noexcept { return row.get(); }

@@ -568,22 +568,21 @@ inline constexpr std::tuple customer_indexed_fields{
     indexed_field<lookup_kind::hashed, by_company>{"company_name", true},
     indexed_field<lookup_kind::group_members>{"groups", false},
 };
-using customer_table =
-    table<customer_row,
-          table_container<
-              customer_row, live_index<customer_row>, hashed_by<customer_row, by_email, &email_of>,
-              hashed_by<customer_row, by_company, &company_of>>,
-          customer_indexed_fields>;
+using customer_table = table<customer_row,
+                             table_container<customer_row, live_index<customer_row>,
+                                             hashed_by<customer_row, by_email, &email_of>,
+                                             hashed_by<customer_row, by_company, &company_of>>,
+                             customer_indexed_fields>;
 
 inline constexpr std::tuple group_indexed_fields{
     indexed_field<lookup_kind::id>{"id", true},
     indexed_field<lookup_kind::hashed, by_name>{"name", true},
     indexed_field<lookup_kind::member_groups>{"customers", false},
 };
-using group_table =
-    table<group_row,
-          table_container<group_row, live_index<group_row>, hashed_by<group_row, by_name, &name_of>>,
-          group_indexed_fields>;
+using group_table = table<
+    group_row,
+    table_container<group_row, live_index<group_row>, hashed_by<group_row, by_name, &name_of>>,
+    group_indexed_fields>;
 
 inline constexpr std::tuple address_indexed_fields{
     indexed_field<lookup_kind::id>{"id", true},

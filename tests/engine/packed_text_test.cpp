@@ -19,8 +19,8 @@ using customerdb::detail::packed_string;
 // Texts of the lengths where the representation changes, with NULs and high bytes.
 std::vector<std::string> texts() {
   std::vector<std::string> out;
-  for (std::size_t n : {0, 1, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 1023, 1024, 1025, 32766, 32767,
-                        32768, 70000}) {
+  for (std::size_t n :
+       {0, 1, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 1023, 1024, 1025, 32766, 32767, 32768, 70000}) {
     std::string s(n, 'a');
     for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>("a\0\xff z"[i % 5]);
     out.push_back(std::move(s));
