@@ -130,13 +130,14 @@ std::string dto_value(const packed_string& column) { return column.str(); }
 std::optional<metadata> dto_value(const packed_metadata& column) { return column.copy(); }
 
 // Copies the stored columns of `r` that the DTO's selection keeps into `d`, but for the id
-// (always there, set by the caller).
+// (always there, set by the caller) and the column named `elsewhere` (the caller's too).
 template <class Row, class Dto>
-void copy_columns(const Row& r, Dto& d) {
+void copy_columns(const Row& r, Dto& d, std::string_view elsewhere = {}) {
   customerdb::for_each_column<typename Row::columns>([&](const auto& column) {
     using column_type = std::remove_cvref_t<decltype(column)>;
     if constexpr (column_type::stored && !column_type::template is<column_kind::id>) {
-      if (d.has_field(column.name)) column.member(d) = dto_value(column.member(r));
+      if (column.name != elsewhere && d.has_field(column.name))
+        column.member(d) = dto_value(column.member(r));
     }
   });
 }
@@ -185,7 +186,8 @@ customer customer_dto(const customer_row& r, const slot<customer_row>* s, const 
   const bool shipping = d.has_field("default_shipping_address_id");
   // The default addresses' slots are fetched while the row's columns are copied.
   if (s && (billing || shipping)) prefetch_default_addresses(*s);
-  copy_columns(r, d);
+  copy_columns(r, d, "email");
+  if (d.has_field("email") && r.email) d.email.emplace(s ? s->extra.email.view() : *r.email);
   if (billing || shipping) {
     const auto ids = s ? v.default_addresses_of(*s) : v.default_addresses_of(r.id);
     if (billing && !ids.billing.empty()) d.default_billing_address_id.emplace(ids.billing);

@@ -71,7 +71,7 @@ template <class Row>
 bool deleted_of(const slot<Row>& s) noexcept {
   return s.deleted;
 }
-inline const hashed_key& email_of(const slot<customer_row>& s) noexcept { return s.extra.email; }
+inline const key& email_of(const slot<customer_row>& s) noexcept { return s.extra.email; }
 inline const hashed_key& company_of(const slot<customer_row>& s) noexcept {
   return s.extra.company;
 }
