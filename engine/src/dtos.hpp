@@ -47,8 +47,8 @@ load_plan make_load_plan(const find_config& config, bool with_deleted);
 template <class Row>
 dto_t<Row> to_dto(const Row& row, const view& v, const load_plan& plan);
 
-// The DTO of the row in slot `s`. For customers it reads the id and the default address ids
-// the slot holds inline rather than the row's own strings (fewer cache misses).
+// The DTO of the row in slot `s`. For customers it reads the id, the e-mail and the default
+// address ids the slot holds inline rather than the row's own strings (fewer cache misses).
 template <class Row>
 dto_t<Row> to_dto(const slot<Row>& s, const view& v, const load_plan& plan) {
   return to_dto(*s, v, plan);

@@ -54,7 +54,7 @@ void packed_chars::assign(std::string_view s) {
 
 void packed_chars::release() noexcept {
   if (!on_heap()) return;
-  const std::size_t n = word_ >> address_bits & size_mask;
+  const std::size_t n = heap_size_field();
   deallocate_text(heap_data(), n == size_mask ? long_text().size() + sizeof(std::uint64_t) : n);
 }
 

@@ -55,7 +55,7 @@ class packed_chars {
   // The text; empty when null.
   std::string_view view() const noexcept {
     if (on_heap()) {
-      const std::size_t n = word_ >> address_bits & size_mask;
+      const std::size_t n = heap_size_field();
       if (n != size_mask) return {heap_data(), n};
       return long_text();
     }
@@ -81,6 +81,8 @@ class packed_chars {
   static constexpr std::uint64_t null_word = std::uint64_t{0x7f} << 56;
 
   bool on_heap() const noexcept { return (word_ & heap_bit) != 0; }
+  // A heap text's size, or size_mask when the block holds it (long_text).
+  std::size_t heap_size_field() const noexcept { return word_ >> address_bits & size_mask; }
   const char* heap_data() const noexcept {
     return reinterpret_cast<const char*>(static_cast<std::uintptr_t>(word_ & address_mask));
   }

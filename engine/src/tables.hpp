@@ -34,6 +34,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "id_index.hpp"
@@ -158,7 +159,12 @@ class table {
 
   // Hash indexes keep up to max_bucket_load entries per bucket, not Boost's default of one:
   // half the bucket arrays (8 bytes a bucket), for a chain that is about half a node longer.
-  table() { set_bucket_load<0>(); }
+  table() {
+    for_each_index(rows_, [](auto& idx) {
+      if constexpr (requires { idx.max_load_factor(max_bucket_load); })
+        idx.max_load_factor(max_bucket_load);
+    });
+  }
   static constexpr float max_bucket_load = 2.0f;
   // The id index points into the container's nodes: a copy would point into the original.
   table(const table&) = delete;
@@ -227,7 +233,10 @@ class table {
   // so it costs a round of misses itself, shared by the batch.
   void prefetch_insert(const slot<Row>& s) const noexcept {
     ids_.prefetch(s.id.hash());
-    prefetch_buckets<0>(s);
+    for_each_index(rows_, [&](const auto& idx) {
+      if constexpr (requires { idx.bucket(idx.key_extractor()(s)); })
+        prefetch_bucket(idx, idx.key_extractor()(s));
+    });
   }
 
   // Asks the CPU to fetch what lookup<Name>(k) reads first (see prefetch_insert): call it for
@@ -242,7 +251,9 @@ class table {
   // Prepares the hash indexes for `n` rows in all.
   void reserve(std::size_t n) {
     ids_.reserve(n);
-    reserve_hashed<0>(n);
+    for_each_index(rows_, [n](auto& idx) {
+      if constexpr (requires { idx.reserve(n); }) idx.reserve(n);
+    });
   }
 
   // An element taken out of the container whole (put_retiring, erase_retiring).
@@ -504,23 +515,12 @@ class table {
     }
   }
 
-  template <std::size_t I>
-  void set_bucket_load() {
-    if constexpr (I < boost::mpl::size<typename Container::index_type_list>::value) {
-      auto& idx = rows_.template get<I>();
-      if constexpr (requires { idx.max_load_factor(max_bucket_load); })
-        idx.max_load_factor(max_bucket_load);
-      set_bucket_load<I + 1>();
-    }
-  }
-
-  template <std::size_t I>
-  void reserve_hashed(std::size_t n) {
-    if constexpr (I < boost::mpl::size<typename Container::index_type_list>::value) {
-      auto& idx = rows_.template get<I>();
-      if constexpr (requires { idx.reserve(n); }) idx.reserve(n);
-      reserve_hashed<I + 1>(n);
-    }
+  // Calls f(index) for each index of the container `rows` (this table's rows_, const or not).
+  template <class Rows, class F>
+  static void for_each_index(Rows& rows, F&& f) {
+    constexpr std::size_t n = boost::mpl::size<typename Container::index_type_list>::value;
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (f(rows.template get<I>()), ...); }
+    (std::make_index_sequence<n>{});
   }
 
   // Reads the bucket of `k` in the hash index `idx` and asks for its first node: the key and
@@ -531,16 +531,6 @@ class table {
     const auto first = idx.begin(n);
     if (first == idx.end(n)) return;
     prefetch_lines(std::addressof(*first));
-  }
-
-  template <std::size_t I>
-  void prefetch_buckets(const slot<Row>& s) const noexcept {
-    if constexpr (I < boost::mpl::size<typename Container::index_type_list>::value) {
-      const auto& idx = rows_.template get<I>();
-      if constexpr (requires { idx.bucket(idx.key_extractor()(s)); })
-        prefetch_bucket(idx, idx.key_extractor()(s));
-      prefetch_buckets<I + 1>(s);
-    }
   }
 
   // Takes the element `s` out of the container and the id index.
