@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "keys.hpp"
+#include "pointer_bits.hpp"
 #include "prefetch.hpp"
 
 namespace customerdb::detail {
@@ -35,29 +36,21 @@ class id_index {
   class entry {
    public:
     entry() noexcept = default;
-    // Throws std::length_error when an address needs more than address_bits.
+    // Throws std::length_error for an address beyond 48 bits (pointer_bits.hpp).
     entry(std::uint32_t hash, const Slot* s, const Row* r)
         : slot_(pack(s, hash & 0xffff)), row_(pack(r, hash >> 16)) {}
 
-    const Slot* slot() const noexcept { return unpack<Slot>(slot_); }  // null: the entry is free
-    const Row* row() const noexcept { return unpack<Row>(row_); }
+    const Slot* slot() const noexcept { return pointer_bits::pointer<Slot>(slot_); }  // null: free
+    const Row* row() const noexcept { return pointer_bits::pointer<Row>(row_); }
     std::uint32_t hash() const noexcept {
-      return static_cast<std::uint32_t>(slot_ >> address_bits | row_ >> address_bits << 16);
+      return static_cast<std::uint32_t>(pointer_bits::high(slot_) | pointer_bits::high(row_) << 16);
     }
-    void set_row(const Row* r) noexcept { row_ = pack(r, row_ >> address_bits); }
+    void set_row(const Row* r) noexcept { row_ = pack(r, pointer_bits::high(row_)); }
 
    private:
-    static constexpr int address_bits = 48;
-    static constexpr std::uint64_t address_mask = (std::uint64_t{1} << address_bits) - 1;
-
     static std::uint64_t pack(const void* p, std::uint64_t high) {
-      const auto address = reinterpret_cast<std::uintptr_t>(p);
-      if (address > address_mask) throw std::length_error("id_index: an address beyond 48 bits");
-      return address | high << address_bits;
-    }
-    template <class T>
-    static const T* unpack(std::uint64_t bits) noexcept {
-      return reinterpret_cast<const T*>(static_cast<std::uintptr_t>(bits & address_mask));
+      if (!pointer_bits::fits(p)) throw std::length_error("id_index: an address beyond 48 bits");
+      return pointer_bits::pack(p, high);
     }
 
     std::uint64_t slot_ = 0;

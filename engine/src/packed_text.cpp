@@ -36,8 +36,7 @@ void packed_chars::assign(std::string_view s) {
   const bool long_text = n >= size_mask;
   const std::size_t block = long_text ? n + sizeof(std::uint64_t) : n;
   char* p = allocate_text(block);
-  const auto address = reinterpret_cast<std::uintptr_t>(p);
-  if (address > address_mask) {  // never on the 64-bit targets built for (47-bit user space)
+  if (!pointer_bits::fits(p)) {  // never on the 64-bit targets built for (47-bit user space)
     deallocate_text(p, block);
     throw std::bad_alloc();
   }
@@ -49,7 +48,7 @@ void packed_chars::assign(std::string_view s) {
     std::memcpy(p, s.data(), n);
   }
   release();
-  word_ = heap_bit | std::uint64_t{std::min(n, size_mask)} << address_bits | address;
+  word_ = pointer_bits::pack(p, heap_bit >> pointer_bits::address_bits | std::min(n, size_mask));
 }
 
 void packed_chars::release() noexcept {

@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "pointer_bits.hpp"
+
 namespace customerdb::detail {
 
 // The storage both types share, one 64-bit word: text of up to 7 bytes inline (its bytes first,
@@ -74,18 +76,14 @@ class packed_chars {
 
  private:
   static_assert(std::endian::native == std::endian::little, "inline text comes first");
-  static constexpr int address_bits = 48;
-  static constexpr std::uint64_t address_mask = (std::uint64_t{1} << address_bits) - 1;
   static constexpr std::uint64_t heap_bit = std::uint64_t{1} << 63;
   static constexpr std::size_t size_mask = 0x7fff;  // the largest: the size is in the block
   static constexpr std::uint64_t null_word = std::uint64_t{0x7f} << 56;
 
   bool on_heap() const noexcept { return (word_ & heap_bit) != 0; }
   // A heap text's size, or size_mask when the block holds it (long_text).
-  std::size_t heap_size_field() const noexcept { return word_ >> address_bits & size_mask; }
-  const char* heap_data() const noexcept {
-    return reinterpret_cast<const char*>(static_cast<std::uintptr_t>(word_ & address_mask));
-  }
+  std::size_t heap_size_field() const noexcept { return pointer_bits::high(word_) & size_mask; }
+  const char* heap_data() const noexcept { return pointer_bits::pointer<char>(word_); }
   std::string_view long_text() const noexcept {
     std::uint64_t n;
     std::memcpy(&n, heap_data(), sizeof n);

@@ -23,16 +23,7 @@ namespace {
 // Calls f.template operator()<Row>() for the row type of table `t`.
 template <class F>
 void with_row_of(table_name t, F&& f) {
-  switch (t) {
-    case table_name::customer_group:
-      return f.template operator()<group_row>();
-    case table_name::customer:
-      return f.template operator()<customer_row>();
-    case table_name::customer_address:
-      return f.template operator()<address_row>();
-    case table_name::customer_group_customer:
-      return f.template operator()<membership_row>();
-  }
+  with_record_of(t, [&]<class Record>() { f.template operator()<row_for_t<Record>>(); });
 }
 
 struct change_applier {

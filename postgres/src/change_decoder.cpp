@@ -15,22 +15,6 @@ namespace customerdb::postgres {
 
 namespace {
 
-// Calls f.template operator()<Record>() for the record type of table `t`.
-template <class F>
-decltype(auto) with_record_of(table_name t, F&& f) {
-  switch (t) {
-    case table_name::customer_group:
-      return f.template operator()<customer_group_record>();
-    case table_name::customer:
-      return f.template operator()<customer_record>();
-    case table_name::customer_address:
-      return f.template operator()<customer_address_record>();
-    case table_name::customer_group_customer:
-      break;
-  }
-  return f.template operator()<customer_group_customer_record>();
-}
-
 std::optional<table_name> table_named(std::string_view name) {
   for (std::size_t i = 0; i < std::size(medusa_table_names); ++i)
     if (medusa_table_names[i] == name) return static_cast<table_name>(i);

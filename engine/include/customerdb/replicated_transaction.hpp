@@ -20,8 +20,25 @@
 
 namespace customerdb {
 
-// The four tables, by Medusa's names.
+// The four tables, by Medusa's names, in the order of `record`'s alternatives.
 enum class table_name { customer_group, customer, customer_address, customer_group_customer };
+
+// Calls f.template operator()<Record>() for the record type of table `t` (the alternative of
+// `record` at `t`'s position) and returns what it returns.
+template <class F>
+decltype(auto) with_record_of(table_name t, F&& f) {
+  switch (t) {
+    case table_name::customer_group:
+      return f.template operator()<customer_group_record>();
+    case table_name::customer:
+      return f.template operator()<customer_record>();
+    case table_name::customer_address:
+      return f.template operator()<customer_address_record>();
+    case table_name::customer_group_customer:
+      break;
+  }
+  return f.template operator()<customer_group_customer_record>();
+}
 
 class replicated_transaction {
  public:
