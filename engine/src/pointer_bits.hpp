@@ -3,8 +3,8 @@
 // On the LP64 targets built for, a user-space address needs at most 48 bits (47 on x86-64 and
 // AArch64 Linux), so the 16 bits above them are free for data that would otherwise cost a word
 // of its own: packed text keeps a text's size there (packed_text.hpp), the id index half of an
-// id's hash (id_index.hpp). pack() refuses an address beyond 48 bits, which none of those
-// targets hands out. Stateless functions: thread-safe.
+// id's hash (id_index.hpp). Their callers check fits() before pack() and refuse an address
+// beyond 48 bits (none of those targets hands one out). Stateless functions: thread-safe.
 #pragma once
 
 #include <cstdint>
