@@ -52,6 +52,7 @@ journal_writer::journal_writer(file_system& fs, std::filesystem::path dir, fsync
     }
     current_first_ = next_sequence;
   }
+  publish_durable_locked();  // no other thread yet
   if (policy_ == fsync_policy::everysec) everysec_ = std::thread([this] { run_everysec(); });
 }
 
@@ -96,6 +97,7 @@ void journal_writer::append(std::uint64_t sequence, std::string_view record) {
   std::lock_guard lock(mutex_);
   appended_ = sequence;
   appended_at_ = size;
+  publish_durable_locked();
   if (gathering_ && appended_ >= gather_until_) gathered_.notify_one();
 }
 
@@ -126,6 +128,7 @@ void journal_writer::abandon(std::uint64_t sequence) noexcept {
   appended_ = sequence - 1;
   appended_at_ = 0;
   synced_ = std::min(synced_, appended_);
+  publish_durable_locked();
   // A sync running may have taken the record before it was cut: it does not cover the record
   // that the next commit appends with this sequence.
   if (syncing_) sync_target_ = std::min(sync_target_, appended_);
@@ -159,6 +162,7 @@ void journal_writer::rotate() {
   current_first_ = next;
   appended_at_ = 0;
   ++dir_changes_;
+  publish_durable_locked();
 }
 
 std::uint64_t journal_writer::current_first_sequence() const {
@@ -170,7 +174,6 @@ std::uint64_t journal_writer::current_first_sequence() const {
 // not fail for want of memory once it is published (and syncing_ must not stay set).
 void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
   syncing_ = true;
-  const std::uint64_t generation = ++generation_;
   const std::uint64_t before = synced_;
   sync_target_ = appended_;
   const std::uint64_t dir_target = dir_changes_;
@@ -197,12 +200,9 @@ void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
   const auto took = end - start;
   lock.lock();
   syncing_ = false;
-  auto& covered = covered_[generation % 2];
-  auto& next = covered_[(generation + 1) % 2];
   if (failure) {
     if (!failed_) failed_ = failure;
-    covered.notify_all();
-    next.notify_all();  // every waiter sees the failure
+    end_sync_locked();  // every waiter sees the failure
     throw error(error_code::io_error, *failure);
   }
   synced_ = std::max(synced_, sync_target_);
@@ -213,8 +213,20 @@ void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
   last_sync_end_ = end;
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(took);
   sync_time_ = sync_time_.count() == 0 ? ns : (3 * sync_time_ + ns) / 4;
-  covered.notify_all();
-  if (waiting_[(generation + 1) % 2] > 0) next.notify_one();  // one of them leads the next sync
+  publish_durable_locked();
+  end_sync_locked();
+}
+
+void journal_writer::publish_durable_locked() {
+  // durable_locked(s) holds exactly for s < this (s <= appended_ always).
+  const bool last_waits_for_directory = synced_ == appended_ && dir_synced_ != dir_changes_;
+  first_not_durable_.store(last_waits_for_directory ? synced_ : synced_ + 1,
+                           std::memory_order_release);
+}
+
+void journal_writer::end_sync_locked() {
+  syncs_ended_.fetch_add(1, std::memory_order_release);
+  syncs_ended_.notify_all();
 }
 
 void journal_writer::lead(std::unique_lock<std::mutex>& lock) {
@@ -239,21 +251,23 @@ bool journal_writer::durable_locked(std::uint64_t sequence) const {
 }
 
 void journal_writer::wait_synced(std::uint64_t sequence) {
-  std::unique_lock lock(mutex_);
-  while (!durable_locked(sequence)) {
-    if (failed_) throw journal_failed(*failed_);
-    if (!syncing_ && !gathering_) {
-      lead(lock);
-      continue;
+  for (;;) {
+    // Read before the check: a sync that ends after it changes the word, so the wait below
+    // cannot miss that sync's end.
+    const std::uint32_t ended = syncs_ended_.load(std::memory_order_acquire);
+    if (sequence < first_not_durable_.load(std::memory_order_acquire)) return;
+    {
+      std::unique_lock lock(mutex_);
+      if (durable_locked(sequence)) return;
+      if (failed_) throw journal_failed(*failed_);
+      if (!syncing_ && !gathering_) {
+        lead(lock);
+        continue;
+      }
     }
-    // The sync running covers the commit, or else the next sync will (it starts after this
-    // commit was appended): waits for that one's end.
-    const std::uint64_t generation =
-        syncing_ && sequence <= sync_target_ ? generation_ : generation_ + 1;
-    const std::size_t slot = generation % 2;
-    ++waiting_[slot];
-    covered_[slot].wait(lock);
-    --waiting_[slot];
+    // The sync running (or gathered for) covers the commit, or else the next sync will (it
+    // starts after this commit was appended): one of the writers it leaves waiting leads it.
+    syncs_ended_.wait(ended, std::memory_order_acquire);
   }
 }
 

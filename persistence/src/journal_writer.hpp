@@ -3,8 +3,10 @@
 //   always    wait_durable() returns once an fsync covers the commit. Concurrent waiters share
 //             fsyncs (group commit): one of them, the leader, syncs everything appended so far
 //             while the others wait for it; a commit appended while a sync runs waits for the
-//             next one, whose leader takes every commit appended meanwhile. Each sync wakes only
-//             the waiters it covers, and one waiter of the next sync to lead it.
+//             next one, whose leader takes every commit appended meanwhile. A waiter that a sync
+//             covers returns without taking the journal's mutex (it reads an atomic word that
+//             the sync publishes), so the writers one sync releases do not queue for that mutex
+//             before they commit again.
 //             A commit delay (as PostgreSQL's commit_delay with commit_siblings): when the last
 //             sync saw other writers (it covered more than one commit, or more were appended
 //             while it ran), the leader of the next first waits until as many commits are
@@ -23,6 +25,7 @@
 // (the engine calls both under its writer mutex); wait_durable() and sync() may run anywhere.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -84,6 +87,11 @@ class journal_writer {
   // REQUIRES as sync_locked.
   void lead(std::unique_lock<std::mutex>& lock);
   bool durable_locked(std::uint64_t sequence) const;
+  // Publishes durable_locked() to first_not_durable_: called whenever synced_, appended_ or
+  // the directory counts change. REQUIRES: `mutex_` held (or no other thread yet).
+  void publish_durable_locked();
+  // Ends a sync, successful or not: wakes every waiter. REQUIRES: `mutex_` held.
+  void end_sync_locked();
   void wait_synced(std::uint64_t sequence);
   void run_everysec();
 
@@ -93,11 +101,10 @@ class journal_writer {
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;  // stopping_ (the everysec thread)
-  // The waiters for sync number g wait on covered_[g % 2]: the sync running (number
-  // generation_) when it covers their commit, else the next. waiting_ counts them.
-  std::condition_variable covered_[2];
-  int waiting_[2] = {0, 0};
-  std::uint64_t generation_ = 0;   // syncs started
+  // Every commit before first_not_durable_ is durable (durable_locked()). Waiters for a
+  // sync wait on syncs_ended_, which every sync's end increments (C++20 atomic wait).
+  std::atomic<std::uint64_t> first_not_durable_{0};
+  std::atomic<std::uint32_t> syncs_ended_{0};
   std::uint64_t sync_target_ = 0;  // the last sequence the running sync covers
   // A leader gathering waits on gathered_ until appended_ reaches gather_until_.
   std::condition_variable gathered_;
