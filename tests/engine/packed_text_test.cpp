@@ -2,12 +2,15 @@
 // (engine/src/packed_text.hpp): every length reads back exactly (inline up to 7 bytes, in the
 // pool up to its largest block, beyond it, and past the 32,766 bytes whose size fits beside the
 // pointer), null stays distinct from "", and copies, moves and reassignments (including of an
-// object's own text) keep each value intact.
+// object's own text) keep each value intact. A packed_string's copies share its block, whichever
+// of them lets go first and on whichever thread; a packed_optional's copies have their own.
 #include "packed_text.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -92,6 +95,57 @@ BOOST_AUTO_TEST_CASE(order_and_equality_are_those_of_the_texts) {
       BOOST_TEST(((packed_string(a) < packed_string(b)) == (a < b)));
       BOOST_TEST(((packed_optional(a) == std::optional<std::string>(b)) == (a == b)));
     }
+}
+
+BOOST_AUTO_TEST_CASE(string_copies_share_the_text_and_the_last_one_frees_it) {
+  for (const auto& t : texts()) {
+    const bool on_heap = t.size() > 7;
+    auto first = std::make_unique<packed_string>(t);
+    packed_string copy(*first);
+    packed_string assigned;
+    assigned = copy;
+    BOOST_TEST(copy.shares_text_with(*first) == on_heap);
+    BOOST_TEST(assigned.shares_text_with(*first) == on_heap);
+    BOOST_TEST((static_cast<const void*>(copy.data()) == first->data()) == on_heap);
+    first.reset();  // the first owner goes first: the others still read the text
+    BOOST_TEST(copy.view() == t);
+    BOOST_TEST(assigned.view() == t);
+    copy = std::string_view("another text, on the heap");  // a block of its own again
+    BOOST_TEST(!copy.shares_text_with(assigned));
+    BOOST_TEST(assigned.view() == t);
+
+    const packed_optional o(t);
+    const packed_optional o_copy(o);
+    BOOST_TEST(*o_copy == t);
+    BOOST_TEST(static_cast<const void*>(o_copy.value_or_empty().data()) !=
+               static_cast<const void*>(o.value_or_empty().data()));
+  }
+}
+
+// Threads copy one string and drop their copies at once, the original going in the middle:
+// every copy reads the text to the end, and (under the sanitizers) no block is freed twice,
+// early or never.
+BOOST_AUTO_TEST_CASE(string_copies_come_and_go_on_many_threads) {
+  const std::string text(40, 'x');
+  auto original = std::make_unique<packed_string>(text);
+  std::vector<packed_string> seeds(4, *original);
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(seeds.size(), 0);
+  for (std::size_t i = 0; i < seeds.size(); ++i)
+    threads.emplace_back([&, i] {
+      for (int round = 0; round < 20000; ++round) {
+        packed_string copy(seeds[i]);
+        packed_string again;
+        again = copy;
+        if (again.view() != text) ++wrong[i];
+      }
+    });
+  original.reset();
+  for (auto& t : threads) t.join();
+  for (std::size_t i = 0; i < seeds.size(); ++i) {
+    BOOST_TEST(wrong[i] == 0);
+    BOOST_TEST(seeds[i].view() == text);
+  }
 }
 
 }  // namespace
