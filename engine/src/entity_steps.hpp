@@ -176,7 +176,8 @@ inline bool apply_metadata(packed_metadata& field, const patch<metadata>& p, dia
 }
 
 // A new row with the columns of the create input `d` (customerdb/inputs.hpp): its id claimed
-// (claim_id), its time stamps `now`. REQUIRES: every `ref` column given (a caller checks).
+// (claim_id), its time stamps `now`, its references sharing the text of the ids in `v` they
+// refer to (set_reference). REQUIRES: every `ref` column given (a caller checks).
 template <class Row, class Input>
 row_handle<Row> row_from_input(const view& v, const Input& d, timestamp now) {
   auto row = new_row<Row>();
@@ -185,7 +186,7 @@ row_handle<Row> row_from_input(const view& v, const Input& d, timestamp now) {
     if constexpr (column_type::template is<column_kind::id>) {
       column.member(*row) = claim_id<Row>(v, d.id);
     } else if constexpr (column_type::template is<column_kind::ref>) {
-      column.member(*row) = *column.member(d);
+      set_reference(column, column.member(*row), *column.member(d), ids_in(v));
     } else if constexpr (column_type::template is<column_kind::stamp>) {
       column.member(*row) = now;
     } else if constexpr (column_type::created) {

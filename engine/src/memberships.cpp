@@ -16,10 +16,10 @@ std::vector<std::string> customer_module::add_customer_to_group(
     const timestamp now = engine_->now();
     for (const auto& p : pairs) {
       // The database checks the group's key before the customer's (decision D19).
-      if (!t.find<group_row>(p.customer_group_id))
-        throw relationship_missing("customer_group_id", p.customer_group_id);
-      if (!t.find<customer_row>(p.customer_id))
-        throw relationship_missing("customer_id", p.customer_id);
+      const auto group = t.find<group_row>(p.customer_group_id);
+      if (!group) throw relationship_missing("customer_group_id", p.customer_group_id);
+      const auto customer = t.find<customer_row>(p.customer_id);
+      if (!customer) throw relationship_missing("customer_id", p.customer_id);
       // An existing membership is returned, not duplicated (decision D6).
       if (auto existing = t.memberships_of_pair(p.customer_id, p.customer_group_id);
           !existing.empty()) {
@@ -28,8 +28,8 @@ std::vector<std::string> customer_module::add_customer_to_group(
       }
       auto row = new_row<membership_row>();
       row->id = new_id(schema_of<membership_row>().prefix);
-      row->customer_id = p.customer_id;
-      row->customer_group_id = p.customer_group_id;
+      row->customer_id = customer->id;  // the references share the ids' text
+      row->customer_group_id = group->id;
       row->created_at = row->updated_at = now;
       t.put<membership_row>(row);
       ids.emplace_back(row->id.view());

@@ -30,7 +30,7 @@ struct change_applier {
   write_view& t;
 
   void operator()(const replicated_transaction::put_row& c) const {
-    std::visit([&](const auto& r) { t.put(make_row(r)); }, c.row);
+    std::visit([&](const auto& r) { t.put(make_row(r, 0, ids_in(t))); }, c.row);
   }
   void operator()(const replicated_transaction::delete_row& c) const {
     with_row_of(c.of, [&]<class Row>() {

@@ -179,13 +179,70 @@ void prefetch_row_text(const Row& r) noexcept {
   }
 }
 
-// A new, unpublished row with the columns of `record`.
-template <class Record>
-row_ptr<row_for_t<Record>> make_row(const Record& record, std::uint64_t version = 0) {
-  auto row = new_row<row_for_t<Record>>();
-  for_each_column(*row, record, [](auto& to, const auto& from) { to = from; });
+// Calls f(std::type_identity<Row>{}) for the row type that the reference column `column`
+// refers to: a membership's customer_group_id a group's, every other reference (customer_id)
+// a customer's.
+template <class Column, class F>
+void with_referenced_row(const Column& column, F&& f) {
+  static_assert(Column::template is<column_kind::ref>);
+  if (column.name == "customer_group_id")
+    f(std::type_identity<group_row>{});
+  else
+    f(std::type_identity<customer_row>{});
+}
+
+// Sets the reference `to` to `id`, sharing the text of the referenced row's id when
+// `find_id(std::type_identity<Referenced>{}, id)` returns it (a packed_string that a store or
+// a view holds, null when no such row is there): the rows that refer to a customer then keep
+// its id's text once, with the customer's (packed_string copies share their block). A
+// reference to a row not there (which a check refuses later) gets a copy of its own.
+template <class Column, class FindId>
+void set_reference(const Column& column, packed_string& to, std::string_view id,
+                   const FindId& find_id) {
+  with_referenced_row(column, [&](auto referenced) {
+    if (const packed_string* found = find_id(referenced, id))
+      to = *found;
+    else
+      to = id;
+  });
+}
+
+// The find_id of set_reference for rows that need not share (no lookups).
+inline constexpr auto no_shared_ids = [](auto, std::string_view) -> const packed_string* {
+  return nullptr;
+};
+
+// A new, unpublished row with the columns of `record`. Its references share the text of the
+// ids they refer to as set_reference() says, through `find_id`.
+template <class Record, class FindId = std::remove_cvref_t<decltype(no_shared_ids)>>
+row_ptr<row_for_t<Record>> make_row(const Record& record, std::uint64_t version = 0,
+                                    const FindId& find_id = no_shared_ids) {
+  using row_type = row_for_t<Record>;
+  auto row = new_row<row_type>();
+  customerdb::for_each_column<typename row_type::columns>([&](const auto& column) {
+    using column_type = std::remove_cvref_t<decltype(column)>;
+    if constexpr (column_type::template is<column_kind::ref>)
+      set_reference(column, column.member(*row), column.member(record), find_id);
+    else if constexpr (column_type::stored)
+      column.member(*row) = column.member(record);
+  });
   row->version = version;
   return row;
+}
+
+// The find_id of make_row and set_reference that finds ids in `where`: a view (find<Row>) or
+// a store (of<Row>().find). The id returned lives as long as its row stays in `where`.
+template <class Where>
+auto ids_in(const Where& where) {
+  return [&where](auto referenced, std::string_view id) -> const packed_string* {
+    using referenced_row = typename decltype(referenced)::type;
+    row_ptr<referenced_row> row;
+    if constexpr (requires { where.template find<referenced_row>(id); })
+      row = where.template find<referenced_row>(id);
+    else
+      row = where.template of<referenced_row>().find(id);
+    return row ? &row->id : nullptr;
+  };
 }
 
 }  // namespace customerdb::detail

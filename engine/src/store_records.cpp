@@ -67,7 +67,9 @@ void store_loader::on_table(table_id t, F&& f) {
 template <class Record>
 void store_loader::add(const Record& r) {
   auto& t = store_.of<row_for_t<Record>>();
-  auto row = make_row(r, version_);
+  // A snapshot's customers and groups come before the rows that refer to them, whose
+  // references so share their ids' text.
+  auto row = make_row(r, version_, ids_in(store_));
   if (replaying_) return t.put(std::move(row));
   auto& pending = pending_.of<row_for_t<Record>>();
   pending.emplace_back(std::move(row));

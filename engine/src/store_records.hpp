@@ -23,8 +23,10 @@ persistence::commit_changes changes_of(const row_batch& rows, std::uint64_t sequ
 
 // Fills a store at recovery: a snapshot's rows (inserted in batches, in id order; an id twice is
 // refused with std::runtime_error), then journal records (rows replaced or erased), each row
-// stamped with the commit that wrote it. Takes each snapshot table on its own thread, as
-// record_sink says; the store is not shared yet.
+// stamped with the commit that wrote it; the references of addresses and memberships share the
+// text of the customers' and groups' ids (make_row), which record_sink delivers before them.
+// Takes each snapshot table on its own thread, as record_sink says; the store is not shared
+// yet.
 class store_loader final : public persistence::record_sink {
  public:
   // Reports to `progress` (when set) the snapshot's rows loaded, then the journal's commits

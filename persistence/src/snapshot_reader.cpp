@@ -79,9 +79,9 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
     throw corrupt_snapshot(path, at(), "unexpected bytes after the rows");
 }
 
-// Decodes the payload (checksum already verified) into `sink`: groups and customers on one
-// thread, addresses and memberships on two more; or, when `in_order`, every table in turn on
-// the calling thread.
+// Decodes the payload (checksum already verified) into `sink`: groups and customers, then
+// addresses and memberships on two threads (record_sink: the rows that refer to customers and
+// groups come after them); or, when `in_order`, every table in turn on the calling thread.
 void decode_payload(std::string_view payload, const snapshot_header& h, record_sink& sink,
                     const std::filesystem::path& path, bool in_order) {
   std::array<std::string_view, table_count> sections;
@@ -101,11 +101,9 @@ void decode_payload(std::string_view payload, const snapshot_header& h, record_s
       decode(t);
     return;
   }
-  run_in_parallel<3>({[&] {
-                        decode(table::groups);
-                        decode(table::customers);
-                      },
-                      [&] { decode(table::addresses); }, [&] { decode(table::memberships); }});
+  decode(table::groups);
+  decode(table::customers);
+  run_in_parallel<2>({[&] { decode(table::addresses); }, [&] { decode(table::memberships); }});
 }
 
 }  // namespace

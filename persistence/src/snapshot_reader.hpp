@@ -30,9 +30,9 @@ struct checked_snapshot {
 // when the payload's checksum does not match.
 checked_snapshot load_snapshot(file_system& fs, const std::filesystem::path& path);
 
-// Passes the rows of `s` (of the file `path`) to `sink`, from three threads at once, each with
-// its own tables (groups then customers; addresses; memberships): `sink` must accept calls for
-// different tables concurrently. Throws corruption when they do not decode into the counted
+// Passes the rows of `s` (of the file `path`) to `sink`: groups then customers on the calling
+// thread, then addresses and memberships from two threads at once (record_sink): `sink` must
+// accept calls for those two tables concurrently. Throws corruption when they do not decode into the counted
 // rows; `sink` may have received rows then.
 void decode_snapshot(const checked_snapshot& s, record_sink& sink,
                      const std::filesystem::path& path);

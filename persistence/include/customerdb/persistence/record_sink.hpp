@@ -14,9 +14,11 @@
 // Errors: an implementation throws std::exception for rows it cannot take (e.g. an id twice in a
 // snapshot's table); persistence reports that as corruption naming the file and the offset.
 //
-// Thread-safety: a snapshot's tables are delivered from several threads at once, each table from
-// one thread (begin_table, its rows, end_table); journal records from one thread, after every
-// snapshot table has ended.
+// Thread-safety: a snapshot's groups and customers are delivered first, and have ended before
+// its addresses and memberships begin (so that a sink can find the rows these refer to); those
+// two tables are delivered from two threads at once, each table from one thread (begin_table,
+// its rows, end_table). Journal records come from one thread, after every snapshot table has
+// ended.
 #pragma once
 
 #include <cstdint>
