@@ -49,14 +49,18 @@ std::vector<const slot<Row>*> look_up(const view& v, const std::vector<std::stri
   } else if constexpr (Field::kind == lookup_kind::hashed || Field::kind == lookup_kind::leading) {
     for (auto k : keys) v.lookup_by<Row, Field>(key(k), push);
   } else if constexpr (Field::kind == lookup_kind::group_members) {
+    // The memberships' keys, not their rows: the slot holds the customer's id, where the row
+    // shares the text of the customer's (a line further away).
     for (auto k : keys)
-      for (const auto& m : v.memberships_of_group(k))
-        if (const auto* s = v.find_slot<Row>(m->customer_id.view())) out.push_back(s);
+      v.lookup<membership_row, "customer_group_id">(key(k), [&](const slot<membership_row>& m) {
+        if (const auto* s = v.find_slot<Row>(m.extra.customer.text())) out.push_back(s);
+      });
   } else {
     static_assert(Field::kind == lookup_kind::member_groups);
     for (auto k : keys)
-      for (const auto& m : v.memberships_of_customer(k))
-        if (const auto* s = v.find_slot<Row>(m->customer_group_id.view())) out.push_back(s);
+      v.lookup<membership_row, "customer_id">(key(k), [&](const slot<membership_row>& m) {
+        if (const auto* s = v.find_slot<Row>(m.extra.group.text())) out.push_back(s);
+      });
   }
   return out;
 }

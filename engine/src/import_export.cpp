@@ -8,14 +8,15 @@
 // data directory) appended to the journal.
 #include <boost/tuple/tuple.hpp>
 #include <algorithm>
-#include <type_traits>
-#include <unordered_map>
+#include <array>
 #include <atomic>
 #include <iterator>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "customerdb/customer_module.hpp"
@@ -154,22 +155,33 @@ class staged_ids {
   map customers_, groups_;
 };
 
-// Makes room in `rows` for a row of each of `records`; returns where the first goes.
+// The records of one table on their way into its staged rows, which have room for them from
+// `first` on.
 template <class Record>
-std::size_t make_room(const std::vector<Record>& records, row_vector<row_for_t<Record>>& rows) {
-  const std::size_t first = rows.size();
-  rows.resize(first + records.size());
-  return first;
-}
+struct staging {
+  staging(const std::vector<Record>& r, row_vector<row_for_t<Record>>& to)
+      : records(r), rows(to), first(to.size()) {
+    rows.resize(first + records.size());
+  }
+  // Makes the rows of half `half` (0 or 1) of the records, their references sharing the ids
+  // `find_id` finds (make_row).
+  template <class FindId>
+  void make_half(int half, const FindId& find_id) const {
+    const std::size_t middle = records.size() / 2;
+    const std::size_t begin = half == 0 ? 0 : middle, end = half == 0 ? middle : records.size();
+    for (std::size_t i = begin; i < end; ++i) rows[first + i] = make_row(records[i], 0, find_id);
+  }
 
-// Makes the rows of stretch `part` of `parts` of `records` into `rows` from `first` on (after
-// make_room), their references sharing the ids `find_id` finds (make_row).
-template <class Record, class FindId>
-void stage(const std::vector<Record>& records, row_vector<row_for_t<Record>>& rows,
-           std::size_t first, std::size_t part, std::size_t parts, const FindId& find_id) {
-  const std::size_t n = records.size();
-  for (std::size_t i = n * part / parts, end = n * (part + 1) / parts; i < end; ++i)
-    rows[first + i] = make_row(records[i], 0, find_id);
+  const std::vector<Record>& records;
+  row_vector<row_for_t<Record>>& rows;
+  const std::size_t first;
+};
+
+// Makes the rows of each of `tables` (staging), half of each on each of two threads.
+template <class FindId, class... Tables>
+void stage_in_halves(const FindId& find_id, const Tables&... tables) {
+  persistence::run_in_parallel<2>({[&] { (tables.make_half(0, find_id), ...); },
+                                   [&] { (tables.make_half(1, find_id), ...); }});
 }
 
 // Empties `records`, and frees its memory.
@@ -194,6 +206,24 @@ void visit_table(const view& v, const record_visitor& visit) {
     visit(record(to_record(*s)));
     return true;
   });
+}
+
+// Stages `records` into `rows` (staged_rows::add(record_set&&)): the customers and groups
+// first, so that the references of the addresses and memberships share their ids' text from
+// the start (a block freed later would stay in the pool). Making a million rows is mostly the
+// kernel handing out fresh pages: two threads.
+void stage_shared(record_set&& records, row_batch& rows) {
+  stage_in_halves(no_shared_ids, staging(records.customer_groups, rows.groups),
+                  staging(records.customers, rows.customers));
+  free_records(records.customer_groups);
+  free_records(records.customers);
+  staged_ids ids;
+  ids.add(rows.groups);
+  ids.add(rows.customers);
+  stage_in_halves(ids, staging(records.customer_addresses, rows.addresses),
+                  staging(records.customer_group_customers, rows.memberships));
+  free_records(records.customer_addresses);
+  free_records(records.customer_group_customers);
 }
 
 }  // namespace
@@ -314,37 +344,19 @@ void staged_rows::add(const record& r) {
 }
 
 void staged_rows::add(record_set&& records) {
-  // Making a million rows is mostly the kernel handing out fresh pages: two threads. The
-  // customers and groups first, so that the references of the addresses and memberships share
-  // their ids' text from the start (a block freed later would stay in the pool).
   auto& rows = *rows_;
-  const std::size_t groups = make_room(records.customer_groups, rows.groups);
-  const std::size_t customers = make_room(records.customers, rows.customers);
-  persistence::run_in_parallel<2>(
-      {[&] {
-         stage(records.customer_groups, rows.groups, groups, 0, 1, no_shared_ids);
-         stage(records.customers, rows.customers, customers, 0, 2, no_shared_ids);
-       },
-       [&] { stage(records.customers, rows.customers, customers, 1, 2, no_shared_ids); }});
-  free_records(records.customer_groups);
-  free_records(records.customers);
-  staged_ids ids;
-  ids.add(rows.groups);
-  ids.add(rows.customers);
-  const std::size_t addresses = make_room(records.customer_addresses, rows.addresses);
-  const std::size_t memberships = make_room(records.customer_group_customers, rows.memberships);
-  // Two addresses to a membership, about.
-  persistence::run_in_parallel<2>(
-      {[&] {
-         stage(records.customer_addresses, rows.addresses, addresses, 0, 3, ids);
-         stage(records.customer_addresses, rows.addresses, addresses, 1, 3, ids);
-       },
-       [&] {
-         stage(records.customer_addresses, rows.addresses, addresses, 2, 3, ids);
-         stage(records.customer_group_customers, rows.memberships, memberships, 0, 1, ids);
-       }});
-  free_records(records.customer_addresses);
-  free_records(records.customer_group_customers);
+  // Should making a row fail (out of memory), the rows staged before stay, and no others.
+  const std::array<std::size_t, 4> staged_before{rows.groups.size(), rows.customers.size(),
+                                                 rows.addresses.size(), rows.memberships.size()};
+  try {
+    stage_shared(std::move(records), rows);
+  } catch (...) {
+    rows.groups.resize(staged_before[0]);
+    rows.customers.resize(staged_before[1]);
+    rows.addresses.resize(staged_before[2]);
+    rows.memberships.resize(staged_before[3]);
+    throw;
+  }
 }
 
 void staged_rows::append(staged_rows&& later) {
