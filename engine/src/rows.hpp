@@ -230,17 +230,21 @@ row_ptr<row_for_t<Record>> make_row(const Record& record, std::uint64_t version 
   return row;
 }
 
-// The find_id of make_row and set_reference that finds ids in `where`: a view (find<Row>) or
-// a store (of<Row>().find). The id returned lives as long as its row stays in `where`.
+// The row `id` of `where`: a view (find<Row>) or a store (of<Row>().find); null when none.
+template <class Row, class Where>
+row_ptr<Row> find_in(const Where& where, std::string_view id) {
+  if constexpr (requires(const Where& w, std::string_view i) { w.template find<Row>(i); })
+    return where.template find<Row>(id);
+  else
+    return where.template of<Row>().find(id);
+}
+
+// The find_id of make_row and set_reference that finds ids in `where` (find_in). The id
+// returned lives as long as its row stays in `where`.
 template <class Where>
 auto ids_in(const Where& where) {
   return [&where](auto referenced, std::string_view id) -> const packed_string* {
-    using referenced_row = typename decltype(referenced)::type;
-    row_ptr<referenced_row> row;
-    if constexpr (requires { where.template find<referenced_row>(id); })
-      row = where.template find<referenced_row>(id);
-    else
-      row = where.template of<referenced_row>().find(id);
+    const auto row = find_in<typename decltype(referenced)::type>(where, id);
     return row ? &row->id : nullptr;
   };
 }
