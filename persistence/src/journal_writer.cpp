@@ -218,7 +218,8 @@ void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
 }
 
 void journal_writer::publish_durable_locked() {
-  // durable_locked(s) holds exactly for s < this (s <= appended_ always).
+  // Every commit synced is durable, except that the last appended, when a new file followed
+  // it, also waits for the directory entry of that file.
   const bool last_waits_for_directory = synced_ == appended_ && dir_synced_ != dir_changes_;
   first_not_durable_.store(last_waits_for_directory ? synced_ : synced_ + 1,
                            std::memory_order_release);
@@ -245,9 +246,8 @@ void journal_writer::lead(std::unique_lock<std::mutex>& lock) {
   sync_locked(lock);
 }
 
-bool journal_writer::durable_locked(std::uint64_t sequence) const {
-  // The last commit before a new file also waits for the directory entry of that file.
-  return synced_ >= sequence && (sequence != appended_ || dir_synced_ == dir_changes_);
+bool journal_writer::durable(std::uint64_t sequence) const noexcept {
+  return sequence < first_not_durable_.load(std::memory_order_acquire);
 }
 
 void journal_writer::wait_synced(std::uint64_t sequence) {
@@ -255,10 +255,10 @@ void journal_writer::wait_synced(std::uint64_t sequence) {
     // Read before the check: a sync that ends after it changes the word, so the wait below
     // cannot miss that sync's end.
     const std::uint32_t ended = syncs_ended_.load(std::memory_order_acquire);
-    if (sequence < first_not_durable_.load(std::memory_order_acquire)) return;
+    if (durable(sequence)) return;
     {
       std::unique_lock lock(mutex_);
-      if (durable_locked(sequence)) return;
+      if (durable(sequence)) return;  // published since, under the mutex
       if (failed_) throw journal_failed(*failed_);
       if (!syncing_ && !gathering_) {
         lead(lock);

@@ -86,9 +86,10 @@ class journal_writer {
   // As the leader of the next sync: waits for the commits expected (see the top), then syncs.
   // REQUIRES as sync_locked.
   void lead(std::unique_lock<std::mutex>& lock);
-  bool durable_locked(std::uint64_t sequence) const;
-  // Publishes durable_locked() to first_not_durable_: called whenever synced_, appended_ or
-  // the directory counts change. REQUIRES: `mutex_` held (or no other thread yet).
+  // Whether commit `sequence` is durable (as last published). Reads an atomic: any thread.
+  bool durable(std::uint64_t sequence) const noexcept;
+  // Computes first_not_durable_ from synced_, appended_ and the directory counts: called
+  // whenever one of them changes. REQUIRES: `mutex_` held (or no other thread yet).
   void publish_durable_locked();
   // Ends a sync, successful or not: wakes every waiter. REQUIRES: `mutex_` held.
   void end_sync_locked();
@@ -101,7 +102,7 @@ class journal_writer {
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;  // stopping_ (the everysec thread)
-  // Every commit before first_not_durable_ is durable (durable_locked()). Waiters for a
+  // Every commit before first_not_durable_ is durable (durable()). Waiters for a
   // sync wait on syncs_ended_, which every sync's end increments (C++20 atomic wait).
   std::atomic<std::uint64_t> first_not_durable_{0};
   std::atomic<std::uint32_t> syncs_ended_{0};

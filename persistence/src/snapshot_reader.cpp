@@ -96,14 +96,14 @@ void decode_payload(std::string_view payload, const snapshot_header& h, record_s
     const auto i = static_cast<std::size_t>(t);
     decode_section(sections[i], offsets[i], t, h, sink, path);
   };
-  if (in_order) {
-    for (const table t : {table::groups, table::customers, table::addresses, table::memberships})
-      decode(t);
-    return;
-  }
   decode(table::groups);
   decode(table::customers);
-  run_in_parallel<2>({[&] { decode(table::addresses); }, [&] { decode(table::memberships); }});
+  if (in_order) {
+    decode(table::addresses);
+    decode(table::memberships);
+  } else {
+    run_in_parallel<2>({[&] { decode(table::addresses); }, [&] { decode(table::memberships); }});
+  }
 }
 
 }  // namespace
