@@ -43,7 +43,9 @@ static_assert(table_of(tag::put_group) == table::groups &&
               table_of(tag::put_address) == table::addresses &&
               table_of(tag::put_membership) == table::memberships);
 
-constexpr unsigned archive_flags = boost::archive::no_header;
+// no_codecvt: a binary archive converts nothing; without it each record's archive builds a
+// locale (a cost per commit). The bytes are the same either way.
+constexpr unsigned archive_flags = boost::archive::no_header | boost::archive::no_codecvt;
 
 std::uint32_t archive_library_version() {
   string_buffer probe;

@@ -1,10 +1,15 @@
 #include "journal_writer.hpp"
 
 #include <fmt/format.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
+#include <optional>
 
 #include "customerdb/error.hpp"
 #include "data_dir.hpp"
@@ -23,10 +28,56 @@ error journal_failed(const std::string& reason) {
 // The longest commit delay: half the recent fsync time (as PostgreSQL's guidance for its
 // commit_delay), at most 1 ms.
 std::chrono::nanoseconds commit_delay(std::chrono::nanoseconds sync_time) {
-  return std::min<std::chrono::nanoseconds>(sync_time / 2, std::chrono::milliseconds(1));
+  return std::min<std::chrono::nanoseconds>(sync_time, std::chrono::milliseconds(1));
+}
+
+// The states of a waiter's word.
+enum : std::uint32_t {
+  asleep,   // linked in the journal's waiters
+  covered,  // unlinked: a sync made its commit durable
+  recheck,  // unlinked: look again under the mutex (a sync failed, or one opened)
+};
+
+// Sleeps until `word` no longer holds `asleep`, or until `deadline` (when given) has passed;
+// returns what it then holds. A futex of its own, not std::atomic::wait: libstdc++'s wait yields
+// the processor a few times before it sleeps, each yield a context switch that the writers
+// (more of them than processors) pay for.
+std::uint32_t sleep_while_asleep(const std::atomic<std::uint32_t>& word,
+                                 std::optional<std::chrono::steady_clock::time_point> deadline) {
+  for (;;) {
+    const std::uint32_t state = word.load(std::memory_order_acquire);
+    if (state != asleep) return state;
+    timespec timeout{};
+    if (deadline) {
+      const auto left = *deadline - std::chrono::steady_clock::now();
+      if (left <= std::chrono::nanoseconds(0)) return state;
+      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+      timeout.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+      timeout.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+    }
+    syscall(SYS_futex, reinterpret_cast<const std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, asleep,
+            deadline ? &timeout : nullptr, nullptr, 0);
+  }
+}
+
+// Stores `state` in `word` and wakes its sleeper. The sleeper may return, and the word's memory
+// be reused, as soon as the store is seen: the wake only uses the address (a private futex
+// wake reads no memory), and a sleeper woken by mistake sleeps again.
+void wake(std::atomic<std::uint32_t>& word, std::uint32_t state) {
+  auto* address = reinterpret_cast<std::uint32_t*>(&word);
+  word.store(state, std::memory_order_release);
+  syscall(SYS_futex, address, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
 }
 
 }  // namespace
+
+// Lives on the waiting thread's stack; linked in waiters_ (under mutex_) until a sync's end
+// unlinks it and sets `state`.
+struct journal_writer::waiter {
+  std::uint64_t sequence;
+  std::atomic<std::uint32_t> state{asleep};
+  waiter* next = nullptr;
+};
 
 journal_writer::journal_writer(file_system& fs, std::filesystem::path dir, fsync_policy policy,
                                std::uint64_t next_sequence,
@@ -98,7 +149,6 @@ void journal_writer::append(std::uint64_t sequence, std::string_view record) {
   appended_ = sequence;
   appended_at_ = size;
   publish_durable_locked();
-  if (gathering_ && appended_ >= gather_until_) gathered_.notify_one();
 }
 
 void journal_writer::abandon(std::uint64_t sequence) noexcept {
@@ -170,6 +220,83 @@ std::uint64_t journal_writer::current_first_sequence() const {
   return current_first_;
 }
 
+void journal_writer::open_sync_locked() {
+  open_ = true;
+  timekeeper_ = nullptr;
+  // A commit delay only when other writers were seen committing, only while the commits that
+  // they are expected to append are missing, and only until the delay after the last sync has
+  // passed (the writers it released have had their time; a writer alone after a pause, or
+  // after a burst of writers, syncs at once).
+  due_at_ = policy_ == fsync_policy::always && expected_ > 1 ? synced_ + expected_ : 0;
+  due_by_ = last_sync_end_ + commit_delay(sync_time_);
+}
+
+bool journal_writer::due_locked() const { return appended_ >= due_at_ || clock::now() >= due_by_; }
+
+void journal_writer::wait_synced(std::uint64_t sequence) {
+  if (durable(sequence)) return;
+  waiter w{.sequence = sequence};
+  std::unique_lock lock(mutex_);
+  for (;;) {  // here `w` is not linked
+    if (durable(sequence)) return;
+    if (failed_) throw journal_failed(*failed_);
+    if (!syncing_) {
+      if (!open_) open_sync_locked();
+      if (due_locked()) {
+        open_ = false;
+        timekeeper_ = nullptr;  // a timekeeper still asleep waits on as any waiter
+        sync_locked(lock);
+        lock.lock();
+        continue;
+      }
+      if (timekeeper_ == nullptr) timekeeper_ = &w;
+    }
+    // The sync running covers the commit, or else the open one will (the commit was appended
+    // before it starts).
+    w.state.store(asleep, std::memory_order_relaxed);
+    w.next = waiters_;
+    waiters_ = &w;
+    if (sleep_linked(lock, w)) return;
+  }
+}
+
+bool journal_writer::sleep_linked(std::unique_lock<std::mutex>& lock, waiter& w) {
+  // Once unlinked and woken, `w.next` is the next waiter of the same sync's end to wake (see
+  // end_sync): this waiter wakes it before anything else.
+  const auto pass_on = [&w](std::uint32_t state) {
+    if (w.next != nullptr) wake(w.next->state, state);
+  };
+  for (;;) {
+    std::optional<clock::time_point> deadline;
+    if (timekeeper_ == &w) deadline = due_by_;
+    lock.unlock();
+    std::uint32_t state = sleep_while_asleep(w.state, deadline);
+    if (state == covered) {
+      pass_on(state);
+      return true;
+    }
+    lock.lock();
+    state = w.state.load(std::memory_order_acquire);
+    if (state == covered) {
+      lock.unlock();
+      pass_on(state);
+      return true;
+    }
+    if (state == recheck) {
+      pass_on(state);
+      return false;
+    }
+    // Still linked (or unlinked with its wake to come): awake for the deadline of the open sync
+    // (a timekeeper is the only waiter with a deadline, and stays linked while it keeps it).
+    if (timekeeper_ == &w && due_locked()) {
+      waiter** link = &waiters_;
+      while (*link != &w) link = &(*link)->next;
+      *link = w.next;
+      return false;
+    }
+  }
+}
+
 // Allocates nothing unless a sync fails: a commit waiting for durability under `always` must
 // not fail for want of memory once it is published (and syncing_ must not stay set).
 void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
@@ -180,7 +307,7 @@ void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
   const std::shared_ptr<writable_file> current = current_;
   const std::size_t retired = retired_.size();
   lock.unlock();
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = clock::now();
   std::optional<std::string> failure;
   try {
     // The first `retired` files stay (only this sync removes them), but rotate() may grow the
@@ -196,13 +323,13 @@ void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
   } catch (const error& e) {
     failure = e.what();
   }
-  const auto end = std::chrono::steady_clock::now();
+  const auto end = clock::now();
   const auto took = end - start;
   lock.lock();
   syncing_ = false;
   if (failure) {
     if (!failed_) failed_ = failure;
-    end_sync_locked();  // every waiter sees the failure
+    end_sync(lock, true);  // every waiter sees the failure
     throw error(error_code::io_error, *failure);
   }
   synced_ = std::max(synced_, sync_target_);
@@ -214,7 +341,7 @@ void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(took);
   sync_time_ = sync_time_.count() == 0 ? ns : (3 * sync_time_ + ns) / 4;
   publish_durable_locked();
-  end_sync_locked();
+  end_sync(lock, false);
 }
 
 void journal_writer::publish_durable_locked() {
@@ -225,50 +352,36 @@ void journal_writer::publish_durable_locked() {
                            std::memory_order_release);
 }
 
-void journal_writer::end_sync_locked() {
-  syncs_ended_.fetch_add(1, std::memory_order_release);
-  syncs_ended_.notify_all();
-}
-
-void journal_writer::lead(std::unique_lock<std::mutex>& lock) {
-  // A commit delay only when other writers were seen committing, only while the commits that
-  // they are expected to append are missing, and only until the delay after the last sync has
-  // passed (the writers it released have had their time; a writer alone after a pause, or
-  // after a burst of writers, syncs at once).
-  const auto deadline = last_sync_end_ + commit_delay(sync_time_);
-  if (policy_ == fsync_policy::always && expected_ > 1 && appended_ < synced_ + expected_ &&
-      std::chrono::steady_clock::now() < deadline) {
-    gathering_ = true;
-    gather_until_ = synced_ + expected_;
-    gathered_.wait_until(lock, deadline, [this] { return appended_ >= gather_until_ || failed_; });
-    gathering_ = false;
+void journal_writer::end_sync(std::unique_lock<std::mutex>& lock, bool failed) {
+  waiter* done = nullptr;  // unlinked: covered, or every waiter when the sync failed
+  for (waiter** link = &waiters_; *link != nullptr;) {
+    waiter* w = *link;
+    if (failed || durable(w->sequence)) {
+      *link = w->next;
+      w->next = done;
+      done = w;
+    } else {
+      link = &w->next;
+    }
   }
-  sync_locked(lock);
+  // The waiters left appended their commits before now: the next sync covers them all. One of
+  // them keeps its deadline until a writer that commits meanwhile does (or starts it).
+  waiter* timekeeper = waiters_;
+  if (timekeeper != nullptr) {
+    open_sync_locked();
+    waiters_ = timekeeper->next;
+    timekeeper->next = nullptr;
+  }
+  lock.unlock();
+  // The waiters `done` links wake one another in turn (sleep_linked), so that they come back
+  // to commit one by one rather than all at once into the engine's writer mutex, and this
+  // thread makes one wake, not one per waiter.
+  if (done != nullptr) wake(done->state, failed ? recheck : covered);
+  if (timekeeper != nullptr) wake(timekeeper->state, recheck);
 }
 
 bool journal_writer::durable(std::uint64_t sequence) const noexcept {
   return sequence < first_not_durable_.load(std::memory_order_acquire);
-}
-
-void journal_writer::wait_synced(std::uint64_t sequence) {
-  for (;;) {
-    // Read before the check: a sync that ends after it changes the word, so the wait below
-    // cannot miss that sync's end.
-    const std::uint32_t ended = syncs_ended_.load(std::memory_order_acquire);
-    if (durable(sequence)) return;
-    {
-      std::unique_lock lock(mutex_);
-      if (durable(sequence)) return;  // published since, under the mutex
-      if (failed_) throw journal_failed(*failed_);
-      if (!syncing_ && !gathering_) {
-        lead(lock);
-        continue;
-      }
-    }
-    // The sync running (or gathered for) covers the commit, or else the next sync will (it
-    // starts after this commit was appended): one of the writers it leaves waiting leads it.
-    syncs_ended_.wait(ended, std::memory_order_acquire);
-  }
 }
 
 void journal_writer::wait_durable(std::uint64_t sequence) {
@@ -288,12 +401,13 @@ void journal_writer::run_everysec() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
-    if (stopping_ || failed_ || syncing_ || gathering_ || synced_ == appended_) continue;
+    if (stopping_ || failed_ || syncing_ || open_ || synced_ == appended_) continue;
     try {
       sync_locked(lock);
     } catch (const error& e) {
       fmt::print(stderr, "customerdb: {}\n", e.what());  // later appends fail with io_error
     }
+    lock.lock();
   }
 }
 

@@ -1,20 +1,24 @@
 // journal_writer: appends commit records to the current journal file and makes them durable
 // according to the fsync policy:
 //   always    wait_durable() returns once an fsync covers the commit. Concurrent waiters share
-//             fsyncs (group commit): one of them, the leader, syncs everything appended so far
-//             while the others wait for it; a commit appended while a sync runs waits for the
-//             next one, whose leader takes every commit appended meanwhile. A waiter that a sync
-//             covers returns without taking the journal's mutex (it reads an atomic word that
-//             the sync publishes), so the writers one sync releases do not queue for that mutex
-//             before they commit again.
-//             A commit delay (as PostgreSQL's commit_delay with commit_siblings): when the last
-//             sync saw other writers (it covered more than one commit, or more were appended
-//             while it ran), the leader of the next first waits until as many commits are
-//             appended as were then, but no longer than half the recent fsync time (at most
-//             1 ms) after the last sync ended. So the writers that one sync releases are
-//             covered by one fsync together, rather than every other fsync covering half of
-//             them. A writer alone (one commit per sync) never waits; neither does the first
-//             commit after a pause longer than the delay.
+//             fsyncs (group commit). The next sync is first open: every commit appended while
+//             it is open is covered by it. It starts when the commits it expects are in, or at
+//             its deadline, on the thread of whichever writer sees that first: mostly the writer
+//             whose commit completed it, so the disk does not wait for a sleeping thread to
+//             wake. While it runs the next one opens for the commits appended meanwhile.
+//             How long a sync stays open (a commit delay, as PostgreSQL's commit_delay with
+//             commit_siblings): when the last sync saw other writers (it covered more than one
+//             commit, or more were appended while it ran), until as many commits are appended
+//             as were then, but no longer than half the recent fsync time (at most 1 ms) after
+//             the last sync ended. So the writers one sync releases are covered by the next
+//             together, rather than every other fsync covering half of them. A writer alone
+//             (one commit per sync) never waits; neither does the first commit after a pause
+//             longer than the delay.
+//             Each waiter sleeps on a word of its own: the end of a sync wakes exactly the
+//             writers it covered (they return without taking the journal's mutex), and one
+//             writer it did not cover, to keep the open sync's deadline. No writer wakes only to
+//             find its commit not yet durable and sleep again, nor yields the processor before
+//             it sleeps.
 //   everysec  a background thread syncs once a second when something was appended.
 //   no        only rotation of files and close() sync.
 // A failed append is cut back out of the file, so the journal stays well-formed. A failed
@@ -80,20 +84,35 @@ class journal_writer {
   std::uint64_t current_first_sequence() const;
 
  private:
-  // Syncs what was appended up to now. REQUIRES: `lock` holds mutex_, no sync running and no
-  // leader gathering.
+  struct waiter;
+  using clock = std::chrono::steady_clock;
+  // Waits until a sync covers commit `sequence` (see the top), syncing as the leader of one
+  // when its turn comes. Throws io_error.
+  void wait_synced(std::uint64_t sequence);
+  // Sleeps as `w`, linked in waiters_, until a sync covers it (returns true, `lock` released)
+  // or it must look again (returns false, `lock` held, `w` unlinked): a sync failed or
+  // opened, or the open sync it keeps the deadline of is due. REQUIRES: `lock` holds mutex_.
+  bool sleep_linked(std::unique_lock<std::mutex>& lock, waiter& w);
+  // Opens the next sync with its commit delay (see the top). REQUIRES: mutex_ held, no sync
+  // running or open.
+  void open_sync_locked();
+  // Whether the open sync is due: its commits are in or its deadline has passed.
+  // REQUIRES: mutex_ held.
+  bool due_locked() const;
+  // Syncs what was appended up to now, then ends the sync (end_sync). REQUIRES: `lock` holds
+  // mutex_, no sync running or open. ENSURES: `lock` is released. Throws io_error when the sync
+  // failed.
   void sync_locked(std::unique_lock<std::mutex>& lock);
-  // As the leader of the next sync: waits for the commits expected (see the top), then syncs.
-  // REQUIRES as sync_locked.
-  void lead(std::unique_lock<std::mutex>& lock);
+  // Ends a sync (`failed`: it failed): unlinks the waiters it covered (all of them when it
+  // failed), opens the next sync when waiters are left and unlinks one of them to keep its
+  // deadline, releases `lock`, then wakes those unlinked. REQUIRES: `lock` holds mutex_.
+  // ENSURES: `lock` is released.
+  void end_sync(std::unique_lock<std::mutex>& lock, bool failed);
   // Whether commit `sequence` is durable (as last published). Reads an atomic: any thread.
   bool durable(std::uint64_t sequence) const noexcept;
   // Computes first_not_durable_ from synced_, appended_ and the directory counts: called
   // whenever one of them changes. REQUIRES: `mutex_` held (or no other thread yet).
   void publish_durable_locked();
-  // Ends a sync, successful or not: wakes every waiter. REQUIRES: `mutex_` held.
-  void end_sync_locked();
-  void wait_synced(std::uint64_t sequence);
   void run_everysec();
 
   file_system& fs_;
@@ -102,18 +121,19 @@ class journal_writer {
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;  // stopping_ (the everysec thread)
-  // Every commit before first_not_durable_ is durable (durable()). Waiters for a
-  // sync wait on syncs_ended_, which every sync's end increments (C++20 atomic wait).
+  // Every commit before first_not_durable_ is durable (durable()).
   std::atomic<std::uint64_t> first_not_durable_{0};
-  std::atomic<std::uint32_t> syncs_ended_{0};
+  waiter* waiters_ = nullptr;  // waiting for a sync to cover their commit (wait_synced)
   std::uint64_t sync_target_ = 0;  // the last sequence the running sync covers
-  // A leader gathering waits on gathered_ until appended_ reaches gather_until_.
-  std::condition_variable gathered_;
-  bool gathering_ = false;
-  std::uint64_t gather_until_ = 0;
+  // The next sync, when open, is due once appended_ reaches due_at_ or at due_by_; the waiter
+  // `timekeeper_` (if any) sleeps until due_by_.
+  bool open_ = false;
+  std::uint64_t due_at_ = 0;
+  clock::time_point due_by_{};
+  waiter* timekeeper_ = nullptr;
   std::uint64_t expected_ = 1;             // commits a sync can expect to cover
   std::chrono::nanoseconds sync_time_{0};  // recent fsync time (a moving average)
-  std::chrono::steady_clock::time_point last_sync_end_{};
+  clock::time_point last_sync_end_{};
   std::shared_ptr<writable_file> current_;
   std::uint64_t current_first_ = 0;
   std::vector<std::shared_ptr<writable_file>> retired_;  // earlier files not yet synced

@@ -25,7 +25,7 @@ using namespace customerdb;
 using namespace customerdb::testing;
 
 // The operating system's file system, with a gate on the syncs of journal files: while the gate
-// is closed, such a sync waits at it. Counts the appends and syncs of journal files, and can
+// is closed, such a sync waits at it (unless let through one by one). Counts the appends and syncs of journal files, and can
 // fail the syncs that pass the gate. Thread-safe.
 class gated_file_system final : public file_system {
  public:
@@ -37,6 +37,14 @@ class gated_file_system final : public file_system {
     {
       std::lock_guard lock(mutex_);
       closed_ = false;
+    }
+    changed_.notify_all();
+  }
+  // Lets `n` more syncs through the closed gate.
+  void let_through(int n) {
+    {
+      std::lock_guard lock(mutex_);
+      passes_ += n;
     }
     changed_.notify_all();
   }
@@ -107,7 +115,8 @@ class gated_file_system final : public file_system {
         ++owner_.syncs_;
         ++owner_.held_;
         owner_.changed_.notify_all();
-        owner_.changed_.wait(lock, [&] { return !owner_.closed_; });
+        owner_.changed_.wait(lock, [&] { return !owner_.closed_ || owner_.passes_ > 0; });
+        if (owner_.closed_) --owner_.passes_;
         --owner_.held_;
         if (owner_.failing_)
           throw error(error_code::io_error, "Cannot sync " + path_.string() + ": injected");
@@ -133,7 +142,7 @@ class gated_file_system final : public file_system {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   bool closed_ = false, failing_ = false;
-  int held_ = 0, appends_ = 0, syncs_ = 0;
+  int held_ = 0, appends_ = 0, syncs_ = 0, passes_ = 0;
 };
 
 struct fixture {
@@ -177,6 +186,38 @@ BOOST_FIXTURE_TEST_CASE(commits_appended_during_an_fsync_share_the_next, fixture
   }
   customer_module again(on_disk(dir.path()));
   BOOST_CHECK_EQUAL(again.list({}, {.take = 100}).size(), static_cast<std::size_t>(writers));
+}
+
+// A commit returns only once an fsync that started after its append has ended: when the first
+// fsync ends, only its own commit returns; the seven appended while it ran wait for the second.
+BOOST_FIXTURE_TEST_CASE(only_the_commits_an_fsync_covers_return_at_its_end, fixture) {
+  customer_module m(options());
+  const int syncs = fs->syncs(), appends = fs->appends();
+  fs->close_gate();
+  std::atomic<int> returned{0};
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] {
+    m.create(new_customer(0));
+    ++returned;
+  });
+  fs->await_held(1);
+  for (int i = 1; i < writers; ++i)
+    threads.emplace_back([&m, &returned, i] {
+      m.create(new_customer(i));
+      ++returned;
+    });
+  fs->await_appends(appends + writers);
+  fs->let_through(1);
+  threads.front().join();  // the first commit returns when the first fsync ends
+  BOOST_CHECK_EQUAL(returned.load(), 1);
+  fs->await_held(1);  // the second fsync, at the gate: the other seven still wait for it
+  BOOST_CHECK_EQUAL(returned.load(), 1);
+  BOOST_CHECK_EQUAL(fs->syncs(), syncs + 2);
+  fs->open_gate();
+  for (auto& t : threads)
+    if (t.joinable()) t.join();
+  BOOST_CHECK_EQUAL(returned.load(), writers);
+  BOOST_CHECK_EQUAL(fs->syncs(), syncs + 2);
 }
 
 // After commits were grouped, a lone commit still gets its own fsync, and each one after it.
