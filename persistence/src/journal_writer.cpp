@@ -25,8 +25,9 @@ error journal_failed(const std::string& reason) {
                            reason));
 }
 
-// The longest commit delay: half the recent fsync time (as PostgreSQL's guidance for its
-// commit_delay), at most 1 ms.
+// The longest commit delay: the recent fsync time, at most 1 ms. (Half of it, as PostgreSQL's
+// guidance for its commit_delay, is shorter than eight writers on two cores take to commit
+// again, and a sync that starts without the last of them makes it wait a whole cycle more.)
 std::chrono::nanoseconds commit_delay(std::chrono::nanoseconds sync_time) {
   return std::min<std::chrono::nanoseconds>(sync_time, std::chrono::milliseconds(1));
 }

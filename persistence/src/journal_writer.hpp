@@ -9,7 +9,7 @@
 //             How long a sync stays open (a commit delay, as PostgreSQL's commit_delay with
 //             commit_siblings): when the last sync saw other writers (it covered more than one
 //             commit, or more were appended while it ran), until as many commits are appended
-//             as were then, but no longer than half the recent fsync time (at most 1 ms) after
+//             as were then, but no longer than the recent fsync time (at most 1 ms) after
 //             the last sync ended. So the writers one sync releases are covered by the next
 //             together, rather than every other fsync covering half of them. A writer alone
 //             (one commit per sync) never waits; neither does the first commit after a pause
