@@ -237,13 +237,17 @@ void engine::validate(const write_view& t, std::uint64_t begin_sequence) const {
   check_unchanged<membership_row>(t, begin_sequence);
   const auto& w = t.writes();
   // Rows this transaction refers to still exist, and rows it erased gained no dependants.
+  const auto require_referenced = [&t](const auto& row) {
+    for_each_reference(row, [&t](const auto&, auto referenced, std::string_view id) {
+      require_exists<typename decltype(referenced)::type>(t, id);
+    });
+  };
   w.addresses.for_each([&](const std::string&, const change<address_row>& c) {
-    if (c.after) require_exists<customer_row>(t, c.after->customer_id);
+    if (c.after) require_referenced(*c.after);
   });
   w.memberships.for_each([&](const std::string& id, const change<membership_row>& c) {
     if (!c.after) return;
-    require_exists<customer_row>(t, c.after->customer_id);
-    require_exists<group_row>(t, c.after->customer_group_id);
+    require_referenced(*c.after);
     // One membership per pair (decision D6): another commit may have added the same pair.
     if (t.memberships_of_pair(c.after->customer_id, c.after->customer_group_id).size() > 1)
       throw changed_elsewhere<membership_row>(id);

@@ -186,7 +186,8 @@ row_handle<Row> row_from_input(const view& v, const Input& d, timestamp now) {
     if constexpr (column_type::template is<column_kind::id>) {
       column.member(*row) = claim_id<Row>(v, d.id);
     } else if constexpr (column_type::template is<column_kind::ref>) {
-      set_reference(column, column.member(*row), *column.member(d), ids_in(v));
+      set_reference<typename Row::columns>(column, column.member(*row), *column.member(d),
+                                           ids_in(v));
     } else if constexpr (column_type::template is<column_kind::stamp>) {
       column.member(*row) = now;
     } else if constexpr (column_type::created) {

@@ -71,6 +71,14 @@ void take_out(table_for_t<Row>& table, const row_vector<Row>& rows, std::size_t 
   for (std::size_t i = 0; i < inserted; ++i) table.erase(rows[i]->id);
 }
 
+// Throws invalid_data when a row that `row` refers to is not in `v`.
+template <class Row>
+void require_imported_references(const view& v, const Row& row) {
+  for_each_reference(row, [&v](const auto& column, auto referenced, std::string_view id) {
+    if (!v.find<typename decltype(referenced)::type>(id)) throw missing_in_import(column.name, id);
+  });
+}
+
 // The references and unique rules of imported rows, which `v` already holds; one function per
 // table, so that the tables are checked in parallel.
 void check_imported_groups(const view& v, const row_batch& rows, progress_meter& meter) {
@@ -83,18 +91,14 @@ void check_imported_customers(const view& v, const row_batch& rows, progress_met
 
 void check_imported_addresses(const view& v, const row_batch& rows, progress_meter& meter) {
   meter.each(rows.addresses, [&](const auto& a) {
-    if (!v.find<customer_row>(a->customer_id))
-      throw missing_in_import("customer_id", a->customer_id);
+    require_imported_references(v, *a);
     check_address(v, *a);
   });
 }
 
 void check_imported_memberships(const view& v, const row_batch& rows, progress_meter& meter) {
   meter.each(rows.memberships, [&](const auto& m) {
-    if (!v.find<customer_row>(m->customer_id))
-      throw missing_in_import("customer_id", m->customer_id);
-    if (!v.find<group_row>(m->customer_group_id))
-      throw missing_in_import("customer_group_id", m->customer_group_id);
+    require_imported_references(v, *m);
     // One membership per pair (decision D6).
     if (v.memberships_of_pair(m->customer_id, m->customer_group_id).size() > 1)
       throw already_exists(schema_of<membership_row>().table_words,

@@ -179,16 +179,38 @@ void prefetch_row_text(const Row& r) noexcept {
   }
 }
 
-// Calls f(std::type_identity<Row>{}) for the row type that the reference column `column`
-// refers to: a membership's customer_group_id a group's, every other reference (customer_id)
-// a customer's.
-template <class Column, class F>
-void with_referenced_row(const Column& column, F&& f) {
-  static_assert(Column::template is<column_kind::ref>);
-  if (column.name == "customer_group_id")
-    f(std::type_identity<group_row>{});
-  else
-    f(std::type_identity<customer_row>{});
+// The index in entity_rows of the entity whose reference columns are named `name`
+// (referenced_id_column, columns.hpp); the size of entity_rows when there is none.
+template <std::size_t I = 0>
+constexpr std::size_t referenced_entity_index(std::string_view name) {
+  if constexpr (I < std::tuple_size_v<entity_rows>) {
+    using row = std::tuple_element_t<I, entity_rows>;
+    return name == referenced_id_column<typename row::columns>
+               ? I
+               : referenced_entity_index<I + 1>(name);
+  } else {
+    return I;
+  }
+}
+
+// The row type that the reference column `Column` of the entity `Columns` refers to: the
+// entity whose table is the column's name less "_id" (columns.hpp).
+template <class Columns, class Column>
+using referenced_row_t =
+    std::tuple_element_t<referenced_entity_index(std::get<Column>(Columns::all).name), entity_rows>;
+
+// Calls f(column, std::type_identity<Referenced>{}, id) for each reference column of `row`, in
+// declaration order: `Referenced` is the row type it refers to (referenced_row_t), `id` the
+// id it holds.
+template <class Row, class F>
+void for_each_reference(const Row& row, F&& f) {
+  using columns = typename Row::columns;
+  customerdb::for_each_column<columns>([&](const auto& column) {
+    using column_type = std::remove_cvref_t<decltype(column)>;
+    if constexpr (column_type::template is<column_kind::ref>)
+      f(column, std::type_identity<referenced_row_t<columns, column_type>>{},
+        std::string_view(column.member(row)));
+  });
 }
 
 // Sets the reference `to` to `id`, sharing the text of the referenced row's id when
@@ -196,15 +218,14 @@ void with_referenced_row(const Column& column, F&& f) {
 // a view holds, null when no such row is there): the rows that refer to a customer then keep
 // its id's text once, with the customer's (packed_string copies share their block). A
 // reference to a row not there (which a check refuses later) gets a copy of its own.
-template <class Column, class FindId>
-void set_reference(const Column& column, packed_string& to, std::string_view id,
-                   const FindId& find_id) {
-  with_referenced_row(column, [&](auto referenced) {
-    if (const packed_string* found = find_id(referenced, id))
-      to = *found;
-    else
-      to = id;
-  });
+template <class Columns, class Column, class FindId>
+void set_reference(const Column&, packed_string& to, std::string_view id, const FindId& find_id) {
+  static_assert(Column::template is<column_kind::ref>);
+  if (const packed_string* found =
+          find_id(std::type_identity<referenced_row_t<Columns, Column>>{}, id))
+    to = *found;
+  else
+    to = id;
 }
 
 // The find_id of set_reference for rows that need not share (no lookups).
@@ -222,7 +243,8 @@ row_ptr<row_for_t<Record>> make_row(const Record& record, std::uint64_t version 
   customerdb::for_each_column<typename row_type::columns>([&](const auto& column) {
     using column_type = std::remove_cvref_t<decltype(column)>;
     if constexpr (column_type::template is<column_kind::ref>)
-      set_reference(column, column.member(*row), column.member(record), find_id);
+      set_reference<typename row_type::columns>(column, column.member(*row), column.member(record),
+                                                find_id);
     else if constexpr (column_type::stored)
       column.member(*row) = column.member(record);
   });

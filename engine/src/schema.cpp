@@ -66,22 +66,26 @@ constexpr auto fields_of() {
 template <class Row>
 constexpr auto fields = fields_of<Row>();
 
+// A to-one relation's own key is the reference column that points at its target, and the
+// addresses of a customer link to it by theirs: named after the target (columns.hpp).
+constexpr std::string_view customer_key = referenced_id_column<customer_columns>;
+constexpr std::string_view group_key = referenced_id_column<customer_group_columns>;
+
 const std::array customer_relations{
     relation_desc{"groups", relation_kind::customer_groups, entity::group, "", ""},
     relation_desc{"addresses", relation_kind::customer_addresses, entity::address, "",
-                  "customer_id"},
+                  customer_key},
 };
 const std::array group_relations{
     relation_desc{"customers", relation_kind::group_customers, entity::customer, "", ""},
 };
 const std::array address_relations{
-    relation_desc{"customer", relation_kind::address_customer, entity::customer, "customer_id", ""},
+    relation_desc{"customer", relation_kind::address_customer, entity::customer, customer_key, ""},
 };
 const std::array membership_relations{
-    relation_desc{"customer", relation_kind::membership_customer, entity::customer, "customer_id",
+    relation_desc{"customer", relation_kind::membership_customer, entity::customer, customer_key,
                   ""},
-    relation_desc{"customer_group", relation_kind::membership_group, entity::group,
-                  "customer_group_id", ""},
+    relation_desc{"customer_group", relation_kind::membership_group, entity::group, group_key, ""},
 };
 
 // The relations of each entity, in `entity` order.
@@ -131,12 +135,11 @@ const schema<Row>& schema_of() {
   using columns = typename Row::columns;
   static const std::string model_lower = lower_first(columns::model);
   static const std::string table_words = words_of(columns::table);
-  static const std::string linkable_key = std::string(columns::table) + "_id";
   static const schema<Row> s{columns::model,
                              model_lower,
                              table_words,
                              columns::prefix,
-                             linkable_key,
+                             referenced_id_column<columns>,
                              fields<Row>,
                              relations[static_cast<std::size_t>(Row::kind)]};
   return s;

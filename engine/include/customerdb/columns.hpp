@@ -14,7 +14,11 @@
 //   id        std::string                optional<string> (kept     -
 //                                        when given, decision D15)
 //   ref       std::string (a reference   optional<string>           patch<string>, not nullable
-//             to another entity's id)
+//             to another entity's id:
+//             the entity whose table is
+//             the column's name less
+//             "_id", as Medusa names
+//             them)
 //   text      optional<string>           optional<string>           patch<string>
 //   flag      bool (default false)       bool (null refused)        patch<bool>, not nullable
 //   json      optional<metadata>         optional<metadata>         patch<metadata>, deep-merged
@@ -37,6 +41,8 @@
 // Everything here is compile-time data: thread-safe.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <string_view>
 #include <tuple>
 #include <utility>
@@ -160,6 +166,22 @@ constexpr column<Kind, Member> make_column(std::string_view name, column_flag fl
                                            Member member) {
   return {name, flags, member};
 }
+
+// The text of referenced_id_column<Columns>: the table's name, then "_id".
+template <class Columns>
+inline constexpr auto referenced_id_text = [] {
+  constexpr std::string_view table = Columns::table, suffix = "_id";
+  std::array<char, table.size() + suffix.size()> text{};
+  for (std::size_t i = 0; i < table.size(); ++i) text[i] = table[i];
+  for (std::size_t i = 0; i < suffix.size(); ++i) text[table.size() + i] = suffix[i];
+  return text;
+}();
+
+// The name of a `ref` column that refers to the entity `Columns` (e.g. "customer_id" for
+// customer_columns, whose table is "customer").
+template <class Columns>
+inline constexpr std::string_view referenced_id_column{referenced_id_text<Columns>.data(),
+                                                       referenced_id_text<Columns>.size()};
 
 // Calls f(column) for each column of `Columns` (e.g. customer_columns), in declaration order.
 template <class Columns, class F>
