@@ -239,9 +239,11 @@ void durable_store::impl::prune() {
     changed = true;
   }
   // A journal file is needed while some kept snapshot precedes one of its records; the file
-  // being appended to (the last) always stays.
+  // being appended to (the last) always stays. The journal closes the others first, so that
+  // their blocks are freed here rather than when a commit's sync would close them.
   const std::uint64_t oldest_kept = files.snapshots[drop].sequence;
   const auto& journals = files.journals;
+  if (journals.size() > 1) journal->close_retired();
   for (std::size_t i = 0; i + 1 < journals.size(); ++i) {
     if (journals[i + 1].sequence > oldest_kept + 1) break;
     fs->remove(dir / journals[i].name);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 #include <optional>
 
 #include "customerdb/error.hpp"
@@ -208,6 +209,7 @@ void journal_writer::rotate() {
     throw;
   }
   std::lock_guard lock(mutex_);
+  synced_retired_.reserve(synced_retired_.size() + retired_.size() + 1);
   retired_.push_back(std::move(current_));
   current_ = std::move(file);
   current_first_ = next;
@@ -335,7 +337,10 @@ void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
   }
   synced_ = std::max(synced_, sync_target_);
   dir_synced_ = dir_target;
-  retired_.erase(retired_.begin(), retired_.begin() + static_cast<std::ptrdiff_t>(retired));
+  // Set aside, not closed: see close_retired().
+  const auto end_of_synced = retired_.begin() + static_cast<std::ptrdiff_t>(retired);
+  std::move(retired_.begin(), end_of_synced, std::back_inserter(synced_retired_));
+  retired_.erase(retired_.begin(), end_of_synced);
   // The commits in flight: those this sync covered and those appended while it ran.
   expected_ = std::max<std::uint64_t>(appended_ > before ? appended_ - before : 0, 1);
   last_sync_end_ = end;
@@ -396,6 +401,16 @@ void journal_writer::sync() {
     target = appended_;
   }
   wait_synced(target);
+}
+
+void journal_writer::close_retired() {
+  sync();
+  std::vector<std::shared_ptr<writable_file>> closing;
+  {
+    std::lock_guard lock(mutex_);
+    closing.swap(synced_retired_);
+  }
+  // `closing` closes them here, with no lock held.
 }
 
 void journal_writer::run_everysec() {

@@ -77,6 +77,12 @@ class journal_writer {
   void wait_durable(std::uint64_t sequence);
   // Makes every appended record durable. Throws io_error.
   void sync();
+  // Syncs (as sync()), then closes the files that rotate() retired, on the calling thread. A
+  // retired file is closed by nothing else before the journal closes (syncs only set it
+  // aside): closing the last descriptor of a removed file frees its blocks, which for a large
+  // file takes long and must not fall to a commit waiting for its fsync. So whoever removes
+  // retired files calls this first. Throws io_error.
+  void close_retired();
   // Syncs and stops the background thread; later calls do nothing. Throws io_error.
   void close();
 
@@ -137,6 +143,9 @@ class journal_writer {
   std::shared_ptr<writable_file> current_;
   std::uint64_t current_first_ = 0;
   std::vector<std::shared_ptr<writable_file>> retired_;  // earlier files not yet synced
+  // Retired files synced, still open until close_retired(); rotate() reserves their room, so
+  // that a sync allocates nothing.
+  std::vector<std::shared_ptr<writable_file>> synced_retired_;
   std::uint64_t appended_ = 0;                           // last sequence appended
   std::uint64_t appended_at_ = 0;  // where its record starts in current_ (0: not in current_)
   std::uint64_t synced_ = 0;                             // last sequence durable

@@ -18,7 +18,7 @@
 
 namespace customerdb::testing {
 
-enum class fs_op { write, sync, rename, create, remove, sync_directory };
+enum class fs_op { write, sync, rename, create, remove, sync_directory, close };
 
 class faulty_file_system : public file_system,
                            public std::enable_shared_from_this<faulty_file_system> {
@@ -55,6 +55,24 @@ class faulty_file_system : public file_system,
     int n = 0;
     for (const auto& [o, name] : log_) n += o == op && name.find(name_part) != std::string::npos;
     return n;
+  }
+
+  // The operations on files whose name contains `name_part`, in the order they were made.
+  std::vector<fs_op> history(const std::string& name_part) const {
+    std::lock_guard lock(mutex_);
+    std::vector<fs_op> ops;
+    for (const auto& [o, name] : log_)
+      if (name.find(name_part) != std::string::npos) ops.push_back(o);
+    return ops;
+  }
+  // Records that a file written through this file system was closed (never fails).
+  void closed(const std::filesystem::path& path) noexcept {
+    try {
+      std::lock_guard lock(mutex_);
+      log_.emplace_back(fs_op::close, path.filename().string());
+    } catch (...) {
+      // A record lost for want of memory: the test that reads it fails.
+    }
   }
 
   // Throws io_error when `op` on `path` must fail.
@@ -114,6 +132,12 @@ class faulty_file_system : public file_system,
     file(std::shared_ptr<faulty_file_system> owner, std::filesystem::path path,
          std::unique_ptr<writable_file> real)
         : owner_(std::move(owner)), path_(std::move(path)), real_(std::move(real)) {}
+    ~file() override {
+      real_.reset();
+      owner_->closed(path_);
+    }
+    file(const file&) = delete;
+    file& operator=(const file&) = delete;
     void append(std::string_view data) override {
       owner_->check(fs_op::write, path_);
       real_->append(data);
