@@ -4,6 +4,7 @@
 // Thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -51,10 +52,8 @@ class faulty_file_system : public file_system,
   }
   // How many operations of kind `op` on files whose name contains `name_part` were attempted.
   int count(fs_op op, const std::string& name_part = {}) const {
-    std::lock_guard lock(mutex_);
-    int n = 0;
-    for (const auto& [o, name] : log_) n += o == op && name.find(name_part) != std::string::npos;
-    return n;
+    const auto ops = history(name_part);
+    return static_cast<int>(std::count(ops.begin(), ops.end(), op));
   }
 
   // The operations on files whose name contains `name_part`, in the order they were made.
