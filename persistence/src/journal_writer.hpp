@@ -15,10 +15,11 @@
 //             (one commit per sync) never waits; neither does the first commit after a pause
 //             longer than the delay.
 //             Each waiter sleeps on a word of its own: the end of a sync wakes exactly the
-//             writers it covered (they return without taking the journal's mutex), and one
-//             writer it did not cover, to keep the open sync's deadline. No writer wakes only to
-//             find its commit not yet durable and sleep again, nor yields the processor before
-//             it sleeps.
+//             writers it covered (the first of them, which wakes the next, and so on, so that
+//             they come back one by one; they return without taking the journal's mutex), and
+//             one writer it did not cover, to keep the open sync's deadline. No writer wakes
+//             only to find its commit not yet durable and sleep again, nor yields the
+//             processor before it sleeps.
 //   everysec  a background thread syncs once a second when something was appended.
 //   no        only rotation of files and close() sync.
 // A failed append is cut back out of the file, so the journal stays well-formed. A failed

@@ -25,8 +25,8 @@ using namespace customerdb;
 using namespace customerdb::testing;
 
 // The operating system's file system, with a gate on the syncs of journal files: while the gate
-// is closed, such a sync waits at it (unless let through one by one). Counts the appends and syncs of journal files, and can
-// fail the syncs that pass the gate. Thread-safe.
+// is closed, such a sync waits at it (unless let through one by one). Counts the appends and
+// syncs of journal files, and can fail the syncs that pass the gate. Thread-safe.
 class gated_file_system final : public file_system {
  public:
   void close_gate() {
