@@ -1,11 +1,12 @@
 // A file_system over the real one that fails chosen operations with io_error, for tests of
 // I/O failures ("fail the next write to a journal file", "fail every fsync from now on"), and
-// that counts operations and can make syncs slow.
+// that counts operations and can make syncs slow or hold them until released.
 // Thread-safe.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -50,6 +51,18 @@ class faulty_file_system : public file_system,
     std::lock_guard lock(mutex_);
     sync_delay_ = delay;
   }
+  // Makes every file sync wait from now on until release_syncs() (a disk that does not answer).
+  void hold_syncs() {
+    std::lock_guard lock(mutex_);
+    syncs_held_ = true;
+  }
+  void release_syncs() {
+    {
+      std::lock_guard lock(mutex_);
+      syncs_held_ = false;
+    }
+    released_.notify_all();
+  }
   // How many operations of kind `op` on files whose name contains `name_part` were attempted.
   int count(fs_op op, const std::string& name_part = {}) const {
     const auto ops = history(name_part);
@@ -78,9 +91,12 @@ class faulty_file_system : public file_system,
   void check(fs_op op, const std::filesystem::path& path) {
     std::chrono::milliseconds delay{0};
     {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
       log_.emplace_back(op, path.filename().string());
-      if (op == fs_op::sync) delay = sync_delay_;
+      if (op == fs_op::sync) {
+        delay = sync_delay_;
+        released_.wait(lock, [this] { return !syncs_held_; });
+      }
     }
     if (delay.count() > 0) std::this_thread::sleep_for(delay);
     std::lock_guard lock(mutex_);
@@ -174,6 +190,8 @@ class faulty_file_system : public file_system,
   rule rule_;
   int failures_ = 0;
   std::chrono::milliseconds sync_delay_{0};
+  bool syncs_held_ = false;
+  std::condition_variable released_;
   std::vector<std::pair<fs_op, std::string>> log_;
 };
 
