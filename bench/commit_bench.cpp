@@ -7,8 +7,11 @@
 // are built first and their rounds alternate; the ratio is the median, over rounds, of the
 // one-row transaction's time at the large size over its time at the small size.
 // It also reports the page faults the committing thread took per create (the engine's pool,
-// engine/src/pool.hpp, is meant to keep them off that thread).
-//   build/release/customerdb_commit_bench [--small N] [--large N] [--rounds R]
+// engine/src/pool.hpp, is meant to keep them off that thread), and the same rounds on a store of
+// the small size with a data directory (fsync = everysec, the default; no snapshots) in
+// --data-dir DIR (default: customerdb_commit_bench in the temporary directory, removed after):
+// what the journal adds to a commit.
+//   build/release/customerdb_commit_bench [--small N] [--large N] [--rounds R] [--data-dir DIR]
 //
 // With --durable-dir DIR it measures durable commits instead (fsync = always, in DIR, on the
 // disk whose fsync is measured): auto-commit creates from 1 writer and from --writers W
@@ -294,17 +297,38 @@ int main(int argc, char** argv) {
   const int rounds = std::stoi(option(argc, argv, "--rounds", "9"));
   // Both stores live side by side and their rounds alternate, so that both sizes see the same
   // machine load (the machine is shared); the ratio is the median of the per-round ratios.
-  customerdb::customer_module small_db, large_db;
-  std::vector<std::string> small_ids, large_ids;
+  const std::filesystem::path data_dir = option(
+      argc, argv, "--data-dir",
+      (std::filesystem::temp_directory_path() / "customerdb_commit_bench").string());
+  std::filesystem::remove_all(data_dir);
+  struct removed_at_exit {  // after disk_db closes
+    std::filesystem::path dir;
+    ~removed_at_exit() { std::filesystem::remove_all(dir); }
+  } removal{data_dir};
+  customerdb::module_options on_disk;
+  on_disk.persistence.data_dir = data_dir;
+  on_disk.persistence.fsync = customerdb::fsync_policy::everysec;
+  on_disk.persistence.snapshot_interval = std::chrono::seconds(0);
+  on_disk.persistence.snapshot_every_commits = 0;
+  on_disk.persistence.snapshot_on_close = false;
+  customerdb::customer_module small_db, large_db, disk_db(on_disk);
+  std::vector<std::string> small_ids, large_ids, disk_ids;
   std::size_t created = 0;
   grow(small_db, small_ids, small);
   grow(large_db, large_ids, large);
+  grow(disk_db, disk_ids, small);
   std::mt19937_64 rng(7);
   std::vector<double> small_tx, large_tx, small_drawn, large_drawn, drawn_ratio, small_create,
-      large_create, tx_ratio, small_faults, large_faults;
+      large_create, tx_ratio, small_faults, large_faults, disk_tx, disk_create, disk_tx_ratio,
+      disk_create_ratio;
   for (int r = 0; r < rounds; ++r) {
     const auto a = run_round(small_db, small_ids, rng, created, 5000);
     const auto b = run_round(large_db, large_ids, rng, created, 5000);
+    const auto d = run_round(disk_db, disk_ids, rng, created, 5000);
+    disk_tx.push_back(d.transaction_ns);
+    disk_create.push_back(d.create_ns);
+    disk_tx_ratio.push_back(d.transaction_ns / a.transaction_ns);
+    disk_create_ratio.push_back(d.create_ns / a.create_ns);
     small_tx.push_back(a.transaction_ns);
     large_tx.push_back(b.transaction_ns);
     small_create.push_back(a.create_ns);
@@ -329,5 +353,11 @@ int main(int argc, char** argv) {
              median(small_create), median(large_create), large);
   fmt::print("{:<40} {:>12.2f} {:>12.2f}\n", "page faults per create", median(small_faults),
              median(large_faults));
+  fmt::print("with a data directory ({} rows; fsync = everysec), over the same in memory:\n",
+             small);
+  fmt::print("{:<40} {:>12.0f} {:>12}   ratio {:.2f}\n", "one-row transaction", median(disk_tx),
+             "", median(disk_tx_ratio));
+  fmt::print("{:<40} {:>12.0f} {:>12}   ratio {:.2f}\n", "auto-commit create", median(disk_create),
+             "", median(disk_create_ratio));
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "customerdb/error.hpp"
 #include "little_endian.hpp"
 #include "record_archive.hpp"
+#include "record_writer.hpp"
 
 namespace customerdb::persistence {
 namespace {
@@ -43,8 +44,9 @@ static_assert(table_of(tag::put_group) == table::groups &&
               table_of(tag::put_address) == table::addresses &&
               table_of(tag::put_membership) == table::memberships);
 
-// no_codecvt: a binary archive converts nothing; without it each record's archive builds a
-// locale (a cost per commit). The bytes are the same either way.
+// Records are written by binary_record_writer (record_writer.hpp), as an archive made with
+// these flags writes them, and read by one. no_codecvt: a binary archive converts nothing
+// (without it a reader would also install the locale it builds).
 constexpr unsigned archive_flags = boost::archive::no_header | boost::archive::no_codecvt;
 
 std::uint32_t archive_library_version() {
@@ -103,15 +105,13 @@ record_header decode_record_header(std::string_view bytes) {
 }
 
 struct commit_changes::encoder {
-  string_buffer buffer{std::string(record_header_size, '\0')};
-  std::optional<boost::archive::binary_oarchive> archive;
-
-  encoder() { archive.emplace(buffer, archive_flags); }
+  std::string bytes = std::string(record_header_size, '\0');  // the header's room, then the payload
+  binary_record_writer archive{bytes};
 
   template <class Record>
   void put(tag t, const Record& r) {
     const auto code = static_cast<std::uint8_t>(t);
-    *archive << code << r;
+    archive << code << r;
   }
 };
 
@@ -131,12 +131,12 @@ void commit_changes::put(const customer_group_customer_record& r) {
 void commit_changes::erase(table t, const std::string& id) {
   const auto code = static_cast<std::uint8_t>(tag::erase);
   const auto which = static_cast<std::uint8_t>(t);
-  *encoder_->archive << code << which << id;
+  encoder_->archive << code << which << id;
 }
 
 void commit_changes::keep_in_snapshot() {
   const auto code = static_cast<std::uint8_t>(tag::kept_in_snapshot);
-  *encoder_->archive << code;
+  encoder_->archive << code;
 }
 
 std::string finish_record(commit_changes&& changes) {
@@ -144,12 +144,11 @@ std::string finish_record(commit_changes&& changes) {
   if (const auto position = changes.source_position()) {
     const auto code = static_cast<std::uint8_t>(tag::source_position);
     const std::uint64_t value = *position;
-    *e.archive << code << value;
+    e.archive << code << value;
   }
   const auto code = static_cast<std::uint8_t>(tag::end);
-  *e.archive << code;
-  e.archive.reset();
-  std::string record = std::move(e.buffer.bytes());
+  e.archive << code;
+  std::string record = std::move(e.bytes);
   changes.encoder_.reset();
   const std::string_view payload = std::string_view(record).substr(record_header_size);
   std::string header;
