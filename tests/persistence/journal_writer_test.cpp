@@ -99,13 +99,13 @@ BOOST_FIXTURE_TEST_CASE(always_waits_for_its_fsync, fixture) {
 BOOST_FIXTURE_TEST_CASE(everysec_does_not_wait, fixture) {
   customer_module m(options(fsync_policy::everysec));
   const int before = fs->count(fs_op::sync, "journal");  // the new journal file's
-  fs->hold_syncs();
+  fs->hold_syncs(true);
   auto commits = std::async(std::launch::async, [&m] {
     for (int i = 0; i < 20; ++i) m.create(create_customer_dto{.first_name = "x"});
   });
   // A bound that only a commit waiting for the held fsync reaches (it would wait for ever).
   const bool returned = commits.wait_for(60s) == std::future_status::ready;
-  fs->release_syncs();
+  fs->hold_syncs(false);
   BOOST_REQUIRE(returned);
   commits.get();
   // The background thread syncs within about a second.

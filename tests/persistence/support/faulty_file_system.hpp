@@ -51,16 +51,11 @@ class faulty_file_system : public file_system,
     std::lock_guard lock(mutex_);
     sync_delay_ = delay;
   }
-  // Makes every file sync wait from now on until release_syncs() (a disk that does not answer).
-  void hold_syncs() {
-    std::lock_guard lock(mutex_);
-    syncs_held_ = true;
-  }
-  void release_syncs() {
-    {
-      std::lock_guard lock(mutex_);
-      syncs_held_ = false;
-    }
+  // While `held`, every file sync waits (a disk that does not answer); false lets them go on.
+  void hold_syncs(bool held) {
+    std::unique_lock lock(mutex_);
+    syncs_held_ = held;
+    lock.unlock();
     released_.notify_all();
   }
   // How many operations of kind `op` on files whose name contains `name_part` were attempted.
