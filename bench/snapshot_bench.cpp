@@ -14,9 +14,13 @@
 //          reported next to it. The directory holds a snapshot of the final state and no
 //          journal records after it;
 //   commit latency (auto-commit update of a random customer) without a snapshot running and
-//          while one runs: p50, p99 and the maximum.
+//          while one runs: p50, p99 and the maximum;
+//   replay the time to open the directory in a new process once --replay-commits K (default
+//          100,000) one-row updates are in the journal after the snapshot, and so the time a
+//          recovery takes per journaled commit.
 // Each save/load figure is the median over rounds. Run a Release build:
 //   build/release/customerdb_snapshot_bench [--customers N] [--rounds R] [--dir PATH]
+//                                           [--replay-commits K]
 //                                           [--keep yes]  (leave the data directory)
 //   build/release/customerdb_snapshot_bench --load-only DIR   (one load of DIR, then exit)
 //   build/release/customerdb_snapshot_bench --build-only DIR [--customers N] [--rounds R]
@@ -246,8 +250,11 @@ build_results build_in_new_process(const std::filesystem::path& dir, std::size_t
 int main(int argc, char** argv) {
   using customerdb::bench::option;
   customerdb::bench::check_options(
-      argc, argv, {"--customers", "--rounds", "--dir", "--keep", "--load-only", "--build-only"},
-      "[--customers N] [--rounds R] [--dir PATH] [--keep yes] | --load-only DIR");
+      argc, argv,
+      {"--customers", "--rounds", "--dir", "--keep", "--load-only", "--build-only",
+       "--replay-commits"},
+      "[--customers N] [--rounds R] [--dir PATH] [--replay-commits K] [--keep yes] | --load-only "
+      "DIR");
   if (const auto dir = option(argc, argv, "--load-only", ""); !dir.empty()) load_only(dir);
   const std::size_t n = std::stoull(option(argc, argv, "--customers", "1000000"));
   const int rounds = std::stoi(option(argc, argv, "--rounds", "3"));
@@ -284,5 +291,22 @@ int main(int argc, char** argv) {
              "load with indexes, this process (median)", median(load_s));
   print_latency("commit latency, no snapshot", built.idle);
   print_latency("commit latency, snapshot running", built.during);
+
+  // Recovery with a journal to replay: one-row updates after the snapshot, not snapshotted.
+  const std::size_t replayed = std::stoull(option(argc, argv, "--replay-commits", "100000"));
+  if (replayed > 0) {
+    {
+      customerdb::customer_module db(options_for(dir));
+      for (std::size_t i = 0; i < replayed; ++i)
+        db.update(sample_id("cus", i % n), {.last_name = fmt::format("R{}", i)});
+    }
+    std::vector<double> replay_s;
+    for (int r = 0; r < rounds; ++r) replay_s.push_back(load_in_new_process(dir));
+    const double with_journal = median(replay_s);
+    fmt::print("{:<40} {:>8.2f} s\n",
+               fmt::format("load and replay {} commits (median)", replayed).c_str(), with_journal);
+    fmt::print("{:<40} {:>8.2f} us\n", "replay per commit",
+               (with_journal - median(fresh_load_s)) / static_cast<double>(replayed) * 1e6);
+  }
   if (!keep) std::filesystem::remove_all(dir);
 }

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
 #include <optional>
 #include <stdexcept>
@@ -13,7 +12,7 @@
 #include "customerdb/error.hpp"
 #include "little_endian.hpp"
 #include "record_archive.hpp"
-#include "record_writer.hpp"
+#include "record_codec.hpp"
 
 namespace customerdb::persistence {
 namespace {
@@ -44,14 +43,13 @@ static_assert(table_of(tag::put_group) == table::groups &&
               table_of(tag::put_address) == table::addresses &&
               table_of(tag::put_membership) == table::memberships);
 
-// Records are written by binary_record_writer (record_writer.hpp), as an archive made with
-// these flags writes them, and read by one. no_codecvt: a binary archive converts nothing
-// (without it a reader would also install the locale it builds).
-constexpr unsigned archive_flags = boost::archive::no_header | boost::archive::no_codecvt;
-
+// The Boost archive library version of this build (a journal file's header records it). The
+// records are written and read as archives of this version without a header hold them
+// (record_codec.hpp).
 std::uint32_t archive_library_version() {
   string_buffer probe;
-  boost::archive::binary_oarchive archive(probe, archive_flags);
+  boost::archive::binary_oarchive archive(probe,
+                                          boost::archive::no_header | boost::archive::no_codecvt);
   return archive.get_library_version();
 }
 
@@ -168,7 +166,7 @@ std::string finish_record(commit_changes&& changes) {
 namespace {
 
 template <class Record>
-void load_put(boost::archive::binary_iarchive& archive, record_sink& sink) {
+void load_put(binary_record_reader& archive, record_sink& sink) {
   Record r;
   archive >> r;
   sink.put(r);
@@ -177,22 +175,20 @@ void load_put(boost::archive::binary_iarchive& archive, record_sink& sink) {
 }  // namespace
 
 bool is_kept_in_snapshot(std::string_view payload) {
-  memory_buffer buffer(payload);
-  boost::archive::binary_iarchive archive(buffer, archive_flags);
+  binary_record_reader archive(payload);
   std::uint8_t code = 0;
   archive >> code;
   return static_cast<tag>(code) == tag::kept_in_snapshot;
 }
 
 std::optional<std::uint64_t> decode_commit(std::string_view payload, record_sink& sink) {
-  memory_buffer buffer(payload);
-  boost::archive::binary_iarchive archive(buffer, archive_flags);
+  binary_record_reader archive(payload);
   for (;;) {
     std::uint8_t code = 0;
     archive >> code;
     switch (static_cast<tag>(code)) {
       case tag::end:
-        if (buffer.remaining() != 0) throw std::runtime_error("bytes after the end tag");
+        if (archive.remaining() != 0) throw std::runtime_error("bytes after the end tag");
         return std::nullopt;
       case tag::put_group:
       case tag::put_customer:
@@ -209,7 +205,7 @@ std::optional<std::uint64_t> decode_commit(std::string_view payload, record_sink
         archive >> position >> next;
         if (static_cast<tag>(next) != tag::end)
           throw std::runtime_error(fmt::format("tag {} after the source position", next));
-        if (buffer.remaining() != 0) throw std::runtime_error("bytes after the end tag");
+        if (archive.remaining() != 0) throw std::runtime_error("bytes after the end tag");
         sink.source_position(position);
         return position;
       }

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,17 +19,28 @@
 #include "customerdb/persistence/parallel.hpp"
 #include "little_endian.hpp"
 #include "record_archive.hpp"
+#include "record_codec.hpp"
 
 namespace customerdb::persistence {
 namespace {
 
-template <class Record>
-void read_rows(boost::archive::binary_iarchive& archive, std::uint64_t count, record_sink& sink) {
+template <class Record, class Archive>
+void read_rows(Archive& archive, std::uint64_t count, record_sink& sink) {
   Record r;  // one for all the rows: its strings keep their memory from row to row
   for (std::uint64_t i = 0; i < count; ++i) {
     archive >> r;
     sink.put(r);
   }
+}
+
+// The archive library version of this build's Boost.
+unsigned this_archive_version() {
+  static const unsigned version = [] {
+    string_buffer probe;
+    boost::archive::binary_oarchive archive(probe, boost::archive::no_header);
+    return static_cast<unsigned>(archive.get_library_version());
+  }();
+  return version;
 }
 
 // Whether `section` starts as every Boost binary archive does: its signature, a string (its
@@ -45,7 +58,12 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
                     const snapshot_header& h, record_sink& sink,
                     const std::filesystem::path& path) {
   memory_buffer buffer(section);
-  const auto at = [&] { return offset + section.size() - buffer.remaining(); };
+  // The rows are read by binary_record_reader (record_codec.hpp) when the section's archive is
+  // of this build's version, the bytes that reader knows; by Boost's archive otherwise.
+  std::optional<binary_record_reader> rows;
+  const auto at = [&] {
+    return offset + section.size() - (rows ? rows->remaining() : buffer.remaining());
+  };
   const std::uint64_t expected = h.counts[static_cast<std::size_t>(t)];
   // Boost reads the signature as a string sized by the length before it, which it trusts: a
   // damaged length made it allocate that many bytes. So the signature is checked first.
@@ -68,14 +86,19 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
                                          count, buffer.remaining()));
     }
     sink.begin_table(t, count);
-    with_record_of(t, [&]<class Record>() { read_rows<Record>(archive, count, sink); });
+    if (archive.get_library_version() == this_archive_version()) {
+      rows.emplace(section.substr(section.size() - buffer.remaining()));
+      with_record_of(t, [&]<class Record>() { read_rows<Record>(*rows, count, sink); });
+    } else {
+      with_record_of(t, [&]<class Record>() { read_rows<Record>(archive, count, sink); });
+    }
     sink.end_table(t);
   } catch (const error&) {
     throw;
   } catch (const std::exception& e) {
     throw corrupt_snapshot(path, at(), fmt::format("the payload does not decode ({})", e.what()));
   }
-  if (buffer.remaining() != 0)
+  if ((rows ? rows->remaining() : buffer.remaining()) != 0)
     throw corrupt_snapshot(path, at(), "unexpected bytes after the rows");
 }
 
