@@ -2,11 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <boost/archive/binary_oarchive.hpp>
 #include <optional>
 #include <stdexcept>
 
-#include "archive_streams.hpp"
 #include "checksum.hpp"
 #include "corruption_error.hpp"
 #include "customerdb/error.hpp"
@@ -42,16 +40,6 @@ static_assert(table_of(tag::put_group) == table::groups &&
               table_of(tag::put_customer) == table::customers &&
               table_of(tag::put_address) == table::addresses &&
               table_of(tag::put_membership) == table::memberships);
-
-// The Boost archive library version of this build (a journal file's header records it). The
-// records are written and read as archives of this version without a header hold them
-// (record_codec.hpp).
-std::uint32_t archive_library_version() {
-  string_buffer probe;
-  boost::archive::binary_oarchive archive(probe,
-                                          boost::archive::no_header | boost::archive::no_codecvt);
-  return archive.get_library_version();
-}
 
 }  // namespace
 

@@ -32,6 +32,7 @@
 #pragma once
 
 #include <array>
+#include <boost/archive/basic_archive.hpp>
 #include <boost/mpl/bool.hpp>
 #include <boost/serialization/level.hpp>
 #include <boost/serialization/serialization.hpp>
@@ -49,6 +50,13 @@
 #include "record_archive.hpp"
 
 namespace customerdb::persistence {
+
+// The archive library version of this build's Boost: what its archives write (a journal file's
+// header and a snapshot's record it), and the version whose bytes the codec writes and reads.
+inline std::uint32_t archive_library_version() {
+  return static_cast<std::uint32_t>(boost::archive::BOOST_ARCHIVE_VERSION());
+}
+
 namespace codec_detail {
 
 template <class T>

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <boost/archive/binary_iarchive.hpp>
-#include <boost/archive/binary_oarchive.hpp>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -31,16 +30,6 @@ void read_rows(Archive& archive, std::uint64_t count, record_sink& sink) {
     archive >> r;
     sink.put(r);
   }
-}
-
-// The archive library version of this build's Boost.
-unsigned this_archive_version() {
-  static const unsigned version = [] {
-    string_buffer probe;
-    boost::archive::binary_oarchive archive(probe, boost::archive::no_header);
-    return static_cast<unsigned>(archive.get_library_version());
-  }();
-  return version;
 }
 
 // Whether `section` starts as every Boost binary archive does: its signature, a string (its
@@ -86,7 +75,7 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
                                          count, buffer.remaining()));
     }
     sink.begin_table(t, count);
-    if (archive.get_library_version() == this_archive_version()) {
+    if (archive.get_library_version() == archive_library_version()) {
       rows.emplace(section.substr(section.size() - buffer.remaining()));
       with_record_of(t, [&]<class Record>() { read_rows<Record>(*rows, count, sink); });
     } else {

@@ -187,6 +187,14 @@ BOOST_AUTO_TEST_CASE(the_reader_refuses_what_a_writer_never_writes) {
   BOOST_TEST(customer_read_error(whole) == "read without an error");
 }
 
+// The version an archive of this build writes is the one the codec names.
+BOOST_AUTO_TEST_CASE(the_archive_library_version_is_boosts) {
+  customerdb::persistence::string_buffer buffer;
+  boost::archive::binary_oarchive archive(buffer, flags);
+  BOOST_TEST(customerdb::persistence::archive_library_version() ==
+             static_cast<std::uint32_t>(archive.get_library_version()));
+}
+
 BOOST_AUTO_TEST_CASE(nothing_written_is_nothing) {
   std::string out = "kept";
   binary_record_writer writer(out);
