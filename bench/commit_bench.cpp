@@ -183,6 +183,20 @@ class counting_file_system final : public customerdb::file_system {
   std::shared_ptr<customerdb::file_system> real_ = customerdb::posix_file_system();
 };
 
+// A store in `dir` with the fsync policy `fsync` that takes no snapshot on its own (neither on
+// time, on count nor at close): what the rounds measure is the journal.
+customerdb::module_options on_disk(const std::filesystem::path& dir,
+                                   customerdb::fsync_policy fsync) {
+  customerdb::module_options o;
+  o.persistence.data_dir = dir;
+  o.persistence.fsync = fsync;
+  o.persistence.snapshot_interval = std::chrono::seconds(0);
+  o.persistence.snapshot_every_commits = 0;
+  o.persistence.snapshot_on_close = false;
+  o.persistence.keep_snapshots = 1;
+  return o;
+}
+
 struct process_usage {
   double cpu_seconds;
   long switches;  // voluntary context switches (a thread went to sleep)
@@ -239,12 +253,7 @@ int run_durable(const std::filesystem::path& dir, int writers, int rounds,
   std::filesystem::remove_all(dir);
   auto fs = std::make_shared<counting_file_system>();
   fs->simulated_sync = simulated_sync;
-  customerdb::module_options o;
-  o.persistence.data_dir = dir;
-  o.persistence.fsync = customerdb::fsync_policy::always;
-  o.persistence.snapshot_interval = std::chrono::seconds(0);
-  o.persistence.snapshot_every_commits = 0;
-  o.persistence.keep_snapshots = 1;
+  auto o = on_disk(dir, customerdb::fsync_policy::always);
   o.persistence.file_system = fs;
   customerdb::customer_module db(o);
   std::size_t created = 0;
@@ -305,13 +314,8 @@ int main(int argc, char** argv) {
     std::filesystem::path dir;
     ~removed_at_exit() { std::filesystem::remove_all(dir); }
   } removal{data_dir};
-  customerdb::module_options on_disk;
-  on_disk.persistence.data_dir = data_dir;
-  on_disk.persistence.fsync = customerdb::fsync_policy::everysec;
-  on_disk.persistence.snapshot_interval = std::chrono::seconds(0);
-  on_disk.persistence.snapshot_every_commits = 0;
-  on_disk.persistence.snapshot_on_close = false;
-  customerdb::customer_module small_db, large_db, disk_db(on_disk);
+  customerdb::customer_module small_db, large_db,
+      disk_db(on_disk(data_dir, customerdb::fsync_policy::everysec));
   std::vector<std::string> small_ids, large_ids, disk_ids;
   std::size_t created = 0;
   grow(small_db, small_ids, small);

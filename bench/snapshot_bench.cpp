@@ -304,7 +304,7 @@ int main(int argc, char** argv) {
     for (int r = 0; r < rounds; ++r) replay_s.push_back(load_in_new_process(dir));
     const double with_journal = median(replay_s);
     fmt::print("{:<40} {:>8.2f} s\n",
-               fmt::format("load and replay {} commits (median)", replayed).c_str(), with_journal);
+               fmt::format("load and replay {} commits (median)", replayed), with_journal);
     fmt::print("{:<40} {:>8.2f} us\n", "replay per commit",
                (with_journal - median(fresh_load_s)) / static_cast<double>(replayed) * 1e6);
   }

@@ -50,9 +50,8 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
   // The rows are read by binary_record_reader (record_codec.hpp) when the section's archive is
   // of this build's version, the bytes that reader knows; by Boost's archive otherwise.
   std::optional<binary_record_reader> rows;
-  const auto at = [&] {
-    return offset + section.size() - (rows ? rows->remaining() : buffer.remaining());
-  };
+  const auto left = [&] { return rows ? rows->remaining() : buffer.remaining(); };
+  const auto at = [&] { return offset + section.size() - left(); };
   const std::uint64_t expected = h.counts[static_cast<std::size_t>(t)];
   // Boost reads the signature as a string sized by the length before it, which it trusts: a
   // damaged length made it allocate that many bytes. So the signature is checked first.
@@ -87,7 +86,7 @@ void decode_section(std::string_view section, std::uint64_t offset, table t,
   } catch (const std::exception& e) {
     throw corrupt_snapshot(path, at(), fmt::format("the payload does not decode ({})", e.what()));
   }
-  if ((rows ? rows->remaining() : buffer.remaining()) != 0)
+  if (left() != 0)
     throw corrupt_snapshot(path, at(), "unexpected bytes after the rows");
 }
 

@@ -136,7 +136,8 @@ BOOST_AUTO_TEST_CASE(a_mixed_payload_as_boost_writes_it) {
   BOOST_TEST(actual.size() > 200u);
 }
 
-BOOST_AUTO_TEST_CASE(the_reader_reads_a_mixed_payload_as_boost_does) {
+// The reader reads back a payload of several record types, tags, an erased id and a position.
+BOOST_AUTO_TEST_CASE(the_reader_reads_back_a_mixed_payload) {
   const std::uint8_t put = 2, erase = 5, table = 1, end = 0;
   const std::uint64_t position = 42;
   const auto customer = filled<customer_record>(1);
