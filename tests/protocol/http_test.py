@@ -85,8 +85,16 @@ class Server:
     def raw_socket(self):
         return socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT)
 
+    def exit_status(self, timeout=TIMEOUT):
+        """Waits for the process to end and for its standard error to be read to the end (the
+        drainer may still hold the last lines when the process is gone); the exit status."""
+        status = self.proc.wait(timeout=timeout)
+        self.drainer.join(timeout=TIMEOUT)
+        return status
+
     def stop(self):
-        """SIGTERM, then the exit status (the process must go within TIMEOUT)."""
+        """SIGTERM, then the exit status (the process must go within TIMEOUT); standard error
+        is read to the end when it returns."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
@@ -540,7 +548,6 @@ class HttpTest(unittest.TestCase):
                 server.proc.send_signal(signal.SIGTERM)
                 time.sleep(0.001)
             status = server.stop()
-            server.drainer.join(timeout=TIMEOUT)
             log = "".join(server.stderr)
             if status == 0:
                 self.assertIn("customerdb: stopped\n", log)
@@ -564,7 +571,7 @@ class HttpTest(unittest.TestCase):
             self.assertEqual(len(answers), 400)
             self.assertTrue(all("result" in item for item in answers))
             self.assertEqual(reader.read(), b"")  # then the connection is closed
-            self.assertEqual(server.proc.wait(timeout=TIMEOUT), 0)
+            self.assertEqual(server.exit_status(), 0)
             self.assertTrue(any("stopped" in line for line in server.stderr), server.stderr)
         finally:
             reader.close()
@@ -586,7 +593,7 @@ class HttpTest(unittest.TestCase):
             server.wait_for_line(r"signal 15: finishing [12] request\(s\) in flight")
             server.proc.send_signal(signal.SIGTERM)
             server.wait_for_line(re.escape(SECOND_SIGNAL))
-            self.assertEqual(server.proc.wait(timeout=TIMEOUT), 143)
+            self.assertEqual(server.exit_status(), 143)
             # The answer is cut short: the connection closes before its end.
             received = 0
             while chunk := reader.read(1 << 20):
@@ -678,12 +685,11 @@ class LongRequestShutdownTest(unittest.TestCase):
             conn.close()
             server.proc.send_signal(signal.SIGTERM)
             # 60 s is a hang detector: the batch alone would run for minutes.
-            self.assertEqual(server.proc.wait(timeout=60), 0)
+            self.assertEqual(server.exit_status(timeout=60), 0)
             sender.join(timeout=60)
             self.assertNotIn("error", answer)
             self.assertEqual(answer["status"], 200)
             check_cancelled_batch(self, answer["body"])
-            server.drainer.join(timeout=TIMEOUT)
             log = "".join(server.stderr)
             self.assertRegex(log, r"customerdb: signal 15: finishing [12] request\(s\) in "
                                   r"flight, then stopping\n"
