@@ -59,8 +59,8 @@
 #include <thread>
 #include <vector>
 
-#include "connection.hpp"  // postgres/src, private to the library (as in tests/postgres)
 #include "customerdb/customerdb.hpp"
+#include "customerdb/postgres/connection.hpp"
 #include "customerdb/postgres/replica.hpp"
 #include "measure.hpp"
 #include "medusa_schema.hpp"

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <thread>
 
-#include "postgres_connection.hpp"
+#include "customerdb/postgres/connection.hpp"
 
 namespace customerdb::peers {
 
@@ -63,7 +63,7 @@ customerdb_peer::~customerdb_peer() {
   if (replica_source_.empty()) return;
   replica_.reset();
   try {  // the walsender may hold the slot for a moment after the replica stopped
-    pg_connection db(replica_source_);
+    postgres::connection db(replica_source_);
     db.exec("SET client_min_messages = warning");
     for (int i = 0; i < 500; ++i) {
       const auto r = db.exec(fmt::format(
@@ -103,7 +103,7 @@ void customerdb_peer::stage(const data_set& data) {
 
 void customerdb_peer::load(const data_set& data) {
   if (!replica_source_.empty()) {  // the source's tables are loaded: replicate them
-    pg_connection db(replica_source_);
+    postgres::connection db(replica_source_);
     db.exec("SET client_min_messages = warning");
     db.exec(
         fmt::format("DROP PUBLICATION IF EXISTS {0}; CREATE PUBLICATION {0} FOR TABLE customer, "

@@ -1,10 +1,11 @@
 // PostgreSQL as a peer (postgres_peer.hpp).
 #include "postgres_peer.hpp"
 
-#include <customerdb/postgres/medusa_tables.hpp>
 #include <fmt/format.h>
 
 #include <stdexcept>
+
+#include "customerdb/postgres/medusa_tables.hpp"
 
 namespace customerdb::peers {
 
@@ -14,7 +15,7 @@ std::string iso(customerdb::timestamp t) { return customerdb::to_iso8601(t); }
 
 // The rows of a query result: every column copied out (as a driver hands rows to its caller),
 // the ids answered.
-answer rows_of(const pg_result& r) {
+answer rows_of(const postgres::result& r) {
   answer a;
   const int n = PQntuples(r.get()), columns = PQnfields(r.get());
   std::vector<std::string> row(static_cast<std::size_t>(columns));
@@ -27,19 +28,21 @@ answer rows_of(const pg_result& r) {
   return a;
 }
 
-std::size_t count_of(const pg_result& r) {
+std::size_t count_of(const postgres::result& r) {
   return static_cast<std::size_t>(std::stoull(PQgetvalue(r.get(), 0, 0)));
 }
 
-void insert(pg_connection& c, const new_customer& x) {
+void insert(postgres::connection& c, const new_customer& x) {
   const auto at = iso(x.at);
-  c.run("insert_customer", {x.id.c_str(), x.email.c_str(), x.first_name.c_str(), at.c_str()});
+  c.exec_prepared("insert_customer",
+                  {x.id.c_str(), x.email.c_str(), x.first_name.c_str(), at.c_str()});
 }
 
-void update_in_transaction(pg_connection& c, const std::string& id, const std::string& last_name) {
+void update_in_transaction(postgres::connection& c, const std::string& id,
+                           const std::string& last_name) {
   const auto at = iso(customerdb::now());
   c.exec("BEGIN");
-  const auto r = c.run("update_customer", {id.c_str(), last_name.c_str(), at.c_str()});
+  const auto r = c.exec_prepared("update_customer", {id.c_str(), last_name.c_str(), at.c_str()});
   if (PQntuples(r.get()) != 1) {
     c.exec("ROLLBACK");
     throw std::runtime_error("PostgreSQL update found no customer " + id);
@@ -54,8 +57,8 @@ postgres_peer::postgres_peer(std::string conninfo) : conninfo_(std::move(conninf
 
 postgres_peer::~postgres_peer() = default;
 
-std::unique_ptr<pg_connection> postgres_peer::connect(bool synchronous_commit) {
-  auto c = std::make_unique<pg_connection>(conninfo_);
+std::unique_ptr<postgres::connection> postgres_peer::connect(bool synchronous_commit) {
+  auto c = std::make_unique<postgres::connection>(conninfo_);
   c->exec(fmt::format("SET synchronous_commit = {}", synchronous_commit ? "on" : "off"));
   const auto q = queries(dialect::postgres);
   for (const auto& [name, sql] : std::initializer_list<std::pair<const char*, const std::string*>>{
@@ -77,7 +80,7 @@ std::unique_ptr<pg_connection> postgres_peer::connect(bool synchronous_commit) {
 void postgres_peer::load(const data_set& data) {
   customers_ = data.customers();
   {
-    pg_connection setup(conninfo_);
+    postgres::connection setup(conninfo_);
     const auto collation =
         setup.exec("SELECT datcollate FROM pg_database WHERE datname = current_database()");
     const std::string collate = PQgetvalue(collation.get(), 0, 0);
@@ -94,12 +97,14 @@ void postgres_peer::load(const data_set& data) {
   // Medusa's v2 tables, made and filled as `customerdb pg export` makes and fills them: the
   // DDL of Medusa's migrations, COPY in one transaction, keys and indexes after the rows.
   const auto& r = data.records();
-  customerdb::postgres::write_medusa_tables(conninfo_, [&](const customerdb::record_visitor& visit) {
-    for (const auto& g : r.customer_groups) visit(g);
-    for (const auto& x : r.customers) visit(x);
-    for (const auto& a : r.customer_addresses) visit(a);
-    for (const auto& m : r.customer_group_customers) visit(m);
-  });
+  customerdb::postgres::write_medusa_tables(conninfo_,
+                                            [&](const customerdb::record_visitor& visit) {
+                                              for (const auto& g : r.customer_groups) visit(g);
+                                              for (const auto& x : r.customers) visit(x);
+                                              for (const auto& a : r.customer_addresses) visit(a);
+                                              for (const auto& m : r.customer_group_customers)
+                                                visit(m);
+                                            });
   main_ = connect(false);
   auto& c = *main_;
   c.exec("ANALYZE");
@@ -108,7 +113,7 @@ void postgres_peer::load(const data_set& data) {
 void postgres_peer::prepare_durable(const data_set&) { durable_ = connect(true); }
 
 answer postgres_peer::retrieve(const std::string& id) {
-  const auto r = main_->run("retrieve", {id.c_str()});
+  const auto r = main_->exec_prepared("retrieve", {id.c_str()});
   auto a = rows_of(r);
   if (a.ids.size() != 1) throw std::runtime_error("PostgreSQL: no customer " + id);
   a.ids.emplace_back(PQgetvalue(r.get(), 0, 4));  // email
@@ -117,30 +122,30 @@ answer postgres_peer::retrieve(const std::string& id) {
 }
 
 answer postgres_peer::list_by_email(const std::string& email) {
-  return rows_of(main_->run("by_email", {email.c_str()}));
+  return rows_of(main_->exec_prepared("by_email", {email.c_str()}));
 }
 
-answer postgres_peer::first_page() { return rows_of(main_->run("first_page", {})); }
+answer postgres_peer::first_page() { return rows_of(main_->exec_prepared("first_page", {})); }
 
 answer postgres_peer::deep_page(std::size_t skip) {
   const auto offset = std::to_string(skip);
-  return rows_of(main_->run("deep_page", {offset.c_str()}));
+  return rows_of(main_->exec_prepared("deep_page", {offset.c_str()}));
 }
 
 answer postgres_peer::group_page(const std::string& group_id) {
-  return rows_of(main_->run("group_page", {group_id.c_str()}));
+  return rows_of(main_->exec_prepared("group_page", {group_id.c_str()}));
 }
 
 answer postgres_peer::company_count(const std::string& company) {
-  auto a = rows_of(main_->run("company_page", {company.c_str()}));
-  a.count = count_of(main_->run("company_count", {company.c_str()}));
+  auto a = rows_of(main_->exec_prepared("company_page", {company.c_str()}));
+  a.count = count_of(main_->exec_prepared("company_count", {company.c_str()}));
   return a;
 }
 
 answer postgres_peer::search(const std::string& text) {
   const auto pattern = "%" + text + "%";
-  auto a = rows_of(main_->run("search_page", {pattern.c_str()}));
-  a.count = count_of(main_->run("search_count", {pattern.c_str()}));
+  auto a = rows_of(main_->exec_prepared("search_page", {pattern.c_str()}));
+  a.count = count_of(main_->exec_prepared("search_count", {pattern.c_str()}));
   return a;
 }
 

@@ -13,8 +13,8 @@
 #include <memory>
 #include <vector>
 
+#include "customerdb/postgres/connection.hpp"
 #include "peer.hpp"
-#include "postgres_connection.hpp"
 #include "sql_text.hpp"
 
 namespace customerdb::peers {
@@ -33,13 +33,13 @@ class postgres_peer final : public peer {
   std::optional<double> stored_bytes_per_customer() override;
 
  private:
-  std::unique_ptr<pg_connection> connect(bool synchronous_commit);
+  std::unique_ptr<postgres::connection> connect(bool synchronous_commit);
 
   std::string conninfo_;
   std::size_t customers_ = 0;
-  std::unique_ptr<pg_connection> main_;
-  std::unique_ptr<pg_connection> durable_;
-  std::vector<std::unique_ptr<pg_connection>> writers_;
+  std::unique_ptr<postgres::connection> main_;
+  std::unique_ptr<postgres::connection> durable_;
+  std::vector<std::unique_ptr<postgres::connection>> writers_;
 };
 
 }  // namespace customerdb::peers

@@ -1,4 +1,4 @@
-#include "connection.hpp"
+#include "customerdb/postgres/connection.hpp"
 
 #include <fmt/format.h>
 
@@ -73,6 +73,18 @@ result connection::exec(const std::string& sql, const std::vector<const char*>& 
   return check(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
                             params.data(), nullptr, nullptr, 0),
                sql, PGRES_COMMAND_OK);
+}
+
+void connection::prepare(const std::string& name, const std::string& sql) {
+  check(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), sql, PGRES_COMMAND_OK);
+  prepared_.insert_or_assign(name, sql);
+}
+
+result connection::exec_prepared(const std::string& name, const std::vector<const char*>& params) {
+  PGresult* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), params.data(),
+                               nullptr, nullptr, 0);
+  const auto sql = prepared_.find(name);
+  return check(r, sql == prepared_.end() ? name : std::string_view(sql->second), PGRES_COMMAND_OK);
 }
 
 void connection::copy_out(const std::string& sql,

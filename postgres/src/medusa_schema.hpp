@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "connection.hpp"
+#include "customerdb/postgres/connection.hpp"
 #include "customerdb/postgres/medusa_tables.hpp"
 
 namespace customerdb::postgres {

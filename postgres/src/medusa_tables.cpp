@@ -10,7 +10,7 @@
 #include <thread>
 #include <variant>
 
-#include "connection.hpp"
+#include "customerdb/postgres/connection.hpp"
 #include "copy_text.hpp"
 #include "medusa_schema.hpp"
 #include "record_lines.hpp"

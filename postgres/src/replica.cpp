@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "change_decoder.hpp"
-#include "connection.hpp"
+#include "customerdb/postgres/connection.hpp"
 #include "customerdb/error.hpp"
 #include "medusa_schema.hpp"
 #include "record_lines.hpp"

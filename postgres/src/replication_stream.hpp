@@ -41,7 +41,7 @@
 #include <string_view>
 #include <variant>
 
-#include "connection.hpp"
+#include "customerdb/postgres/connection.hpp"
 #include "customerdb/postgres/lsn.hpp"
 #include "pgoutput.hpp"
 

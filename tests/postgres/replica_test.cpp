@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "connection.hpp"
+#include "customerdb/postgres/connection.hpp"
 #include "customerdb/customerdb.hpp"
 #include "medusa_schema.hpp"
 #include "pg_test_support.hpp"

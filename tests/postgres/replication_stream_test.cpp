@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "connection.hpp"
+#include "customerdb/postgres/connection.hpp"
 #include "customerdb/postgres/pg_error.hpp"
 #include "pg_test_support.hpp"
 

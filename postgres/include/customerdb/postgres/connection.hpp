@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,6 +41,12 @@ class connection {
   result exec(const std::string& sql);
   // Runs one statement with text parameters ($1, $2...; nullptr is NULL).
   result exec(const std::string& sql, const std::vector<const char*>& params);
+  // Prepares `sql` (one statement with parameters $1, $2...) under `name`, for
+  // exec_prepared. Throws pg_error as exec does.
+  void prepare(const std::string& name, const std::string& sql);
+  // Runs the statement prepared under `name` with text parameters (nullptr is NULL). Throws
+  // pg_error naming the prepared statement's SQL.
+  result exec_prepared(const std::string& name, const std::vector<const char*>& params);
   // Runs `sql` (COPY ... TO STDOUT) and calls `row(line)` for each row of its text-format
   // output, without the newline. An exception `row` throws ends the COPY (the connection is
   // then reset to a usable state) and propagates.
@@ -75,7 +82,8 @@ class connection {
 
   PGconn* conn_ = nullptr;
   std::string name_;
-  std::string copy_sql_;  // the COPY under way, for messages
+  std::string copy_sql_;                                      // the COPY under way, for messages
+  std::map<std::string, std::string, std::less<>> prepared_;  // name -> SQL, for messages
 };
 
 }  // namespace customerdb::postgres
