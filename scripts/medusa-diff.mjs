@@ -784,7 +784,9 @@ class Generator {
       createdBy,
       [depth === 0 ? 4 : 0, () => boolOr(() => this.condition(table, { forDelete, depth: depth + 1 }))],
       [depth === 0 && !forDelete ? 2 : 0, () => ({ deleted_at: r.chance(0.5) ? { $ne: null } : null })],
-      [0.5, () => ({ nickname: "x" })], // an unknown key
+      // An unknown key, also one holding a quote (and the words that follow the key in
+      // customerdb's v1 message).
+      [0.5, () => ({ [r.pick(["nickname", 'nick"name', 'a" for b'])]: "x" })],
       [table === "customer_group_customer" ? 0 : 1.5, () => r.weighted([
         [50, () => ({ metadata: { tier: r.pick(["gold", "silver"]) } })],
         [20, () => ({ metadata: { tier: { $ne: "gold" } } })],

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "entity_calls.hpp"
+#include "error_messages.hpp"
+#include "load_paths.hpp"
 
 namespace customerdb {
 
@@ -38,36 +40,25 @@ void check_order_keys(const find_config& config) {
     const auto dot = key.find('.');
     const bool known = dot == std::string::npos ? s.field(key) || s.relation(key)
                                                 : s.relation(key.substr(0, dot)) != nullptr;
-    if (!known) {  // worded_as_v2 names the address model
-      throw error(error_code::invalid_data,
-                  "Trying to order by not existing property " + std::string(s.model) + "." + key);
-    }
+    // In the model's v1 name: worded_as_v2 names the address model.
+    if (!known) throw order_by_unknown_property(s.model, key);
   }
 }
 
 // The config as Medusa v2 reads it: without the `select` and `relations` entries the entity
-// does not have (dropped silently), with the relation of each dotted `select` path added to
-// `relations` and the key of each to-one relation added to `select`; throws for an unknown
-// order key (check_order_keys).
+// does not have (load_paths.hpp; dropped silently), with the relation of each dotted `select`
+// path added to `relations` and the key of each to-one relation added to `select`; throws for
+// an unknown order key (check_order_keys).
 template <class Row>
 find_config known_paths_only(const find_config& config) {
   check_order_keys<Row>(config);
   find_config out = config;
-  const auto keep_known = [](std::vector<std::string>& paths, auto member) {
-    std::erase_if(paths, [&](const std::string& path) {
-      find_config one;
-      one.*member = {path};
-      try {
-        make_load_plan<Row>(one, false);
-        return false;
-      } catch (const error& e) {
-        if (e.code() != error_code::invalid_data) throw;
-        return true;
-      }
-    });
-  };
-  keep_known(out.select, &find_config::select);
-  keep_known(out.relations, &find_config::relations);
+  std::erase_if(out.select, [](const std::string& path) {
+    return unknown_in_select_path<Row>(path).has_value();
+  });
+  std::erase_if(out.relations, [](const std::string& path) {
+    return unknown_in_relation_path<Row>(path).has_value();
+  });
   // A dotted select path loads its relation, narrowed to the path's fields as D23 narrows a
   // loaded relation; not with with_deleted, where Medusa v2 leaves it out.
   if (!out.with_deleted) {
@@ -94,21 +85,22 @@ find_config known_paths_only(const find_config& config) {
 }
 
 // Runs `f`, rewording an error it throws as Medusa v2 words it: the model names
-// (customer_module_v2::in_v2_words), and an unknown filter key or a misplaced `q` as "Trying to
-// query by not existing property <Model>.<key>" (v1: decisions D11, D27).
+// (customer_module_v2::in_v2_words), and an unknown field that the code both interfaces share
+// meets past v2's own checks of the keys (check_keys_in_order, check_order_keys), in a
+// relation's sub-filter (compile) or in an order key through a relation (compile_order), as
+// "Trying to query by not existing property <Model>.<key>" (v1: `Unknown field "<key>" for
+// <Model>`, decision D11).
 template <class F>
 decltype(auto) worded_as_v2(F&& f) {
   try {
     return std::forward<F>(f)();
   } catch (const error& e) {
-    static const std::regex unknown_key(R"re(^Unknown field "([^"]*)" for (\w+)$)re");
-    static const std::regex misplaced_q(
-        R"re(^Filter key "q" is (?:accepted only at the top level of a filter of|not accepted in a selector that deletes) (\w+)$)re");
-    std::string message = customer_module_v2::in_v2_words(e).what();
-    message =
-        std::regex_replace(message, unknown_key, "Trying to query by not existing property $2.$1");
-    message =
-        std::regex_replace(message, misplaced_q, "Trying to query by not existing property $1.q");
+    // The key is everything between the first `"` and the last `" for ` (a key may hold both).
+    static const std::regex unknown_field_text(R"re(^Unknown field "(.*)" for (\w+)$)re");
+    const std::string message = customer_module_v2::in_v2_words(e).what();
+    std::smatch unknown;
+    if (std::regex_match(message, unknown, unknown_field_text))
+      throw query_by_unknown_property(unknown[2].str(), unknown[1].str());
     throw error(e.code(), message);
   }
 }

@@ -5,21 +5,19 @@
 #include <string>
 
 #include "error_messages.hpp"
+#include "load_paths.hpp"
 
 namespace customerdb::detail {
 namespace {
 
 // Adds the dotted relation `path` under `nodes`, the relations of `Row` items held in a list
-// of a `container` row (none at the top), checking each name against the entity at its level.
-// A relation back to the container's type is checked but not added (decision D22).
+// of a `container` row (none at the top). A relation back to the container's type is not added
+// (decision D22). REQUIRES: `path` is known (unknown_in_relation_path).
 template <class Row>
 void add_relation(std::vector<relation_node>& nodes, std::string_view path,
                   std::optional<entity> container) {
-  const auto& s = schema_of<Row>();
   const auto dot = path.find('.');
-  const auto name = path.substr(0, dot);
-  const auto* rel = s.relation(name);
-  if (!rel) throw unknown_relation(s.model, name);
+  const auto* rel = schema_of<Row>().relation(path.substr(0, dot));
   std::vector<relation_node> dropped;
   auto* level = rel->target == container ? &dropped : &nodes;
   auto it = std::find_if(level->begin(), level->end(),
@@ -33,23 +31,6 @@ void add_relation(std::vector<relation_node>& nodes, std::string_view path,
   auto& children = it->children;
   with_entity(rel->target, [&](auto target) {
     add_relation<typename decltype(target)::type>(children, rest, entity_of<Row>());
-  });
-}
-
-// Checks a dotted select path "relation.field" against the related entity.
-template <class Row>
-void check_select_path(std::string_view path) {
-  const auto& s = schema_of<Row>();
-  const auto dot = path.find('.');
-  const auto name = path.substr(0, dot);
-  if (dot == std::string_view::npos) {
-    if (!s.field(name)) throw unknown_field(s.model, name);
-    return;
-  }
-  const auto* rel = s.relation(name);
-  if (!rel) throw unknown_field(s.model, name);
-  with_entity(rel->target, [&](auto target) {
-    check_select_path<typename decltype(target)::type>(path.substr(dot + 1));
   });
 }
 
@@ -149,16 +130,21 @@ load_plan make_load_plan(const find_config& config, bool with_deleted) {
   const auto& s = schema_of<Row>();
   load_plan plan;
   plan.with_deleted = with_deleted;
-  for (const auto& path : config.relations) add_relation<Row>(plan.relations, path, std::nullopt);
+  for (const auto& path : config.relations) {
+    if (const auto unknown = unknown_in_relation_path<Row>(path))
+      throw unknown_relation(unknown->model, unknown->name);
+    add_relation<Row>(plan.relations, path, std::nullopt);
+  }
   if (config.select.empty()) return plan;
   std::vector<std::string> fields{"id"};
   for (const auto& path : config.select) {
+    if (const auto unknown = unknown_in_select_path<Row>(path))
+      throw unknown_field(unknown->model, unknown->name);
     if (s.relation(path)) {
       add_relation<Row>(plan.relations, path, std::nullopt);  // selecting a relation loads it
-      continue;
+    } else if (path.find('.') == std::string::npos) {
+      add_field(fields, path);
     }
-    check_select_path<Row>(path);
-    if (path.find('.') == std::string::npos) add_field(fields, path);
   }
   for (const auto& path : config.select)
     if (path.find('.') != std::string::npos) narrow<Row>(plan.relations, fields, path);

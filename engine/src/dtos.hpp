@@ -35,7 +35,7 @@ struct load_plan {
   answer_budget* budget = nullptr;
 };
 
-// Validates config.select and config.relations for `Row`; throws invalid_data
+// Validates config.select and config.relations for `Row` (load_paths.hpp); throws invalid_data
 // `Unknown field "x" for <Model>` / `Unknown relation "x" for <Model>`. A relation back to the
 // type of the row that holds the list is not loaded (decision D22); a dotted select path
 // narrows a loaded relation's items to `id`, the key that links them to their row and the

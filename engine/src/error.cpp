@@ -98,6 +98,16 @@ error search_in_delete_selector(std::string_view model) {
       fmt::format("Filter key \"q\" is not accepted in a selector that deletes {}", model));
 }
 
+error query_by_unknown_property(std::string_view model, std::string_view key) {
+  return error(error_code::invalid_data,
+               fmt::format("Trying to query by not existing property {}.{}", model, key));
+}
+
+error order_by_unknown_property(std::string_view model, std::string_view key) {
+  return error(error_code::invalid_data,
+               fmt::format("Trying to order by not existing property {}.{}", model, key));
+}
+
 error invalid_field_value(std::string_view model, std::string_view key, std::string_view expected) {
   return error(
       error_code::invalid_data,

@@ -38,6 +38,12 @@ error invalid_value(std::string_view what, std::string_view value);
 error search_below_top_level(std::string_view model);
 // `Filter key "q" is not accepted in a selector that deletes <Model>` (decision D27)
 error search_in_delete_selector(std::string_view model);
+// "Trying to query by not existing property <Model>.<key>": Medusa v2's words for an unknown
+// filter key, and for a `q` where it is not accepted (key "q").
+error query_by_unknown_property(std::string_view model, std::string_view key);
+// "Trying to order by not existing property <Model>.<key>": Medusa v2's words for an unknown
+// order key.
+error order_by_unknown_property(std::string_view model, std::string_view key);
 // `Invalid value for field "<key>" of <Model>: expected <expected>`
 error invalid_field_value(std::string_view model, std::string_view key, std::string_view expected);
 // "<what>; the limit is <limit> (module_options.limits.<member>, --<option>)": a call past a

@@ -446,13 +446,12 @@ void check_keys_in_order(const filter_node& root, bool deleting) {
   const auto& s = schema_of<Row>();
   const auto visit = [&](const auto& self, const filter_node& n, bool top) -> void {
     if (n.k == kind::search) {
-      if (deleting) throw search_in_delete_selector(s.model);
-      if (!top) throw search_below_top_level(s.model);
+      if (deleting || !top) throw query_by_unknown_property(s.model, "q");
       return;
     }
     if ((n.k == kind::condition || n.k == kind::nested) && !s.relation(n.field) &&
         !s.field(n.field))
-      throw unknown_field(s.model, n.field);
+      throw query_by_unknown_property(s.model, n.field);
     if (n.k == kind::nested) return;  // a relation's or metadata's sub-filter: compile's
     const bool children_top = top && n.k == kind::and_ && n.implicit;
     for (const auto& c : n.children) self(self, c.node(), children_top);

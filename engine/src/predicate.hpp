@@ -40,7 +40,8 @@ pred_ptr<Row> compile(const filter_node& n, bool joins_hide_deleted);
 // Medusa v2's first check of a filter: its keys in order, each either a field or relation of
 // `Row` or a `q` where q is accepted (as check_search_placement), so that of an unknown key and
 // a misplaced q the first one met is reported. Keys inside relation and metadata sub-filters
-// are left to compile(). Throws invalid_data.
+// are left to compile(). Throws invalid_data "Trying to query by not existing property
+// <Model>.<key>" (Medusa v2's words; the key of a misplaced q is "q").
 template <class Row>
 void check_keys_in_order(const filter_node& root, bool deleting);
 

@@ -214,6 +214,29 @@ BOOST_FIXTURE_TEST_CASE(unknown_keys_are_worded_as_medusa_v2_words_them, fixture
   BOOST_CHECK_EQUAL(v2.list_customers({}, {.order = {{"email", sort_direction::desc}}}).size(), 1u);
 }
 
+BOOST_FIXTURE_TEST_CASE(unknown_keys_of_addresses_and_sub_filters_are_worded_as_v2, fixture) {
+  // A misplaced q in a filter of addresses, and an unknown key in a relation's sub-filter.
+  CUSTOMERDB_CHECK_ERROR(v2.delete_customer_addresses(search("a")), error_code::invalid_data,
+                         "Trying to query by not existing property CustomerAddress.q");
+  CUSTOMERDB_CHECK_ERROR(v2.list_customers(where("addresses").matches(where("nickname") == "x")),
+                         error_code::invalid_data,
+                         "Trying to query by not existing property CustomerAddress.nickname");
+  // v1 keeps its own texts.
+  CUSTOMERDB_CHECK_ERROR(m.delete_addresses(search("a")), error_code::invalid_data,
+                         "Filter key \"q\" is not accepted in a selector that deletes Address");
+  CUSTOMERDB_CHECK_ERROR(m.list(where("addresses").matches(where("nickname") == "x")),
+                         error_code::invalid_data, "Unknown field \"nickname\" for Address");
+}
+
+BOOST_FIXTURE_TEST_CASE(an_unknown_key_with_a_quote_is_worded_as_v2, fixture) {
+  // A key holding a `"`, at the top level and in a relation's sub-filter.
+  CUSTOMERDB_CHECK_ERROR(v2.list_customers(where("a\"b") == "x"), error_code::invalid_data,
+                         "Trying to query by not existing property Customer.a\"b");
+  CUSTOMERDB_CHECK_ERROR(v2.list_customers(where("addresses").matches(where("a\" for b") == "x")),
+                         error_code::invalid_data,
+                         "Trying to query by not existing property CustomerAddress.a\" for b");
+}
+
 // ---- addresses -----------------------------------------------------------------------------
 
 BOOST_FIXTURE_TEST_CASE(messages_name_customer_address, fixture) {
