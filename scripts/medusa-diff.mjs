@@ -192,7 +192,7 @@ const RULES = {
   "shared-rows": "relations not asked for (by `relations` or a dotted `select`) that Medusa fills with rows another path of the same call loaded, left out of Medusa's answers (v2 table: Relations loaded through two paths)",
   "dotted-to-one-null": "the `null` Medusa answers for a to-one relation named only by a dotted select with withDeleted, left out (v2 table: A dotted select with withDeleted)",
   "name-null": "createCustomerGroups with a null name: Medusa's `'null' found` compared as customerdb's `'undefined' found` (v2 table: A null group name at create)",
-  "unique-row-order": "a unique violation among several rows of one update: which row is named is compared by shape only (v2 table: Which row a unique violation names)",
+  "unique-row-order": "a unique violation among several rows of one update or restore: which row is named is compared by shape only (v2 table: Which row a unique violation names)",
   "D22-hidden-key": "the key of a to-one relation asked for whose row is hidden (the relation is null) left out on both sides (Medusa answers it as null, contradicting the stored value: garbled)",
   "D12": "negative take/skip: customerdb's invalid_data `Invalid value for take: -1` compared by type with Medusa's raw driver errors, and accepted where Medusa answers (it does with a to-many relation filter)",
 };
@@ -215,6 +215,7 @@ const AVOIDED = {
   "select": "a bare relation name in select (Reads table, select: customerdb loads the relation)",
   "batch-duplicate-ids": "one caller id on two rows of one create call (Medusa keeps one row and drops the other silently: garbled)",
   "shared-narrowed": "a dotted select narrowing a relation whose rows another path of the same call loads too (Medusa fills the narrowed rows in full from the other path: garbled)",
+  "dotted-to-one-join": "a membership's dotted select through one to-one relation (customer.email) with `relations` naming only the other (customer_group), without withDeleted (Medusa drops the rows whose customer is soft-deleted: garbled, as or-to-one-join)",
   "or-to-one-join": "a filter through a to-one relation's fields (customer: {...}, customer_group: {...}) inside $or/$and (Medusa applies the joined row's soft-delete condition to the whole query, so a row another branch matches is dropped: garbled)",
   "metadata-batch": "metadata in an update of several rows, by ids or a selector (Medusa merges the stored keys of one row into the others: garbled)",
   "wire": "params of a wrong JSON type (D31: invalid_params), non-integer take/skip, non-string q",
@@ -869,9 +870,12 @@ class Generator {
         customer_group_customer: ["customer_id", "customer_group_id", "customer.email"],
       }[table];
       c.select = r.chance(0.2) ? ["id"] : r.subset(fields, 3);
-      // A membership's customers also come through customer_group.customers (avoided:
-      // shared-narrowed).
-      if ((c.relations ?? []).includes("customer_group.customers")) {
+      // Not a membership's customer.email when its customers also come through
+      // customer_group.customers (avoided: shared-narrowed), nor when `relations` names the
+      // group's side and no path through the customer (avoided: dotted-to-one-join).
+      const rels = c.relations ?? [];
+      const throughCustomer = rels.some((p) => p === "customer" || p.startsWith("customer."));
+      if (rels.includes("customer_group.customers") || (rels.length > 0 && !throughCustomer)) {
         c.select = c.select.filter((f) => f !== "customer.email");
         if (c.select.length === 0) delete c.select;
       }
@@ -1209,7 +1213,7 @@ async function runSequence(index, opts, medusa, cdb, stats, onDifference, trace)
       } else if (method === "createCustomerGroups" && m.error.message.endsWith("'null' found") &&
                  c.error.message === m.error.message.replace("'null' found", "'undefined' found")) {
         used.add("name-null");
-      } else if (/^update/.test(method) && !(typeof call.params[0] === "string") &&
+      } else if (/^(update|restore)/.test(method) && !(typeof call.params[0] === "string") &&
                  / with \w+: .*, already exists\.$/.test(m.error.message) &&
                  messageShape(m.error.message) === messageShape(c.error.message)) {
         used.add("unique-row-order");

@@ -112,6 +112,21 @@ BOOST_FIXTURE_TEST_CASE(delete_selector_deletes_soft_deleted_rows, fixture) {
   BOOST_CHECK(m.list({}, {.with_deleted = true}).empty());
 }
 
+BOOST_FIXTURE_TEST_CASE(a_restore_names_the_first_conflicting_row_in_the_order_given, fixture) {
+  // Medusa names the row its database writes first (its fetch order: D13); customerdb the first
+  // of the ids given whose restore would break the rule.
+  const auto a = v2.create_customers(create_customer_dto{.email = "a@x.y"}).id;
+  const auto b = v2.create_customers(create_customer_dto{.email = "b@x.y"}).id;
+  v2.soft_delete_customers(strings{a, b});
+  v2.create_customers(create_customer_dto{.email = "a@x.y"});
+  v2.create_customers(create_customer_dto{.email = "b@x.y"});
+  CUSTOMERDB_CHECK_ERROR(v2.restore_customers(strings{b, a}), error_code::invalid_data,
+                         "Customer with email: b@x.y, has_account: false, already exists.");
+  CUSTOMERDB_CHECK_ERROR(v2.restore_customers(strings{a, b}), error_code::invalid_data,
+                         "Customer with email: a@x.y, has_account: false, already exists.");
+  BOOST_CHECK_EQUAL(v2.list_customers().size(), 2u);  // neither restored
+}
+
 // ---- metadata ------------------------------------------------------------------------------
 
 BOOST_FIXTURE_TEST_CASE(metadata_merges_shallowly, fixture) {
