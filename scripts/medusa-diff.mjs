@@ -767,6 +767,10 @@ class Generator {
       [4, () => ({ [field]: { $gt: r.pick(pool) } })],
       [3, () => ({ [field]: { $lte: r.pick(pool) } })],
       [3, () => ({ [field]: { $exists: r.chance(0.5) } })],
+      [3, () => ({ [field]: { $eq: r.pick(pool) } })],
+      [2, () => ({ [field]: { $gte: r.pick(pool), $lt: r.pick(pool) } })],
+      [2, () => ({ [field]: { $like: `_${r.pick(pool).slice(1, 3)}%` } })],
+      [2, () => ({ [field]: { $ilike: r.pick(pool).toUpperCase() } })],
     ])();
     const idCond = () => r.weighted([
       [50, () => ({ id: this.someId(table) })],
