@@ -25,6 +25,11 @@
 // a disk with that fsync time, to study the group commit; nothing is durable then).
 //   build/release/customerdb_commit_bench --durable-dir DIR [--writers W] [--rounds R]
 //                                         [--round-ms MS] [--simulate-sync-us N]
+//
+// With --growth N it measures what growing costs a commit: one auto-commit create per commit
+// until the store holds N customers, then the latency percentiles and the --show K (default
+// 12) slowest commits with the store's size at each (run_growth).
+//   build/release/customerdb_commit_bench --growth N [--show K]
 #include <fmt/format.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -51,17 +56,21 @@ using customerdb::bench::measure;
 
 using clock_type = std::chrono::steady_clock;
 
+// The `i`-th customer of a grown store, with two addresses.
+customerdb::create_customer_dto sample_customer(std::size_t i) {
+  return {.email = fmt::format("customer{}@example.com", i),
+          .first_name = "Ann",
+          .company_name = fmt::format("Company {}", i % 5000),
+          .addresses = std::vector<customerdb::create_customer_address_dto>{
+              {.is_default_shipping = true, .city = "Copenhagen"}, {.city = "Berlin"}}};
+}
+
 // Grows the store to `n` customers, each with two addresses.
 void grow(customerdb::customer_module& db, std::vector<std::string>& ids, std::size_t n) {
   while (ids.size() < n) {
     std::vector<customerdb::create_customer_dto> batch;
     for (std::size_t i = ids.size(); i < std::min(n, ids.size() + 1000); ++i)
-      batch.push_back(
-          {.email = fmt::format("customer{}@example.com", i),
-           .first_name = "Ann",
-           .company_name = fmt::format("Company {}", i % 5000),
-           .addresses = std::vector<customerdb::create_customer_address_dto>{
-               {.is_default_shipping = true, .city = "Copenhagen"}, {.city = "Berlin"}}});
+      batch.push_back(sample_customer(i));
     for (auto& c : db.create(batch)) ids.push_back(std::move(c.id));
   }
 }
@@ -291,10 +300,41 @@ int run_durable(const std::filesystem::path& dir, int writers, int rounds,
   return 0;
 }
 
+// One auto-commit create per commit (sample_customer) until an in-memory store holds `n`
+// customers; prints the latency percentiles and the `shown` slowest commits with the number of
+// customers each found. A commit that takes a table's indexes past their capacity waits for
+// them to grow (rehash) before it returns.
+int run_growth(std::size_t n, std::size_t shown) {
+  customerdb::customer_module db;
+  std::vector<double> us(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto started = clock_type::now();
+    db.create(sample_customer(i));
+    us[i] = std::chrono::duration<double, std::micro>(clock_type::now() - started).count();
+  }
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  shown = std::min(shown, n);
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shown), order.end(),
+                    [&](std::size_t a, std::size_t b) { return us[a] > us[b]; });
+  std::vector<double> sorted = us;
+  std::sort(sorted.begin(), sorted.end());
+  const auto at = [&](double q) { return sorted[static_cast<std::size_t>(q * (n - 1))]; };
+  fmt::print("{} creates, one per commit (a customer with two addresses each), in memory\n", n);
+  fmt::print("latency us: p50 {:.1f}, p99 {:.1f}, p99.9 {:.1f}, p99.99 {:.1f}, max {:.1f}\n",
+             at(0.5), at(0.99), at(0.999), at(0.9999), sorted.back());
+  fmt::print("the {} slowest commits (customers in the store before each):\n", shown);
+  for (std::size_t k = 0; k < shown; ++k)
+    fmt::print("{:>12.1f} us   at {}\n", us[order[k]], order[k]);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using customerdb::bench::option;
+  if (const std::size_t n = std::stoull(option(argc, argv, "--growth", "0")); n > 0)
+    return run_growth(n, std::stoull(option(argc, argv, "--show", "12")));
   if (const std::string dir = option(argc, argv, "--durable-dir", ""); !dir.empty())
     return run_durable(
         dir, std::stoi(option(argc, argv, "--writers", "8")),
@@ -306,9 +346,9 @@ int main(int argc, char** argv) {
   const int rounds = std::stoi(option(argc, argv, "--rounds", "9"));
   // Both stores live side by side and their rounds alternate, so that both sizes see the same
   // machine load (the machine is shared); the ratio is the median of the per-round ratios.
-  const std::filesystem::path data_dir = option(
-      argc, argv, "--data-dir",
-      (std::filesystem::temp_directory_path() / "customerdb_commit_bench").string());
+  const std::filesystem::path data_dir =
+      option(argc, argv, "--data-dir",
+             (std::filesystem::temp_directory_path() / "customerdb_commit_bench").string());
   std::filesystem::remove_all(data_dir);
   struct removed_at_exit {  // after disk_db closes
     std::filesystem::path dir;
@@ -359,8 +399,8 @@ int main(int argc, char** argv) {
              median(large_faults));
   fmt::print("with a data directory ({} rows; fsync = everysec), over the same in memory:\n",
              small);
-  fmt::print("{:<40} {:>12.0f} {:>12}   ratio {:.2f}\n", "one-row transaction", median(disk_tx),
-             "", median(disk_tx_ratio));
+  fmt::print("{:<40} {:>12.0f} {:>12}   ratio {:.2f}\n", "one-row transaction", median(disk_tx), "",
+             median(disk_tx_ratio));
   fmt::print("{:<40} {:>12.0f} {:>12}   ratio {:.2f}\n", "auto-commit create", median(disk_create),
              "", median(disk_create_ratio));
   return 0;
