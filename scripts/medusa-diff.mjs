@@ -966,6 +966,8 @@ class Generator {
       [30, () => this.someIds(table)],
       [2, () => []],
       [23, () => (forDelete && r.chance(0.1) ? {} : this.filter(table, { forDelete }))],
+      // null: no row (Medusa's updateCustomers and updateCustomerGroups crash on it).
+      [forDelete || table === "customer_address" ? 1 : 0, () => null],
     ])();
   }
   // The params of an update: metadata only for one row (avoided: metadata-batch).

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <regex>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -116,6 +117,25 @@ void check_group_name(const customer_group_updatable_fields& data) {
   if (data.name.is_null()) throw non_null_property("name", schema_of<group_row>().model);
 }
 
+// The ids of a single-id delete, soft delete or restore: Medusa v2's generated methods take a
+// missing id (null) as none, so they do nothing and answer {} (retrieve refuses it: single_id).
+std::vector<std::string> given_ids(id_view id) {
+  if (!id.defined()) return {};
+  return {std::string(id.value())};
+}
+
+// The ids of a single-id update. Medusa v2's updateCustomerAddresses reads a missing id as ""
+// (not_found `CustomerAddress with id "" not found`); its updateCustomers and
+// updateCustomerGroups fail on one with a TypeError, where customerdb refuses it as retrieve
+// does ("customer - id must be defined").
+template <class Row>
+std::vector<std::string> update_ids(id_view id) {
+  if constexpr (std::is_same_v<Row, address_row>) {
+    if (!id.defined()) return {std::string()};
+  }
+  return single_id<Row>(id);
+}
+
 }  // namespace
 
 #define CUSTOMERDB_V2_CALLS \
@@ -142,33 +162,33 @@ void check_group_name(const customer_group_updatable_fields& data) {
     });                                                                             \
   }
 
-#define CUSTOMERDB_V2_WRITES(Row, update_name, Data, delete_name, check)                           \
-  dto_t<Row> customer_module_v2::update_name(id_view id, const Data& data, const context& ctx) {   \
-    return worded_as_v2([&] {                                                                      \
-      return std::move(                                                                            \
-          CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, single_id<Row>(id), data, check)     \
-              .front());                                                                           \
-    });                                                                                            \
-  }                                                                                                \
-  std::vector<dto_t<Row>> customer_module_v2::update_name(const std::vector<std::string>& ids,     \
-                                                          const Data& data, const context& ctx) {  \
-    return worded_as_v2(                                                                           \
-        [&] { return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, ids, data, check); });    \
-  }                                                                                                \
-  std::vector<dto_t<Row>> customer_module_v2::update_name(const filter& selector,                  \
-                                                          const Data& data, const context& ctx) {  \
-    return worded_as_v2([&] {                                                                      \
-      return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, selector, data, check);           \
-    });                                                                                            \
-  }                                                                                                \
-  void customer_module_v2::delete_name(id_view id, const context& ctx) {                           \
-    worded_as_v2([&] { CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, single_id<Row>(id)); }); \
-  }                                                                                                \
-  void customer_module_v2::delete_name(const std::vector<std::string>& ids, const context& ctx) {  \
-    CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, ids);                                       \
-  }                                                                                                \
-  void customer_module_v2::delete_name(const filter& selector, const context& ctx) {               \
-    worded_as_v2([&] { CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, selector); });           \
+#define CUSTOMERDB_V2_WRITES(Row, update_name, Data, delete_name, check)                          \
+  dto_t<Row> customer_module_v2::update_name(id_view id, const Data& data, const context& ctx) {  \
+    return worded_as_v2([&] {                                                                     \
+      return std::move(                                                                           \
+          CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, update_ids<Row>(id), data, check)   \
+              .front());                                                                          \
+    });                                                                                           \
+  }                                                                                               \
+  std::vector<dto_t<Row>> customer_module_v2::update_name(const std::vector<std::string>& ids,    \
+                                                          const Data& data, const context& ctx) { \
+    return worded_as_v2(                                                                          \
+        [&] { return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, ids, data, check); });   \
+  }                                                                                               \
+  std::vector<dto_t<Row>> customer_module_v2::update_name(const filter& selector,                 \
+                                                          const Data& data, const context& ctx) { \
+    return worded_as_v2([&] {                                                                     \
+      return CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, selector, data, check);          \
+    });                                                                                           \
+  }                                                                                               \
+  void customer_module_v2::delete_name(id_view id, const context& ctx) {                          \
+    worded_as_v2([&] { CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, given_ids(id)); });     \
+  }                                                                                               \
+  void customer_module_v2::delete_name(const std::vector<std::string>& ids, const context& ctx) { \
+    CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, ids);                                      \
+  }                                                                                               \
+  void customer_module_v2::delete_name(const filter& selector, const context& ctx) {              \
+    worded_as_v2([&] { CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, selector); });          \
   }
 
 #define CUSTOMERDB_V2_SOFT_DELETE(Row, name, restoring)                                         \
@@ -179,7 +199,7 @@ void check_group_name(const customer_group_updatable_fields& data) {
   }                                                                                             \
   linkable_ids customer_module_v2::name(id_view id, const soft_delete_config& config,           \
                                         const context& ctx) {                                   \
-    return name(single_id<Row>(id), config, ctx);                                               \
+    return name(given_ids(id), config, ctx);                                                    \
   }
 
 namespace {
@@ -260,7 +280,7 @@ CUSTOMERDB_V2_SOFT_DELETE(membership_row, soft_delete_customer_group_customers, 
 CUSTOMERDB_V2_SOFT_DELETE(membership_row, restore_customer_group_customers, true)
 
 void customer_module_v2::delete_customer_group_customers(id_view id, const context& ctx) {
-  CUSTOMERDB_V2_CALLS.erase<membership_row>(CUSTOMERDB_V2_CALL, single_id<membership_row>(id));
+  CUSTOMERDB_V2_CALLS.erase<membership_row>(CUSTOMERDB_V2_CALL, given_ids(id));
 }
 void customer_module_v2::delete_customer_group_customers(const std::vector<std::string>& ids,
                                                          const context& ctx) {

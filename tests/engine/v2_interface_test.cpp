@@ -127,6 +127,38 @@ BOOST_FIXTURE_TEST_CASE(a_restore_names_the_first_conflicting_row_in_the_order_g
   BOOST_CHECK_EQUAL(v2.list_customers().size(), 2u);  // neither restored
 }
 
+BOOST_FIXTURE_TEST_CASE(a_missing_single_id_names_no_row_where_medusa_v2_reads_it_so, fixture) {
+  const auto ids = customers(1);
+  v2.create_customer_groups(create_customer_group_dto{.name = "g"});
+  v2.create_customer_addresses(create_customer_address_dto{.customer_id = ids[0]});
+  const id_view none(nullptr);
+  // Medusa v2: delete does nothing; softDelete and restore answer {}.
+  v2.delete_customers(none);
+  v2.delete_customer_groups(none);
+  v2.delete_customer_addresses(none);
+  v2.delete_customer_group_customers(none);
+  BOOST_CHECK(v2.soft_delete_customers(none).empty());
+  BOOST_CHECK(v2.restore_customers(std::nullopt).empty());
+  BOOST_CHECK(v2.soft_delete_customer_groups(none).empty());
+  BOOST_CHECK(v2.soft_delete_customer_addresses(none).empty());
+  BOOST_CHECK(v2.restore_customer_group_customers(none).empty());
+  BOOST_CHECK_EQUAL(v2.list_customers().size(), 1u);
+  BOOST_CHECK_EQUAL(v2.list_customer_groups().size(), 1u);
+  BOOST_CHECK_EQUAL(v2.list_customer_addresses().size(), 1u);
+  // updateCustomerAddresses reads it as "".
+  CUSTOMERDB_CHECK_ERROR(v2.update_customer_addresses(none, {}), error_code::not_found,
+                         "CustomerAddress with id \"\" not found");
+  // Medusa's updateCustomers and updateCustomerGroups fail with a TypeError: refused as
+  // retrieve refuses it.
+  CUSTOMERDB_CHECK_ERROR(v2.update_customers(none, {}), error_code::not_found,
+                         "customer - id must be defined");
+  CUSTOMERDB_CHECK_ERROR(v2.update_customer_groups(none, {}), error_code::not_found,
+                         "customerGroup - id must be defined");
+  // v1 refuses it in every single-id call.
+  CUSTOMERDB_CHECK_ERROR(m.soft_delete(none), error_code::not_found,
+                         "customer - id must be defined");
+}
+
 // ---- metadata ------------------------------------------------------------------------------
 
 BOOST_FIXTURE_TEST_CASE(metadata_merges_shallowly, fixture) {

@@ -541,6 +541,16 @@ class MedusaV2Methods(ServerTest):
                          "v2.updateCustomerGroups", g["id"], {"name": None})
         self.assertIsNone(self.call("updateCustomerGroups", g["id"], {"name": None})["name"])
 
+    def test_a_null_target_names_no_row_where_medusa_v2_reads_it_so(self) -> None:
+        c = self.call("createCustomers", {"email": "a@b.c"})
+        self.assertIsNone(self.call("deleteCustomers", None))
+        self.assertEqual(self.ids(self.call("listCustomers")), [c["id"]])
+        self.assertError(error_of("not_found", 'CustomerAddress with id "" not found'),
+                         "updateCustomerAddresses", None, {"city": "x"})
+        self.assertError(error_of("not_found", "customer - id must be defined"),
+                         "updateCustomers", None, {"first_name": "x"})
+        self.assertError(error_of("not_found", "customer - id must be defined"), "delete", None)
+
     def test_customer_address_messages(self) -> None:
         self.assertError(error_of("not_found", 'CustomerAddress with id "cuaddr_1" not found'),
                          "updateCustomerAddresses", "cuaddr_1", {"city": "x"})

@@ -40,6 +40,11 @@
 //     its customer and group in relations and relation filters (as in Medusa v2);
 //     remove_customer_from_group leaves soft-deleted memberships alone; a soft-deleted default
 //     address keeps its customer's default slot (Medusa's production schema);
+//   - a missing single id (nullptr, std::nullopt) names no row for delete_*, soft_delete_* and
+//     restore_*: they do nothing (soft_delete_* and restore_* answer {}); update_customer_addresses
+//     reads it as "" (not_found `CustomerAddress with id "" not found`); retrieve_* and the
+//     other updates refuse it, not_found "<model> - id must be defined" (v1 refuses it in every
+//     single-id call);
 //   - soft_delete_customers also stamps every address of each customer it deletes (already
 //     deleted ones too), restore_customers clears them, and both report them under
 //     "customer_address_id".
