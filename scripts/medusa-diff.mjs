@@ -966,8 +966,8 @@ class Generator {
       [30, () => this.someIds(table)],
       [2, () => []],
       [23, () => (forDelete && r.chance(0.1) ? {} : this.filter(table, { forDelete }))],
-      // null: no row (Medusa's updateCustomers and updateCustomerGroups crash on it).
-      [forDelete || table === "customer_address" ? 1 : 0, () => null],
+      // null: no row for a delete (Medusa's updates crash on it).
+      [forDelete ? 1 : 0, () => null],
     ])();
   }
   // The params of an update: metadata only for one row (avoided: metadata-batch).
@@ -978,6 +978,8 @@ class Generator {
     const r = this.r;
     if (r.chance(0.1)) return this.someId(table, { live: 0.5 }); // a single string
     if (r.chance(0.03)) return [];
+    // A selector, as Medusa's generated softDelete*/restore* take a filter object too.
+    if (r.chance(0.15)) return r.chance(0.1) ? {} : this.filter(table, { forDelete: true });
     return this.someIds(table, { live: 0.5 });
   }
   softConfig() {

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <regex>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -118,22 +117,11 @@ void check_group_name(const customer_group_updatable_fields& data) {
 }
 
 // The ids of a single-id delete, soft delete or restore: Medusa v2's generated methods take a
-// missing id (null) as none, so they do nothing and answer {} (retrieve refuses it: single_id).
+// missing id (null) as none, so they do nothing and answer {}. Retrieve and update refuse it
+// (single_id); Medusa's updates fail on it with a TypeError.
 std::vector<std::string> given_ids(id_view id) {
   if (!id.defined()) return {};
   return {std::string(id.value())};
-}
-
-// The ids of a single-id update. Medusa v2's updateCustomerAddresses reads a missing id as ""
-// (not_found `CustomerAddress with id "" not found`); its updateCustomers and
-// updateCustomerGroups fail on one with a TypeError, where customerdb refuses it as retrieve
-// does ("customer - id must be defined").
-template <class Row>
-std::vector<std::string> update_ids(id_view id) {
-  if constexpr (std::is_same_v<Row, address_row>) {
-    if (!id.defined()) return {std::string()};
-  }
-  return single_id<Row>(id);
 }
 
 }  // namespace
@@ -166,7 +154,7 @@ std::vector<std::string> update_ids(id_view id) {
   dto_t<Row> customer_module_v2::update_name(id_view id, const Data& data, const context& ctx) {  \
     return worded_as_v2([&] {                                                                     \
       return std::move(                                                                           \
-          CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, update_ids<Row>(id), data, check)   \
+          CUSTOMERDB_V2_CALLS.update<Row>(CUSTOMERDB_V2_CALL, single_id<Row>(id), data, check)    \
               .front());                                                                          \
     });                                                                                           \
   }                                                                                               \
@@ -191,15 +179,22 @@ std::vector<std::string> update_ids(id_view id) {
     worded_as_v2([&] { CUSTOMERDB_V2_CALLS.erase<Row>(CUSTOMERDB_V2_CALL, selector); });          \
   }
 
-#define CUSTOMERDB_V2_SOFT_DELETE(Row, name, restoring)                                         \
-  linkable_ids customer_module_v2::name(const std::vector<std::string>& ids,                    \
-                                        const soft_delete_config& config, const context& ctx) { \
-    return CUSTOMERDB_V2_CALLS.soft_delete_or_restore<Row, restoring>(CUSTOMERDB_V2_CALL, ids,  \
-                                                                      config);                  \
-  }                                                                                             \
-  linkable_ids customer_module_v2::name(id_view id, const soft_delete_config& config,           \
-                                        const context& ctx) {                                   \
-    return name(given_ids(id), config, ctx);                                                    \
+#define CUSTOMERDB_V2_SOFT_DELETE(Row, name, restoring)                                           \
+  linkable_ids customer_module_v2::name(const std::vector<std::string>& ids,                      \
+                                        const soft_delete_config& config, const context& ctx) {   \
+    return CUSTOMERDB_V2_CALLS.soft_delete_or_restore<Row, restoring>(CUSTOMERDB_V2_CALL, ids,    \
+                                                                      config);                    \
+  }                                                                                               \
+  linkable_ids customer_module_v2::name(id_view id, const soft_delete_config& config,             \
+                                        const context& ctx) {                                     \
+    return name(given_ids(id), config, ctx);                                                      \
+  }                                                                                               \
+  linkable_ids customer_module_v2::name(const filter& selector, const soft_delete_config& config, \
+                                        const context& ctx) {                                     \
+    return worded_as_v2([&] {                                                                     \
+      return CUSTOMERDB_V2_CALLS.soft_delete_or_restore<Row, restoring>(CUSTOMERDB_V2_CALL,       \
+                                                                        selector, config);        \
+    });                                                                                           \
   }
 
 namespace {

@@ -108,25 +108,44 @@ struct entity_calls {
   linkable_ids soft_delete_or_restore(const call& c, const std::vector<std::string>& ids,
                                       const soft_delete_config& config) const {
     if (ids.empty()) return {};
+    return e.write(
+        c, [&](write_view& t) { return soft_delete_or_restore_in<Row, Restore>(t, ids, config); });
+  }
+
+  // The same for the rows `selector` matches (Medusa v2 takes a filter object too): live rows
+  // for a soft delete, soft-deleted ones too for a restore; `q` is refused as in a delete
+  // selector (decision D27).
+  template <class Row, bool Restore>
+  linkable_ids soft_delete_or_restore(const call& c, const filter& selector,
+                                      const soft_delete_config& config) const {
+    check_filter_limits<Row>(selector, limits);
     return e.write(c, [&](write_view& t) {
-      const timestamp now = e.now();
-      std::vector<std::string> done;
-      if constexpr (Restore) {
-        done = detail::restore<Row>(t, ids, now, d);
-      } else {
-        done = detail::soft_delete<Row>(t, ids, now);
-      }
-      linkable_ids out;
-      if constexpr (std::is_same_v<Row, customer_row>) {
-        if (d == dialect::v2)
-          add_linkable<address_row>(out, cascade_to_addresses(t, done, Restore, now), config);
-      }
-      add_linkable<Row>(out, std::move(done), config);
-      return out;
+      const auto ids =
+          ids_of(select_rows<Row>(t, selector, query_kind::soft_delete_selector, d, Restore));
+      return soft_delete_or_restore_in<Row, Restore>(t, ids, config);
     });
   }
 
  private:
+  template <class Row, bool Restore>
+  linkable_ids soft_delete_or_restore_in(write_view& t, const std::vector<std::string>& ids,
+                                         const soft_delete_config& config) const {
+    const timestamp now = e.now();
+    std::vector<std::string> done;
+    if constexpr (Restore) {
+      done = detail::restore<Row>(t, ids, now, d);
+    } else {
+      done = detail::soft_delete<Row>(t, ids, now);
+    }
+    linkable_ids out;
+    if constexpr (std::is_same_v<Row, customer_row>) {
+      if (d == dialect::v2)
+        add_linkable<address_row>(out, cascade_to_addresses(t, done, Restore, now), config);
+    }
+    add_linkable<Row>(out, std::move(done), config);
+    return out;
+  }
+
   template <class Row>
   void check_list_limits(const filter& filters, const find_config& config) const {
     check_filter_limits<Row>(filters, limits);

@@ -77,7 +77,8 @@ query_result<Row> run_query(const view& v, const filter& given, const find_confi
   // whichever comes first), the rest of the filter, then take/skip. Placement is checked before
   // q splits into words: a blank q splits into none and must still be refused where it is not
   // accepted (a delete selector of `q: ""` would otherwise delete every row, D27).
-  const bool deleting = qk == query_kind::delete_selector;
+  const bool deleting =
+      qk == query_kind::delete_selector || qk == query_kind::soft_delete_selector;
   if (d == dialect::v2) {
     check_keys_in_order<Row>(given.node(), deleting);
   } else {

@@ -15,10 +15,12 @@
 namespace customerdb::detail {
 
 enum class query_kind {
-  list,             // paged (v1: default take 15), no count
-  list_and_count,   // paged, with the count of all matches
-  selector,         // update selectors: every match, no paging (decision D3)
-  delete_selector,  // delete selectors: as selector, without `q` (decision D27)
+  list,                  // paged (v1: default take 15), no count
+  list_and_count,        // paged, with the count of all matches
+  selector,              // update selectors: every match, no paging (decision D3)
+  delete_selector,       // delete selectors: as selector, without `q` (decision D27)
+  soft_delete_selector,  // v2 soft delete and restore selectors: as delete_selector, live rows
+                         // only unless with_deleted
 };
 
 template <class Row>
@@ -57,14 +59,16 @@ template <class Row>
 query_result<Row> run_query(const view& v, const filter& f, const find_config& config,
                             query_kind kind, dialect d = dialect::v1);
 
-// Every row `selector` matches, in id order: live rows only unless it names deleted_at (v1) or
-// it deletes (v2). `kind`: selector or delete_selector.
+// Every row `selector` matches, in id order: live rows only unless `with_deleted`, it names
+// deleted_at (v1) or it deletes (v2: delete_selector). `kind`: one of the selector kinds.
 template <class Row>
 std::vector<row_ptr<Row>> select_rows(const view& v, const filter& selector,
                                       query_kind kind = query_kind::selector,
-                                      dialect d = dialect::v1) {
+                                      dialect d = dialect::v1, bool with_deleted = false) {
+  find_config config;
+  config.with_deleted = with_deleted;
   std::vector<row_ptr<Row>> rows;
-  for (const auto* s : run_query<Row>(v, selector, {}, kind, d).rows) rows.push_back(s->row);
+  for (const auto* s : run_query<Row>(v, selector, config, kind, d).rows) rows.push_back(s->row);
   return rows;
 }
 

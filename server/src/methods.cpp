@@ -316,7 +316,8 @@ constexpr method_handler list_like(Call) {
   };
 }
 
-// softDelete-like methods: [ids[] | id, config?, context?].
+// softDelete-like methods: [ids[] | id | selector, config?, context?]; a selector (a filter
+// object) for Medusa v2's, as its generated methods take one.
 template <class Call>
 constexpr method_handler soft_delete_like(Call) {
   return [](method_env& env, const params& p) -> json::value {
@@ -324,6 +325,10 @@ constexpr method_handler soft_delete_like(Call) {
     const soft_delete_config config = decode_soft_delete_config(p[1], "params[1]");
     return with_context<access::writes>(env, p, 2, [&](const context& ctx) {
       if (ids.is_string()) return run(env.module, Call{}, id_param(ids, "params[0]"), config, ctx);
+      if constexpr (shape_of<Call>() == dto_shape::v2) {
+        if (ids.is_object())
+          return run(env.module, Call{}, decode_filter(ids, "params[0]"), config, ctx);
+      }
       return run(env.module, Call{}, decode_string_array(ids, "params[0]"), config, ctx);
     });
   };

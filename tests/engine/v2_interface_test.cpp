@@ -145,11 +145,9 @@ BOOST_FIXTURE_TEST_CASE(a_missing_single_id_names_no_row_where_medusa_v2_reads_i
   BOOST_CHECK_EQUAL(v2.list_customers().size(), 1u);
   BOOST_CHECK_EQUAL(v2.list_customer_groups().size(), 1u);
   BOOST_CHECK_EQUAL(v2.list_customer_addresses().size(), 1u);
-  // updateCustomerAddresses reads it as "".
+  // Medusa's updates fail on it with a TypeError: refused as retrieve refuses it.
   CUSTOMERDB_CHECK_ERROR(v2.update_customer_addresses(none, {}), error_code::not_found,
-                         "CustomerAddress with id \"\" not found");
-  // Medusa's updateCustomers and updateCustomerGroups fail with a TypeError: refused as
-  // retrieve refuses it.
+                         "customerAddress - id must be defined");
   CUSTOMERDB_CHECK_ERROR(v2.update_customers(none, {}), error_code::not_found,
                          "customer - id must be defined");
   CUSTOMERDB_CHECK_ERROR(v2.update_customer_groups(none, {}), error_code::not_found,
@@ -157,6 +155,26 @@ BOOST_FIXTURE_TEST_CASE(a_missing_single_id_names_no_row_where_medusa_v2_reads_i
   // v1 refuses it in every single-id call.
   CUSTOMERDB_CHECK_ERROR(m.soft_delete(none), error_code::not_found,
                          "customer - id must be defined");
+}
+
+BOOST_FIXTURE_TEST_CASE(soft_delete_and_restore_take_a_selector, fixture) {
+  const auto a = v2.create_customers(create_customer_dto{.email = "a@x.y", .first_name = "A"}).id;
+  const auto b = v2.create_customers(create_customer_dto{.email = "b@x.y", .first_name = "A"}).id;
+  const auto c = v2.create_customers(create_customer_dto{.email = "c@x.y", .first_name = "C"}).id;
+  v2.soft_delete_customers(b);
+  // A soft delete takes the live rows the selector matches; a restore the deleted ones too.
+  BOOST_CHECK(v2.soft_delete_customers(where("first_name") == "A") ==
+              (linkable_ids{{"customer_id", {a}}}));
+  BOOST_CHECK(v2.restore_customers(where("first_name") == "A") ==
+              (linkable_ids{{"customer_id", {a, b}}}));
+  BOOST_CHECK_EQUAL(v2.list_customers().size(), 3u);
+  BOOST_CHECK(v2.soft_delete_customers(filter{}) == (linkable_ids{{"customer_id", {a, b, c}}}));
+  BOOST_CHECK(v2.list_customers().empty());
+  // q is refused, as in a delete selector.
+  CUSTOMERDB_CHECK_ERROR(v2.restore_customers(search("a")), error_code::invalid_data,
+                         "Trying to query by not existing property Customer.q");
+  CUSTOMERDB_CHECK_ERROR(v2.restore_customers(where("nickname") == "a"), error_code::invalid_data,
+                         "Trying to query by not existing property Customer.nickname");
 }
 
 // ---- metadata ------------------------------------------------------------------------------

@@ -545,11 +545,25 @@ class MedusaV2Methods(ServerTest):
         c = self.call("createCustomers", {"email": "a@b.c"})
         self.assertIsNone(self.call("deleteCustomers", None))
         self.assertEqual(self.ids(self.call("listCustomers")), [c["id"]])
-        self.assertError(error_of("not_found", 'CustomerAddress with id "" not found'),
+        self.assertError(error_of("not_found", "customerAddress - id must be defined"),
                          "updateCustomerAddresses", None, {"city": "x"})
         self.assertError(error_of("not_found", "customer - id must be defined"),
                          "updateCustomers", None, {"first_name": "x"})
         self.assertError(error_of("not_found", "customer - id must be defined"), "delete", None)
+
+    def test_soft_delete_and_restore_take_a_selector(self) -> None:
+        a = self.call("createCustomers", {"email": "a@b.c", "first_name": "A"})
+        self.call("createCustomers", {"email": "c@b.c", "first_name": "C"})
+        self.assertEqual(self.call("softDeleteCustomers", {"first_name": "A"}),
+                         {"customer_id": [a["id"]]})
+        self.assertEqual(self.call("restoreCustomers", {"email": {"$like": "a@%"}}),
+                         {"customer_id": [a["id"]]})
+        self.assertError(error_of("invalid_data",
+                                  "Trying to query by not existing property Customer.q"),
+                         "softDeleteCustomers", {"q": "a"})
+        # v1's softDelete takes ids only.
+        self.assertError(invalid_params("params[0] must be an array of strings"), "softDelete",
+                         {"first_name": "A"})
 
     def test_customer_address_messages(self) -> None:
         self.assertError(error_of("not_found", 'CustomerAddress with id "cuaddr_1" not found'),

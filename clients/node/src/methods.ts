@@ -254,16 +254,18 @@ export interface CustomerModuleServiceV2 {
   /**
    * Soft-deletes customers and every address of each (already deleted ones too): returns
    * `{ customer_id: [...], customer_address_id: [...] }` (a key without ids left out), or `{}`.
-   * `config.returnLinkableKeys` keeps only the keys it lists.
+   * `config.returnLinkableKeys` keeps only the keys it lists. A filter in place of the ids
+   * soft-deletes the live customers it matches (`restore*` with a filter: the soft-deleted ones
+   * too), as every v2 softDelete and restore method takes; `q` is refused there.
    */
   softDeleteCustomers(
-    customerIds: string | string[],
+    customerIds: string | string[] | V2.FilterableCustomerProps,
     config?: SoftDeleteReturn | null,
     sharedContext?: Context,
   ): Promise<LinkableKeys>;
   /** Restores customers and every address of each, listing them as softDeleteCustomers does. */
   restoreCustomers(
-    customerIds: string | string[],
+    customerIds: string | string[] | V2.FilterableCustomerProps,
     config?: RestoreReturn | null,
     sharedContext?: Context,
   ): Promise<LinkableKeys>;
@@ -307,12 +309,12 @@ export interface CustomerModuleServiceV2 {
     sharedContext?: Context,
   ): Promise<[V2.CustomerGroupDTO[], number]>;
   softDeleteCustomerGroups(
-    groupIds: string | string[],
+    groupIds: string | string[] | V2.FilterableCustomerGroupProps,
     config?: SoftDeleteReturn | null,
     sharedContext?: Context,
   ): Promise<LinkableKeys>;
   restoreCustomerGroups(
-    groupIds: string | string[],
+    groupIds: string | string[] | V2.FilterableCustomerGroupProps,
     config?: RestoreReturn | null,
     sharedContext?: Context,
   ): Promise<LinkableKeys>;
@@ -360,13 +362,13 @@ export interface CustomerModuleServiceV2 {
    * group (a customer's `groups`, a `groups` filter), and `removeCustomerFromGroup` leaves it.
    */
   softDeleteCustomerGroupCustomers(
-    membershipIds: string | string[],
+    membershipIds: string | string[] | V2.FilterableCustomerGroupCustomerProps,
     config?: SoftDeleteReturn | null,
     sharedContext?: Context,
   ): Promise<LinkableKeys>;
   /** Restores soft-deleted memberships: `{ customer_group_customer_id: [...] }`, every id found, or `{}`. */
   restoreCustomerGroupCustomers(
-    membershipIds: string | string[],
+    membershipIds: string | string[] | V2.FilterableCustomerGroupCustomerProps,
     config?: RestoreReturn | null,
     sharedContext?: Context,
   ): Promise<LinkableKeys>;
@@ -415,13 +417,13 @@ export interface CustomerModuleServiceV2 {
    * skipped), or `{}`.
    */
   softDeleteCustomerAddresses(
-    addressIds: string | string[],
+    addressIds: string | string[] | V2.FilterableCustomerAddressProps,
     config?: SoftDeleteReturn | null,
     sharedContext?: Context,
   ): Promise<LinkableKeys>;
   /** Restores soft-deleted addresses: `{ customer_address_id: [...] }`, every id found, or `{}`. */
   restoreCustomerAddresses(
-    addressIds: string | string[],
+    addressIds: string | string[] | V2.FilterableCustomerAddressProps,
     config?: RestoreReturn | null,
     sharedContext?: Context,
   ): Promise<LinkableKeys>;

@@ -148,8 +148,10 @@ export async function checksV2(db: CustomerDb): Promise<void> {
   same<Awaited<ReturnType<typeof v2.restoreCustomerAddresses>>, LinkableKeys>(true);
   await v2.restoreCustomerAddresses(address.id, null, { transactionId: "tx_1" });
   await v2.listCustomerAddresses({ deleted_at: { $ne: null } }, { withDeleted: true, select: ["deleted_at"] });
-  // @ts-expect-error: ids, not a selector
+  // Or a selector, as Medusa v2 takes a filter object; a filter of addresses.
   await v2.softDeleteCustomerAddresses({ customer_id: "cus_1" });
+  // @ts-expect-error: not a field of an address
+  await v2.restoreCustomerAddresses({ nickname: "x" });
   // The generated membership methods.
   const retrieved = await v2.retrieveCustomerGroupCustomer(membership.id, { select: ["customer.email"], relations: ["customer"] });
   same<typeof retrieved, V2.CustomerGroupCustomerDTO>(true);
@@ -165,7 +167,6 @@ export async function checksV2(db: CustomerDb): Promise<void> {
   same<typeof softDeletedMemberships, LinkableKeys>(true);
   same<Awaited<ReturnType<typeof v2.restoreCustomerGroupCustomers>>, LinkableKeys>(true);
   await v2.restoreCustomerGroupCustomers([membership.id], null, { transactionId: "tx_1" });
-  // @ts-expect-error: ids, not a selector
   await v2.softDeleteCustomerGroupCustomers({ customer_id: "cus_1" });
   // @ts-expect-error: not a field of a membership
   await v2.listAndCountCustomerGroupCustomers({}, { select: ["email"] });

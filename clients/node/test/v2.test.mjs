@@ -323,10 +323,11 @@ test("memberships: softDeleteCustomerGroupCustomers and restoreCustomerGroupCust
     /undo/,
   );
   assert.deepEqual(await v2.listCustomerGroupCustomers({}, { select: ["id"] }), [{ id: ann }, { id: bob }]);
-  await assert.rejects(
-    v2.softDeleteCustomerGroupCustomers({ id: ann }),
-    answered("invalid_params", "params[0] must be an array of strings", "v2.softDeleteCustomerGroupCustomers"),
-  );
+  // A selector, as Medusa v2 takes a filter object.
+  assert.deepEqual(await v2.softDeleteCustomerGroupCustomers({ id: ann }), { customer_group_customer_id: [ann] });
+  assert.deepEqual(await v2.restoreCustomerGroupCustomers({ customer_group_id: "cusgroup_vip" }), {
+    customer_group_customer_id: [ann, bob],
+  });
 });
 
 test("a soft-deleted membership still links its customer and group; removeCustomerFromGroup leaves it", async () => {
@@ -536,10 +537,15 @@ test("softDeleteCustomerAddresses and restoreCustomerAddresses", async () => {
     /undo/,
   );
   assert.equal((await v2.listCustomerAddresses()).length, 3);
-  // Errors name the method on the wire.
+  // A selector, as Medusa v2 takes a filter object; q is refused there, and errors name the
+  // method on the wire.
+  assert.deepEqual(await v2.softDeleteCustomerAddresses({ city: "Bergen" }), { customer_address_id: ["cuaddr_2"] });
+  assert.deepEqual(await v2.restoreCustomerAddresses({ customer_id: "cus_ann" }), {
+    customer_address_id: ["cuaddr_1", "cuaddr_2", "cuaddr_3"],
+  });
   await assert.rejects(
-    v2.softDeleteCustomerAddresses({ id: "cuaddr_1" }),
-    answered("invalid_params", "params[0] must be an array of strings", "v2.softDeleteCustomerAddresses"),
+    v2.softDeleteCustomerAddresses({ q: "Oslo" }),
+    answered("invalid_data", "Trying to query by not existing property CustomerAddress.q", "v2.softDeleteCustomerAddresses"),
   );
 });
 

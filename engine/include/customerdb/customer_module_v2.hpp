@@ -41,10 +41,12 @@
 //     remove_customer_from_group leaves soft-deleted memberships alone; a soft-deleted default
 //     address keeps its customer's default slot (Medusa's production schema);
 //   - a missing single id (nullptr, std::nullopt) names no row for delete_*, soft_delete_* and
-//     restore_*: they do nothing (soft_delete_* and restore_* answer {}); update_customer_addresses
-//     reads it as "" (not_found `CustomerAddress with id "" not found`); retrieve_* and the
-//     other updates refuse it, not_found "<model> - id must be defined" (v1 refuses it in every
+//     restore_*: they do nothing (soft_delete_* and restore_* answer {}); retrieve_* and
+//     update_* refuse it, not_found "<model> - id must be defined" (v1 refuses it in every
 //     single-id call);
+//   - soft_delete_* and restore_* also take a selector (a filter, as Medusa v2's generated
+//     methods take a filter object): a soft delete takes the live rows it matches, a restore the
+//     soft-deleted ones too; `q` is refused there as in a delete selector;
 //   - soft_delete_customers also stamps every address of each customer it deletes (already
 //     deleted ones too), restore_customers clears them, and both report them under
 //     "customer_address_id".
@@ -105,9 +107,13 @@ class customer_module_v2 {
                                      const context& ctx = {});
   linkable_ids soft_delete_customers(id_view id, const soft_delete_config& config = {},
                                      const context& ctx = {});
+  linkable_ids soft_delete_customers(const filter& selector, const soft_delete_config& config = {},
+                                     const context& ctx = {});
   linkable_ids restore_customers(const std::vector<std::string>& ids,
                                  const soft_delete_config& config = {}, const context& ctx = {});
   linkable_ids restore_customers(id_view id, const soft_delete_config& config = {},
+                                 const context& ctx = {});
+  linkable_ids restore_customers(const filter& selector, const soft_delete_config& config = {},
                                  const context& ctx = {});
 
   // ---- Customer groups -------------------------------------------------------------------
@@ -142,10 +148,16 @@ class customer_module_v2 {
                                            const context& ctx = {});
   linkable_ids soft_delete_customer_groups(id_view id, const soft_delete_config& config = {},
                                            const context& ctx = {});
+  linkable_ids soft_delete_customer_groups(const filter& selector,
+                                           const soft_delete_config& config = {},
+                                           const context& ctx = {});
   linkable_ids restore_customer_groups(const std::vector<std::string>& ids,
                                        const soft_delete_config& config = {},
                                        const context& ctx = {});
   linkable_ids restore_customer_groups(id_view id, const soft_delete_config& config = {},
+                                       const context& ctx = {});
+  linkable_ids restore_customer_groups(const filter& selector,
+                                       const soft_delete_config& config = {},
                                        const context& ctx = {});
 
   // ---- Memberships -----------------------------------------------------------------------
@@ -176,10 +188,16 @@ class customer_module_v2 {
   linkable_ids soft_delete_customer_group_customers(id_view id,
                                                     const soft_delete_config& config = {},
                                                     const context& ctx = {});
+  linkable_ids soft_delete_customer_group_customers(const filter& selector,
+                                                    const soft_delete_config& config = {},
+                                                    const context& ctx = {});
   linkable_ids restore_customer_group_customers(const std::vector<std::string>& ids,
                                                 const soft_delete_config& config = {},
                                                 const context& ctx = {});
   linkable_ids restore_customer_group_customers(id_view id, const soft_delete_config& config = {},
+                                                const context& ctx = {});
+  linkable_ids restore_customer_group_customers(const filter& selector,
+                                                const soft_delete_config& config = {},
                                                 const context& ctx = {});
 
   // ---- Addresses -------------------------------------------------------------------------
@@ -216,10 +234,16 @@ class customer_module_v2 {
                                               const context& ctx = {});
   linkable_ids soft_delete_customer_addresses(id_view id, const soft_delete_config& config = {},
                                               const context& ctx = {});
+  linkable_ids soft_delete_customer_addresses(const filter& selector,
+                                              const soft_delete_config& config = {},
+                                              const context& ctx = {});
   linkable_ids restore_customer_addresses(const std::vector<std::string>& ids,
                                           const soft_delete_config& config = {},
                                           const context& ctx = {});
   linkable_ids restore_customer_addresses(id_view id, const soft_delete_config& config = {},
+                                          const context& ctx = {});
+  linkable_ids restore_customer_addresses(const filter& selector,
+                                          const soft_delete_config& config = {},
                                           const context& ctx = {});
 
  private:

@@ -184,15 +184,16 @@ class ListAndCountMethod(Method, Generic[Out]):
 
 
 class SoftDeleteMethod(Method):
-    """``[id | ids[], softDeleteConfig?, ctx?]``: soft-deletes or restores; returns the ids it
-    acted on by linkable key (``{"customer_id": [...]}``), or ``{}``."""
+    """``[id | ids[] | selector, softDeleteConfig?, ctx?]``: soft-deletes or restores; returns
+    the ids it acted on by linkable key (``{"customer_id": [...]}``), or ``{}``. A selector (a
+    filter) is for Medusa v2's methods, as v2 takes a filter object; v1's refuse it."""
 
     __slots__ = ()
 
-    def __call__(self, ids: str | Sequence[str], config: SoftDeleteConfig | None = None,
+    def __call__(self, ids: str | Sequence[str] | Filters, config: SoftDeleteConfig | None = None,
                  context: ContextArg = None) -> dict[str, list[str]]:
-        # A tuple goes as a list; anything but a sequence (a mapping, say) goes as it is, for
-        # the program to refuse, rather than as its keys.
+        # A tuple goes as a list; anything but a sequence (a selector mapping) goes as it is,
+        # rather than as its keys.
         result: dict[str, list[str]] = self._module_call(
             [list(ids) if isinstance(ids, (list, tuple)) else ids], [config], context)
         return result

@@ -294,11 +294,12 @@ class MembershipsTest(CustomerDbTestCase):
                                  [{"id": bob}, {"id": self.ann_b2b}])
                 raise RuntimeError("rolled back")
         self.assertEqual(self.ids(), [ann, bob, self.ann_b2b])
-        with self.assertRaises(InvalidParamsError) as caught2:
-            v2.softDeleteCustomerGroupCustomers({"id": ann})  # type: ignore[arg-type]
-        self.assertEqual((caught2.exception.message, caught2.exception.method),
-                         ("params[0] must be an array of strings",
-                          "v2.softDeleteCustomerGroupCustomers"))
+        # A selector, as Medusa v2 takes a filter object.
+        self.assertEqual(v2.softDeleteCustomerGroupCustomers({"id": ann}),
+                         {"customer_group_customer_id": [ann]})
+        self.assertEqual(v2.restoreCustomerGroupCustomers({"customer_group_id": "cusgroup_vip"}),
+                         {"customer_group_customer_id": [ann, bob]})
+        self.assertEqual(self.ids(), [ann, bob, self.ann_b2b])
 
     def test_a_soft_deleted_membership_still_links_its_customer_and_group(self) -> None:
         db, v2 = self.db, self.db.v2
@@ -520,11 +521,12 @@ class SoftDeletedAddressesTest(CustomerDbTestCase):
                                  [{"id": "cuaddr_bob"}, {"id": "cuaddr_work"}])
                 raise RuntimeError("rolled back")
         self.assertEqual(self.address_ids(), ["cuaddr_bob", "cuaddr_home", "cuaddr_work"])
-        with self.assertRaises(InvalidParamsError) as caught:
-            v2.softDeleteCustomerAddresses({"id": "cuaddr_home"})  # type: ignore[arg-type]
-        self.assertEqual((caught.exception.message, caught.exception.method),
-                         ("params[0] must be an array of strings",
-                          "v2.softDeleteCustomerAddresses"))
+        # A selector, as Medusa v2 takes a filter object.
+        self.assertEqual(v2.softDeleteCustomerAddresses({"city": "Bergen"}),
+                         {"customer_address_id": ["cuaddr_work"]})
+        self.assertEqual(v2.restoreCustomerAddresses({"customer_id": "cus_ann"}),
+                         {"customer_address_id": ["cuaddr_home", "cuaddr_work"]})
+        self.assertEqual(self.address_ids(), ["cuaddr_bob", "cuaddr_home", "cuaddr_work"])
 
     def test_the_bare_names_only_v2_has(self) -> None:
         db = self.db
