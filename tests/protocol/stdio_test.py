@@ -551,6 +551,15 @@ class MedusaV2Methods(ServerTest):
                          "updateCustomers", None, {"first_name": "x"})
         self.assertError(error_of("not_found", "customer - id must be defined"), "delete", None)
 
+    def test_an_empty_select_returns_the_id_alone(self) -> None:
+        # As in Medusa (v1 and v2): `select: []` is the primary key alone, not every field.
+        c = self.call("createCustomers", {"email": "a@b.c", "addresses": [{"city": "Oslo"}]})
+        self.assertEqual(self.call("listCustomers", {}, {"select": []}), [{"id": c["id"]}])
+        self.assertEqual(self.call("list", {}, {"select": []}), [{"id": c["id"]}])
+        self.assertEqual(self.call("retrieveCustomer", c["id"], {"select": []}), {"id": c["id"]})
+        self.assertEqual(self.call("listCustomerAddresses", {}, {"select": [], "withDeleted": True}),
+                         [{"id": c["addresses"][0]["id"]}])
+
     def test_soft_delete_and_restore_take_a_selector(self) -> None:
         a = self.call("createCustomers", {"email": "a@b.c", "first_name": "A"})
         self.call("createCustomers", {"email": "c@b.c", "first_name": "C"})

@@ -17,7 +17,8 @@ enum class sort_direction { asc, desc };
 
 // Thread-compatible value type.
 struct find_config {
-  // Scalar fields to return; empty means all. `id` is always returned.
+  // Scalar fields to return; empty means all (for the id alone, {"id"}: Medusa's `select: []`,
+  // which the JSON-RPC server reads so). `id` is always returned.
   std::vector<std::string> select{};
   // Relations to load, e.g. "groups", "addresses", "customers", "customer", "customer_group",
   // and dotted paths such as "groups.customers".
