@@ -56,6 +56,9 @@ find_config known_paths_only(const find_config& config) {
   std::erase_if(out.select, [](const std::string& path) {
     return unknown_in_select_path<Row>(path).has_value();
   });
+  // A select of unknown entries only selects the id alone, as an empty one does in Medusa (an
+  // empty find_config::select is every field).
+  if (out.select.empty() && !config.select.empty()) out.select = {"id"};
   std::erase_if(out.relations, [](const std::string& path) {
     return unknown_in_relation_path<Row>(path).has_value();
   });

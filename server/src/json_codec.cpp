@@ -429,10 +429,12 @@ find_config decode_find_config(const json::value& v, std::string_view path) {
   for_each_entry_or_null(
       v, path, [&](std::string_view key, const json::value& x, const std::string& p) {
         if (key == "select") {
-          if (!x.is_null()) c.select = decode_string_array(x, p);
-          // An empty list selects the id alone, as in Medusa (find_config's empty select is
-          // every field).
-          if (!x.is_null() && c.select.empty()) c.select = {"id"};
+          if (!x.is_null()) {
+            c.select = decode_string_array(x, p);
+            // An empty list selects the id alone, as in Medusa (find_config's empty select is
+            // every field).
+            if (c.select.empty()) c.select = {"id"};
+          }
         } else if (key == "relations") {
           if (!x.is_null()) c.relations = decode_string_array(x, p);
         } else if (key == "skip") {

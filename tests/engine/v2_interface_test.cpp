@@ -293,6 +293,22 @@ BOOST_FIXTURE_TEST_CASE(unknown_keys_of_addresses_and_sub_filters_are_worded_as_
                          error_code::invalid_data, "Unknown field \"nickname\" for Address");
 }
 
+BOOST_FIXTURE_TEST_CASE(a_select_of_unknown_entries_only_returns_the_id_alone, fixture) {
+  const auto ids = customers(1);
+  const auto only_id = [&](const customer& c) {
+    BOOST_TEST(c.id == ids[0]);
+    BOOST_TEST(c.has_field("id"));
+    BOOST_TEST(!c.has_field("email"));
+    BOOST_TEST(!c.has_field("first_name"));
+  };
+  only_id(v2.retrieve_customer(ids[0], {.select = {"nickname"}}));
+  only_id(v2.list_customers({}, {.select = {"nickname", "orders.total"}}).at(0));
+  // With a known entry beside them, that entry.
+  const auto with_email = v2.list_customers({}, {.select = {"nickname", "email"}}).at(0);
+  BOOST_TEST(with_email.has_field("email"));
+  BOOST_TEST(!with_email.has_field("first_name"));
+}
+
 BOOST_FIXTURE_TEST_CASE(an_unknown_key_with_a_quote_is_worded_as_v2, fixture) {
   // A key holding a `"`, at the top level and in a relation's sub-filter.
   CUSTOMERDB_CHECK_ERROR(v2.list_customers(where("a\"b") == "x"), error_code::invalid_data,
