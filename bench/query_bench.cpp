@@ -4,7 +4,12 @@
 // in one of 100 groups, then times each query shape. Each figure is the median over several
 // rounds of the per-operation time within a round. Run a Release build:
 //   build/release/customerdb_query_bench [--customers N] [--rounds R] [--only TEXT]
+//                                        [--data DIR]
 // --only runs just the queries whose name contains TEXT (for profiling one of them).
+// --data opens DIR, a data directory that `customerdb_snapshot_bench --build-only DIR` made
+// (sample_data.hpp: the same shape of store), instead of building the store: the queries then
+// read a store as a restart loads it, its rows and index nodes laid out by the loader rather
+// than by commits. The directory is opened read-only and copied into memory (copy_on_open).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -40,53 +45,68 @@ int main(int argc, char** argv) {
   const int rounds = std::stoi(option(argc, argv, "--rounds", "7"));
   const std::string only = option(argc, argv, "--only", "");
 
-  customerdb::customer_module db;
+  const std::string data_dir = option(argc, argv, "--data", "");
+
+  customerdb::module_options options;
+  options.persistence.data_dir = data_dir;
+  options.persistence.copy_on_open = !data_dir.empty();
   const auto build_start = clock_type::now();
+  customerdb::customer_module db(options);
   std::vector<std::string> groups;
-  {
-    std::vector<customerdb::create_customer_group_dto> input;
-    for (int g = 0; g < 100; ++g) input.push_back({.name = fmt::format("group-{:03}", g)});
-    for (const auto& g : db.create_customer_group(input)) groups.push_back(g.id);
-  }
-  using customerdb::bench::cities;
-  using customerdb::bench::first_names;
-  using customerdb::bench::last_names;
   std::vector<std::string> ids;
   ids.reserve(n);
-  const std::size_t batch = 1000;
-  for (std::size_t start = 0; start < n; start += batch) {
-    std::vector<customerdb::create_customer_dto> input;
-    for (std::size_t i = start; i < std::min(n, start + batch); ++i) {
-      input.push_back({
-          .email = fmt::format("customer{}@example.com", i),
-          .first_name = first_names[i % 8],
-          .last_name = last_names[(i / 8) % 8],
-          .company_name = fmt::format("Company {}", i % 5000),
-          .phone = fmt::format("+45 {:08}", i),
-          .addresses =
-              std::vector<customerdb::create_customer_address_dto>{
-                  {.is_default_shipping = true,
-                   .is_default_billing = true,
-                   .address_1 = fmt::format("{} Main Street", i % 997),
-                   .city = cities[i % 8],
-                   .country_code = "DK",
-                   .postal_code = fmt::format("{:04}", i % 9999)},
-                  {.address_1 = fmt::format("{} Side Road", i % 991),
-                   .city = cities[(i + 3) % 8],
-                   .country_code = "DE"}},
-      });
+  if (!data_dir.empty()) {
+    for (std::size_t g = 0; g < 100; ++g)
+      groups.push_back(customerdb::bench::sample_id("cusgroup", g));
+    for (std::size_t i = 0; i < n; ++i) ids.push_back(customerdb::bench::sample_id("cus", i));
+    const auto held = db.list_and_count({}, {.select = {"id"}, .take = 1}).second;
+    if (held != n) {
+      fmt::print(stderr, "--data {}: the store holds {} customers, not --customers {}\n", data_dir,
+                 held, n);
+      return 2;
     }
-    std::vector<customerdb::group_customer_pair> pairs;
-    for (auto& c : db.create(input)) {
-      pairs.push_back(
-          {.customer_id = c.id, .customer_group_id = groups[ids.size() % groups.size()]});
-      ids.push_back(std::move(c.id));
+  } else {
+    std::vector<customerdb::create_customer_group_dto> named;
+    for (int g = 0; g < 100; ++g) named.push_back({.name = fmt::format("group-{:03}", g)});
+    for (const auto& g : db.create_customer_group(named)) groups.push_back(g.id);
+    using customerdb::bench::cities;
+    using customerdb::bench::first_names;
+    using customerdb::bench::last_names;
+    const std::size_t batch = 1000;
+    for (std::size_t start = 0; start < n; start += batch) {
+      std::vector<customerdb::create_customer_dto> input;
+      for (std::size_t i = start; i < std::min(n, start + batch); ++i) {
+        input.push_back({
+            .email = fmt::format("customer{}@example.com", i),
+            .first_name = first_names[i % 8],
+            .last_name = last_names[(i / 8) % 8],
+            .company_name = fmt::format("Company {}", i % 5000),
+            .phone = fmt::format("+45 {:08}", i),
+            .addresses =
+                std::vector<customerdb::create_customer_address_dto>{
+                    {.is_default_shipping = true,
+                     .is_default_billing = true,
+                     .address_1 = fmt::format("{} Main Street", i % 997),
+                     .city = cities[i % 8],
+                     .country_code = "DK",
+                     .postal_code = fmt::format("{:04}", i % 9999)},
+                    {.address_1 = fmt::format("{} Side Road", i % 991),
+                     .city = cities[(i + 3) % 8],
+                     .country_code = "DE"}},
+        });
+      }
+      std::vector<customerdb::group_customer_pair> pairs;
+      for (auto& c : db.create(input)) {
+        pairs.push_back(
+            {.customer_id = c.id, .customer_group_id = groups[ids.size() % groups.size()]});
+        ids.push_back(std::move(c.id));
+      }
+      db.add_customer_to_group(pairs);
     }
-    db.add_customer_to_group(pairs);
   }
   const double build_s = std::chrono::duration<double>(clock_type::now() - build_start).count();
-  fmt::print("store: {} customers, {} addresses, {} memberships, {} groups; built in {:.1f} s\n", n,
-             2 * n, n, groups.size(), build_s);
+  fmt::print("store: {} customers, {} addresses, {} memberships, {} groups; {} in {:.1f} s\n", n,
+             2 * n, n, groups.size(), data_dir.empty() ? "built" : "opened", build_s);
 
   std::mt19937_64 rng(42);
   std::vector<std::size_t> picks(100'000);

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 namespace customerdb::detail {
@@ -66,38 +68,100 @@ void store_loader::on_table(table_id t, F&& f) {
 
 template <class Record>
 void store_loader::add(const Record& r) {
-  auto& t = store_.of<row_for_t<Record>>();
+  using Row = row_for_t<Record>;
+  auto& t = store_.of<Row>();
   // A snapshot's customers and groups come before the rows that refer to them, whose
   // references so share their ids' text.
   auto row = make_row(r, version_, ids_in(store_));
   if (replaying_) return t.put(std::move(row));
-  auto& pending = pending_.of<row_for_t<Record>>();
+  auto& pending = pending_.of<Row>();
   pending.emplace_back(std::move(row));
-  if (pending.size() == batch_size) insert_pending(t);
+  if (inserters_.of<Row>()) {
+    if (pending.size() == handoff_batch) hand_over<Row>();
+  } else if (pending.size() == prefetch_batch) {
+    insert(t, pending);
+  }
 }
 
-// Inserts the snapshot rows waiting for `t`. The index entries each insertion reads first are
-// requested for the whole batch before the first insertion, so that their cache misses overlap
-// instead of following one another (a load is mostly such misses).
+// Inserts the snapshot rows `rows` into `t`, and empties `rows`. The index entries each insertion
+// reads first are requested for a batch of rows before the first of them is inserted, so that
+// their cache misses overlap instead of following one another (a load is mostly such misses).
 template <class Table>
-void store_loader::insert_pending(Table& t) {
-  auto& pending = pending_.of<typename Table::row_type>();
-  for (const auto& s : pending) t.prefetch_insert(s);
-  for (auto& s : pending) {
-    if (!t.append(std::move(s)))  // a snapshot holds each table in id order
-      throw std::runtime_error(fmt::format("the row {} appears twice", s->id.view()));
+void store_loader::insert(Table& t, batch<typename Table::row_type>& rows) {
+  for (std::size_t first = 0; first < rows.size(); first += prefetch_batch) {
+    const std::size_t last = std::min(rows.size(), first + prefetch_batch);
+    for (std::size_t i = first; i < last; ++i) t.prefetch_insert(rows[i]);
+    for (std::size_t i = first; i < last; ++i) {
+      if (!t.append(std::move(rows[i])))  // a snapshot holds each table in id order
+        throw std::runtime_error(fmt::format("the row {} appears twice", rows[i]->id.view()));
+    }
+    meter_.add(last - first);
   }
-  meter_.add(pending.size());
-  pending.clear();
+  rows.clear();
+}
+
+template <class Row>
+void store_loader::start_inserter() {
+  auto started = std::make_unique<inserter<Row>>();
+  started->thread = std::jthread([this, &i = *started, &t = store_.of<Row>()] {
+    try {
+      batch<Row> rows;
+      while (i.handoff.pop(rows)) insert(t, rows);
+    } catch (...) {
+      i.failure = std::current_exception();
+      i.handoff.close();  // the maker's next hand-over stops it
+    }
+  });
+  inserters_.of<Row>() = std::move(started);
+  pending_.of<Row>().reserve(handoff_batch);
+}
+
+// Hands the rows made so far to the inserting thread. Rethrows what that thread failed with.
+template <class Row>
+void store_loader::hand_over() {
+  auto& pending = pending_.of<Row>();
+  const bool taken = inserters_.of<Row>()->handoff.push(std::move(pending));
+  pending = batch<Row>();
+  if (!taken) return finish_inserter<Row>();  // it failed: rethrows why
+  pending.reserve(handoff_batch);
+}
+
+// Waits for the inserting thread to insert what it was handed, and ends it. Rethrows what it
+// failed with.
+template <class Row>
+void store_loader::finish_inserter() {
+  auto ended = std::move(inserters_.of<Row>());
+  ended->handoff.finish();
+  ended->thread.join();
+  if (ended->failure) std::rethrow_exception(ended->failure);
+}
+
+store_loader::~store_loader() {
+  // A load that failed part way may leave a thread inserting: it ends once it has inserted
+  // what it holds (at most handoff_depth batches).
+  for_each_entity([&](auto row) {
+    if (auto& i = inserters_.of<typename decltype(row)::type>()) i->handoff.finish();
+  });
 }
 
 void store_loader::begin_table(table_id t, std::uint64_t count) {
   meter_.add_total(count);
-  on_table(t, [&](auto& table) { table.reserve(count); });
+  on_table(t, [&](auto& table) {
+    table.reserve(count);
+    // record_sink delivers these two while no other table loads: a second core is free.
+    using Row = typename std::remove_cvref_t<decltype(table)>::row_type;
+    if ((t == table_id::groups || t == table_id::customers) && count >= pipelined_load_minimum)
+      start_inserter<Row>();
+  });
 }
 
 void store_loader::end_table(table_id t) {
-  on_table(t, [&](auto& table) { insert_pending(table); });
+  on_table(t, [&](auto& table) {
+    using Row = typename std::remove_cvref_t<decltype(table)>::row_type;
+    if (!inserters_.of<Row>()) return insert(table, pending_.of<Row>());
+    if (!pending_.of<Row>().empty()) hand_over<Row>();
+    finish_inserter<Row>();
+  });
 }
 
 void store_loader::begin_commit(std::uint64_t sequence) {

@@ -219,9 +219,11 @@ class table {
   // root. An index the row does not go last in searches as insert() does. When a row with its
   // id exists, returns false and leaves `s` as it was.
   bool append(slot<Row>&& s) {
-    if (ids_.find(s.id)) return false;
-    ids_.reserve(ids_.size() + 1);  // so that indexing the new node below cannot fail
     auto& idx = rows_.template get<by_order>();
+    // A row whose id follows the last cannot repeat one: the id index is not searched.
+    const bool follows = idx.empty() || idx.rbegin()->id < s.id;
+    if (!follows && ids_.find(s.id)) return false;
+    ids_.reserve(ids_.size() + 1);  // so that indexing the new node below cannot fail
     ids_.insert(*idx.insert(idx.end(), std::move(s)));  // the id index holds every id: no clash
     return true;
   }

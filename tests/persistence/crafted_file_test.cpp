@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checksum.hpp"
@@ -21,6 +23,7 @@
 #include "snapshot_format.hpp"
 #include "snapshot_reader.hpp"
 #include "snapshot_writer.hpp"
+#include "store_records.hpp"
 #include "support/check.hpp"
 #include "support/helpers.hpp"
 
@@ -28,6 +31,32 @@ namespace {
 
 using namespace customerdb;
 using namespace customerdb::testing;
+
+// Sets the fewest rows of a table that the loader inserts on a thread of its own
+// (store_records.hpp) while it lives.
+class pipelined_from {
+ public:
+  explicit pipelined_from(std::uint64_t rows) { detail::pipelined_load_minimum = rows; }
+  ~pipelined_from() { detail::pipelined_load_minimum = default_; }
+  pipelined_from(const pipelined_from&) = delete;
+  pipelined_from& operator=(const pipelined_from&) = delete;
+
+ private:
+  const std::uint64_t default_ = detail::pipelined_load_minimum;
+};
+
+// A snapshot in `dir` of commit 1 holding `customers` and nothing else; its path.
+std::filesystem::path customers_snapshot(const std::filesystem::path& dir,
+                                         const std::vector<customer_record>& customers) {
+  persistence::snapshot_writer w(*posix_file_system(), dir, 1, now(), {0, customers.size(), 0, 0},
+                                 false);
+  w.begin_table(persistence::table::groups);
+  w.begin_table(persistence::table::customers);
+  for (const auto& c : customers) w.write(c);
+  w.begin_table(persistence::table::addresses);
+  w.begin_table(persistence::table::memberships);
+  return w.finish().path;
+}
 
 }  // namespace
 
@@ -37,50 +66,54 @@ BOOST_AUTO_TEST_SUITE(crafted_files)
 // damage): opening refuses with a corruption error naming the id and an offset in the
 // customers' section. Rows are inserted in batches, so the offset is where decoding had got to
 // when the batch holding the repeat was inserted, not necessarily the repeat's own. One repeat
-// is of the row just before, one of a row 40 rows earlier; one id is longer than the part keys
-// keep inline.
+// is of the row just before, one of a row further back; one id is longer than the part keys
+// keep inline. Each also with the rows inserted on the loader's own thread, as a large table's
+// are (pipelined): that thread fails, and the thread that makes the rows stops at its next
+// hand-over or at the table's end; 600 rows apart crosses a hand-over.
 BOOST_AUTO_TEST_CASE(a_repeated_id_in_a_snapshot_is_refused) {
   const std::string long_id = "cus_" + std::string(60, 'l');
-  for (const std::size_t distance : {1u, 40u}) {
-    for (const std::string& repeated : {std::string("cus_repeated"), long_id}) {
-      BOOST_TEST_CONTEXT("distance " << distance << ", id " << repeated) {
-        temp_dir dir(true);
-        std::vector<customer_record> customers;
-        for (std::size_t i = 0; i < 50; ++i)
-          customers.push_back({.id = fmt::format("cus_{:03}", i), .email = "a@b.c"});
-        customers[7].id = repeated;
-        customers[7 + distance].id = repeated;
-        const std::uint64_t n = customers.size();
-        auto& fs = *posix_file_system();
-        persistence::snapshot_writer w(fs, dir.path(), 1, now(), {0, n, 0, 0}, false);
-        w.begin_table(persistence::table::groups);
-        w.begin_table(persistence::table::customers);
-        for (const auto& c : customers) w.write(c);
-        w.begin_table(persistence::table::addresses);
-        w.begin_table(persistence::table::memberships);
-        const auto info = w.finish();
-        std::uint64_t size = 0;
-        const auto h = persistence::read_snapshot_header(fs, info.path, size);
-        const auto customers_start = persistence::snapshot_header_size + h.sections[0];
-        const auto customers_end = customers_start + h.sections[1];
-        try {
-          customer_module m(on_disk(dir.path(), fsync_policy::no));
-          BOOST_ERROR("the snapshot was loaded");
-        } catch (const error& e) {
-          BOOST_CHECK_EQUAL(to_string(e.code()), "corruption");
-          const std::string message = e.what();
-          const std::string head =
-              fmt::format("Snapshot {} is corrupt at offset ", info.path.string());
-          const std::string tail =
-              fmt::format(": the payload does not decode (the row {} appears twice)", repeated);
-          BOOST_TEST_INFO("message: " << message);
-          BOOST_REQUIRE(message.size() > head.size() + tail.size());
-          BOOST_TEST(message.starts_with(head));
-          BOOST_TEST(message.ends_with(tail));
-          const auto offset =
-              std::stoull(message.substr(head.size(), message.size() - head.size() - tail.size()));
-          BOOST_TEST(offset > customers_start);
-          BOOST_TEST(offset <= customers_end);
+  struct shape {
+    std::size_t rows;
+    std::vector<std::size_t> distances;
+    bool pipelined;
+  };
+  for (const auto& [rows, distances, pipelined] :
+       {shape{50, {1, 40}, false}, shape{50, {1, 40}, true}, shape{1'200, {1, 600}, true}}) {
+    for (const std::size_t distance : distances) {
+      for (const std::string& repeated : {std::string("cus_repeated"), long_id}) {
+        BOOST_TEST_CONTEXT("rows " << rows << ", distance " << distance << ", id " << repeated
+                                   << ", pipelined " << pipelined) {
+          const pipelined_from minimum(pipelined ? 1 : rows + 1);
+          temp_dir dir(true);
+          std::vector<customer_record> customers;
+          for (std::size_t i = 0; i < rows; ++i)
+            customers.push_back({.id = fmt::format("cus_{:05}", i), .email = "a@b.c"});
+          customers[7].id = repeated;
+          customers[7 + distance].id = repeated;
+          const auto path = customers_snapshot(dir.path(), customers);
+          std::uint64_t size = 0;
+          const auto h = persistence::read_snapshot_header(*posix_file_system(), path, size);
+          const auto customers_start = persistence::snapshot_header_size + h.sections[0];
+          const auto customers_end = customers_start + h.sections[1];
+          try {
+            customer_module m(on_disk(dir.path(), fsync_policy::no));
+            BOOST_ERROR("the snapshot was loaded");
+          } catch (const error& e) {
+            BOOST_CHECK_EQUAL(to_string(e.code()), "corruption");
+            const std::string message = e.what();
+            const std::string head =
+                fmt::format("Snapshot {} is corrupt at offset ", path.string());
+            const std::string tail =
+                fmt::format(": the payload does not decode (the row {} appears twice)", repeated);
+            BOOST_TEST_INFO("message: " << message);
+            BOOST_REQUIRE(message.size() > head.size() + tail.size());
+            BOOST_TEST(message.starts_with(head));
+            BOOST_TEST(message.ends_with(tail));
+            const auto offset = std::stoull(
+                message.substr(head.size(), message.size() - head.size() - tail.size()));
+            BOOST_TEST(offset > customers_start);
+            BOOST_TEST(offset <= customers_end);
+          }
         }
       }
     }
@@ -119,7 +152,8 @@ std::string sealed_journal(std::string record) {
   record.replace(24, 8, sums);
   std::string check;
   persistence::put_le<std::uint32_t>(
-      check, static_cast<std::uint32_t>(persistence::checksum(std::string_view(record).substr(8, 24))));
+      check,
+      static_cast<std::uint32_t>(persistence::checksum(std::string_view(record).substr(8, 24))));
   record.replace(4, 4, check);
   return persistence::encode_journal_header(1) + record;
 }
@@ -175,13 +209,32 @@ BOOST_AUTO_TEST_CASE(a_damaged_string_length_in_a_snapshot_is_refused) {
   const auto payload = with_damaged_length(
       read_bytes(path).substr(persistence::snapshot_header_size), "cusgroup_long");
   reseal_snapshot(path, payload);
-  CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
-                         error_code::corruption,
-                         fmt::format("Snapshot {} is corrupt at offset {}: the payload does not "
-                                     "decode (input stream error)",
-                                     path.string(),
-                                     persistence::snapshot_header_size +
-                                         payload.find("cusgroup_long")));
+  CUSTOMERDB_CHECK_ERROR(
+      customer_module(on_disk(dir.path(), fsync_policy::no)), error_code::corruption,
+      fmt::format("Snapshot {} is corrupt at offset {}: the payload does not "
+                  "decode (input stream error)",
+                  path.string(),
+                  persistence::snapshot_header_size + payload.find("cusgroup_long")));
+}
+
+// The same late in a table whose rows the loader inserts on a thread of its own while the
+// decoding thread makes them (pipelined, as a large table's): decoding fails while that thread
+// still inserts, and the open ends with the error all the same.
+BOOST_AUTO_TEST_CASE(a_damaged_string_length_in_a_pipelined_table_is_refused) {
+  const pipelined_from minimum(1);
+  temp_dir dir(true);
+  std::vector<customer_record> customers;
+  for (std::size_t i = 0; i < 1'200; ++i)
+    customers.push_back({.id = fmt::format("cus_{:05}", i), .email = fmt::format("c{:05}@b.c", i)});
+  const auto path = customers_snapshot(dir.path(), customers);
+  const auto payload =
+      with_damaged_length(read_bytes(path).substr(persistence::snapshot_header_size), "c01000@b.c");
+  reseal_snapshot(path, payload);
+  CUSTOMERDB_CHECK_ERROR(
+      customer_module(on_disk(dir.path(), fsync_policy::no)), error_code::corruption,
+      fmt::format("Snapshot {} is corrupt at offset {}: the payload does not "
+                  "decode (input stream error)",
+                  path.string(), persistence::snapshot_header_size + payload.find("c01000@b.c")));
 }
 
 // The same for the length of the signature that starts each section (a Boost archive's header,
@@ -222,8 +275,7 @@ BOOST_AUTO_TEST_CASE(a_row_count_beyond_the_section_is_refused) {
       customer_module(on_disk(dir.path(), fsync_policy::no)), error_code::corruption,
       fmt::format("Snapshot {} is corrupt at offset {}: table 0 counts 1125899906842624 rows in "
                   "{} bytes",
-                  path.string(), persistence::snapshot_header_size + 48,
-                  h.sections[0] - 48));
+                  path.string(), persistence::snapshot_header_size + 48, h.sections[0] - 48));
 }
 
 // A boolean stored as a byte other than 0 or 1 (found by fuzzing: undefined behaviour in Boost's
@@ -233,8 +285,8 @@ BOOST_AUTO_TEST_CASE(a_boolean_that_is_not_0_or_1_is_refused) {
     temp_dir dir(true);
     const auto path = one_group_snapshot(dir.path());
     std::size_t at = 0;
-    reseal_snapshot(path, with_flag_of_2(
-                              read_bytes(path).substr(persistence::snapshot_header_size), "Long", at));
+    reseal_snapshot(path, with_flag_of_2(read_bytes(path).substr(persistence::snapshot_header_size),
+                                         "Long", at));
     CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
                            error_code::corruption,
                            fmt::format("Snapshot {} is corrupt at offset {}: the payload does not "
@@ -247,8 +299,8 @@ BOOST_AUTO_TEST_CASE(a_boolean_that_is_not_0_or_1_is_refused) {
     put.put(customer_group_record{.id = "cusgroup_long", .name = "Long"});
     std::size_t at = 0;
     const auto path = dir.path() / "journal-00000000000000000001.log";
-    write_bytes(path, sealed_journal(with_flag_of_2(persistence::finish_record(std::move(put)),
-                                                    "Long", at)));
+    write_bytes(path, sealed_journal(
+                          with_flag_of_2(persistence::finish_record(std::move(put)), "Long", at)));
     CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
                            error_code::corruption,
                            fmt::format("Journal {} is corrupt at offset 32: the record does not "
@@ -264,9 +316,10 @@ BOOST_AUTO_TEST_CASE(a_damaged_string_length_in_a_journal_is_refused) {
     return path;
   };
   const auto expected = [](const std::filesystem::path& path) {
-    return fmt::format("Journal {} is corrupt at offset 32: the record does not decode (input "
-                       "stream error)",
-                       path.string());
+    return fmt::format(
+        "Journal {} is corrupt at offset 32: the record does not decode (input "
+        "stream error)",
+        path.string());
   };
   {  // a column of a row put
     temp_dir dir(true);
@@ -280,7 +333,8 @@ BOOST_AUTO_TEST_CASE(a_damaged_string_length_in_a_journal_is_refused) {
     temp_dir dir(true);
     persistence::commit_changes erase(1);
     erase.erase(persistence::table::customers, "cus_erased");
-    const auto path = journal(dir.path(), journal_with_damaged_length(std::move(erase), "cus_erased"));
+    const auto path =
+        journal(dir.path(), journal_with_damaged_length(std::move(erase), "cus_erased"));
     CUSTOMERDB_CHECK_ERROR(customer_module(on_disk(dir.path(), fsync_policy::no)),
                            error_code::corruption, expected(path));
   }
