@@ -751,7 +751,12 @@ class Generator {
     const conds = [];
     const n = r.weighted([[15, 0], [50, 1], [30, 2], [5, 3]]);
     for (let i = 0; i < n; i++) conds.push(this.condition(table, { forDelete, depth }));
-    return Object.assign({}, ...conds);
+    const f = Object.assign({}, ...conds);
+    // Medusa's ORM keeps only the last of `id` and the operators outside a field (each is a
+    // condition on the primary key): not sent together (v2 table, the rows Medusa garbles).
+    const onKey = Object.keys(f).filter((k) => k === "id" || ["$in", "$ne", "$eq"].includes(k));
+    for (const k of onKey.slice(0, -1)) delete f[k];
+    return f;
   }
   condition(table, { forDelete, depth }) {
     const r = this.r;
@@ -771,12 +776,18 @@ class Generator {
       [2, () => ({ [field]: { $gte: r.pick(pool), $lt: r.pick(pool) } })],
       [2, () => ({ [field]: { $like: `_${r.pick(pool).slice(1, 3)}%` } })],
       [2, () => ({ [field]: { $ilike: r.pick(pool).toUpperCase() } })],
+      // A `$` key that is no operator: Medusa's ORM reads it as a property of the entity.
+      [0.5, () => ({ [field]: { $eq: r.pick(pool), $nope: 1 } })],
     ])();
     const idCond = () => r.weighted([
       [50, () => ({ id: this.someId(table) })],
       [30, () => ({ id: this.someIds(table) })],
       [10, () => ({ id: { $in: this.someIds(table) } })],
       [10, () => ({ id: { $nin: this.someIds(table) } })],
+      // An operator outside a field applies to the primary key (and is not D20's `id`).
+      [4, () => ({ $in: this.someIds(table) })],
+      [2, () => ({ $ne: this.someId(table) })],
+      [2, () => ({ $eq: this.someId(table) })],
     ])();
     const boolOr = (sub) => {
       const a = sub(), b = sub();
@@ -896,13 +907,20 @@ class Generator {
           customer_group_customer: ["customer_id", "customer_group_id"],
         }[table];
         const order = {};
-        for (const f of r.subset(fields, 2)) order[f] = r.pick(["ASC", "DESC", "asc", "desc"]);
+        // Directions as SQL reads them after the column (Medusa pastes the text into its query):
+        // any case, white space, NULLS FIRST or NULLS LAST.
+        const direction = () =>
+          r.chance(0.7)
+            ? r.pick(["ASC", "DESC", "asc", "desc"])
+            : r.pick(["Asc", "dEsC", " desc ", "", "asc nulls first", "DESC NULLS LAST",
+                      "desc nulls first", "ASC NULLS LAST", "nulls first", "NULLS LAST"]);
+        for (const f of r.subset(fields, 2)) order[f] = direction();
         if (r.chance(0.02)) order.nickname = "ASC"; // an unknown key
         // By a to-one relation's field (a to-many one orders by whichever joined row comes first).
-        if (table === "customer_address" && r.chance(0.1)) order.customer = { email: r.pick(["ASC", "DESC"]) };
+        if (table === "customer_address" && r.chance(0.1)) order.customer = { email: direction() };
         if (table === "customer_group_customer" && r.chance(0.1)) {
-          if (r.chance(0.5)) order.customer = { email: r.pick(["ASC", "DESC"]) };
-          else order.customer_group = { name: r.pick(["ASC", "DESC"]) };
+          if (r.chance(0.5)) order.customer = { email: direction() };
+          else order.customer_group = { name: direction() };
         }
         order.id = r.pick(["ASC", "DESC"]); // always last: Medusa's ties are in database order
         c.order = order;

@@ -86,6 +86,13 @@ error invalid_value(std::string_view what, std::string_view value) {
   return error(error_code::invalid_data, fmt::format("Invalid value for {}: {}", what, value));
 }
 
+error invalid_order_direction(std::string_view text, std::string_view key) {
+  return error(error_code::invalid_data,
+               fmt::format("Invalid order direction \"{}\" for \"{}\": expected ASC or DESC, "
+                           "optionally followed by NULLS FIRST or NULLS LAST",
+                           text, key));
+}
+
 error search_below_top_level(std::string_view model) {
   return error(
       error_code::invalid_data,

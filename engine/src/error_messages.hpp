@@ -44,6 +44,9 @@ error query_by_unknown_property(std::string_view model, std::string_view key);
 // "Trying to order by not existing property <Model>.<key>": Medusa v2's words for an unknown
 // order key.
 error order_by_unknown_property(std::string_view model, std::string_view key);
+// `Invalid order direction "<text>" for "<key>": expected ASC or DESC, optionally followed by
+// NULLS FIRST or NULLS LAST` (parse_sort_direction)
+error invalid_order_direction(std::string_view text, std::string_view key);
 // `Invalid value for field "<key>" of <Model>: expected <expected>`
 error invalid_field_value(std::string_view model, std::string_view key, std::string_view expected);
 // "<what>; the limit is <limit> (module_options.limits.<member>, --<option>)": a call past a

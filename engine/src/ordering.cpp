@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "error_messages.hpp"
 #include "three_valued.hpp"
@@ -19,18 +21,30 @@ namespace {
 // (smallest ascending, largest descending; null only when no related row has a value).
 template <class Row, class Target>
 order_key<Row> relation_order_key(const relation_desc& r, const field_desc<Target>& field,
-                                  bool descending, bool with_deleted) {
+                                  bool descending, bool nulls_first, bool with_deleted) {
   return {[kind = r.kind, &field, descending, with_deleted](const Row& row, const view& v) {
             cell best = nullptr;
             for (const auto& t : related<Target>(kind, row, v, with_deleted)) {
               const cell c = field.get(*t, v);
-              if (!is_null(c) && (is_null(best) || compare_cells(c, best, descending) < 0)) {
+              if (!is_null(c) && (is_null(best) || compare_cells(c, best, descending, false) < 0)) {
                 best = c;
               }
             }
             return best;
           },
-          descending};
+          descending, nulls_first};
+}
+
+// Whether `c` is white space to SQL's scanner.
+constexpr bool is_sql_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// Whether `word` is `lower` in any case (`lower` is lower case).
+bool is_word(std::string_view word, std::string_view lower) noexcept {
+  return std::equal(word.begin(), word.end(), lower.begin(), lower.end(), [](char a, char b) {
+    return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+  });
 }
 
 }  // namespace
@@ -40,10 +54,13 @@ std::vector<order_key<Row>> compile_order(const find_config& config, bool with_d
   const auto& s = schema_of<Row>();
   std::vector<order_key<Row>> keys;
   for (const auto& [name, direction] : config.order) {
-    const bool descending = direction == sort_direction::desc;
+    const bool descending =
+        direction == sort_direction::desc || direction == sort_direction::desc_nulls_last;
+    const bool nulls_first =
+        direction == sort_direction::desc || direction == sort_direction::asc_nulls_first;
     if (const auto* f = s.field(name)) {
       if (f->kind == field_kind::json) throw invalid_value("order", name);
-      keys.push_back({f->get, descending});
+      keys.push_back({f->get, descending, nulls_first});
       continue;
     }
     const auto dot = name.find('.');
@@ -54,17 +71,18 @@ std::vector<order_key<Row>> compile_order(const find_config& config, bool with_d
       const auto* f = schema_of<Target>().field(std::string_view(name).substr(dot + 1));
       if (!f) throw unknown_field(s.model, name);
       if (f->kind == field_kind::json) throw invalid_value("order", name);
-      keys.push_back(relation_order_key<Row, Target>(*r, *f, descending, with_deleted));
+      keys.push_back(
+          relation_order_key<Row, Target>(*r, *f, descending, nulls_first, with_deleted));
     });
   }
   return keys;
 }
 
-int compare_cells(const cell& a, const cell& b, bool descending) {
+int compare_cells(const cell& a, const cell& b, bool descending, bool nulls_first) {
   const bool an = is_null(a), bn = is_null(b);
   if (an || bn) {
     if (an && bn) return 0;
-    return (an ? 1 : -1) * (descending ? -1 : 1);
+    return (an ? 1 : -1) * (nulls_first ? -1 : 1);
   }
   int c = 0;
   if (const auto* s = std::get_if<std::string_view>(&a)) {
@@ -95,7 +113,8 @@ void sort_by(const std::vector<order_key<Row>>& order, const view& v,
   std::stable_sort(positions.begin(), positions.end(), [&](std::size_t a, std::size_t b) {
     v.pause();  // a sort that throws leaves `positions` unspecified: it is dropped
     for (std::size_t k = 0; k < width; ++k) {
-      const int c = compare_cells(keys[a * width + k], keys[b * width + k], order[k].descending);
+      const int c = compare_cells(keys[a * width + k], keys[b * width + k], order[k].descending,
+                                  order[k].nulls_first);
       if (c != 0) return c < 0;
     }
     return false;
@@ -105,6 +124,44 @@ void sort_by(const std::vector<order_key<Row>>& order, const view& v,
   for (const std::size_t i : positions) sorted.push_back(rows[i]);
   rows = std::move(sorted);
 }
+
+}  // namespace customerdb::detail
+
+namespace customerdb {
+
+sort_direction parse_sort_direction(std::string_view text, std::string_view key) {
+  std::vector<std::string_view> words;
+  for (std::size_t at = 0; at < text.size();) {
+    if (detail::is_sql_space(text[at])) {
+      ++at;
+      continue;
+    }
+    std::size_t end = at;
+    while (end < text.size() && !detail::is_sql_space(text[end])) ++end;
+    words.push_back(text.substr(at, end - at));
+    at = end;
+  }
+  bool descending = false;
+  std::size_t next = 0;
+  if (next < words.size() && (detail::is_word(words[next], "asc") ||
+                              detail::is_word(words[next], "desc"))) {
+    descending = detail::is_word(words[next++], "desc");
+  }
+  std::optional<bool> nulls_first;
+  if (next + 2 == words.size() && detail::is_word(words[next], "nulls")) {
+    if (detail::is_word(words[next + 1], "first")) nulls_first = true;
+    if (detail::is_word(words[next + 1], "last")) nulls_first = false;
+    if (nulls_first) next += 2;
+  }
+  if (next != words.size()) throw detail::invalid_order_direction(text, key);
+  if (!nulls_first || *nulls_first == descending)
+    return descending ? sort_direction::desc : sort_direction::asc;
+  return descending ? sort_direction::desc_nulls_last : sort_direction::asc_nulls_first;
+}
+
+}  // namespace customerdb
+
+namespace customerdb::detail {
 
 template std::vector<order_key<customer_row>> compile_order<customer_row>(const find_config&, bool);
 template std::vector<order_key<group_row>> compile_order<group_row>(const find_config&, bool);

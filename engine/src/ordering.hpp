@@ -2,8 +2,9 @@
 // the matching rows by them.
 //
 // A key is a field of the row ("email") or of related rows ("groups.name"); nulls come last
-// ascending and first descending, text is compared by bytes, and ties keep the rows' order (id
-// order, as the matches arrive). A JSON field cannot be ordered by.
+// ascending and first descending unless the key's direction places them (sort_direction), text
+// is compared by bytes, and ties keep the rows' order (id order, as the matches arrive). A JSON
+// field cannot be ordered by.
 #pragma once
 
 #include <functional>
@@ -20,6 +21,7 @@ template <class Row>
 struct order_key {
   std::function<cell(const Row&, const view&)> get;
   bool descending;
+  bool nulls_first;
 };
 
 // Keys of config.order; soft-deleted related rows count only when `with_deleted`. Throws
@@ -32,7 +34,8 @@ template <class Row>
 void sort_by(const std::vector<order_key<Row>>& order, const view& v,
              std::vector<const slot<Row>*>& rows);
 
-// Compares two cells of one field: nulls last when ascending, first when descending.
-int compare_cells(const cell& a, const cell& b, bool descending);
+// Compares two cells of one field: values in the direction `descending` says, nulls first or
+// last as `nulls_first` says.
+int compare_cells(const cell& a, const cell& b, bool descending, bool nulls_first);
 
 }  // namespace customerdb::detail

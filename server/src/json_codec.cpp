@@ -160,6 +160,17 @@ std::optional<filter_op> find_operator(std::string_view name) {
 
 bool is_operator_key(std::string_view key) { return !key.empty() && key.front() == '$'; }
 
+// MikroORM's operators that customerdb does not have: on a text column Medusa's database refuses
+// the array ones, and $fulltext is PostgreSQL's text search (docs/medusa-compatibility.md).
+bool is_unsupported_operator(std::string_view key) {
+  return key == "$contains" || key == "$contained" || key == "$overlap" || key == "$fulltext";
+}
+
+// A `$` key that is no operator, read as Medusa's ORM reads it: the name of a property of the
+// entity, which the engine reports as unknown (`{"email": {"$foo": 1}}` fails as a filter on
+// the field "$foo" would, where the operator stands).
+filter unknown_operator_as_field(std::string_view key) { return where(std::string(key)) == nullptr; }
+
 // An object of operators applied to one field: not empty, every key a `$` key, and none of
 // them $and / $or (which make it a sub-filter).
 bool is_operator_map(const json::object& o) {
@@ -208,8 +219,15 @@ filter decode_operator_map(const std::string& field, const json::object& ops,
                               R"(beside the field, {{"$not": {{"{}": ...}}}})",
                               field, field));
     }
+    if (is_unsupported_operator(name)) {
+      throw error(error_code::invalid_data,
+                  fmt::format(R"(Operator "{}" is not supported (field "{}"))", name, field));
+    }
     const auto op = find_operator(name);
-    if (!op) fail(path, fmt::format("has an unknown operator \"{}\"", name));
+    if (!op) {
+      conditions.push_back(unknown_operator_as_field(name));
+      continue;
+    }
     if (*op == filter_op::in || *op == filter_op::nin) {
       conditions.push_back(where(field).compare(*op, decode_values(entry.value(), p)));
     } else {
@@ -241,10 +259,7 @@ filter decode_filter_key(std::string_view key, const json::value& v, std::string
     if (!v.is_object()) fail(path, "must be an object");
     return !decode_filter(v, path);
   }
-  if (is_operator_key(key)) {
-    if (find_operator(key)) fail(path, "must be inside the operator map of a field");
-    fail(path, fmt::format("is an unknown operator \"{}\"", key));
-  }
+  if (is_operator_key(key)) return unknown_operator_as_field(key);  // operators: decode_filter
   if (key == "q") return search(required_string(v, path));
   return decode_field(std::string(key), v, path);
 }
@@ -399,18 +414,10 @@ void decode_order(const json::value& v, std::string_view path, std::string_view 
       decode_order(x, p, name, out);
       continue;
     }
-    if (x.is_string()) {
-      const std::string_view d = x.get_string();
-      if (d == "ASC" || d == "asc") {
-        out.emplace_back(name, sort_direction::asc);
-        continue;
-      }
-      if (d == "DESC" || d == "desc") {
-        out.emplace_back(name, sort_direction::desc);
-        continue;
-      }
-    }
-    fail(p, "must be \"ASC\", \"DESC\" or an object");
+    // The engine reads the text (ASC or DESC, NULLS FIRST or LAST, in any case) and refuses
+    // what is not a direction; another JSON type is the wire's to refuse.
+    if (!x.is_string()) fail(p, "must be a direction (\"ASC\", \"DESC\", ...) or an object");
+    out.emplace_back(name, parse_sort_direction(x.get_string(), name));
   }
 }
 
@@ -468,6 +475,14 @@ filter decode_filter(const json::value& v, std::string_view path) {
   std::vector<filter> keys;
   for (const auto& entry : as_object(v, path)) {
     const std::string_view key = entry.key();
+    if (find_operator(key) || is_unsupported_operator(key)) {
+      // An operator outside a field applies to the primary key, as in Medusa's ORM
+      // (`{"$in": [ids]}` is `{"id": {"$in": [ids]}}`), inside an $and of its own: it is not
+      // the top-level `id` that lifts the default take (D20).
+      const json::object on_id{{key, entry.value()}};
+      keys.push_back(filter::all_of({decode_operator_map("id", on_id, path)}));
+      continue;
+    }
     keys.push_back(decode_filter_key(key, entry.value(), child(path, key)));
   }
   return all_keys(std::move(keys));

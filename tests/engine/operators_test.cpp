@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "customerdb/customerdb.hpp"
@@ -897,6 +898,58 @@ BOOST_FIXTURE_TEST_CASE(order_nullable_field_nulls_first_descending, config_fixt
   BOOST_CHECK_EQUAL(groups({}, {.order = {{"name", desc}}}), join({unnamed.id, gb.id, ga.id}));
   BOOST_CHECK_EQUAL(groups({}, {.order = {{"name", asc}}}), join({ga.id, gb.id, unnamed.id}));
   BOOST_CHECK_EQUAL(addresses({}, {.order = {{"city", desc}}}), join({a3.id, a1.id}));
+}
+
+// SQL's NULLS FIRST and NULLS LAST (Medusa passes "asc nulls first" to its database): the nulls
+// go where the direction says, the values keep their order; also through a relation, where a
+// row without related values counts as null.
+BOOST_FIXTURE_TEST_CASE(order_places_nulls_where_the_direction_says, config_fixture) {
+  using enum sort_direction;
+  BOOST_CHECK_EQUAL(found({}, {.order = {{"phone", asc_nulls_first}}}), join({c2.id, c4.id, c3.id, c1.id}));
+  BOOST_CHECK_EQUAL(found({}, {.order = {{"phone", desc_nulls_last}}}), join({c1.id, c3.id, c2.id, c4.id}));
+  BOOST_CHECK_EQUAL(found({}, {.order = {{"phone", desc_nulls_last}, {"id", desc}}}), join({c1.id, c3.id, c4.id, c2.id}));
+  BOOST_CHECK_EQUAL(found({}, {.order = {{"groups.name", asc}}}), join({c1.id, c2.id, c3.id, c4.id}));
+  BOOST_CHECK_EQUAL(found({}, {.order = {{"groups.name", asc_nulls_first}}}), join({c4.id, c1.id, c2.id, c3.id}));
+  BOOST_CHECK_EQUAL(found({}, {.order = {{"groups.name", desc}}}), join({c4.id, c2.id, c3.id, c1.id}));
+  BOOST_CHECK_EQUAL(found({}, {.order = {{"groups.name", desc_nulls_last}}}), join({c2.id, c3.id, c1.id, c4.id}));
+}
+
+// The text of a direction as SQL reads it after ORDER BY <column> (parse_sort_direction).
+BOOST_AUTO_TEST_CASE(a_direction_is_read_as_sql_reads_it) {
+  using enum sort_direction;
+  const std::vector<std::pair<std::string, sort_direction>> read = {
+      {"ASC", asc},
+      {"asc", asc},
+      {"Asc", asc},
+      {" asc ", asc},
+      {"", asc},
+      {" \t", asc},
+      {"\tdesc\n", desc},
+      {"DESC", desc},
+      {"dEsC", desc},
+      {"DESC NULLS FIRST", desc},
+      {"desc nulls last", desc_nulls_last},
+      {"asc  nulls\tfirst", asc_nulls_first},
+      {"ASC NULLS LAST", asc},
+      {"nulls first", asc_nulls_first},
+      {"NULLS LAST", asc},
+  };
+  for (const auto& [text, direction] : read) {
+    BOOST_TEST_CONTEXT("\"" << text << "\"") {
+      BOOST_TEST((parse_sort_direction(text, "email") == direction));
+    }
+  }
+  for (const std::string text : {"sideways", "DESC NULLS", "nulls", "asc desc", "desc; drop",
+                                 "asc nulls first last", "1", "ascending", "nulls first asc",
+                                 "asc nulls middle", "asc -- comment"}) {
+    BOOST_TEST_CONTEXT("\"" << text << "\"") {
+      CUSTOMERDB_CHECK_ERROR(parse_sort_direction(text, "email"), error_code::invalid_data,
+                             fmt::format("Invalid order direction \"{}\" for \"email\": expected "
+                                         "ASC or DESC, optionally followed by NULLS FIRST or NULLS "
+                                         "LAST",
+                                         text));
+    }
+  }
 }
 
 BOOST_FIXTURE_TEST_CASE(select_dotted_path_narrows_the_relation, config_fixture) {

@@ -940,6 +940,11 @@ class ErrorCodes(ServerTest):
                          "list", {}, {"select": ["nick"]})
         self.assertError(invalid_data('Unknown field "nick" for Customer'),
                          "list", {}, {"order": {"nick": "ASC"}})
+        self.assertError(invalid_data('Invalid order direction "UP" for "email": expected ASC or '
+                                      'DESC, optionally followed by NULLS FIRST or NULLS LAST'),
+                         "list", {}, {"order": {"email": "UP"}})
+        self.assertError(invalid_data('Unknown field "$foo" for Customer'),
+                         "list", {"email": {"$foo": 1}})
         self.assertError(invalid_data('Unknown relation "nick" for Customer'),
                          "list", {}, {"relations": ["nick"]})
         self.assertError(invalid_data('Unknown field "foo" for CustomerGroup'),
@@ -1044,9 +1049,8 @@ class ErrorCodes(ServerTest):
             (("list", 5), "params[0] must be an object"),
             (("list", {}, {"take": "10"}), "params[1].take must be an integer or null"),
             (("list", {}, {"withDeleted": "yes"}), "params[1].withDeleted must be a boolean"),
-            (("list", {}, {"order": {"email": "UP"}}),
-             'params[1].order.email must be "ASC", "DESC" or an object'),
-            (("list", {"email": {"$foo": 1}}), 'params[0].email has an unknown operator "$foo"'),
+            (("list", {}, {"order": {"email": 1}}),
+             'params[1].order.email must be a direction ("ASC", "DESC", ...) or an object'),
             (("list", {"email": {"$in": 1}}), "params[0].email.$in must be an array"),
             (("list", {"$and": {}}), "params[0].$and must be an array of filters"),
             (("list", {"q": 1}), "params[0].q must be a string"),

@@ -281,7 +281,16 @@ export interface FilterableCustomerGroupCustomerProps
 
 // ---- Find config ---------------------------------------------------------------------------
 
-export type OrderDirection = "ASC" | "DESC" | "asc" | "desc";
+type Direction = "ASC" | "DESC" | "asc" | "desc";
+/**
+ * A sort direction, as SQL reads it after the column: ASC or DESC in any case, optionally
+ * followed by NULLS FIRST or NULLS LAST, which place the nulls (by default last ascending, first
+ * descending). These are the common spellings; other case and spacing is accepted too, and
+ * other text is invalid_data.
+ */
+export type OrderDirection =
+  | Direction
+  | `${Direction} ${"NULLS FIRST" | "NULLS LAST" | "nulls first" | "nulls last"}`;
 
 /**
  * The second param of `retrieve*` and the `list*` methods. An absent or `null` key means the

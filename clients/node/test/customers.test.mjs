@@ -140,6 +140,16 @@ test("list and listAndCount take filters and a find config", async () => {
   assert.deepEqual(await db.list(undefined, { select: ["email"], order: { email: "DESC" }, take: 1 }), [
     { id: "cus_3", email: "cid@example.org" },
   ]);
+  // has_account: false for two, true for one; NULLS FIRST on a field with no nulls changes
+  // nothing, and the groups order through a relation (cus_3 has none: a null, first).
+  assert.deepEqual(
+    await db.list({}, { select: ["id"], order: { groups: { name: "asc nulls first" }, id: "desc" } }),
+    [{ id: "cus_3" }, { id: "cus_2" }, { id: "cus_1" }],
+  );
+  assert.deepEqual(await db.list({ $in: ["cus_1", "cus_3"] }, { select: ["id"] }), [
+    { id: "cus_1" },
+    { id: "cus_3" },
+  ]);
   assert.deepEqual(
     await db.list({ groups: { name: "VIP" }, metadata: { score: { $gte: 5 } } }, { select: ["email"] }),
     [{ id: "cus_1", email: "ann@example.com" }],
@@ -161,8 +171,13 @@ test("list and listAndCount take filters and a find config", async () => {
     db.list({}, { take: -1 }),
     answered("invalid_data", "Invalid value for take: -1", "list"),
   );
+  // A `$` key that is no operator is a field name to Medusa's ORM, and so an unknown field.
   await assert.rejects(
     db.list({ email: { $regex: "a" } }),
+    answered("invalid_data", 'Unknown field "$regex" for Customer', "list"),
+  );
+  await assert.rejects(
+    db.list({}, { take: "1" }),
     (error) => error.type === "invalid_params" && error.code === -32602,
   );
 });
