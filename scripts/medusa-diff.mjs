@@ -794,8 +794,15 @@ class Generator {
       return r.chance(0.7) ? { $or: [a, b] } : { $and: [a, b] };
     };
     const createdBy = [3, () => ({ created_by: r.chance(0.3) ? null : r.pick(CREATED_BY) })];
+    // A time far from the rows' own (both sides stamp their rows with their own clocks), in the
+    // forms the database reads besides ISO 8601.
+    const timeText = () => r.pick(["2000-1-1", "2001/02/03 04:05", "20000101T000000", " 2000-01-01 ",
+      "2000-01-01t00:00:00.5z", "2000-01-01 10:00 +1", "2000-01-01 10:00 -0230", "2000-01-01 24:00 UTC",
+      "epoch", "-Infinity", "2999-12-31 23:59:59 gmt", "29991231", "INFINITY", "2999-1-1T00:00+15:59"]);
+    const createdAt = [1.5, () => ({ [r.pick(["created_at", "updated_at"])]: { [r.pick(["$gt", "$gte", "$lt", "$lte", "$ne"])]: timeText() } })];
     const common = [
       [8, idCond],
+      createdAt,
       [forDelete ? 1 : 6, () => ({ q: this.q(table) })],
       createdBy,
       [depth === 0 ? 4 : 0, () => boolOr(() => this.condition(table, { forDelete, depth: depth + 1 }))],

@@ -23,6 +23,7 @@
 #include "schema.hpp"
 #include "sorted_operands.hpp"
 #include "text_match.hpp"
+#include "time_operand.hpp"
 
 namespace customerdb::detail {
 namespace {
@@ -223,7 +224,7 @@ operand coerce(const field_desc<Row>& f, const value& v) {
     case field_kind::time:
       if (const auto* t = std::get_if<timestamp>(&v)) return *t;
       if (const auto* s = std::get_if<std::string>(&v)) {
-        if (auto t = parse_iso8601(*s)) return *t;
+        if (auto t = parse_time_operand(*s)) return *t;
       }
       break;
     case field_kind::json:

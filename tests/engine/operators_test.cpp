@@ -900,6 +900,58 @@ BOOST_FIXTURE_TEST_CASE(order_nullable_field_nulls_first_descending, config_fixt
   BOOST_CHECK_EQUAL(addresses({}, {.order = {{"city", desc}}}), join({a3.id, a1.id}));
 }
 
+// A text operand on a timestamp field is read as Medusa's database reads a timestamptz literal
+// in its numeric forms (time_operand.hpp). The customer is created at 2024-05-24T10:00:00.000Z.
+BOOST_FIXTURE_TEST_CASE(a_time_operand_is_read_as_the_database_reads_it, base) {
+  const auto c = m.create(dto{.email = "t@x.com"}).id;
+  struct probe {
+    filter_op op;
+    std::string text;
+    bool matches;
+  };
+  using enum filter_op;
+  const probe probes[] = {
+      {gt, "2024-05-24", true},
+      {eq, "2024-5-24 10:00", true},
+      {gt, " 2024/05/24t09:59:59.999z ", true},
+      {gt, "20240524 10:00:00.001", false},
+      {lt, "20240524T10:00:00.001", true},
+      {eq, "2024-05-24 12:00+02", true},
+      {eq, "2024-05-24T12:00:00+0200", true},
+      {eq, "2024-05-24T07:30:00-02:30", true},
+      {eq, "2024-05-24 10:00 UTC", true},
+      {eq, "2024-05-24 10:00:00 gmt", true},
+      {gt, "EPOCH", true},
+      {lt, "infinity", true},
+      {gt, "Infinity", false},
+      {gt, "-infinity", true},
+      {lt, "2024-05-23 24:00", false},
+      {eq, "2024-05-23T24:00:00Z", false},
+      {gt, "2024-05-23T24:00:00Z", true},
+      {eq, "2024-05-24 11:00+1", true},
+      {eq, "2024-05-24 11:30 +1:30", true},
+      {eq, "2024-05-24 11:23 +123", true},
+      {eq, "20240524T100000", true},
+      {eq, "2024-05-24T1000Z", true},
+      {gt, "2024-05-24 095959.999", true},
+  };
+  for (const auto& p : probes) {
+    BOOST_TEST_CONTEXT("created_at " << static_cast<int>(p.op) << " \"" << p.text << "\"") {
+      BOOST_CHECK_EQUAL(found(where("created_at").compare(p.op, p.text)), p.matches ? c : "");
+    }
+  }
+  for (const std::string text : {"now", "today", "May 24 2024", "24/05/2024", "2024-05-24T",
+                                 "2024-05-24T24:01", "2024-13-01", "2024-05-24 10:00 +16",
+                                 "2024-05-24 10:00 +12345",
+                                 "2024-05-24 10", "", "2024-05-24 10:00 CET", "2024-05-24T10000"}) {
+    BOOST_TEST_CONTEXT("\"" << text << "\"") {
+      CUSTOMERDB_CHECK_ERROR(m.list(where("created_at") > text), error_code::invalid_data,
+                             "Invalid value for field \"created_at\" of Customer: expected a "
+                             "timestamp or null");
+    }
+  }
+}
+
 // SQL's NULLS FIRST and NULLS LAST (Medusa passes "asc nulls first" to its database): the nulls
 // go where the direction says, the values keep their order; also through a relation, where a
 // row without related values counts as null.
