@@ -13,24 +13,14 @@
 
 #include "store.hpp"
 #include "store_records.hpp"
+#include "support/pipelined_load.hpp"
 
 namespace {
 
 using namespace customerdb;
 using namespace customerdb::detail;
+using customerdb::testing::pipelined_from;
 using persistence::table;
-
-// Sets pipelined_load_minimum while it lives.
-class pipelined_from {
- public:
-  explicit pipelined_from(std::uint64_t rows) { pipelined_load_minimum = rows; }
-  ~pipelined_from() { pipelined_load_minimum = default_; }
-  pipelined_from(const pipelined_from&) = delete;
-  pipelined_from& operator=(const pipelined_from&) = delete;
-
- private:
-  const std::uint64_t default_ = pipelined_load_minimum;
-};
 
 // More than one hand-over of rows between the loader's two threads (512 rows each).
 constexpr std::size_t customer_count = 1'300;

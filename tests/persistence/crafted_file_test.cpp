@@ -24,6 +24,7 @@
 #include "snapshot_reader.hpp"
 #include "snapshot_writer.hpp"
 #include "store_records.hpp"
+#include "support/pipelined_load.hpp"
 #include "support/check.hpp"
 #include "support/helpers.hpp"
 
@@ -31,19 +32,6 @@ namespace {
 
 using namespace customerdb;
 using namespace customerdb::testing;
-
-// Sets the fewest rows of a table that the loader inserts on a thread of its own
-// (store_records.hpp) while it lives.
-class pipelined_from {
- public:
-  explicit pipelined_from(std::uint64_t rows) { detail::pipelined_load_minimum = rows; }
-  ~pipelined_from() { detail::pipelined_load_minimum = default_; }
-  pipelined_from(const pipelined_from&) = delete;
-  pipelined_from& operator=(const pipelined_from&) = delete;
-
- private:
-  const std::uint64_t default_ = detail::pipelined_load_minimum;
-};
 
 // A snapshot in `dir` of commit 1 holding `customers` and nothing else; its path.
 std::filesystem::path customers_snapshot(const std::filesystem::path& dir,
