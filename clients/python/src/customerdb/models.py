@@ -225,7 +225,13 @@ class GroupCustomerPair(TypedDict):
 
 # ---- configs and contexts ------------------------------------------------------------------
 
-OrderDirection = Literal["ASC", "DESC", "asc", "desc"]
+# A sort direction as SQL reads it after the column: ASC or DESC in any case, optionally followed
+# by NULLS FIRST or NULLS LAST, which place the nulls (by default last ascending, first
+# descending). These are the common spellings; other case and spacing is accepted too, and other
+# text is invalid_data.
+OrderDirection = Literal["ASC", "DESC", "asc", "desc", "ASC NULLS FIRST", "ASC NULLS LAST",
+                         "DESC NULLS FIRST", "DESC NULLS LAST", "asc nulls first",
+                         "asc nulls last", "desc nulls first", "desc nulls last"]
 
 
 class FindConfig(TypedDict, total=False):
