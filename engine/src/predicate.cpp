@@ -394,8 +394,12 @@ pred_ptr<Row> compile(const filter_node& n, bool hide_deleted) {
       return p;
     }
     case kind::not_: {
+      auto child = compile<Row>(n.children[0].node(), hide_deleted);
+      // $not of no condition is no condition, as Medusa drops it (`{"$not": {}}` matches every
+      // row; decision D25).
+      if (dynamic_cast<const all_pred<Row>*>(child.get())) return child;
       auto p = std::make_unique<not_pred<Row>>();
-      p->child = compile<Row>(n.children[0].node(), hide_deleted);
+      p->child = std::move(child);
       return p;
     }
     case kind::search: {
@@ -414,6 +418,8 @@ pred_ptr<Row> compile(const filter_node& n, bool hide_deleted) {
       const auto* f = s.field(n.field);
       if (!f) throw unknown_field(s.model, n.field);
       if (n.k == kind::nested) {
+        // An empty object on a field is no condition, as in Medusa (`{"email": {}}`).
+        if (n.children[0].node().k == kind::all) return std::make_unique<all_pred<Row>>();
         if (f->kind != field_kind::json)
           throw invalid_field_value(s.model, n.field, "a value or an operator");
         auto p = std::make_unique<metadata_pred<Row>>();

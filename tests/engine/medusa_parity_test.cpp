@@ -201,7 +201,8 @@ BOOST_FIXTURE_TEST_CASE(empty_sub_filters_are_no_condition, fixture) {
   BOOST_TEST(ids_of(m.list(filter::any_of({where("email") == "b@x.com", filter()}))) == strs({b}));
   BOOST_TEST(ids_of(m.list(filter::any_of({filter()}))) == strs({a, b}));
   BOOST_TEST(ids_of(m.list(filter::all_of({where("email") == "b@x.com", filter()}))) == strs({b}));
-  BOOST_TEST(ids_of(m.list(!filter::any_of({}))).empty());
+  // And so is the negation of no condition, as Medusa drops `{"$not": {"$or": []}}` (probed).
+  BOOST_TEST(ids_of(m.list(!filter::any_of({}))) == strs({a, b}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

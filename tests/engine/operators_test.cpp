@@ -900,6 +900,25 @@ BOOST_FIXTURE_TEST_CASE(order_nullable_field_nulls_first_descending, config_fixt
   BOOST_CHECK_EQUAL(addresses({}, {.order = {{"city", desc}}}), join({a3.id, a1.id}));
 }
 
+// Medusa drops an empty filter under $not and an empty object on a field: no condition (D25).
+// The field's name is still checked.
+BOOST_FIXTURE_TEST_CASE(an_empty_negation_or_field_object_is_no_condition, base) {
+  const auto a = m.create(dto{.email = "a@x.com"}).id;
+  const auto b = m.create(dto{.email = "b@x.com"}).id;
+  const std::string both = join({a, b});
+  BOOST_CHECK_EQUAL(found(!filter()), both);
+  BOOST_CHECK_EQUAL(found(!filter::all_of({})), both);
+  BOOST_CHECK_EQUAL(found(!filter::any_of({filter()})), both);
+  BOOST_CHECK_EQUAL(found(where("email") == "a@x.com" && !filter()), a);
+  BOOST_CHECK_EQUAL(found(where("email").matches(filter())), both);
+  BOOST_CHECK_EQUAL(found(!where("email").matches(filter())), both);
+  BOOST_CHECK_EQUAL(found(!(where("email") == "a@x.com")), b);
+  CUSTOMERDB_CHECK_ERROR(m.list(where("nickname").matches(filter())), error_code::invalid_data,
+                         "Unknown field \"nickname\" for Customer");
+  CUSTOMERDB_CHECK_ERROR(m.list(where("email").matches(where("x") == 1)), error_code::invalid_data,
+                         "Invalid value for field \"email\" of Customer: expected a value or an operator");
+}
+
 // A text operand on a timestamp field is read as Medusa's database reads a timestamptz literal
 // in its numeric forms (time_operand.hpp). The customer is created at 2024-05-24T10:00:00.000Z.
 BOOST_FIXTURE_TEST_CASE(a_time_operand_is_read_as_the_database_reads_it, base) {

@@ -533,6 +533,26 @@ struct oracle {
   // `row` is npos for the row of nulls a left join gives where there is no related row.
   static constexpr std::size_t null_row = SIZE_MAX;
 
+  // Whether the engine compiles `n` to no condition at all: an empty filter, an $and / $or of
+  // none but empty filters, an empty `q` (or one on memberships, which have no searchable
+  // field), and the negation of any of these.
+  static bool no_condition(const gnode& n) {
+    switch (n.kind) {
+      case nk::empty:
+        return true;
+      case nk::all_of:
+      case nk::any_of:
+        return std::all_of(n.children.begin(), n.children.end(),
+                           [](const gnode& c) { return c.kind == nk::empty; });
+      case nk::search:
+        return n.text.empty() || n.e == ent::membership;
+      case nk::not_:
+        return no_condition(n.children[0]);
+      default:
+        return false;
+    }
+  }
+
   tri eval(const gnode& n, std::size_t row) const {
     const table& t = db.of(n.e);
     static const cell null_cell{};
@@ -571,6 +591,7 @@ struct oracle {
         return any_condition ? out : tri::yes;
       }
       case nk::not_: {
+        if (no_condition(n.children[0])) return tri::yes;  // dropped, as Medusa drops it (D25)
         const tri v = eval(n.children[0], row);
         return v == tri::yes ? tri::no : v == tri::no ? tri::yes : tri::unknown;
       }
