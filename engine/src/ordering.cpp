@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "error_messages.hpp"
+#include "sql_words.hpp"
 #include "three_valued.hpp"
 
 namespace customerdb::detail {
@@ -33,18 +34,6 @@ order_key<Row> relation_order_key(const relation_desc& r, const field_desc<Targe
             return best;
           },
           descending, nulls_first};
-}
-
-// Whether `c` is white space to SQL's scanner.
-constexpr bool is_sql_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-// Whether `word` is `lower` in any case (`lower` is lower case).
-bool is_word(std::string_view word, std::string_view lower) noexcept {
-  return std::equal(word.begin(), word.end(), lower.begin(), lower.end(), [](char a, char b) {
-    return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
-  });
 }
 
 }  // namespace
@@ -143,14 +132,14 @@ sort_direction parse_sort_direction(std::string_view text, std::string_view key)
   }
   bool descending = false;
   std::size_t next = 0;
-  if (next < words.size() && (detail::is_word(words[next], "asc") ||
-                              detail::is_word(words[next], "desc"))) {
-    descending = detail::is_word(words[next++], "desc");
+  if (next < words.size() && (detail::is_keyword(words[next], "asc") ||
+                              detail::is_keyword(words[next], "desc"))) {
+    descending = detail::is_keyword(words[next++], "desc");
   }
   std::optional<bool> nulls_first;
-  if (next + 2 == words.size() && detail::is_word(words[next], "nulls")) {
-    if (detail::is_word(words[next + 1], "first")) nulls_first = true;
-    if (detail::is_word(words[next + 1], "last")) nulls_first = false;
+  if (next + 2 == words.size() && detail::is_keyword(words[next], "nulls")) {
+    if (detail::is_keyword(words[next + 1], "first")) nulls_first = true;
+    if (detail::is_keyword(words[next + 1], "last")) nulls_first = false;
     if (nulls_first) next += 2;
   }
   if (next != words.size()) throw detail::invalid_order_direction(text, key);

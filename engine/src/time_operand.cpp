@@ -3,22 +3,12 @@
 #include <chrono>
 #include <cstddef>
 
+#include "sql_words.hpp"
+
 namespace customerdb::detail {
 namespace {
 
-constexpr bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
-
-// Whether `s` is `word` (lower case) in any case.
-bool is_word(std::string_view s, std::string_view word) noexcept {
-  if (s.size() != word.size()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i)
-    if (lower(s[i]) != word[i]) return false;
-  return true;
-}
 
 // A cursor over the operand's text.
 struct reader {
@@ -43,14 +33,14 @@ struct reader {
     return true;
   }
   void skip_spaces() noexcept {
-    while (!done() && is_space(s[at])) ++at;
+    while (!done() && is_sql_space(s[at])) ++at;
   }
 };
 
 // Reads a zone at `r` into `offset_minutes`: Z, UTC, GMT or an offset. False when none is there.
 bool zone(reader& r, int& offset_minutes) noexcept {
   const std::string_view rest = r.s.substr(r.at);
-  if (is_word(rest, "z") || is_word(rest, "utc") || is_word(rest, "gmt")) {
+  if (is_keyword(rest, "z") || is_keyword(rest, "utc") || is_keyword(rest, "gmt")) {
     r.at = r.s.size();
     offset_minutes = 0;
     return true;
@@ -77,13 +67,10 @@ bool zone(reader& r, int& offset_minutes) noexcept {
 
 std::optional<timestamp> parse_time_operand(std::string_view text) noexcept {
   using namespace std::chrono;
-  std::size_t first = 0, last = text.size();
-  while (first < last && is_space(text[first])) ++first;
-  while (last > first && is_space(text[last - 1])) --last;
-  const std::string_view s = text.substr(first, last - first);
-  if (is_word(s, "epoch")) return timestamp{};
-  if (is_word(s, "infinity")) return timestamp::max();
-  if (is_word(s, "-infinity")) return timestamp::min();
+  const std::string_view s = trim_sql_space(text);
+  if (is_keyword(s, "epoch")) return timestamp{};
+  if (is_keyword(s, "infinity")) return timestamp::max();
+  if (is_keyword(s, "-infinity")) return timestamp::min();
 
   reader r{s};
   int y = 0, mo = 0, d = 0;

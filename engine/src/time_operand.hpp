@@ -4,13 +4,12 @@
 // Medusa passes the text to PostgreSQL, whose date input accepts far more than ISO 8601. This
 // reads the numeric forms, with the same results: white space around the text; the date as
 // YYYY-M-D or YYYY/M/D (one or two digits for month and day) or YYYYMMDD; then optionally the
-// time after `T`, `t` or spaces as H:MM, H:MM:SS, HHMM or HHMMSS, the seconds with or without
-// a fraction (24:00 is the next
-// midnight); then optionally a zone, with or without a space before it: `Z`, `z`, `UTC`, `GMT`
-// (any case) or an offset +H, +HH, +HMM, +HHMM, +H:MM or +HH:MM up to ±15:59 (a time without a zone
-// is UTC, the zone of Medusa's database sessions). And the
-// words `epoch`, `infinity` and `-infinity` (any case): `infinity` is later than every stored
-// time, `-infinity` earlier. A fraction keeps its milliseconds (further digits are dropped).
+// time after `T`, `t` or spaces as H:MM, H:MM:SS, HHMM or HHMMSS, the seconds with or without a
+// fraction (24:00 is the next midnight); then optionally a zone, with or without a space before
+// it: `Z`, `z`, `UTC`, `GMT` (any case) or an offset +H, +HH, +HMM, +HHMM, +H:MM or +HH:MM up to
+// ±15:59 (a time without a zone is UTC, the zone of Medusa's database sessions). And the words
+// `epoch`, `infinity` and `-infinity` (any case): `infinity` is later than every stored time,
+// `-infinity` earlier. A fraction keeps its milliseconds (further digits are dropped).
 //
 // Not read (nullopt, which the caller reports as invalid_data): month names, zone names other
 // than UTC and GMT (`CET`), day and month first (`01/02/2024`, which depends on the database's

@@ -11,10 +11,10 @@
 //   module.list(customerdb::search("john") || where("has_account") == true);
 //
 // A default-constructed filter matches every row (Medusa's `{}`); inside all_of / any_of it is
-// dropped, and so are the negation of one and a field's sub-filter that is one
-// (`!filter()`, `where("email").matches(filter())`: no condition, as Medusa drops `{"$not": {}}`
-// and `{"email": {}}`; decision D25). Field names are checked when the filter is used: an unknown field
-// fails with invalid_data `Unknown field "x" for Customer`. A condition on a relation means "has
+// dropped, and so are the negation of one and a field's sub-filter that is one (`!filter()`,
+// `where("email").matches(filter())`: no condition, as Medusa drops `{"$not": {}}` and
+// `{"email": {}}`; decision D25). Field names are checked when the filter is used: an unknown
+// field fails with invalid_data `Unknown field "x" for Customer`. A condition on a relation means "has
 // at least one related row that matches", as a join sees them: soft-deleted related rows
 // count, and a row with no related row is matched against a related row of nulls, as by a left
 // join (decision D28). Equality or `in` on a relation compares related ids. Null handling is
