@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -33,42 +34,70 @@ std::chrono::nanoseconds commit_delay(std::chrono::nanoseconds sync_time) {
   return std::min<std::chrono::nanoseconds>(sync_time, std::chrono::milliseconds(1));
 }
 
+// The slowest recent fsync time for which waiters yield rather than sleep (spin_time_locked).
+constexpr std::chrono::microseconds max_spun_sync{250};
+
 // The states of a waiter's word.
 enum : std::uint32_t {
-  asleep,   // linked in the journal's waiters
-  covered,  // unlinked: a sync made its commit durable
-  recheck,  // unlinked: look again under the mutex (a sync failed, or one opened)
+  waiting,   // linked in the journal's waiters, yielding the processor between looks
+  sleeping,  // linked in the journal's waiters, asleep on the word (a futex)
+  covered,   // unlinked: a sync made its commit durable
+  recheck,   // unlinked: look again under the mutex (a sync failed, or one opened)
 };
 
-// Sleeps until `word` no longer holds `asleep`, or until `deadline` (when given) has passed;
-// returns what it then holds. A futex of its own, not std::atomic::wait: libstdc++'s wait yields
-// the processor a few times before it sleeps, each yield a context switch that the writers
-// (more of them than processors) pay for.
-std::uint32_t sleep_while_asleep(const std::atomic<std::uint32_t>& word,
-                                 std::optional<std::chrono::steady_clock::time_point> deadline) {
+bool linked(std::uint32_t state) noexcept { return state == waiting || state == sleeping; }
+
+// Waits until `word` holds neither `waiting` nor `sleeping`, or until `deadline` (when given)
+// has passed; returns what it then holds (`waiting` when the deadline passed). For up to `spin`
+// it looks again after each sched_yield(): a sync ends within about the recent fsync time,
+// and a writer that yields is back at once, where one asleep on a futex costs two context
+// switches, which on a virtual machine's few processors take longer than a short fsync. Then it
+// sleeps on the futex. Not std::atomic::wait, which would not tell the waker whether a sleeper
+// needs waking.
+std::uint32_t await_unlinked(std::atomic<std::uint32_t>& word, std::chrono::nanoseconds spin,
+                             std::optional<std::chrono::steady_clock::time_point> deadline) {
+  using clock = std::chrono::steady_clock;
+  if (spin.count() > 0) {
+    auto spin_until = clock::now() + spin;
+    if (deadline) spin_until = std::min(spin_until, *deadline);
+    for (unsigned looks = 0;; ++looks) {
+      const std::uint32_t state = word.load(std::memory_order_acquire);
+      if (!linked(state)) return state;
+      if (looks % 4 == 3 && clock::now() >= spin_until) break;
+      sched_yield();
+    }
+  }
+  std::uint32_t state = waiting;
+  if (!word.compare_exchange_strong(state, sleeping, std::memory_order_acq_rel))
+    return state;  // unlinked meanwhile
   for (;;) {
-    const std::uint32_t state = word.load(std::memory_order_acquire);
-    if (state != asleep) return state;
+    state = word.load(std::memory_order_acquire);
+    if (state != sleeping) return state;
     timespec timeout{};
     if (deadline) {
-      const auto left = *deadline - std::chrono::steady_clock::now();
-      if (left <= std::chrono::nanoseconds(0)) return state;
+      const auto left = *deadline - clock::now();
+      if (left <= std::chrono::nanoseconds(0)) {
+        // Back to waiting, unless unlinked meanwhile.
+        return word.compare_exchange_strong(state, waiting, std::memory_order_acq_rel) ? waiting
+                                                                                       : state;
+      }
       const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
       timeout.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
       timeout.tv_nsec = static_cast<long>(ns % 1'000'000'000);
     }
-    syscall(SYS_futex, reinterpret_cast<const std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, asleep,
+    syscall(SYS_futex, reinterpret_cast<const std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, sleeping,
             deadline ? &timeout : nullptr, nullptr, 0);
   }
 }
 
-// Stores `state` in `word` and wakes its sleeper. The sleeper may return, and the word's memory
-// be reused, as soon as the store is seen: the wake only uses the address (a private futex
+// Stores `state` (covered or recheck) in `word`, and wakes its sleeper if it sleeps. The
+// waiter may return, and the word's memory be reused, as soon as the store is seen: the
+// exchange is the last access to the word, the wake only uses its address (a private futex
 // wake reads no memory), and a sleeper woken by mistake sleeps again.
 void wake(std::atomic<std::uint32_t>& word, std::uint32_t state) {
   auto* address = reinterpret_cast<std::uint32_t*>(&word);
-  word.store(state, std::memory_order_release);
-  syscall(SYS_futex, address, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  if (word.exchange(state, std::memory_order_acq_rel) == sleeping)
+    syscall(SYS_futex, address, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
 }
 
 }  // namespace
@@ -77,7 +106,7 @@ void wake(std::atomic<std::uint32_t>& word, std::uint32_t state) {
 // unlinks it and sets `state`.
 struct journal_writer::waiter {
   std::uint64_t sequence;
-  std::atomic<std::uint32_t> state{asleep};
+  std::atomic<std::uint32_t> state{waiting};
   waiter* next = nullptr;
 };
 
@@ -234,6 +263,13 @@ void journal_writer::open_sync_locked() {
   due_by_ = last_sync_end_ + commit_delay(sync_time_);
 }
 
+std::chrono::nanoseconds journal_writer::spin_time_locked() const {
+  // A sync ends within about the recent fsync time; the next one, which a writer that just
+  // committed waits for, within twice that. A slow disk's fsync is waited for asleep.
+  if (sync_time_ > max_spun_sync) return std::chrono::nanoseconds(0);
+  return 2 * sync_time_;
+}
+
 bool journal_writer::due_locked() const { return appended_ >= due_at_ || clock::now() >= due_by_; }
 
 void journal_writer::wait_synced(std::uint64_t sequence) {
@@ -256,7 +292,7 @@ void journal_writer::wait_synced(std::uint64_t sequence) {
     }
     // The sync running covers the commit, or else the open one will (the commit was appended
     // before it starts).
-    w.state.store(asleep, std::memory_order_relaxed);
+    w.state.store(waiting, std::memory_order_relaxed);
     w.next = waiters_;
     waiters_ = &w;
     if (sleep_linked(lock, w)) return;
@@ -272,8 +308,9 @@ bool journal_writer::sleep_linked(std::unique_lock<std::mutex>& lock, waiter& w)
   for (;;) {
     std::optional<clock::time_point> deadline;
     if (timekeeper_ == &w) deadline = due_by_;
+    const auto spin = spin_time_locked();
     lock.unlock();
-    std::uint32_t state = sleep_while_asleep(w.state, deadline);
+    std::uint32_t state = await_unlinked(w.state, spin, deadline);
     if (state == covered) {
       pass_on(state);
       return true;

@@ -14,12 +14,17 @@
 //             together, rather than every other fsync covering half of them. A writer alone
 //             (one commit per sync) never waits; neither does the first commit after a pause
 //             longer than the delay.
-//             Each waiter sleeps on a word of its own: the end of a sync wakes exactly the
-//             writers it covered (the first of them, which wakes the next, and so on, so that
-//             they come back one by one; they return without taking the journal's mutex), and
-//             one writer it did not cover, to keep the open sync's deadline. No writer wakes
-//             only to find its commit not yet durable and sleep again, nor yields the
-//             processor before it sleeps.
+//             Each waiter waits on a word of its own: the end of a sync releases exactly the
+//             writers it covered (the first of them, which releases the next, and so on, so
+//             that they come back one by one; they return without taking the journal's mutex),
+//             and one writer it did not cover, to keep the open sync's deadline. When the
+//             recent fsync time is short (at most 250 µs) a waiter first yields the processor
+//             between looks at its word, for up to twice that time, and only then sleeps on it
+//             (a futex): on a virtual machine's few processors a sleep and its wake-up take
+//             longer than a short fsync, and a busy processor also sees the disk's completion
+//             sooner. This spends the waiting writers' processor time (other runnable threads
+//             still go first) to commit more often. A writer woken from its sleep never finds
+//             its commit not yet durable and sleeps again.
 //   everysec  a background thread syncs once a second when something was appended.
 //   no        only rotation of files and close() sync.
 // A failed append is cut back out of the file, so the journal stays well-formed. A failed
@@ -103,6 +108,8 @@ class journal_writer {
   // Opens the next sync with its commit delay (see the top). REQUIRES: mutex_ held, no sync
   // running or open.
   void open_sync_locked();
+  // How long a waiter yields before it sleeps (see await_unlinked). REQUIRES: mutex_ held.
+  std::chrono::nanoseconds spin_time_locked() const;
   // Whether the open sync is due: its commits are in or its deadline has passed.
   // REQUIRES: mutex_ held.
   bool due_locked() const;
