@@ -42,7 +42,11 @@ template <class Row>
 std::vector<order_key<Row>> compile_order(const find_config& config, bool with_deleted) {
   const auto& s = schema_of<Row>();
   std::vector<order_key<Row>> keys;
-  for (const auto& [name, direction] : config.order) {
+  for (const auto& entry : config.order) {
+    // Named, not a structured binding: the lambda below refers to it (which clang 14 refuses
+    // for a binding).
+    const std::string& name = entry.first;
+    const sort_direction direction = entry.second;
     const bool descending =
         direction == sort_direction::desc || direction == sort_direction::desc_nulls_last;
     const bool nulls_first =
