@@ -194,6 +194,7 @@ const RULES = {
   "name-null": "createCustomerGroups with a null name: Medusa's `'null' found` compared as customerdb's `'undefined' found` (v2 table: A null group name at create)",
   "unique-row-order": "a unique violation among several rows of one update or restore: which row is named is compared by shape only (v2 table: Which row a unique violation names)",
   "D22-hidden-key": "the key of a to-one relation asked for whose row is hidden (the relation is null) left out on both sides (Medusa answers it as null, contradicting the stored value: garbled)",
+  "metadata-operand-type": "a metadata filter's operand of another type than the key's first operand: Medusa's database error (`operator does not exist: text = integer`, `invalid input syntax for type double precision`) compared by type with customerdb's invalid_data (Reads table: metadata filters)",
   "D12": "negative take/skip: customerdb's invalid_data `Invalid value for take: -1` compared by type with Medusa's raw driver errors, and accepted where Medusa answers (it does with a to-many relation filter)",
 };
 
@@ -217,6 +218,7 @@ const AVOIDED = {
   "shared-narrowed": "a dotted select narrowing a relation whose rows another path of the same call loads too (Medusa fills the narrowed rows in full from the other path: garbled)",
   "dotted-to-one-join": "a membership's dotted select through one to-one relation (customer.email) with `relations` naming only the other (customer_group), without withDeleted (Medusa drops the rows whose customer is soft-deleted: garbled, as or-to-one-join)",
   "or-to-one-join": "a filter through a to-one relation's fields (customer: {...}, customer_group: {...}) inside $or/$and (Medusa applies the joined row's soft-delete condition to the whole query, so a row another branch matches is dropped: garbled)",
+  "delete-operand-types": "a hard delete's selector with a metadata operand of another type than the key's first (Medusa's delete binds the operands as text, where its reads fail; customerdb fails in both: Metadata filters table)",
   "metadata-batch": "metadata in an update of several rows, by ids or a selector (Medusa merges the stored keys of one row into the others: garbled)",
   "wire": "params of a wrong JSON type (D31: invalid_params), non-integer take/skip, non-string q",
 };
@@ -422,6 +424,9 @@ function medusaError(err, ids, used) {
   let typeOnly = null;
   if (err.type == null && /LIMIT must not be negative|A non-negative integer must be provided to offset/.test(message)) {
     typeOnly = "D12";
+  }
+  if (err.type == null && /operator does not exist: (text|double precision|boolean) |invalid input syntax for type (double precision|boolean)/.test(message)) {
+    typeOnly = "metadata-operand-type";
   }
   return { type, name, message, typeOnly };
 }
@@ -642,6 +647,10 @@ const PROVINCE = ["North", "South"];
 const METADATA = [
   { tier: "gold" }, { tier: "silver", n: { x: 1, y: 2 } }, { a: 1 }, { n: { z: 3 } }, { tier: "" },
   {}, null, { a: null }, { list: [1, 2], flag: true },
+  // Keys that filters compare as numbers (score) and as booleans (vip): every value there reads
+  // as one, so that Medusa's casts never fail on the data (avoided: D30).
+  { score: 5, vip: true }, { score: "10", vip: "no" }, { score: " 7 ", vip: 1 }, { score: 1.5, vip: "t" },
+  { score: -2, vip: false, tier: "gold" }, { score: "1e1", vip: " yes " },
 ];
 const UNKNOWN = { cus: "cus_unknown", cusgroup: "cusgroup_unknown", cuaddr: "cuaddr_unknown", cusgc: "cusgc_unknown" };
 
@@ -810,11 +819,12 @@ class Generator {
       // An unknown key, also one holding a quote (and the words that follow the key in
       // customerdb's v1 message).
       [0.5, () => ({ [r.pick(["nickname", 'nick"name', 'a" for b'])]: "x" })],
-      [table === "customer_group_customer" ? 0 : 1.5, () => r.weighted([
+      [table === "customer_group_customer" ? 0 : 2.5, () => r.weighted([
         [50, () => ({ metadata: { tier: r.pick(["gold", "silver"]) } })],
         [20, () => ({ metadata: { tier: { $ne: "gold" } } })],
         [15, () => ({ metadata: null })],
         [15, () => ({ metadata: { n: { x: 1 } } })],
+        [60, () => ({ metadata: this.metadataTyped(forDelete) })],
       ])()],
     ];
     if (table === "customer") {
@@ -995,6 +1005,34 @@ class Generator {
       [forDelete ? 1 : 0, () => null],
     ])();
   }
+  // A metadata filter whose operands' types decide how Medusa compares the key (its text, or
+  // the text cast to float8 or bool by the first operand), mixed types included.
+  // In a hard delete's selector no operand has another type than the key's first operand
+  // (avoided: delete-operand-types).
+  metadataTyped(forDelete) {
+    const r = this.r;
+    const number = () => r.pick(forDelete ? [5, 10, 7, 1.5, -2, 0] : [5, 10, 7, 1.5, -2, 0, "5", "10", " 7", "1e1", "abc"]);
+    const bool = () => r.pick(forDelete ? [true, false] : [true, false, "yes", "no", "t", "maybe"]);
+    const text = () => r.pick(["5", "10", " 7 ", "1.5", "-2", "1e1", "true", "t", "1", "gold", "[1, 2]", "{\"x\": 1, \"y\": 2}"]);
+    const anyOp = (value) => ({ [r.pick(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte"])]: value() });
+    return r.weighted([
+      [10, () => ({ score: r.pick([5, 10, 1.5, 7]) })],
+      [10, () => ({ score: anyOp(number) })],
+      [6, () => ({ score: { [r.pick(["$in", "$nin"])]: [number(), number()] } })],
+      [6, () => ({ score: { ...anyOp(number), ...anyOp(number) } })],
+      [6, () => ({ [r.pick(["score", "vip", "list", "flag", "a", "n", "tier"])]: text() })],
+      [6, () => ({ [r.pick(["score", "vip", "a", "tier"])]: anyOp(text) })],
+      [4, () => ({ [r.pick(["score", "vip", "a"])]: { [r.pick(["$like", "$ilike"])]: r.pick(["1%", "%e%", "T%"]) } })],
+      [forDelete ? 0 : 3, () => ({ score: { ...anyOp(number), $like: "1%" } })],
+      [8, () => ({ vip: r.pick([true, false]) })],
+      [8, () => ({ vip: anyOp(bool) })],
+      [4, () => ({ vip: { [r.pick(["$in", "$nin"])]: [bool(), bool()] } })],
+      // $exists: true casts to bool, which only vip's values all survive.
+      [3, () => ({ vip: { $exists: r.pick([true, false]) } })],
+      [forDelete ? 0 : 3, () => ({ score: { $in: r.pick([[1, "x"], ["5", 10], [10, "5"]]) } })],
+    ])();
+  }
+
   // The params of an update: metadata only for one row (avoided: metadata-batch).
   update(table, data) {
     return ["metadata" in data ? this.someId(table) : this.target(table), data];

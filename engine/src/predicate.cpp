@@ -244,9 +244,7 @@ pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) 
     throw invalid_field_value(s.model, f.name, wants_list ? "a list" : "a single value");
   switch (n.op) {
     case filter_op::exists:
-      if (!std::holds_alternative<bool>(n.operands[0]))
-        throw invalid_field_value(s.model, f.name, "a boolean");
-      p->operands.emplace_back(std::get<bool>(n.operands[0]));
+      p->operands.emplace_back(exists_operand(n.operands[0]));
       return p;
     case filter_op::like:
     case filter_op::ilike:

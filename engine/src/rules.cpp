@@ -108,8 +108,9 @@ template void put_checked<membership_row>(write_view&, row_ptr<membership_row>,
                                           const membership_row*);
 
 void check_unique(const write_view& t) {
-  for (const auto& [kind, id] : t.touched()) {
-    with_entity(kind, [&](auto row_type) {
+  for (const write_view::touch& touched : t.touched()) {
+    const std::string& id = touched.id;  // not a structured binding, which clang 14 refuses here
+    with_entity(touched.kind, [&](auto row_type) {
       using Row = typename decltype(row_type)::type;
       if constexpr (!std::is_same_v<Row, membership_row>) check_written<Row>(t, id);  // no rule
     });

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <variant>
 
 #include "customerdb/filter.hpp"
@@ -45,6 +47,16 @@ tri membership(filter_op op, bool no_operands, bool null_value, Found&& found,
   if (null_value) return tri::unknown;
   if (found()) return of(op == filter_op::in);
   return has_null ? tri::unknown : of(op == filter_op::nin);
+}
+
+// The operand of $exists as Medusa's ORM reads it: `is not null` when JavaScript finds it true,
+// `is null` when false (false, 0, NaN, "" and null).
+inline bool exists_operand(const value& v) {
+  if (const auto* b = std::get_if<bool>(&v)) return *b;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i != 0;
+  if (const auto* d = std::get_if<double>(&v)) return *d == *d && *d != 0;
+  if (const auto* s = std::get_if<std::string>(&v)) return !s->empty();
+  return !std::holds_alternative<std::nullptr_t>(v);
 }
 
 // One operator with SQL's NULL rules, for columns and metadata keys alike. `null_value`: the

@@ -312,11 +312,13 @@ BOOST_AUTO_TEST_CASE(long_in_and_nin_lists_on_every_field_kind) {
   BOOST_CHECK_EQUAL(
       p.found(where("created_at").in({p.bob.created_at, "2024-05-24T10:00:02Z", "2020-01-01"})),
       join({p.bob.id, p.cid.id}));
-  // Metadata: numbers numerically (1 is 1.0), strings, never a number for a string.
+  // Metadata: as the first operand says, numbers numerically (1 is 1.0; a string operand is
+  // read as a number), strings as the key's text.
   const auto md = [&](const filter& f) { return p.found(where("metadata").matches(f)); };
   BOOST_CHECK_EQUAL(md(where("score").in({std::int64_t{1}})), join({p.ann.id, p.bob.id}));
-  BOOST_CHECK_EQUAL(md(where("score").in({2.5, "gold"})), p.cid.id);
-  BOOST_CHECK_EQUAL(md(where("tier").in({"gold", std::int64_t{1}, true})), p.ann.id);
+  BOOST_CHECK_EQUAL(md(where("score").in({2.5, "7"})), p.cid.id);
+  BOOST_CHECK_EQUAL(md(where("score").in({"2.5", "1.0"})), p.cid.id);  // the text: "1" is not "1.0"
+  BOOST_CHECK_EQUAL(md(where("tier").in({"gold", "1", "true"})), p.ann.id);
   BOOST_CHECK_EQUAL(md(where("tier").not_in({"gold"})), p.bob.id);  // null tier: unknown
   BOOST_CHECK_EQUAL(md(where("tier").not_in({})), join({p.ann.id, p.bob.id, p.cid.id, p.dan.id}));
   // Relations by ids.
