@@ -324,8 +324,11 @@ BOOST_AUTO_TEST_CASE(find_config_decodes) {
        R"(invalid_data: Invalid order direction "UP" for "email": expected ASC or DESC, )"
        R"(optionally followed by NULLS FIRST or NULLS LAST)"},
   };
-  for (const auto& [json, message] : engine_refused)
-    BOOST_CHECK_EQUAL(engine_message([&] { decode_find_config(parse(json), "params[1]"); }), message);
+  // Named entries, not structured bindings, which clang 14 refuses to capture.
+  for (const auto& refused : engine_refused)
+    BOOST_CHECK_EQUAL(
+        engine_message([&] { decode_find_config(parse(refused.first), "params[1]"); }),
+        refused.second);
   const std::pair<std::string_view, std::string_view> codec_refused[] = {
       {R"({"take": "1"})", "params[1].take must be an integer or null"},
       {R"({"skip": "1"})", "params[1].skip must be an integer or null"},
@@ -338,8 +341,10 @@ BOOST_AUTO_TEST_CASE(find_config_decodes) {
        "params[1].limit is not a find config key (select, relations, skip, take, order, withDeleted)"},
       {"[]", "params[1] must be an object"},
   };
-  for (const auto& [json, message] : codec_refused)
-    BOOST_CHECK_EQUAL(codec_message([&] { decode_find_config(parse(json), "params[1]"); }), message);
+  for (const auto& refused : codec_refused)
+    BOOST_CHECK_EQUAL(
+        codec_message([&] { decode_find_config(parse(refused.first), "params[1]"); }),
+        refused.second);
 
   const auto s =
       decode_soft_delete_config(parse(R"({"returnLinkableKeys": ["customer_id"]})"), "p");
@@ -471,7 +476,8 @@ BOOST_AUTO_TEST_CASE(an_unknown_operator_is_an_unknown_field) {
   };
   for (const auto& [json, message] : refused) {
     BOOST_TEST_CONTEXT(json) {
-      BOOST_CHECK_EQUAL(engine_message([&] { f.list(json); }), message);
+      const std::string_view filter_json = json;  // clang 14 captures no structured binding
+      BOOST_CHECK_EQUAL(engine_message([&] { f.list(filter_json); }), message);
     }
   }
 }
