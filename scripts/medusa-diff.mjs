@@ -194,6 +194,7 @@ const RULES = {
   "name-null": "createCustomerGroups with a null name: Medusa's `'null' found` compared as customerdb's `'undefined' found` (v2 table: A null group name at create)",
   "unique-row-order": "a unique violation among several rows of one update or restore: which row is named is compared by shape only (v2 table: Which row a unique violation names)",
   "D22-hidden-key": "the key of a to-one relation asked for whose row is hidden (the relation is null) left out on both sides (Medusa answers it as null, contradicting the stored value: garbled)",
+  "not-operator": "an operator outside a field right inside $not: Medusa's `column c0.$in does not exist` compared by type with customerdb's invalid_data (Reads table: Operators outside a field)",
   "metadata-operand-type": "a metadata filter's operand of another type than the key's first operand: Medusa's database error (`operator does not exist: text = integer`, `invalid input syntax for type double precision`) compared by type with customerdb's invalid_data (Reads table: metadata filters)",
   "D12": "negative take/skip: customerdb's invalid_data `Invalid value for take: -1` compared by type with Medusa's raw driver errors, and accepted where Medusa answers (it does with a to-many relation filter)",
 };
@@ -424,6 +425,9 @@ function medusaError(err, ids, used) {
   let typeOnly = null;
   if (err.type == null && /LIMIT must not be negative|A non-negative integer must be provided to offset/.test(message)) {
     typeOnly = "D12";
+  }
+  if (/^column c0\.\$[a-z]+ does not exist$/.test(message)) {
+    typeOnly = "not-operator";
   }
   if (err.type == null && /operator does not exist: (text|double precision|boolean) |invalid input syntax for type (double precision|boolean)/.test(message)) {
     typeOnly = "metadata-operand-type";
@@ -816,6 +820,14 @@ class Generator {
       createdBy,
       [depth === 0 ? 4 : 0, () => boolOr(() => this.condition(table, { forDelete, depth: depth + 1 }))],
       [depth === 0 && !forDelete ? 2 : 0, () => ({ deleted_at: r.chance(0.5) ? { $ne: null } : null })],
+      // $not of a condition, and the empty forms Medusa drops: $not of nothing, an empty object
+      // on a field (D25).
+      [depth === 0 ? 2 : 0, () => r.weighted([
+        [70, () => ({ $not: this.condition(table, { forDelete, depth: depth + 1 }) })],
+        [10, () => ({ $not: {} })],
+        [10, () => ({ $not: { $or: [] } })],
+        [10, () => ({ [{ customer: "email", customer_group: "name", customer_address: "city", customer_group_customer: "customer_id" }[table]]: {} })],
+      ])()],
       // An unknown key, also one holding a quote (and the words that follow the key in
       // customerdb's v1 message).
       [0.5, () => ({ [r.pick(["nickname", 'nick"name', 'a" for b'])]: "x" })],

@@ -174,17 +174,21 @@ struct relation_pred final : pred<Row> {
   // Whether sub matched each related row met so far, by address; the row is held, so that its
   // address names no other row during the call.
   mutable std::unordered_map<const Target*, std::pair<row_ptr<Target>, bool>> matched;
+  // Under $not (compile_negated): a related row matches when `sub` is false for it, as in
+  // Medusa's join, where NOT applies to each joined row.
+  bool negated = false;
   tri eval(const Row& r, const view& v) const override {
     const auto rows = related<Target>(relation, r, v, !hides_deleted);
     if (rows.empty()) return eval_null(v);
     for (const auto& t : rows) {
       auto [it, fresh] = matched.try_emplace(t.get(), t, false);
-      if (fresh) it->second.second = sub->eval(*t, v) == tri::yes;
+      if (fresh) it->second.second = sub->eval(*t, v) == wanted();
       if (it->second.second) return tri::yes;
     }
     return tri::no;
   }
-  tri eval_null(const view& v) const override { return of(sub->eval_null(v) == tri::yes); }
+  tri eval_null(const view& v) const override { return of(sub->eval_null(v) == wanted()); }
+  tri wanted() const { return negated ? tri::no : tri::yes; }
 };
 
 template <class Row>
@@ -290,11 +294,13 @@ bool names_other_than_id(const filter_node& n) {
 }
 
 template <class Row>
-pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, bool hide_deleted) {
+pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, bool hide_deleted,
+                               bool negated = false) {
   return with_entity(rel.target, [&](auto target) -> pred_ptr<Row> {
     using Target = typename decltype(target)::type;
     auto p = std::make_unique<relation_pred<Row, Target>>();
     p->relation = rel.kind;
+    p->negated = negated;
     if (n.k == kind::nested) {
       p->hides_deleted = hide_deleted && names_other_than_id(n.children[0].node());
       p->sub = compile<Target>(n.children[0].node(), hide_deleted);
@@ -371,6 +377,57 @@ void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compile
   compiled.resize(kept);
 }
 
+// Whether `n` has a relation filter of `Row` among its conditions, inside $and, $or and $not.
+template <class Row>
+bool has_relation_filter(const filter_node& n) {
+  if (n.k == kind::condition || n.k == kind::nested) return schema_of<Row>().relation(n.field);
+  for (const auto& c : n.children)
+    if ((n.k == kind::and_ || n.k == kind::or_ || n.k == kind::not_) &&
+        has_relation_filter<Row>(c.node()))
+      return true;
+  return false;
+}
+
+// `$not` of `n`. Medusa joins the related rows of relation filters and applies NOT to each
+// joined row: {"$not": {"groups": {"name": "VIP"}}} is a customer with a group not named VIP,
+// not one without a VIP group. So the negation goes down through $and, $or and $not (De Morgan's
+// laws hold in SQL's three-valued logic) to the relation filters, which then look for a related
+// row (or, without one, the row of nulls of a left join) that fails their condition. A filter
+// without relation filters is negated whole.
+template <class Row>
+pred_ptr<Row> compile_negated(const filter_node& n, bool hide_deleted) {
+  const auto negate_whole = [&]() -> pred_ptr<Row> {
+    auto child = compile<Row>(n, hide_deleted);
+    // $not of no condition is no condition, as Medusa drops it (`{"$not": {}}` matches every
+    // row; decision D25).
+    if (dynamic_cast<const all_pred<Row>*>(child.get())) return child;
+    auto p = std::make_unique<not_pred<Row>>();
+    p->child = std::move(child);
+    return p;
+  };
+  if (!has_relation_filter<Row>(n)) return negate_whole();
+  switch (n.k) {
+    case kind::and_:
+    case kind::or_: {
+      auto p = std::make_unique<combine_pred<Row>>();
+      p->stop = n.k == kind::and_ ? tri::yes : tri::no;  // NOT (a AND b) is NOT a OR NOT b
+      for (const auto& c : n.children) {
+        // A sub-filter that is no condition is dropped (D25) before the negation applies.
+        if (dynamic_cast<const all_pred<Row>*>(compile<Row>(c.node(), hide_deleted).get()))
+          continue;
+        p->children.push_back(compile_negated<Row>(c.node(), hide_deleted));
+      }
+      if (p->children.empty()) return std::make_unique<all_pred<Row>>();
+      return p;
+    }
+    case kind::not_:
+      return compile<Row>(n.children[0].node(), hide_deleted);
+    default:
+      // A relation filter (has_relation_filter).
+      return compile_relation<Row>(n, *schema_of<Row>().relation(n.field), hide_deleted, true);
+  }
+}
+
 }  // namespace
 
 template <class Row>
@@ -381,25 +438,22 @@ pred_ptr<Row> compile(const filter_node& n, bool hide_deleted) {
       return std::make_unique<all_pred<Row>>();
     case kind::and_:
     case kind::or_: {
-      // An empty sub-filter is dropped, and an $and or $or left empty is no condition
-      // (decision D25).
+      // A sub-filter that is no condition (`{}`, `{"$or": []}`, `{"$not": {}}`, `{"email":
+      // {}}`) is dropped, and an $and or $or left empty is no condition (decision D25), as
+      // Medusa drops them: `{"$or": [{"$or": []}, {"email": "a"}]}` is `{"email": "a"}`.
       auto p = std::make_unique<combine_pred<Row>>();
       p->stop = n.k == kind::and_ ? tri::no : tri::yes;
       for (const auto& c : n.children)
         if (c.node().k != kind::all) p->children.push_back(compile<Row>(c.node(), hide_deleted));
-      if (p->children.empty()) return std::make_unique<all_pred<Row>>();
       merge_memberships(n, p->children, hide_deleted);
+      std::erase_if(p->children, [](const pred_ptr<Row>& c) {
+        return dynamic_cast<const all_pred<Row>*>(c.get()) != nullptr;
+      });
+      if (p->children.empty()) return std::make_unique<all_pred<Row>>();
       return p;
     }
-    case kind::not_: {
-      auto child = compile<Row>(n.children[0].node(), hide_deleted);
-      // $not of no condition is no condition, as Medusa drops it (`{"$not": {}}` matches every
-      // row; decision D25).
-      if (dynamic_cast<const all_pred<Row>*>(child.get())) return child;
-      auto p = std::make_unique<not_pred<Row>>();
-      p->child = std::move(child);
-      return p;
-    }
+    case kind::not_:
+      return compile_negated<Row>(n.children[0].node(), hide_deleted);
     case kind::search: {
       auto p = std::make_unique<search_pred<Row>>();
       for (const auto& f : s.fields)

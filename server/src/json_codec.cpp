@@ -257,6 +257,17 @@ filter decode_filter_key(std::string_view key, const json::value& v, std::string
   if (key == "$or") return filter::any_of(decode_filters(v, path));
   if (key == "$not") {
     if (!v.is_object()) fail(path, "must be an object");
+    // An operator outside a field applies to the id elsewhere, but Medusa's ORM fails on one
+    // right inside $not (`column c0.$in does not exist`).
+    for (const auto& entry : v.get_object()) {
+      const std::string_view op = entry.key();
+      if (find_operator(op) || is_unsupported_operator(op)) {
+        throw error(error_code::invalid_data,
+                    fmt::format(R"(Operator "{}" is not permitted right inside "$not": put it on )"
+                                R"(a field, {{"$not": {{"id": {{"{}": ...}}}}}})",
+                                op, op));
+      }
+    }
     return !decode_filter(v, path);
   }
   if (is_operator_key(key)) return unknown_operator_as_field(key);  // operators: decode_filter

@@ -203,6 +203,41 @@ BOOST_FIXTURE_TEST_CASE(empty_sub_filters_are_no_condition, fixture) {
   BOOST_TEST(ids_of(m.list(filter::all_of({where("email") == "b@x.com", filter()}))) == strs({b}));
   // And so is the negation of no condition, as Medusa drops `{"$not": {"$or": []}}` (probed).
   BOOST_TEST(ids_of(m.list(!filter::any_of({}))) == strs({a, b}));
+  // A branch that is no condition is dropped like `{}` (probed with 2.21.2: Medusa answers
+  // these with a only, and every row for the negation of an $or of nothing else).
+  const auto b_or = [&](filter empty) {
+    return ids_of(m.list(filter::any_of({std::move(empty), where("email") == "a@x.com"})));
+  };
+  BOOST_TEST(b_or(filter::any_of({})) == strs({a}));
+  BOOST_TEST(b_or(!filter()) == strs({a}));
+  BOOST_TEST(b_or(where("email").matches(filter())) == strs({a}));
+  BOOST_TEST(ids_of(m.list(!filter::any_of({filter::any_of({})}))) == strs({a, b}));
+  BOOST_TEST(ids_of(m.list(!filter::all_of({filter::any_of({}), where("email") == "a@x.com"}))) ==
+             strs({b}));
+}
+
+// Medusa joins a relation filter's rows and applies $not to each joined row: a row matches
+// when a related row (or, without one, the left join's row of nulls) fails the condition
+// (probed with 2.21.2).
+BOOST_FIXTURE_TEST_CASE(not_applies_to_each_related_row, fixture) {
+  const auto vip = m.create_customer_group({.name = "VIP"}).id;
+  const auto gold = m.create_customer_group({.name = "Gold"}).id;
+  const auto only_vip = m.create({.email = "a@x.com"}).id;
+  const auto both = m.create({.email = "b@x.com"}).id;
+  const auto none = m.create({.email = "c@x.com"}).id;
+  m.add_customer_to_group({.customer_id = only_vip, .customer_group_id = vip});
+  m.add_customer_to_group({.customer_id = both, .customer_group_id = vip});
+  m.add_customer_to_group({.customer_id = both, .customer_group_id = gold});
+  // Not "without a VIP group": with a group that is not VIP. The row of nulls of `none` is
+  // neither VIP nor not VIP (NULL).
+  BOOST_TEST(ids_of(m.list(!where("groups").matches(where("name") == "VIP"))) == strs({both}));
+  BOOST_TEST(ids_of(m.list(!(where("groups") == vip))) == strs({both}));
+  // The row of nulls fails an IS NOT NULL test.
+  BOOST_TEST(ids_of(m.list(!where("groups").matches(where("name") != nullptr))) == strs({none}));
+  // Through $or and $and by De Morgan's laws: NOT (x OR y) is NOT x AND NOT y.
+  BOOST_TEST(ids_of(m.list(!(where("groups") == vip || where("email") == "c@x.com"))) ==
+             strs({both}));
+  BOOST_TEST(ids_of(m.list(!!where("groups").matches(where("name") == "Gold"))) == strs({both}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -10,9 +10,12 @@
 //     false and an empty NOT IN true;
 //   - a relation condition means "has at least one related row that matches" (never unknown),
 //     soft-deleted related rows included; a row with no related row is matched as a left join
-//     matches it: against a related row of nulls;
-//   - an empty filter `{}` inside $and / $or is dropped, and an $and or $or with nothing left
-//     is no condition;
+//     matches it: against a related row of nulls; under $not (an odd number of them, through
+//     $and and $or by De Morgan's laws) it means "has a related row (or the row of nulls) for
+//     which the condition is false", as Medusa applies NOT to each joined row;
+//   - a sub-filter that is no condition (`{}`, an $and or $or of nothing else, $not of one, an
+//     empty q) inside $and / $or is dropped, and an $and or $or with nothing left is no
+//     condition;
 //   - q: a case-insensitive literal substring over the searchable fields, i.e. the OR of
 //     `field ILIKE %q%` over them (unknown when nothing matches and a field is NULL); an empty
 //     q matches everything and q has no effect on memberships (no searchable fields);
@@ -533,17 +536,18 @@ struct oracle {
   // `row` is npos for the row of nulls a left join gives where there is no related row.
   static constexpr std::size_t null_row = SIZE_MAX;
 
-  // Whether the engine compiles `n` to no condition at all: an empty filter, an $and / $or of
-  // none but empty filters, an empty `q` (or one on memberships, which have no searchable
-  // field), and the negation of any of these.
+  // Whether the engine compiles `n` to no condition at all: an empty filter, an $and / $or (or
+  // the keys of one object) of nothing but such filters, an empty `q` (or one on memberships,
+  // which have no searchable field), and the negation of any of these.
   static bool no_condition(const gnode& n) {
     switch (n.kind) {
       case nk::empty:
         return true;
+      case nk::keys_and:
       case nk::all_of:
       case nk::any_of:
         return std::all_of(n.children.begin(), n.children.end(),
-                           [](const gnode& c) { return c.kind == nk::empty; });
+                           [](const gnode& c) { return no_condition(c); });
       case nk::search:
         return n.text.empty() || n.e == ent::membership;
       case nk::not_:
@@ -553,13 +557,20 @@ struct oracle {
     }
   }
 
-  tri eval(const gnode& n, std::size_t row) const {
+  static tri negation(tri v) {
+    return v == tri::yes ? tri::no : v == tri::no ? tri::yes : tri::unknown;
+  }
+
+  // `negated`: the value of NOT n, with the negation applied to each related row.
+  tri eval(const gnode& n, std::size_t row, bool negated = false) const {
     const table& t = db.of(n.e);
     static const cell null_cell{};
+    const auto maybe_not = [&](tri v) { return negated ? negation(v) : v; };
     switch (n.kind) {
       case nk::cond:
-        return eval_condition(row == null_row ? null_cell : t.rows[row][static_cast<std::size_t>(n.index)],
-                              n.op, n.expected);
+        return maybe_not(eval_condition(
+            row == null_row ? null_cell : t.rows[row][static_cast<std::size_t>(n.index)], n.op,
+            n.expected));
       case nk::rel_ids:
       case nk::rel_match: {
         const ent target = info(n.e).relations[static_cast<std::size_t>(n.index)].target;
@@ -569,22 +580,24 @@ struct oracle {
                                       n.expected)
                      : eval(n.children[0], r);
         };
+        const tri wanted = negated ? tri::no : tri::yes;
         if (row == null_row || t.related[static_cast<std::size_t>(n.index)][row].empty())
-          return match(null_row) == tri::yes ? tri::yes : tri::no;
+          return match(null_row) == wanted ? tri::yes : tri::no;
         for (const std::size_t r : t.related[static_cast<std::size_t>(n.index)][row])
-          if (match(r) == tri::yes) return tri::yes;
+          if (match(r) == wanted) return tri::yes;
         return tri::no;
       }
       case nk::keys_and:
       case nk::all_of:
       case nk::any_of: {
-        const tri stop = n.kind == nk::any_of ? tri::yes : tri::no;
+        // NOT (a AND b) is NOT a OR NOT b; a child that is no condition is dropped first.
+        const tri stop = (n.kind == nk::any_of) != negated ? tri::yes : tri::no;
         tri out = stop == tri::yes ? tri::no : tri::yes;
         bool any_condition = false;
         for (const auto& c : n.children) {
-          if (c.kind == nk::empty) continue;
+          if (no_condition(c)) continue;  // dropped (D25)
           any_condition = true;
-          const tri v = eval(c, row);
+          const tri v = eval(c, row, negated);
           if (v == stop) return stop;
           if (v == tri::unknown) out = tri::unknown;
         }
@@ -592,12 +605,11 @@ struct oracle {
       }
       case nk::not_: {
         if (no_condition(n.children[0])) return tri::yes;  // dropped, as Medusa drops it (D25)
-        const tri v = eval(n.children[0], row);
-        return v == tri::yes ? tri::no : v == tri::no ? tri::yes : tri::unknown;
+        return eval(n.children[0], row, !negated);
       }
       case nk::search: {
         if (n.text.empty() || n.e == ent::membership) return tri::yes;
-        if (row == null_row) return tri::unknown;
+        if (row == null_row) return maybe_not(tri::unknown);
         const std::string needle = fold(n.text);
         tri out = tri::no;
         const auto& fs = info(n.e).fields;
@@ -607,10 +619,10 @@ struct oracle {
           if (c.kind == cell::null) {
             out = tri::unknown;
           } else if (fold(c.s).find(needle) != std::string::npos) {
-            return tri::yes;
+            return maybe_not(tri::yes);
           }
         }
-        return out;
+        return maybe_not(out);
       }
       case nk::empty:
         return tri::yes;

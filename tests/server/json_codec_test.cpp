@@ -491,6 +491,17 @@ BOOST_AUTO_TEST_CASE(an_operator_outside_a_field_applies_to_the_id) {
   BOOST_CHECK_EQUAL(f.list(R"({"email": "c", "$like": "%"})"), "c");
   BOOST_CHECK_EQUAL(f.list(R"({"$or": [{"$eq": "a"}, {"$eq": "b"}]})"), "a,b");
   BOOST_CHECK_EQUAL(f.list(R"({"groups": {"$in": ["g1"]}})"), "b");
+  // Under $not only through an $or or $and (Medusa fails on one right inside $not).
+  BOOST_CHECK_EQUAL(f.list(R"({"$not": {"$or": [{"$in": ["a"]}]}})"), "b,c");
+  BOOST_CHECK_EQUAL(f.list(R"({"$not": {"id": {"$in": ["a"]}}})"), "b,c");
+  BOOST_CHECK_EQUAL(
+      engine_message([&] { f.list(R"({"$not": {"$in": ["a"]}})"); }),
+      R"(invalid_data: Operator "$in" is not permitted right inside "$not": put it on a field, )"
+      R"({"$not": {"id": {"$in": ...}}})");
+  BOOST_CHECK_EQUAL(
+      engine_message([&] { f.list(R"({"$and": [{"$not": {"email": "a", "$ne": "b"}}]})"); }),
+      R"(invalid_data: Operator "$ne" is not permitted right inside "$not": put it on a field, )"
+      R"({"$not": {"id": {"$ne": ...}}})");
   // 20 rows: the default take of 15 stays for the operator, and goes for the `id` key.
   customer_module many(fixed_clock());
   for (int i = 0; i < 20; ++i) many.create({.email = fmt::format("m{}", i)});
