@@ -10,19 +10,10 @@
 #include <cstring>
 #include <vector>
 
+#include "sql_words.hpp"
+
 namespace customerdb::detail {
 namespace {
-
-// isspace() in the C locale, as PostgreSQL's input functions skip it.
-bool is_c_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-std::string_view trim_c_space(std::string_view s) {
-  while (!s.empty() && is_c_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_c_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // Whether `s` (not empty) is a prefix of `word`, ignoring ASCII case.
 bool is_prefix_of(std::string_view s, std::string_view word) {
@@ -181,21 +172,21 @@ std::optional<double> read_float8(std::string_view text) {
   // PostgreSQL's float8in: leading white space, strtod, trailing white space.
   std::string s(text);
   const char* start = s.c_str();
-  while (*start != '\0' && is_c_space(*start)) ++start;
+  while (*start != '\0' && is_sql_space(*start)) ++start;
   if (*start == '\0') return std::nullopt;
   errno = 0;
   char* stop = nullptr;
   double d = std::strtod(start, &stop);
   if (stop == start) return std::nullopt;
   if (errno == ERANGE && (d == 0.0 || std::isinf(d))) return std::nullopt;  // out of range
-  while (*stop != '\0' && is_c_space(*stop)) ++stop;
+  while (*stop != '\0' && is_sql_space(*stop)) ++stop;
   if (*stop != '\0') return std::nullopt;
   return d;
 }
 
 std::optional<bool> read_bool(std::string_view text) {
   // PostgreSQL's boolin and parse_bool_with_len.
-  const std::string_view s = trim_c_space(text);
+  const std::string_view s = trim_sql_space(text);
   if (s.empty()) return std::nullopt;
   switch (s.front()) {
     case 't':

@@ -1,6 +1,7 @@
 // detail::sql_words: text read as PostgreSQL's scanner reads the words of a query, for the
 // places where Medusa hands a caller's text to its database inside SQL (an order direction, a
-// timestamp literal): its white space, and keywords in any ASCII case. Thread-safe.
+// timestamp literal): its white space, and keywords in any ASCII case. The input functions of
+// its types (float8, bool: jsonb_casts.cpp) skip the same white space. Thread-safe.
 #pragma once
 
 #include <algorithm>
