@@ -194,6 +194,7 @@ const RULES = {
   "name-null": "createCustomerGroups with a null name: Medusa's `'null' found` compared as customerdb's `'undefined' found` (v2 table: A null group name at create)",
   "unique-row-order": "a unique violation among several rows of one update or restore: which row is named is compared by shape only (v2 table: Which row a unique violation names)",
   "D22-hidden-key": "the key of a to-one relation asked for whose row is hidden (the relation is null) left out on both sides (Medusa answers it as null, contradicting the stored value: garbled)",
+  "order-metadata-paged": "an order by metadata on a page (take or skip) of rows joined through a to-many relation: Medusa's `function min(jsonb) does not exist` compared by type with customerdb's invalid_data (Reads table: Order by metadata)",
   "not-operator": "an operator outside a field right inside $not: Medusa's `column c0.$in does not exist` compared by type with customerdb's invalid_data (Reads table: Operators outside a field)",
   "metadata-operand-type": "a metadata filter's operand of another type than the key's first operand: Medusa's database error (`operator does not exist: text = integer`, `invalid input syntax for type double precision`) compared by type with customerdb's invalid_data (Reads table: metadata filters)",
   "D12": "negative take/skip: customerdb's invalid_data `Invalid value for take: -1` compared by type with Medusa's raw driver errors, and accepted where Medusa answers (it does with a to-many relation filter)",
@@ -211,7 +212,6 @@ const AVOIDED = {
   "D28/delete-selectors": "relation filters in delete selectors (Medusa: a database error; customerdb: works)",
   "D29": "unique values holding commas or parentheses (Medusa garbles its message)",
   "D30": "numeric metadata filters",
-  "order-metadata": "order by metadata (Medusa sorts jsonb values; customerdb refuses: not decided)",
   "ties": "order without a final id key (Medusa's ties are in database order); order by timestamps (D14); order by a to-many relation's field",
   "case": "text outside ASCII (case folding and collation are the database's locale in Medusa)",
   "select": "a bare relation name in select (Reads table, select: customerdb loads the relation)",
@@ -425,6 +425,9 @@ function medusaError(err, ids, used) {
   let typeOnly = null;
   if (err.type == null && /LIMIT must not be negative|A non-negative integer must be provided to offset/.test(message)) {
     typeOnly = "D12";
+  }
+  if (err.type == null && /function min\(jsonb\) does not exist/.test(message)) {
+    typeOnly = "order-metadata-paged";
   }
   if (/^column c0\.\$[a-z]+ does not exist$/.test(message)) {
     typeOnly = "not-operator";
@@ -930,10 +933,10 @@ class Generator {
       if (r.chance(0.25)) c.skip = r.chance(0.03) ? -1 : r.range(0, 3);
       if (r.chance(0.3)) {
         const fields = {
-          customer: ["email", "first_name", "last_name", "company_name", "has_account"],
-          customer_group: ["name", "created_by"],
-          customer_address: ["city", "postal_code", "is_default_shipping", "customer_id"],
-          customer_group_customer: ["customer_id", "customer_group_id"],
+          customer: ["email", "first_name", "last_name", "company_name", "has_account", "metadata"],
+          customer_group: ["name", "created_by", "metadata"],
+          customer_address: ["city", "postal_code", "is_default_shipping", "customer_id", "metadata"],
+          customer_group_customer: ["customer_id", "customer_group_id", "metadata"],
         }[table];
         const order = {};
         // Directions as SQL reads them after the column (Medusa pastes the text into its query):

@@ -2,12 +2,10 @@
 #include "jsonb_casts.hpp"
 
 #include <algorithm>
-#include <boost/json/object.hpp>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <vector>
 
 #include "sql_words.hpp"
@@ -72,6 +70,42 @@ double number_of(const boost::json::value& v) {
                         : static_cast<double>(v.get_uint64());
 }
 
+// An object's entries in jsonb's order: shortest key first, then by bytes.
+std::vector<const boost::json::key_value_pair*> jsonb_entries(const boost::json::object& o) {
+  std::vector<const boost::json::key_value_pair*> entries;
+  entries.reserve(o.size());
+  for (const auto& entry : o) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) {
+    const std::string_view x = a->key(), y = b->key();
+    if (x.size() != y.size()) return x.size() < y.size();
+    return x < y;
+  });
+  return entries;
+}
+
+// jsonb's rank of a value's type: null < string < number < boolean < array < object.
+int type_rank(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::null:
+      return 0;
+    case boost::json::kind::string:
+      return 1;
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64:
+    case boost::json::kind::double_:
+      return 2;
+    case boost::json::kind::bool_:
+      return 3;
+    case boost::json::kind::array:
+      return 4;
+    case boost::json::kind::object:
+      return 5;
+  }
+  return 0;
+}
+
+int sign_of(auto a, auto b) { return a < b ? -1 : b < a ? 1 : 0; }
+
 void append_jsonb(std::string& out, const boost::json::value& v) {
   switch (v.kind()) {
     case boost::json::kind::null:
@@ -100,17 +134,9 @@ void append_jsonb(std::string& out, const boost::json::value& v) {
       return;
     }
     case boost::json::kind::object: {
-      // jsonb keeps an object's keys shortest first, then in byte order.
-      std::vector<const boost::json::key_value_pair*> entries;
-      for (const auto& entry : v.get_object()) entries.push_back(&entry);
-      std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) {
-        const std::string_view x = a->key(), y = b->key();
-        if (x.size() != y.size()) return x.size() < y.size();
-        return std::memcmp(x.data(), y.data(), x.size()) < 0;
-      });
       out += '{';
       bool first = true;
-      for (const auto* entry : entries) {
+      for (const auto* entry : jsonb_entries(v.get_object())) {
         if (!first) out += ", ";
         first = false;
         append_quoted(out, entry->key());
@@ -158,6 +184,44 @@ std::string number_text(double d) {
     out.append(digits, static_cast<std::size_t>(point));
   }
   return out;
+}
+
+int compare_jsonb(const boost::json::value& a, const boost::json::value& b) {
+  const int ra = type_rank(a), rb = type_rank(b);
+  if (ra != rb) return sign_of(ra, rb);
+  switch (a.kind()) {
+    case boost::json::kind::null:
+      return 0;
+    case boost::json::kind::string:
+      return sign_of(std::string_view(a.get_string()), std::string_view(b.get_string()));
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64:
+    case boost::json::kind::double_:
+      return sign_of(number_of(a), number_of(b));
+    case boost::json::kind::bool_:
+      return sign_of(a.get_bool(), b.get_bool());
+    case boost::json::kind::array: {
+      const auto &x = a.get_array(), &y = b.get_array();
+      if (x.size() != y.size()) return sign_of(x.size(), y.size());
+      for (std::size_t i = 0; i < x.size(); ++i)
+        if (const int c = compare_jsonb(x[i], y[i])) return c;
+      return 0;
+    }
+    case boost::json::kind::object:
+      return compare_jsonb(a.get_object(), b.get_object());
+  }
+  return 0;
+}
+
+int compare_jsonb(const boost::json::object& a, const boost::json::object& b) {
+  if (a.size() != b.size()) return sign_of(a.size(), b.size());
+  const auto ea = jsonb_entries(a), eb = jsonb_entries(b);
+  for (std::size_t i = 0; i < ea.size(); ++i) {
+    if (const int c = sign_of(std::string_view(ea[i]->key()), std::string_view(eb[i]->key())))
+      return c;
+    if (const int c = compare_jsonb(ea[i]->value(), eb[i]->value())) return c;
+  }
+  return 0;
 }
 
 std::optional<std::string> jsonb_text(const boost::json::value& v) {

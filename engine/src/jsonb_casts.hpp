@@ -12,9 +12,15 @@
 //                 underflows to zero) fails.
 //   read_bool     bool's input: white space around, then case-insensitively a non-empty prefix
 //                 of true, false, yes or no, on, off (at least "of"), or 1 or 0 alone.
+//   compare_jsonb jsonb's order (what ORDER BY a jsonb column sorts by): null < string <
+//                 number < boolean < array < object; strings by their bytes (Medusa: the
+//                 database's collation, the same under C), numbers by value, false < true;
+//                 arrays by length, then item by item; objects by their number of keys, then
+//                 key and value pair by pair, in jsonb's key order (by length, then bytes).
 // Pure functions; thread-safe.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <optional>
 #include <string>
@@ -30,6 +36,10 @@ std::optional<double> read_float8(std::string_view text);
 
 // `text::bool`: nullopt when PostgreSQL refuses the text.
 std::optional<bool> read_bool(std::string_view text);
+
+// jsonb's order of `a` and `b`: negative, zero or positive.
+int compare_jsonb(const boost::json::value& a, const boost::json::value& b);
+int compare_jsonb(const boost::json::object& a, const boost::json::object& b);
 
 // The text PostgreSQL's jsonb keeps for a number Medusa stored, given as a double (jsonb_text).
 std::string number_text(double d);

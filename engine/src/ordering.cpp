@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "error_messages.hpp"
+#include "jsonb_casts.hpp"
 #include "sql_words.hpp"
 #include "three_valued.hpp"
 
@@ -52,7 +53,6 @@ std::vector<order_key<Row>> compile_order(const find_config& config, bool with_d
     const bool nulls_first =
         direction == sort_direction::desc || direction == sort_direction::asc_nulls_first;
     if (const auto* f = s.field(name)) {
-      if (f->kind == field_kind::json) throw invalid_value("order", name);
       keys.push_back({f->get, descending, nulls_first});
       continue;
     }
@@ -63,7 +63,6 @@ std::vector<order_key<Row>> compile_order(const find_config& config, bool with_d
       using Target = typename decltype(target)::type;
       const auto* f = schema_of<Target>().field(std::string_view(name).substr(dot + 1));
       if (!f) throw unknown_field(s.model, name);
-      if (f->kind == field_kind::json) throw invalid_value("order", name);
       keys.push_back(
           relation_order_key<Row, Target>(*r, *f, descending, nulls_first, with_deleted));
     });
@@ -86,6 +85,10 @@ int compare_cells(const cell& a, const cell& b, bool descending, bool nulls_firs
   } else if (const auto* t = std::get_if<timestamp>(&a)) {
     const auto u = std::get<timestamp>(b);
     c = *t < u ? -1 : *t > u;
+  } else if (const auto* m = std::get_if<const metadata*>(&a)) {
+    // Metadata sorts as the database sorts jsonb (jsonb_casts.hpp).
+    const int r = compare_jsonb(**m, *std::get<const metadata*>(b));
+    c = r < 0 ? -1 : r > 0;
   }
   return descending ? -c : c;
 }

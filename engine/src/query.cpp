@@ -4,6 +4,8 @@
 // matches; window_of applies the paging rules.
 #include "query.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -32,6 +34,60 @@ bool has_top_level_id(const filter_node& root) {
     const auto* s = std::get_if<std::string>(&n.operands.front());
     return s && !s->empty();
   });
+}
+
+// Whether Medusa's query for the filter `n` joins a to-many relation: a relation filter through
+// groups, addresses or customers, at any depth (a to-one relation compared with ids reads the
+// row's own key, and `{"groups": {}}` is no condition: neither joins).
+template <class Row>
+bool joins_to_many(const filter_node& n) {
+  if (n.k == kind::condition || n.k == kind::nested) {
+    const relation_desc* rel = schema_of<Row>().relation(n.field);
+    if (!rel || (n.k == kind::nested && n.children[0].node().k == kind::all)) return false;
+    if (rel->foreign_key.empty()) return true;
+    if (n.k != kind::nested) return false;
+    return with_entity(rel->target, [&](auto target) {
+      return joins_to_many<typename decltype(target)::type>(n.children[0].node());
+    });
+  }
+  for (const auto& c : n.children)
+    if (joins_to_many<Row>(c.node())) return true;
+  return false;
+}
+
+// Refuses an order by a metadata column in a paged query that joins a to-many relation (by
+// the filter, or by an order key through one), as Medusa's ORM pages such a query in a
+// subquery ordered by `min(column)`, and its database has no min of jsonb: the query fails.
+template <class Row>
+void check_metadata_order(const filter_node& root, const find_config& config,
+                          const page_window& window) {
+  if (!(window.limit.value_or(0) > 0 || window.skip > 0)) return;
+  const auto& s = schema_of<Row>();
+  bool joins = joins_to_many<Row>(root);
+  std::string_view metadata_key;
+  for (const auto& entry : config.order) {
+    const std::string& name = entry.first;  // not a binding: the lambda below reads it
+    const auto dot = name.find('.');
+    if (dot == std::string::npos) {
+      if (const auto* f = s.field(name); f && f->kind == field_kind::json) metadata_key = name;
+      continue;
+    }
+    const relation_desc* rel = s.relation(std::string_view(name).substr(0, dot));
+    if (!rel) continue;
+    joins = joins || rel->foreign_key.empty();
+    with_entity(rel->target, [&](auto target) {
+      using Target = typename decltype(target)::type;
+      const auto* f = schema_of<Target>().field(std::string_view(name).substr(dot + 1));
+      if (f && f->kind == field_kind::json) metadata_key = name;
+    });
+  }
+  if (joins && !metadata_key.empty()) {
+    throw error(error_code::invalid_data,
+                fmt::format("Invalid value for order: {} cannot order a page (take or skip) of "
+                            "rows joined through a to-many relation, as the database has no "
+                            "least value of jsonb to page by",
+                            metadata_key));
+  }
 }
 
 std::size_t checked_count(std::string_view name, std::int64_t v) {
@@ -103,6 +159,7 @@ query_result<Row> run_query(const view& v, const filter& given, const find_confi
       (d == dialect::v1 ? names_anywhere(root, "deleted_at") : qk == query_kind::delete_selector);
   if (!predicate) predicate = compile<Row>(root, joins_hide_deleted);
   const auto order = compile_order<Row>(config, config.with_deleted);
+  if (paged) check_metadata_order<Row>(root, config, window);
   const bool live_only = !result.with_deleted;
 
   // Set when an index served the filter exactly (access_path.hpp): the predicate need not run.

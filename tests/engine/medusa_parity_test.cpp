@@ -313,8 +313,9 @@ BOOST_FIXTURE_TEST_CASE(retrieve_checks_order_like_list, fixture) {
                          R"(Unknown field "nonsense" for Customer)");
   CUSTOMERDB_CHECK_ERROR(m.retrieve_customer_group(g.id, nonsense), error_code::invalid_data,
                          R"(Unknown field "nonsense" for CustomerGroup)");
-  CUSTOMERDB_CHECK_ERROR(m.retrieve(c.id, {.order = {{"metadata", sort_direction::asc}}}),
-                         error_code::invalid_data, "Invalid value for order: metadata");
+  CUSTOMERDB_CHECK_ERROR(m.retrieve(c.id, {.order = {{"groups.nonsense", sort_direction::asc}}}),
+                         error_code::invalid_data,
+                         R"(Unknown field "groups.nonsense" for Customer)");
   BOOST_CHECK_EQUAL(m.retrieve(c.id, {.order = {{"email", sort_direction::desc}}}).id, c.id);
 }
 
