@@ -429,7 +429,7 @@ function medusaError(err, ids, used) {
   if (err.type == null && /function min\(jsonb\) does not exist/.test(message)) {
     typeOnly = "order-metadata-paged";
   }
-  if (/^column c0\.\$[a-z]+ does not exist$/.test(message)) {
+  if (/^column [a-z0-9_]+\.\$[a-z]+ does not exist$/.test(message)) {
     typeOnly = "not-operator";
   }
   if (err.type == null && /operator does not exist: (text|double precision|boolean) |invalid input syntax for type (double precision|boolean)/.test(message)) {
