@@ -63,7 +63,7 @@ void check_metadata_order(const filter_node& root, const find_config& config,
                           const page_window& window) {
   if (!(window.limit.value_or(0) > 0 || window.skip > 0)) return;
   const auto& s = schema_of<Row>();
-  bool joins = joins_to_many<Row>(root);
+  bool joins = false;  // through an order key; the filter is asked last
   std::string_view metadata_key;
   for (const auto& entry : config.order) {
     const std::string& name = entry.first;  // not a binding: the lambda below reads it
@@ -81,7 +81,7 @@ void check_metadata_order(const filter_node& root, const find_config& config,
       if (f && f->kind == field_kind::json) metadata_key = name;
     });
   }
-  if (joins && !metadata_key.empty()) {
+  if (!metadata_key.empty() && (joins || joins_to_many<Row>(root))) {
     throw error(error_code::invalid_data,
                 fmt::format("Invalid value for order: {} cannot order a page (take or skip) of "
                             "rows joined through a to-many relation, as the database has no "
