@@ -302,8 +302,15 @@ json_pred_ptr compile_json(const filter_node& n, std::string_view model, std::st
       p->sub = compile_json(n.children[0].node(), model, fmt::format("{}.{}", path, n.field));
       return p;
     }
-    case kind::search:
-      break;
+    case kind::search: {
+      // `q` is the search only among a filter's top-level keys; among a metadata object's it
+      // is a key like any other (`{"metadata": {"q": "x"}}`).
+      filter_node q;
+      q.k = kind::condition;
+      q.field = "q";
+      q.operands.emplace_back(n.text);
+      return compile_condition(q, json_domain::text, model, path);
+    }
   }
   throw invalid_field_value(model, path, "a filter on its keys");
 }

@@ -487,18 +487,27 @@ pred_ptr<Row> compile(const filter_node& n, bool hide_deleted) {
 
 // `q` is accepted only among the top-level conditions of a filter, and nowhere in a delete
 // selector (decision D27). Throws invalid_data otherwise.
-void check_search_placement(const filter_node& root, std::string_view model, bool deleting) {
+template <class Row>
+void check_search_placement(const filter_node& root, bool deleting) {
+  const auto& s = schema_of<Row>();
   const auto visit = [&](const auto& self, const filter_node& n, bool top) -> void {
     if (n.k == kind::search) {
-      if (deleting) throw search_in_delete_selector(model);
-      if (!top) throw search_below_top_level(model);
+      if (deleting) throw search_in_delete_selector(s.model);
+      if (!top) throw search_below_top_level(s.model);
       return;
     }
+    // In a metadata filter `q` is a key (metadata_filter.cpp).
+    if (n.k == kind::nested && !s.relation(n.field)) return;
     const bool children_top = top && n.k == kind::and_ && n.implicit;
     for (const auto& c : n.children) self(self, c.node(), children_top);
   };
   visit(visit, root, true);
 }
+
+template void check_search_placement<customer_row>(const filter_node&, bool);
+template void check_search_placement<group_row>(const filter_node&, bool);
+template void check_search_placement<address_row>(const filter_node&, bool);
+template void check_search_placement<membership_row>(const filter_node&, bool);
 
 template <class Row>
 void check_keys_in_order(const filter_node& root, bool deleting) {

@@ -46,7 +46,9 @@ template <class Row>
 void check_keys_in_order(const filter_node& root, bool deleting);
 
 // `q` is accepted only among the top-level conditions of a filter, and nowhere in a delete
-// selector (decision D27). Throws invalid_data otherwise; `model` names the entity ("Customer").
-void check_search_placement(const filter_node& root, std::string_view model, bool deleting);
+// selector (decision D27); inside a metadata filter `q` is a key. Throws invalid_data otherwise,
+// naming `Row`'s model ("Customer").
+template <class Row>
+void check_search_placement(const filter_node& root, bool deleting);
 
 }  // namespace customerdb::detail

@@ -138,7 +138,7 @@ query_result<Row> run_query(const view& v, const filter& given, const find_confi
   if (d == dialect::v2) {
     check_keys_in_order<Row>(given.node(), deleting);
   } else {
-    check_search_placement(given.node(), schema_of<Row>().model, deleting);
+    check_search_placement<Row>(given.node(), deleting);
   }
   const filter f = d == dialect::v2 ? search_words(given) : given;
   const filter_node& root = f.node();

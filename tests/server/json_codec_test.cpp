@@ -482,6 +482,24 @@ BOOST_AUTO_TEST_CASE(an_unknown_operator_is_an_unknown_field) {
   }
 }
 
+// `q` is the search only among a filter's top-level keys: in a metadata filter it is a key
+// like any other, also holding an object or under an operator (before, it was read as a search
+// and refused there).
+BOOST_AUTO_TEST_CASE(q_in_metadata_is_a_key) {
+  filter_fixture f;
+  f.m.create({.id = "q1",
+              .email = "q1",
+              .metadata = json::object{{"q", 5}, {"o", json::object{{"q", "y"}}}}});
+  BOOST_CHECK_EQUAL(f.list(R"({"metadata": {"q": "5"}})"), "q1");
+  BOOST_CHECK_EQUAL(f.list(R"({"metadata": {"q": {"$gt": 4}}})"), "q1");
+  BOOST_CHECK_EQUAL(f.list(R"({"metadata": {"o": {"q": "y"}}})"), "q1");
+  BOOST_CHECK_EQUAL(f.list(R"({"metadata": {"$or": [{"q": 6}, {"q": 5}]}})"), "q1");
+  // At the top level it is still the search, and still text only (D27, D31).
+  BOOST_CHECK_EQUAL(f.list(R"({"q": "q1"})"), "q1");
+  BOOST_CHECK_EQUAL(codec_message([] { decode_filter(parse(R"({"q": 5})"), "params[0]"); }),
+                    "params[0].q must be a string");
+}
+
 // An operator outside a field applies to the id, as Medusa's ORM applies it to the primary key;
 // it is not the top-level `id` of D20 (inside an $and of its own).
 BOOST_AUTO_TEST_CASE(an_operator_outside_a_field_applies_to_the_id) {
