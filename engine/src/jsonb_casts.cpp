@@ -287,4 +287,17 @@ std::optional<bool> read_bool(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<double> cast_float8(const boost::json::value& v) {
+  if (v.is_number()) return number_of(v);  // what its text reads back as
+  if (v.is_string()) return read_float8(v.get_string());
+  return std::nullopt;  // true, false, arrays and objects are no float8
+}
+
+std::optional<bool> cast_bool(const boost::json::value& v) {
+  if (v.is_bool()) return v.get_bool();
+  if (v.is_string()) return read_bool(v.get_string());
+  if (v.is_number()) return read_bool(number_text(number_of(v)));  // 1 and 0 read
+  return std::nullopt;
+}
+
 }  // namespace customerdb::detail

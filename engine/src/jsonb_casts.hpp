@@ -37,6 +37,11 @@ std::optional<double> read_float8(std::string_view text);
 // `text::bool`: nullopt when PostgreSQL refuses the text.
 std::optional<bool> read_bool(std::string_view text);
 
+// `(metadata->>'key')::float8` and `::bool` of a stored value `v` (not null): read_float8 and
+// read_bool of jsonb_text(v); nullopt when PostgreSQL refuses it (an object, `"abc"`).
+std::optional<double> cast_float8(const boost::json::value& v);
+std::optional<bool> cast_bool(const boost::json::value& v);
+
 // jsonb's order of `a` and `b`: negative, zero or positive.
 int compare_jsonb(const boost::json::value& a, const boost::json::value& b);
 int compare_jsonb(const boost::json::object& a, const boost::json::object& b);

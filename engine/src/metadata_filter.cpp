@@ -91,22 +91,6 @@ json_operand to_domain(const value& v, json_domain domain, std::string_view mode
   return nullptr;
 }
 
-// A stored (non-null) value cast as its key's domain says: a number or boolean, nullopt when
-// the cast fails (Medusa's query fails then, depending on the data: decision D30).
-std::optional<double> as_number(const boost::json::value& j) {
-  if (j.is_double()) return j.get_double();
-  if (j.is_int64()) return static_cast<double>(j.get_int64());
-  if (j.is_uint64()) return static_cast<double>(j.get_uint64());
-  if (j.is_string()) return read_float8(j.get_string());
-  return std::nullopt;
-}
-std::optional<bool> as_boolean(const boost::json::value& j) {
-  if (j.is_bool()) return j.get_bool();
-  if (j.is_string()) return read_bool(j.get_string());
-  if (j.is_number()) return read_bool(*jsonb_text(j));  // "1" and "0" read
-  return std::nullopt;
-}
-
 // float8's order: NaN equals NaN and follows every other number.
 int compare_float8(double a, double b) {
   const bool an = std::isnan(a), bn = std::isnan(b);
@@ -156,15 +140,16 @@ struct json_condition final : json_pred {
   bool exists = false;                  // the operand of exists
 
   // Applies `f` to the stored value `j` (not null) read in the key's domain: a string_view of
-  // its text, a double, a bool, or nullptr when the cast fails.
+  // its text, a double, a bool, or nullptr when the cast fails (where Medusa's query fails,
+  // depending on the data: decision D30).
   template <class F>
   auto with_cast(const boost::json::value& j, F&& f) const {
     switch (domain) {
       case json_domain::number:
-        if (const auto d = as_number(j)) return f(*d);
+        if (const auto d = cast_float8(j)) return f(*d);
         return f(nullptr);
       case json_domain::boolean:
-        if (const auto b = as_boolean(j)) return f(*b);
+        if (const auto b = cast_bool(j)) return f(*b);
         return f(nullptr);
       case json_domain::text:
         break;

@@ -22,8 +22,9 @@ namespace {
 // relation; for a to-many relation the value that comes first in the order's direction
 // (smallest ascending, largest descending; null only when no related row has a value).
 template <class Row, class Target>
-order_key<Row> relation_order_key(const relation_desc& r, const field_desc<Target>& field,
-                                  bool descending, bool nulls_first, bool with_deleted) {
+order_key<Row> relation_order_key(std::string_view name, const relation_desc& r,
+                                  const field_desc<Target>& field, bool descending,
+                                  bool nulls_first, bool with_deleted) {
   return {[kind = r.kind, &field, descending, with_deleted](const Row& row, const view& v) {
             cell best = nullptr;
             for (const auto& t : related<Target>(kind, row, v, with_deleted)) {
@@ -34,7 +35,11 @@ order_key<Row> relation_order_key(const relation_desc& r, const field_desc<Targe
             }
             return best;
           },
-          descending, nulls_first};
+          descending,
+          nulls_first,
+          std::string(name),
+          field.kind == field_kind::json,
+          r.foreign_key.empty()};
 }
 
 }  // namespace
@@ -53,7 +58,7 @@ std::vector<order_key<Row>> compile_order(const find_config& config, bool with_d
     const bool nulls_first =
         direction == sort_direction::desc || direction == sort_direction::asc_nulls_first;
     if (const auto* f = s.field(name)) {
-      keys.push_back({f->get, descending, nulls_first});
+      keys.push_back({f->get, descending, nulls_first, name, f->kind == field_kind::json, false});
       continue;
     }
     const auto dot = name.find('.');
@@ -64,7 +69,7 @@ std::vector<order_key<Row>> compile_order(const find_config& config, bool with_d
       const auto* f = schema_of<Target>().field(std::string_view(name).substr(dot + 1));
       if (!f) throw unknown_field(s.model, name);
       keys.push_back(
-          relation_order_key<Row, Target>(*r, *f, descending, nulls_first, with_deleted));
+          relation_order_key<Row, Target>(name, *r, *f, descending, nulls_first, with_deleted));
     });
   }
   return keys;

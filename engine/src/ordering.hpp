@@ -3,11 +3,12 @@
 //
 // A key is a field of the row ("email") or of related rows ("groups.name"); nulls come last
 // ascending and first descending unless the key's direction places them (sort_direction), text
-// is compared by bytes, and ties keep the rows' order (id order, as the matches arrive). A JSON
-// field cannot be ordered by.
+// is compared by bytes, metadata as PostgreSQL orders jsonb (jsonb_casts.hpp), and ties keep the
+// rows' order (id order, as the matches arrive).
 #pragma once
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "customerdb/find_config.hpp"
@@ -22,6 +23,9 @@ struct order_key {
   std::function<cell(const Row&, const view&)> get;
   bool descending;
   bool nulls_first;
+  std::string name;      // as config.order gives it
+  bool jsonb = false;    // a metadata field's
+  bool to_many = false;  // through a to-many relation, which Medusa's query joins
 };
 
 // Keys of config.order; soft-deleted related rows count only when `with_deleted`. Throws

@@ -412,10 +412,11 @@ pred_ptr<Row> compile_negated(const filter_node& n, bool hide_deleted) {
       auto p = std::make_unique<combine_pred<Row>>();
       p->stop = n.k == kind::and_ ? tri::yes : tri::no;  // NOT (a AND b) is NOT a OR NOT b
       for (const auto& c : n.children) {
-        // A sub-filter that is no condition is dropped (D25) before the negation applies.
-        if (dynamic_cast<const all_pred<Row>*>(compile<Row>(c.node(), hide_deleted).get()))
-          continue;
-        p->children.push_back(compile_negated<Row>(c.node(), hide_deleted));
+        // A sub-filter that is no condition is dropped (D25) before the negation applies: its
+        // negation compiles to no condition too.
+        auto child = compile_negated<Row>(c.node(), hide_deleted);
+        if (!dynamic_cast<const all_pred<Row>*>(child.get()))
+          p->children.push_back(std::move(child));
       }
       if (p->children.empty()) return std::make_unique<all_pred<Row>>();
       return p;

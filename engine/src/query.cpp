@@ -59,34 +59,21 @@ bool joins_to_many(const filter_node& n) {
 // the filter, or by an order key through one), as Medusa's ORM pages such a query in a
 // subquery ordered by `min(column)`, and its database has no min of jsonb: the query fails.
 template <class Row>
-void check_metadata_order(const filter_node& root, const find_config& config,
+void check_metadata_order(const filter_node& root, const std::vector<order_key<Row>>& order,
                           const page_window& window) {
   if (!(window.limit.value_or(0) > 0 || window.skip > 0)) return;
-  const auto& s = schema_of<Row>();
-  bool joins = false;  // through an order key; the filter is asked last
-  std::string_view metadata_key;
-  for (const auto& entry : config.order) {
-    const std::string& name = entry.first;  // not a binding: the lambda below reads it
-    const auto dot = name.find('.');
-    if (dot == std::string::npos) {
-      if (const auto* f = s.field(name); f && f->kind == field_kind::json) metadata_key = name;
-      continue;
-    }
-    const relation_desc* rel = s.relation(std::string_view(name).substr(0, dot));
-    if (!rel) continue;
-    joins = joins || rel->foreign_key.empty();
-    with_entity(rel->target, [&](auto target) {
-      using Target = typename decltype(target)::type;
-      const auto* f = schema_of<Target>().field(std::string_view(name).substr(dot + 1));
-      if (f && f->kind == field_kind::json) metadata_key = name;
-    });
-  }
-  if (!metadata_key.empty() && (joins || joins_to_many<Row>(root))) {
+  // The last metadata key is the one named.
+  const auto jsonb =
+      std::find_if(order.rbegin(), order.rend(), [](const auto& k) { return k.jsonb; });
+  if (jsonb == order.rend()) return;
+  const bool joins =
+      std::any_of(order.begin(), order.end(), [](const auto& k) { return k.to_many; });
+  if (joins || joins_to_many<Row>(root)) {
     throw error(error_code::invalid_data,
                 fmt::format("Invalid value for order: {} cannot order a page (take or skip) of "
                             "rows joined through a to-many relation, as the database has no "
                             "least value of jsonb to page by",
-                            metadata_key));
+                            jsonb->name));
   }
 }
 
@@ -159,7 +146,7 @@ query_result<Row> run_query(const view& v, const filter& given, const find_confi
       (d == dialect::v1 ? names_anywhere(root, "deleted_at") : qk == query_kind::delete_selector);
   if (!predicate) predicate = compile<Row>(root, joins_hide_deleted);
   const auto order = compile_order<Row>(config, config.with_deleted);
-  if (paged) check_metadata_order<Row>(root, config, window);
+  if (paged) check_metadata_order<Row>(root, order, window);
   const bool live_only = !result.with_deleted;
 
   // Set when an index served the filter exactly (access_path.hpp): the predicate need not run.

@@ -166,6 +166,11 @@ bool is_unsupported_operator(std::string_view key) {
   return key == "$contains" || key == "$contained" || key == "$overlap" || key == "$fulltext";
 }
 
+// Whether `key` is one of MikroORM's operators, which outside a field apply to the id.
+bool is_any_operator(std::string_view key) {
+  return find_operator(key) || is_unsupported_operator(key);
+}
+
 // A `$` key that is no operator, read as Medusa's ORM reads it: the name of a property of the
 // entity, which the engine reports as unknown (`{"email": {"$foo": 1}}` fails as a filter on
 // the field "$foo" would, where the operator stands).
@@ -269,7 +274,7 @@ filter decode_filter_key(std::string_view key, const json::value& v, std::string
     // right inside $not (`column c0.$in does not exist`).
     for (const auto& entry : v.get_object()) {
       const std::string_view op = entry.key();
-      if (find_operator(op) || is_unsupported_operator(op)) {
+      if (is_any_operator(op)) {
         throw error(error_code::invalid_data,
                     fmt::format(R"(Operator "{}" is not permitted right inside "$not": put it on )"
                                 R"(a field, {{"$not": {{"id": {{"{}": ...}}}}}})",
@@ -347,7 +352,7 @@ filter decode_filter_in(const json::value& v, std::string_view path, bool in_fie
   std::vector<filter> keys;
   for (const auto& entry : as_object(v, path)) {
     const std::string_view key = entry.key();
-    if (find_operator(key) || is_unsupported_operator(key)) {
+    if (is_any_operator(key)) {
       // An operator outside a field applies to the primary key, as in Medusa's ORM
       // (`{"$in": [ids]}` is `{"id": {"$in": [ids]}}`), inside an $and of its own: it is not
       // the top-level `id` that lifts the default take (D20).
