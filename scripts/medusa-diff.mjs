@@ -195,7 +195,7 @@ const RULES = {
   "unique-row-order": "a unique violation among several rows of one update or restore: which row is named is compared by shape only (v2 table: Which row a unique violation names)",
   "D22-hidden-key": "the key of a to-one relation asked for whose row is hidden (the relation is null) left out on both sides (Medusa answers it as null, contradicting the stored value: garbled)",
   "order-metadata-paged": "an order by metadata on a page (take or skip) of rows joined through a to-many relation: Medusa's `function min(jsonb) does not exist` compared by type with customerdb's invalid_data (Reads table: Order by metadata)",
-  "not-operator": "an operator outside a field right inside $not: Medusa's `column c0.$in does not exist` compared by type with customerdb's invalid_data (Reads table: Operators outside a field)",
+  "not-operator": "an operator outside a field under $not: Medusa's `column c0.$in does not exist` compared by type with customerdb's invalid_data (Reads table: Operators outside a field)",
   "metadata-operand-type": "a metadata filter's operand of another type than the key's first operand: Medusa's database error (`operator does not exist: text = integer`, `invalid input syntax for type double precision`) compared by type with customerdb's invalid_data (Reads table: metadata filters)",
   "D12": "negative take/skip: customerdb's invalid_data `Invalid value for take: -1` compared by type with Medusa's raw driver errors, and accepted where Medusa answers (it does with a to-many relation filter)",
 };

@@ -192,7 +192,17 @@ std::vector<value> decode_values(const json::value& v, std::string_view path) {
 }
 
 filter decode_field(const std::string& field, const json::value& v, std::string_view path);
-filter decode_filter_in(const json::value& v, std::string_view path, bool in_field);
+// Where a filter object stands. `in_field`: in a field's sub-filter (a relation's or
+// metadata's), where `q` is no search unless it is text: the engine reports a text `q` where
+// only the top level takes it, and reads it as a metadata key; any other `q` there is a field
+// like any other. `under_not`: below a $not (through $and, $or and $not), where Medusa's ORM
+// fails on an operator outside a field (`column c0.$in does not exist`) that elsewhere applies
+// to the id.
+struct filter_place {
+  bool in_field = false;
+  bool under_not = false;
+};
+filter decode_filter_in(const json::value& v, std::string_view path, filter_place place);
 
 // The filters of one object's keys joined with operator&&, which keeps them one implicit AND
 // (the engine looks for a top-level `id` or `deleted_at` there), in order. Joined pairwise, level
@@ -249,42 +259,29 @@ filter decode_field(const std::string& field, const json::value& v, std::string_
   if (v.is_object()) {
     const auto& o = v.get_object();
     if (is_operator_map(o)) return decode_operator_map(field, o, path);
-    return where(field).matches(decode_filter_in(v, path, true));
+    return where(field).matches(decode_filter_in(v, path, {.in_field = true}));
   }
   return where(field) == decode_value(v, path);  // IS NULL for null
 }
 
-std::vector<filter> decode_filters(const json::value& v, std::string_view path, bool in_field) {
+std::vector<filter> decode_filters(const json::value& v, std::string_view path,
+                                   filter_place place) {
   return decode_array(v, path, "must be an array of filters",
-                      [in_field](const json::value& item, std::string_view item_path) {
-                        return decode_filter_in(item, item_path, in_field);
+                      [place](const json::value& item, std::string_view item_path) {
+                        return decode_filter_in(item, item_path, place);
                       });
 }
 
-// `in_field`: the key is in a field's sub-filter (a relation's or metadata's), where `q` is no
-// search unless it is text: the engine reports a text `q` where only the top level takes it,
-// and reads it as a metadata key; any other `q` there is a field like any other.
 filter decode_filter_key(std::string_view key, const json::value& v, std::string_view path,
-                         bool in_field) {
-  if (key == "$and") return filter::all_of(decode_filters(v, path, in_field));
-  if (key == "$or") return filter::any_of(decode_filters(v, path, in_field));
+                         filter_place place) {
+  if (key == "$and") return filter::all_of(decode_filters(v, path, place));
+  if (key == "$or") return filter::any_of(decode_filters(v, path, place));
   if (key == "$not") {
     if (!v.is_object()) fail(path, "must be an object");
-    // An operator outside a field applies to the id elsewhere, but Medusa's ORM fails on one
-    // right inside $not (`column c0.$in does not exist`).
-    for (const auto& entry : v.get_object()) {
-      const std::string_view op = entry.key();
-      if (is_any_operator(op)) {
-        throw error(error_code::invalid_data,
-                    fmt::format(R"(Operator "{}" is not permitted right inside "$not": put it on )"
-                                R"(a field, {{"$not": {{"id": {{"{}": ...}}}}}})",
-                                op, op));
-      }
-    }
-    return !decode_filter_in(v, path, in_field);
+    return !decode_filter_in(v, path, {.in_field = place.in_field, .under_not = true});
   }
   if (is_operator_key(key)) return unknown_operator_as_field(key);  // operators: decode_filter
-  if (key == "q" && (!in_field || v.is_string())) return search(required_string(v, path));
+  if (key == "q" && (!place.in_field || v.is_string())) return search(required_string(v, path));
   return decode_field(std::string(key), v, path);
 }
 
@@ -348,11 +345,17 @@ json::array encode_pair(const list_and_count_result<Dto>& r, dto_shape shape) {
   return out;
 }
 
-filter decode_filter_in(const json::value& v, std::string_view path, bool in_field) {
+filter decode_filter_in(const json::value& v, std::string_view path, filter_place place) {
   std::vector<filter> keys;
   for (const auto& entry : as_object(v, path)) {
     const std::string_view key = entry.key();
     if (is_any_operator(key)) {
+      if (place.under_not) {
+        throw error(error_code::invalid_data,
+                    fmt::format(R"(Operator "{}" is not permitted under "$not" outside a field: )"
+                                R"(put it on one, {{"id": {{"{}": ...}}}})",
+                                key, key));
+      }
       // An operator outside a field applies to the primary key, as in Medusa's ORM
       // (`{"$in": [ids]}` is `{"id": {"$in": [ids]}}`), inside an $and of its own: it is not
       // the top-level `id` that lifts the default take (D20).
@@ -360,7 +363,7 @@ filter decode_filter_in(const json::value& v, std::string_view path, bool in_fie
       keys.push_back(filter::all_of({decode_operator_map("id", on_id, path)}));
       continue;
     }
-    keys.push_back(decode_filter_key(key, entry.value(), child(path, key), in_field));
+    keys.push_back(decode_filter_key(key, entry.value(), child(path, key), place));
   }
   return all_keys(std::move(keys));
 }
@@ -513,7 +516,7 @@ soft_delete_config decode_soft_delete_config(const json::value& v, std::string_v
 }
 
 filter decode_filter(const json::value& v, std::string_view path) {
-  return decode_filter_in(v, path, false);
+  return decode_filter_in(v, path, {});
 }
 
 // ---- Encoding ------------------------------------------------------------------------------

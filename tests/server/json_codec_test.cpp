@@ -509,17 +509,22 @@ BOOST_AUTO_TEST_CASE(an_operator_outside_a_field_applies_to_the_id) {
   BOOST_CHECK_EQUAL(f.list(R"({"email": "c", "$like": "%"})"), "c");
   BOOST_CHECK_EQUAL(f.list(R"({"$or": [{"$eq": "a"}, {"$eq": "b"}]})"), "a,b");
   BOOST_CHECK_EQUAL(f.list(R"({"groups": {"$in": ["g1"]}})"), "b");
-  // Under $not only through an $or or $and (Medusa fails on one right inside $not).
-  BOOST_CHECK_EQUAL(f.list(R"({"$not": {"$or": [{"$in": ["a"]}]}})"), "b,c");
+  // Nowhere under $not, also through $and, $or and $not, as Medusa fails on it there (probed
+  // with 2.21.2: `column c0.$in does not exist`); on the `id` field it works.
   BOOST_CHECK_EQUAL(f.list(R"({"$not": {"id": {"$in": ["a"]}}})"), "b,c");
-  BOOST_CHECK_EQUAL(
-      engine_message([&] { f.list(R"({"$not": {"$in": ["a"]}})"); }),
-      R"(invalid_data: Operator "$in" is not permitted right inside "$not": put it on a field, )"
-      R"({"$not": {"id": {"$in": ...}}})");
-  BOOST_CHECK_EQUAL(
-      engine_message([&] { f.list(R"({"$and": [{"$not": {"email": "a", "$ne": "b"}}]})"); }),
-      R"(invalid_data: Operator "$ne" is not permitted right inside "$not": put it on a field, )"
-      R"({"$not": {"id": {"$ne": ...}}})");
+  BOOST_CHECK_EQUAL(f.list(R"({"$or": [{"$not": {"email": "a"}}, {"$in": ["a"]}]})"), "a,b,c");
+  const auto under_not = [&](std::string_view filter_json, std::string_view op) {
+    BOOST_CHECK_EQUAL(
+        engine_message([&] { f.list(filter_json); }),
+        fmt::format(R"(invalid_data: Operator "{}" is not permitted under "$not" outside a )"
+                    R"(field: put it on one, {{"id": {{"{}": ...}}}})",
+                    op, op));
+  };
+  under_not(R"({"$not": {"$in": ["a"]}})", "$in");
+  under_not(R"({"$and": [{"$not": {"email": "a", "$ne": "b"}}]})", "$ne");
+  under_not(R"({"$not": {"$or": [{"$in": ["a"]}]}})", "$in");
+  under_not(R"({"$not": {"$and": [{"email": "a"}, {"$eq": "a"}]}})", "$eq");
+  under_not(R"({"$not": {"$not": {"$in": ["a"]}}})", "$in");
   // 20 rows: the default take of 15 stays for the operator, and goes for the `id` key.
   customer_module many(fixed_clock());
   for (int i = 0; i < 20; ++i) many.create({.email = fmt::format("m{}", i)});
