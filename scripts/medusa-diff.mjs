@@ -197,6 +197,10 @@ const RULES = {
   "order-metadata-paged": "an order by metadata on a page (take or skip) of rows joined through a to-many relation: Medusa's `function min(jsonb) does not exist` compared by type with customerdb's invalid_data (Reads table: Order by metadata)",
   "not-operator": "an operator outside a field under $not: Medusa's `column c0.$in does not exist` compared by type with customerdb's invalid_data (Reads table: Operators outside a field)",
   "metadata-operand-type": "a metadata filter's operand of another type than the key's first operand: Medusa's database error (`operator does not exist: text = integer`, `invalid input syntax for type double precision`) compared by type with customerdb's invalid_data (Reads table: metadata filters)",
+  "metadata-keys-only": "$and, $or or an operator beside a key inside a metadata filter, $and/$or inside a key: Medusa's `Invalid query condition` compared by type with customerdb's invalid_data (Reads table: metadata filters)",
+  "D26-not-in-field": "$not inside a field (a column or metadata): Medusa's `The operator \"not\" is not permitted` compared by type with customerdb's invalid_data (D26)",
+  "group-operator-in-field": "$and/$or inside a column's filter: Medusa's `Using group operators ($and/$or) inside scalar properties is not allowed` compared by type with customerdb's invalid_data (Reads table: metadata filters)",
+  "jsonb-operator": "a pattern operator on the metadata column: Medusa's `operator does not exist: jsonb ~~ unknown` compared by type with customerdb's invalid_data (Reads table: metadata filters)",
   "D12": "negative take/skip: customerdb's invalid_data `Invalid value for take: -1` compared by type with Medusa's raw driver errors, and accepted where Medusa answers (it does with a to-many relation filter)",
 };
 
@@ -435,6 +439,10 @@ function medusaError(err, ids, used) {
   if (err.type == null && /operator does not exist: (text|double precision|boolean) |invalid input syntax for type (double precision|boolean)/.test(message)) {
     typeOnly = "metadata-operand-type";
   }
+  if (err.type == null && /^Invalid query condition: /.test(message)) typeOnly = "metadata-keys-only";
+  if (err.type == null && /operator does not exist: jsonb /.test(message)) typeOnly = "jsonb-operator";
+  if (err.type == null && /^The operator "not" is not permitted$/.test(message)) typeOnly = "D26-not-in-field";
+  if (err.type == null && /^Using group operators \(\$and\/\$or\) inside scalar properties is not allowed/.test(message)) typeOnly = "group-operator-in-field";
   return { type, name, message, typeOnly };
 }
 
@@ -840,6 +848,7 @@ class Generator {
         [15, () => ({ metadata: null })],
         [15, () => ({ metadata: { n: { x: 1 } } })],
         [60, () => ({ metadata: this.metadataTyped(forDelete) })],
+        [20, () => ({ metadata: this.metadataColumn(forDelete) })],
       ])()],
     ];
     if (table === "customer") {
@@ -1045,6 +1054,22 @@ class Generator {
       // $exists: true casts to bool, which only vip's values all survive.
       [3, () => ({ vip: { $exists: r.pick([true, false]) } })],
       [forDelete ? 0 : 3, () => ({ score: { $in: r.pick([[1, "x"], ["5", 10], [10, "5"]]) } })],
+    ])();
+  }
+
+  // Operators on the metadata column itself, compared as jsonb with scalar operands, and the
+  // forms Medusa refuses inside a metadata filter ($and, $or, $not, an operator beside a key).
+  metadataColumn(forDelete) {
+    const r = this.r;
+    const scalar = () => r.pick(["x", "", 5, -1.5, true, false, "2026-01-01T00:00:00Z"]);
+    return r.weighted([
+      [10, () => ({ [r.pick(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte"])]: scalar() })],
+      [6, () => ({ [r.pick(["$in", "$nin"])]: r.pick([[scalar(), scalar()], [scalar(), null], []]) })],
+      [6, () => ({ $exists: r.pick([true, false, 0, "", null]) })],
+      [forDelete ? 0 : 2, () => ({ [r.pick(["$like", "$ilike"])]: "%a%" })],
+      [forDelete ? 0 : 3, () => ({ [r.pick(["$or", "$and"])]: r.pick([[], [{ tier: "gold" }], [{ tier: "gold" }, { vip: true }]]) })],
+      [forDelete ? 0 : 2, () => ({ tier: "gold", $or: [{ vip: true }] })],
+      [forDelete ? 0 : 2, () => ({ tier: { $or: [{ $eq: "gold" }] } })],
     ])();
   }
 

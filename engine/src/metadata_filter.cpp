@@ -1,5 +1,5 @@
-// Compiling and evaluating filters over a metadata (JSON) column: AND, OR and NOT of key
-// conditions, and nested objects (metadata_filter.hpp).
+// Compiling and evaluating filters over a metadata (JSON) column: the conditions on an object's
+// keys, and nested objects (metadata_filter.hpp).
 #include "metadata_filter.hpp"
 
 #include <fmt/format.h>
@@ -27,13 +27,11 @@ struct json_all final : json_pred {
   tri eval(const boost::json::object*) const override { return tri::yes; }
 };
 
-struct json_combine final : json_pred {
-  kind op = kind::and_;  // and_, or_ or not_
+// The keys of one filter object, all of which must hold.
+struct json_all_of final : json_pred {
   std::vector<json_pred_ptr> children;
   tri eval(const boost::json::object* o) const override {
-    if (op == kind::not_) return negate(children[0]->eval(o));
-    return combine(op == kind::and_ ? tri::no : tri::yes, children.size(),
-                   [&](std::size_t i) { return children[i]->eval(o); });
+    return combine(tri::no, children.size(), [&](std::size_t i) { return children[i]->eval(o); });
   }
 };
 
@@ -257,16 +255,26 @@ json_pred_ptr compile_json(const filter_node& n, std::string_view model, std::st
     case kind::and_:
     case kind::or_:
     case kind::not_: {
+      // Medusa's ORM takes only keys here: $and and $or fail (`Invalid query condition`), as do
+      // an operator beside keys (applied to `id` elsewhere, which makes an $and of its own
+      // here) and $not (`The operator "not" is not permitted`).
+      if (n.k != kind::and_ || !n.implicit) {
+        throw invalid_field_value(
+            model, path,
+            fmt::format(R"(a filter on its keys, without $and, $or, $not or an operator among )"
+                        R"(them (combine whole filters instead: {{"$or": [{{"{0}": {{...}}}}, )"
+                        R"({{"{0}": {{...}}}}]}}))",
+                        path.substr(0, path.find('.'))));
+      }
       // As for columns, empty sub-filters are dropped (decision D25).
-      auto p = std::make_unique<json_combine>();
-      p->op = n.k;
+      auto p = std::make_unique<json_all_of>();
       // The keys of one filter object: conditions on one key come from one operator object,
       // whose first operand decides how the key compares.
       std::vector<std::pair<std::string_view, json_domain>> domains;
       for (const auto& c : n.children) {
-        if (n.k != kind::not_ && c.node().k == kind::all) continue;
         const filter_node& child = c.node();
-        if (n.implicit && child.k == kind::condition) {
+        if (child.k == kind::all) continue;
+        if (child.k == kind::condition) {
           auto found = std::find_if(domains.begin(), domains.end(),
                                     [&](const auto& d) { return d.first == child.field; });
           if (found == domains.end())

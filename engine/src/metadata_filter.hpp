@@ -23,8 +23,10 @@ struct json_pred {
 using json_pred_ptr = std::unique_ptr<const json_pred>;
 
 // Compiles `n`, a filter on the keys of the object at `path` ("metadata", "metadata.address")
-// of a `model` ("Customer"). Empty sub-filters are dropped as for columns (decision D25). Throws
-// invalid_data for a wrong operand, $re, or a search.
+// of a `model` ("Customer"): the keys' conditions, all of which must hold. Empty sub-filters are
+// dropped as for columns (decision D25). Throws invalid_data for a wrong operand, $re, and for
+// $and, $or or $not among the keys (an explicit AND, any OR or NOT), as Medusa's ORM fails on
+// them.
 json_pred_ptr compile_json(const filter_node& n, std::string_view model, std::string_view path);
 
 }  // namespace customerdb::detail

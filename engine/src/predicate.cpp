@@ -58,8 +58,11 @@ struct not_pred final : pred<Row> {
   tri eval_null(const view& v) const override { return negate(child->eval_null(v)); }
 };
 
-// Orders two non-null values of one field kind; nullopt when they cannot be compared.
+// Orders two non-null values of one field kind; nullopt when they cannot be compared. A
+// metadata object follows every operand: Medusa's database compares the column as jsonb with
+// the operand (a string, number or boolean), and jsonb orders an object after every scalar.
 std::optional<int> compare_cell(const cell& c, const operand& o) {
+  if (std::holds_alternative<const metadata*>(c)) return 1;
   if (const auto* s = std::get_if<std::string_view>(&c)) {
     if (const auto* os = std::get_if<std::string>(&o))
       return s->compare(*os) < 0 ? -1 : s->compare(*os) > 0;
@@ -232,7 +235,9 @@ operand coerce(const field_desc<Row>& f, const value& v) {
       }
       break;
     case field_kind::json:
-      break;
+      // Compared as jsonb, where the stored object follows any scalar (compare_cell): only
+      // that the operand is not null decides.
+      return true;
   }
   throw fail();
 }
@@ -248,7 +253,11 @@ pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) 
     throw invalid_field_value(s.model, f.name, wants_list ? "a list" : "a single value");
   switch (n.op) {
     case filter_op::exists:
-      p->operands.emplace_back(exists_operand(n.operands[0]));
+      // On a metadata column Medusa's ORM writes the operand as JSON text first, which only
+      // null leaves false: `{"$exists": false}` is IS NOT NULL there.
+      p->operands.emplace_back(f.kind == field_kind::json
+                                   ? !std::holds_alternative<std::nullptr_t>(n.operands[0])
+                                   : exists_operand(n.operands[0]));
       return p;
     case filter_op::like:
     case filter_op::ilike:
@@ -271,12 +280,6 @@ pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) 
     }
     default:
       break;
-  }
-  if (f.kind == field_kind::json) {
-    // A metadata column compares only with null here; keys are matched with `matches`.
-    if (!(n.op == filter_op::eq || n.op == filter_op::ne) ||
-        !std::holds_alternative<std::nullptr_t>(n.operands[0]))
-      throw invalid_field_value(s.model, f.name, "null, or a filter on its keys");
   }
   for (const auto& v : n.operands) p->operands.push_back(coerce(f, v));
   if (n.list) p->set.emplace(p->operands);

@@ -6,8 +6,9 @@
 //
 //   - SQL three-valued logic: a comparison with NULL is unknown, NOT unknown is unknown, only
 //     rows whose filter is true are returned; `== null` is IS NULL and `!= null` IS NOT NULL;
-//     `$exists: true` is IS NOT NULL; `x IN (a, NULL)` is unknown unless x = a; an empty IN is
-//     false and an empty NOT IN true;
+//     `$exists: true` is IS NOT NULL (on a metadata column, any operand but null); `x IN (a,
+//     NULL)` is unknown unless x = a; an empty IN is false and an empty NOT IN true; a metadata
+//     object follows any scalar operand (jsonb's order);
 //   - a relation condition means "has at least one related row that matches" (never unknown),
 //     soft-deleted related rows included; a row with no related row is matched as a left join
 //     matches it: against a related row of nulls; under $not (an odd number of them, through
@@ -429,7 +430,8 @@ filter to_filter(const gnode& n) {
         case filter_op::ilike:
           return w.ilike(std::get<std::string>(v));
         case filter_op::exists:
-          return w.exists(std::get<bool>(v));
+          if (const auto* b = std::get_if<bool>(&v)) return w.exists(*b);
+          return w.compare(n.op, v);
         default:
           return w.compare(n.op, v);
       }
@@ -464,9 +466,12 @@ filter to_filter(const gnode& n) {
 enum class tri { no, yes, unknown };
 tri truth(bool b) { return b ? tri::yes : tri::no; }
 
-// Orders two non-null cells of one kind.
+// Orders two non-null cells of one kind; a metadata object follows any scalar operand, as
+// jsonb orders an object after every scalar.
 int compare(const cell& a, const cell& b) {
   switch (a.kind) {
+    case cell::json:
+      return 1;
     case cell::text:
       return a.s < b.s ? -1 : b.s < a.s ? 1 : 0;  // bytes (char_traits: unsigned)
     case cell::boolean:
@@ -478,11 +483,14 @@ int compare(const cell& a, const cell& b) {
   }
 }
 
-tri eval_condition(const cell& c, filter_op op, const std::vector<cell>& operands) {
+// `json_field`: `c` is a metadata column's, where $exists is IS NOT NULL for any operand but
+// null (Medusa's ORM writes the operand as JSON text first).
+tri eval_condition(const cell& c, filter_op op, const std::vector<cell>& operands,
+                   bool json_field) {
   const bool null_cell = c.kind == cell::null;
   switch (op) {
     case filter_op::exists:
-      return truth(operands[0].b != null_cell);
+      return truth((json_field ? operands[0].kind != cell::null : operands[0].b) != null_cell);
     case filter_op::eq:
     case filter_op::ne: {
       if (operands[0].kind == cell::null) return truth((op == filter_op::eq) == null_cell);
@@ -570,14 +578,15 @@ struct oracle {
       case nk::cond:
         return maybe_not(eval_condition(
             row == null_row ? null_cell : t.rows[row][static_cast<std::size_t>(n.index)], n.op,
-            n.expected));
+            n.expected,
+            info(n.e).fields[static_cast<std::size_t>(n.index)].kind == fkind::json));
       case nk::rel_ids:
       case nk::rel_match: {
         const ent target = info(n.e).relations[static_cast<std::size_t>(n.index)].target;
         const auto match = [&](std::size_t r) {
           return n.kind == nk::rel_ids
                      ? eval_condition(r == null_row ? null_cell : db.of(target).rows[r][0], n.op,
-                                      n.expected)
+                                      n.expected, false)
                      : eval(n.children[0], r);
         };
         const tri wanted = negated ? tri::no : tri::yes;
@@ -1466,13 +1475,23 @@ struct generator {
         }
         break;
       }
-      case fkind::json: {  // null checks only
-        n.op = rnd.chance(0.5) ? filter_op::eq : filter_op::ne;
+      case fkind::json: {  // the column (keys are engine_operators_test's)
+        static const std::vector<filter_op> ops{filter_op::eq,  filter_op::ne, filter_op::gt,
+                                                filter_op::lte, filter_op::in, filter_op::nin};
+        const auto scalar = [&] {
+          const std::string s = rnd.chance(0.5) ? "gold" : "";
+          operand(n, s, cell{.kind = cell::text, .s = s});
+        };
+        n.op = rnd.pick(ops);
         if (rnd.chance(0.25)) {
           n.op = filter_op::exists;
-          bool_operand(n, false);
-        } else {
+          bool_operand(n, true);
+        } else if (n.op == filter_op::in || n.op == filter_op::nin) {
+          list_of(scalar);
+        } else if (rnd.chance(0.5)) {
           null_operand(n);
+        } else {
+          scalar();
         }
         break;
       }
