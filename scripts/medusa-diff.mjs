@@ -196,7 +196,7 @@ const RULES = {
   "D22-hidden-key": "the key of a to-one relation asked for whose row is hidden (the relation is null) left out on both sides (Medusa answers it as null, contradicting the stored value: garbled)",
   "order-metadata-paged": "an order by metadata on a page (take or skip) of rows joined through a to-many relation: Medusa's `function min(jsonb) does not exist` compared by type with customerdb's invalid_data (Reads table: Order by metadata)",
   "not-operator": "an operator outside a field under $not: Medusa's `column c0.$in does not exist` compared by type with customerdb's invalid_data (Reads table: Operators outside a field)",
-  "metadata-operand-type": "a metadata filter's operand of another type than the key's first operand: Medusa's database error (`operator does not exist: text = integer`, `invalid input syntax for type double precision`) compared by type with customerdb's invalid_data (Reads table: metadata filters)",
+  "metadata-operand-type": "a metadata filter's operand of another type than the key's first operand, or a column's operand of another type than the column (a number against a timestamp, a string that reads as no boolean): Medusa's database error (`operator does not exist: text = integer`, `invalid input syntax for type double precision`) compared by type with customerdb's invalid_data (Reads table: metadata filters)",
   "metadata-keys-only": "$and, $or or an operator beside a key inside a metadata filter, $and/$or inside a key: Medusa's `Invalid query condition` compared by type with customerdb's invalid_data (Reads table: metadata filters)",
   "D26-not-in-field": "$not inside a field (a column or metadata): Medusa's `The operator \"not\" is not permitted` compared by type with customerdb's invalid_data (D26)",
   "group-operator-in-field": "$and/$or inside a column's filter: Medusa's `Using group operators ($and/$or) inside scalar properties is not allowed` compared by type with customerdb's invalid_data (Reads table: metadata filters)",
@@ -436,7 +436,7 @@ function medusaError(err, ids, used) {
   if (/^column [a-z0-9_]+\.\$[a-z]+ does not exist$/.test(message)) {
     typeOnly = "not-operator";
   }
-  if (err.type == null && /operator does not exist: (text|double precision|boolean) |invalid input syntax for type (double precision|boolean)/.test(message)) {
+  if (err.type == null && /operator does not exist: (text|double precision|boolean|timestamp with time zone) |invalid input syntax for type (double precision|boolean)/.test(message)) {
     typeOnly = "metadata-operand-type";
   }
   if (err.type == null && /^Invalid query condition: /.test(message)) typeOnly = "metadata-keys-only";
@@ -860,6 +860,7 @@ class Generator {
         [4, () => textOp(COMPANY, "company_name")],
         [2, () => textOp(PHONE, "phone")],
         [4, () => ({ has_account: r.chance(0.5) })],
+        [1, () => ({ has_account: r.pick(["true", "f", " YES ", "off", "1", "maybe"]) })],
         [forDelete ? 0 : 6, () => r.weighted([
           [40, () => ({ groups: this.someId("customer_group") })],
           [20, () => ({ groups: this.someIds("customer_group") })],

@@ -19,6 +19,7 @@
 #include <boost/regex.hpp>
 
 #include "error_messages.hpp"
+#include "jsonb_casts.hpp"
 #include "metadata_filter.hpp"
 #include "schema.hpp"
 #include "sorted_operands.hpp"
@@ -208,7 +209,8 @@ struct metadata_pred final : pred<Row> {
 
 std::string_view expected_operand(field_kind k) {
   // In the order of field_kind.
-  static constexpr std::string_view operands[] = {"a string or null", "a boolean or null",
+  static constexpr std::string_view operands[] = {"a string or null",
+                                                  "a boolean, a string that reads as one, or null",
                                                   "a timestamp or null", "null"};
   static_assert(std::size(operands) == static_cast<std::size_t>(field_kind::json) + 1);
   return operands[static_cast<std::size_t>(k)];
@@ -226,7 +228,11 @@ operand coerce(const field_desc<Row>& f, const value& v) {
       if (const auto* s = std::get_if<std::string>(&v)) return *s;
       break;
     case field_kind::boolean:
+      // Medusa's database reads a string as a boolean literal ("false", "t", "yes", "off").
       if (const auto* b = std::get_if<bool>(&v)) return *b;
+      if (const auto* s = std::get_if<std::string>(&v)) {
+        if (auto b = read_bool(*s)) return *b;
+      }
       break;
     case field_kind::time:
       if (const auto* t = std::get_if<timestamp>(&v)) return *t;

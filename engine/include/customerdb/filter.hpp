@@ -98,7 +98,11 @@ class where {
   // $exists.
   filter exists(bool present = true) const;
   // A sub-filter on a relation (`groups`, `customers`, `customer`, `customer_group`) or on the
-  // keys of `metadata`.
+  // keys of `metadata`. A metadata sub-filter holds key conditions joined with && (a key's own
+  // sub-filter reaches a nested object's keys); ||, !, all_of and any_of inside it fail with
+  // invalid_data when the filter is used, as Medusa's ORM fails on them: combine whole metadata
+  // filters instead, `where("metadata").matches(a) || where("metadata").matches(b)`. Operators
+  // on `metadata` itself compare the column as jsonb (docs/protocol.md, "Metadata filters").
   filter matches(filter sub) const;
 
   // Any operator with one operand; with `in`/`nin` the operand must be a list (below).
