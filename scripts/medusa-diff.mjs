@@ -225,6 +225,7 @@ const AVOIDED = {
   "or-to-one-join": "a filter through a to-one relation's fields (customer: {...}, customer_group: {...}) inside $or/$and (Medusa applies the joined row's soft-delete condition to the whole query, so a row another branch matches is dropped: garbled)",
   "delete-operand-types": "a hard delete's selector with a metadata operand of another type than the key's first (Medusa's delete binds the operands as text, where its reads fail; customerdb fails in both: Metadata filters table)",
   "metadata-batch": "metadata in an update of several rows, by ids or a selector (Medusa merges the stored keys of one row into the others: garbled)",
+  "document-arrays-in-lists": "an array inside the $in/$nin list of the metadata column (Medusa's query builder writes it as a row constructor: a syntax error for an empty one; Metadata filters table)",
   "wire": "params of a wrong JSON type (D31: invalid_params), non-integer take/skip, non-string q",
 };
 
@@ -1058,13 +1059,18 @@ class Generator {
     ])();
   }
 
-  // Operators on the metadata column itself, compared as jsonb with scalar operands, and the
+  // Operators on the metadata column itself, compared as jsonb with scalars and documents, and the
   // forms Medusa refuses inside a metadata filter ($and, $or, $not, an operator beside a key).
   metadataColumn(forDelete) {
     const r = this.r;
     const scalar = () => r.pick(["x", "", 5, -1.5, true, false, "2026-01-01T00:00:00Z"]);
+    const document = () => r.pick([{}, { tier: "gold" }, { tier: "silver" }, { score: 5, vip: true }, { tier: "gold", n: { x: 1 } }, [], [1, "a"]]);
     return r.weighted([
       [10, () => ({ [r.pick(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte"])]: scalar() })],
+      [10, () => ({ [r.pick(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte"])]: document() })],
+      // Objects only in a list: Medusa's query builder writes an array in a list as a row
+      // constructor (avoided: document-arrays-in-lists).
+      [4, () => ({ [r.pick(["$in", "$nin"])]: [r.pick([{}, { tier: "gold" }, { tier: "silver" }]), r.chance(0.3) ? null : { score: 5, vip: true }] })],
       [6, () => ({ [r.pick(["$in", "$nin"])]: r.pick([[scalar(), scalar()], [scalar(), null], []]) })],
       [6, () => ({ $exists: r.pick([true, false, 0, "", null]) })],
       [forDelete ? 0 : 2, () => ({ [r.pick(["$like", "$ilike"])]: "%a%" })],

@@ -21,6 +21,9 @@
 //                  to its addresses (entity_calls.hpp, soft_delete_or_restore)
 //   restore        v1: every row found is written (updated_at moves); v2: live rows are left
 //                  alone (entity_steps.hpp, restore)
+//   documents      v1: an object with keys as an operand is invalid_data (Medusa 1.x reads its
+//                  keys as fields); v2: a metadata column compares with it as jsonb
+//                  (query.cpp, check_v1_documents)
 // and, in customer_module_v2.cpp: a group's name is required (checked once an update's
 // targets are found); unknown `select` and `relations` entries are dropped and a dotted
 // `select` path loads its relation; created groups carry `customers: []`; messages name the

@@ -1,6 +1,7 @@
 #include "customerdb/filter.hpp"
 
 #include <algorithm>
+#include <boost/json/value.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,9 @@ std::shared_ptr<const filter_node> all_node() {
 }
 
 }  // namespace
+
+json_literal::json_literal(boost::json::value document)
+    : document_(std::make_shared<const boost::json::value>(std::move(document))) {}
 
 filter::filter() : node_(all_node()) {}
 

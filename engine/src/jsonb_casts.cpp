@@ -224,6 +224,11 @@ int compare_jsonb(const boost::json::object& a, const boost::json::object& b) {
   return 0;
 }
 
+int compare_jsonb(const boost::json::object& a, const boost::json::value& b) {
+  // An object follows every other type.
+  return b.is_object() ? compare_jsonb(a, b.get_object()) : 1;
+}
+
 std::optional<std::string> jsonb_text(const boost::json::value& v) {
   if (v.is_null()) return std::nullopt;
   if (v.is_string()) return std::string(v.get_string());

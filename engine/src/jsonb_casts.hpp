@@ -45,6 +45,8 @@ std::optional<bool> cast_bool(const boost::json::value& v);
 // jsonb's order of `a` and `b`: negative, zero or positive.
 int compare_jsonb(const boost::json::value& a, const boost::json::value& b);
 int compare_jsonb(const boost::json::object& a, const boost::json::object& b);
+// The same, for an object `a` (a stored metadata column) and any `b` (an operand).
+int compare_jsonb(const boost::json::object& a, const boost::json::value& b);
 
 // The text PostgreSQL's jsonb keeps for a number Medusa stored, given as a double (jsonb_text).
 std::string number_text(double d);

@@ -231,6 +231,14 @@ json_pred_ptr compile_condition(const filter_node& n, json_domain domain, std::s
                               "an operator other than $like and $ilike, as the first operand on "
                               "this key is not text");
   if (n.op == filter_op::re) throw invalid_field_value(model, where, "an operator other than $re");
+  // Medusa compares the key's text with the document's JSON text, whose spacing differs from
+  // the text jsonb gives a stored object: not built.
+  for (const auto& v : n.operands) {
+    if (std::holds_alternative<json_literal>(v))
+      throw invalid_field_value(model, where,
+                                "a scalar operand (an array or object compares only with the "
+                                "whole metadata column)");
+  }
   auto p = std::make_unique<json_condition>();
   p->key = n.field;
   p->op = n.op;

@@ -31,8 +31,8 @@ namespace {
 
 using kind = filter_node::kind;
 
-// A compiled operand, already of the field's type.
-using operand = std::variant<std::nullptr_t, bool, std::string, timestamp>;
+// A compiled operand, already of the field's type (a json_literal: a metadata column's).
+using operand = std::variant<std::nullptr_t, bool, std::string, timestamp, json_literal>;
 
 template <class Row>
 struct all_pred final : pred<Row> {
@@ -59,11 +59,15 @@ struct not_pred final : pred<Row> {
   tri eval_null(const view& v) const override { return negate(child->eval_null(v)); }
 };
 
-// Orders two non-null values of one field kind; nullopt when they cannot be compared. A
-// metadata object follows every operand: Medusa's database compares the column as jsonb with
-// the operand (a string, number or boolean), and jsonb orders an object after every scalar.
+// Orders two non-null values of one field kind; nullopt when they cannot be compared. Medusa's
+// database compares a metadata column as jsonb with the operand written as JSON: an object
+// operand by jsonb's order, and the stored object follows any other operand (jsonb orders
+// objects after arrays and scalars).
 std::optional<int> compare_cell(const cell& c, const operand& o) {
-  if (std::holds_alternative<const metadata*>(c)) return 1;
+  if (const auto* m = std::get_if<const metadata*>(&c)) {
+    if (const auto* j = std::get_if<json_literal>(&o)) return compare_jsonb(**m, j->document());
+    return 1;
+  }
   if (const auto* s = std::get_if<std::string_view>(&c)) {
     if (const auto* os = std::get_if<std::string>(&o))
       return s->compare(*os) < 0 ? -1 : s->compare(*os) > 0;
@@ -241,8 +245,9 @@ operand coerce(const field_desc<Row>& f, const value& v) {
       }
       break;
     case field_kind::json:
-      // Compared as jsonb, where the stored object follows any scalar (compare_cell): only
-      // that the operand is not null decides.
+      // Compared as jsonb (compare_cell): a document by its value; the stored object follows
+      // any scalar, so only that a scalar is not null decides.
+      if (const auto* j = std::get_if<json_literal>(&v)) return *j;
       return true;
   }
   throw fail();
@@ -288,7 +293,8 @@ pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) 
       break;
   }
   for (const auto& v : n.operands) p->operands.push_back(coerce(f, v));
-  if (n.list) p->set.emplace(p->operands);
+  // A metadata column's list is compared one by one, as jsonb (compare_cell).
+  if (n.list && f.kind != field_kind::json) p->set.emplace(p->operands);
   return p;
 }
 

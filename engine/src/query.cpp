@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,6 +54,34 @@ bool joins_to_many(const filter_node& n) {
   for (const auto& c : n.children)
     if (joins_to_many<Row>(c.node())) return true;
   return false;
+}
+
+// v1: refuses an object with keys as an operand, which Medusa 1.x's ORM reads as a query on
+// the entity's fields (`{"metadata": {"$eq": {"a": 1}}}` fails as one on a field `a`); v2
+// compares it with a metadata column as jsonb (predicate.cpp).
+template <class Row>
+void check_v1_documents(const filter_node& n) {
+  if (n.k == kind::condition) {
+    for (const auto& v : n.operands) {
+      const auto* j = std::get_if<json_literal>(&v);
+      if (!j || !j->document().is_object() || j->document().get_object().empty()) continue;
+      throw invalid_field_value(
+          schema_of<Row>().model, n.field,
+          fmt::format("an operand other than an object with keys, which this interface reads "
+                      "as fields (\"{}\")",
+                      std::string_view(j->document().get_object().begin()->key())));
+    }
+    return;
+  }
+  if (n.k == kind::nested) {
+    if (const relation_desc* rel = schema_of<Row>().relation(n.field)) {
+      with_entity(rel->target, [&](auto target) {
+        check_v1_documents<typename decltype(target)::type>(n.children[0].node());
+      });
+    }
+    return;  // a metadata filter's keys: their operands are metadata_filter.cpp's
+  }
+  for (const auto& c : n.children) check_v1_documents<Row>(c.node());
 }
 
 // Refuses an order by a metadata column in a paged query that joins a to-many relation (by
@@ -144,7 +173,10 @@ query_result<Row> run_query(const view& v, const filter& given, const find_confi
   result.with_deleted =
       config.with_deleted ||
       (d == dialect::v1 ? names_anywhere(root, "deleted_at") : qk == query_kind::delete_selector);
-  if (!predicate) predicate = compile<Row>(root, joins_hide_deleted);
+  if (!predicate) {
+    check_v1_documents<Row>(root);
+    predicate = compile<Row>(root, joins_hide_deleted);
+  }
   const auto order = compile_order<Row>(config, config.with_deleted);
   if (paged) check_metadata_order<Row>(root, order, window);
   const bool live_only = !result.with_deleted;

@@ -389,9 +389,10 @@ value decode_value(const json::value& v, std::string_view path) {
       return std::string(v.get_string());
     case json::kind::array:
     case json::kind::object:
-      break;
+      // The engine decides where a document may stand (a metadata column's operand).
+      return json_literal(v);
   }
-  fail(path, "must be null, a boolean, a number or a string");
+  fail(path, "must be null, a boolean, a number, a string, an array or an object");
 }
 
 std::vector<std::string> decode_string_array(const json::value& v, std::string_view path) {

@@ -120,7 +120,8 @@ static_assert(std::is_convertible_v<const std::string&, id_view>);
 
 static_assert(std::is_base_of_v<std::runtime_error, customerdb::error>);
 static_assert(std::is_same_v<timestamp, std::chrono::sys_time<std::chrono::milliseconds>>);
-static_assert(std::variant_size_v<value> == 6);
+static_assert(std::variant_size_v<value> == 7);
+static_assert(std::is_same_v<std::variant_alternative_t<6, value>, json_literal>);
 
 }  // namespace
 

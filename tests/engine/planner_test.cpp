@@ -353,6 +353,7 @@ std::string show_value(const value& v) {
     std::string operator()(double d) const { return fmt::format("{}", d); }
     std::string operator()(const std::string& s) const { return quote(s); }
     std::string operator()(timestamp t) const { return "time(" + to_iso8601(t) + ")"; }
+    std::string operator()(const json_literal&) const { return "{document}"; }
   };
   return std::visit(visitor{}, v);
 }

@@ -1,5 +1,6 @@
 // Medusa v2's interface (customer_module_v2.hpp) on the same store as v1: every rule where v2
 // differs from v1, each checked through both interfaces so that v1 is seen to keep its own.
+#include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 #include <string>
 #include <vector>
@@ -77,6 +78,59 @@ BOOST_FIXTURE_TEST_CASE(a_joined_page_cannot_be_ordered_by_metadata, fixture) {
                                  {.take = 2, .order = by_metadata.order})
           .size(),
       1u);
+}
+
+// A JSON array or object as the metadata column's operand: Medusa 2.x's database compares the
+// column with it as jsonb (an equal object whatever its key order; objects by key count, then
+// pair by pair; an object follows every array and scalar), with SQL's NULL rules. Medusa 1.x
+// reads an object's keys as fields and fails; `{}` and arrays it compares as 2.x does. The
+// expected rows are Medusa's answers (probed with 2.21.2 and 0.0.2).
+BOOST_FIXTURE_TEST_CASE(metadata_column_compares_with_documents_as_jsonb, fixture) {
+  const auto doc = [](const char* text) { return json_literal(boost::json::parse(text)); };
+  const auto a = v2.create_customers(create_customer_dto{.id = "cus_a", .metadata = metadata{{"a", "1"}, {"b", "2"}}});
+  const auto b = v2.create_customers(create_customer_dto{.id = "cus_b", .metadata = metadata{{"a", "2"}}});
+  v2.create_customers(create_customer_dto{.id = "cus_c"});
+  const auto d = v2.create_customers(create_customer_dto{.id = "cus_d", .metadata = metadata{}});
+  const auto ids = [&](const filter& f) {
+    std::string out;
+    for (const auto& c : v2.list_customers(f, {.select = {"id"}})) out += (out.empty() ? "" : ",") + c.id;
+    return out;
+  };
+  const filter md_eq_b = where("metadata") == doc(R"({"a": "2"})");
+  BOOST_CHECK_EQUAL(ids(md_eq_b), b.id);
+  BOOST_CHECK_EQUAL(ids(where("metadata") == doc(R"({"b": "2", "a": "1"})")), a.id);
+  BOOST_CHECK_EQUAL(ids(where("metadata") != doc(R"({"a": "2"})")), "cus_a,cus_d");
+  BOOST_CHECK_EQUAL(ids(where("metadata") > doc(R"({"a": "1"})")), "cus_a,cus_b");
+  BOOST_CHECK_EQUAL(ids(where("metadata") < doc(R"({"a": "2"})")), d.id);
+  BOOST_CHECK_EQUAL(ids(where("metadata") == doc("{}")), d.id);
+  BOOST_CHECK_EQUAL(ids(where("metadata") != doc("{}")), "cus_a,cus_b");
+  BOOST_CHECK_EQUAL(ids(where("metadata").in({doc(R"({"a": "2"})"), nullptr})), b.id);
+  BOOST_CHECK_EQUAL(ids(where("metadata").not_in({doc(R"({"a": "2"})")})), "cus_a,cus_d");
+  BOOST_CHECK_EQUAL(ids(where("metadata").not_in({doc(R"({"a": "2"})"), nullptr})), "");
+  BOOST_CHECK_EQUAL(ids(where("metadata") == doc("[1]")), "");
+  BOOST_CHECK_EQUAL(ids(where("metadata") > doc("[1]")), "cus_a,cus_b,cus_d");
+  // An object with more keys is not equal, and follows.
+  BOOST_CHECK_EQUAL(ids(where("metadata") == doc(R"({"b": "2", "a": "1", "c": 1})")), "");
+  BOOST_CHECK_EQUAL(ids(where("metadata") >= doc(R"({"a": "9"})")), a.id);
+  // Medusa 1.x's interface fails on an object with keys (its keys read as fields); `{}` and
+  // arrays compare.
+  CUSTOMERDB_CHECK_ERROR(
+      m.list(md_eq_b), error_code::invalid_data,
+      R"(Invalid value for field "metadata" of Customer: expected an operand other than an object )"
+      R"(with keys, which this interface reads as fields ("a"))");
+  CUSTOMERDB_CHECK_ERROR(
+      m.list(where("addresses").matches(where("metadata").in({doc(R"({"k": 1})")}))),
+      error_code::invalid_data,
+      R"(Invalid value for field "metadata" of Address: expected an operand other than an object )"
+      R"(with keys, which this interface reads as fields ("k"))");
+  BOOST_CHECK_EQUAL(m.list(where("metadata") == doc("{}")).size(), 1u);
+  // Only the metadata column takes a document.
+  CUSTOMERDB_CHECK_ERROR(v2.list_customers(where("email") == doc("[1]")), error_code::invalid_data,
+                         R"(Invalid value for field "email" of Customer: expected a string or null)");
+  CUSTOMERDB_CHECK_ERROR(
+      v2.list_customers(where("metadata").matches(where("a") == doc("{}"))), error_code::invalid_data,
+      R"(Invalid value for field "metadata.a" of Customer: expected a scalar operand (an array or )"
+      R"(object compares only with the whole metadata column))");
 }
 
 BOOST_FIXTURE_TEST_CASE(lists_have_no_default_take, fixture) {

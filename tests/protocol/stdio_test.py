@@ -1414,9 +1414,17 @@ class BadInput(ServerTest):
                          "list", {}, {"relations": "groups"})
         self.assertError(invalid_params("params[1].relations[0] must be a string"),
                          "list", {}, {"relations": [1]})
-        self.assertError(invalid_params(
-            "params[0].metadata.a.$gt must be null, a boolean, a number or a string"),
+        self.assertError(invalid_params("params[0].email.$in must be an array"),
+                         "list", {"email": {"$in": "a"}})
+        # An array or object operand is the engine's to judge: only the metadata column
+        # takes one.
+        self.assertError(invalid_data(
+            'Invalid value for field "metadata.a" of Customer: expected a scalar operand (an '
+            'array or object compares only with the whole metadata column)'),
             "list", {"metadata": {"a": {"$gt": [1]}}})
+        self.assertError(invalid_data(
+            'Invalid value for field "email" of Customer: expected a string or null'),
+            "list", {"email": {"$eq": ["a"]}})
         self.assertAlive()
 
     def test_huge_integers_for_skip_and_take_saturate(self) -> None:

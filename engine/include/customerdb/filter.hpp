@@ -34,11 +34,29 @@
 
 #include "customerdb/timestamp.hpp"
 
+namespace boost::json {
+class value;
+}
+
 namespace customerdb {
 
-// An operand: null, a boolean, a number, a string or a timestamp. A string compared with a
-// timestamp field is read as ISO 8601.
-using value = std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, timestamp>;
+// A JSON array or object as an operand. Only a metadata column takes one: the column compares
+// with it as PostgreSQL's jsonb compares (an equal object, jsonb's order for $gt and the
+// others), as Medusa 2.x's database does. Immutable; copies share the document.
+class json_literal {
+ public:
+  // REQUIRES: `document` is an array or an object.
+  explicit json_literal(boost::json::value document);
+  const boost::json::value& document() const noexcept { return *document_; }
+
+ private:
+  std::shared_ptr<const boost::json::value> document_;
+};
+
+// An operand: null, a boolean, a number, a string, a timestamp or a JSON array or object. A
+// string compared with a timestamp field is read as ISO 8601.
+using value =
+    std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, timestamp, json_literal>;
 
 // The operators of Medusa's filters ($eq, $ne, ...).
 enum class filter_op { eq, ne, in, nin, gt, gte, lt, lte, like, ilike, re, exists };
