@@ -823,7 +823,9 @@ class Generator {
     // forms the database reads besides ISO 8601.
     const timeText = () => r.pick(["2000-1-1", "2001/02/03 04:05", "20000101T000000", " 2000-01-01 ",
       "2000-01-01t00:00:00.5z", "2000-01-01 10:00 +1", "2000-01-01 10:00 -0230", "2000-01-01 24:00 UTC",
-      "epoch", "-Infinity", "2999-12-31 23:59:59 gmt", "29991231", "INFINITY", "2999-1-1T00:00+15:59"]);
+      "epoch", "-Infinity", "2999-12-31 23:59:59 gmt", "29991231", "INFINITY", "2999-1-1T00:00+15:59",
+      // Read by the clock: the rows of a sequence are made before the call that reads them.
+      "now", " NOW ", "today", "Tomorrow", "yesterday Z", "today 00:00:01+01"]);
     const createdAt = [1.5, () => ({ [r.pick(["created_at", "updated_at"])]: { [r.pick(["$gt", "$gte", "$lt", "$lte", "$ne"])]: timeText() } })];
     const common = [
       [8, idCond],

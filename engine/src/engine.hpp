@@ -90,13 +90,14 @@ class engine final : private persistence::table_source {
     call_budget budget = budget_of(c);
     if (c.tx) {
       std::unique_lock entered = enter(*c.tx);
-      counted_against counting(c.tx->writes, budget);
+      counted_against counting(c.tx->writes, budget, now());
       std::shared_lock lock(latch_);
       return std::forward<F>(f)(static_cast<const view&>(c.tx->writes));
     }
     committed_read session(*this);
     call_budget paced(c.deadline, cancelled_, &session);
     session.read_view().count_against(&paced);
+    session.read_view().set_call_time(now());
     return std::forward<F>(f)(std::as_const(session.read_view()));
   }
 
@@ -112,7 +113,7 @@ class engine final : private persistence::table_source {
     if (c.tx) {
       transaction* tx = c.tx;
       std::unique_lock entered = enter(*tx);
-      counted_against counting(tx->writes, budget);
+      counted_against counting(tx->writes, budget, now());
       std::shared_lock lock(latch_);
       const std::size_t mark = tx->writes.mark();
       try {
@@ -132,6 +133,7 @@ class engine final : private persistence::table_source {
           std::lock_guard writer(writer_);
           write_view t(store_);
           t.count_against(&budget);
+          t.set_call_time(now());
           std::forward<F>(f)(t);
           sequence = publish(t);
         }
@@ -141,6 +143,7 @@ class engine final : private persistence::table_source {
           std::lock_guard writer(writer_);
           write_view t(store_);
           t.count_against(&budget);
+          t.set_call_time(now());
           auto r = std::forward<F>(f)(t);
           sequence = publish(t);
           return r;
@@ -196,7 +199,10 @@ class engine final : private persistence::table_source {
   // Counts the rows a transaction's view visits against one call's budget, for that call.
   class counted_against {
    public:
-    counted_against(write_view& v, call_budget& budget) : view_(v) { v.count_against(&budget); }
+    counted_against(write_view& v, call_budget& budget, timestamp call_time) : view_(v) {
+      v.count_against(&budget);
+      v.set_call_time(call_time);
+    }
     ~counted_against() { view_.count_against(nullptr); }
     counted_against(const counted_against&) = delete;
     counted_against& operator=(const counted_against&) = delete;

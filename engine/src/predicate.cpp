@@ -220,9 +220,10 @@ std::string_view expected_operand(field_kind k) {
   return operands[static_cast<std::size_t>(k)];
 }
 
-// Converts `v` to the type of `f`; throws invalid_data when it is of another type.
+// Converts `v` to the type of `f` (a time word read at `now`); throws invalid_data when it is of
+// another type.
 template <class Row>
-operand coerce(const field_desc<Row>& f, const value& v) {
+operand coerce(const field_desc<Row>& f, const value& v, timestamp now) {
   const auto fail = [&]() -> error {
     return invalid_field_value(schema_of<Row>().model, f.name, expected_operand(f.kind));
   };
@@ -241,7 +242,7 @@ operand coerce(const field_desc<Row>& f, const value& v) {
     case field_kind::time:
       if (const auto* t = std::get_if<timestamp>(&v)) return *t;
       if (const auto* s = std::get_if<std::string>(&v)) {
-        if (auto t = parse_time_operand(*s)) return *t;
+        if (auto t = parse_time_operand(*s, now)) return *t;
       }
       break;
     case field_kind::json:
@@ -254,7 +255,7 @@ operand coerce(const field_desc<Row>& f, const value& v) {
 }
 
 template <class Row>
-pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) {
+pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f, timestamp now) {
   const auto& s = schema_of<Row>();
   auto p = std::make_unique<condition_pred<Row>>();
   p->field = &f;
@@ -292,7 +293,7 @@ pred_ptr<Row> compile_condition(const filter_node& n, const field_desc<Row>& f) 
     default:
       break;
   }
-  for (const auto& v : n.operands) p->operands.push_back(coerce(f, v));
+  for (const auto& v : n.operands) p->operands.push_back(coerce(f, v, now));
   // A metadata column's list is compared one by one, as jsonb (compare_cell).
   if (n.list && f.kind != field_kind::json) p->set.emplace(p->operands);
   return p;
@@ -309,7 +310,7 @@ bool names_other_than_id(const filter_node& n) {
 }
 
 template <class Row>
-pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, bool hide_deleted,
+pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, const compile_context& cx,
                                bool negated = false) {
   return with_entity(rel.target, [&](auto target) -> pred_ptr<Row> {
     using Target = typename decltype(target)::type;
@@ -317,8 +318,8 @@ pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, b
     p->relation = rel.kind;
     p->negated = negated;
     if (n.k == kind::nested) {
-      p->hides_deleted = hide_deleted && names_other_than_id(n.children[0].node());
-      p->sub = compile<Target>(n.children[0].node(), hide_deleted);
+      p->hides_deleted = cx.joins_hide_deleted && names_other_than_id(n.children[0].node());
+      p->sub = compile<Target>(n.children[0].node(), cx);
     } else {
       // A relation compared with ids: {groups: "cusgroup_1"} or {groups: [..]}.
       if (!(n.op == filter_op::eq || n.op == filter_op::in))
@@ -326,7 +327,7 @@ pred_ptr<Row> compile_relation(const filter_node& n, const relation_desc& rel, b
                                   "an id, a list of ids or a filter");
       filter_node by_id = n;
       by_id.field = "id";
-      p->sub = compile<Target>(by_id, hide_deleted);
+      p->sub = compile<Target>(by_id, cx);
     }
     return p;
   });
@@ -351,7 +352,7 @@ bool is_member_test(const filter_node& n, filter_op one, filter_op list) {
 // reported before merging.
 template <class Row>
 void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compiled,
-                       bool hide_deleted) {
+                       const compile_context& cx) {
   const bool any = n.k == kind::or_;
   const filter_op one = any ? filter_op::eq : filter_op::ne;
   const filter_op list = any ? filter_op::in : filter_op::nin;
@@ -385,7 +386,7 @@ void merge_memberships(const filter_node& n, std::vector<pred_ptr<Row>>& compile
     ++g.count;
   }
   for (auto& g : groups)
-    if (g.count > 1) compiled[g.first] = compile<Row>(g.merged, hide_deleted);
+    if (g.count > 1) compiled[g.first] = compile<Row>(g.merged, cx);
   std::size_t kept = 0;
   for (std::size_t k = 0; k < compiled.size(); ++k)
     if (!dropped[k]) compiled[kept++] = std::move(compiled[k]);
@@ -410,9 +411,9 @@ bool has_relation_filter(const filter_node& n) {
 // row (or, without one, the row of nulls of a left join) that fails their condition. A filter
 // without relation filters is negated whole.
 template <class Row>
-pred_ptr<Row> compile_negated(const filter_node& n, bool hide_deleted) {
+pred_ptr<Row> compile_negated(const filter_node& n, const compile_context& cx) {
   const auto negate_whole = [&]() -> pred_ptr<Row> {
-    auto child = compile<Row>(n, hide_deleted);
+    auto child = compile<Row>(n, cx);
     // $not of no condition is no condition, as Medusa drops it (`{"$not": {}}` matches every
     // row; decision D25).
     if (dynamic_cast<const all_pred<Row>*>(child.get())) return child;
@@ -429,7 +430,7 @@ pred_ptr<Row> compile_negated(const filter_node& n, bool hide_deleted) {
       for (const auto& c : n.children) {
         // A sub-filter that is no condition is dropped (D25) before the negation applies: its
         // negation compiles to no condition too.
-        auto child = compile_negated<Row>(c.node(), hide_deleted);
+        auto child = compile_negated<Row>(c.node(), cx);
         if (!dynamic_cast<const all_pred<Row>*>(child.get()))
           p->children.push_back(std::move(child));
       }
@@ -437,17 +438,17 @@ pred_ptr<Row> compile_negated(const filter_node& n, bool hide_deleted) {
       return p;
     }
     case kind::not_:
-      return compile<Row>(n.children[0].node(), hide_deleted);
+      return compile<Row>(n.children[0].node(), cx);
     default:
       // A relation filter (has_relation_filter).
-      return compile_relation<Row>(n, *schema_of<Row>().relation(n.field), hide_deleted, true);
+      return compile_relation<Row>(n, *schema_of<Row>().relation(n.field), cx, true);
   }
 }
 
 }  // namespace
 
 template <class Row>
-pred_ptr<Row> compile(const filter_node& n, bool hide_deleted) {
+pred_ptr<Row> compile(const filter_node& n, const compile_context& cx) {
   const auto& s = schema_of<Row>();
   switch (n.k) {
     case kind::all:
@@ -460,8 +461,8 @@ pred_ptr<Row> compile(const filter_node& n, bool hide_deleted) {
       auto p = std::make_unique<combine_pred<Row>>();
       p->stop = n.k == kind::and_ ? tri::no : tri::yes;
       for (const auto& c : n.children)
-        if (c.node().k != kind::all) p->children.push_back(compile<Row>(c.node(), hide_deleted));
-      merge_memberships(n, p->children, hide_deleted);
+        if (c.node().k != kind::all) p->children.push_back(compile<Row>(c.node(), cx));
+      merge_memberships(n, p->children, cx);
       std::erase_if(p->children, [](const pred_ptr<Row>& c) {
         return dynamic_cast<const all_pred<Row>*>(c.get()) != nullptr;
       });
@@ -469,7 +470,7 @@ pred_ptr<Row> compile(const filter_node& n, bool hide_deleted) {
       return p;
     }
     case kind::not_:
-      return compile_negated<Row>(n.children[0].node(), hide_deleted);
+      return compile_negated<Row>(n.children[0].node(), cx);
     case kind::search: {
       auto p = std::make_unique<search_pred<Row>>();
       for (const auto& f : s.fields)
@@ -482,7 +483,7 @@ pred_ptr<Row> compile(const filter_node& n, bool hide_deleted) {
     case kind::condition:
     case kind::nested: {
       if (const auto* rel = s.relation(n.field))
-        return compile_relation<Row>(n, *rel, hide_deleted);
+        return compile_relation<Row>(n, *rel, cx);
       const auto* f = s.field(n.field);
       if (!f) throw unknown_field(s.model, n.field);
       if (n.k == kind::nested) {
@@ -495,7 +496,7 @@ pred_ptr<Row> compile(const filter_node& n, bool hide_deleted) {
         p->sub = compile_json(n.children[0].node(), s.model, n.field);
         return p;
       }
-      return compile_condition<Row>(n, *f);
+      return compile_condition<Row>(n, *f, cx.now);
     }
   }
   return std::make_unique<all_pred<Row>>();
@@ -543,13 +544,13 @@ void check_keys_in_order(const filter_node& root, bool deleting) {
   visit(visit, root, true);
 }
 
-template pred_ptr<customer_row> compile<customer_row>(const filter_node&, bool);
+template pred_ptr<customer_row> compile<customer_row>(const filter_node&, const compile_context&);
 template void check_keys_in_order<customer_row>(const filter_node&, bool);
-template pred_ptr<group_row> compile<group_row>(const filter_node&, bool);
+template pred_ptr<group_row> compile<group_row>(const filter_node&, const compile_context&);
 template void check_keys_in_order<group_row>(const filter_node&, bool);
-template pred_ptr<address_row> compile<address_row>(const filter_node&, bool);
+template pred_ptr<address_row> compile<address_row>(const filter_node&, const compile_context&);
 template void check_keys_in_order<address_row>(const filter_node&, bool);
-template pred_ptr<membership_row> compile<membership_row>(const filter_node&, bool);
+template pred_ptr<membership_row> compile<membership_row>(const filter_node&, const compile_context&);
 template void check_keys_in_order<membership_row>(const filter_node&, bool);
 
 }  // namespace customerdb::detail

@@ -30,12 +30,20 @@ struct pred {
 template <class Row>
 using pred_ptr = std::unique_ptr<const pred<Row>>;
 
-// Compiles the filter `n` over rows of `Row`; with `joins_hide_deleted`, a relation filter
-// that names a field other than `id` skips soft-deleted related rows (Medusa v2 joins the
-// related table there, and its join skips them). Throws invalid_data for unknown fields and
-// relations, wrong operand types and invalid regular expressions.
+// What a filter compiles against, besides its entity's schema.
+struct compile_context {
+  // A relation filter that names a field other than `id` skips soft-deleted related rows
+  // (Medusa v2 joins the related table there, and its join skips them).
+  bool joins_hide_deleted = false;
+  // The call's time: what `now`, `today`, `tomorrow` and `yesterday` in a timestamp operand
+  // mean (time_operand.hpp).
+  timestamp now{};
+};
+
+// Compiles the filter `n` over rows of `Row` in `cx`. Throws invalid_data for unknown fields
+// and relations, wrong operand types and invalid regular expressions.
 template <class Row>
-pred_ptr<Row> compile(const filter_node& n, bool joins_hide_deleted);
+pred_ptr<Row> compile(const filter_node& n, const compile_context& cx);
 
 // Medusa v2's first check of a filter: its keys in order, each either a field or relation of
 // `Row` or a `q` where q is accepted (as check_search_placement), so that of an unknown key and

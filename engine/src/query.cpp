@@ -162,7 +162,8 @@ query_result<Row> run_query(const view& v, const filter& given, const find_confi
   // filter through the related rows' fields does not.
   const bool joins_hide_deleted = d == dialect::v2 && !config.with_deleted;
   pred_ptr<Row> predicate;
-  if (d == dialect::v2) predicate = compile<Row>(root, joins_hide_deleted);
+  const compile_context cx{.joins_hide_deleted = joins_hide_deleted, .now = v.call_time()};
+  if (d == dialect::v2) predicate = compile<Row>(root, cx);
   const bool paged = qk == query_kind::list || qk == query_kind::list_and_count;
   const page_window window = paged ? window_of(config, has_top_level_id(root), d) : page_window{};
   const std::size_t skip = window.skip;
@@ -175,7 +176,7 @@ query_result<Row> run_query(const view& v, const filter& given, const find_confi
       (d == dialect::v1 ? names_anywhere(root, "deleted_at") : qk == query_kind::delete_selector);
   if (!predicate) {
     check_v1_documents<Row>(root);
-    predicate = compile<Row>(root, joins_hide_deleted);
+    predicate = compile<Row>(root, cx);
   }
   const auto order = compile_order<Row>(config, config.with_deleted);
   if (paged) check_metadata_order<Row>(root, order, window);

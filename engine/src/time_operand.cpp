@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <utility>
 
 #include "sql_words.hpp"
 
@@ -63,18 +64,40 @@ bool zone(reader& r, int& offset_minutes) noexcept {
   return true;
 }
 
+// Reads a date word at the start of `r` (today, tomorrow, yesterday, in any case, then the end
+// or white space) into `date`, the day it names in UTC from `now`. False when none is there.
+bool date_word(reader& r, timestamp now, std::chrono::year_month_day& date) noexcept {
+  using namespace std::chrono;
+  static constexpr std::pair<std::string_view, int> words[] = {
+      {"today", 0}, {"tomorrow", 1}, {"yesterday", -1}};
+  for (const auto& [word, offset] : words) {
+    if (r.s.size() < word.size() || !is_keyword(r.s.substr(0, word.size()), word)) continue;
+    if (r.s.size() > word.size() && !is_sql_space(r.s[word.size()])) continue;
+    r.at = word.size();
+    date = year_month_day{floor<days>(now) + days{offset}};
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-std::optional<timestamp> parse_time_operand(std::string_view text) noexcept {
+std::optional<timestamp> parse_time_operand(std::string_view text, timestamp now) noexcept {
   using namespace std::chrono;
   const std::string_view s = trim_sql_space(text);
   if (is_keyword(s, "epoch")) return timestamp{};
   if (is_keyword(s, "infinity")) return timestamp::max();
   if (is_keyword(s, "-infinity")) return timestamp::min();
+  if (is_keyword(s, "now")) return now;
 
   reader r{s};
   int y = 0, mo = 0, d = 0;
-  if (s.size() >= 8 && r.number(8, 8, y) && (r.done() || !is_digit(r.peek()))) {
+  year_month_day word_date;
+  if (date_word(r, now, word_date)) {
+    y = static_cast<int>(word_date.year());
+    mo = static_cast<int>(static_cast<unsigned>(word_date.month()));
+    d = static_cast<int>(static_cast<unsigned>(word_date.day()));
+  } else if (s.size() >= 8 && r.number(8, 8, y) && (r.done() || !is_digit(r.peek()))) {
     d = y % 100;  // YYYYMMDD
     mo = y / 100 % 100;
     y /= 10000;

@@ -33,6 +33,10 @@ class view {
   // Counts the rows visited from now on against `budget` (null: none). Not thread-safe: the
   // call that owns the view sets it.
   void count_against(call_budget* budget) noexcept { budget_ = budget; }
+  // The time of the call the view serves, by the module's clock: what `now` and `today` in a
+  // filter's timestamp operand mean. The epoch until the engine sets it for a call.
+  void set_call_time(timestamp t) noexcept { call_time_ = t; }
+  timestamp call_time() const noexcept { return call_time_; }
   // Counts one row visited by the caller (see call_budget::tick).
   void tick() const {
     if (budget_) budget_->tick();
@@ -144,6 +148,7 @@ class view {
   const store* store_;
   const write_set* writes_;
   call_budget* budget_ = nullptr;
+  timestamp call_time_{};
 };
 
 template <class Row, class F>
