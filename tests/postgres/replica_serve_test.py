@@ -195,11 +195,12 @@ class ReplicaServe(unittest.TestCase):
             self.assertIsInstance(report["lastApplyLagMs"], int)
 
     @staticmethod
-    def streaming_stats(rpc: RpcServer, customers: int,
-                        transactions: int = 0) -> Callable[[], Any]:
-        """A check for wait_for: stats once the replica streams, the store holds `customers` and
-        the replica has counted at least `transactions` (its figures follow the store's commit
-        by a moment)."""
+    def streaming_stats(rpc: RpcServer, customers: int, transactions: int = 0,
+                        lag: bool = False) -> Callable[[], Any]:
+        """A check for wait_for: stats once the replica streams, the store holds `customers`,
+        the replica has counted at least `transactions` and, with `lag`, has measured the lag of
+        an applied transaction. Its figures follow the store's commit by a moment: the counts
+        come before the rows are visible, the lag after."""
         def check() -> Any:
             stats = rpc.call("stats")
             replica = stats["replica"]
@@ -207,7 +208,8 @@ class ReplicaServe(unittest.TestCase):
                 raise AssertionError(f"the replica is stale: {replica['lastError']}")
             return stats if replica["state"] == "streaming" and \
                 stats["customers"] == customers and \
-                replica["transactionsApplied"] >= transactions else None
+                replica["transactionsApplied"] >= transactions and \
+                (not lag or replica["lastApplyLagMs"] is not None) else None
         return check
 
     def test_rpc_copies_streams_and_refuses_writes(self) -> None:
@@ -225,7 +227,8 @@ class ReplicaServe(unittest.TestCase):
             new = wait_for("the inserted row", lambda: rpc.respond("retrieve", "cus_new")
                            .get("result"))
             self.assertEqual(new["email"], "cus_new@example.com")
-            report = wait_for("the replica's figures", self.streaming_stats(rpc, 3, 1))["replica"]
+            report = wait_for("the replica's figures",
+                              self.streaming_stats(rpc, 3, 1, lag=True))["replica"]
             self.check_report(report)
             self.assertGreaterEqual(report["transactionsApplied"], 1)
             self.assertGreaterEqual(report["changesApplied"], 1)
