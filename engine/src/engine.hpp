@@ -96,8 +96,7 @@ class engine final : private persistence::table_source {
     }
     committed_read session(*this);
     call_budget paced(c.deadline, cancelled_, &session);
-    session.read_view().count_against(&paced);
-    session.read_view().set_call_time(now());
+    session.read_view().serve(&paced, now());
     return std::forward<F>(f)(std::as_const(session.read_view()));
   }
 
@@ -132,8 +131,7 @@ class engine final : private persistence::table_source {
         {
           std::lock_guard writer(writer_);
           write_view t(store_);
-          t.count_against(&budget);
-          t.set_call_time(now());
+          t.serve(&budget, now());
           std::forward<F>(f)(t);
           sequence = publish(t);
         }
@@ -142,8 +140,7 @@ class engine final : private persistence::table_source {
         auto r = [&] {
           std::lock_guard writer(writer_);
           write_view t(store_);
-          t.count_against(&budget);
-          t.set_call_time(now());
+          t.serve(&budget, now());
           auto r = std::forward<F>(f)(t);
           sequence = publish(t);
           return r;
@@ -196,14 +193,14 @@ class engine final : private persistence::table_source {
     budget.check();
     return budget;
   }
-  // Counts the rows a transaction's view visits against one call's budget, for that call.
+  // Serves one call with a transaction's view: its rows count against the call's budget, and
+  // its time is the call's, for that call.
   class counted_against {
    public:
     counted_against(write_view& v, call_budget& budget, timestamp call_time) : view_(v) {
-      v.count_against(&budget);
-      v.set_call_time(call_time);
+      v.serve(&budget, call_time);
     }
-    ~counted_against() { view_.count_against(nullptr); }
+    ~counted_against() { view_.serve(nullptr, timestamp{}); }
     counted_against(const counted_against&) = delete;
     counted_against& operator=(const counted_against&) = delete;
 

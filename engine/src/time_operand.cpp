@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <utility>
 
 #include "sql_words.hpp"
@@ -65,8 +66,8 @@ bool zone(reader& r, int& offset_minutes) noexcept {
 }
 
 // Reads a date word at the start of `r` (today, tomorrow, yesterday, in any case, then the end
-// or white space) into `date`, the day it names in UTC from `now`. False when none is there.
-bool date_word(reader& r, timestamp now, std::chrono::year_month_day& date) noexcept {
+// or white space): the day it names in UTC from `now`. nullopt when none is there.
+std::optional<std::chrono::year_month_day> date_word(reader& r, timestamp now) noexcept {
   using namespace std::chrono;
   static constexpr std::pair<std::string_view, int> words[] = {
       {"today", 0}, {"tomorrow", 1}, {"yesterday", -1}};
@@ -74,30 +75,17 @@ bool date_word(reader& r, timestamp now, std::chrono::year_month_day& date) noex
     if (r.s.size() < word.size() || !is_keyword(r.s.substr(0, word.size()), word)) continue;
     if (r.s.size() > word.size() && !is_sql_space(r.s[word.size()])) continue;
     r.at = word.size();
-    date = year_month_day{floor<days>(now) + days{offset}};
-    return true;
+    return year_month_day{floor<days>(now) + days{offset}};
   }
-  return false;
+  return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<timestamp> parse_time_operand(std::string_view text, timestamp now) noexcept {
+// Reads a numeric date at the start of `r`: YYYYMMDD, or YYYY-M-D or YYYY/M/D (one or two
+// digits for month and day). nullopt when none is there or it names no day.
+std::optional<std::chrono::year_month_day> numeric_date(reader& r) noexcept {
   using namespace std::chrono;
-  const std::string_view s = trim_sql_space(text);
-  if (is_keyword(s, "epoch")) return timestamp{};
-  if (is_keyword(s, "infinity")) return timestamp::max();
-  if (is_keyword(s, "-infinity")) return timestamp::min();
-  if (is_keyword(s, "now")) return now;
-
-  reader r{s};
   int y = 0, mo = 0, d = 0;
-  year_month_day word_date;
-  if (date_word(r, now, word_date)) {
-    y = static_cast<int>(word_date.year());
-    mo = static_cast<int>(static_cast<unsigned>(word_date.month()));
-    d = static_cast<int>(static_cast<unsigned>(word_date.day()));
-  } else if (s.size() >= 8 && r.number(8, 8, y) && (r.done() || !is_digit(r.peek()))) {
+  if (r.s.size() >= 8 && r.number(8, 8, y) && (r.done() || !is_digit(r.peek()))) {
     d = y % 100;  // YYYYMMDD
     mo = y / 100 % 100;
     y /= 10000;
@@ -112,6 +100,23 @@ std::optional<timestamp> parse_time_operand(std::string_view text, timestamp now
   const year_month_day date{year{y}, month{static_cast<unsigned>(mo)},
                             day{static_cast<unsigned>(d)}};
   if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+}  // namespace
+
+std::optional<timestamp> parse_time_operand(std::string_view text, timestamp now) noexcept {
+  using namespace std::chrono;
+  const std::string_view s = trim_sql_space(text);
+  if (is_keyword(s, "epoch")) return timestamp{};
+  if (is_keyword(s, "infinity")) return timestamp::max();
+  if (is_keyword(s, "-infinity")) return timestamp::min();
+  if (is_keyword(s, "now")) return now;
+
+  reader r{s};
+  auto date = date_word(r, now);
+  if (!date) date = numeric_date(r);
+  if (!date) return std::nullopt;
 
   int h = 0, mi = 0, sec = 0, ms = 0, offset_minutes = 0;
   const bool time_follows = r.take('T') || r.take('t');
@@ -148,7 +153,7 @@ std::optional<timestamp> parse_time_operand(std::string_view text, timestamp now
   }
   if (!r.done() && !zone(r, offset_minutes)) return std::nullopt;
   if (!r.done()) return std::nullopt;
-  return timestamp{sys_days{date}} + hours{h} + minutes{mi} + seconds{sec} + milliseconds{ms} -
+  return timestamp{sys_days{*date}} + hours{h} + minutes{mi} + seconds{sec} + milliseconds{ms} -
          minutes{offset_minutes};
 }
 

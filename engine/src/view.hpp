@@ -30,12 +30,14 @@ class view {
  public:
   view(const store& s, const write_set* writes) : store_(&s), writes_(writes) {}
 
-  // Counts the rows visited from now on against `budget` (null: none). Not thread-safe: the
-  // call that owns the view sets it.
-  void count_against(call_budget* budget) noexcept { budget_ = budget; }
-  // The time of the call the view serves, by the module's clock: what `now` and `today` in a
-  // filter's timestamp operand mean. The epoch until the engine sets it for a call.
-  void set_call_time(timestamp t) noexcept { call_time_ = t; }
+  // The call the view serves from now on: the rows visited count against `budget` (null:
+  // none), and `call_time`, by the module's clock, is what `now` and `today` in a filter's
+  // timestamp operand mean (the epoch until the engine sets it). Not thread-safe: the call that
+  // owns the view sets it.
+  void serve(call_budget* budget, timestamp call_time) noexcept {
+    budget_ = budget;
+    call_time_ = call_time;
+  }
   timestamp call_time() const noexcept { return call_time_; }
   // Counts one row visited by the caller (see call_budget::tick).
   void tick() const {

@@ -185,7 +185,7 @@ filter decode_filter_in(const json::value& v, std::string_view path, filter_plac
 
 }  // namespace
 
-value decode_value(const json::value& v, std::string_view path) {
+value decode_value(const json::value& v, std::string_view /*path*/) {
   switch (v.kind()) {
     case json::kind::null:
       return nullptr;
@@ -202,10 +202,11 @@ value decode_value(const json::value& v, std::string_view path) {
       return std::string(v.get_string());
     case json::kind::array:
     case json::kind::object:
-      // The engine decides where a document may stand (a metadata column's operand).
-      return json_literal(v);
+      break;
   }
-  fail(path, "must be null, a boolean, a number, a string, an array or an object");
+  // An array or object: the engine decides where a document may stand (a metadata column's
+  // operand).
+  return json_literal(v);
 }
 
 filter decode_filter(const json::value& v, std::string_view path) {

@@ -69,7 +69,8 @@ soft_delete_config decode_soft_delete_config(const boost::json::value& v, std::s
 // (invalid_params).
 filter decode_filter(const boost::json::value& v, std::string_view path);
 
-// An operand: null, bool, number or string; an array or object as a json_literal.
+// An operand: null, bool, number or string; an array or object as a json_literal. Every JSON
+// value is one, so `path` (the shape decode_array calls with) names nothing.
 value decode_value(const boost::json::value& v, std::string_view path);
 // An array of strings (ids, keys).
 std::vector<std::string> decode_string_array(const boost::json::value& v, std::string_view path);
