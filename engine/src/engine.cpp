@@ -341,18 +341,19 @@ std::uint64_t engine::publish(const write_view& t, std::optional<std::uint64_t> 
 
 std::uint64_t engine::mark() {
   check_writable();
-  std::lock_guard writer(writer_);
-  mark_.emplace(store_.sequence);
-  return store_.sequence;
+  return writer_.run([&] {
+    mark_.emplace(store_.sequence);
+    return store_.sequence;
+  });
 }
 
 std::size_t engine::rewind() {
   check_writable();
   std::uint64_t sequence = 0;
   std::size_t restored = 0;
-  {
-    std::lock_guard writer(writer_);
-    if (!mark_) throw error(error_code::not_allowed, "There is no mark to rewind to: call mark first");
+  writer_.run([&] {
+    if (!mark_)
+      throw error(error_code::not_allowed, "There is no mark to rewind to: call mark first");
     write_view t(store_);
     mark_->undo_into(t);
     restored = t.touched().size();
@@ -366,7 +367,7 @@ std::size_t engine::rewind() {
       throw;
     }
     mark_.emplace(log->sequence());
-  }
+  });
   committed(sequence);
   return restored;
 }
@@ -375,8 +376,7 @@ std::size_t engine::clear() {
   check_writable();
   std::uint64_t sequence = 0;
   std::size_t erased = 0;
-  {
-    std::lock_guard writer(writer_);
+  writer_.run([&] {
     write_view t(store_);
     const auto erase_all = [&]<class Row>(const table_for_t<Row>& table) {
       table.scan(false, false, [&](const slot<Row>& s) {
@@ -390,7 +390,7 @@ std::size_t engine::clear() {
     erase_all.operator()<group_row>(store_.groups);
     erased = t.touched().size();
     sequence = publish(t);
-  }
+  });
   committed(sequence);
   return erased;
 }
@@ -403,8 +403,7 @@ std::shared_ptr<transaction> engine::begin(const transaction_options& options) {
 void engine::commit(transaction& tx) {
   std::unique_lock call = enter(tx);
   std::uint64_t sequence = 0;
-  {
-    std::lock_guard writer(writer_);
+  writer_.run([&] {
     try {
       validate(tx.writes, tx.begin_sequence);
       sequence = publish(tx.writes);
@@ -414,7 +413,7 @@ void engine::commit(transaction& tx) {
       throw;
     }
     tx.state = transaction::status::committed;
-  }
+  });
   committed(sequence);
 }
 

@@ -6,19 +6,22 @@
 // a sort or an answer) it lets a waiting commit in and goes on reading the state it began with
 // (pinned_reads.hpp). `writer_` lets one writer at a time (an auto-commit call or a commit)
 // change the store, so an auto-commit call reads a store that cannot change under it, without
-// holding the latch, and a commit validates against a stable store. Calls inside an explicit
-// transaction read under the shared latch and write to the transaction's private write set.
+// holding the latch, and a commit validates against a stable store. It is a write_combiner:
+// writers that arrive while one writes leave their step (the call's work and its publication)
+// to that one, which runs them in turn, instead of waking one after another as a mutex would.
+// Calls inside an explicit transaction read under the shared latch and write to the
+// transaction's private write set.
 // Every call counts its work against its budget (call_budget.hpp: deadline, cancellation).
 // Thread-safe.
 //
 // Persistence hangs off the commit path (customerdb/persistence/): with a data directory,
 // `durable_` (a persistence::durable_store) recovers the store at construction, and is the
 // commit hook: each commit's changes are handed to it (appended to the journal) before they are
-// published, and the commit waits for durability after it released `writer_`, so that
-// concurrent commits share fsyncs. A directory opened read-only is recovered by `read_only_`
-// instead, which as the commit hook refuses every commit; one opened as a copy
+// published, and the commit waits for durability on its caller's thread after its step left
+// `writer_`, so that concurrent commits share fsyncs. A directory opened read-only is recovered
+// by `read_only_` instead, which as the commit hook refuses every commit; one opened as a copy
 // (persistence_options::copy_on_open) is recovered the same way and then has no hook. For
-// snapshots the engine is persistence's table_source: a read fixes a cut under `writer_` and
+// snapshots the engine is persistence's table_source: a read fixes a cut inside `writer_` and
 // reads view_, a snapshot_cut of the store, in short chunks under the shared latch; commits keep
 // before-images for it (snapshots.cpp).
 #pragma once
@@ -45,6 +48,7 @@
 #include "snapshot_cut.hpp"
 #include "undo_log.hpp"
 #include "view.hpp"
+#include "write_combiner.hpp"
 
 namespace customerdb::persistence {
 class commit_hook;
@@ -127,24 +131,24 @@ class engine final : private persistence::table_source {
       }
     } else {
       std::uint64_t sequence = 0;
-      if constexpr (std::is_void_v<result>) {
-        {
-          std::lock_guard writer(writer_);
-          write_view t(store_);
-          t.serve(&budget, now());
-          std::forward<F>(f)(t);
+      // Possibly on the thread of another writer (write_combiner): `f` and the budget stay here.
+      const auto step = [&] {
+        write_view t(store_);
+        t.serve(&budget, now());
+        if constexpr (std::is_void_v<result>) {
+          f(t);
           sequence = publish(t);
-        }
-        committed(sequence);
-      } else {
-        auto r = [&] {
-          std::lock_guard writer(writer_);
-          write_view t(store_);
-          t.serve(&budget, now());
-          auto r = std::forward<F>(f)(t);
+        } else {
+          auto r = f(t);
           sequence = publish(t);
           return r;
-        }();
+        }
+      };
+      if constexpr (std::is_void_v<result>) {
+        writer_.run(step);
+        committed(sequence);
+      } else {
+        auto r = writer_.run(step);
         committed(sequence);
         return r;
       }
@@ -154,9 +158,10 @@ class engine final : private persistence::table_source {
   // Runs f(const view&) over the committed state while no commit can run; readers go on.
   template <class F>
   auto read_quiesced(F&& f) const {
-    std::lock_guard writer(writer_);
-    const view v(store_, nullptr);
-    return std::forward<F>(f)(v);
+    return writer_.run_here([&] {
+      const view v(store_, nullptr);
+      return f(v);
+    });
   }
 
   // Adds every row of `rows` (new rows, unpublished) as one commit. Throws invalid_data for an
@@ -278,13 +283,13 @@ class engine final : private persistence::table_source {
   // Locks `tx` for one call; throws conflict when it expired or ended.
   std::unique_lock<std::mutex> enter(transaction& tx) const;
   // Checks that no row `t` wrote was changed by a commit after `begin_sequence`, that the rows
-  // it refers to still exist, and the unique rules. REQUIRES: writer_ held.
+  // it refers to still exist, and the unique rules. REQUIRES: run by writer_.
   void validate(const write_view& t, std::uint64_t begin_sequence) const;
   // Hands `t` to the commit hook and applies it to the store under the exclusive latch;
   // returns the commit's sequence, 0 when `t` wrote nothing and there is no source position.
   // With a source position (a replicated commit) the commit carries it, and the store's
   // position is it once published. Throws io_error when the journal append fails; nothing is
-  // published then. REQUIRES: writer_ held.
+  // published then. REQUIRES: run by writer_.
   std::uint64_t publish(const write_view& t,
                         std::optional<std::uint64_t> source_position = std::nullopt);
   // After a commit published as `sequence` (0: none), with writer_ released: the hook waits
@@ -292,18 +297,18 @@ class engine final : private persistence::table_source {
   // snapshots.
   void committed(std::uint64_t sequence);
 
-  // persistence::table_source: fixes a cut under writer_ and starts view_ (snapshots.cpp).
+  // persistence::table_source: fixes a cut inside writer_ and starts view_ (snapshots.cpp).
   std::unique_ptr<persistence::table_reader> begin_read(
       const std::function<bool(const persistence::table_cut&)>& at_cut) override;
   class cut_reader;  // reads view_ for persistence (snapshots.cpp)
 
   mutable latch latch_;
-  mutable std::mutex writer_;
+  mutable write_combiner writer_;
   std::atomic<bool> cancelled_{false};   // cancel_calls()
   std::atomic<int> writers_waiting_{0};  // commits waiting for the exclusive latch
   mutable pinned_reads pinned_;          // reads that gave way to commits
   mutable read_slots long_reads_;        // long reads working at once
-  std::optional<undo_log> mark_;         // the state at the mark (mark()); under writer_
+  std::optional<undo_log> mark_;         // the state at the mark (mark()); inside writer_
   store store_;
   std::function<timestamp()> clock_;
   std::string replica_of_;  // module_options::replica_of; empty: writable

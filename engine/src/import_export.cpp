@@ -11,7 +11,6 @@
 #include <array>
 #include <atomic>
 #include <iterator>
-#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -245,8 +244,7 @@ void engine::import(row_batch rows, const import_options& options) {
   progress_meter meter(options.progress);
   const bool in_snapshot = options.snapshot_instead_of_journal && durable_;
   std::uint64_t sequence = 0;
-  {
-    std::lock_guard writer(writer_);
+  writer_.run_here([&] {
     sequence = store_.sequence + 1;
     if (mark_) {  // a rewind removes the rows again
       mark_->keep_absent(rows.groups);
@@ -316,7 +314,7 @@ void engine::import(row_batch rows, const import_options& options) {
     }
     store_.sequence = sequence;
     if (options.source_position) store_.source_position = options.source_position;
-  }
+  });
   committed(sequence);
   if (in_snapshot) {
     meter.start("snapshot", total);

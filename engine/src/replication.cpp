@@ -2,7 +2,6 @@
 // of every other write to a replica (module_options::replica_of).
 #include <fmt/format.h>
 
-#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -63,12 +62,11 @@ void engine::check_writable() const {
 
 void engine::apply_replicated(const replicated_transaction& tx) {
   std::uint64_t sequence = 0;
-  {
-    std::lock_guard writer(writer_);
+  writer_.run([&] {
     write_view t(store_);
     for (const auto& change : tx.changes()) std::visit(change_applier{t}, change);
     sequence = publish(t, tx.source_position);
-  }
+  });
   committed(sequence);
 }
 

@@ -7,8 +7,8 @@
 // cut. Rows published after the cut carry a newer version and are skipped.
 //
 // Thread-compatible; the engine's latch orders the calls: start() and stop() run while no
-// commit can publish (writer mutex held), before_write() under the exclusive latch, and
-// next_chunk() under the shared latch from the one snapshot thread.
+// commit can publish (inside the engine's write_combiner), before_write() under the exclusive
+// latch, and next_chunk() under the shared latch from the one snapshot thread.
 #pragma once
 
 #include <cstddef>

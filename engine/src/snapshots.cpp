@@ -1,10 +1,9 @@
 // engine: the store as persistence reads it for a snapshot (persistence::table_source). The cut
-// is fixed under the writer mutex; each table is then read through the read view in chunks of
-// `chunk_rows` rows, each under the shared latch for a few tens of microseconds, so commits wait
-// at most that long, and copied into records (rows keep their text packed: packed_text.hpp)
-// with no latch held. Persistence writes the records to the file.
+// is fixed while no writer runs (inside the engine's write_combiner); each table is then read
+// through the read view in chunks of `chunk_rows` rows, each under the shared latch for a few
+// tens of microseconds, so commits wait at most that long, and copied into records (rows keep
+// their text packed: packed_text.hpp) with no latch held. Persistence writes the records to the file.
 #include <memory>
-#include <mutex>
 #include <shared_mutex>
 #include <vector>
 
@@ -20,11 +19,10 @@ constexpr std::size_t chunk_rows = 512;
 // A read of the cut view_ holds; ends it when destroyed.
 class engine::cut_reader final : public persistence::table_reader {
  public:
-  // REQUIRES: e.writer_ held (the cut's position is read here).
+  // REQUIRES: run by e.writer_ (the cut's position is read here).
   explicit cut_reader(engine& e) : engine_(e), source_position_(e.store_.source_position) {}
   ~cut_reader() override {
-    std::lock_guard writer(engine_.writer_);
-    engine_.view_.stop();
+    engine_.writer_.run([this] { engine_.view_.stop(); });
   }
   cut_reader(const cut_reader&) = delete;
   cut_reader& operator=(const cut_reader&) = delete;
@@ -73,19 +71,21 @@ class engine::cut_reader final : public persistence::table_reader {
 
 std::unique_ptr<persistence::table_reader> engine::begin_read(
     const std::function<bool(const persistence::table_cut&)>& at_cut) {
-  std::lock_guard writer(writer_);
-  persistence::table_cut cut;
-  cut.sequence = store_.sequence;
-  cut.rows = {store_.groups.size(), store_.customers.size(), store_.addresses.size(),
-              store_.memberships.size()};
-  if (!at_cut(cut)) return nullptr;
-  view_.start(cut.sequence);
-  try {
-    return std::make_unique<cut_reader>(*this);
-  } catch (...) {
-    view_.stop();
-    throw;
-  }
+  // On this thread: at_cut is persistence's.
+  return writer_.run_here([&]() -> std::unique_ptr<persistence::table_reader> {
+    persistence::table_cut cut;
+    cut.sequence = store_.sequence;
+    cut.rows = {store_.groups.size(), store_.customers.size(), store_.addresses.size(),
+                store_.memberships.size()};
+    if (!at_cut(cut)) return nullptr;
+    view_.start(cut.sequence);
+    try {
+      return std::make_unique<cut_reader>(*this);
+    } catch (...) {
+      view_.stop();
+      throw;
+    }
+  });
 }
 
 }  // namespace customerdb::detail

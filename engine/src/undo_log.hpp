@@ -7,7 +7,7 @@
 // already; an import hands it a null image of each row it adds. Rows are immutable and shared
 // (row_ptr), so an image costs a pointer and the id, not a copy of the row.
 //
-// Thread-compatible: the engine uses it under its writer mutex.
+// Thread-compatible: the engine uses it inside its write_combiner (one writer at a time).
 #pragma once
 
 #include <cstddef>
