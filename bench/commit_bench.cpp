@@ -176,6 +176,9 @@ class counting_file_system final : public customerdb::file_system {
     }
     void truncate(std::uint64_t size) override { real_->truncate(size); }
     std::uint64_t size() const override { return real_->size(); }
+    void reserve(std::uint64_t offset, std::uint64_t length) override {
+      real_->reserve(offset, length);
+    }
 
    private:
     counting_file_system* owner_;

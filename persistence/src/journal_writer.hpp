@@ -15,9 +15,9 @@
 //             (one commit per sync) never waits; neither does the first commit after a pause
 //             longer than the delay.
 //             Each waiter waits on a word of its own: the end of a sync releases exactly the
-//             writers it covered (the first of them, which releases the next, and so on, so
-//             that they come back one by one; they return without taking the journal's mutex),
-//             and one writer it did not cover, to keep the open sync's deadline. When the
+//             writers it covered, all of them at once (they return without taking the
+//             journal's mutex, and the engine's writer runs their next commits in turn on one
+//             thread), and one writer it did not cover, to keep the open sync's deadline. When the
 //             recent fsync time is short (at most 250 µs) a waiter first yields the processor
 //             between looks at its word, for up to twice that time, and only then sleeps on it
 //             (a futex): on a virtual machine's few processors a sleep and its wake-up take
@@ -25,11 +25,19 @@
 //             sooner. This spends the waiting writers' processor time (other runnable threads
 //             still go first) to commit more often. A writer woken from its sleep never finds
 //             its commit not yet durable and sleeps again.
+//             The records are written by the syncs, not by append(): append() keeps the record
+//             in memory, and a sync writes every record kept so far in one write before its
+//             fsync. So the writers whose commits one sync covers do not each make a system
+//             call while the others wait for the engine's writer. append() first sets aside the
+//             disk space its record will take (writable_file::reserve, a megabyte at a time), so
+//             a full disk still fails the one commit, as an unbuffered write would; a sync's
+//             write that fails anyway (an I/O error) is as a failed fsync.
 //   everysec  a background thread syncs once a second when something was appended.
 //   no        only rotation of files and close() sync.
 // A failed append is cut back out of the file, so the journal stays well-formed. A failed
-// fsync leaves the durability of recent records unknown (the kernel may have dropped them), so
-// the journal then refuses every append until the module is reopened.
+// fsync, or a sync's failed write, leaves the durability of recent records unknown (the kernel
+// may have dropped them, or they were not written), so the journal then refuses every append
+// until the module is reopened.
 //
 // Thread-safe, with one appender at a time: append() and rotate() must not run concurrently
 // (the engine calls both under its writer mutex); wait_durable() and sync() may run anywhere.
@@ -74,7 +82,9 @@ class journal_writer {
   // every later append throws io_error. Does nothing for any other sequence.
   void abandon(std::uint64_t sequence) noexcept;
   // Starts a new file for the commits after the last appended one; does nothing when the
-  // current file has no records. Either way the file being appended to is then
+  // current file has no records. With `always`, first syncs what was appended (the records
+  // kept in memory are written to the file they belong to). Either way the file being appended
+  // to is then
   // journal-<last appended + 1>.log (a snapshot of that commit relies on it). Throws io_error
   // (the current file stays in use).
   void rotate();
@@ -128,6 +138,12 @@ class journal_writer {
   // whenever one of them changes. REQUIRES: `mutex_` held (or no other thread yet).
   void publish_durable_locked();
   void run_everysec();
+  // `always`: keeps `record` in pending_ for the next sync to write (see the top).
+  void keep(std::uint64_t sequence, std::string_view record);
+  // `always`: cuts the record of commit `sequence` (the last appended, at appended_at_) off
+  // pending_ or, when a sync took it, off the file once that sync ended. REQUIRES: `lock` holds
+  // mutex_.
+  void cut_kept_locked(std::unique_lock<std::mutex>& lock, std::uint64_t sequence) noexcept;
 
   file_system& fs_;
   const std::filesystem::path dir_;
@@ -156,6 +172,12 @@ class journal_writer {
   std::vector<std::shared_ptr<writable_file>> synced_retired_;
   std::uint64_t appended_ = 0;                           // last sequence appended
   std::uint64_t appended_at_ = 0;  // where its record starts in current_ (0: not in current_)
+  // `always`: the records appended and not yet taken by a sync, which writes them to current_
+  // at pending_at_ (current_'s size once the sync before it wrote); the batch the running sync
+  // writes (kept for its memory); current_'s space set aside up to reserved_.
+  std::string pending_, writing_;
+  std::uint64_t pending_at_ = 0;
+  std::uint64_t reserved_ = 0;
   std::uint64_t synced_ = 0;                             // last sequence durable
   std::uint64_t dir_changes_ = 0, dir_synced_ = 0;       // files created / made durable
   bool syncing_ = false;

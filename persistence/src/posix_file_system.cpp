@@ -62,6 +62,15 @@ class posix_writable_file final : public writable_file {
 
   std::uint64_t size() const override { return size_; }
 
+  void reserve(std::uint64_t offset, std::uint64_t length) override {
+    while (::fallocate(fd_.get(), FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
+                       static_cast<off_t>(length)) != 0) {
+      if (errno == EINTR) continue;
+      if (errno == EOPNOTSUPP || errno == ENOSYS) return;  // as the default: nothing set aside
+      fail("set aside space for", path_, errno);
+    }
+  }
+
  private:
   void write_fully(std::uint64_t offset, std::string_view data) {
     while (!data.empty()) {

@@ -1,6 +1,7 @@
-// Injected I/O failures (a failing write, fsync, rename, directory sync): the commit or the
-// snapshot fails with io_error, nothing acknowledged is lost, and a failed snapshot leaves the
-// previous one in place (persistence/src/journal_writer.cpp, snapshot_writer.cpp).
+// Injected I/O failures (a failing write, fsync, rename, directory sync, a disk too full to set
+// space aside): the commit or the snapshot fails with io_error, nothing acknowledged is lost,
+// and a failed snapshot leaves the previous one in place (persistence/src/journal_writer.cpp,
+// snapshot_writer.cpp).
 #include <fmt/format.h>
 
 #include <boost/test/unit_test.hpp>
@@ -54,10 +55,11 @@ std::string email(int i) { return "c" + std::to_string(i) + "@x.y"; }
 
 BOOST_AUTO_TEST_SUITE(io_failures)
 
+// With `everysec` (and `no`) a commit writes its record itself.
 BOOST_FIXTURE_TEST_CASE(failed_journal_write_fails_the_commit_only, fixture) {
   std::vector<record> acknowledged;
   {
-    customer_module m(options());
+    customer_module m(options(fsync_policy::everysec));
     m.create(create_customer_dto{.email = email(1)});
     fs->fail(fs_op::write, "journal");
     check_io_error([&] { m.create(create_customer_dto{.email = email(2)}); });
@@ -76,6 +78,58 @@ BOOST_FIXTURE_TEST_CASE(failed_journal_write_fails_the_commit_only, fixture) {
   customer_module again(on_disk(dir.path()));
   BOOST_CHECK(rows_of(again) == acknowledged);
   BOOST_CHECK_EQUAL(again.list().size(), 2u);
+}
+
+// With `always` a commit sets aside the space of its record when it appends it (a megabyte at a
+// time: the first commit after the journal is opened does), and the sync writes it: a full disk
+// fails the commit alone, as a failed write does under `everysec`.
+BOOST_FIXTURE_TEST_CASE(a_disk_too_full_for_the_record_fails_the_commit_only, fixture) {
+  std::vector<record> acknowledged;
+  {
+    customer_module m(options());
+    fs->fail(fs_op::reserve, "journal");
+    check_io_error([&] { m.create(create_customer_dto{.email = email(1)}); });
+    BOOST_CHECK_EQUAL(fs->failures(), 1);
+    BOOST_CHECK(m.list(where("email") == email(1)).empty());
+    BOOST_CHECK_EQUAL(m.stats().sequence, 0u);
+    m.create(create_customer_dto{.email = email(2)});  // sets the space aside
+    BOOST_CHECK_EQUAL(fs->count(fs_op::reserve, "journal"), 2);
+    m.create(create_customer_dto{.email = email(3)});  // within it
+    BOOST_CHECK_EQUAL(fs->count(fs_op::reserve, "journal"), 2);
+  }
+  {
+    customer_module m(options());  // continues the journal file: sets space aside again
+    auto tx = m.begin_transaction();
+    m.create(create_customer_dto{.email = email(4)}, tx);
+    fs->fail(fs_op::reserve, "journal");
+    check_io_error([&] { m.commit(tx); });
+    BOOST_CHECK(m.list(where("email") == email(4)).empty());
+    m.create(create_customer_dto{.email = email(5)});
+    acknowledged = rows_of(m);
+  }
+  customer_module again(on_disk(dir.path()));
+  BOOST_CHECK(rows_of(again) == acknowledged);
+  BOOST_CHECK_EQUAL(again.list().size(), 3u);
+}
+
+// With `always` the sync writes the records kept for it: when that write fails (not for want of
+// space, which was set aside), whether they reached the disk is as unknown as after a failed
+// fsync, and the journal stops as it does then.
+BOOST_FIXTURE_TEST_CASE(failed_write_of_a_sync_fails_its_commits_and_stops_writes, fixture) {
+  std::vector<std::string> acknowledged;
+  {
+    customer_module m(options());
+    acknowledged.push_back(m.create(create_customer_dto{.email = email(1)}).id);
+    fs->fail(fs_op::write, "journal");
+    check_io_error([&] { m.create(create_customer_dto{.email = email(2)}); });
+    BOOST_CHECK_EQUAL(fs->failures(), 1);
+    check_io_error([&] { m.create(create_customer_dto{.email = email(3)}); });
+    BOOST_CHECK_EQUAL(m.list().size(), 2u);  // reads go on; commit 2 is visible, unacknowledged
+  }
+  customer_module again(on_disk(dir.path()));
+  for (const auto& id : acknowledged) BOOST_CHECK_NO_THROW(again.retrieve(id));
+  BOOST_CHECK(again.list(where("email") == email(2)).empty());  // cut off the file again
+  BOOST_CHECK_NO_THROW(again.create(create_customer_dto{.email = email(4)}));
 }
 
 BOOST_FIXTURE_TEST_CASE(failed_fsync_fails_the_commit_and_stops_writes, fixture) {

@@ -6,7 +6,7 @@
 // and the system's reason, when it fails.
 //
 // Thread-safety: a file_system is thread-safe; a writable_file or readable_file is
-// thread-compatible, except that sync() may run while another thread appends.
+// thread-compatible, except that sync() and reserve() may run while another thread appends.
 #pragma once
 
 #include <cstddef>
@@ -34,6 +34,15 @@ class writable_file {
   virtual void truncate(std::uint64_t size) = 0;
   // The file's size as this handle wrote it.
   virtual std::uint64_t size() const = 0;
+  // Sets aside the disk space for writes to [offset, offset + length), so that they cannot fail
+  // for want of space; size() does not change, and the space stays the file's until it is cut
+  // or removed. posix_file_system() uses fallocate; this default does nothing (a file system
+  // that cannot set space aside: the writes may then fail for want of it). Throws io_error, e.g.
+  // when the disk is full.
+  virtual void reserve(std::uint64_t offset, std::uint64_t length) {
+    static_cast<void>(offset);
+    static_cast<void>(length);
+  }
 };
 
 // Bytes of a file in memory, read into a buffer or mapped; valid while the object lives.

@@ -20,7 +20,7 @@
 
 namespace customerdb::testing {
 
-enum class fs_op { write, sync, rename, create, remove, sync_directory, close };
+enum class fs_op { write, sync, rename, create, remove, sync_directory, close, reserve };
 
 class faulty_file_system : public file_system,
                            public std::enable_shared_from_this<faulty_file_system> {
@@ -162,6 +162,10 @@ class faulty_file_system : public file_system,
     }
     void truncate(std::uint64_t size) override { real_->truncate(size); }
     std::uint64_t size() const override { return real_->size(); }
+    void reserve(std::uint64_t offset, std::uint64_t length) override {
+      owner_->check(fs_op::reserve, path_);
+      real_->reserve(offset, length);
+    }
 
    private:
     std::shared_ptr<faulty_file_system> owner_;
