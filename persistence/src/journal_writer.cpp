@@ -51,6 +51,20 @@ enum : std::uint32_t {
 
 bool linked(std::uint32_t state) noexcept { return state == waiting || state == sleeping; }
 
+// Cuts `file` to `size` bytes; returns why that failed (empty when there was no memory to say).
+std::optional<std::string> cut(writable_file& file, std::uint64_t size) noexcept {
+  try {
+    file.truncate(size);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    try {
+      return std::string(e.what());
+    } catch (...) {
+      return std::string();  // no memory for the reason
+    }
+  }
+}
+
 // Waits until `word` holds neither `waiting` nor `sleeping`, or until `deadline` (when given)
 // has passed; returns what it then holds (`waiting` when the deadline passed). For up to `spin`
 // it looks again after each sched_yield(): a sync ends within about the recent fsync time,
@@ -226,14 +240,8 @@ void journal_writer::cut_kept_locked(std::unique_lock<std::mutex>& lock,
       lock.lock();
     }
     if (failed_) return;
-    try {
-      current_->truncate(at);
-    } catch (const std::exception& e) {
-      try {
-        failed_ = e.what();
-      } catch (...) {
-        failed_.emplace();  // no memory for the reason
-      }
+    if (auto failure = cut(*current_, at)) {
+      failed_ = std::move(failure);
       return;
     }
     pending_at_ = at;
@@ -258,16 +266,7 @@ void journal_writer::abandon(std::uint64_t sequence) noexcept {
     file = current_;
     at = appended_at_;
   }
-  std::optional<std::string> failure;
-  try {
-    file->truncate(at);
-  } catch (const std::exception& e) {
-    try {
-      failure = e.what();
-    } catch (...) {
-      failure.emplace();  // no memory for the reason
-    }
-  }
+  std::optional<std::string> failure = cut(*file, at);
   std::lock_guard lock(mutex_);
   if (failure) {
     failed_ = std::move(failure);

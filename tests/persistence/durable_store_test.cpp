@@ -153,6 +153,39 @@ BOOST_AUTO_TEST_CASE(commits_come_back_in_order) {
   BOOST_TEST(!store.latest().has_value());
 }
 
+// With `always` a commit's record waits in memory for the sync that writes it: an abandoned one is
+// cut out of memory, or, once a sync took it (here: the commit waited for it), off the file; the
+// next commit takes its sequence, and recovery sees only that one.
+BOOST_AUTO_TEST_CASE(an_abandoned_commit_is_cut_before_or_after_its_sync_wrote_it) {
+  testing::temp_dir dir;
+  {
+    recording_sink none;
+    durable_store store(options_on(dir.path()), none);
+    commit_changes first(1);
+    first.put(customer_with("cus_1", "a@example.com"));
+    store.append(std::move(first));
+    store.committed(1);
+    for (const bool synced : {false, true}) {
+      commit_changes lost(2);
+      lost.put(customer_with(synced ? "cus_lost_synced" : "cus_lost", "x@example.com"));
+      store.append(std::move(lost));
+      if (synced) store.committed(2);  // written and fsynced: cut off the file
+      store.abandon(2);
+    }
+    commit_changes second(2);
+    second.put(customer_with("cus_2", "b@example.com"));
+    store.append(std::move(second));
+    store.committed(2);
+    store.close();
+  }
+  recording_sink sink;
+  durable_store store(options_on(dir.path()), sink);
+  BOOST_TEST(store.recovered_sequence() == 2u);
+  const std::vector<std::string> expected = {"commit 1", "put customer cus_1", "commit 2",
+                                             "put customer cus_2"};
+  BOOST_TEST(sink.events == expected, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(a_snapshot_holds_the_cut_read_a_batch_per_call) {
   testing::temp_dir dir;
   const std::size_t n = 20'000;  // three batches

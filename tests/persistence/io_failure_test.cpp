@@ -24,6 +24,8 @@ namespace {
 using namespace customerdb;
 using namespace customerdb::testing;
 
+std::string email(int i) { return "c" + std::to_string(i) + "@x.y"; }
+
 struct fixture {
   temp_dir dir;
   std::shared_ptr<faulty_file_system> fs = std::make_shared<faulty_file_system>();
@@ -32,6 +34,27 @@ struct fixture {
     auto o = on_disk(dir.path(), policy);
     o.persistence.file_system = fs;
     return o;
+  }
+
+  // Fails `op` on the journal (`always`) at the second commit: it fails with io_error, and so
+  // does every later one (the kernel may have dropped the unsynced pages, or they were never
+  // written: no later commit is trusted to the journal), while reads go on. Reopened, the store
+  // has the acknowledged commit, not the failed one (cut off the file, or never synced).
+  void check_failure_stops_writes(fs_op op) {
+    std::string acknowledged;
+    {
+      customer_module m(options());
+      acknowledged = m.create(create_customer_dto{.email = email(1)}).id;
+      fs->fail(op, "journal");
+      check_io_error([&] { m.create(create_customer_dto{.email = email(2)}); });
+      BOOST_CHECK_EQUAL(fs->failures(), 1);
+      check_io_error([&] { m.create(create_customer_dto{.email = email(3)}); });
+      BOOST_CHECK_EQUAL(m.list().size(), 2u);  // commit 2 is visible, unacknowledged
+    }
+    customer_module again(on_disk(dir.path()));
+    BOOST_CHECK_NO_THROW(again.retrieve(acknowledged));
+    BOOST_CHECK(again.list(where("email") == email(3)).empty());
+    BOOST_CHECK_NO_THROW(again.create(create_customer_dto{.email = email(4)}));
   }
 
   // Expects `call` to throw io_error.
@@ -49,7 +72,6 @@ struct fixture {
   }
 };
 
-std::string email(int i) { return "c" + std::to_string(i) + "@x.y"; }
 
 }  // namespace
 
@@ -116,37 +138,11 @@ BOOST_FIXTURE_TEST_CASE(a_disk_too_full_for_the_record_fails_the_commit_only, fi
 // space, which was set aside), whether they reached the disk is as unknown as after a failed
 // fsync, and the journal stops as it does then.
 BOOST_FIXTURE_TEST_CASE(failed_write_of_a_sync_fails_its_commits_and_stops_writes, fixture) {
-  std::vector<std::string> acknowledged;
-  {
-    customer_module m(options());
-    acknowledged.push_back(m.create(create_customer_dto{.email = email(1)}).id);
-    fs->fail(fs_op::write, "journal");
-    check_io_error([&] { m.create(create_customer_dto{.email = email(2)}); });
-    BOOST_CHECK_EQUAL(fs->failures(), 1);
-    check_io_error([&] { m.create(create_customer_dto{.email = email(3)}); });
-    BOOST_CHECK_EQUAL(m.list().size(), 2u);  // reads go on; commit 2 is visible, unacknowledged
-  }
-  customer_module again(on_disk(dir.path()));
-  for (const auto& id : acknowledged) BOOST_CHECK_NO_THROW(again.retrieve(id));
-  BOOST_CHECK(again.list(where("email") == email(2)).empty());  // cut off the file again
-  BOOST_CHECK_NO_THROW(again.create(create_customer_dto{.email = email(4)}));
+  check_failure_stops_writes(fs_op::write);
 }
 
 BOOST_FIXTURE_TEST_CASE(failed_fsync_fails_the_commit_and_stops_writes, fixture) {
-  std::vector<std::string> acknowledged;
-  {
-    customer_module m(options());
-    acknowledged.push_back(m.create(create_customer_dto{.email = email(1)}).id);
-    fs->fail(fs_op::sync, "journal");
-    check_io_error([&] { m.create(create_customer_dto{.email = email(2)}); });
-    // The kernel may have dropped the unsynced pages: no later commit is trusted to the journal.
-    check_io_error([&] { m.create(create_customer_dto{.email = email(3)}); });
-    BOOST_CHECK_EQUAL(m.list().size(), 2u);  // reads go on; commit 2 is visible, unacknowledged
-  }
-  customer_module again(on_disk(dir.path()));
-  for (const auto& id : acknowledged) BOOST_CHECK_NO_THROW(again.retrieve(id));
-  BOOST_CHECK(again.list(where("email") == email(3)).empty());
-  BOOST_CHECK_NO_THROW(again.create(create_customer_dto{.email = email(4)}));
+  check_failure_stops_writes(fs_op::sync);
 }
 
 BOOST_FIXTURE_TEST_CASE(failed_snapshot_leaves_the_previous_one, fixture) {
