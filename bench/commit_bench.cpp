@@ -22,9 +22,10 @@
 // the fsync itself); and the
 // median over rounds of the W-writer rate over the 1-writer rate.
 // --simulate-sync-us N replaces the journal's fsync with a sleep of N microseconds (a model of
-// a disk with that fsync time, to study the group commit; nothing is durable then).
+// a disk with that fsync time, to study the group commit; nothing is durable then). --busy N
+// keeps N more threads busy computing for the whole run (a machine busy with other work).
 //   build/release/customerdb_commit_bench --durable-dir DIR [--writers W] [--rounds R]
-//                                         [--round-ms MS] [--simulate-sync-us N]
+//                                         [--round-ms MS] [--simulate-sync-us N] [--busy N]
 //
 // With --growth N it measures what growing costs a commit: one auto-commit create per commit
 // until the store holds N customers, then the latency percentiles and the --show K (default
@@ -261,8 +262,22 @@ durable_round run_writers(customerdb::customer_module& db, counting_file_system&
 }
 
 int run_durable(const std::filesystem::path& dir, int writers, int rounds,
-                std::chrono::milliseconds budget, std::chrono::microseconds simulated_sync) {
+                std::chrono::milliseconds budget, std::chrono::microseconds simulated_sync,
+                int busy) {
   std::filesystem::remove_all(dir);
+  std::atomic<bool> done{false};
+  std::vector<std::jthread> busy_threads;
+  for (int i = 0; i < busy; ++i)
+    busy_threads.emplace_back([&done] {
+      std::uint64_t x = 1;
+      while (!done.load(std::memory_order_relaxed))
+        for (int k = 0; k < 1000; ++k) x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      static_cast<void>(x);
+    });
+  struct stop_busy {
+    std::atomic<bool>& done;
+    ~stop_busy() { done = true; }
+  } stopping{done};
   auto fs = std::make_shared<counting_file_system>();
   fs->simulated_sync = simulated_sync;
   auto o = on_disk(dir, customerdb::fsync_policy::always);
@@ -282,11 +297,12 @@ int run_durable(const std::filesystem::path& dir, int writers, int rounds,
     for (const auto& d : v) x.push_back(d.*m);
     return median(x);
   };
-  fmt::print("durable creates (fsync = always{}), medians of {} rounds of {} ms\n",
+  fmt::print("durable creates (fsync = always{}{}), medians of {} rounds of {} ms\n",
              simulated_sync.count() > 0
                  ? fmt::format("; fsync simulated by a {} us sleep", simulated_sync.count())
                  : "",
-             rounds, budget.count());
+             busy > 0 ? fmt::format("; {} threads busy computing", busy) : "", rounds,
+             budget.count());
   fmt::print("{:<10} {:>10} {:>10} {:>14} {:>10} {:>14} {:>16}\n", "writers", "commits/s",
              "fsyncs/s", "commits/fsync", "fsync us", "CPU us/commit", "sleeps/commit");
   for (const auto* v : {&one, &many})
@@ -343,7 +359,8 @@ int main(int argc, char** argv) {
         dir, std::stoi(option(argc, argv, "--writers", "8")),
         std::stoi(option(argc, argv, "--rounds", "9")),
         std::chrono::milliseconds(std::stoi(option(argc, argv, "--round-ms", "300"))),
-        std::chrono::microseconds(std::stoi(option(argc, argv, "--simulate-sync-us", "0"))));
+        std::chrono::microseconds(std::stoi(option(argc, argv, "--simulate-sync-us", "0"))),
+        std::stoi(option(argc, argv, "--busy", "0")));
   const std::size_t small = std::stoull(option(argc, argv, "--small", "10000"));
   const std::size_t large = std::stoull(option(argc, argv, "--large", "1000000"));
   const int rounds = std::stoi(option(argc, argv, "--rounds", "9"));

@@ -335,8 +335,19 @@ void journal_writer::open_sync_locked() {
 std::chrono::nanoseconds journal_writer::spin_time_locked() const {
   // A sync ends within about the recent fsync time; the next one, which a writer that just
   // committed waits for, within twice that. A slow disk's fsync is waited for asleep.
-  if (sync_time_ > max_spun_sync) return std::chrono::nanoseconds(0);
+  if (sync_time_ > max_spun_sync || clock::now() < yield_again_at_)
+    return std::chrono::nanoseconds(0);
   return 2 * sync_time_;
+}
+
+void journal_writer::measure_yielding_locked(bool yielded, std::chrono::nanoseconds took,
+                                             clock::time_point end) {
+  auto& average = yielded ? sync_time_yielded_ : sync_time_alone_;
+  average = average.count() == 0 ? took : (3 * average + took) / 4;
+  if (!yielded || sync_time_alone_.count() == 0 || sync_time_yielded_ <= 2 * sync_time_alone_)
+    return;
+  yield_again_at_ = end + std::chrono::seconds(1);
+  sync_time_yielded_ = std::chrono::nanoseconds(0);  // measured afresh then
 }
 
 bool journal_writer::due_locked() const { return appended_ >= due_at_ || clock::now() >= due_by_; }
@@ -374,7 +385,9 @@ bool journal_writer::sleep_linked(std::unique_lock<std::mutex>& lock, waiter& w)
     if (timekeeper_ == &w) deadline = due_by_;
     const auto spin = spin_time_locked();
     lock.unlock();
+    if (spin.count() > 0) yielding_.fetch_add(1, std::memory_order_relaxed);
     std::uint32_t state = await_unlinked(w.state, spin, deadline);
+    if (spin.count() > 0) yielding_.fetch_sub(1, std::memory_order_relaxed);
     if (state == covered) return true;
     lock.lock();
     state = w.state.load(std::memory_order_acquire);
@@ -398,6 +411,7 @@ bool journal_writer::sleep_linked(std::unique_lock<std::mutex>& lock, waiter& w)
 // not fail for want of memory once it is published (and syncing_ must not stay set).
 void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
   syncing_ = true;
+  bool yielded = yielding_.load(std::memory_order_relaxed) > 0;
   const std::uint64_t before = synced_;
   sync_target_ = appended_;
   const std::uint64_t dir_target = dir_changes_;
@@ -458,6 +472,8 @@ void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
   last_sync_end_ = end;
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(took);
   sync_time_ = sync_time_.count() == 0 ? ns : (3 * sync_time_ + ns) / 4;
+  yielded = yielded || yielding_.load(std::memory_order_relaxed) > 0;
+  measure_yielding_locked(yielded, ns, end);
   publish_durable_locked();
   end_sync(lock, false);
 }

@@ -23,7 +23,12 @@
 //             (a futex): on a virtual machine's few processors a sleep and its wake-up take
 //             longer than a short fsync, and a busy processor also sees the disk's completion
 //             sooner. This spends the waiting writers' processor time (other runnable threads
-//             still go first) to commit more often. A writer woken from its sleep never finds
+//             still go first) to commit more often. On a busy machine it backfires: a thread
+//             that yielded a lot has used its share of the processor, so after each of its
+//             fsync's disk waits it waits for other processes' threads (fsyncs took ten times as
+//             long). So when the syncs during which waiters yielded take twice as long as the
+//             others, waiters sleep at once for the next second, and yielding is measured again
+//             after it. A writer woken from its sleep never finds
 //             its commit not yet durable and sleeps again.
 //             The records are written by the syncs, not by append(): append() keeps the record
 //             in memory, and a sync writes every record kept so far in one write before its
@@ -120,6 +125,10 @@ class journal_writer {
   void open_sync_locked();
   // How long a waiter yields before it sleeps (see await_unlinked). REQUIRES: mutex_ held.
   std::chrono::nanoseconds spin_time_locked() const;
+  // Counts a sync's fsync time `took` as one with waiters yielding or not, and stops their
+  // yielding for a while when it makes fsyncs slow (see the top). REQUIRES: mutex_ held.
+  void measure_yielding_locked(bool yielded, std::chrono::nanoseconds took,
+                               clock::time_point end);
   // Whether the open sync is due: its commits are in or its deadline has passed.
   // REQUIRES: mutex_ held.
   bool due_locked() const;
@@ -163,6 +172,11 @@ class journal_writer {
   waiter* timekeeper_ = nullptr;
   std::uint64_t expected_ = 1;             // commits a sync can expect to cover
   std::chrono::nanoseconds sync_time_{0};  // recent fsync time (a moving average)
+  // The same, of the syncs during which waiters yielded and of the others (end_yielding_locked);
+  // waiters do not yield before yield_again_at_.
+  std::chrono::nanoseconds sync_time_yielded_{0}, sync_time_alone_{0};
+  clock::time_point yield_again_at_{};
+  std::atomic<int> yielding_{0};  // waiters in await_unlinked that may yield
   clock::time_point last_sync_end_{};
   std::shared_ptr<writable_file> current_;
   std::uint64_t current_first_ = 0;
