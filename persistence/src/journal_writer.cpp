@@ -340,14 +340,24 @@ std::chrono::nanoseconds journal_writer::spin_time_locked() const {
   return 2 * sync_time_;
 }
 
+std::chrono::nanoseconds journal_writer::recent_times::median() const noexcept {
+  auto sorted = times;
+  const auto middle = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2);
+  std::nth_element(sorted.begin(), middle, sorted.end());
+  return *middle;
+}
+
 void journal_writer::measure_yielding_locked(bool yielded, std::chrono::nanoseconds took,
                                              clock::time_point end) {
-  auto& average = yielded ? sync_time_yielded_ : sync_time_alone_;
-  average = average.count() == 0 ? took : (3 * average + took) / 4;
-  if (!yielded || sync_time_alone_.count() == 0 || sync_time_yielded_ <= 2 * sync_time_alone_)
+  (yielded ? yielded_times_ : alone_times_).add(took);
+  // Judged once per 16 syncs with yielding waiters, on medians: a single slow fsync (the disk's,
+  // not the processors') does not stop the yielding.
+  if (!yielded || !yielded_times_.full() || !alone_times_.full() ||
+      yielded_times_.added % yielded_times_.times.size() != 0 ||
+      yielded_times_.median() <= 2 * alone_times_.median())
     return;
   yield_again_at_ = end + std::chrono::seconds(1);
-  sync_time_yielded_ = std::chrono::nanoseconds(0);  // measured afresh then
+  yielded_times_.added = 0;  // measured afresh then
 }
 
 bool journal_writer::due_locked() const { return appended_ >= due_at_ || clock::now() >= due_by_; }

@@ -26,9 +26,9 @@
 //             still go first) to commit more often. On a busy machine it backfires: a thread
 //             that yielded a lot has used its share of the processor, so after each of its
 //             fsync's disk waits it waits for other processes' threads (fsyncs took ten times as
-//             long). So when the syncs during which waiters yielded take twice as long as the
-//             others, waiters sleep at once for the next second, and yielding is measured again
-//             after it. A writer woken from its sleep never finds
+//             long). So when the last 16 syncs during which waiters yielded took twice as long
+//             as the last 16 others (medians), waiters sleep at once for the next second, and
+//             yielding is measured again after it. A writer woken from its sleep never finds
 //             its commit not yet durable and sleeps again.
 //             The records are written by the syncs, not by append(): append() keeps the record
 //             in memory, and a sync writes every record kept so far in one write before its
@@ -48,6 +48,7 @@
 // (the engine calls both under its writer mutex); wait_durable() and sync() may run anywhere.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -172,9 +173,16 @@ class journal_writer {
   waiter* timekeeper_ = nullptr;
   std::uint64_t expected_ = 1;             // commits a sync can expect to cover
   std::chrono::nanoseconds sync_time_{0};  // recent fsync time (a moving average)
-  // The same, of the syncs during which waiters yielded and of the others (end_yielding_locked);
-  // waiters do not yield before yield_again_at_.
-  std::chrono::nanoseconds sync_time_yielded_{0}, sync_time_alone_{0};
+  // The last fsync times of syncs during which waiters yielded and of the others
+  // (measure_yielding_locked); waiters do not yield before yield_again_at_.
+  struct recent_times {
+    std::array<std::chrono::nanoseconds, 16> times{};
+    std::size_t added = 0;
+    void add(std::chrono::nanoseconds t) noexcept { times[added++ % times.size()] = t; }
+    bool full() const noexcept { return added >= times.size(); }
+    std::chrono::nanoseconds median() const noexcept;
+  };
+  recent_times yielded_times_, alone_times_;
   clock::time_point yield_again_at_{};
   std::atomic<int> yielding_{0};  // waiters in await_unlinked that may yield
   clock::time_point last_sync_end_{};
