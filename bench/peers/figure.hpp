@@ -14,6 +14,7 @@ enum class figure_unit {
   seconds,           // per call (save, restart, bulk load)
   commits_per_second,
   bytes,             // per customer
+  times_one_writer,  // commits per second from several writers over one's, in the same round
 };
 
 struct figure {

@@ -83,7 +83,11 @@ std::vector<figure> run_operations(round_loop& loop, const data_set& data,
                          [&](peer& p, std::size_t i) {
                            p.durable_update(data.id_key(i + 50'000), last_names[i % 8]);
                          }));
-  report(loop.time_concurrent_creates("durable creates, 8 writers", concurrent_writers));
+  figure scaling{.name = "8 durable writers over one, same round",
+                 .unit = figure_unit::times_one_writer,
+                 .lower_is_better = false};
+  report(loop.time_concurrent_creates("durable creates, 8 writers", concurrent_writers, scaling));
+  report(std::move(scaling));
   // Each save follows a change (untimed), as a snapshot of an unchanged store may be skipped.
   report(loop.measure_once("save (fsynced)", op::save, [&](peer& p, int round) {
     const auto r = static_cast<std::size_t>(round);

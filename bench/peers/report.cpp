@@ -23,6 +23,7 @@ const char* unit_name(figure_unit u) {
     case figure_unit::seconds: return "s";
     case figure_unit::commits_per_second: return "commits/s";
     case figure_unit::bytes: return "bytes/customer";
+    case figure_unit::times_one_writer: return "times one writer";
   }
   return "";
 }
@@ -51,6 +52,7 @@ std::string shown(double v, figure_unit u) {
       return v < 0.1 ? fmt::format("{:.1f} ms", v * 1e3) : fmt::format("{:.2f} s", v);
     case figure_unit::commits_per_second: return grouped(v) + "/s";
     case figure_unit::bytes: return grouped(v) + " B";
+    case figure_unit::times_one_writer: return fmt::format("×{:.2f}", v);
   }
   return "";
 }

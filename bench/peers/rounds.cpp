@@ -69,7 +69,39 @@ figure round_loop::time_calls(const char* name, op o, int max_calls,
   return f;
 }
 
-figure round_loop::time_concurrent_creates(const char* name, int writers) {
+// Durable creates from `writers` threads of `p` for the budget; rows "<kind><first + ...>".
+// Returns commits per second.
+double round_loop::concurrent_rate(peer& p, int writers, char kind, std::size_t first) const {
+  p.open_writers(writers);
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> commits{0};
+  std::vector<std::thread> threads;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  const auto start = clock_type::now();
+  for (int w = 0; w < writers; ++w)
+    threads.emplace_back([&, w] {
+      try {
+        for (std::size_t j = 0; !stop.load(std::memory_order_relaxed); ++j) {
+          p.durable_create_on(
+              w, data_set::new_customer_for(kind, first + static_cast<std::size_t>(w) * 10'000'000 + j));
+          commits.fetch_add(1, std::memory_order_relaxed);
+          if (clock_type::now() - start >= settings_.budget) stop = true;
+        }
+      } catch (...) {
+        const std::lock_guard lock(failure_mutex);
+        failure = std::current_exception();
+        stop = true;
+      }
+    });
+  for (auto& t : threads) t.join();
+  const double elapsed = seconds_since(start);
+  p.close_writers();
+  if (failure) std::rethrow_exception(failure);
+  return static_cast<double>(commits.load()) / elapsed;
+}
+
+figure round_loop::time_concurrent_creates(const char* name, int writers, figure& scaling) {
   figure f{.name = name, .unit = figure_unit::commits_per_second, .lower_is_better = false};
   const auto peers = supporting(op::concurrent_create);
   for (int r = 0; r < settings_.rounds; ++r)
@@ -77,35 +109,13 @@ figure round_loop::time_concurrent_creates(const char* name, int writers) {
       // Every peer adds the same rows in a round; thread w's ids start at seq + w * 10,000,000.
       const std::size_t seq = static_cast<std::size_t>(r) * static_cast<std::size_t>(writers) *
                               10'000'000;
-      p->open_writers(writers);
-      std::atomic<bool> stop{false};
-      std::atomic<std::size_t> commits{0};
-      std::vector<std::thread> threads;
-      std::exception_ptr failure;
-      std::mutex failure_mutex;
-      const auto start = clock_type::now();
-      for (int w = 0; w < writers; ++w)
-        threads.emplace_back([&, w] {
-          try {
-            for (std::size_t j = 0; !stop.load(std::memory_order_relaxed); ++j) {
-              p->durable_create_on(w, data_set::new_customer_for(
-                                          'c', seq + static_cast<std::size_t>(w) * 10'000'000 + j));
-              commits.fetch_add(1, std::memory_order_relaxed);
-              if (clock_type::now() - start >= settings_.budget) stop = true;
-            }
-          } catch (...) {
-            const std::lock_guard lock(failure_mutex);
-            failure = std::current_exception();
-            stop = true;
-          }
-        });
-      for (auto& t : threads) t.join();
-      const double elapsed = seconds_since(start);
-      p->close_writers();
-      if (failure) std::rethrow_exception(failure);
-      f.values[p->name()].push_back(static_cast<double>(commits.load()) / elapsed);
+      const double one = concurrent_rate(*p, 1, 'e', seq);
+      const double many = concurrent_rate(*p, writers, 'c', seq);
+      f.values[p->name()].push_back(many);
+      scaling.values[p->name()].push_back(many / one);
     }
   add_ratios(f);
+  add_ratios(scaling);
   return f;
 }
 

@@ -33,8 +33,10 @@ class round_loop {
   figure time_calls(const char* name, op o, int max_calls,
                     const std::function<void(peer&, std::size_t)>& call, double per = 1);
   // Durable creates from `writers` threads at once, each with its own writer, for the budget:
-  // commits per second.
-  figure time_concurrent_creates(const char* name, int writers);
+  // commits per second. Each round of a peer first measures one writer the same way, right
+  // before: `scaling` gets the round's rate of `writers` over one's (a ratio taken within a
+  // round, as the disk's fsync time drifts from minute to minute).
+  figure time_concurrent_creates(const char* name, int writers, figure& scaling);
   // Runs `run(peer, round)` once per round; it measures and returns the seconds itself.
   figure measure_once(const char* name, op o, const std::function<double(peer&, int)>& run);
 
@@ -44,6 +46,7 @@ class round_loop {
 
  private:
   std::vector<peer*> supporting(op o) const;
+  double concurrent_rate(peer& p, int writers, char kind, std::size_t first) const;
   void add_ratios(figure& f) const;
 
   const data_set& data_;
