@@ -121,6 +121,14 @@ class map_source final : public table_source {
   };
 };
 
+// Commits `sequence`, which puts `row`, and waits until it is durable.
+void commit_put(durable_store& store, std::uint64_t sequence, const customer_record& row) {
+  commit_changes changes(sequence);
+  changes.put(row);
+  store.append(std::move(changes));
+  store.committed(sequence);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(durable_store_interface)
@@ -132,10 +140,7 @@ BOOST_AUTO_TEST_CASE(commits_come_back_in_order) {
     durable_store store(options_on(dir.path()), none);
     BOOST_TEST(store.recovered_sequence() == 0u);
     BOOST_TEST(none.events.empty());
-    commit_changes first(1);
-    first.put(customer_with("cus_1", "a@example.com"));
-    store.append(std::move(first));
-    store.committed(1);
+    commit_put(store, 1, customer_with("cus_1", "a@example.com"));
     commit_changes second(2);
     second.put(customer_with("cus_2", "b@example.com"));
     second.erase(table::customers, "cus_1");
@@ -161,10 +166,7 @@ BOOST_AUTO_TEST_CASE(an_abandoned_commit_is_cut_before_or_after_its_sync_wrote_i
   {
     recording_sink none;
     durable_store store(options_on(dir.path()), none);
-    commit_changes first(1);
-    first.put(customer_with("cus_1", "a@example.com"));
-    store.append(std::move(first));
-    store.committed(1);
+    commit_put(store, 1, customer_with("cus_1", "a@example.com"));
     for (const bool synced : {false, true}) {
       commit_changes lost(2);
       lost.put(customer_with(synced ? "cus_lost_synced" : "cus_lost", "x@example.com"));
@@ -172,10 +174,7 @@ BOOST_AUTO_TEST_CASE(an_abandoned_commit_is_cut_before_or_after_its_sync_wrote_i
       if (synced) store.committed(2);  // written and fsynced: cut off the file
       store.abandon(2);
     }
-    commit_changes second(2);
-    second.put(customer_with("cus_2", "b@example.com"));
-    store.append(std::move(second));
-    store.committed(2);
+    commit_put(store, 2, customer_with("cus_2", "b@example.com"));
     store.close();
   }
   recording_sink sink;
