@@ -2,7 +2,8 @@
 // is fixed while no writer runs (inside the engine's write_combiner); each table is then read
 // through the read view in chunks of `chunk_rows` rows, each under the shared latch for a few
 // tens of microseconds, so commits wait at most that long, and copied into records (rows keep
-// their text packed: packed_text.hpp) with no latch held. Persistence writes the records to the file.
+// their text packed: packed_text.hpp) with no latch held. Persistence writes the records to the
+// file.
 #include <memory>
 #include <shared_mutex>
 #include <vector>

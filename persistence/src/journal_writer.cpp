@@ -226,51 +226,31 @@ void journal_writer::keep(std::uint64_t sequence, std::string_view record) {
   publish_durable_locked();
 }
 
-void journal_writer::cut_kept_locked(std::unique_lock<std::mutex>& lock,
-                                     std::uint64_t sequence) noexcept {
+void journal_writer::abandon(std::uint64_t sequence) noexcept {
+  std::unique_lock lock(mutex_);
+  if (sequence != appended_ || appended_at_ == 0 || failed_) return;
   const std::uint64_t at = appended_at_;
-  if (at >= pending_at_) {
-    pending_.resize(static_cast<std::size_t>(at - pending_at_));  // shorter: no allocation
+  if (policy_ == fsync_policy::always && at >= pending_at_) {
+    pending_.resize(static_cast<std::size_t>(at - pending_at_));  // kept: shorter, no allocation
   } else {
-    // A sync took the record. Once it ended (having written it, or failed), cut the file: no
-    // other sync starts meanwhile (that takes mutex_), and none has anything to write.
-    while (syncing_) {
+    // In the file. With `always` a sync took the record: once that sync ended (having written it,
+    // or failed), the file ends with it, and no later sync writes anything (only the appender,
+    // here, keeps records).
+    while (policy_ == fsync_policy::always && syncing_) {
       lock.unlock();
       std::this_thread::yield();
       lock.lock();
     }
     if (failed_) return;
-    if (auto failure = cut(*current_, at)) {
+    const std::shared_ptr<writable_file> file = current_;
+    lock.unlock();
+    std::optional<std::string> failure = cut(*file, at);
+    lock.lock();
+    if (failure) {
       failed_ = std::move(failure);
       return;
     }
-    pending_at_ = at;
-  }
-  appended_ = sequence - 1;
-  appended_at_ = 0;
-  synced_ = std::min(synced_, appended_);
-  publish_durable_locked();
-}
-
-void journal_writer::abandon(std::uint64_t sequence) noexcept {
-  if (policy_ == fsync_policy::always) {
-    std::unique_lock lock(mutex_);
-    if (sequence != appended_ || appended_at_ == 0 || failed_) return;
-    return cut_kept_locked(lock, sequence);
-  }
-  std::shared_ptr<writable_file> file;
-  std::uint64_t at = 0;
-  {
-    std::lock_guard lock(mutex_);
-    if (sequence != appended_ || appended_at_ == 0 || failed_) return;
-    file = current_;
-    at = appended_at_;
-  }
-  std::optional<std::string> failure = cut(*file, at);
-  std::lock_guard lock(mutex_);
-  if (failure) {
-    failed_ = std::move(failure);
-    return;
+    pending_at_ = at;  // where the next kept record goes (`always`)
   }
   appended_ = sequence - 1;
   appended_at_ = 0;
@@ -440,11 +420,9 @@ void journal_writer::sync_locked(std::unique_lock<std::mutex>& lock) {
       try {
         current->append(writing_);
       } catch (...) {
-        try {
-          current->truncate(batch_at);  // the journal must end with a whole record
-        } catch (...) {
-          // Recovery ignores a torn record at the end; the journal is refused from now anyway.
-        }
+        // The journal must end with a whole record. When even the cut fails, recovery drops the
+        // torn record at the end; the journal is refused from now on anyway.
+        static_cast<void>(cut(*current, batch_at));
         throw;
       }
       writing_.clear();

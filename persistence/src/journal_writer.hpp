@@ -17,8 +17,8 @@
 //             Each waiter waits on a word of its own: the end of a sync releases exactly the
 //             writers it covered, all of them at once (they return without taking the
 //             journal's mutex, and the engine's writer runs their next commits in turn on one
-//             thread), and one writer it did not cover, to keep the open sync's deadline. When the
-//             recent fsync time is short (at most 250 µs) a waiter first yields the processor
+//             thread), and one writer it did not cover, to keep the open sync's deadline. When
+//             the recent fsync time is short (at most 250 µs) a waiter first yields the processor
 //             between looks at its word, for up to twice that time, and only then sleeps on it
 //             (a futex): on a virtual machine's few processors a sleep and its wake-up take
 //             longer than a short fsync, and a busy processor also sees the disk's completion
@@ -45,7 +45,8 @@
 // until the module is reopened.
 //
 // Thread-safe, with one appender at a time: append() and rotate() must not run concurrently
-// (the engine calls both under its writer mutex); wait_durable() and sync() may run anywhere.
+// (the engine calls both inside its writer, a write_combiner); wait_durable() and sync() may run
+// anywhere.
 #pragma once
 
 #include <array>
@@ -90,9 +91,8 @@ class journal_writer {
   // Starts a new file for the commits after the last appended one; does nothing when the
   // current file has no records. With `always`, first syncs what was appended (the records
   // kept in memory are written to the file they belong to). Either way the file being appended
-  // to is then
-  // journal-<last appended + 1>.log (a snapshot of that commit relies on it). Throws io_error
-  // (the current file stays in use).
+  // to is then journal-<last appended + 1>.log (a snapshot of that commit relies on it). Throws
+  // io_error (the current file stays in use).
   void rotate();
   // With `always`, returns once an fsync covers commit `sequence`; throws io_error when the
   // fsync failed. With the other policies returns at once.
@@ -150,10 +150,6 @@ class journal_writer {
   void run_everysec();
   // `always`: keeps `record` in pending_ for the next sync to write (see the top).
   void keep(std::uint64_t sequence, std::string_view record);
-  // `always`: cuts the record of commit `sequence` (the last appended, at appended_at_) off
-  // pending_ or, when a sync took it, off the file once that sync ended. REQUIRES: `lock` holds
-  // mutex_.
-  void cut_kept_locked(std::unique_lock<std::mutex>& lock, std::uint64_t sequence) noexcept;
 
   file_system& fs_;
   const std::filesystem::path dir_;
