@@ -1,57 +1,26 @@
 #include "write_combiner.hpp"
 
-#include <linux/futex.h>
-#include <sched.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <chrono>
+
+#include "customerdb/persistence/release_word.hpp"
 
 namespace customerdb::detail {
 namespace {
 
-// The states of an item's word.
+using persistence::release;
+
+// An item's word (customerdb/persistence/release_word.hpp) starts at 0, word_waiting, and is
+// released with one of these.
+static_assert(persistence::word_waiting == 0);
 enum : std::uint32_t {
-  queued,    // its caller waits, yielding the processor between looks
-  sleeping,  // its caller waits asleep on the word (a futex)
-  done,      // its work ran (the holder's last access to the item)
-  lead,      // the combiner was handed to its caller, with the work queued after it
+  done = persistence::word_sleeping + 1,  // its work ran (the holder's last access to the item)
+  lead,  // the combiner was handed to its caller, with the work queued after it
 };
 
 // How long a queued caller yields before it sleeps: queued work waits for the holder's current
 // work and the items before it, mostly a few microseconds each; a long holder (an import) is
 // waited for asleep.
 constexpr std::chrono::microseconds spin_time{100};
-
-// Waits until `word` holds `done` or `lead`, and returns it.
-std::uint32_t await(std::atomic<std::uint32_t>& word) {
-  using clock = std::chrono::steady_clock;
-  const auto spin_until = clock::now() + spin_time;
-  for (unsigned looks = 0;; ++looks) {
-    const std::uint32_t state = word.load(std::memory_order_acquire);
-    if (state != queued) return state;
-    if (looks % 4 == 3 && clock::now() >= spin_until) break;
-    sched_yield();
-  }
-  std::uint32_t state = queued;
-  if (!word.compare_exchange_strong(state, sleeping, std::memory_order_acq_rel)) return state;
-  for (;;) {
-    state = word.load(std::memory_order_acquire);
-    if (state != sleeping) return state;
-    syscall(SYS_futex, reinterpret_cast<const std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, sleeping,
-            nullptr, nullptr, 0);
-  }
-}
-
-// Stores `state` (done or lead) in `word` and wakes its caller if it sleeps. The caller may
-// return, and the item's memory be reused, as soon as the store is seen: the exchange is the last
-// access to the item, the wake only uses its address (a private futex wake reads no memory), and
-// a sleeper woken by mistake sleeps again.
-void wake(std::atomic<std::uint32_t>& word, std::uint32_t state) {
-  auto* address = reinterpret_cast<std::uint32_t*>(&word);
-  if (word.exchange(state, std::memory_order_acq_rel) == sleeping)
-    syscall(SYS_futex, address, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
-}
 
 }  // namespace
 
@@ -90,7 +59,7 @@ void write_combiner::submit(item& it) {
   // lets go). Queuing and this look are sequentially consistent with the holder's release and
   // its look at the queue, so one of the two sees the other.
   if (try_acquire()) hold(nullptr, nullptr);
-  if (await(it.state) == lead) hold(&it, it.handed);
+  if (persistence::await_release(it.state, spin_time) == lead) hold(&it, it.handed);
 }
 
 void write_combiner::hold(item* own, item* list) {
@@ -104,7 +73,7 @@ void write_combiner::hold(item* own, item* list) {
   // Hands the combiner to `it`'s caller with `rest` (still held: nothing else may take it).
   const auto hand_over = [](item& it, item* rest) {
     it.handed = rest;
-    wake(it.state, lead);
+    release(it.state, lead);
   };
   if (own != nullptr) execute(*own);
   for (unsigned lists = 0;;) {
@@ -113,7 +82,7 @@ void write_combiner::hold(item* own, item* list) {
       list = it->next;
       if (it->here) return hand_over(*it, list);
       execute(*it);
-      wake(it->state, done);
+      release(it->state, done);
     }
     list = take_queue();
     if (list == nullptr) {

@@ -70,7 +70,7 @@ class write_combiner {
     item* next = nullptr;        // queued: the item queued before; in a list: the one after
     item* handed = nullptr;      // with the combiner handed over: the work queued after this
     std::exception_ptr failure;  // what the work threw
-    std::atomic<std::uint32_t> state{0};
+    std::atomic<std::uint32_t> state{0};  // a release word (write_combiner.cpp): 0, waiting
   };
 
   template <class F>

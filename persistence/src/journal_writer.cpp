@@ -1,19 +1,15 @@
 #include "journal_writer.hpp"
 
 #include <fmt/format.h>
-#include <linux/futex.h>
-#include <sched.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <iterator>
 #include <optional>
 
 #include "customerdb/error.hpp"
+#include "customerdb/persistence/release_word.hpp"
 #include "data_dir.hpp"
 #include "journal_format.hpp"
 
@@ -42,14 +38,12 @@ constexpr std::uint64_t reserve_step = std::uint64_t{1} << 20;
 constexpr std::chrono::microseconds max_spun_sync{250};
 
 // The states of a waiter's word.
+// How a waiter's word is released (release_word.hpp); word_waiting while it is linked in the
+// journal's waiters.
 enum : std::uint32_t {
-  waiting,   // linked in the journal's waiters, yielding the processor between looks
-  sleeping,  // linked in the journal's waiters, asleep on the word (a futex)
-  covered,   // unlinked: a sync made its commit durable
-  recheck,   // unlinked: look again under the mutex (a sync failed, or one opened)
+  covered = word_sleeping + 1,  // unlinked: a sync made its commit durable
+  recheck,  // unlinked: look again under the mutex (a sync failed, or one opened)
 };
-
-bool linked(std::uint32_t state) noexcept { return state == waiting || state == sleeping; }
 
 // Cuts `file` to `size` bytes; returns why that failed (empty when there was no memory to say).
 std::optional<std::string> cut(writable_file& file, std::uint64_t size) noexcept {
@@ -65,66 +59,13 @@ std::optional<std::string> cut(writable_file& file, std::uint64_t size) noexcept
   }
 }
 
-// Waits until `word` holds neither `waiting` nor `sleeping`, or until `deadline` (when given)
-// has passed; returns what it then holds (`waiting` when the deadline passed). For up to `spin`
-// it looks again after each sched_yield(): a sync ends within about the recent fsync time,
-// and a writer that yields is back at once, where one asleep on a futex costs two context
-// switches, which on a virtual machine's few processors take longer than a short fsync. Then it
-// sleeps on the futex. Not std::atomic::wait, which would not tell the waker whether a sleeper
-// needs waking.
-std::uint32_t await_unlinked(std::atomic<std::uint32_t>& word, std::chrono::nanoseconds spin,
-                             std::optional<std::chrono::steady_clock::time_point> deadline) {
-  using clock = std::chrono::steady_clock;
-  if (spin.count() > 0) {
-    auto spin_until = clock::now() + spin;
-    if (deadline) spin_until = std::min(spin_until, *deadline);
-    for (unsigned looks = 0;; ++looks) {
-      const std::uint32_t state = word.load(std::memory_order_acquire);
-      if (!linked(state)) return state;
-      if (looks % 4 == 3 && clock::now() >= spin_until) break;
-      sched_yield();
-    }
-  }
-  std::uint32_t state = waiting;
-  if (!word.compare_exchange_strong(state, sleeping, std::memory_order_acq_rel))
-    return state;  // unlinked meanwhile
-  for (;;) {
-    state = word.load(std::memory_order_acquire);
-    if (state != sleeping) return state;
-    timespec timeout{};
-    if (deadline) {
-      const auto left = *deadline - clock::now();
-      if (left <= std::chrono::nanoseconds(0)) {
-        // Back to waiting, unless unlinked meanwhile.
-        return word.compare_exchange_strong(state, waiting, std::memory_order_acq_rel) ? waiting
-                                                                                       : state;
-      }
-      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
-      timeout.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
-      timeout.tv_nsec = static_cast<long>(ns % 1'000'000'000);
-    }
-    syscall(SYS_futex, reinterpret_cast<const std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, sleeping,
-            deadline ? &timeout : nullptr, nullptr, 0);
-  }
-}
-
-// Stores `state` (covered or recheck) in `word`, and wakes its sleeper if it sleeps. The
-// waiter may return, and the word's memory be reused, as soon as the store is seen: the
-// exchange is the last access to the word, the wake only uses its address (a private futex
-// wake reads no memory), and a sleeper woken by mistake sleeps again.
-void wake(std::atomic<std::uint32_t>& word, std::uint32_t state) {
-  auto* address = reinterpret_cast<std::uint32_t*>(&word);
-  if (word.exchange(state, std::memory_order_acq_rel) == sleeping)
-    syscall(SYS_futex, address, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
-}
-
 }  // namespace
 
 // Lives on the waiting thread's stack; linked in waiters_ (under mutex_) until a sync's end
 // unlinks it and sets `state`.
 struct journal_writer::waiter {
   std::uint64_t sequence;
-  std::atomic<std::uint32_t> state{waiting};
+  std::atomic<std::uint32_t> state{word_waiting};
   waiter* next = nullptr;
 };
 
@@ -362,7 +303,7 @@ void journal_writer::wait_synced(std::uint64_t sequence) {
     }
     // The sync running covers the commit, or else the open one will (the commit was appended
     // before it starts).
-    w.state.store(waiting, std::memory_order_relaxed);
+    w.state.store(word_waiting, std::memory_order_relaxed);
     w.next = waiters_;
     waiters_ = &w;
     if (sleep_linked(lock, w)) return;
@@ -376,7 +317,7 @@ bool journal_writer::sleep_linked(std::unique_lock<std::mutex>& lock, waiter& w)
     const auto spin = spin_time_locked();
     lock.unlock();
     if (spin.count() > 0) yielding_.fetch_add(1, std::memory_order_relaxed);
-    std::uint32_t state = await_unlinked(w.state, spin, deadline);
+    std::uint32_t state = await_release(w.state, spin, deadline);
     if (spin.count() > 0) yielding_.fetch_sub(1, std::memory_order_relaxed);
     if (state == covered) return true;
     lock.lock();
@@ -501,10 +442,10 @@ void journal_writer::end_sync(std::unique_lock<std::mutex>& lock, bool failed) {
   // return as soon as its word is set: its `next` is read before.
   for (waiter* w = done; w != nullptr;) {
     waiter* next = w->next;
-    wake(w->state, failed ? recheck : covered);
+    release(w->state, failed ? recheck : covered);
     w = next;
   }
-  if (timekeeper != nullptr) wake(timekeeper->state, recheck);
+  if (timekeeper != nullptr) release(timekeeper->state, recheck);
 }
 
 bool journal_writer::durable(std::uint64_t sequence) const noexcept {
