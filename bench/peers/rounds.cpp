@@ -83,8 +83,8 @@ double round_loop::concurrent_rate(peer& p, int writers, char kind, std::size_t 
     threads.emplace_back([&, w] {
       try {
         for (std::size_t j = 0; !stop.load(std::memory_order_relaxed); ++j) {
-          p.durable_create_on(
-              w, data_set::new_customer_for(kind, first + static_cast<std::size_t>(w) * 10'000'000 + j));
+          const std::size_t seq = first + static_cast<std::size_t>(w) * 10'000'000 + j;
+          p.durable_create_on(w, data_set::new_customer_for(kind, seq));
           commits.fetch_add(1, std::memory_order_relaxed);
           if (clock_type::now() - start >= settings_.budget) stop = true;
         }
