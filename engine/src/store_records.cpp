@@ -71,9 +71,18 @@ void store_loader::add(const Record& r) {
   using Row = row_for_t<Record>;
   auto& t = store_.of<Row>();
   // A snapshot's customers and groups come before the rows that refer to them, whose
-  // references so share their ids' text.
-  auto row = make_row(r, version_, ids_in(store_));
+  // references so share their ids' text: a customer's found near the last one this table
+  // referred to (loaded_customers), else through the id index.
+  const auto in_store = ids_in(store_);
+  const auto find_id = [&](auto referenced, std::string_view id) -> const packed_string* {
+    if constexpr (std::is_same_v<typename decltype(referenced)::type, customer_row>) {
+      if (const packed_string* found = customers_.find(Row::kind, id)) return found;
+    }
+    return in_store(referenced, id);
+  };
+  auto row = make_row(r, version_, find_id);
   if (replaying_) return t.put(std::move(row));
+  if constexpr (Row::kind == entity::customer) customers_.add(*row);
   auto& pending = pending_.of<Row>();
   pending.emplace_back(std::move(row));
   if (inserters_.of<Row>()) {
@@ -166,12 +175,18 @@ void store_loader::end_table(table_id t) {
 
 void store_loader::begin_commit(std::uint64_t sequence) {
   if (!replaying_) {
+    customers_.clear();
     meter_.flush();
     meter_.start("journal", 0);
   }
   meter_.add(1);
   version_ = sequence;
   replaying_ = true;
+}
+
+void store_loader::finish() {
+  customers_.clear();
+  meter_.flush();
 }
 
 void store_loader::put(const customer_group_record& r) { add(r); }

@@ -14,6 +14,7 @@
 #include "batch_handoff.hpp"
 #include "customerdb/persistence/commit_hook.hpp"
 #include "customerdb/persistence/record_sink.hpp"
+#include "loaded_customers.hpp"
 #include "progress_meter.hpp"
 #include "view.hpp"
 
@@ -48,8 +49,9 @@ class store_loader final : public persistence::record_sink {
   ~store_loader() override;
   store_loader(const store_loader&) = delete;
   store_loader& operator=(const store_loader&) = delete;
-  // Reports the last figures. Call once everything was delivered.
-  void finish() { meter_.flush(); }
+  // Reports the last figures and frees what only the load needed. Call once everything was
+  // delivered.
+  void finish();
 
   void begin_table(persistence::table t, std::uint64_t count) override;
   void end_table(persistence::table t) override;
@@ -95,6 +97,7 @@ class store_loader final : public persistence::record_sink {
   store& store_;
   std::uint64_t version_ = 0;
   bool replaying_ = false;
+  loaded_customers customers_;  // while the snapshot loads
   per_entity<batch> pending_;  // snapshot rows not inserted (or handed over) yet, per table
   progress_meter meter_;
   per_entity<inserter_ptr> inserters_;  // set while a pipelined table loads; last: it uses the rest
