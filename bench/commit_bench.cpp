@@ -24,8 +24,11 @@
 // --simulate-sync-us N replaces the journal's fsync with a sleep of N microseconds (a model of
 // a disk with that fsync time, to study the group commit; nothing is durable then). --busy N
 // keeps N more threads busy computing for the whole run (a machine busy with other work).
+// --preload N first imports N customers (sample_data.hpp: two addresses and a membership
+// each), so that the commits meet the cache misses of a large store.
 //   build/release/customerdb_commit_bench --durable-dir DIR [--writers W] [--rounds R]
 //                                         [--round-ms MS] [--simulate-sync-us N] [--busy N]
+//                                         [--preload N]
 //
 // With --growth N it measures what growing costs a commit: one auto-commit create per commit
 // until the store holds N customers, then the latency percentiles and the --show K (default
@@ -50,6 +53,7 @@
 
 #include "../persistence/include/customerdb/file_system.hpp"  // the program links persistence
 #include "measure.hpp"
+#include "sample_data.hpp"
 
 namespace {
 
@@ -263,7 +267,7 @@ durable_round run_writers(customerdb::customer_module& db, counting_file_system&
 
 int run_durable(const std::filesystem::path& dir, int writers, int rounds,
                 std::chrono::milliseconds budget, std::chrono::microseconds simulated_sync,
-                int busy) {
+                int busy, std::size_t preload) {
   std::filesystem::remove_all(dir);
   std::atomic<bool> done{false};
   std::vector<std::jthread> busy_threads;
@@ -283,6 +287,8 @@ int run_durable(const std::filesystem::path& dir, int writers, int rounds,
   auto o = on_disk(dir, customerdb::fsync_policy::always);
   o.persistence.file_system = fs;
   customerdb::customer_module db(o);
+  if (preload > 0)
+    db.import_records(customerdb::bench::sample_records(preload, customerdb::now(), 5000));
   std::size_t created = 0;
   std::vector<durable_round> one, many;
   std::vector<double> ratio;
@@ -297,11 +303,12 @@ int run_durable(const std::filesystem::path& dir, int writers, int rounds,
     for (const auto& d : v) x.push_back(d.*m);
     return median(x);
   };
-  fmt::print("durable creates (fsync = always{}{}), medians of {} rounds of {} ms\n",
+  fmt::print("durable creates (fsync = always{}{}{}), medians of {} rounds of {} ms\n",
              simulated_sync.count() > 0
                  ? fmt::format("; fsync simulated by a {} us sleep", simulated_sync.count())
                  : "",
-             busy > 0 ? fmt::format("; {} threads busy computing", busy) : "", rounds,
+             busy > 0 ? fmt::format("; {} threads busy computing", busy) : "",
+             preload > 0 ? fmt::format("; {} customers before", preload) : "", rounds,
              budget.count());
   fmt::print("{:<10} {:>10} {:>10} {:>14} {:>10} {:>14} {:>16}\n", "writers", "commits/s",
              "fsyncs/s", "commits/fsync", "fsync us", "CPU us/commit", "sleeps/commit");
@@ -360,7 +367,8 @@ int main(int argc, char** argv) {
         std::stoi(option(argc, argv, "--rounds", "9")),
         std::chrono::milliseconds(std::stoi(option(argc, argv, "--round-ms", "300"))),
         std::chrono::microseconds(std::stoi(option(argc, argv, "--simulate-sync-us", "0"))),
-        std::stoi(option(argc, argv, "--busy", "0")));
+        std::stoi(option(argc, argv, "--busy", "0")),
+        std::stoull(option(argc, argv, "--preload", "0")));
   const std::size_t small = std::stoull(option(argc, argv, "--small", "10000"));
   const std::size_t large = std::stoull(option(argc, argv, "--large", "1000000"));
   const int rounds = std::stoi(option(argc, argv, "--rounds", "9"));
