@@ -206,6 +206,7 @@ void draw_plots(const std::filesystem::path& dir, const run_description& run,
        << fmt::format("set title 'customerdb peers, {} customers ({})'\n", run.customers, run.date)
        << "set style data histograms\nset style histogram clustered\nset style fill solid 0.8\n"
        << "set logscale y\nset xtics rotate by -30\nset grid ytics\nset key top left\n"
+       << "set rmargin 14\n"  // room for the last label, rotated to the right
        << fmt::format("set ylabel '{}'\n", ylabel) << "plot " << columns << "\n";
   };
   plot("ratios", "peer / customerdb (>1: customerdb better)", 1);
