@@ -7,9 +7,10 @@
 // order, which for time-ordered ids is creation order. So each referring table keeps a cursor
 // in the list and compares a reference with the few customers from it, rows that the previous
 // references have just read. At a million customers the id index costs three cache misses per
-// reference (its entry, the slot, the row): finding them here takes 7% off a load's time. A reference that
-// misses the window (null from find) leaves the cursor where it was, so rows in another order
-// cost `window` comparisons of rows that stay in the cache, then the id index as before.
+// reference (its entry, the slot, the row): finding them here takes 7% off a load's time. A
+// reference that misses the window (null from find) leaves the cursor where it was, so rows in
+// another order cost `window` comparisons of rows that stay in the cache, then the id index as
+// before.
 //
 // Thread-safety: add() while no thread finds; then find() concurrently for different tables
 // (each table's cursor is its own).
