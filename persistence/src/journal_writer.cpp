@@ -37,7 +37,6 @@ constexpr std::uint64_t reserve_step = std::uint64_t{1} << 20;
 // The slowest recent fsync time for which waiters yield rather than sleep (spin_time_locked).
 constexpr std::chrono::microseconds max_spun_sync{250};
 
-// The states of a waiter's word.
 // How a waiter's word is released (release_word.hpp); word_waiting while it is linked in the
 // journal's waiters.
 enum : std::uint32_t {
@@ -128,12 +127,11 @@ void journal_writer::append(std::uint64_t sequence, std::string_view record) {
   const std::uint64_t size = file->size();
   try {
     file->append(record);
-  } catch (const error& e) {
-    try {
-      file->truncate(size);  // the journal must end with a whole record
-    } catch (const error& cut) {
+  } catch (const error&) {
+    // The journal must end with a whole record; when it cannot be cut, no append is trusted.
+    if (std::optional<std::string> failure = cut(*file, size)) {
       std::lock_guard lock(mutex_);
-      failed_ = cut.what();
+      failed_ = std::move(failure);
     }
     throw;
   }

@@ -124,7 +124,7 @@ class journal_writer {
   // Opens the next sync with its commit delay (see the top). REQUIRES: mutex_ held, no sync
   // running or open.
   void open_sync_locked();
-  // How long a waiter yields before it sleeps (see await_unlinked). REQUIRES: mutex_ held.
+  // How long a waiter yields before it sleeps (see await_release, release_word.hpp). REQUIRES: mutex_ held.
   std::chrono::nanoseconds spin_time_locked() const;
   // Counts a sync's fsync time `took` as one with waiters yielding or not, and stops their
   // yielding for a while when it makes fsyncs slow (see the top). REQUIRES: mutex_ held.
@@ -180,7 +180,7 @@ class journal_writer {
   };
   recent_times yielded_times_, alone_times_;
   clock::time_point yield_again_at_{};
-  std::atomic<int> yielding_{0};  // waiters in await_unlinked that may yield
+  std::atomic<int> yielding_{0};  // waiters in await_release that may yield
   clock::time_point last_sync_end_{};
   std::shared_ptr<writable_file> current_;
   std::uint64_t current_first_ = 0;
