@@ -125,7 +125,7 @@ round_times run_round(customerdb::customer_module& db, const std::vector<std::st
 }
 
 // The operating system's file system, counting the syncs of journal files and their time.
-class counting_file_system final : public customerdb::file_system {
+class counting_file_system final : public customerdb::forwarding_file_system {
  public:
   std::atomic<long> syncs{0};
   std::atomic<long> sync_ns{0};
@@ -133,45 +133,17 @@ class counting_file_system final : public customerdb::file_system {
   // whose fsync takes that long and costs no CPU; nothing is durable then).
   std::chrono::microseconds simulated_sync{0};
 
-  std::unique_ptr<customerdb::writable_file> create(const std::filesystem::path& p) override {
-    return wrap(p, real_->create(p));
-  }
-  std::unique_ptr<customerdb::writable_file> open_append(const std::filesystem::path& p) override {
-    return wrap(p, real_->open_append(p));
-  }
-  std::unique_ptr<customerdb::readable_file> open_read(const std::filesystem::path& p) override {
-    return real_->open_read(p);
-  }
-  std::vector<std::string> list(const std::filesystem::path& dir) override {
-    return real_->list(dir);
-  }
-  void rename(const std::filesystem::path& from, const std::filesystem::path& to) override {
-    real_->rename(from, to);
-  }
-  void remove(const std::filesystem::path& p) override { real_->remove(p); }
-  void sync_directory(const std::filesystem::path& dir) override { real_->sync_directory(dir); }
-  void create_directories(const std::filesystem::path& dir) override {
-    real_->create_directories(dir);
-  }
-  std::shared_ptr<void> lock_directory(const std::filesystem::path& dir) override {
-    return real_->lock_directory(dir);
-  }
-
  private:
-  class file final : public customerdb::writable_file {
+  class file final : public customerdb::forwarding_writable_file {
    public:
     file(counting_file_system* owner, std::unique_ptr<customerdb::writable_file> real, bool journal)
-        : owner_(owner), real_(std::move(real)), journal_(journal) {}
-    void append(std::string_view data) override { real_->append(data); }
-    void write_at(std::uint64_t offset, std::string_view data) override {
-      real_->write_at(offset, data);
-    }
+        : forwarding_writable_file(std::move(real)), owner_(owner), journal_(journal) {}
     void sync() override {
       const auto start = clock_type::now();
       if (journal_ && owner_->simulated_sync.count() > 0) {
         std::this_thread::sleep_for(owner_->simulated_sync);
       } else {
-        real_->sync();
+        forwarding_writable_file::sync();
       }
       if (!journal_) return;
       owner_->syncs.fetch_add(1, std::memory_order_relaxed);
@@ -179,25 +151,17 @@ class counting_file_system final : public customerdb::file_system {
           std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - start).count(),
           std::memory_order_relaxed);
     }
-    void truncate(std::uint64_t size) override { real_->truncate(size); }
-    std::uint64_t size() const override { return real_->size(); }
-    void reserve(std::uint64_t offset, std::uint64_t length) override {
-      real_->reserve(offset, length);
-    }
 
    private:
     counting_file_system* owner_;
-    std::unique_ptr<customerdb::writable_file> real_;
     bool journal_;
   };
 
-  std::unique_ptr<customerdb::writable_file> wrap(const std::filesystem::path& p,
-                                                  std::unique_ptr<customerdb::writable_file> f) {
+  std::unique_ptr<customerdb::writable_file> wrap(
+      const std::filesystem::path& p, std::unique_ptr<customerdb::writable_file> f) override {
     const bool journal = p.filename().string().starts_with("journal");
     return std::make_unique<file>(this, std::move(f), journal);
   }
-
-  std::shared_ptr<customerdb::file_system> real_ = customerdb::posix_file_system();
 };
 
 // A store in `dir` with the fsync policy `fsync` that takes no snapshot on its own (neither on

@@ -28,7 +28,7 @@ using namespace customerdb::testing;
 // The operating system's file system, with a gate on the syncs of journal files: while the gate
 // is closed, such a sync waits at it (unless let through one by one). Counts the appends and
 // syncs of journal files, and can fail the syncs that pass the gate. Thread-safe.
-class gated_file_system final : public file_system {
+class gated_file_system final : public forwarding_file_system {
  public:
   void close_gate() {
     std::lock_guard lock(mutex_);
@@ -67,43 +67,16 @@ class gated_file_system final : public file_system {
     return syncs_;
   }
 
-  std::unique_ptr<writable_file> create(const std::filesystem::path& p) override {
-    return wrap(p, real_->create(p));
-  }
-  std::unique_ptr<writable_file> open_append(const std::filesystem::path& p) override {
-    return wrap(p, real_->open_append(p));
-  }
-  std::unique_ptr<readable_file> open_read(const std::filesystem::path& p) override {
-    return real_->open_read(p);
-  }
-  std::vector<std::string> list(const std::filesystem::path& dir) override {
-    return real_->list(dir);
-  }
-  void rename(const std::filesystem::path& from, const std::filesystem::path& to) override {
-    real_->rename(from, to);
-  }
-  void remove(const std::filesystem::path& p) override { real_->remove(p); }
-  void sync_directory(const std::filesystem::path& dir) override { real_->sync_directory(dir); }
-  void create_directories(const std::filesystem::path& dir) override {
-    real_->create_directories(dir);
-  }
-  std::shared_ptr<void> lock_directory(const std::filesystem::path& dir) override {
-    return real_->lock_directory(dir);
-  }
-
  private:
-  class file final : public writable_file {
+  class file final : public forwarding_writable_file {
    public:
     file(gated_file_system& owner, std::filesystem::path path, std::unique_ptr<writable_file> real)
-        : owner_(owner), path_(std::move(path)), real_(std::move(real)) {}
+        : forwarding_writable_file(std::move(real)), owner_(owner), path_(std::move(path)) {}
     void append(std::string_view data) override {
-      real_->append(data);
+      forwarding_writable_file::append(data);
       std::lock_guard lock(owner_.mutex_);
       ++owner_.appends_;
       owner_.changed_.notify_all();
-    }
-    void write_at(std::uint64_t offset, std::string_view data) override {
-      real_->write_at(offset, data);
     }
     void sync() override {
       {
@@ -117,24 +90,20 @@ class gated_file_system final : public file_system {
         if (owner_.failing_)
           throw error(error_code::io_error, "Cannot sync " + path_.string() + ": injected");
       }
-      real_->sync();
+      forwarding_writable_file::sync();
     }
-    void truncate(std::uint64_t size) override { real_->truncate(size); }
-    std::uint64_t size() const override { return real_->size(); }
 
    private:
     gated_file_system& owner_;
     std::filesystem::path path_;
-    std::unique_ptr<writable_file> real_;
   };
 
   std::unique_ptr<writable_file> wrap(const std::filesystem::path& p,
-                                      std::unique_ptr<writable_file> f) {
+                                      std::unique_ptr<writable_file> f) override {
     if (p.filename().string().rfind("journal", 0) != 0) return f;
     return std::make_unique<file>(*this, p, std::move(f));
   }
 
-  std::shared_ptr<file_system> real_ = posix_file_system();
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   bool closed_ = false, failing_ = false;

@@ -24,19 +24,13 @@ using namespace customerdb::testing;
 
 // The operating system's file system for reading; every operation that could change the disk,
 // the exclusive lock included, throws.
-class reading_file_system final : public file_system {
+class reading_file_system final : public forwarding_file_system {
  public:
   std::unique_ptr<writable_file> create(const std::filesystem::path& path) override {
     refuse("create", path);
   }
   std::unique_ptr<writable_file> open_append(const std::filesystem::path& path) override {
     refuse("open_append", path);
-  }
-  std::unique_ptr<readable_file> open_read(const std::filesystem::path& path) override {
-    return real_->open_read(path);
-  }
-  std::vector<std::string> list(const std::filesystem::path& dir) override {
-    return real_->list(dir);
   }
   void rename(const std::filesystem::path& from, const std::filesystem::path&) override {
     refuse("rename", from);
@@ -49,16 +43,12 @@ class reading_file_system final : public file_system {
   std::shared_ptr<void> lock_directory(const std::filesystem::path& dir) override {
     refuse("lock_directory", dir);
   }
-  std::shared_ptr<void> lock_directory_shared(const std::filesystem::path& dir) override {
-    return real_->lock_directory_shared(dir);
-  }
 
  private:
   [[noreturn]] static void refuse(const std::string& what, const std::filesystem::path& path) {
     BOOST_ERROR("a read-only open called " + what + " on " + path.string());
     throw error(error_code::io_error, what + " refused");
   }
-  std::shared_ptr<file_system> real_ = posix_file_system();
 };
 
 module_options read_only(const std::filesystem::path& dir) {

@@ -1,6 +1,7 @@
 // customerdb::file_system: the file operations persistence uses, behind one interface (as
 // leveldb's Env), so that a program or a test can put its own file system under a module, e.g.
-// one that fails the n-th write, fsync or rename. posix_file_system() is the default.
+// one that fails the n-th write, fsync or rename. posix_file_system() is the default;
+// forwarding_file_system is the base for one that changes only some operations of another.
 //
 // Every operation throws customerdb::error with code io_error, and a message naming the file
 // and the system's reason, when it fails.
@@ -99,5 +100,60 @@ class file_system {
 
 // The operating system's file system (POSIX calls). Thread-safe.
 std::shared_ptr<file_system> posix_file_system();
+
+// A file_system that hands every operation to another one, its target (as leveldb's
+// EnvWrapper): a program or a test derives from it and overrides only what it watches or
+// changes, and every other operation, lock_directory_shared() included, still reaches the
+// target. The files create() and open_append() open pass through wrap(), which a derived class
+// overrides to watch their operations (with a forwarding_writable_file). Errors are the
+// target's. Thread-safe when the target and the derived class's overrides are.
+class forwarding_file_system : public file_system {
+ public:
+  explicit forwarding_file_system(std::shared_ptr<file_system> target = posix_file_system());
+
+  std::unique_ptr<writable_file> create(const std::filesystem::path& path) override;
+  std::unique_ptr<writable_file> open_append(const std::filesystem::path& path) override;
+  std::unique_ptr<readable_file> open_read(const std::filesystem::path& path) override;
+  std::vector<std::string> list(const std::filesystem::path& dir) override;
+  void rename(const std::filesystem::path& from, const std::filesystem::path& to) override;
+  void remove(const std::filesystem::path& path) override;
+  void sync_directory(const std::filesystem::path& dir) override;
+  void create_directories(const std::filesystem::path& dir) override;
+  std::shared_ptr<void> lock_directory(const std::filesystem::path& dir) override;
+  std::shared_ptr<void> lock_directory_shared(const std::filesystem::path& dir) override;
+
+ protected:
+  file_system& target() const noexcept { return *target_; }
+  // What create() and open_append() return for the target's `file`, opened at `path`. This
+  // default returns `file` itself.
+  virtual std::unique_ptr<writable_file> wrap(const std::filesystem::path& path,
+                                              std::unique_ptr<writable_file> file);
+
+ private:
+  std::shared_ptr<file_system> target_;
+};
+
+// A writable_file that hands every operation to another one, its target; derive from it to
+// watch or change some of them. Errors are the target's. Thread-compatible, as the target.
+class forwarding_writable_file : public writable_file {
+ public:
+  explicit forwarding_writable_file(std::unique_ptr<writable_file> target);
+
+  void append(std::string_view data) override;
+  void write_at(std::uint64_t offset, std::string_view data) override;
+  void sync() override;
+  void truncate(std::uint64_t size) override;
+  std::uint64_t size() const override;
+  void reserve(std::uint64_t offset, std::uint64_t length) override;
+
+ protected:
+  writable_file& target() const noexcept { return *target_; }
+  // Closes the target (destroys it) now, e.g. in a derived destructor that then records the
+  // close. The file takes no operation afterwards.
+  void close_target() noexcept { target_.reset(); }
+
+ private:
+  std::unique_ptr<writable_file> target_;
+};
 
 }  // namespace customerdb

@@ -1,4 +1,4 @@
-// A file_system over the real one that fails chosen operations with io_error, for tests of
+// A file_system over the real one (a forwarding_file_system) that fails chosen operations with io_error, for tests of
 // I/O failures ("fail the next write to a journal file", "fail every fsync from now on"), and
 // that counts operations and can make syncs slow or hold them until released.
 // Thread-safe.
@@ -22,7 +22,7 @@ namespace customerdb::testing {
 
 enum class fs_op { write, sync, rename, create, remove, sync_directory, close, reserve };
 
-class faulty_file_system : public file_system,
+class faulty_file_system : public forwarding_file_system,
                            public std::enable_shared_from_this<faulty_file_system> {
  public:
   // Fails operations of kind `op` on files whose name contains `name_part` (every file when
@@ -106,75 +106,58 @@ class faulty_file_system : public file_system,
 
   std::unique_ptr<writable_file> create(const std::filesystem::path& path) override {
     check(fs_op::create, path);
-    return wrap(path, real_->create(path));
-  }
-  std::unique_ptr<writable_file> open_append(const std::filesystem::path& path) override {
-    return wrap(path, real_->open_append(path));
-  }
-  std::unique_ptr<readable_file> open_read(const std::filesystem::path& path) override {
-    return real_->open_read(path);
-  }
-  std::vector<std::string> list(const std::filesystem::path& dir) override {
-    return real_->list(dir);
+    return forwarding_file_system::create(path);
   }
   void rename(const std::filesystem::path& from, const std::filesystem::path& to) override {
     check(fs_op::rename, to);
-    real_->rename(from, to);
+    forwarding_file_system::rename(from, to);
   }
   void remove(const std::filesystem::path& path) override {
     check(fs_op::remove, path);
-    real_->remove(path);
+    forwarding_file_system::remove(path);
   }
   void sync_directory(const std::filesystem::path& dir) override {
     check(fs_op::sync_directory, dir);
-    real_->sync_directory(dir);
-  }
-  void create_directories(const std::filesystem::path& dir) override {
-    real_->create_directories(dir);
-  }
-  std::shared_ptr<void> lock_directory(const std::filesystem::path& dir) override {
-    return real_->lock_directory(dir);
+    forwarding_file_system::sync_directory(dir);
   }
 
  private:
-  class file final : public writable_file {
+  class file final : public forwarding_writable_file {
    public:
     file(std::shared_ptr<faulty_file_system> owner, std::filesystem::path path,
          std::unique_ptr<writable_file> real)
-        : owner_(std::move(owner)), path_(std::move(path)), real_(std::move(real)) {}
+        : forwarding_writable_file(std::move(real)), owner_(std::move(owner)),
+          path_(std::move(path)) {}
     ~file() override {
-      real_.reset();
+      close_target();
       owner_->closed(path_);
     }
     file(const file&) = delete;
     file& operator=(const file&) = delete;
     void append(std::string_view data) override {
       owner_->check(fs_op::write, path_);
-      real_->append(data);
+      forwarding_writable_file::append(data);
     }
     void write_at(std::uint64_t offset, std::string_view data) override {
       owner_->check(fs_op::write, path_);
-      real_->write_at(offset, data);
+      forwarding_writable_file::write_at(offset, data);
     }
     void sync() override {
       owner_->check(fs_op::sync, path_);
-      real_->sync();
+      forwarding_writable_file::sync();
     }
-    void truncate(std::uint64_t size) override { real_->truncate(size); }
-    std::uint64_t size() const override { return real_->size(); }
     void reserve(std::uint64_t offset, std::uint64_t length) override {
       owner_->check(fs_op::reserve, path_);
-      real_->reserve(offset, length);
+      forwarding_writable_file::reserve(offset, length);
     }
 
    private:
     std::shared_ptr<faulty_file_system> owner_;
     std::filesystem::path path_;
-    std::unique_ptr<writable_file> real_;
   };
 
   std::unique_ptr<writable_file> wrap(const std::filesystem::path& path,
-                                      std::unique_ptr<writable_file> real) {
+                                      std::unique_ptr<writable_file> real) override {
     return std::make_unique<file>(shared_from_this(), path, std::move(real));
   }
 
@@ -184,7 +167,6 @@ class faulty_file_system : public file_system,
     int times = 0;
   };
 
-  std::shared_ptr<file_system> real_ = posix_file_system();
   mutable std::mutex mutex_;
   rule rule_;
   int failures_ = 0;
