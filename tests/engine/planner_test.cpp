@@ -1476,7 +1476,7 @@ struct generator {
         }
         break;
       }
-      case fkind::json: {  // the column (keys are engine_operators_test's)
+      case fkind::json: {  // the column (keys are engine_metadata_filters_test's)
         static const std::vector<filter_op> ops{filter_op::eq,  filter_op::ne, filter_op::gt,
                                                 filter_op::lte, filter_op::in, filter_op::nin};
         const auto scalar = [&] {

@@ -369,7 +369,7 @@ BOOST_FIXTURE_TEST_CASE(order_by_a_relation_field, fixture) {
                          R"(Unknown field "groups.nope" for Customer)");
   CUSTOMERDB_CHECK_ERROR(m.list({}, {.order = {{"nope.name", asc}}}), error_code::invalid_data,
                          R"(Unknown field "nope.name" for Customer)");
-  // A relation's metadata sorts as jsonb does (operators_test.cpp), here all null: id order.
+  // A relation's metadata sorts as jsonb does (metadata_filters_test.cpp), here all null: id order.
   BOOST_CHECK_EQUAL(
       m.list({}, {.take = customerdb::null, .order = {{"groups.metadata", asc}}}).size(),
       m.list({}, {.take = customerdb::null}).size());

@@ -501,7 +501,7 @@ BOOST_AUTO_TEST_CASE(q_in_metadata_is_a_key) {
 
 // Inside a metadata filter Medusa's ORM takes keys only (probed with 2.21.2): $and, $or, an
 // operator beside the keys and a key's $and/$or fail, and so does $not (the codec's message).
-// Operators that stand alone apply to the column, compared as jsonb (engine_operators_test).
+// Operators that stand alone apply to the column, compared as jsonb (engine_metadata_filters_test).
 BOOST_AUTO_TEST_CASE(metadata_filters_take_keys_only) {
   filter_fixture f;
   const auto refused = [&](std::string_view filter_json, std::string_view path) {
