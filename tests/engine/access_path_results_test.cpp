@@ -10,9 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "customerdb/customerdb.hpp"
-#include "support/check.hpp"
-#include "support/helpers.hpp"
 #include "support/query_fixture.hpp"
 
 namespace {
@@ -20,9 +17,6 @@ namespace {
 using namespace customerdb;
 using namespace customerdb::testing;
 using namespace std::chrono_literals;
-
-using dto = create_customer_dto;
-using group_dto = create_customer_group_dto;
 
 }  // namespace
 

@@ -14,9 +14,6 @@
 #include <utility>
 #include <vector>
 
-#include "customerdb/customerdb.hpp"
-#include "support/check.hpp"
-#include "support/helpers.hpp"
 #include "support/query_fixture.hpp"
 
 namespace {
@@ -24,9 +21,6 @@ namespace {
 using namespace customerdb;
 using namespace customerdb::testing;
 using namespace std::chrono_literals;
-
-using dto = create_customer_dto;
-using address_dto = create_customer_address_dto;
 
 }  // namespace
 

@@ -12,9 +12,6 @@
 #include <string_view>
 #include <vector>
 
-#include "customerdb/customerdb.hpp"
-#include "support/check.hpp"
-#include "support/helpers.hpp"
 #include "support/query_fixture.hpp"
 
 namespace {
@@ -22,10 +19,6 @@ namespace {
 using namespace customerdb;
 using namespace customerdb::testing;
 using namespace std::chrono_literals;
-
-using dto = create_customer_dto;
-using address_dto = create_customer_address_dto;
-using group_dto = create_customer_group_dto;
 
 // ---- metadata fixture ------------------------------------------------------------------------
 // Six customers, one second apart:

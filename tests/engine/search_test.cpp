@@ -5,19 +5,12 @@
 
 #include <string>
 
-#include "customerdb/customerdb.hpp"
-#include "support/check.hpp"
-#include "support/helpers.hpp"
 #include "support/query_fixture.hpp"
 
 namespace {
 
 using namespace customerdb;
 using namespace customerdb::testing;
-
-using dto = create_customer_dto;
-using address_dto = create_customer_address_dto;
-using group_dto = create_customer_group_dto;
 
 }  // namespace
 

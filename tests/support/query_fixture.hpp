@@ -1,6 +1,7 @@
 // What the filter and find-config suites share: a module on a manual clock with helpers that
-// list what a filter finds (query_fixture), metadata from JSON text, and an error check by the
-// message's start.
+// list what a filter finds (query_fixture), short names of the creation inputs, metadata from
+// JSON text, and an error check by the message's start. Includes the engine and the suites'
+// check.hpp and helpers.hpp.
 #pragma once
 
 #include <boost/json/parse.hpp>
@@ -16,6 +17,10 @@
 #include "support/helpers.hpp"
 
 namespace customerdb::testing {
+
+using dto = create_customer_dto;
+using address_dto = create_customer_address_dto;
+using group_dto = create_customer_group_dto;
 
 // A metadata object from JSON text.
 inline metadata meta(const char* json) { return boost::json::parse(json).as_object(); }
