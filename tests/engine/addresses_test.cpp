@@ -1,46 +1,18 @@
-// Tests of the address methods of customer_module: add_addresses, update_addresses,
-// delete_addresses, list_addresses, list_and_count_addresses, the one-default-per-customer rule
-// (one of each kind), unknown references (D7) and the derived default address ids (D9).
+// The address methods of customer_module that write: add_addresses, update_addresses and
+// delete_addresses, the one-default-per-customer rule (one of each kind) and unknown references
+// (D7).
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "customerdb/customerdb.hpp"
-#include "support/check.hpp"
-#include "support/helpers.hpp"
+#include "support/address_fixture.hpp"
 
 namespace {
 
 using namespace customerdb;
 using namespace customerdb::testing;
-using addr_in = create_customer_address_dto;
-using addr_update = update_customer_address_dto;
-
-struct fixture {
-  manual_clock clock;
-  customer_module m{module_options{.clock = clock.function()}};
-
-  customer make_customer(const std::string& email) { return m.create({.email = email}); }
-
-  std::string default_shipping_of(const std::string& customer_id) {
-    return show(m.retrieve(customer_id).default_shipping_address_id);
-  }
-  std::string default_billing_of(const std::string& customer_id) {
-    return show(m.retrieve(customer_id).default_billing_address_id);
-  }
-};
-
-std::string unique_message(const std::string& customer_id) {
-  return "Customer address with customer_id: " + customer_id + ", already exists.";
-}
-
-std::string fk_message(const std::string& customer_id) {
-  return "You tried to set relationship customer_id: " + customer_id +
-         ", but such entity does not exist";
-}
 
 }  // namespace
 
@@ -48,7 +20,7 @@ BOOST_AUTO_TEST_SUITE(addresses)
 
 // ---- add_addresses -----------------------------------------------------------------------
 
-BOOST_FIXTURE_TEST_CASE(add_single_returns_dto_with_defaults, fixture) {
+BOOST_FIXTURE_TEST_CASE(add_single_returns_dto_with_defaults, address_fixture) {
   const auto c = make_customer("a@x.com");
   clock.advance(std::chrono::seconds{5});
   const auto a = m.add_addresses({.customer_id = c.id, .address_1 = "Main Street 1"});
@@ -80,7 +52,7 @@ BOOST_FIXTURE_TEST_CASE(add_single_returns_dto_with_defaults, fixture) {
   BOOST_CHECK_EQUAL(show(listed[0].address_1), "Main Street 1");
 }
 
-BOOST_FIXTURE_TEST_CASE(add_keeps_every_given_field, fixture) {
+BOOST_FIXTURE_TEST_CASE(add_keeps_every_given_field, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto a = m.add_addresses({.customer_id = c.id,
                                   .address_name = "Home",
@@ -116,7 +88,7 @@ BOOST_FIXTURE_TEST_CASE(add_keeps_every_given_field, fixture) {
   BOOST_CHECK_EQUAL(json(r.metadata), R"({"a":1})");
 }
 
-BOOST_FIXTURE_TEST_CASE(add_array_returns_input_order, fixture) {
+BOOST_FIXTURE_TEST_CASE(add_array_returns_input_order, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto d = make_customer("d@x.com");
   const auto out = m.add_addresses(std::vector<addr_in>{
@@ -138,14 +110,14 @@ BOOST_FIXTURE_TEST_CASE(add_array_returns_input_order, fixture) {
   BOOST_CHECK_EQUAL(m.list_addresses(where("customer_id") == c.id).size(), 2u);
 }
 
-BOOST_FIXTURE_TEST_CASE(add_empty_array_does_nothing, fixture) {
+BOOST_FIXTURE_TEST_CASE(add_empty_array_does_nothing, address_fixture) {
   make_customer("a@x.com");
   const auto out = m.add_addresses(std::vector<addr_in>{});
   BOOST_CHECK(out.empty());
   BOOST_CHECK_EQUAL(m.list_and_count_addresses().second, 0u);
 }
 
-BOOST_FIXTURE_TEST_CASE(add_keeps_caller_id, fixture) {
+BOOST_FIXTURE_TEST_CASE(add_keeps_caller_id, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto a = m.add_addresses({.id = "cuaddr_mine", .customer_id = c.id, .city = "Oslo"});
   BOOST_CHECK_EQUAL(a.id, "cuaddr_mine");
@@ -154,7 +126,7 @@ BOOST_FIXTURE_TEST_CASE(add_keeps_caller_id, fixture) {
   BOOST_CHECK_EQUAL(show(listed[0].city), "Oslo");
 }
 
-BOOST_FIXTURE_TEST_CASE(add_without_customer_id_fails, fixture) {
+BOOST_FIXTURE_TEST_CASE(add_without_customer_id_fails, address_fixture) {
   const auto c = make_customer("a@x.com");
   CUSTOMERDB_CHECK_ERROR(m.add_addresses({.address_1 = "Nowhere"}), error_code::invalid_data,
                          "Value for Address.customer_id is required, 'undefined' found");
@@ -166,7 +138,7 @@ BOOST_FIXTURE_TEST_CASE(add_without_customer_id_fails, fixture) {
   BOOST_CHECK_EQUAL(m.list_and_count_addresses().second, 0u);
 }
 
-BOOST_FIXTURE_TEST_CASE(add_for_unknown_customer_fails_and_writes_nothing, fixture) {
+BOOST_FIXTURE_TEST_CASE(add_for_unknown_customer_fails_and_writes_nothing, address_fixture) {
   const auto c = make_customer("a@x.com");
   CUSTOMERDB_CHECK_ERROR(m.add_addresses({.customer_id = "cus_nope"}), error_code::not_found,
                          fk_message("cus_nope"));
@@ -179,7 +151,7 @@ BOOST_FIXTURE_TEST_CASE(add_for_unknown_customer_fails_and_writes_nothing, fixtu
   BOOST_CHECK_EQUAL(default_shipping_of(c.id), "<null>");
 }
 
-BOOST_FIXTURE_TEST_CASE(soft_deleted_customer_still_accepts_addresses, fixture) {
+BOOST_FIXTURE_TEST_CASE(soft_deleted_customer_still_accepts_addresses, address_fixture) {
   const auto c = make_customer("a@x.com");
   m.soft_delete(std::vector<std::string>{c.id});
   const auto a = m.add_addresses({.customer_id = c.id, .city = "Berlin"});
@@ -191,7 +163,7 @@ BOOST_FIXTURE_TEST_CASE(soft_deleted_customer_still_accepts_addresses, fixture) 
 
 // ---- one default shipping / billing per customer ------------------------------------------
 
-BOOST_FIXTURE_TEST_CASE(second_default_shipping_against_existing_fails, fixture) {
+BOOST_FIXTURE_TEST_CASE(second_default_shipping_against_existing_fails, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto first = m.add_addresses({.customer_id = c.id, .is_default_shipping = true});
   CUSTOMERDB_CHECK_ERROR(m.add_addresses({.customer_id = c.id, .is_default_shipping = true}),
@@ -202,7 +174,7 @@ BOOST_FIXTURE_TEST_CASE(second_default_shipping_against_existing_fails, fixture)
   BOOST_CHECK_EQUAL(default_shipping_of(c.id), first.id);
 }
 
-BOOST_FIXTURE_TEST_CASE(second_default_billing_against_existing_fails, fixture) {
+BOOST_FIXTURE_TEST_CASE(second_default_billing_against_existing_fails, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto first = m.add_addresses({.customer_id = c.id, .is_default_billing = true});
   CUSTOMERDB_CHECK_ERROR(m.add_addresses({.customer_id = c.id, .is_default_billing = true}),
@@ -213,7 +185,7 @@ BOOST_FIXTURE_TEST_CASE(second_default_billing_against_existing_fails, fixture) 
   BOOST_CHECK_EQUAL(default_billing_of(c.id), first.id);
 }
 
-BOOST_FIXTURE_TEST_CASE(second_default_within_one_batch_keeps_whole_batch_out, fixture) {
+BOOST_FIXTURE_TEST_CASE(second_default_within_one_batch_keeps_whole_batch_out, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto d = make_customer("d@x.com");
   CUSTOMERDB_CHECK_ERROR(
@@ -233,7 +205,7 @@ BOOST_FIXTURE_TEST_CASE(second_default_within_one_batch_keeps_whole_batch_out, f
   BOOST_CHECK_EQUAL(m.list_and_count_addresses().second, 0u);
 }
 
-BOOST_FIXTURE_TEST_CASE(defaults_are_per_customer_and_per_kind, fixture) {
+BOOST_FIXTURE_TEST_CASE(defaults_are_per_customer_and_per_kind, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto d = make_customer("d@x.com");
   const auto out = m.add_addresses(std::vector<addr_in>{
@@ -247,7 +219,7 @@ BOOST_FIXTURE_TEST_CASE(defaults_are_per_customer_and_per_kind, fixture) {
   BOOST_CHECK_EQUAL(default_billing_of(d.id), out[2].id);
 }
 
-BOOST_FIXTURE_TEST_CASE(false_flags_are_unlimited, fixture) {
+BOOST_FIXTURE_TEST_CASE(false_flags_are_unlimited, address_fixture) {
   const auto c = make_customer("a@x.com");
   std::vector<addr_in> in;
   for (int i = 0; i < 5; ++i) in.push_back({.customer_id = c.id});
@@ -258,7 +230,7 @@ BOOST_FIXTURE_TEST_CASE(false_flags_are_unlimited, fixture) {
   BOOST_CHECK_EQUAL(default_billing_of(c.id), "<null>");
 }
 
-BOOST_FIXTURE_TEST_CASE(resetting_existing_default_to_true_is_fine, fixture) {
+BOOST_FIXTURE_TEST_CASE(resetting_existing_default_to_true_is_fine, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto a = m.add_addresses(
       {.customer_id = c.id, .is_default_shipping = true, .is_default_billing = true});
@@ -269,7 +241,7 @@ BOOST_FIXTURE_TEST_CASE(resetting_existing_default_to_true_is_fine, fixture) {
   BOOST_CHECK_EQUAL(default_shipping_of(c.id), a.id);
 }
 
-BOOST_FIXTURE_TEST_CASE(update_making_second_default_fails, fixture) {
+BOOST_FIXTURE_TEST_CASE(update_making_second_default_fails, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto a1 = m.add_addresses({.customer_id = c.id, .is_default_shipping = true});
   const auto a2 = m.add_addresses({.customer_id = c.id, .city = "Old"});
@@ -282,7 +254,7 @@ BOOST_FIXTURE_TEST_CASE(update_making_second_default_fails, fixture) {
   BOOST_CHECK_EQUAL(default_shipping_of(c.id), a1.id);
 }
 
-BOOST_FIXTURE_TEST_CASE(selector_setting_two_defaults_fails_and_changes_nothing, fixture) {
+BOOST_FIXTURE_TEST_CASE(selector_setting_two_defaults_fails_and_changes_nothing, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto out = m.add_addresses(std::vector<addr_in>{{.customer_id = c.id, .city = "A"},
                                                         {.customer_id = c.id, .city = "B"}});
@@ -297,7 +269,7 @@ BOOST_FIXTURE_TEST_CASE(selector_setting_two_defaults_fails_and_changes_nothing,
   BOOST_CHECK_EQUAL(default_shipping_of(c.id), "<null>");
 }
 
-BOOST_FIXTURE_TEST_CASE(unset_defaults_then_set_flow, fixture) {
+BOOST_FIXTURE_TEST_CASE(unset_defaults_then_set_flow, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto a1 = m.add_addresses({.customer_id = c.id, .is_default_shipping = true});
   const auto a2 = m.add_addresses({.customer_id = c.id});
@@ -318,7 +290,7 @@ BOOST_FIXTURE_TEST_CASE(unset_defaults_then_set_flow, fixture) {
 
 // ---- update_addresses ---------------------------------------------------------------------
 
-BOOST_FIXTURE_TEST_CASE(update_by_id_changes_only_given_fields, fixture) {
+BOOST_FIXTURE_TEST_CASE(update_by_id_changes_only_given_fields, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto a = m.add_addresses(
       {.customer_id = c.id, .first_name = "John", .city = "Copenhagen", .phone = "123"});
@@ -339,7 +311,7 @@ BOOST_FIXTURE_TEST_CASE(update_by_id_changes_only_given_fields, fixture) {
   BOOST_CHECK_EQUAL(show(listed[0].first_name), "John");
 }
 
-BOOST_FIXTURE_TEST_CASE(update_by_ids_and_selector, fixture) {
+BOOST_FIXTURE_TEST_CASE(update_by_ids_and_selector, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto out = m.add_addresses(std::vector<addr_in>{{.customer_id = c.id, .city = "A"},
                                                         {.customer_id = c.id, .city = "B"},
@@ -360,7 +332,7 @@ BOOST_FIXTURE_TEST_CASE(update_by_ids_and_selector, fixture) {
   BOOST_CHECK_EQUAL(m.list_addresses(where("company") == "X").size(), 0u);
 }
 
-BOOST_FIXTURE_TEST_CASE(update_duplicate_ids_are_merged, fixture) {
+BOOST_FIXTURE_TEST_CASE(update_duplicate_ids_are_merged, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto a = m.add_addresses({.customer_id = c.id});
   const auto out = m.update_addresses(std::vector<std::string>{a.id, a.id}, {.city = "X"});
@@ -371,7 +343,7 @@ BOOST_FIXTURE_TEST_CASE(update_duplicate_ids_are_merged, fixture) {
   BOOST_CHECK_EQUAL(show(m.list_addresses().at(0).city), "X");
 }
 
-BOOST_FIXTURE_TEST_CASE(update_selector_has_no_cap, fixture) {
+BOOST_FIXTURE_TEST_CASE(update_selector_has_no_cap, address_fixture) {
   const auto c = make_customer("a@x.com");
   std::vector<addr_in> in;
   for (int i = 0; i < 20; ++i) in.push_back({.customer_id = c.id});
@@ -380,7 +352,7 @@ BOOST_FIXTURE_TEST_CASE(update_selector_has_no_cap, fixture) {
   BOOST_CHECK_EQUAL(m.list_and_count_addresses(where("city") == "X").second, 20u);
 }
 
-BOOST_FIXTURE_TEST_CASE(update_unknown_ids_fail_with_not_found, fixture) {
+BOOST_FIXTURE_TEST_CASE(update_unknown_ids_fail_with_not_found, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto a = m.add_addresses({.customer_id = c.id, .city = "A"});
   CUSTOMERDB_CHECK_ERROR(m.update_addresses("x", {.city = "B"}), error_code::not_found,
@@ -391,7 +363,7 @@ BOOST_FIXTURE_TEST_CASE(update_unknown_ids_fail_with_not_found, fixture) {
   BOOST_CHECK_EQUAL(show(m.list_addresses(where("id") == a.id).at(0).city), "A");
 }
 
-BOOST_FIXTURE_TEST_CASE(update_customer_id, fixture) {
+BOOST_FIXTURE_TEST_CASE(update_customer_id, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto d = make_customer("d@x.com");
   const auto a = m.add_addresses({.customer_id = c.id, .is_default_shipping = true});
@@ -406,7 +378,7 @@ BOOST_FIXTURE_TEST_CASE(update_customer_id, fixture) {
   BOOST_CHECK_EQUAL(default_shipping_of(d.id), a.id);
 }
 
-BOOST_FIXTURE_TEST_CASE(moving_a_default_onto_customer_with_default_fails, fixture) {
+BOOST_FIXTURE_TEST_CASE(moving_a_default_onto_customer_with_default_fails, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto d = make_customer("d@x.com");
   const auto a = m.add_addresses({.customer_id = c.id, .is_default_billing = true});
@@ -417,7 +389,7 @@ BOOST_FIXTURE_TEST_CASE(moving_a_default_onto_customer_with_default_fails, fixtu
   BOOST_CHECK_EQUAL(default_billing_of(d.id), b.id);
 }
 
-BOOST_FIXTURE_TEST_CASE(update_non_nullable_to_null_fails, fixture) {
+BOOST_FIXTURE_TEST_CASE(update_non_nullable_to_null_fails, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto a = m.add_addresses({.customer_id = c.id, .is_default_shipping = true, .city = "A"});
   CUSTOMERDB_CHECK_ERROR(m.update_addresses(a.id, {.customer_id = customerdb::null}),
@@ -436,7 +408,7 @@ BOOST_FIXTURE_TEST_CASE(update_non_nullable_to_null_fails, fixture) {
   BOOST_CHECK_EQUAL(show(r.city), "A");
 }
 
-BOOST_FIXTURE_TEST_CASE(update_metadata_deep_merges, fixture) {
+BOOST_FIXTURE_TEST_CASE(update_metadata_deep_merges, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto a = m.add_addresses(
       {.customer_id = c.id, .metadata = metadata{{"a", 1}, {"nested", {{"x", 1}}}}});
@@ -463,7 +435,7 @@ BOOST_FIXTURE_TEST_CASE(update_metadata_deep_merges, fixture) {
 
 // ---- delete_addresses ---------------------------------------------------------------------
 
-BOOST_FIXTURE_TEST_CASE(delete_by_id_ids_and_selector, fixture) {
+BOOST_FIXTURE_TEST_CASE(delete_by_id_ids_and_selector, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto out = m.add_addresses(std::vector<addr_in>{
       {.customer_id = c.id, .is_default_shipping = true, .city = "A"},
@@ -494,7 +466,7 @@ BOOST_FIXTURE_TEST_CASE(delete_by_id_ids_and_selector, fixture) {
   BOOST_CHECK(!still.deleted_at);
 }
 
-BOOST_FIXTURE_TEST_CASE(delete_selector_only_touches_matches, fixture) {
+BOOST_FIXTURE_TEST_CASE(delete_selector_only_touches_matches, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto d = make_customer("d@x.com");
   const auto out = m.add_addresses(std::vector<addr_in>{
@@ -503,198 +475,13 @@ BOOST_FIXTURE_TEST_CASE(delete_selector_only_touches_matches, fixture) {
   BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses())), out[1].id);
 }
 
-BOOST_FIXTURE_TEST_CASE(hard_delete_of_customer_removes_its_addresses, fixture) {
+BOOST_FIXTURE_TEST_CASE(hard_delete_of_customer_removes_its_addresses, address_fixture) {
   const auto c = make_customer("a@x.com");
   const auto d = make_customer("d@x.com");
   const auto out = m.add_addresses(std::vector<addr_in>{{.customer_id = c.id},
                                                         {.customer_id = d.id}});
   m.delete_customers(c.id);
   BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses())), out[1].id);
-}
-
-// ---- list_addresses / list_and_count_addresses --------------------------------------------
-
-namespace {
-struct list_fixture : fixture {
-  customer c = make_customer("c@x.com");
-  customer d = make_customer("d@x.com");
-  std::vector<customer_address> out = m.add_addresses(std::vector<addr_in>{
-      {.customer_id = c.id,
-       .address_name = "Home",
-       .company = "Acme",
-       .first_name = "John",
-       .last_name = "Doe",
-       .address_1 = "Nørrebrogade 12",
-       .city = "Copenhagen",
-       .country_code = "DK",
-       .province = "Hovedstaden",
-       .postal_code = "2200",
-       .phone = "5550001"},
-      {.customer_id = c.id,
-       .address_name = "Office",
-       .address_1 = "Strøget 1",
-       .address_2 = "Suite 5",
-       .city = "Aarhus",
-       .country_code = "DK",
-       .postal_code = "8000"},
-      {.customer_id = d.id,
-       .address_name = "Summer",
-       .address_1 = "Main Road 9",
-       .city = "Berlin",
-       .country_code = "QZ",
-       .postal_code = "10115",
-       .phone = "2200"},
-  });
-};
-}  // namespace
-
-BOOST_FIXTURE_TEST_CASE(list_filters, list_fixture) {
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(where("customer_id") == c.id))),
-                    join({out[0].id, out[1].id}));
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(where("customer_id").in({d.id})))), out[2].id);
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(where("city") == "Berlin"))), out[2].id);
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(where("country_code") == "DK"))),
-                    join({out[0].id, out[1].id}));
-  BOOST_CHECK_EQUAL(m.list_addresses(where("country_code") == "dk").size(), 0u);
-  BOOST_CHECK_EQUAL(
-      join(ids_of(m.list_addresses(where("customer_id") == c.id && where("city") == "Aarhus"))),
-      out[1].id);
-  const auto [rows, count] = m.list_and_count_addresses(where("country_code") == "DK");
-  BOOST_CHECK_EQUAL(rows.size(), 2u);
-  BOOST_CHECK_EQUAL(count, 2u);
-}
-
-BOOST_FIXTURE_TEST_CASE(list_search_fields, list_fixture) {
-  // address_1, case-insensitive.
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(search("main road")))), out[2].id);
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(search("STRØGET")))), out[1].id);
-  // address_2, city, province, company, names, address_name.
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(search("suite")))), out[1].id);
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(search("berl")))), out[2].id);
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(search("hovedstad")))), out[0].id);
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(search("acme")))), out[0].id);
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(search("doe")))), out[0].id);
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(search("offic")))), out[1].id);
-  // postal_code "2200" is searchable; the phone "2200" of out[2] is not.
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(search("2200")))), out[0].id);
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(search("8000")))), out[1].id);
-  // phone is not searchable.
-  BOOST_CHECK_EQUAL(m.list_addresses(search("5550001")).size(), 0u);
-  // country_code is not searchable ("QZ" appears in no searchable field).
-  BOOST_CHECK_EQUAL(m.list_addresses(search("qz")).size(), 0u);
-  BOOST_CHECK_EQUAL(m.list_addresses(where("country_code") == "QZ").size(), 1u);
-  // Combined with another condition; count follows the search.
-  const auto [rows, count] =
-      m.list_and_count_addresses(search("o") && where("customer_id") == c.id);
-  BOOST_CHECK_EQUAL(count, 2u);
-  BOOST_CHECK_EQUAL(rows.size(), 2u);
-  // Empty search text is ignored.
-  BOOST_CHECK_EQUAL(m.list_addresses(search("")).size(), 3u);
-}
-
-BOOST_FIXTURE_TEST_CASE(list_relation_customer, list_fixture) {
-  const auto rows = m.list_addresses(where("id") == out[0].id, {.relations = {"customer"}});
-  BOOST_REQUIRE_EQUAL(rows.size(), 1u);
-  BOOST_REQUIRE(rows[0].customer);
-  BOOST_CHECK_EQUAL(rows[0].customer->id, c.id);
-  BOOST_CHECK_EQUAL(show(rows[0].customer->email), "c@x.com");
-  BOOST_CHECK(!rows[0].customer->addresses);  // back-reference dropped
-
-  // Without the relation, no customer object.
-  BOOST_CHECK(!m.list_addresses(where("id") == out[0].id).at(0).customer);
-}
-
-BOOST_FIXTURE_TEST_CASE(list_customer_relation_filter_and_nested_path, list_fixture) {
-  const auto g = m.create_customer_group({.name = "VIP"});
-  m.add_customer_to_group({.customer_id = d.id, .customer_group_id = g.id});
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(where("customer") == d.id))), out[2].id);
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(where("customer").in({c.id})))),
-                    join({out[0].id, out[1].id}));
-  BOOST_CHECK_EQUAL(
-      join(ids_of(m.list_addresses(where("customer").matches(where("email") == "d@x.com")))),
-      out[2].id);
-  const auto rows = m.list_addresses(where("id") == out[2].id, {.relations = {"customer.groups"}});
-  BOOST_REQUIRE_EQUAL(rows.size(), 1u);
-  BOOST_REQUIRE(rows[0].customer);
-  BOOST_REQUIRE(rows[0].customer->groups);
-  BOOST_CHECK_EQUAL(join(ids_of(*rows[0].customer->groups)), g.id);
-}
-
-BOOST_FIXTURE_TEST_CASE(addresses_of_soft_deleted_customer, list_fixture) {
-  m.soft_delete(std::vector<std::string>{c.id});
-  // Still listed.
-  BOOST_CHECK_EQUAL(join(ids_of(m.list_addresses(where("customer_id") == c.id))),
-                    join({out[0].id, out[1].id}));
-  BOOST_CHECK_EQUAL(m.list_and_count_addresses().second, 3u);
-
-  // The relation hides the soft-deleted customer unless with_deleted.
-  const auto hidden = m.list_addresses(where("id") == out[0].id, {.relations = {"customer"}});
-  BOOST_REQUIRE_EQUAL(hidden.size(), 1u);
-  BOOST_CHECK(!hidden[0].customer);
-
-  const auto shown = m.list_addresses(where("id") == out[0].id,
-                                      {.relations = {"customer"}, .with_deleted = true});
-  BOOST_REQUIRE_EQUAL(shown.size(), 1u);
-  BOOST_REQUIRE(shown[0].customer);
-  BOOST_CHECK_EQUAL(shown[0].customer->id, c.id);
-  BOOST_CHECK(shown[0].customer->deleted_at.has_value());
-
-  // The other customer's address keeps its customer.
-  const auto other = m.list_addresses(where("id") == out[2].id, {.relations = {"customer"}});
-  BOOST_REQUIRE(other.at(0).customer);
-  BOOST_CHECK_EQUAL(other.at(0).customer->id, d.id);
-}
-
-BOOST_FIXTURE_TEST_CASE(list_default_take_and_count, fixture) {
-  const auto c = make_customer("a@x.com");
-  std::vector<addr_in> in;
-  for (int i = 0; i < 20; ++i) in.push_back({.customer_id = c.id});
-  const auto created = m.add_addresses(in);
-  const auto [rows, count] = m.list_and_count_addresses();
-  BOOST_CHECK_EQUAL(rows.size(), 15u);
-  BOOST_CHECK_EQUAL(count, 20u);
-  auto expected = sorted(ids_of(created));
-  expected.resize(15);
-  BOOST_CHECK_EQUAL(join(ids_of(rows)), join(expected));
-  BOOST_CHECK_EQUAL(m.list_addresses({}, {.take = customerdb::null}).size(), 20u);
-}
-
-BOOST_FIXTURE_TEST_CASE(unknown_address_filter_field, fixture) {
-  CUSTOMERDB_CHECK_ERROR(m.list_addresses(where("nickname") == "x"), error_code::invalid_data,
-                         R"(Unknown field "nickname" for Address)");
-}
-
-// ---- derived default address ids (D9) ------------------------------------------------------
-
-BOOST_FIXTURE_TEST_CASE(derived_default_ids_follow_flags, fixture) {
-  const auto c = make_customer("a@x.com");
-  BOOST_CHECK_EQUAL(default_shipping_of(c.id), "<null>");
-  BOOST_CHECK_EQUAL(default_billing_of(c.id), "<null>");
-
-  const auto a1 = m.add_addresses({.customer_id = c.id, .is_default_shipping = true});
-  const auto a2 = m.add_addresses({.customer_id = c.id, .is_default_billing = true});
-  BOOST_CHECK_EQUAL(default_shipping_of(c.id), a1.id);
-  BOOST_CHECK_EQUAL(default_billing_of(c.id), a2.id);
-
-  // Visible through list too.
-  const auto listed = m.list(where("id") == c.id);
-  BOOST_REQUIRE_EQUAL(listed.size(), 1u);
-  BOOST_CHECK_EQUAL(show(listed[0].default_shipping_address_id), a1.id);
-  BOOST_CHECK_EQUAL(show(listed[0].default_billing_address_id), a2.id);
-
-  // Swap the billing default to a1.
-  m.update_addresses(a2.id, {.is_default_billing = false});
-  BOOST_CHECK_EQUAL(default_billing_of(c.id), "<null>");
-  m.update_addresses(a1.id, {.is_default_billing = true});
-  BOOST_CHECK_EQUAL(default_billing_of(c.id), a1.id);
-  BOOST_CHECK_EQUAL(default_shipping_of(c.id), a1.id);
-
-  m.update_addresses(a1.id, {.is_default_shipping = false});
-  BOOST_CHECK_EQUAL(default_shipping_of(c.id), "<null>");
-  BOOST_CHECK_EQUAL(default_billing_of(c.id), a1.id);
-
-  m.delete_addresses(a1.id);
-  BOOST_CHECK_EQUAL(default_billing_of(c.id), "<null>");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
