@@ -109,6 +109,7 @@ std::shared_ptr<file_system> posix_file_system();
 // target's. Thread-safe when the target and the derived class's overrides are.
 class forwarding_file_system : public file_system {
  public:
+  // REQUIRES: target is not null.
   explicit forwarding_file_system(std::shared_ptr<file_system> target = posix_file_system());
 
   std::unique_ptr<writable_file> create(const std::filesystem::path& path) override;
@@ -134,9 +135,11 @@ class forwarding_file_system : public file_system {
 };
 
 // A writable_file that hands every operation to another one, its target; derive from it to
-// watch or change some of them. Errors are the target's. Thread-compatible, as the target.
+// watch or change some of them. Errors and thread-safety are the target's (writable_file: sync()
+// and reserve() may run while another thread appends).
 class forwarding_writable_file : public writable_file {
  public:
+  // REQUIRES: target is not null.
   explicit forwarding_writable_file(std::unique_ptr<writable_file> target);
 
   void append(std::string_view data) override;
