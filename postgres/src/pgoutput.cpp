@@ -276,8 +276,11 @@ logical_message read_message(pgoutput_reader& r) {
   return m;
 }
 
+// The message `bytes` holds, read by `read` as a message of kind `name`, which must use every
+// byte.
 template <class T>
-message finished(pgoutput_reader& r, T (*read)(pgoutput_reader&)) {
+message read_whole(std::string_view bytes, const char* name, T (*read)(pgoutput_reader&)) {
+  pgoutput_reader r(bytes, name);
   message m{read(r)};
   r.finish();
   return m;
@@ -289,46 +292,26 @@ message decode(std::string_view bytes) {
   if (bytes.empty()) throw pg_error("pgoutput: empty message");
   const auto tag = static_cast<unsigned char>(bytes[0]);
   switch (tag) {
-    case 'B': {
-      pgoutput_reader r(bytes, "Begin");
-      return finished(r, read_begin);
-    }
-    case 'C': {
-      pgoutput_reader r(bytes, "Commit");
-      return finished(r, read_commit);
-    }
-    case 'O': {
-      pgoutput_reader r(bytes, "Origin");
-      return finished(r, read_origin);
-    }
-    case 'R': {
-      pgoutput_reader r(bytes, "Relation");
-      return finished(r, read_relation);
-    }
-    case 'Y': {
-      pgoutput_reader r(bytes, "Type");
-      return finished(r, read_type);
-    }
-    case 'I': {
-      pgoutput_reader r(bytes, "Insert");
-      return finished(r, read_insert);
-    }
-    case 'U': {
-      pgoutput_reader r(bytes, "Update");
-      return finished(r, read_update);
-    }
-    case 'D': {
-      pgoutput_reader r(bytes, "Delete");
-      return finished(r, read_delete);
-    }
-    case 'T': {
-      pgoutput_reader r(bytes, "Truncate");
-      return finished(r, read_truncate);
-    }
-    case 'M': {
-      pgoutput_reader r(bytes, "Message");
-      return finished(r, read_message);
-    }
+    case 'B':
+      return read_whole(bytes, "Begin", read_begin);
+    case 'C':
+      return read_whole(bytes, "Commit", read_commit);
+    case 'O':
+      return read_whole(bytes, "Origin", read_origin);
+    case 'R':
+      return read_whole(bytes, "Relation", read_relation);
+    case 'Y':
+      return read_whole(bytes, "Type", read_type);
+    case 'I':
+      return read_whole(bytes, "Insert", read_insert);
+    case 'U':
+      return read_whole(bytes, "Update", read_update);
+    case 'D':
+      return read_whole(bytes, "Delete", read_delete);
+    case 'T':
+      return read_whole(bytes, "Truncate", read_truncate);
+    case 'M':
+      return read_whole(bytes, "Message", read_message);
     default:
       throw pg_error(fmt::format("pgoutput: unknown message tag {} at offset 0", shown_byte(tag)));
   }
