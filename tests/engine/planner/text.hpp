@@ -83,7 +83,7 @@ inline std::string fold(std::string_view s) { return encode_utf8(fold_cps(decode
 // The capitals the random data may switch to when it varies case: those with a plain
 // one-to-one pairing (ASCII, Latin-1, Latin Extended-A but Ÿ, the Greek and Cyrillic base
 // alphabets). Accented Greek capitals, Ÿ and the extended Cyrillic capitals are covered by
-// their own test case below.
+// their own test case (planner_test.cpp).
 inline const std::map<char32_t, char32_t>& upper_of() {
   static const std::map<char32_t, char32_t> m = [] {
     std::map<char32_t, char32_t> out;
