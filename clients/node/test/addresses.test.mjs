@@ -1,19 +1,12 @@
 // Addresses: addAddresses, updateAddresses, deleteAddresses, listAddresses, listAndCountAddresses.
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 
-import { CustomerDb } from "customerdb";
-import { address, answered, timeless } from "./helpers.mjs";
+import { address, answered, sharedServer, timeless } from "./helpers.mjs";
 
 let db;
-before(async () => {
-  db = await CustomerDb.start();
-});
-afterEach(async () => {
-  await db.clear();
-});
-after(async () => {
-  await db.close();
+sharedServer((client) => {
+  db = client;
 });
 
 test("addAddresses adds one address or a list; default flags set the customer's ids", async () => {

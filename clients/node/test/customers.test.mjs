@@ -1,19 +1,12 @@
 // Customers: create, retrieve, update, delete, list, listAndCount, softDelete, restore.
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 
-import { CustomerDb } from "customerdb";
-import { address, answered, customer, group, timeless } from "./helpers.mjs";
+import { address, answered, customer, group, sharedServer, timeless } from "./helpers.mjs";
 
 let db;
-before(async () => {
-  db = await CustomerDb.start();
-});
-afterEach(async () => {
-  await db.clear();
-});
-after(async () => {
-  await db.close();
+sharedServer((client) => {
+  db = client;
 });
 
 test("create takes one customer or a list, with nested addresses", async () => {

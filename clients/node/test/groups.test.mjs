@@ -3,20 +3,13 @@
 // softDeleteCustomerGroups, restoreCustomerGroups, addCustomerToGroup, removeCustomerFromGroup,
 // listCustomerGroupCustomers.
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 
-import { CustomerDb } from "customerdb";
-import { answered, customer, group, membership, timeless } from "./helpers.mjs";
+import { answered, customer, group, membership, sharedServer, timeless } from "./helpers.mjs";
 
 let db;
-before(async () => {
-  db = await CustomerDb.start();
-});
-afterEach(async () => {
-  await db.clear();
-});
-after(async () => {
-  await db.close();
+sharedServer((client) => {
+  db = client;
 });
 
 test("groups: create, retrieve, update, list, listAndCount, delete", async () => {

@@ -1,6 +1,9 @@
 // Helpers of the package's tests: whole DTOs as the program returns them, with timestamps
 // checked for their form and replaced by TIME so that results compare exactly.
 import assert from "node:assert/strict";
+import { after, afterEach, before } from "node:test";
+
+import { CustomerDb } from "customerdb";
 
 export const TIME = "<time>";
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -115,4 +118,22 @@ export function answered(type, message, method) {
     );
     return true;
   };
+}
+
+/**
+ * Starts one program for the calling file's tests and hands its client to `started` before the
+ * first of them; empties the store after each test and closes the program after the last.
+ */
+export function sharedServer(started) {
+  let db;
+  before(async () => {
+    db = await CustomerDb.start();
+    started(db);
+  });
+  afterEach(async () => {
+    await db.clear();
+  });
+  after(async () => {
+    await db.close();
+  });
 }

@@ -1,19 +1,12 @@
 // Transactions: sharedContext mapped to the protocol's transaction context.
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 
-import { CustomerDb } from "customerdb";
-import { answered } from "./helpers.mjs";
+import { answered, sharedServer } from "./helpers.mjs";
 
 let db;
-before(async () => {
-  db = await CustomerDb.start();
-});
-afterEach(async () => {
-  await db.clear();
-});
-after(async () => {
-  await db.close();
+sharedServer((client) => {
+  db = client;
 });
 
 const emails = async (ctx) =>

@@ -1,22 +1,27 @@
 // Medusa 2.x's interface, db.v2: every method under its v2 name on the wire (`v2.<name>`), on the
 // same store as v1, and each behaviour where v2 differs from v1, with exact results.
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 
-import { CustomerDb, CustomerDbV2, V2_METHODS, V2_WIRE_NAMES } from "customerdb";
-import { TIME, address, addressV2, answered, customer, group, membership, membershipV2, timeless } from "./helpers.mjs";
+import { CustomerDbV2, V2_METHODS, V2_WIRE_NAMES } from "customerdb";
+import {
+  TIME,
+  address,
+  addressV2,
+  answered,
+  customer,
+  group,
+  membership,
+  membershipV2,
+  sharedServer,
+  timeless,
+} from "./helpers.mjs";
 
 let db;
 let v2;
-before(async () => {
-  db = await CustomerDb.start();
+sharedServer((client) => {
+  db = client;
   v2 = db.v2;
-});
-afterEach(async () => {
-  await db.clear();
-});
-after(async () => {
-  await db.close();
 });
 
 test("db.v2 has a method for every v2 method, called by its v2. name", async () => {
