@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "customerdb/customer_module.hpp"
@@ -26,9 +27,12 @@ namespace customerdb::testing {
     BOOST_CHECK_MESSAGE(customerdb_thrown_, "expected customerdb::error from " #call);     \
   } while (false)
 
-// A clock that tests move by hand. Starts at 2024-05-24T10:00:00.000Z.
+// A clock that tests move by hand. Starts at start(), 2024-05-24T10:00:00.000Z.
 class manual_clock {
  public:
+  static timestamp start() {
+    return std::chrono::sys_days{std::chrono::year{2024} / 5 / 24} + std::chrono::hours{10};
+  }
   timestamp now() const { return *current_; }
   void advance(std::chrono::milliseconds d) { *current_ += d; }
   void set(timestamp t) { *current_ = t; }
@@ -38,8 +42,7 @@ class manual_clock {
   }
 
  private:
-  std::shared_ptr<timestamp> current_ = std::make_shared<timestamp>(
-      std::chrono::sys_days{std::chrono::year{2024} / 5 / 24} + std::chrono::hours{10});
+  std::shared_ptr<timestamp> current_ = std::make_shared<timestamp>(start());
 };
 
 }  // namespace customerdb::testing

@@ -7,7 +7,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,9 +24,8 @@ using group_dto = create_customer_group_dto;
 // A metadata object from JSON text.
 inline metadata meta(const char* json) { return boost::json::parse(json).as_object(); }
 
-// When manual_clock starts (2024-05-24T10:00:00.000Z).
-inline const timestamp t0 =
-    std::chrono::sys_days{std::chrono::year{2024} / 5 / 24} + std::chrono::hours{10};
+// When manual_clock starts.
+inline const timestamp t0 = manual_clock::start();
 
 inline find_config no_limit() { return find_config{.take = customerdb::null}; }
 
