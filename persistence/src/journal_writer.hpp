@@ -124,7 +124,8 @@ class journal_writer {
   // Opens the next sync with its commit delay (see the top). REQUIRES: mutex_ held, no sync
   // running or open.
   void open_sync_locked();
-  // How long a waiter yields before it sleeps (see await_release, release_word.hpp). REQUIRES: mutex_ held.
+  // How long a waiter yields before it sleeps (see await_release, release_word.hpp).
+  // REQUIRES: mutex_ held.
   std::chrono::nanoseconds spin_time_locked() const;
   // Counts a sync's fsync time `took` as one with waiters yielding or not, and stops their
   // yielding for a while when it makes fsyncs slow (see the top). REQUIRES: mutex_ held.

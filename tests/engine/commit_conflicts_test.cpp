@@ -211,7 +211,8 @@ BOOST_FIXTURE_TEST_CASE(customer_email_uniqueness_is_rechecked_at_commit, transa
   BOOST_CHECK_EQUAL(m.list(where("email") == "both@y.z").size(), 2u);
 }
 
-BOOST_FIXTURE_TEST_CASE(unique_rules_rechecked_at_commit_for_updates_and_restores, transaction_fixture) {
+BOOST_FIXTURE_TEST_CASE(unique_rules_rechecked_at_commit_for_updates_and_restores,
+                        transaction_fixture) {
   const auto c = m.create(dto{.email = "c@y.z"}).id;
   const auto old = m.create(dto{.email = "old@y.z"}).id;
   m.soft_delete(old);
@@ -273,7 +274,8 @@ BOOST_FIXTURE_TEST_CASE(default_address_uniqueness_is_rechecked_at_commit, trans
 
 // ---- references re-checked at commit --------------------------------------------------------
 
-BOOST_FIXTURE_TEST_CASE(adding_an_address_to_a_customer_deleted_meanwhile_conflicts, transaction_fixture) {
+BOOST_FIXTURE_TEST_CASE(adding_an_address_to_a_customer_deleted_meanwhile_conflicts,
+                        transaction_fixture) {
   const auto c = m.create(dto{.email = "c@y.z"}).id;
   const auto other = m.create(dto{.email = "o@y.z"}).id;
 
@@ -297,7 +299,8 @@ BOOST_FIXTURE_TEST_CASE(adding_an_address_to_a_customer_deleted_meanwhile_confli
   BOOST_CHECK(addresses().empty());
 }
 
-BOOST_FIXTURE_TEST_CASE(deleting_a_customer_that_gained_an_address_meanwhile_conflicts, transaction_fixture) {
+BOOST_FIXTURE_TEST_CASE(deleting_a_customer_that_gained_an_address_meanwhile_conflicts,
+                        transaction_fixture) {
   const auto c = m.create(dto{.email = "c@y.z"}).id;
   const auto g = m.create_customer_group({.name = "G"}).id;
 

@@ -335,7 +335,8 @@ BOOST_FIXTURE_TEST_CASE(create_addresses_key_controls_the_relation, customer_fix
   BOOST_CHECK_EQUAL(batch[1].addresses->front().customer_id, batch[1].id);
 }
 
-BOOST_FIXTURE_TEST_CASE(create_with_two_default_shipping_addresses_keeps_nothing, customer_fixture) {
+BOOST_FIXTURE_TEST_CASE(create_with_two_default_shipping_addresses_keeps_nothing,
+                        customer_fixture) {
   CUSTOMERDB_CHECK_ERROR(
       m.create(dto{.id = "cus_atomic",
                 .first_name = "John",

@@ -48,7 +48,8 @@ BOOST_FIXTURE_TEST_CASE(context_flags, transaction_fixture) {
 
 // ---- read-your-own-writes: customers ----------------------------------------------------------
 
-BOOST_FIXTURE_TEST_CASE(customer_create_and_update_visible_inside_only_until_commit, transaction_fixture) {
+BOOST_FIXTURE_TEST_CASE(customer_create_and_update_visible_inside_only_until_commit,
+                        transaction_fixture) {
   const auto base = m.create(dto{.email = "base@x.com", .first_name = "Base"});
 
   context tx = m.begin_transaction();
@@ -106,7 +107,8 @@ BOOST_FIXTURE_TEST_CASE(customer_create_and_update_visible_inside_only_until_com
   BOOST_CHECK_EQUAL(customer_count(), 2u);
 }
 
-BOOST_FIXTURE_TEST_CASE(customer_soft_delete_restore_delete_inside_transaction, transaction_fixture) {
+BOOST_FIXTURE_TEST_CASE(customer_soft_delete_restore_delete_inside_transaction,
+                        transaction_fixture) {
   const auto a = m.create(dto{.email = "a@x.com"}).id;
   const auto b = m.create(dto{.email = "b@x.com"}).id;
   const auto c = m.create(dto{.email = "c@x.com"}).id;
@@ -298,7 +300,8 @@ BOOST_FIXTURE_TEST_CASE(membership_writes_and_relations_visible_inside_only, tra
   BOOST_TEST(ids_of(m.list(where("groups") == g1)) == strs({c2}));
 }
 
-BOOST_FIXTURE_TEST_CASE(deleting_a_group_in_a_transaction_cascades_inside_only, transaction_fixture) {
+BOOST_FIXTURE_TEST_CASE(deleting_a_group_in_a_transaction_cascades_inside_only,
+                        transaction_fixture) {
   const auto c = m.create(dto{.email = "c@x.com"}).id;
   const auto g = m.create_customer_group({.name = "G"}).id;
   const auto mem = m.add_customer_to_group({.customer_id = c, .customer_group_id = g});
@@ -387,7 +390,8 @@ BOOST_FIXTURE_TEST_CASE(address_writes_and_default_ids_visible_inside_only, tran
   BOOST_CHECK_EQUAL(m.retrieve(d.id, {.relations = {"addresses"}}).addresses->size(), 0u);
 }
 
-BOOST_FIXTURE_TEST_CASE(deleting_a_customer_in_a_transaction_cascades_inside_only, transaction_fixture) {
+BOOST_FIXTURE_TEST_CASE(deleting_a_customer_in_a_transaction_cascades_inside_only,
+                        transaction_fixture) {
   const auto c = m.create(dto{.email = "c@x.com"}).id;
   const auto g = m.create_customer_group({.name = "G"}).id;
   const auto mem = m.add_customer_to_group({.customer_id = c, .customer_group_id = g});

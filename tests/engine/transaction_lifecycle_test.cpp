@@ -123,7 +123,8 @@ BOOST_FIXTURE_TEST_CASE(moving_a_context_keeps_the_transaction, transaction_fixt
   BOOST_TEST(customers() == strs({a, b}));
 }
 
-BOOST_FIXTURE_TEST_CASE(assigning_over_an_owning_context_rolls_its_transaction_back, transaction_fixture) {
+BOOST_FIXTURE_TEST_CASE(assigning_over_an_owning_context_rolls_its_transaction_back,
+                        transaction_fixture) {
   context tx = m.begin_transaction();
   m.create(dto{.id = "cus_replaced", .email = "r@x.com"}, tx);
   context other = m.begin_transaction();
@@ -263,7 +264,8 @@ BOOST_FIXTURE_TEST_CASE(joined_context_follows_the_owners_rollback, transaction_
   BOOST_CHECK_EQUAL(m.create(dto{.id = "cus_j", .email = "j@x.com"}).id, "cus_j");
 }
 
-BOOST_FIXTURE_TEST_CASE(begin_transaction_of_an_empty_context_starts_a_new_one, transaction_fixture) {
+BOOST_FIXTURE_TEST_CASE(begin_transaction_of_an_empty_context_starts_a_new_one,
+                        transaction_fixture) {
   context outer = m.begin_transaction();
   const auto a = m.create(dto{.email = "a@x.com"}, outer).id;
   context fresh = m.begin_transaction(context{});
@@ -308,7 +310,8 @@ BOOST_FIXTURE_TEST_CASE(a_deadline_in_the_past_fails_every_call, transaction_fix
   BOOST_CHECK(addresses().empty());
 }
 
-BOOST_FIXTURE_TEST_CASE(a_transaction_that_runs_past_its_deadline_is_discarded, transaction_fixture) {
+BOOST_FIXTURE_TEST_CASE(a_transaction_that_runs_past_its_deadline_is_discarded,
+                        transaction_fixture) {
   const auto c = m.create(dto{.email = "c@x.com"}).id;
   // Generous enough for a ThreadSanitizer build to make the writes in time.
   const auto deadline = steady::now() + std::chrono::milliseconds(400);
@@ -337,7 +340,8 @@ BOOST_FIXTURE_TEST_CASE(a_transaction_that_runs_past_its_deadline_is_discarded, 
   BOOST_CHECK_EQUAL(m.retrieve(c).first_name, "Now");
 }
 
-BOOST_FIXTURE_TEST_CASE(a_rollback_after_the_deadline_keeps_the_expired_message, transaction_fixture) {
+BOOST_FIXTURE_TEST_CASE(a_rollback_after_the_deadline_keeps_the_expired_message,
+                        transaction_fixture) {
   context tx = m.begin_transaction({.deadline = steady::now() - std::chrono::milliseconds(1)});
   BOOST_CHECK_NO_THROW(m.rollback(tx));  // rollback never throws: it cleans up
   CUSTOMERDB_CHECK_ERROR(m.list({}, {}, tx), error_code::conflict, expired);
@@ -459,7 +463,8 @@ BOOST_FIXTURE_TEST_CASE(auto_commit_calls_work_while_a_transaction_is_open, tran
   CUSTOMERDB_CHECK_ERROR(m.commit(late), error_code::conflict, conflict_message("Address", a2));
 }
 
-BOOST_FIXTURE_TEST_CASE(an_open_transaction_does_not_block_other_transactions, transaction_fixture) {
+BOOST_FIXTURE_TEST_CASE(an_open_transaction_does_not_block_other_transactions,
+                        transaction_fixture) {
   context tx1 = m.begin_transaction();
   m.create(dto{.email = "one@x.com"}, tx1);
   context tx2 = m.begin_transaction();

@@ -124,7 +124,6 @@ class forwarding_file_system : public file_system {
   std::shared_ptr<void> lock_directory_shared(const std::filesystem::path& dir) override;
 
  protected:
-  file_system& target() const noexcept { return *target_; }
   // What create() and open_append() return for the target's `file`, opened at `path`. This
   // default returns `file` itself.
   virtual std::unique_ptr<writable_file> wrap(const std::filesystem::path& path,
@@ -150,7 +149,6 @@ class forwarding_writable_file : public writable_file {
   void reserve(std::uint64_t offset, std::uint64_t length) override;
 
  protected:
-  writable_file& target() const noexcept { return *target_; }
   // Closes the target (destroys it) now, e.g. in a derived destructor that then records the
   // close. The file takes no operation afterwards.
   void close_target() noexcept { target_.reset(); }

@@ -1,6 +1,7 @@
-// A file_system over the real one (a forwarding_file_system) that fails chosen operations with io_error, for tests of
-// I/O failures ("fail the next write to a journal file", "fail every fsync from now on"), and
-// that counts operations and can make syncs slow or hold them until released.
+// A file_system over the real one (a forwarding_file_system) that fails chosen operations with
+// io_error, for tests of I/O failures ("fail the next write to a journal file", "fail every
+// fsync from now on"), and that counts operations and can make syncs slow or hold them until
+// released.
 // Thread-safe.
 #pragma once
 
